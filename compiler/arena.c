@@ -1,0 +1,171 @@
+/* arena.c - bump allocator and string interning. */
+#include "arena.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+enum { CHUNK_MIN = 64 * 1024 };
+
+typedef struct Chunk {
+  struct Chunk *next;
+  size_t size, used;
+  max_align_t data[];
+} Chunk;
+
+struct Arena {
+  Chunk *head;
+  size_t total;
+};
+
+/* Create an empty arena. */
+Arena *arena_new(void) {
+  Arena *a = xcalloc(1, sizeof *a);
+  return a;
+}
+
+/* Free every chunk of the arena and the arena itself. */
+void arena_free(Arena *a) {
+  if (!a) return;
+  for (Chunk *c = a->head, *next; c; c = next) {
+    next = c->next;
+    free(c);
+  }
+  free(a);
+}
+
+/* Allocate zeroed memory, 16-byte aligned, that lives as long as the arena. */
+void *arena_alloc(Arena *a, size_t size) {
+  size = (size + 15) & ~(size_t)15;
+  Chunk *c = a->head;
+  if (!c || c->size - c->used < size) {
+    size_t cap = size > CHUNK_MIN ? size : CHUNK_MIN;
+    if (c && c->size * 2 > cap && c->size < 16 * 1024 * 1024) cap = c->size * 2;
+    c = xmalloc(sizeof *c + cap);
+    c->size = cap;
+    c->used = 0;
+    c->next = a->head;
+    a->head = c;
+  }
+  void *p = (char *)c->data + c->used;
+  c->used += size;
+  a->total += size;
+  memset(p, 0, size);
+  return p;
+}
+
+/* Copy n bytes of s into the arena, NUL-terminated. */
+char *arena_strndup(Arena *a, const char *s, size_t n) {
+  char *p = arena_alloc(a, n + 1);
+  if (n) memcpy(p, s, n);
+  p[n] = '\0';
+  return p;
+}
+
+char *arena_strdup(Arena *a, const char *s) { return arena_strndup(a, s, strlen(s)); }
+
+/* printf into a string that lives in the arena. */
+char *arena_vprintf(Arena *a, const char *fmt, va_list ap) {
+  va_list ap2;
+  va_copy(ap2, ap);
+  int n = vsnprintf(NULL, 0, fmt, ap2);
+  va_end(ap2);
+  if (n < 0) n = 0;
+  char *p = arena_alloc(a, (size_t)n + 1);
+  vsnprintf(p, (size_t)n + 1, fmt, ap);
+  return p;
+}
+
+char *arena_printf(Arena *a, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *p = arena_vprintf(a, fmt, ap);
+  va_end(ap);
+  return p;
+}
+
+size_t arena_used(const Arena *a) { return a->total; }
+
+/* Append an item, doubling the storage when full. */
+void vec_push(Arena *a, PtrVec *v, void *item) {
+  if (v->len == v->cap) {
+    int cap = v->cap ? v->cap * 2 : 4;
+    void **items = arena_alloc(a, (size_t)cap * sizeof *items);
+    if (v->len) memcpy(items, v->items, (size_t)v->len * sizeof *items);
+    v->items = items;
+    v->cap = cap;
+  }
+  v->items[v->len++] = item;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Interning: open addressing over FNV-1a hashes                             */
+/* ------------------------------------------------------------------------ */
+
+typedef struct Slot {
+  const char *str;
+  size_t len;
+  uint64_t hash;
+} Slot;
+
+struct Interner {
+  Arena *arena;
+  Slot *slots;
+  size_t cap, count;
+};
+
+static uint64_t fnv1a(const char *s, size_t n) {
+  uint64_t h = 1469598103934665603ull;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+  return h;
+}
+
+Interner *intern_new(Arena *a) {
+  Interner *in = arena_alloc(a, sizeof *in);
+  in->arena = a;
+  in->cap = 1024;
+  in->slots = arena_alloc(a, in->cap * sizeof *in->slots);
+  return in;
+}
+
+/* Double the table, rehashing every name. */
+static void intern_grow(Interner *in) {
+  size_t cap = in->cap * 2;
+  Slot *slots = arena_alloc(in->arena, cap * sizeof *slots);
+  for (size_t i = 0; i < in->cap; i++) {
+    Slot s = in->slots[i];
+    if (!s.str) continue;
+    size_t j = s.hash & (cap - 1);
+    while (slots[j].str) j = (j + 1) & (cap - 1);
+    slots[j] = s;
+  }
+  in->slots = slots;
+  in->cap = cap;
+}
+
+/* The unique copy of the n bytes at s. */
+const char *intern(Interner *in, const char *s, size_t n) {
+  uint64_t h = fnv1a(s, n);
+  size_t i = h & (in->cap - 1);
+  for (;;) {
+    Slot *slot = &in->slots[i];
+    if (!slot->str) break;
+    if (slot->hash == h && slot->len == n && memcmp(slot->str, s, n) == 0) return slot->str;
+    i = (i + 1) & (in->cap - 1);
+  }
+  if ((in->count + 1) * 2 > in->cap) {
+    intern_grow(in);
+    return intern(in, s, n);
+  }
+  Slot *slot = &in->slots[i];
+  slot->str = arena_strndup(in->arena, s, n);
+  slot->len = n;
+  slot->hash = h;
+  in->count++;
+  return slot->str;
+}
+
+const char *intern_cstr(Interner *in, const char *s) { return intern(in, s, strlen(s)); }

@@ -1,0 +1,300 @@
+/* ast.c - node constructors, calendar arithmetic and the AST dump. */
+#include "ast.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+const char *const decl_kind_names[DK_COUNT] = {
+#define X(id, name) name,
+  DECL_KIND_LIST(X)
+#undef X
+};
+
+const char *const node_kind_names[ND_COUNT] = {
+#define X(id, name) name,
+  NODE_KIND_LIST(X)
+#undef X
+};
+
+const char *const op_texts[OP_COUNT] = {
+#define X(id, text) text,
+  OP_LIST(X)
+#undef X
+};
+
+Node *ast_new(Arena *a, NodeKind kind, Span span) {
+  Node *n = arena_alloc(a, sizeof *n);
+  n->kind = kind;
+  n->span = span;
+  return n;
+}
+
+void ast_list_push(Arena *a, NodeList *list, Node *n) {
+  vec_push(a, (PtrVec *)list, n);
+}
+
+Node *ast_binary(Arena *a, Span span, Op op, Node *lhs, Node *rhs) {
+  Node *n = ast_new(a, ND_BINARY, span);
+  n->binary.op = op;
+  n->binary.lhs = lhs;
+  n->binary.rhs = rhs;
+  return n;
+}
+
+Node *ast_unary(Arena *a, Span span, Op op, Node *operand) {
+  Node *n = ast_new(a, ND_UNARY, span);
+  n->unary.op = op;
+  n->unary.operand = operand;
+  return n;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Calendar (proleptic Gregorian; Howard Hinnant's days_from_civil)          */
+/* ------------------------------------------------------------------------ */
+
+static bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+int date_month_days(int year, int month) {
+  static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month < 1 || month > 12) return 0;
+  return month == 2 && is_leap(year) ? 29 : days[month - 1];
+}
+
+bool date_valid(int year, int month, int day) {
+  return month >= 1 && month <= 12 && day >= 1 && day <= date_month_days(year, month);
+}
+
+int64_t date_days(int year, int month, int day) {
+  int64_t y = year - (month <= 2);
+  int64_t era = (y >= 0 ? y : y - 399) / 400;
+  int64_t yoe = y - era * 400;
+  int64_t doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+void date_from_days(int64_t z, int *year, int *month, int *day) {
+  z += 719468;
+  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  int64_t doe = z - era * 146097;
+  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t y = yoe + era * 400;
+  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  int64_t mp = (5 * doy + 2) / 153;
+  int d = (int)(doy - (153 * mp + 2) / 5 + 1);
+  int m = (int)(mp < 10 ? mp + 3 : mp - 9);
+  *year = (int)(y + (m <= 2));
+  *month = m;
+  *day = d;
+}
+
+int64_t date_first_day(Date d) {
+  return date_days(d.year, d.prec >= DATE_MONTH ? d.month : 1, d.prec == DATE_DAY ? d.day : 1);
+}
+
+int64_t date_last_day(Date d) {
+  if (d.prec == DATE_DAY) return date_days(d.year, d.month, d.day);
+  int m = d.prec == DATE_MONTH ? d.month : 12;
+  return date_days(d.year, m, date_month_days(d.year, m));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Dump                                                                      */
+/* ------------------------------------------------------------------------ */
+
+typedef struct Dumper {
+  FILE *out;
+  Sources *src;
+} Dumper;
+
+static void dump_node(Dumper *d, const Node *n, int depth);
+
+/* A JSON-style quoted string, so every byte shows unambiguously. */
+static void dump_quoted(FILE *out, const char *s) {
+  fputc('"', out);
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if (*p == '"' || *p == '\\') fprintf(out, "\\%c", *p);
+    else if (*p == '\n') fputs("\\n", out);
+    else if (*p == '\t') fputs("\\t", out);
+    else if (*p < 0x20) fprintf(out, "\\x%02x", *p);
+    else fputc(*p, out);
+  }
+  fputc('"', out);
+}
+
+/* " @line:col-line:col" for a span. */
+static void dump_span(Dumper *d, Span s) {
+  if (s.file == NO_FILE) return;
+  int l1, c1, l2, c2;
+  src_linecol(d->src, s.file, s.start, &l1, &c1);
+  src_linecol(d->src, s.file, s.end, &l2, &c2);
+  fprintf(d->out, " @%d:%d-%d:%d", l1, c1, l2, c2);
+}
+
+static void dump_indent(Dumper *d, int depth) {
+  for (int i = 0; i < depth; i++) fputs("  ", d->out);
+}
+
+/* A double printed so that it reads back to the same value. */
+static void dump_double(FILE *out, double v) {
+  char buf[40];
+  for (int prec = 15; prec <= 17; prec++) {
+    snprintf(buf, sizeof buf, "%.*g", prec, v);
+    if (strtod(buf, NULL) == v) break;
+  }
+  fputs(buf, out);
+}
+
+static void dump_list(Dumper *d, const char *label, const NodeList *l, int depth) {
+  if (!l->len) return;
+  dump_indent(d, depth);
+  fprintf(d->out, "%s:\n", label);
+  for (int i = 0; i < l->len; i++) dump_node(d, l->items[i], depth + 1);
+}
+
+static void dump_child(Dumper *d, const char *label, const Node *n, int depth) {
+  if (!n) return;
+  dump_indent(d, depth);
+  fprintf(d->out, "%s:\n", label);
+  dump_node(d, n, depth + 1);
+}
+
+static void dump_decl(Dumper *d, const Node *n, int depth) {
+  fprintf(d->out, " %s %s", decl_kind_names[n->decl.kind], n->decl.name.str);
+  if (n->decl.title) {
+    fputc(' ', d->out);
+    dump_quoted(d->out, n->decl.title);
+  }
+  if (n->decl.on.str) fprintf(d->out, " on %s", n->decl.on.str);
+  dump_span(d, n->span);
+  fputc('\n', d->out);
+  if (n->decl.doc) {
+    dump_indent(d, depth + 1);
+    fputs("doc ", d->out);
+    dump_quoted(d->out, n->decl.doc);
+    fputc('\n', d->out);
+  }
+  dump_list(d, "params", &n->decl.params, depth + 1);
+  dump_child(d, "unit", n->decl.unit, depth + 1);
+  if (n->decl.has_block) {
+    dump_indent(d, depth + 1);
+    fprintf(d->out, "block (%d attributes)\n", n->decl.attrs.len);
+    for (int i = 0; i < n->decl.attrs.len; i++) dump_node(d, n->decl.attrs.items[i], depth + 2);
+  }
+  dump_child(d, "body", n->decl.body, depth + 1);
+}
+
+/* One node and its children, indented two spaces a level. */
+static void dump_node(Dumper *d, const Node *n, int depth) {
+  dump_indent(d, depth);
+  fputs(node_kind_names[n->kind], d->out);
+  switch (n->kind) {
+  case ND_FILE:
+    dump_span(d, n->span);
+    fputc('\n', d->out);
+    for (int i = 0; i < n->file.items.len; i++) dump_node(d, n->file.items.items[i], depth + 1);
+    return;
+  case ND_IMPORT:
+    fputc(' ', d->out);
+    dump_quoted(d->out, n->import.path);
+    break;
+  case ND_DECL:
+    dump_decl(d, n, depth);
+    return;
+  case ND_PARAM:
+    fprintf(d->out, " %s", n->param.name.str);
+    dump_span(d, n->span);
+    fputc('\n', d->out);
+    dump_child(d, "unit", n->param.unit, depth + 1);
+    return;
+  case ND_ATTR:
+    fprintf(d->out, " %s", n->attr.name.str);
+    dump_span(d, n->span);
+    fputc('\n', d->out);
+    for (int i = 0; i < n->attr.args.len; i++) dump_node(d, n->attr.args.items[i], depth + 1);
+    return;
+  case ND_ARG:
+    if (n->arg.qual != QUAL_NONE) fprintf(d->out, " %s", n->arg.qual == QUAL_AT ? "at" : "by");
+    dump_span(d, n->span);
+    fputc('\n', d->out);
+    dump_node(d, n->arg.expr, depth + 1);
+    dump_child(d, "value", n->arg.value, depth + 1);
+    dump_child(d, n->arg.qual == QUAL_AT ? "at" : "by", n->arg.when, depth + 1);
+    return;
+  case ND_NUMBER:
+    fputc(' ', d->out);
+    dump_double(d->out, n->number.value);
+    break;
+  case ND_QUANTITY:
+    fputc(' ', d->out);
+    dump_double(d->out, n->quantity.value);
+    fprintf(d->out, " %s", n->quantity.unit.str);
+    break;
+  case ND_PERCENT:
+    break;
+  case ND_DATE: {
+    Date t = n->date.date;
+    if (t.prec == DATE_YEAR) fprintf(d->out, " %04d", t.year);
+    else if (t.prec == DATE_MONTH) fprintf(d->out, " %04d-%02d", t.year, t.month);
+    else fprintf(d->out, " %04d-%02d-%02d", t.year, t.month, t.day);
+    break;
+  }
+  case ND_STRING:
+    fputc(' ', d->out);
+    dump_quoted(d->out, n->string.value);
+    break;
+  case ND_BOOL:
+    fputs(n->boolean.value ? " true" : " false", d->out);
+    break;
+  case ND_NAME:
+    fputc(' ', d->out);
+    for (int i = 0; i < n->name.nparts; i++)
+      fprintf(d->out, "%s%s", i ? "." : "", n->name.parts[i].str);
+    break;
+  case ND_CALL:
+    dump_span(d, n->span);
+    fputc('\n', d->out);
+    dump_node(d, n->call.callee, depth + 1);
+    for (int i = 0; i < n->call.args.len; i++) dump_node(d, n->call.args.items[i], depth + 1);
+    return;
+  case ND_UNARY:
+    fprintf(d->out, " %s", op_texts[n->unary.op]);
+    dump_span(d, n->span);
+    fputc('\n', d->out);
+    dump_node(d, n->unary.operand, depth + 1);
+    return;
+  case ND_BINARY:
+    fprintf(d->out, " %s", op_texts[n->binary.op]);
+    dump_span(d, n->span);
+    fputc('\n', d->out);
+    dump_node(d, n->binary.lhs, depth + 1);
+    dump_node(d, n->binary.rhs, depth + 1);
+    return;
+  case ND_IF:
+    dump_span(d, n->span);
+    fputc('\n', d->out);
+    dump_node(d, n->ifx.cond, depth + 1);
+    dump_node(d, n->ifx.then, depth + 1);
+    dump_node(d, n->ifx.els, depth + 1);
+    return;
+  case ND_RANGE:
+    dump_span(d, n->span);
+    fputc('\n', d->out);
+    dump_node(d, n->range.lo, depth + 1);
+    dump_node(d, n->range.hi, depth + 1);
+    return;
+  case ND_COUNT:
+    unreachable_bug("bad node kind");
+  }
+  dump_span(d, n->span);
+  fputc('\n', d->out);
+}
+
+void ast_dump(FILE *out, Sources *src, const Node *file) {
+  Dumper d = {out, src};
+  dump_node(&d, file, 0);
+}

@@ -1,0 +1,161 @@
+/* ast.h - the syntax tree. Every node carries its span; the checker annotates. */
+#ifndef MISSION_AST_H
+#define MISSION_AST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "arena.h"
+#include "source.h"
+
+/* Declaration kinds that share the uniform `KIND name "title" ... { attrs } | = expr` form. */
+#define DECL_KIND_LIST(X)              \
+  X(DK_MISSION, "mission")             \
+  X(DK_ACTOR, "actor")                 \
+  X(DK_INDICATOR, "indicator")         \
+  X(DK_GOAL, "goal")                   \
+  X(DK_PHASE, "phase")                 \
+  X(DK_MILESTONE, "milestone")         \
+  X(DK_INSTRUMENT, "instrument")       \
+  X(DK_CONDITION, "condition")         \
+  X(DK_PROJECT, "project")             \
+  X(DK_RECORD, "record")               \
+  X(DK_SCORE, "score")                 \
+  X(DK_UNIT, "unit")                   \
+  X(DK_FN, "fn")
+
+typedef enum {
+#define X(id, name) id,
+  DECL_KIND_LIST(X)
+#undef X
+  DK_COUNT
+} DeclKind;
+
+extern const char *const decl_kind_names[DK_COUNT];
+
+#define NODE_KIND_LIST(X)                                              \
+  X(ND_FILE, "file")           /* items */                             \
+  X(ND_IMPORT, "import")       /* str: path */                         \
+  X(ND_DECL, "decl")           /* unit, fn and every KIND */           \
+  X(ND_PARAM, "param")         /* fn parameter: name [: unit] */       \
+  X(ND_ATTR, "attr")           /* name args */                         \
+  X(ND_ARG, "arg")             /* expr [: value] [at|by when] */       \
+  X(ND_NUMBER, "number")                                               \
+  X(ND_QUANTITY, "quantity")   /* number + unit name (or %) */         \
+  X(ND_PERCENT, "percent")     /* the unit % on its own */             \
+  X(ND_DATE, "date")                                                   \
+  X(ND_STRING, "string")                                               \
+  X(ND_BOOL, "bool")                                                   \
+  X(ND_NAME, "name")           /* a.b.c */                             \
+  X(ND_CALL, "call")           /* a.b(args) */                         \
+  X(ND_UNARY, "unary")                                                 \
+  X(ND_BINARY, "binary")                                               \
+  X(ND_IF, "if")                                                       \
+  X(ND_RANGE, "range")
+
+typedef enum {
+#define X(id, name) id,
+  NODE_KIND_LIST(X)
+#undef X
+  ND_COUNT
+} NodeKind;
+
+extern const char *const node_kind_names[ND_COUNT];
+
+#define OP_LIST(X)                                                   \
+  X(OP_NEG, "-") X(OP_NOT, "not")                                    \
+  X(OP_ADD, "+") X(OP_SUB, "-") X(OP_MUL, "*") X(OP_DIV, "/")        \
+  X(OP_POW, "^") X(OP_EQ, "==") X(OP_NE, "!=") X(OP_LT, "<")         \
+  X(OP_LE, "<=") X(OP_GT, ">") X(OP_GE, ">=") X(OP_AND, "and")       \
+  X(OP_OR, "or")
+
+typedef enum {
+#define X(id, text) id,
+  OP_LIST(X)
+#undef X
+  OP_COUNT
+} Op;
+
+extern const char *const op_texts[OP_COUNT];
+
+/* Precision of a date literal: a year, a month or a day. */
+typedef enum { DATE_YEAR, DATE_MONTH, DATE_DAY } DatePrec;
+
+typedef struct Date {
+  int year, month, day;   /* month/day 0 when not written */
+  DatePrec prec;
+} Date;
+
+/* An identifier with its own span. str is interned (compare by pointer). */
+typedef struct Ident {
+  const char *str;
+  Span span;
+} Ident;
+
+typedef struct NodeList {
+  struct Node **items;
+  int len, cap;
+} NodeList;
+
+typedef enum { QUAL_NONE, QUAL_AT, QUAL_BY } Qual;
+
+typedef struct Node Node;
+struct Node {
+  NodeKind kind;
+  Span span;
+  union {
+    struct { NodeList items; } file;
+    struct { const char *path; } import;
+    struct {
+      DeclKind kind;
+      Ident name;
+      const char *title;     /* NULL when absent */
+      Span title_span;
+      Ident on;              /* on.str NULL when absent */
+      Node *unit;            /* `: unitexpr` (fn: return unit), or NULL */
+      NodeList params;       /* fn parameters */
+      NodeList attrs;        /* block form */
+      Node *body;            /* `= expr` form (unit: its definition), or NULL */
+      bool has_block;
+      const char *doc;       /* text of the /// comment before it, or NULL */
+    } decl;
+    struct { Ident name; Node *unit; } param;
+    struct { Ident name; NodeList args; const char *doc; } attr;
+    struct { Node *expr; Node *value; Qual qual; Node *when; } arg;
+    struct { double value; const char *text; } number;
+    struct { double value; const char *text; Ident unit; } quantity;   /* unit.str "%" for percent */
+    struct { Date date; } date;
+    struct { const char *value; } string;
+    struct { bool value; } boolean;
+    struct { Ident *parts; int nparts; } name;
+    struct { Node *callee; NodeList args; } call;                       /* callee is ND_NAME */
+    struct { Op op; Node *operand; } unary;
+    struct { Op op; Node *lhs, *rhs; } binary;
+    struct { Node *cond, *then, *els; } ifx;
+    struct { Node *lo, *hi; } range;
+  };
+  void *sem;                 /* checker annotation (see check.h) */
+};
+
+/* Constructors: every node is allocated in the compilation's arena. */
+Node *ast_new(Arena *a, NodeKind kind, Span span);
+void ast_list_push(Arena *a, NodeList *list, Node *n);
+Node *ast_binary(Arena *a, Span span, Op op, Node *lhs, Node *rhs);
+Node *ast_unary(Arena *a, Span span, Op op, Node *operand);
+
+/* Print the tree deterministically (for `missionc parse --dump-ast`). */
+void ast_dump(FILE *out, Sources *src, const Node *file);
+
+/* Days since 1970-01-01 of a valid civil date. */
+int64_t date_days(int year, int month, int day);
+/* Whether y-m-d is a real calendar date. */
+bool date_valid(int year, int month, int day);
+int date_month_days(int year, int month);
+/* The civil date of a day number. */
+void date_from_days(int64_t days, int *year, int *month, int *day);
+/* First (start) or last (end) day of a date literal of any precision. */
+int64_t date_first_day(Date d);
+int64_t date_last_day(Date d);
+
+#endif

@@ -1,0 +1,225 @@
+/* check.h - the checked model: what every later stage reads.
+ *
+ * check_program() loads the imports of a parsed file, resolves every name, checks
+ * schema, units, dates, budgets and structure, and fills the model below. Later
+ * stages (lint, export, graph, interp, codegen, eval, status) read the model and
+ * never change it. Quantities are stored in base units; dates as days since
+ * 1970-01-01 (int64 in the model, double inside formulas).
+ */
+#ifndef MISSION_CHECK_H
+#define MISSION_CHECK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ast.h"
+#include "compiler.h"
+#include "units.h"
+
+typedef struct Sym Sym;
+
+/* ---- types of expressions ---------------------------------------------- */
+
+typedef enum {
+  TY_ERROR,    /* already reported; stay quiet */
+  TY_NUM,      /* a number with a dimension (dimensionless included) */
+  TY_BOOL,
+  TY_DATE,     /* days since 1970-01-01 */
+  TY_STRING,
+  TY_RANGE,    /* attribute values only */
+  TY_DECL,     /* a declaration used as a value (a goal passed to progress) */
+} TypeKind;
+
+typedef struct Type {
+  TypeKind kind;
+  Dim dim;                 /* TY_NUM */
+  const Unit *unit;        /* TY_NUM: the unit it reads in, when one is known (else NULL) */
+} Type;
+
+/* Built-in functions. */
+#define BUILTIN_LIST(X)                                                      \
+  X(BI_NONE, "")  X(BI_MIN, "min") X(BI_MAX, "max") X(BI_CLAMP, "clamp")     \
+  X(BI_ABS, "abs") X(BI_SQRT, "sqrt") X(BI_LOG, "log") X(BI_EXP, "exp")      \
+  X(BI_POW, "pow") X(BI_ROUND, "round") X(BI_FLOOR, "floor")                 \
+  X(BI_CEIL, "ceil") X(BI_PROGRESS, "progress") X(BI_EXPECTED, "expected")   \
+  X(BI_ON_TRACK, "on_track")
+
+typedef enum {
+#define X(id, name) id,
+  BUILTIN_LIST(X)
+#undef X
+  BI_COUNT
+} Builtin;
+
+extern const char *const builtin_names[BI_COUNT];
+
+/* What an expression node is, once resolved. Stored in node->sem for every
+ * expression inside a rule or fn body, and for attribute values. */
+typedef enum {
+  EX_CONST,        /* number, quantity, date, bool, string, goal.baseline ...: see value */
+  EX_INDICATOR,    /* the row's value of indicator `ref` (an input column) */
+  EX_DATE_INPUT,   /* the row's date (`date`) */
+  EX_FIELD,        /* field `index` of the rule's record (an input column) */
+  EX_PARAM,        /* parameter `index` of the enclosing fn */
+  EX_RULE,         /* the value of score/condition `ref` on the same row */
+  EX_GOAL,         /* goal `ref` as an argument of progress/expected/on_track */
+  EX_DECL,         /* some other declaration named in an attribute (actor, phase ...) */
+  EX_CALL_FN,      /* call of user fn `ref` with node->call.args */
+  EX_BUILTIN,      /* call of `builtin` with node->call.args */
+  EX_OP,           /* ND_UNARY, ND_BINARY or ND_IF: see the node */
+} ExprForm;
+
+typedef struct ExprSem {
+  ExprForm form;
+  Type type;
+  double value;        /* EX_CONST: in base units; dates in days; bools 0/1 */
+  const char *str;     /* EX_CONST strings */
+  Sym *ref;
+  int index;
+  Builtin builtin;
+} ExprSem;
+
+static inline ExprSem *expr_sem(const Node *n) { return (ExprSem *)n->sem; }
+
+/* ---- declarations -------------------------------------------------------- */
+
+#define SECTOR_LIST(X) X(SECTOR_NONE, "") X(SECTOR_PUBLIC, "public") X(SECTOR_PRIVATE, "private") \
+  X(SECTOR_THIRD, "third") X(SECTOR_ACADEMIA, "academia") X(SECTOR_CITIZENS, "citizens")
+typedef enum {
+#define X(id, name) id,
+  SECTOR_LIST(X)
+#undef X
+  SECTOR_COUNT
+} Sector;
+extern const char *const sector_names[SECTOR_COUNT];
+
+#define LEVEL_LIST(X) X(LEVEL_NONE, "") X(LEVEL_LOCAL, "local") X(LEVEL_REGIONAL, "regional") \
+  X(LEVEL_NATIONAL, "national") X(LEVEL_SUPRANATIONAL, "supranational") X(LEVEL_GLOBAL, "global")
+typedef enum {
+#define X(id, name) id,
+  LEVEL_LIST(X)
+#undef X
+  LEVEL_COUNT
+} Level;
+extern const char *const level_names[LEVEL_COUNT];
+
+#define INSTR_KIND_LIST(X) X(IK_NONE, "") X(IK_GRANT, "grant") X(IK_LOAN, "loan")               \
+  X(IK_GUARANTEE, "guarantee") X(IK_EQUITY, "equity") X(IK_PROCUREMENT, "procurement")           \
+  X(IK_PRIZE, "prize") X(IK_REGULATION, "regulation") X(IK_TAX_CREDIT, "tax_credit")             \
+  X(IK_VOUCHER, "voucher") X(IK_STANDARD, "standard")
+typedef enum {
+#define X(id, name) id,
+  INSTR_KIND_LIST(X)
+#undef X
+  IK_COUNT
+} InstrKind;
+extern const char *const instr_kind_names[IK_COUNT];
+
+typedef enum { PUSH_NONE, PUSH_SUPPLY, PUSH_DEMAND } Push;
+
+/* A period (range of dates), first and last day inclusive. */
+typedef struct Period {
+  bool set;
+  int64_t start, end;
+  Span span;
+} Period;
+
+/* A money or other quantity written in an attribute. */
+typedef struct Quantity {
+  bool set;
+  double value;          /* base units */
+  const Unit *unit;      /* as written */
+  Span span;
+} Quantity;
+
+/* `goal: value` pairs (contributes, expects) and `instrument: money` (funded_by). */
+typedef struct Link {
+  Sym *target;
+  double value;          /* base units (weights are dimensionless) */
+  const Unit *unit;
+  Span span;             /* the whole argument */
+} Link;
+
+typedef struct LinkList {
+  Link *items;
+  int len;
+} LinkList;
+
+typedef struct SymList {
+  Sym **items;
+  int len;
+} SymList;
+
+typedef struct Field {
+  const char *name;      /* interned */
+  Type type;             /* TY_NUM (with unit), TY_BOOL or TY_DATE */
+  Span span;
+} Field;
+
+struct Sym {
+  DeclKind kind;
+  const char *name;      /* interned */
+  Node *decl;            /* ND_DECL */
+  uint32_t file;
+  bool imported;         /* declared in an imported file, not the checked one */
+  int index;             /* position in Model.syms */
+  const char *title;     /* NULL if none */
+  const char *doc;       /* NULL if none */
+  union {
+    struct { Sym *owner; Period period; Quantity budget; const char *challenge, *statement; } mission;
+    struct { Sector sector; Level level; Sym *parent; } actor;
+    struct { const Unit *unit; const char *source; } indicator;
+    struct {
+      Sym *indicator; Sym *parent;
+      Quantity baseline, target;       /* values in the indicator's base units */
+      int64_t start;                   /* first day of `at` */
+      int64_t deadline;                /* last day of `by` */
+      Span baseline_date_span, target_date_span;
+      double weight; bool has_weight;
+    } goal;
+    struct { Period period; SymList after; } phase;
+    struct { int64_t date; Span date_span; Sym *phase; SymList after; LinkList expects; } milestone;
+    struct {
+      InstrKind kind; Push push; Sym *by; Quantity budget; Period period; SymList requires;
+    } instrument;
+    struct {
+      Sym *lead; SymList partners; LinkList funded_by; LinkList contributes;
+      const char **disciplines; int ndisciplines; Period period;
+    } project;
+    struct { Field *fields; int nfields; } record;
+    /* score, condition and fn */
+    struct {
+      Sym *on;               /* record, or NULL (rules over the indicators) */
+      Node *body;            /* the formula */
+      Type type;             /* result type */
+      const Unit *unit;      /* declared `: unit` (score, fn), else NULL */
+      Node **params;         /* fn: ND_PARAM nodes */
+      Type *param_types;     /* fn: declared types (kind TY_ERROR = polymorphic) */
+      int nparams;
+      SymList indicators;    /* rules without `on`: indicators read, transitively, in first-use order */
+      bool reads_date;       /* reads `date`, transitively */
+      int *fields;           /* rules `on R`: indices of the fields read, transitively, ascending */
+      int nfields_read;
+    } rule;
+    struct { const Unit *unit; } unit;
+  };
+};
+
+typedef struct Model {
+  Compiler *c;
+  UnitTable *units;
+  uint32_t main_file;        /* source index of the checked file */
+  Sym *mission;              /* NULL for a library */
+  PtrVec syms;               /* Sym*, every declaration (imports included), load order then source order */
+  PtrVec by_kind[DK_COUNT];  /* Sym* per kind, same order */
+} Model;
+
+/* Load imports, resolve and check the parsed file `root`. Always returns a model;
+ * errors go to c->diag (check diag_error_count). */
+Model *check_program(Compiler *c, Node *root);
+/* The declaration of that (interned) name, or NULL. */
+Sym *model_lookup(const Model *m, const char *name);
+/* Read a date-valued ND_DATE or year ND_NUMBER as a day number (first or last day). */
+bool model_date(const Node *n, bool last, int64_t *out);
+
+#endif

@@ -1,0 +1,64 @@
+/* diag.h - diagnostics: collected, then rendered as text, JSON or SARIF. */
+#ifndef MISSION_DIAG_H
+#define MISSION_DIAG_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "arena.h"
+#include "source.h"
+
+typedef enum { SEV_ERROR, SEV_WARNING, SEV_NOTE } Severity;
+typedef enum { DIAG_TEXT, DIAG_JSON, DIAG_SARIF } DiagFormat;
+
+typedef struct DiagNote {
+  Span span;            /* NO_SPAN for a note without location */
+  const char *msg;
+  struct DiagNote *next;
+} DiagNote;
+
+typedef struct Diagnostic {
+  Severity sev;
+  const char *code;     /* stable code: E0101, W0201 ... */
+  const char *option;   /* warnings: the -W name that controls it, else NULL */
+  Span span;
+  const char *msg;
+  DiagNote *notes, *last_note;
+  size_t seq;           /* emission order, to keep sorting stable */
+} Diagnostic;
+
+typedef struct Diag {
+  Arena *arena;
+  Sources *src;
+  PtrVec list;          /* Diagnostic* */
+  int errors, warnings;
+  int max_errors;       /* 0: no cap */
+  bool capped;          /* the cap was reached: stop reporting */
+  bool werror;          /* warnings count as errors */
+} Diag;
+
+Diag *diag_new(Arena *a, Sources *src);
+/* An error at span. Returns the diagnostic to attach notes to (NULL past the cap). */
+Diagnostic *diag_error(Diag *d, Span span, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* A warning controlled by -W<option>. */
+Diagnostic *diag_warning(Diag *d, Span span, const char *code, const char *option,
+                         const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* A note under a diagnostic (no-op on NULL). */
+void diag_note(Diag *d, Diagnostic *on, Span span, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* True once --max-errors errors were reported. */
+bool diag_capped(const Diag *d);
+/* Number of errors, counting warnings under -Werror. */
+int diag_error_count(const Diag *d);
+
+typedef struct DiagRenderOptions {
+  DiagFormat format;
+  bool color;
+  const char *tool_version;
+} DiagRenderOptions;
+
+/* Print every diagnostic, sorted by file and position, in the chosen format. */
+void diag_render(Diag *d, FILE *out, const DiagRenderOptions *opt);
+
+#endif

@@ -1,0 +1,134 @@
+/* driver.c - the common options and the front end that every command runs. */
+#include "driver.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lint.h"
+
+#ifndef MISSIONC_VERSION
+#define MISSIONC_VERSION "0.0.0"
+#endif
+
+const char *const driver_common_help =
+    "Common options:\n"
+    "  -I DIR                        look for imports in DIR too (after the importing file's folder)\n"
+    "  -Wname, -Wno-name             turn the mission-criteria warning 'name' on or off\n"
+    "  -Werror                       treat warnings as errors\n"
+    "  --color=auto|always|never     colour diagnostics (auto: only on a terminal)\n"
+    "  --diagnostics-format=text|json|sarif\n"
+    "                                how diagnostics are printed on standard error\n"
+    "  --max-errors N                stop after N errors (default 50; 0: no limit)\n"
+    "  -h, --help                    show this help\n"
+    "\n"
+    "FILE '-' reads standard input. Exit status: 0 fine, 1 errors in the input,\n"
+    "2 usage or I/O problems.\n";
+
+void driver_options_init(CommonOptions *o) {
+  memset(o, 0, sizeof *o);
+  o->color = -1;
+  o->max_errors = 50;
+  o->render.tool_version = MISSIONC_VERSION;
+}
+
+int driver_usage_error(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("missionc: error: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputs("\nTry 'missionc --help' for more information.\n", stderr);
+  va_end(ap);
+  return EXIT_USAGE;
+}
+
+const char *driver_option_value(int argc, char **argv, int *i, const char *name, bool *missing) {
+  size_t n = strlen(name);
+  const char *arg = argv[*i];
+  *missing = false;
+  if (strncmp(arg, name, n) != 0) return NULL;
+  if (arg[n] == '=') return arg + n + 1;
+  if (arg[n] != '\0') return NULL;
+  if (*i + 1 < argc) return argv[++*i];
+  *missing = true;
+  return NULL;
+}
+
+/* --color, --color=WHEN */
+static int color_option(CommonOptions *o, const char *arg) {
+  const char *v = arg[7] == '=' ? arg + 8 : "always";
+  if (strcmp(v, "auto") == 0) o->color = -1;
+  else if (strcmp(v, "always") == 0) o->color = 1;
+  else if (strcmp(v, "never") == 0) o->color = 0;
+  else return driver_usage_error("--color takes auto, always or never, not '%s'", v) + 10;
+  return 1;
+}
+
+int driver_common_option(Compiler *c, CommonOptions *o, int argc, char **argv, int *i) {
+  const char *arg = argv[*i], *v;
+  bool missing;
+  if (strncmp(arg, "-I", 2) == 0) {
+    const char *dir = arg[2] ? arg + 2 : (*i + 1 < argc ? argv[++*i] : NULL);
+    if (!dir) return driver_usage_error("option -I needs a directory") + 10;
+    vec_push(c->arena, &c->include_dirs, (void *)dir);
+    return 1;
+  }
+  if (strcmp(arg, "-Werror") == 0) {
+    o->werror = true;
+    return 1;
+  }
+  if (strncmp(arg, "-W", 2) == 0 && arg[2]) {
+    vec_push(c->arena, &o->warning_flags, (void *)arg);
+    return 1;
+  }
+  if (strcmp(arg, "--color") == 0 || strncmp(arg, "--color=", 8) == 0) return color_option(o, arg);
+  if ((v = driver_option_value(argc, argv, i, "--diagnostics-format", &missing))) {
+    if (strcmp(v, "text") == 0) o->render.format = DIAG_TEXT;
+    else if (strcmp(v, "json") == 0) o->render.format = DIAG_JSON;
+    else if (strcmp(v, "sarif") == 0) o->render.format = DIAG_SARIF;
+    else return driver_usage_error("--diagnostics-format takes text, json or sarif, not '%s'", v) + 10;
+    return 1;
+  }
+  if (missing) return driver_usage_error("option '%s' needs a value", arg) + 10;
+  if ((v = driver_option_value(argc, argv, i, "--max-errors", &missing))) {
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (!*v || *end || n < 0 || n > 1000000)
+      return driver_usage_error("--max-errors takes a whole number, not '%s'", v) + 10;
+    o->max_errors = (int)n;
+    return 1;
+  }
+  if (missing) return driver_usage_error("option '%s' needs a number", arg) + 10;
+  return 0;
+}
+
+void driver_options_apply(Compiler *c, CommonOptions *o) {
+  c->diag->max_errors = o->max_errors;
+  c->diag->werror = o->werror;
+  o->render.color = o->color == 1 ||
+                    (o->color == -1 && isatty(STDERR_FILENO) && getenv("NO_COLOR") == NULL);
+}
+
+Model *driver_front_end(Compiler *c, const char *path, const CommonOptions *o) {
+  Node *root = compiler_parse_path(c, path);
+  if (!root) return NULL;
+  Model *m = check_program(c, root);
+  lint_run(m, (const char *const *)o->warning_flags.items, o->warning_flags.len);
+  return m;
+}
+
+int driver_finish(Compiler *c, const CommonOptions *o, int status) {
+  diag_render(c->diag, stderr, &o->render);
+  if (status == 0 && diag_error_count(c->diag) > 0) status = EXIT_INPUT;
+  return status;
+}
+
+/* TEMPORARY until check.c lands: a weak definition so the driver links. */
+__attribute__((weak)) Model *check_program(Compiler *c, Node *root) {
+  Model *m = arena_alloc(c->arena, sizeof *m);
+  m->c = c;
+  m->main_file = root->span.file;
+  return m;
+}

@@ -1,0 +1,125 @@
+/* main.c - the missionc driver: the list of commands and the front-end stages.
+ *
+ *   parse (grammar/) -> imports + names + schema + units + dates + budgets (check.c)
+ *     -> mission criteria (lint.c) -> one back end: export | graph | eval | build | status
+ *
+ * Each command is cmd_<name>() in cmd_<name>.c, or below for the front end alone.
+ * Exit status: 0 fine, 1 errors in the input, 2 usage or I/O problems.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "ast.h"
+#include "compiler.h"
+#include "driver.h"
+
+#ifndef MISSIONC_VERSION
+#define MISSIONC_VERSION "0.0.0"
+#endif
+#ifndef MISSIONC_LLVM_VERSION
+#define MISSIONC_LLVM_VERSION "?"
+#endif
+
+static int cmd_check(Compiler *c, int argc, char **argv);
+static int cmd_parse(Compiler *c, int argc, char **argv);
+
+typedef struct Command {
+  const char *name;
+  const char *summary;
+  int (*run)(Compiler *c, int argc, char **argv);
+} Command;
+
+static const Command commands[] = {
+    {"check", "parse, check and lint mission files; report every problem found", cmd_check},
+    {"parse", "parse only (--dump-ast prints the syntax tree)", cmd_parse},
+};
+
+/* The overview printed by `missionc --help`. */
+static void usage(FILE *out) {
+  fputs("usage: missionc COMMAND [options] FILE...\n\nCommands:\n", out);
+  for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+    fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+  fputs("\nRun 'missionc COMMAND --help' for the options of a command.\n\n"
+        "Options:\n"
+        "  -h, --help     show this help\n"
+        "  --version      show the version of missionc and of LLVM\n", out);
+}
+
+static const Command *find_command(const char *name) {
+  for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+    if (strcmp(commands[i].name, name) == 0) return &commands[i];
+  return NULL;
+}
+
+/* check and parse: options, then each file through the front end. */
+static int front_end_command(Compiler *c, int argc, char **argv, bool check) {
+  CommonOptions o;
+  driver_options_init(&o);
+  PtrVec files = {0};
+  bool dump_ast = false, only_files = false;
+  for (int i = 1; i < argc; i++) {
+    const char *arg = argv[i];
+    int r;
+    if (only_files || arg[0] != '-' || strcmp(arg, "-") == 0) {
+      vec_push(c->arena, &files, (void *)arg);
+    } else if (strcmp(arg, "--") == 0) {
+      only_files = true;
+    } else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+      if (check)
+        printf("usage: missionc check [options] FILE...\n\n"
+               "Parse each file, load its imports and check that names, units, dates,\n"
+               "budgets and structure agree; then lint it against the mission criteria.\n"
+               "Prints nothing and exits 0 when all is well.\n\n%s", driver_common_help);
+      else
+        printf("usage: missionc parse [--dump-ast] [options] FILE...\n\n"
+               "Parse each file (no semantic checks).\n\n"
+               "  --dump-ast                    print the syntax tree with the span of every node\n\n%s",
+               driver_common_help);
+      return EXIT_OK;
+    } else if (!check && strcmp(arg, "--dump-ast") == 0) {
+      dump_ast = true;
+    } else if ((r = driver_common_option(c, &o, argc, argv, &i)) != 0) {
+      if (r > 1) return EXIT_USAGE;
+    } else {
+      return driver_usage_error("%s: unknown option '%s'", argv[0], arg);
+    }
+  }
+  if (files.len == 0) return driver_usage_error("%s: no input file", argv[0]);
+  driver_options_apply(c, &o);
+  int status = EXIT_OK;
+  for (int i = 0; i < files.len; i++) {
+    if (check) {
+      if (!driver_front_end(c, files.items[i], &o)) status = EXIT_USAGE;
+    } else {
+      Node *root = compiler_parse_path(c, files.items[i]);
+      if (!root) status = EXIT_USAGE;
+      else if (dump_ast) ast_dump(stdout, c->src, root);
+    }
+  }
+  return driver_finish(c, &o, status);
+}
+
+static int cmd_check(Compiler *c, int argc, char **argv) { return front_end_command(c, argc, argv, true); }
+static int cmd_parse(Compiler *c, int argc, char **argv) { return front_end_command(c, argc, argv, false); }
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    usage(stderr);
+    return EXIT_USAGE;
+  }
+  const char *first = argv[1];
+  if (strcmp(first, "--help") == 0 || strcmp(first, "-h") == 0 || strcmp(first, "help") == 0) {
+    usage(stdout);
+    return EXIT_OK;
+  }
+  if (strcmp(first, "--version") == 0 || strcmp(first, "-V") == 0) {
+    printf("missionc %s (LLVM %s)\n", MISSIONC_VERSION, MISSIONC_LLVM_VERSION);
+    return EXIT_OK;
+  }
+  const Command *cmd = find_command(first);
+  if (!cmd) return driver_usage_error("unknown command '%s'", first);
+  Compiler *c = compiler_new();
+  int status = cmd->run(c, argc - 1, argv + 1);
+  compiler_free(c);
+  return status;
+}

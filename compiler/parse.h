@@ -1,0 +1,53 @@
+/* parse.h - the parser's entry point and the state shared by lexer and parser. */
+#ifndef MISSION_PARSE_H
+#define MISSION_PARSE_H
+
+#include <stdbool.h>
+
+#include "arena.h"
+#include "ast.h"
+#include "diag.h"
+#include "source.h"
+
+/* Byte offsets of a token or a rule's match in the current file. */
+typedef struct Loc {
+  uint32_t start, end;
+} Loc;
+
+/* A token's value. */
+typedef struct Tok {
+  const char *str;     /* identifier (interned), keyword text, string contents, number text */
+  double num;
+  Date date;
+  const char *doc;     /* declaration keywords: the /// comment before it */
+} Tok;
+
+/* Everything the reentrant lexer and the pure parser share. */
+typedef struct Parser {
+  Arena *arena;
+  Interner *names;
+  Diag *diag;
+  Sources *src;
+  uint32_t file;
+  void *scanner;
+  Node *root;
+  /* lexer state */
+  const char *text;
+  size_t len;
+  size_t scan_pos;       /* bytes handed to flex so far */
+  uint32_t offset;       /* byte offset of the next token */
+  bool can_end;          /* the last token can end a statement (the Go rule) */
+  bool eof_term_sent;
+  bool any_token;
+  uint32_t comment_start;
+  bool comment_newline;
+  char *doc;             /* pending /// text (arena) */
+  /* parser state between the reductions of one declaration */
+  DeclKind kind;
+  NodeList block;
+} Parser;
+
+/* Parse one loaded file. Always returns a file node (possibly partial after errors). */
+Node *parse_file(Arena *a, Interner *names, Diag *diag, Sources *src, uint32_t file);
+
+#endif

@@ -1,0 +1,47 @@
+/* source.h - source files, spans, and line maps (line:col only when printing). */
+#ifndef MISSION_SOURCE_H
+#define MISSION_SOURCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+/* A byte range [start, end) in one source file. */
+typedef struct Span {
+  uint32_t file;   /* index into Sources; NO_FILE for "no location" */
+  uint32_t start, end;
+} Span;
+
+#define NO_FILE UINT32_MAX
+#define NO_SPAN ((Span){NO_FILE, 0, 0})
+
+typedef struct SourceFile {
+  const char *path;     /* as given by the user (or "<stdin>") */
+  const char *real;     /* canonical path, to load each file once; NULL for stdin/memory */
+  char *text;           /* NUL-terminated contents */
+  size_t len;
+  uint32_t *lines;      /* byte offset of each line start, built on first use */
+  size_t nlines;
+} SourceFile;
+
+typedef struct Sources {
+  SourceFile **files;
+  size_t count, cap;
+} Sources;
+
+Sources *src_new(void);
+void src_free(Sources *s);
+/* Add a file from memory (the text is copied). Returns its index. */
+uint32_t src_add(Sources *s, const char *path, const char *text, size_t len);
+/* Read a file ("-" is stdin). Returns its index, or -1 with errno-based message in *err. */
+int64_t src_load(Sources *s, const char *path, char *err, size_t errlen);
+/* The index of an already loaded file with this canonical path, or -1. */
+int64_t src_find_real(const Sources *s, const char *real);
+const SourceFile *src_file(const Sources *s, uint32_t id);
+/* 1-based line and column (in characters) of a byte offset. */
+void src_linecol(Sources *s, uint32_t file, uint32_t offset, int *line, int *col);
+/* The text of the line holding offset, without its newline. */
+const char *src_line_text(Sources *s, uint32_t file, uint32_t offset, size_t *len, uint32_t *line_start);
+Span span_join(Span a, Span b);
+
+#endif

@@ -1,0 +1,58 @@
+/* units.h - dimensions and scales.
+ *
+ * A dimension is a product of base units with integer exponents; every unit has a
+ * scale to its base (1 MEUR = 1e6 EUR). Values are evaluated in base units.
+ */
+#ifndef MISSION_UNITS_H
+#define MISSION_UNITS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "ast.h"
+
+#define MAX_BASE_UNITS 64
+
+typedef struct Dim {
+  int8_t e[MAX_BASE_UNITS];   /* exponent of each base unit, by base index */
+} Dim;
+
+typedef struct Unit {
+  const char *name;           /* interned: "MEUR", "%", "1", "day" */
+  Dim dim;
+  double scale;               /* 1 of this unit in base units */
+  int base;                   /* index if this is a base unit, else -1 */
+  Node *decl;                 /* the `unit` declaration; NULL for built-ins */
+  bool imported;              /* declared in an imported file */
+} Unit;
+
+typedef struct UnitTable UnitTable;
+
+UnitTable *units_new(Arena *a, Interner *names);
+/* Built-ins: 1, %, day, date (date is a pseudo-unit for the date type). */
+const Unit *units_dimensionless(const UnitTable *t);
+const Unit *units_percent(const UnitTable *t);
+const Unit *units_day(const UnitTable *t);
+const Unit *units_lookup(const UnitTable *t, const char *interned);
+/* Declare a base unit (a new dimension). NULL when the table is full. */
+Unit *units_add_base(UnitTable *t, const char *name, Node *decl);
+/* Declare a derived unit with a dimension and a scale. */
+Unit *units_add_derived(UnitTable *t, const char *name, Dim dim, double scale, Node *decl);
+int units_count(const UnitTable *t);
+const Unit *units_at(const UnitTable *t, int i);   /* declaration order */
+const Unit *units_base(const UnitTable *t, int base_index);
+
+bool dim_eq(const Dim *a, const Dim *b);
+bool dim_is_none(const Dim *a);                 /* dimensionless */
+Dim dim_mul(const Dim *a, const Dim *b);
+Dim dim_div(const Dim *a, const Dim *b);
+Dim dim_pow(const Dim *a, int k);
+bool dim_halve(const Dim *a, Dim *out);         /* for sqrt: false if an exponent is odd */
+/* A readable name for a dimension: a declared unit of scale 1 with that dimension
+ * if there is one, else a product of base units ("EUR/person", "m^2"). */
+const char *dim_format(const UnitTable *t, Arena *a, const Dim *d);
+/* Did-you-mean among unit names (NULL if nothing close). */
+const char *units_suggest(const UnitTable *t, const char *name);
+
+#endif

@@ -1,0 +1,21 @@
+/* util.h - small helpers shared by every module. */
+#ifndef MISSION_UTIL_H
+#define MISSION_UTIL_H
+
+#include <stddef.h>
+#include <stdnoreturn.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+noreturn void fatal_bug(const char *file, int line, const char *what);
+
+/* An internal bug: never a user diagnostic. */
+#define unreachable_bug(what) fatal_bug(__FILE__, __LINE__, what)
+#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Edit distance between two strings, capped at limit+1 (for "did you mean"). */
+int edit_distance(const char *a, const char *b, int limit);
+
+#endif

@@ -1,0 +1,432 @@
+/* parser.y - the grammar of the mission language.
+ *
+ * A pure, LALR(1) parser with no conflicts. Actions only build nodes. Error
+ * productions at the statement level (top-level items and block attributes)
+ * resynchronise at the next statement end, so independent errors on different
+ * lines are all reported in one run.
+ */
+%define api.pure full
+%define parse.error custom
+%define parse.lac full
+%define api.location.type {Loc}
+%locations
+%expect 0
+%param {void *scanner}
+%parse-param {Parser *p}
+
+%code requires {
+#include "parse.h"
+#define YYLLOC_DEFAULT(Cur, Rhs, N)                          \
+  do {                                                       \
+    if (N) {                                                 \
+      (Cur).start = YYRHSLOC(Rhs, 1).start;                  \
+      (Cur).end = YYRHSLOC(Rhs, N).end;                      \
+    } else {                                                 \
+      (Cur).start = (Cur).end = YYRHSLOC(Rhs, 0).end;        \
+    }                                                        \
+  } while (0)
+}
+
+%code {
+#include <string.h>
+#include "lexer.h"
+
+static void yyerror(YYLTYPE *loc, void *scanner, Parser *p, const char *msg);
+static Span S(Parser *p, Loc l) { return (Span){p->file, l.start, l.end}; }
+static Ident ID(Parser *p, Tok t, Loc l) { return (Ident){t.str, S(p, l)}; }
+static Node *decl(Parser *p, Loc l, DeclKind k, Tok kw, Ident name);
+static Node *name_node(Parser *p, Loc l, Ident id);
+static Node *name_extend(Parser *p, Loc l, Node *path, Ident id);
+static Node *quantity(Parser *p, Loc l, Tok num, Ident unit);
+static Node *arg(Parser *p, Loc l, Node *e, Node *value, Qual q, Node *when);
+#define A p->arena
+}
+
+%union {
+  Node *node;
+  NodeList list;
+  Tok tok;
+  DeclKind kind;
+  Op op;
+  struct { Qual q; Node *when; } when;
+}
+
+%token <tok> IDENT "name" NUMBER "number" STRING "string" DATE "date"
+%token TERM "end of line"
+%token <tok> IMPORT "import" AS "as" UNIT "unit" FN "fn"
+%token <tok> MISSION "mission" ACTOR "actor" INDICATOR "indicator" GOAL "goal" PHASE "phase"
+%token <tok> MILESTONE "milestone" INSTRUMENT "instrument" CONDITION "condition"
+%token <tok> PROJECT "project" RECORD "record" SCORE "score"
+%token <tok> ON "on" IF "if" THEN "then" ELSE "else" AND "and" OR "or" NOT "not"
+%token <tok> TRUE "true" FALSE "false" AT "at" BY "by"
+%token EQ "==" NE "!=" LE "<=" GE ">=" DOTDOT ".."
+
+%type <node> item import unitdecl fndecl decl param attr arg
+%type <node> unitexpr unitatom expr range or and not cmp sum term unary power atom path
+%type <node> opt_value opt_unit opt_def body
+%type <list> items params opt_params attrs opt_args args exprs opt_exprs block
+%type <tok> decl_kw attr_name opt_title
+%type <tok> opt_on
+%type <op> cmpop
+%type <when> opt_when
+
+%%
+
+file
+  : opt_terms                      { p->root = ast_new(A, ND_FILE, S(p, @$)); }
+  | opt_terms items opt_terms      { p->root = ast_new(A, ND_FILE, S(p, @$)); p->root->file.items = $2; }
+  ;
+
+items
+  : item                           { $$ = (NodeList){0}; if ($1) ast_list_push(A, &$$, $1); }
+  | items terms item               { $$ = $1; if ($3) ast_list_push(A, &$$, $3); }
+  ;
+
+terms: TERM | terms TERM ;
+opt_terms: %empty | terms ;
+
+item
+  : import
+  | unitdecl
+  | fndecl
+  | decl
+  | error                          { $$ = NULL; }
+  ;
+
+/* import "std/units" */
+import
+  : IMPORT STRING                  { $$ = ast_new(A, ND_IMPORT, S(p, @$)); $$->import.path = $2.str; }
+  ;
+
+/* unit MEUR = 1e6 EUR */
+unitdecl
+  : UNIT IDENT opt_def             { $$ = decl(p, @$, DK_UNIT, $1, ID(p, $2, @2)); $$->decl.body = $3; }
+  ;
+
+opt_def: %empty { $$ = NULL; } | '=' expr { $$ = $2; } ;
+
+/* fn name(param, param: unit): unit = expr */
+fndecl
+  : FN IDENT '(' opt_params ')' opt_unit '=' expr
+                                   { $$ = decl(p, @$, DK_FN, $1, ID(p, $2, @2));
+                                     $$->decl.params = $4; $$->decl.unit = $6; $$->decl.body = $8; }
+  ;
+
+opt_params: %empty { $$ = (NodeList){0}; } | params ;
+params
+  : param                          { $$ = (NodeList){0}; ast_list_push(A, &$$, $1); }
+  | params ',' param               { $$ = $1; ast_list_push(A, &$$, $3); }
+  ;
+param
+  : IDENT opt_unit                 { $$ = ast_new(A, ND_PARAM, S(p, @$)); $$->param.name = ID(p, $1, @1);
+                                     $$->param.unit = $2; }
+  ;
+
+/* KIND name "title" on record : unit { attrs } | = expr */
+decl
+  : decl_kw IDENT opt_title opt_on opt_unit body
+                                   { $$ = decl(p, @$, p->kind, $1, ID(p, $2, @2));
+                                     if ($3.str) { $$->decl.title = $3.str; $$->decl.title_span = S(p, @3); }
+                                     if ($4.str) $$->decl.on = ID(p, $4, @4);
+                                     $$->decl.unit = $5;
+                                     if ($6) $$->decl.body = $6;
+                                     else { $$->decl.has_block = true; $$->decl.attrs = p->block; } }
+  ;
+
+decl_kw
+  : MISSION    { $$ = $1; p->kind = DK_MISSION; }
+  | ACTOR      { $$ = $1; p->kind = DK_ACTOR; }
+  | INDICATOR  { $$ = $1; p->kind = DK_INDICATOR; }
+  | GOAL       { $$ = $1; p->kind = DK_GOAL; }
+  | PHASE      { $$ = $1; p->kind = DK_PHASE; }
+  | MILESTONE  { $$ = $1; p->kind = DK_MILESTONE; }
+  | INSTRUMENT { $$ = $1; p->kind = DK_INSTRUMENT; }
+  | CONDITION  { $$ = $1; p->kind = DK_CONDITION; }
+  | PROJECT    { $$ = $1; p->kind = DK_PROJECT; }
+  | RECORD     { $$ = $1; p->kind = DK_RECORD; }
+  | SCORE      { $$ = $1; p->kind = DK_SCORE; }
+  ;
+
+opt_title: %empty { $$ = (Tok){0}; } | STRING ;
+opt_on: %empty { $$ = (Tok){0}; } | ON IDENT { $$ = $2; } ;
+opt_unit: %empty { $$ = NULL; } | ':' unitexpr { $$ = $2; } ;
+
+body
+  : block                          { $$ = NULL; p->block = $1; }
+  | '=' expr                       { $$ = $2; }
+  ;
+
+block
+  : '{' opt_terms '}'              { $$ = (NodeList){0}; }
+  | '{' opt_terms attrs opt_terms '}' { $$ = $3; }
+  ;
+
+attrs
+  : attr                           { $$ = (NodeList){0}; if ($1) ast_list_push(A, &$$, $1); }
+  | attrs terms attr               { $$ = $1; if ($3) ast_list_push(A, &$$, $3); }
+  ;
+
+/* name arg, arg, ...  (the first word of a statement in a block is always a name) */
+attr
+  : attr_name opt_args             { $$ = ast_new(A, ND_ATTR, S(p, @$)); $$->attr.name = ID(p, $1, @1);
+                                     $$->attr.args = $2; $$->attr.doc = $1.doc; }
+  | error                          { $$ = NULL; }
+  ;
+
+attr_name
+  : IDENT | IMPORT | AS | UNIT | FN | MISSION | ACTOR | INDICATOR | GOAL | PHASE | MILESTONE
+  | INSTRUMENT | CONDITION | PROJECT | RECORD | SCORE | ON | IF | THEN | ELSE | AND | OR | NOT
+  | TRUE | FALSE | AT | BY
+  ;
+
+opt_args: %empty { $$ = (NodeList){0}; } | args ;
+args
+  : arg                            { $$ = (NodeList){0}; ast_list_push(A, &$$, $1); }
+  | args ',' arg                   { $$ = $1; ast_list_push(A, &$$, $3); }
+  ;
+
+/* expr [: value] [at|by when] */
+arg
+  : expr opt_value opt_when        { $$ = arg(p, @$, $1, $2, $3.q, $3.when); }
+  ;
+opt_value: %empty { $$ = NULL; } | ':' expr { $$ = $2; } ;
+opt_when
+  : %empty                         { $$.q = QUAL_NONE; $$.when = NULL; }
+  | AT expr                        { $$.q = QUAL_AT; $$.when = $2; }
+  | BY expr                        { $$.q = QUAL_BY; $$.when = $2; }
+  ;
+
+/* unitexpr = unitatom { ("*" | "/") unitatom } */
+unitexpr
+  : unitatom
+  | unitexpr '*' unitatom          { $$ = ast_binary(A, S(p, @$), OP_MUL, $1, $3); }
+  | unitexpr '/' unitatom          { $$ = ast_binary(A, S(p, @$), OP_DIV, $1, $3); }
+  ;
+unitatom
+  : IDENT                          { $$ = name_node(p, @$, ID(p, $1, @1)); }
+  | '%'                            { $$ = ast_new(A, ND_PERCENT, S(p, @$)); }
+  | NUMBER                         { $$ = ast_new(A, ND_NUMBER, S(p, @$)); $$->number.value = $1.num;
+                                     $$->number.text = $1.str; }
+  | '(' unitexpr ')'               { $$ = $2; }
+  ;
+
+/* Expressions, loosest first. */
+expr
+  : IF expr THEN expr ELSE expr    { $$ = ast_new(A, ND_IF, S(p, @$));
+                                     $$->ifx.cond = $2; $$->ifx.then = $4; $$->ifx.els = $6; }
+  | range
+  ;
+range
+  : or
+  | or DOTDOT or                   { $$ = ast_new(A, ND_RANGE, S(p, @$)); $$->range.lo = $1; $$->range.hi = $3; }
+  ;
+or
+  : and
+  | or OR and                      { $$ = ast_binary(A, S(p, @$), OP_OR, $1, $3); }
+  ;
+and
+  : not
+  | and AND not                    { $$ = ast_binary(A, S(p, @$), OP_AND, $1, $3); }
+  ;
+not
+  : cmp
+  | NOT not                        { $$ = ast_unary(A, S(p, @$), OP_NOT, $2); }
+  ;
+cmp
+  : sum
+  | sum cmpop sum                  { $$ = ast_binary(A, S(p, @$), $2, $1, $3); }
+  ;
+cmpop
+  : EQ { $$ = OP_EQ; } | NE { $$ = OP_NE; } | '<' { $$ = OP_LT; } | LE { $$ = OP_LE; }
+  | '>' { $$ = OP_GT; } | GE { $$ = OP_GE; }
+  ;
+sum
+  : term
+  | sum '+' term                   { $$ = ast_binary(A, S(p, @$), OP_ADD, $1, $3); }
+  | sum '-' term                   { $$ = ast_binary(A, S(p, @$), OP_SUB, $1, $3); }
+  ;
+term
+  : unary
+  | term '*' unary                 { $$ = ast_binary(A, S(p, @$), OP_MUL, $1, $3); }
+  | term '/' unary                 { $$ = ast_binary(A, S(p, @$), OP_DIV, $1, $3); }
+  ;
+unary
+  : power
+  | '-' unary                      { $$ = ast_unary(A, S(p, @$), OP_NEG, $2); }
+  ;
+power
+  : atom
+  | atom '^' unary                 { $$ = ast_binary(A, S(p, @$), OP_POW, $1, $3); }
+  ;
+atom
+  : NUMBER                         { $$ = ast_new(A, ND_NUMBER, S(p, @$)); $$->number.value = $1.num;
+                                     $$->number.text = $1.str; }
+  | NUMBER IDENT                   { $$ = quantity(p, @$, $1, ID(p, $2, @2)); }
+  | NUMBER '%'                     { $$ = quantity(p, @$, $1, (Ident){"%", S(p, @2)}); }
+  | '%'                            { $$ = ast_new(A, ND_PERCENT, S(p, @$)); }
+  | DATE                           { $$ = ast_new(A, ND_DATE, S(p, @$)); $$->date.date = $1.date; }
+  | STRING                         { $$ = ast_new(A, ND_STRING, S(p, @$)); $$->string.value = $1.str; }
+  | TRUE                           { $$ = ast_new(A, ND_BOOL, S(p, @$)); $$->boolean.value = true; }
+  | FALSE                          { $$ = ast_new(A, ND_BOOL, S(p, @$)); $$->boolean.value = false; }
+  | path
+  | path '(' opt_exprs ')'         { $$ = ast_new(A, ND_CALL, S(p, @$)); $$->call.callee = $1; $$->call.args = $3; }
+  | '(' expr ')'                   { $$ = $2; }
+  ;
+path
+  : IDENT                          { $$ = name_node(p, @$, ID(p, $1, @1)); }
+  | path '.' IDENT                 { $$ = name_extend(p, @$, $1, ID(p, $3, @3)); }
+  ;
+opt_exprs: %empty { $$ = (NodeList){0}; } | exprs ;
+exprs
+  : expr                           { $$ = (NodeList){0}; ast_list_push(A, &$$, $1); }
+  | exprs ',' expr                 { $$ = $1; ast_list_push(A, &$$, $3); }
+  ;
+
+%%
+
+/* A declaration node of any kind, with the doc comment its keyword carried. */
+static Node *decl(Parser *p, Loc l, DeclKind k, Tok kw, Ident name) {
+  Node *n = ast_new(A, ND_DECL, S(p, l));
+  n->decl.kind = k;
+  n->decl.name = name;
+  n->decl.doc = kw.doc;
+  return n;
+}
+
+static Node *name_node(Parser *p, Loc l, Ident id) {
+  Node *n = ast_new(A, ND_NAME, S(p, l));
+  n->name.parts = arena_alloc(A, sizeof(Ident));
+  n->name.parts[0] = id;
+  n->name.nparts = 1;
+  return n;
+}
+
+/* path.IDENT: a copy of the path with one more part. */
+static Node *name_extend(Parser *p, Loc l, Node *path, Ident id) {
+  Node *n = ast_new(A, ND_NAME, S(p, l));
+  n->name.nparts = path->name.nparts + 1;
+  n->name.parts = arena_alloc(A, sizeof(Ident) * (size_t)n->name.nparts);
+  memcpy(n->name.parts, path->name.parts, sizeof(Ident) * (size_t)path->name.nparts);
+  n->name.parts[path->name.nparts] = id;
+  return n;
+}
+
+static Node *quantity(Parser *p, Loc l, Tok num, Ident unit) {
+  Node *n = ast_new(A, ND_QUANTITY, S(p, l));
+  n->quantity.value = num.num;
+  n->quantity.text = num.str;
+  n->quantity.unit = unit;
+  return n;
+}
+
+static Node *arg(Parser *p, Loc l, Node *e, Node *value, Qual q, Node *when) {
+  Node *n = ast_new(A, ND_ARG, S(p, l));
+  n->arg.expr = e;
+  n->arg.value = value;
+  n->arg.qual = q;
+  n->arg.when = when;
+  return n;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Syntax errors: "unexpected X, expected Y or Z" through diag               */
+/* ------------------------------------------------------------------------ */
+
+/* How a token kind reads in a message: keywords and punctuation quoted. */
+static const char *symbol_text(Parser *p, yysymbol_kind_t k) {
+  const char *name = yysymbol_name(k);
+  switch (k) {
+  case YYSYMBOL_IDENT: return "a name";
+  case YYSYMBOL_NUMBER: return "a number";
+  case YYSYMBOL_STRING: return "a string";
+  case YYSYMBOL_DATE: return "a date";
+  case YYSYMBOL_TERM: return "end of line";
+  case YYSYMBOL_YYEOF: return "end of file";
+  default: return name[0] == '\'' ? name : arena_printf(A, "'%s'", name);
+  }
+}
+
+static bool symbol_is(yysymbol_kind_t k, const char *name) { return strcmp(yysymbol_name(k), name) == 0; }
+
+/* True for the tokens that can start an expression. */
+static bool starts_expr(yysymbol_kind_t k) {
+  switch (k) {
+  case YYSYMBOL_IDENT: case YYSYMBOL_NUMBER: case YYSYMBOL_STRING: case YYSYMBOL_DATE:
+  case YYSYMBOL_TRUE: case YYSYMBOL_FALSE: case YYSYMBOL_IF: case YYSYMBOL_NOT:
+    return true;
+  default:
+    return symbol_is(k, "'('") || symbol_is(k, "'-'") || symbol_is(k, "'%'");
+  }
+}
+
+/* The lookahead as the user wrote it. */
+static const char *lookahead_text(Parser *p, yysymbol_kind_t k, const Loc *loc) {
+  if (k == YYSYMBOL_YYEOF || (k == YYSYMBOL_TERM && loc->start >= p->len)) return "end of file";
+  if (k == YYSYMBOL_TERM && p->text[loc->start] == '\n') return "end of line";
+  if (k == YYSYMBOL_TERM && p->text[loc->start] == '/') return "end of line";
+  size_t n = loc->end - loc->start;
+  if (n > 24) return arena_printf(A, "'%.21s...'", p->text + loc->start);
+  return arena_printf(A, "'%.*s'", (int)n, p->text + loc->start);
+}
+
+static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, Parser *p) {
+  (void)scanner;
+  enum { MAX = 64 };
+  yysymbol_kind_t expected[MAX];
+  int n = yypcontext_expected_tokens(ctx, expected, MAX);
+  if (n < 0) n = 0;
+  yysymbol_kind_t look = yypcontext_token(ctx);
+  const Loc *loc = yypcontext_location(ctx);
+  Span at = S(p, *loc);
+  if (at.start >= p->len && p->len > 0) at.start = at.end = (uint32_t)p->len;
+  const char *what = lookahead_text(p, look, loc);
+  /* Fold the expression starters into one phrase. */
+  bool expr = false;
+  int shown = 0;
+  const char *list[MAX];
+  for (int i = 0; i < n; i++) {
+    if (starts_expr(expected[i]) && n > 4) { expr = true; continue; }
+    list[shown++] = symbol_text(p, expected[i]);
+  }
+  if (expr) list[shown++] = "an expression";
+  Diagnostic *g;
+  if (shown == 0 || shown > 5) {
+    g = diag_error(p->diag, at, "E0102", "syntax error: unexpected %s", what);
+  } else {
+    char buf[512] = "";
+    for (int i = 0; i < shown; i++) {
+      if (i) strncat(buf, i == shown - 1 ? " or " : ", ", sizeof buf - strlen(buf) - 1);
+      strncat(buf, list[i], sizeof buf - strlen(buf) - 1);
+    }
+    g = diag_error(p->diag, at, "E0102", "syntax error: unexpected %s, expected %s", what, buf);
+  }
+  if (symbol_is(look, "'}'"))
+    diag_note(p->diag, g, NO_SPAN, "this '}' closes no open block");
+  return 0;
+}
+
+static void yyerror(YYLTYPE *loc, void *scanner, Parser *p, const char *msg) {
+  (void)scanner;
+  diag_error(p->diag, S(p, *loc), "E0109", "%s (nesting too deep?)", msg);
+}
+
+/* Parse one loaded file into a syntax tree. */
+Node *parse_file(Arena *a, Interner *names, Diag *diag, Sources *src, uint32_t file) {
+  const SourceFile *f = src_file(src, file);
+  Parser p = {0};
+  p.arena = a;
+  p.names = names;
+  p.diag = diag;
+  p.src = src;
+  p.file = file;
+  p.text = f->text;
+  p.len = f->len;
+  yyscan_t scanner;
+  yylex_init_extra(&p, &scanner);
+  p.scanner = scanner;
+  yyparse(scanner, &p);
+  yylex_destroy(scanner);
+  if (!p.root) p.root = ast_new(a, ND_FILE, (Span){file, 0, (uint32_t)f->len});
+  p.root->span = (Span){file, 0, (uint32_t)f->len};
+  return p.root;
+}
