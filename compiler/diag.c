@@ -137,7 +137,7 @@ static void render_text_one(Diag *d, FILE *out, const Diagnostic *g, bool color)
   fputc('\n', out);
   if (g->span.file != NO_FILE) render_excerpt(d, out, g->span, color);
   for (const DiagNote *n = g->notes; n; n = n->next) {
-    render_location(d, out, n->span, color);
+    if (n->span.file != NO_FILE) render_location(d, out, n->span, color);
     if (color) fputs(C_CYAN, out);
     fputs("note", out);
     if (color) fputs(C_RESET, out);

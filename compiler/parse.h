@@ -42,6 +42,10 @@ typedef struct Parser {
   uint32_t comment_start;
   bool comment_newline;
   char *doc;             /* pending /// text (arena) */
+  uint32_t braces[64];   /* offsets of the innermost open '{' */
+  int brace_depth;
+  bool lex_error;        /* a lexical error was reported on the line below */
+  uint32_t lex_error_start, lex_error_end;
   /* parser state between the reductions of one declaration */
   DeclKind kind;
   NodeList block;

@@ -359,6 +359,31 @@ static bool starts_expr(yysymbol_kind_t k) {
   }
 }
 
+/* True for the keywords that start a top-level declaration. */
+static bool starts_decl(yysymbol_kind_t k) {
+  switch (k) {
+  case YYSYMBOL_IMPORT: case YYSYMBOL_UNIT: case YYSYMBOL_FN: case YYSYMBOL_MISSION:
+  case YYSYMBOL_ACTOR: case YYSYMBOL_INDICATOR: case YYSYMBOL_GOAL: case YYSYMBOL_PHASE:
+  case YYSYMBOL_MILESTONE: case YYSYMBOL_INSTRUMENT: case YYSYMBOL_CONDITION:
+  case YYSYMBOL_PROJECT: case YYSYMBOL_RECORD: case YYSYMBOL_SCORE:
+    return true;
+  default:
+    return false;
+  }
+}
+
+/* True for binary operators (they follow a complete operand). */
+static bool is_operator(yysymbol_kind_t k) {
+  switch (k) {
+  case YYSYMBOL_EQ: case YYSYMBOL_NE: case YYSYMBOL_LE: case YYSYMBOL_GE: case YYSYMBOL_AND:
+  case YYSYMBOL_OR: case YYSYMBOL_DOTDOT:
+    return true;
+  default:
+    return symbol_is(k, "'+'") || symbol_is(k, "'-'") || symbol_is(k, "'*'") || symbol_is(k, "'/'") ||
+           symbol_is(k, "'^'") || symbol_is(k, "'<'") || symbol_is(k, "'>'");
+  }
+}
+
 /* The lookahead as the user wrote it. */
 static const char *lookahead_text(Parser *p, yysymbol_kind_t k, const Loc *loc) {
   if (k == YYSYMBOL_YYEOF || (k == YYSYMBOL_TERM && loc->start >= p->len)) return "end of file";
@@ -379,16 +404,27 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, Parser 
   const Loc *loc = yypcontext_location(ctx);
   Span at = S(p, *loc);
   if (at.start >= p->len && p->len > 0) at.start = at.end = (uint32_t)p->len;
+  if (p->lex_error && loc->start >= p->lex_error_start && loc->start < p->lex_error_end)
+    return 0;   /* a consequence of the lexical error on this line */
   const char *what = lookahead_text(p, look, loc);
-  /* Fold the expression starters into one phrase. */
-  bool expr = false;
+  /* Fold expression starters, declarations and operators into one phrase each. */
+  bool expr = false, decls = false, ops = false;
   int shown = 0;
-  const char *list[MAX];
+  const char *list[MAX + 3];
+  bool operand_done = false;   /* a number may not come next: we are after an operand */
+  for (int i = 0; i < n; i++) operand_done |= is_operator(expected[i]);
+  for (int i = 0; i < n; i++) operand_done &= expected[i] != YYSYMBOL_NUMBER;
   for (int i = 0; i < n; i++) {
-    if (starts_expr(expected[i]) && n > 4) { expr = true; continue; }
-    list[shown++] = symbol_text(p, expected[i]);
+    if (operand_done && (expected[i] == YYSYMBOL_IDENT || symbol_is(expected[i], "'%'"))) continue;
+    if (n > 4 && symbol_is(expected[i], "'-'")) *(operand_done ? &ops : &expr) = true;
+    else if (n > 4 && starts_expr(expected[i])) expr = true;
+    else if (n > 4 && starts_decl(expected[i])) decls = true;
+    else if (n > 4 && is_operator(expected[i])) ops = true;
+    else list[shown++] = symbol_text(p, expected[i]);
   }
+  if (decls) list[shown++] = "a declaration";
   if (expr) list[shown++] = "an expression";
+  if (ops) list[shown++] = "an operator";
   Diagnostic *g;
   if (shown == 0 || shown > 5) {
     g = diag_error(p->diag, at, "E0102", "syntax error: unexpected %s", what);
@@ -400,8 +436,12 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, Parser 
     }
     g = diag_error(p->diag, at, "E0102", "syntax error: unexpected %s, expected %s", what, buf);
   }
-  if (symbol_is(look, "'}'"))
+  if (symbol_is(look, "'}'") && decls)
     diag_note(p->diag, g, NO_SPAN, "this '}' closes no open block");
+  bool at_eof = look == YYSYMBOL_YYEOF || loc->start >= p->len;
+  if (at_eof && p->brace_depth > 0 && p->brace_depth <= 64)
+    diag_note(p->diag, g, S(p, (Loc){p->braces[p->brace_depth - 1], p->braces[p->brace_depth - 1] + 1}),
+              "this '{' is never closed");
   return 0;
 }
 

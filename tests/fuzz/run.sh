@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# run.sh FUZZER SECONDS - fuzz from the seed corpus (examples, stdlib, golden cases)
+# for SECONDS; fails on any crash, leak, timeout or sanitizer report.
+set -euo pipefail
+fuzzer=$1
+seconds=${2:-60}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/corpus"
+find "$root/examples" "$root/stdlib" "$root/tests/golden" -name '*.mission' -exec cp {} "$work/corpus/" \; 2>/dev/null || true
+cp "$root"/tests/fuzz/seeds/* "$work/corpus/" 2>/dev/null || true
+"$fuzzer" "$work/corpus" -dict="$root/tests/fuzz/mission.dict" -max_total_time="$seconds" \
+  -max_len=4096 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$work/" 2>&1 | tail -15
+echo "fuzzing: no crash, leak or hang in $seconds s"
