@@ -1,0 +1,118 @@
+/* csv.h - a streaming RFC 4180 CSV reader and the value parsers/formatters
+ * of the batch evaluator.
+ *
+ * Reader: reads a FILE* or a file descriptor in large blocks (1 MiB by
+ * default) and yields one record at a time.  Memory is bounded by the block
+ * size plus the longest record (itself capped by CsvOptions.max_record).
+ *
+ *   - fields are separated by ',' and records end with LF or CRLF; the last
+ *     record may lack a line end;
+ *   - a field that starts with '"' is quoted: it may hold ',', CR, LF and
+ *     '"' written as '""'; it is unquoted in place;
+ *   - every field is NUL-terminated in the buffer (data[len] == '\0');
+ *   - a UTF-8 byte order mark at the start of the input is skipped;
+ *   - blank lines (nothing between two line ends) are skipped but counted;
+ *     a record whose only field is empty must therefore be written "";
+ *   - errors come with a message and a location: the 1-based physical
+ *     line and the 1-based field index (column) where the problem was
+ *     found.  Syntax errors stop the reader (every later read fails too):
+ *     an unterminated quoted field at end of input, a '"' inside an
+ *     unquoted field, anything but ',' or a line end after a closing quote,
+ *     a CR not followed by LF, a NUL byte, a record longer than max_record,
+ *     a read error.  A record with a different number of fields than the
+ *     header is reported at its first line and skipped: the next read goes
+ *     on with the following record.
+ *
+ * Fields returned by csv_read_header/csv_read_record point into the
+ * reader's buffer and are valid until the next read or csv_close.
+ *
+ * Value parsers (all accept surrounding spaces and tabs, never an empty
+ * field, and return 0 on success, -1 on error):
+ *   csv_parse_double  [+-]digits[.digits][(e|E)[+-]digits] (".5" and "5."
+ *                     too), or nan / inf / infinity in any case (with an
+ *                     optional sign); no hex, no digit separators; a finite
+ *                     text that overflows to infinity is an error.  Exactly
+ *                     rounded: a fast path for up to 19 significant digits
+ *                     and |exponent| <= 22, strtod otherwise.  Like strtod
+ *                     and printf, assumes LC_NUMERIC is "C" (the default).
+ *   csv_parse_bool    true / false (any case), 1 / 0.
+ *   csv_parse_date    YYYY-MM-DD (year 0000-9999, proleptic Gregorian) ->
+ *                     days since 1970-01-01.
+ */
+#ifndef MISSIONC_CSV_H
+#define MISSIONC_CSV_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef struct CsvReader CsvReader;
+
+/* One field: len bytes at data, followed by a NUL. */
+typedef struct CsvField {
+  const char *data;
+  size_t len;
+} CsvField;
+
+/* One record: its fields and where it starts in the input. */
+typedef struct CsvRecord {
+  const CsvField *fields;
+  size_t nfields;
+  long line;  /* 1-based line of the record's first byte */
+  long index; /* 0 for the header, then 1, 2, ... for data records */
+} CsvRecord;
+
+/* Where and why reading stopped. */
+typedef struct CsvError {
+  long line;   /* 1-based physical line, 0 if none (e.g. read error) */
+  long column; /* 1-based field index, 0 if none */
+  char message[160];
+} CsvError;
+
+typedef struct CsvOptions {
+  size_t block_size; /* bytes per read(); 0 = 1 MiB */
+  size_t max_record; /* longest record in bytes; 0 = 64 MiB */
+} CsvOptions;
+
+enum { CSV_ERROR = -1, CSV_EOF = 0, CSV_OK = 1 };
+
+/* Readers over a stream or a descriptor; neither is closed by csv_close.
+   opts may be NULL.  Return NULL only when out of memory. */
+CsvReader *csv_open_file(FILE *f, const CsvOptions *opts);
+CsvReader *csv_open_fd(int fd, const CsvOptions *opts);
+void csv_close(CsvReader *r);
+
+/* Reads the first record as the header; its field count becomes the one
+   every later record must have.  An empty input is an error ("no header").
+   Returns CSV_OK or CSV_ERROR. */
+int csv_read_header(CsvReader *r, CsvRecord *rec);
+
+/* Reads the next record.  Returns CSV_OK, CSV_EOF or CSV_ERROR.  Without a
+   prior csv_read_header, the first record sets the field count. */
+int csv_read_record(CsvReader *r, CsvRecord *rec);
+
+/* The error after CSV_ERROR; "file:line:col: message" text via
+   csv_error_format (buf of at least 256 bytes is plenty). */
+const CsvError *csv_error(const CsvReader *r);
+void csv_error_format(const CsvError *e, const char *file, char *buf, size_t size);
+
+/* Value parsers: see the top of this file. */
+int csv_parse_double(const char *s, size_t n, double *out);
+int csv_parse_bool(const char *s, size_t n, int *out);
+int csv_parse_date(const char *s, size_t n, int32_t *days);
+
+/* Writers.  csv_format_double prints the first of %.15g, %.16g, %.17g
+   that reads back to the same double (nan, inf, -inf for non-finite
+   values), byte for byte; short decimals such as 12.5 take a fast exact
+   path (~30 ns instead of ~400).  csv_format_date prints YYYY-MM-DD (days
+   within years 0000-9999).  Both return the length written, NUL
+   included in buf but not in the length. */
+size_t csv_format_double(double v, char buf[32]);
+size_t csv_format_date(int32_t days, char buf[16]);
+
+/* Writes field s[0..n) to out, quoted if it holds ',', '"', CR or LF or is
+   empty (so a lone empty field is not a blank line); out needs 2*n+3 bytes.
+   Returns the length written, without a terminating NUL. */
+size_t csv_quote(const char *s, size_t n, char *out);
+
+#endif
