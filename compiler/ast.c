@@ -196,6 +196,12 @@ static void dump_node(Dumper *d, const Node *n, int depth) {
   case ND_FILE:
     dump_span(d, n->span);
     fputc('\n', d->out);
+    if (n->file.doc) {
+      dump_indent(d, depth + 1);
+      fputs("doc ", d->out);
+      dump_quoted(d->out, n->file.doc);
+      fputc('\n', d->out);
+    }
     for (int i = 0; i < n->file.items.len; i++) dump_node(d, n->file.items.items[i], depth + 1);
     return;
   case ND_IMPORT:
@@ -215,6 +221,12 @@ static void dump_node(Dumper *d, const Node *n, int depth) {
     fprintf(d->out, " %s", n->attr.name.str);
     dump_span(d, n->span);
     fputc('\n', d->out);
+    if (n->attr.doc) {
+      dump_indent(d, depth + 1);
+      fputs("doc ", d->out);
+      dump_quoted(d->out, n->attr.doc);
+      fputc('\n', d->out);
+    }
     for (int i = 0; i < n->attr.args.len; i++) dump_node(d, n->attr.args.items[i], depth + 1);
     return;
   case ND_ARG:

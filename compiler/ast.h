@@ -105,7 +105,7 @@ struct Node {
   NodeKind kind;
   Span span;
   union {
-    struct { NodeList items; } file;
+    struct { NodeList items; const char *doc; } file;   /* doc: the file's /// header */
     struct { const char *path; } import;
     struct {
       DeclKind kind;

@@ -42,8 +42,11 @@ typedef struct Parser {
   uint32_t comment_start;
   bool comment_newline;
   char *doc;             /* pending /// text (arena) */
+  char *file_doc;        /* the /// text that documents the whole file */
+  bool line_content;     /* the current line holds a token or a comment */
   uint32_t braces[64];   /* offsets of the innermost open '{' */
   int brace_depth;
+  uint32_t noted_brace;  /* 1 + offset of the '{' already reported as unclosed */
   bool lex_error;        /* a lexical error was reported on the line below */
   uint32_t lex_error_start, lex_error_end;
   /* parser state between the reductions of one declaration */

@@ -394,6 +394,22 @@ static const char *lookahead_text(Parser *p, yysymbol_kind_t k, const Loc *loc) 
   return arena_printf(A, "'%.*s'", (int)n, p->text + loc->start);
 }
 
+/* Whether the line holding offset starts with a declaration keyword. */
+static bool line_starts_decl(Parser *p, uint32_t offset) {
+  static const char *const kws[] = {"mission", "actor", "indicator", "goal", "phase", "milestone",
+                                    "instrument", "condition", "project", "record", "score", "fn",
+                                    "unit", "import"};
+  uint32_t i = offset;
+  while (i > 0 && p->text[i - 1] != '\n') i--;
+  while (i < p->len && (p->text[i] == ' ' || p->text[i] == '\t')) i++;
+  for (size_t k = 0; k < sizeof kws / sizeof *kws; k++) {
+    size_t n = strlen(kws[k]);
+    if (i + n < p->len && strncmp(p->text + i, kws[k], n) == 0 && (p->text[i + n] == ' ' || p->text[i + n] == '\t'))
+      return true;
+  }
+  return false;
+}
+
 static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, Parser *p) {
   (void)scanner;
   enum { MAX = 64 };
@@ -415,7 +431,9 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, Parser 
   for (int i = 0; i < n; i++) operand_done |= is_operator(expected[i]);
   for (int i = 0; i < n; i++) operand_done &= expected[i] != YYSYMBOL_NUMBER;
   for (int i = 0; i < n; i++) {
-    if (operand_done && (expected[i] == YYSYMBOL_IDENT || symbol_is(expected[i], "'%'"))) continue;
+    if (operand_done && (expected[i] == YYSYMBOL_IDENT || symbol_is(expected[i], "'%'") ||
+                         symbol_is(expected[i], "'('")))
+      continue;   /* a unit or a call's '(' could follow, but an operator is what was meant */
     if (n > 4 && symbol_is(expected[i], "'-'")) *(operand_done ? &ops : &expr) = true;
     else if (n > 4 && starts_expr(expected[i])) expr = true;
     else if (n > 4 && starts_decl(expected[i])) decls = true;
@@ -438,10 +456,16 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, Parser 
   }
   if (symbol_is(look, "'}'") && decls)
     diag_note(p->diag, g, NO_SPAN, "this '}' closes no open block");
+  if (look == YYSYMBOL_IF && expr)
+    diag_note(p->diag, g, NO_SPAN, "an 'if' inside a formula needs parentheses: (if C then A else B)");
   bool at_eof = look == YYSYMBOL_YYEOF || loc->start >= p->len;
-  if (at_eof && p->brace_depth > 0 && p->brace_depth <= 64)
-    diag_note(p->diag, g, S(p, (Loc){p->braces[p->brace_depth - 1], p->braces[p->brace_depth - 1] + 1}),
-              "this '{' is never closed");
+  if (p->brace_depth > 0 && p->brace_depth <= 64 && (at_eof || line_starts_decl(p, loc->start)) &&
+      p->noted_brace != p->braces[p->brace_depth - 1] + 1) {
+    uint32_t open = p->braces[p->brace_depth - 1];
+    p->noted_brace = open + 1;   /* say it once */
+    diag_note(p->diag, g, S(p, (Loc){open, open + 1}),
+              at_eof ? "this '{' is never closed" : "this '{' is not closed: is a '}' missing before this line?");
+  }
   return 0;
 }
 
@@ -468,5 +492,6 @@ Node *parse_file(Arena *a, Interner *names, Diag *diag, Sources *src, uint32_t f
   yylex_destroy(scanner);
   if (!p.root) p.root = ast_new(a, ND_FILE, (Span){file, 0, (uint32_t)f->len});
   p.root->span = (Span){file, 0, (uint32_t)f->len};
+  p.root->file.doc = p.file_doc;
   return p.root;
 }

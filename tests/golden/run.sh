@@ -10,7 +10,7 @@
 # "// OUTPUT: FILE" line is compared with NAME.FILE.expected after the run.
 # UPDATE=1 rewrites the expected files from the actual results.
 set -u
-missionc=$1
+missionc=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 case_path=$2
 dir=$(dirname "$case_path")
 file=$(basename "$case_path")
