@@ -77,6 +77,8 @@ typedef struct ExprSem {
   Sym *ref;
   int index;
   Builtin builtin;
+  bool constant;       /* known when checking (value holds it, in base units), whatever the form */
+  bool poly;           /* fn bodies: depends on a unit-polymorphic parameter (type is per call) */
 } ExprSem;
 
 static inline ExprSem *expr_sem(const Node *n) { return (ExprSem *)n->sem; }
@@ -115,7 +117,8 @@ typedef enum {
 } InstrKind;
 extern const char *const instr_kind_names[IK_COUNT];
 
-typedef enum { PUSH_NONE, PUSH_SUPPLY, PUSH_DEMAND } Push;
+typedef enum { PUSH_NONE, PUSH_SUPPLY, PUSH_DEMAND, PUSH_COUNT } Push;
+extern const char *const push_names[PUSH_COUNT];
 
 /* A period (range of dates), first and last day inclusive. */
 typedef struct Period {
@@ -212,6 +215,7 @@ typedef struct Model {
   Sym *mission;              /* NULL for a library */
   PtrVec syms;               /* Sym*, every declaration (imports included), load order then source order */
   PtrVec by_kind[DK_COUNT];  /* Sym* per kind, same order */
+  struct NameMap *names;     /* name -> Sym* (resolve.h), behind model_lookup */
 } Model;
 
 /* Load imports, resolve and check the parsed file `root`. Always returns a model;

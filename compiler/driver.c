@@ -80,6 +80,7 @@ int driver_common_option(Compiler *c, CommonOptions *o, int argc, char **argv, i
     return 1;
   }
   if (strncmp(arg, "-W", 2) == 0 && arg[2]) {
+    if (lint_check_flags((const char *const *)&arg, 1)) return EXIT_USAGE + 10;
     vec_push(c->arena, &o->warning_flags, (void *)arg);
     return 1;
   }
@@ -125,10 +126,3 @@ int driver_finish(Compiler *c, const CommonOptions *o, int status) {
   return status;
 }
 
-/* TEMPORARY until check.c lands: a weak definition so the driver links. */
-__attribute__((weak)) Model *check_program(Compiler *c, Node *root) {
-  Model *m = arena_alloc(c->arena, sizeof *m);
-  m->c = c;
-  m->main_file = root->span.file;
-  return m;
-}

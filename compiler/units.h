@@ -34,13 +34,15 @@ UnitTable *units_new(Arena *a, Interner *names);
 const Unit *units_dimensionless(const UnitTable *t);
 const Unit *units_percent(const UnitTable *t);
 const Unit *units_day(const UnitTable *t);
+/* The pseudo-unit `date` (the date type: a record field `signed date`, `: date`). */
+const Unit *units_date(const UnitTable *t);
 const Unit *units_lookup(const UnitTable *t, const char *interned);
 /* Declare a base unit (a new dimension). NULL when the table is full. */
 Unit *units_add_base(UnitTable *t, const char *name, Node *decl);
 /* Declare a derived unit with a dimension and a scale. */
 Unit *units_add_derived(UnitTable *t, const char *name, Dim dim, double scale, Node *decl);
 int units_count(const UnitTable *t);
-const Unit *units_at(const UnitTable *t, int i);   /* declaration order */
+const Unit *units_at(const UnitTable *t, int i);   /* declaration order, built-ins first (decl NULL) */
 const Unit *units_base(const UnitTable *t, int base_index);
 
 bool dim_eq(const Dim *a, const Dim *b);
@@ -49,6 +51,12 @@ Dim dim_mul(const Dim *a, const Dim *b);
 Dim dim_div(const Dim *a, const Dim *b);
 Dim dim_pow(const Dim *a, int k);
 bool dim_halve(const Dim *a, Dim *out);         /* for sqrt: false if an exponent is odd */
+/* Checked forms: false when an exponent would leave the range of int8_t. */
+bool dim_mul_ok(const Dim *a, const Dim *b, Dim *out);
+bool dim_div_ok(const Dim *a, const Dim *b, Dim *out);
+bool dim_pow_ok(const Dim *a, long k, Dim *out);
+/* The dimension of one base unit. */
+Dim dim_base(int base_index);
 /* A readable name for a dimension: a declared unit of scale 1 with that dimension
  * if there is one, else a product of base units ("EUR/person", "m^2"). */
 const char *dim_format(const UnitTable *t, Arena *a, const Dim *d);

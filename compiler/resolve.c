@@ -1,0 +1,421 @@
+/* resolve.c - imports, the one namespace of declarations, and references.
+ *
+ * Imports are looked up next to the importing file, then in the -I folders,
+ * then in the folders of MISSION_PATH, then in the installed standard library;
+ * ".mission" is implied and each file is loaded once (by its real path).
+ */
+#include "resolve.h"
+
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check_int.h"
+#include "parse.h"
+#include "util.h"
+
+/* ------------------------------------------------------------------------ */
+/* NameMap: open addressing on the interned name pointer                     */
+/* ------------------------------------------------------------------------ */
+
+typedef struct NameSlot {
+  const char *key;
+  void *value;
+} NameSlot;
+
+struct NameMap {
+  Arena *arena;
+  NameSlot *slots;
+  size_t cap, count;
+};
+
+static size_t name_hash(const char *key, size_t cap) {
+  uint64_t h = (uint64_t)(uintptr_t)key * 0x9E3779B97F4A7C15ull;
+  return (size_t)(h >> 29) & (cap - 1);
+}
+
+NameMap *namemap_new(Arena *a, int expected) {
+  NameMap *m = arena_alloc(a, sizeof *m);
+  m->arena = a;
+  m->cap = 16;
+  while (m->cap < (size_t)expected * 2) m->cap *= 2;
+  m->slots = arena_alloc(a, m->cap * sizeof *m->slots);
+  return m;
+}
+
+void *namemap_get(const NameMap *m, const char *key) {
+  size_t i = name_hash(key, m->cap);
+  while (m->slots[i].key) {
+    if (m->slots[i].key == key) return m->slots[i].value;
+    i = (i + 1) & (m->cap - 1);
+  }
+  return NULL;
+}
+
+/* Double the table and re-insert every entry. */
+static void namemap_grow(NameMap *m) {
+  size_t cap = m->cap * 2;
+  NameSlot *slots = arena_alloc(m->arena, cap * sizeof *slots);
+  for (size_t i = 0; i < m->cap; i++) {
+    if (!m->slots[i].key) continue;
+    size_t j = name_hash(m->slots[i].key, cap);
+    while (slots[j].key) j = (j + 1) & (cap - 1);
+    slots[j] = m->slots[i];
+  }
+  m->slots = slots;
+  m->cap = cap;
+}
+
+bool namemap_put(NameMap *m, const char *key, void *value) {
+  if ((m->count + 1) * 2 > m->cap) namemap_grow(m);
+  size_t i = name_hash(key, m->cap);
+  while (m->slots[i].key) {
+    if (m->slots[i].key == key) return false;
+    i = (i + 1) & (m->cap - 1);
+  }
+  m->slots[i] = (NameSlot){key, value};
+  m->count++;
+  return true;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Finding an imported file                                                  */
+/* ------------------------------------------------------------------------ */
+
+static bool is_file(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* dir/name into out (just name when dir is empty); true if it is a file. */
+static bool try_in(const char *dir, size_t dirlen, const char *name, char *out, size_t cap) {
+  int n = dirlen ? snprintf(out, cap, "%.*s/%s", (int)dirlen, dir, name) : snprintf(out, cap, "%s", name);
+  return n > 0 && (size_t)n < cap && is_file(out);
+}
+
+/* Try each folder of a colon-separated list. */
+static bool try_path_list(const char *list, const char *name, char *out, size_t cap) {
+  while (list && *list) {
+    const char *colon = strchr(list, ':');
+    size_t len = colon ? (size_t)(colon - list) : strlen(list);
+    if (len && try_in(list, len, name, out, cap)) return true;
+    list = colon ? colon + 1 : NULL;
+  }
+  return false;
+}
+
+/* The installed standard library: next to the executable, then where CMake put it. */
+static bool try_stdlib(const char *name, char *out, size_t cap) {
+  char exe[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n > 0) {
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (slash) {
+      *slash = '\0';
+      char dir[PATH_MAX + 32];
+      snprintf(dir, sizeof dir, "%s/../share/missionc/stdlib", exe);
+      if (try_in(dir, strlen(dir), name, out, cap)) return true;
+    }
+  }
+#ifdef MISSIONC_INSTALL_STDLIB
+  if (try_in(MISSIONC_INSTALL_STDLIB, strlen(MISSIONC_INSTALL_STDLIB), name, out, cap)) return true;
+#endif
+#ifdef MISSIONC_SOURCE_STDLIB
+  if (try_in(MISSIONC_SOURCE_STDLIB, strlen(MISSIONC_SOURCE_STDLIB), name, out, cap)) return true;
+#endif
+  return false;
+}
+
+/* The path of the file an import names, seen from file `from`; false if none. */
+static bool find_import(Checker *k, uint32_t from, const char *spec, char *out, size_t cap) {
+  char name[PATH_MAX];
+  size_t len = strlen(spec);
+  bool has_ext = len >= 8 && strcmp(spec + len - 8, ".mission") == 0;
+  if (len == 0 || len + 9 > sizeof name) return false;
+  snprintf(name, sizeof name, "%s%s", spec, has_ext ? "" : ".mission");
+  if (name[0] == '/') return try_in("", 0, name, out, cap);
+  const SourceFile *f = src_file(k->c->src, from);
+  const char *slash = f && f->real ? strrchr(f->path, '/') : NULL;
+  if (try_in(f->path, slash ? (size_t)(slash - f->path) : 0, name, out, cap)) return true;
+  for (int i = 0; i < k->c->include_dirs.len; i++) {
+    const char *dir = k->c->include_dirs.items[i];
+    if (try_in(dir, strlen(dir), name, out, cap)) return true;
+  }
+  if (try_path_list(getenv("MISSION_PATH"), name, out, cap)) return true;
+  return try_stdlib(name, out, cap);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Loading                                                                   */
+/* ------------------------------------------------------------------------ */
+
+typedef struct Loader {
+  Checker *k;
+  PtrVec stack;        /* Node* (ND_FILE) being loaded */
+  PtrVec via;          /* Node* (ND_IMPORT) that led to each stacked file (NULL for the root) */
+} Loader;
+
+static State file_state(Checker *k, uint32_t id) {
+  return (int)id < k->nfile_state ? (State)k->file_state[id] : ST_NEW;
+}
+
+/* Record the loading state of a source file, growing the table. */
+static void set_file_state(Checker *k, uint32_t id, State st) {
+  if ((int)id >= k->nfile_state) {
+    int cap = (int)id * 2 + 8;
+    unsigned char *s = arena_alloc(k->a, (size_t)cap);
+    if (k->nfile_state) memcpy(s, k->file_state, (size_t)k->nfile_state);
+    k->file_state = s;
+    k->nfile_state = cap;
+  }
+  k->file_state[id] = (unsigned char)st;
+}
+
+static const char *file_path(Checker *k, uint32_t id) { return src_file(k->c->src, id)->path; }
+
+/* Report an import that closes a cycle: the chain of files and the imports. */
+static void report_cycle(Loader *l, Node *import, uint32_t target) {
+  Checker *k = l->k;
+  int from = l->stack.len - 1;
+  while (from > 0 && ((Node *)l->stack.items[from])->span.file != target) from--;
+  char *chain = arena_strdup(k->a, file_path(k, target));
+  for (int i = from + 1; i < l->stack.len; i++)
+    chain = arena_printf(k->a, "%s -> %s", chain, file_path(k, ((Node *)l->stack.items[i])->span.file));
+  chain = arena_printf(k->a, "%s -> %s", chain, file_path(k, target));
+  Diagnostic *g = ck_error(k, import->span, "E0205", "import cycle: %s", chain);
+  for (int i = from + 1; i < l->stack.len; i++) {
+    Node *via = l->via.items[i];
+    ck_note(k, g, via->span, "'%s' imports '%s' here", file_path(k, via->span.file),
+            file_path(k, ((Node *)l->stack.items[i])->span.file));
+  }
+}
+
+/* An imported file may not hold a mission. */
+static void check_library(Checker *k, Node *import, Node *file) {
+  for (int i = 0; i < file->file.items.len; i++) {
+    Node *d = file->file.items.items[i];
+    if (d->kind != ND_DECL || d->decl.kind != DK_MISSION) continue;
+    Diagnostic *g = ck_error(k, import->span, "E0209",
+                             "cannot import '%s': it declares mission '%s'",
+                             file_path(k, file->span.file), d->decl.name.str);
+    ck_note(k, g, d->decl.name.span, "mission '%s' declared here", d->decl.name.str);
+    ck_note(k, g, NO_SPAN, "only a file without a mission (a library) can be imported");
+    return;
+  }
+}
+
+static void load_file(Loader *l, Node *file, Node *via);
+
+/* Resolve one import statement and load what it names. */
+static void load_import(Loader *l, Node *file, Node *import) {
+  Checker *k = l->k;
+  char path[PATH_MAX], real[PATH_MAX];
+  if (!find_import(k, file->span.file, import->import.path, path, sizeof path)) {
+    Diagnostic *g = ck_error(k, import->span, "E0204", "cannot find imported file '%s'",
+                             import->import.path);
+    ck_note(k, g, NO_SPAN, "looked next to '%s', in the -I folders, in MISSION_PATH and in the "
+            "standard library", file_path(k, file->span.file));
+    return;
+  }
+  int64_t id = realpath(path, real) ? src_find_real(k->c->src, real) : -1;
+  Node *root = id >= 0 ? compiler_file(k->c, (uint32_t)id) : NULL;
+  if (id >= 0 && file_state(k, (uint32_t)id) == ST_BUSY) {
+    report_cycle(l, import, (uint32_t)id);
+    return;
+  }
+  if (id >= 0 && !root) {
+    root = parse_file(k->c->arena, k->c->names, k->c->diag, k->c->src, (uint32_t)id);
+    while (k->c->files.len <= id) vec_push(k->a, &k->c->files, NULL);
+    k->c->files.items[id] = root;
+  }
+  if (!root) root = compiler_parse_path(k->c, path);
+  if (!root) return;
+  if (file_state(k, root->span.file) == ST_NEW) load_file(l, root, import);
+  check_library(k, import, root);
+}
+
+/* Load the imports of file (depth first), then append it to the load order. */
+static void load_file(Loader *l, Node *file, Node *via) {
+  Checker *k = l->k;
+  set_file_state(k, file->span.file, ST_BUSY);
+  vec_push(k->a, &l->stack, file);
+  vec_push(k->a, &l->via, via);
+  for (int i = 0; i < file->file.items.len; i++) {
+    Node *item = file->file.items.items[i];
+    if (item->kind == ND_IMPORT) load_import(l, file, item);
+  }
+  l->stack.len--;
+  l->via.len--;
+  set_file_state(k, file->span.file, ST_DONE);
+  vec_push(k->a, &k->files, file);
+}
+
+void resolve_imports(Checker *k, Node *root) {
+  Loader l = {.k = k};
+  load_file(&l, root, NULL);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Declarations                                                              */
+/* ------------------------------------------------------------------------ */
+
+static bool is_builtin_name(Checker *k, const char *name) {
+  for (int i = 1; i < BI_COUNT; i++)
+    if (k->builtins[i] == name) return true;
+  return false;
+}
+
+/* Names a declaration cannot take. */
+static void check_decl_name(Checker *k, Node *d) {
+  const char *name = d->decl.name.str;
+  if (name == k->s_date) {
+    Diagnostic *g = ck_error(k, d->decl.name.span, "E0206", "'date' is reserved and cannot name %s",
+                             schema_kind_text(d->decl.kind));
+    ck_note(k, g, NO_SPAN, "in formulas, 'date' is the date of the row being evaluated");
+  } else if (d->decl.kind == DK_FN && is_builtin_name(k, name)) {
+    Diagnostic *g = ck_error(k, d->decl.name.span, "E0207",
+                             "function '%s' has the name of a built-in function", name);
+    ck_note(k, g, NO_SPAN, "built-in functions cannot be redefined; choose another name");
+  }
+}
+
+/* A second declaration of a name: error at it, note at the first. */
+static void report_duplicate(Checker *k, Node *d, Sym *first) {
+  Diagnostic *g = ck_error(k, d->decl.name.span, "E0203", "'%s' is declared twice", d->decl.name.str);
+  ck_note(k, g, first->decl->decl.name.span, "first declared here, as %s",
+          schema_kind_text(first->kind));
+  if (first->kind != d->decl.kind)
+    ck_note(k, g, NO_SPAN, "all declarations share one namespace, whatever their kind");
+}
+
+/* Make the Sym of a declaration (not a unit). */
+static CkSym *new_sym(Checker *k, Node *d) {
+  CkSym *s = arena_alloc(k->a, sizeof *s);
+  Sym *y = &s->sym;
+  y->kind = d->decl.kind;
+  y->name = d->decl.name.str;
+  y->decl = d;
+  y->file = d->span.file;
+  y->imported = d->span.file != k->m->main_file;
+  y->title = d->decl.title;
+  y->doc = d->decl.doc;
+  y->index = -1;
+  vec_push(k->a, &k->all[y->kind], s);
+  return s;
+}
+
+/* Enter a declaration in the namespace and the model, unless its name is taken. */
+static void declare(Checker *k, Node *d) {
+  check_decl_name(k, d);
+  CkSym *s = new_sym(k, d);
+  Sym *first = namemap_get(k->names, s->sym.name);
+  if (first) {
+    report_duplicate(k, d, first);
+    return;
+  }
+  namemap_put(k->names, s->sym.name, s);
+  s->registered = true;
+  s->sym.index = k->m->syms.len;
+  vec_push(k->a, &k->m->syms, s);
+  vec_push(k->a, &k->m->by_kind[s->sym.kind], s);
+}
+
+/* The checked file's mission; a second mission in one file is an error. */
+static void note_mission(Checker *k, Node *d, Node **first_in_file) {
+  if (*first_in_file) {
+    Diagnostic *g = ck_error(k, d->decl.name.span, "E0606",
+                             "a file holds at most one mission, and '%s' is a second one", d->decl.name.str);
+    ck_note(k, g, (*first_in_file)->decl.name.span, "mission '%s' declared here",
+            (*first_in_file)->decl.name.str);
+    return;
+  }
+  *first_in_file = d;
+}
+
+void resolve_declare(Checker *k) {
+  for (int f = 0; f < k->files.len; f++) {
+    Node *file = k->files.items[f];
+    Node *mission = NULL;
+    for (int i = 0; i < file->file.items.len; i++) {
+      Node *d = file->file.items.items[i];
+      if (d->kind != ND_DECL) continue;
+      if (d->decl.kind == DK_UNIT) {
+        ck_declare_unit(k, d);
+        continue;
+      }
+      if (d->decl.kind == DK_MISSION) note_mission(k, d, &mission);
+      declare(k, d);
+    }
+    if (mission && file->span.file == k->m->main_file) {
+      Sym *s = namemap_get(k->names, mission->decl.name.str);
+      if (s && s->decl == mission) k->m->mission = s;
+    }
+  }
+}
+
+/* ------------------------------------------------------------------------ */
+/* References                                                                */
+/* ------------------------------------------------------------------------ */
+
+void resolve_suggest(Checker *k, struct Suggest *s, unsigned mask) {
+  for (int kind = 0; kind < DK_COUNT; kind++) {
+    if (!((mask >> kind) & 1)) continue;
+    for (int i = 0; i < k->all[kind].len; i++) {
+      CkSym *c = k->all[kind].items[i];
+      if (c->registered) ck_suggest_add(s, c->sym.name, c->sym.decl->decl.name.span);
+    }
+  }
+}
+
+/* "actor", "phase or milestone": the kinds of a mask without articles. */
+static const char *kinds_bare(Checker *k, unsigned mask) {
+  const char *out = "";
+  int total = 0, n = 0;
+  for (int kind = 0; kind < DK_COUNT; kind++) total += (mask >> kind) & 1;
+  for (int kind = 0; kind < DK_COUNT; kind++) {
+    if (!((mask >> kind) & 1)) continue;
+    out = arena_printf(k->a, "%s%s%s", out, n == 0 ? "" : n == total - 1 ? " or " : ", ",
+                       decl_kind_names[kind]);
+    n++;
+  }
+  return out;
+}
+
+/* "unknown actor 'x'" with a did-you-mean among the declarations of the wanted kinds. */
+static void report_unknown(Checker *k, Ident id, unsigned mask) {
+  Diagnostic *g = ck_error(k, id.span, "E0201", "unknown %s '%s'", kinds_bare(k, mask), id.str);
+  Suggest s;
+  ck_suggest_init(&s, id.str);
+  resolve_suggest(k, &s, mask);
+  ck_note_suggest(k, g, &s);
+}
+
+Sym *resolve_ref(Checker *k, Node *expr, unsigned mask, const char *attr) {
+  char kinds[160];
+  if (expr->kind != ND_NAME || expr->name.nparts != 1) {
+    ck_error(k, expr->span, "E0704", "'%s' takes the name of %s, not %s", attr,
+             schema_refs_text(mask, kinds, sizeof kinds), ck_node_text(expr));
+    return NULL;
+  }
+  Ident id = expr->name.parts[0];
+  Sym *s = namemap_get(k->names, id.str);
+  if (!s) {
+    report_unknown(k, id, mask);
+    return NULL;
+  }
+  if (!((mask >> s->kind) & 1)) {
+    Diagnostic *g = ck_error(k, id.span, "E0202", "'%s' is %s, but '%s' takes %s", id.str,
+                             schema_kind_text(s->kind), attr, schema_refs_text(mask, kinds, sizeof kinds));
+    ck_note_decl(k, g, s);
+    return NULL;
+  }
+  ExprSem *e = ck_sem(k, expr);
+  e->form = EX_DECL;
+  e->type = ck_type_of(TY_DECL);
+  e->ref = s;
+  return s;
+}

@@ -1,0 +1,33 @@
+/* resolve.h - imports, the namespace and references to declarations. */
+#ifndef MISSION_RESOLVE_H
+#define MISSION_RESOLVE_H
+
+#include <stdbool.h>
+
+#include "arena.h"
+#include "ast.h"
+
+typedef struct Checker Checker;
+typedef struct Sym Sym;
+
+/* A hash map from interned names to pointers (compare by pointer). */
+typedef struct NameMap NameMap;
+NameMap *namemap_new(Arena *a, int expected);
+void *namemap_get(const NameMap *m, const char *interned);
+/* Insert; false (and no change) when the name is already there. */
+bool namemap_put(NameMap *m, const char *interned, void *value);
+
+/* Load the imports of the checked file, recursively, each file once; fills
+ * Checker.files in load order (imported files first, the checked file last). */
+void resolve_imports(Checker *k, Node *root);
+/* Enter every declaration of the loaded files: units in the unit table,
+ * everything else in the namespace and the model. */
+void resolve_declare(Checker *k);
+/* The declaration an attribute value names, of one of the kinds in mask
+ * (a mask of 1u << DeclKind); NULL after reporting. */
+Sym *resolve_ref(Checker *k, Node *expr, unsigned mask, const char *attr);
+/* Offer the declarations of the kinds in mask to a did-you-mean (all kinds: ~0u). */
+struct Suggest;
+void resolve_suggest(Checker *k, struct Suggest *s, unsigned mask);
+
+#endif
