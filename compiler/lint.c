@@ -1,8 +1,783 @@
-/* lint.c - mission criteria lints (placeholder until issue 4 lands: runs no lint). */
+/* lint.c - mission criteria lints: warnings W01xx, each with a -W switch.
+ *
+ * The lints read the checked model (never change it) and judge "the mission's
+ * declarations": every declaration of the checked file plus every imported one
+ * that they use, directly or through other declarations. The criteria come from
+ * Mazzucato's five criteria for missions and from the implementation advice of
+ * the OECD (OPSI) and of the EU Missions; docs/ref-lint.md has one section per
+ * lint. Every warning names the criterion, points at the declarations that
+ * trigger it (notes) and ends with a note on what would satisfy it.
+ */
 #include "lint.h"
 
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "driver.h"
+#include "util.h"
+
+typedef struct Lint Lint;
+
+static void lint_mission_washing(Lint *L);
+static void lint_cross_actor(Lint *L);
+static void lint_cross_disciplinary(Lint *L);
+static void lint_bottom_up(Lint *L);
+static void lint_demand_side(Lint *L);
+static void lint_conditionality(Lint *L);
+static void lint_citizens(Lint *L);
+static void lint_unused(Lint *L);
+static void lint_orphan_goal(Lint *L);
+static void lint_idle_instrument(Lint *L);
+static void lint_idle_project(Lint *L);
+static void lint_weights(Lint *L);
+
+/* id, -W name, code, the function that runs it. Codes are stable: append only. */
+#define LINT_LIST(X)                                                                 \
+  X(LINT_MISSION_WASHING, "mission-washing", "W0101", lint_mission_washing)          \
+  X(LINT_CROSS_ACTOR, "cross-actor", "W0102", lint_cross_actor)                      \
+  X(LINT_CROSS_DISCIPLINARY, "cross-disciplinary", "W0103", lint_cross_disciplinary) \
+  X(LINT_BOTTOM_UP, "bottom-up", "W0104", lint_bottom_up)                            \
+  X(LINT_DEMAND_SIDE, "demand-side", "W0105", lint_demand_side)                      \
+  X(LINT_CONDITIONALITY, "conditionality", "W0106", lint_conditionality)             \
+  X(LINT_CITIZENS, "citizens", "W0107", lint_citizens)                               \
+  X(LINT_UNUSED, "unused", "W0108", lint_unused)                                     \
+  X(LINT_ORPHAN_GOAL, "orphan-goal", "W0109", lint_orphan_goal)                      \
+  X(LINT_IDLE_INSTRUMENT, "idle-instrument", "W0110", lint_idle_instrument)          \
+  X(LINT_IDLE_PROJECT, "idle-project", "W0111", lint_idle_project)                   \
+  X(LINT_WEIGHTS, "weights", "W0112", lint_weights)
+
+typedef enum {
+#define X(id, name, code, fn) id,
+  LINT_LIST(X)
+#undef X
+  LINT_COUNT
+} LintId;
+
+static const char *const lint_names[LINT_COUNT] = {
+#define X(id, name, code, fn) name,
+  LINT_LIST(X)
+#undef X
+};
+
+static const char *const lint_codes[LINT_COUNT] = {
+#define X(id, name, code, fn) code,
+  LINT_LIST(X)
+#undef X
+};
+
+static void (*const lint_fns[LINT_COUNT])(Lint *) = {
+#define X(id, name, code, fn) fn,
+  LINT_LIST(X)
+#undef X
+};
+
+/* -W names of warnings that other stages emit (the checker's); lint_run applies
+ * -Wno- to them too, since it is the one stage that reads the flags. */
+static const char *const other_options[] = {"shadow"};
+
+struct Lint {
+  Model *m;
+  Diag *d;
+  Arena *a;
+  bool on[LINT_COUNT];
+  bool *in_mission;  /* by Sym index: one of the mission's declarations */
+  PtrVec mine[DK_COUNT]; /* Sym*: the mission's declarations by kind, in model order */
+  int *uses;         /* by Sym index: references from other declarations of the checked file */
+  PtrVec used_units; /* const Unit*: units named anywhere in the checked file */
+  PtrVec *into;      /* by goal Sym index: Incoming*, the mission's contributions into it */
+  int *seen, gen;    /* by Sym index: marks of the current generation (distinct projects) */
+};
+
+/* One `contributes` link into a goal. */
+typedef struct Incoming {
+  Sym *project;
+  const Link *link;
+} Incoming;
+
+/* ------------------------------------------------------------------------ */
+/* Options                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/* The lint called name, or -1. */
+static int lint_find(const char *name) {
+  for (int i = 0; i < LINT_COUNT; i++)
+    if (strcmp(lint_names[i], name) == 0) return i;
+  return -1;
+}
+
+bool lint_option_known(const char *name) {
+  if (lint_find(name) >= 0) return true;
+  for (size_t i = 0; i < COUNT_OF(other_options); i++)
+    if (strcmp(other_options[i], name) == 0) return true;
+  return false;
+}
+
+/* The name a -W flag is about: "-Wno-citizens" -> "citizens", *on = false. */
+static const char *flag_name(const char *flag, bool *on) {
+  const char *name = flag + 2;
+  *on = strncmp(name, "no-", 3) != 0;
+  return *on ? name : name + 3;
+}
+
+/* The known option closest to name, or NULL when none is close. */
+static const char *option_suggest(const char *name) {
+  int limit = (int)strlen(name) / 3 > 2 ? (int)strlen(name) / 3 : 2, best_d = limit + 1;
+  const char *best = NULL;
+  for (int i = 0; i < LINT_COUNT + (int)COUNT_OF(other_options); i++) {
+    const char *cand = i < LINT_COUNT ? lint_names[i] : other_options[i - LINT_COUNT];
+    int dist = edit_distance(name, cand, limit);
+    if (dist < best_d) best = cand, best_d = dist;
+  }
+  return best;
+}
+
+int lint_check_flags(const char *const *flags, int nflags) {
+  for (int i = 0; i < nflags; i++) {
+    bool on;
+    const char *name = flag_name(flags[i], &on);
+    if (lint_option_known(name)) continue;
+    const char *hint = option_suggest(name);
+    if (hint)
+      return driver_usage_error("unknown warning option '%s'; did you mean '-W%s%s'?", flags[i],
+                                on ? "" : "no-", hint);
+    return driver_usage_error("unknown warning option '%s' (the lints are listed in docs/ref-lint.md)",
+                              flags[i]);
+  }
+  return 0;
+}
+
+/* Turn the lints on or off from the flags; report unknown names (without a location). */
+static void lint_apply_flags(Lint *L, const char *const *flags, int nflags) {
+  for (int i = 0; i < LINT_COUNT; i++) L->on[i] = true;
+  for (int i = 0; i < nflags; i++) {
+    bool on;
+    const char *name = flag_name(flags[i], &on);
+    int id = lint_find(name);
+    if (id >= 0) {
+      L->on[id] = on;
+    } else if (!lint_option_known(name)) {
+      const char *hint = option_suggest(name);
+      Diagnostic *g = diag_error(L->d, NO_SPAN, "E0001", "unknown warning option '%s'", flags[i]);
+      if (hint) diag_note(L->d, g, NO_SPAN, "did you mean '-W%s%s'?", on ? "" : "no-", hint);
+    }
+  }
+}
+
+/* Whether the flags turn option off (last flag about it wins). */
+static bool option_disabled(const char *option, const char *const *flags, int nflags) {
+  bool off = false;
+  for (int i = 0; i < nflags; i++) {
+    bool on;
+    if (strcmp(flag_name(flags[i], &on), option) == 0) off = !on;
+  }
+  return off;
+}
+
+/* Drop the warnings of other stages whose option the flags turned off. */
+static void suppress_other_warnings(Diag *d, const char *const *flags, int nflags) {
+  int kept = 0;
+  for (int i = 0; i < d->list.len; i++) {
+    Diagnostic *g = d->list.items[i];
+    if (g->sev == SEV_WARNING && g->option && option_disabled(g->option, flags, nflags)) {
+      d->warnings--;
+      continue;
+    }
+    d->list.items[kept++] = g;
+  }
+  d->list.len = kept;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Helpers                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/* A warning of lint id at span; the message is printf-style. */
+__attribute__((format(printf, 4, 5)))
+static Diagnostic *lint_warn(Lint *L, LintId id, Span at, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  const char *msg = arena_vprintf(L->a, fmt, ap);
+  va_end(ap);
+  return diag_warning(L->d, at, lint_codes[id], lint_names[id], "%s", msg);
+}
+
+/* The span of a declaration's name. */
+static Span name_span(const Sym *s) { return s->decl ? s->decl->decl.name.span : NO_SPAN; }
+
+/* The span of attribute `attr` in s's block, else the span of its name. */
+static Span attr_span(const Sym *s, const char *attr) {
+  if (!s->decl) return NO_SPAN;
+  for (int i = 0; i < s->decl->decl.attrs.len; i++) {
+    const Node *a = s->decl->decl.attrs.items[i];
+    if (a->kind == ND_ATTR && a->attr.name.str && strcmp(a->attr.name.str, attr) == 0) return a->span;
+  }
+  return name_span(s);
+}
+
+static const char *plural(int n, const char *one, const char *many) { return n == 1 ? one : many; }
+
+/* ------------------------------------------------------------------------ */
+/* References between declarations                                          */
+/* ------------------------------------------------------------------------ */
+
+typedef void RefFn(Lint *L, Sym *from, Sym *to);
+
+static void visit(Lint *L, Sym *from, Sym *to, RefFn *fn) {
+  if (to) fn(L, from, to);
+}
+
+static void visit_list(Lint *L, Sym *from, SymList list, RefFn *fn) {
+  for (int i = 0; i < list.len; i++) visit(L, from, list.items[i], fn);
+}
+
+static void visit_links(Lint *L, Sym *from, LinkList list, RefFn *fn) {
+  for (int i = 0; i < list.len; i++) visit(L, from, list.items[i].target, fn);
+}
+
+/* Every declaration a formula names (indicators, rules, goals, fns ...). */
+static void visit_expr(Lint *L, Sym *from, const Node *n, RefFn *fn) {
+  if (!n) return;
+  switch (n->kind) {
+  case ND_NAME: break;
+  case ND_CALL:
+    visit_expr(L, from, n->call.callee, fn);
+    for (int i = 0; i < n->call.args.len; i++) visit_expr(L, from, n->call.args.items[i], fn);
+    break;
+  case ND_UNARY: visit_expr(L, from, n->unary.operand, fn); break;
+  case ND_BINARY:
+    visit_expr(L, from, n->binary.lhs, fn);
+    visit_expr(L, from, n->binary.rhs, fn);
+    break;
+  case ND_IF:
+    visit_expr(L, from, n->ifx.cond, fn);
+    visit_expr(L, from, n->ifx.then, fn);
+    visit_expr(L, from, n->ifx.els, fn);
+    break;
+  case ND_RANGE:
+    visit_expr(L, from, n->range.lo, fn);
+    visit_expr(L, from, n->range.hi, fn);
+    break;
+  default: return;
+  }
+  const ExprSem *sem = expr_sem(n);
+  if (sem && sem->ref && sem->ref != from) fn(L, from, sem->ref);
+}
+
+/* Every declaration that s refers to, through its attributes and its formula. */
+static void visit_refs(Lint *L, Sym *s, RefFn *fn) {
+  switch (s->kind) {
+  case DK_MISSION: visit(L, s, s->mission.owner, fn); break;
+  case DK_ACTOR: visit(L, s, s->actor.parent, fn); break;
+  case DK_GOAL:
+    visit(L, s, s->goal.indicator, fn);
+    visit(L, s, s->goal.parent, fn);
+    break;
+  case DK_PHASE: visit_list(L, s, s->phase.after, fn); break;
+  case DK_MILESTONE:
+    visit(L, s, s->milestone.phase, fn);
+    visit_list(L, s, s->milestone.after, fn);
+    visit_links(L, s, s->milestone.expects, fn);
+    break;
+  case DK_INSTRUMENT:
+    visit(L, s, s->instrument.by, fn);
+    visit_list(L, s, s->instrument.requires, fn);
+    break;
+  case DK_PROJECT:
+    visit(L, s, s->project.lead, fn);
+    visit_list(L, s, s->project.partners, fn);
+    visit_links(L, s, s->project.funded_by, fn);
+    visit_links(L, s, s->project.contributes, fn);
+    break;
+  case DK_CONDITION:
+  case DK_SCORE:
+  case DK_FN:
+    visit(L, s, s->rule.on, fn);
+    visit_expr(L, s, s->rule.body, fn);
+    break;
+  default: break;
+  }
+}
+
+static void count_use(Lint *L, Sym *from, Sym *to) {
+  if (from != to) L->uses[to->index]++;
+}
+
+static void mark_mine(Lint *L, Sym *from, Sym *to) {
+  if (L->in_mission[to->index]) return;
+  L->in_mission[to->index] = true;
+  visit_refs(L, to, mark_mine);
+}
+
+/* The mission's declarations: the checked file's and what they use, transitively. */
+static void find_mine(Lint *L) {
+  for (int i = 0; i < L->m->syms.len; i++) {
+    Sym *s = L->m->syms.items[i];
+    if (!s->imported) mark_mine(L, NULL, s);
+  }
+  for (int i = 0; i < L->m->syms.len; i++) {
+    Sym *s = L->m->syms.items[i];
+    if (L->in_mission[s->index]) vec_push(L->a, &L->mine[s->kind], s);
+  }
+}
+
+/* The contributions into each goal, from the mission's projects in model order. */
+static void index_contributions(Lint *L) {
+  for (int i = 0; i < L->mine[DK_PROJECT].len; i++) {
+    Sym *p = L->mine[DK_PROJECT].items[i];
+    for (int j = 0; j < p->project.contributes.len; j++) {
+      const Link *l = &p->project.contributes.items[j];
+      if (!l->target) continue;
+      Incoming *c = arena_alloc(L->a, sizeof *c);
+      c->project = p;
+      c->link = l;
+      vec_push(L->a, &L->into[l->target->index], c);
+    }
+  }
+}
+
+/* Count the references to each declaration from the checked file. */
+static void count_uses(Lint *L) {
+  for (int i = 0; i < L->m->syms.len; i++) {
+    Sym *s = L->m->syms.items[i];
+    if (!s->imported) visit_refs(L, s, count_use);
+  }
+}
+
+/* ------------------------------------------------------------------------ */
+/* References to units (a namespace of their own, found in the syntax)       */
+/* ------------------------------------------------------------------------ */
+
+static void use_unit(Lint *L, const char *name) {
+  const Unit *u = name ? units_lookup(L->m->units, name) : NULL;
+  if (!u || !u->decl) return;
+  for (int i = 0; i < L->used_units.len; i++)
+    if (L->used_units.items[i] == u) return;
+  vec_push(L->a, &L->used_units, (void *)u);
+}
+
+/* Unit names in n; in a unit expression (unit_ctx) a plain name is a unit too. */
+static void unit_refs(Lint *L, const Node *n, bool unit_ctx) {
+  if (!n) return;
+  switch (n->kind) {
+  case ND_QUANTITY: use_unit(L, n->quantity.unit.str); break;
+  case ND_NAME:
+    if (unit_ctx && n->name.nparts == 1) use_unit(L, n->name.parts[0].str);
+    break;
+  case ND_CALL:
+    for (int i = 0; i < n->call.args.len; i++) unit_refs(L, n->call.args.items[i], false);
+    break;
+  case ND_UNARY: unit_refs(L, n->unary.operand, unit_ctx); break;
+  case ND_BINARY:
+    unit_refs(L, n->binary.lhs, unit_ctx);
+    unit_refs(L, n->binary.rhs, unit_ctx);
+    break;
+  case ND_IF:
+    unit_refs(L, n->ifx.cond, false);
+    unit_refs(L, n->ifx.then, false);
+    unit_refs(L, n->ifx.els, false);
+    break;
+  case ND_RANGE:
+    unit_refs(L, n->range.lo, false);
+    unit_refs(L, n->range.hi, false);
+    break;
+  case ND_ARG:
+    unit_refs(L, n->arg.expr, unit_ctx);
+    unit_refs(L, n->arg.value, false);
+    unit_refs(L, n->arg.when, false);
+    break;
+  default: break;
+  }
+}
+
+/* Units named by one declaration: quantities anywhere; unit expressions in a
+ * unit's definition, `: unit`, fn parameters, record fields and `unit` attributes. */
+static void decl_unit_refs(Lint *L, const Node *decl) {
+  DeclKind k = decl->decl.kind;
+  unit_refs(L, decl->decl.unit, true);
+  for (int i = 0; i < decl->decl.params.len; i++)
+    unit_refs(L, decl->decl.params.items[i]->param.unit, true);
+  unit_refs(L, decl->decl.body, k == DK_UNIT);
+  for (int i = 0; i < decl->decl.attrs.len; i++) {
+    const Node *a = decl->decl.attrs.items[i];
+    if (a->kind != ND_ATTR) continue;
+    bool ctx = k == DK_RECORD || (k == DK_INDICATOR && a->attr.name.str &&
+                                  strcmp(a->attr.name.str, "unit") == 0);
+    for (int j = 0; j < a->attr.args.len; j++) unit_refs(L, a->attr.args.items[j], ctx);
+  }
+}
+
+static void collect_unit_uses(Lint *L) {
+  const Node *root = compiler_file(L->m->c, L->m->main_file);
+  if (!root) return;
+  for (int i = 0; i < root->file.items.len; i++) {
+    const Node *item = root->file.items.items[i];
+    if (item && item->kind == ND_DECL) decl_unit_refs(L, item);
+  }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Mission criteria                                                          */
+/* ------------------------------------------------------------------------ */
+
+/* W0101: targeted, measurable and time-bound. The checker requires a goal's
+ * indicator, baseline (`at`) and target (`by`), so any goal of the mission will do. */
+static void lint_mission_washing(Lint *L) {
+  if (L->mine[DK_GOAL].len > 0) return;
+  Sym *ms = L->m->mission;
+  Diagnostic *w = lint_warn(L, LINT_MISSION_WASHING, name_span(ms),
+                            "mission '%s' has no goal with a baseline, a target and a deadline: "
+                            "a mission must be measurable and time-bound, or it is mission washing",
+                            ms->name);
+  diag_note(L->d, w, NO_SPAN,
+            "add a goal with `indicator NAME`, `baseline VALUE at DATE` and `target VALUE by DEADLINE`");
+}
+
+/* W0102: cross-actor (the quadruple helix). */
+static void lint_cross_actor(Lint *L) {
+  Sym *first[SECTOR_COUNT] = {0};
+  int nsectors = 0;
+  for (int i = 0; i < L->mine[DK_ACTOR].len; i++) {
+    Sym *a = L->mine[DK_ACTOR].items[i];
+    if (a->actor.sector != SECTOR_NONE && !first[a->actor.sector]) {
+      first[a->actor.sector] = a;
+      nsectors++;
+    }
+  }
+  if (nsectors >= 3) return;
+  const char *have = "", *miss = "";
+  int nmiss = SECTOR_COUNT - 1 - nsectors, missing = 0;
+  for (int k = 1; k < SECTOR_COUNT; k++) {
+    if (first[k]) {
+      have = *have ? arena_printf(L->a, "%s, %s", have, sector_names[k]) : sector_names[k];
+    } else {
+      missing++;
+      const char *sep = missing == 1 ? "" : missing == nmiss ? " or " : ", ";
+      miss = arena_printf(L->a, "%s%s%s", miss, sep, sector_names[k]);
+    }
+  }
+  Sym *ms = L->m->mission;
+  Diagnostic *w = lint_warn(L, LINT_CROSS_ACTOR, name_span(ms),
+                            "the actors of mission '%s' come from %d of the 5 sectors%s%s%s: a mission "
+                            "must be cross-actor, with at least 3 sectors of the quadruple helix",
+                            ms->name, nsectors, nsectors ? " (" : "", have, nsectors ? ")" : "");
+  for (int k = 1; k < SECTOR_COUNT; k++)
+    if (first[k]) diag_note(L->d, w, name_span(first[k]), "'%s' is %s", first[k]->name, sector_names[k]);
+  diag_note(L->d, w, NO_SPAN, "involve actors of sector %s, e.g. as project partners", miss);
+}
+
+/* W0103: cross-disciplinary. */
+static void lint_cross_disciplinary(Lint *L) {
+  for (int i = 0; i < L->mine[DK_PROJECT].len; i++) {
+    Sym *p = L->mine[DK_PROJECT].items[i];
+    int n = p->project.ndisciplines;
+    if (n >= 2) continue;
+    Diagnostic *w;
+    if (n == 0)
+      w = lint_warn(L, LINT_CROSS_DISCIPLINARY, name_span(p),
+                    "project '%s' names no discipline: projects must be cross-disciplinary, "
+                    "spanning at least 2 disciplines", p->name);
+    else
+      w = lint_warn(L, LINT_CROSS_DISCIPLINARY, name_span(p),
+                    "project '%s' spans 1 discipline (%s): projects must be cross-disciplinary, "
+                    "spanning at least 2 disciplines", p->name, p->project.disciplines[0]);
+    if (n) diag_note(L->d, w, attr_span(p, "disciplines"), "the disciplines of '%s'", p->name);
+    diag_note(L->d, w, NO_SPAN, "list the disciplines the project brings together, e.g. "
+                                "`disciplines engineering, social_science`");
+  }
+}
+
+/* The first link of list to target, or NULL. */
+static const Link *link_to(LinkList list, const Sym *target) {
+  for (int i = 0; i < list.len; i++)
+    if (list.items[i].target == target) return &list.items[i];
+  return NULL;
+}
+
+/* Count the distinct projects that contribute to goal g or to one of its sub-goals,
+ * marking them in L->seen with the current generation; depth guards against
+ * parent cycles. *one is the last project counted. */
+static int count_contributors(Lint *L, const Sym *g, Sym **one, int depth) {
+  int n = 0;
+  const PtrVec *in = &L->into[g->index];
+  for (int i = 0; i < in->len; i++) {
+    const Incoming *c = in->items[i];
+    if (L->seen[c->project->index] == L->gen) continue;
+    L->seen[c->project->index] = L->gen;
+    *one = c->project;
+    n++;
+  }
+  if (depth > 64) return n;
+  for (int i = 0; i < L->mine[DK_GOAL].len; i++) {
+    Sym *sub = L->mine[DK_GOAL].items[i];
+    if (sub->goal.parent == g && sub != g) n += count_contributors(L, sub, one, depth + 1);
+  }
+  return n;
+}
+
+/* Number of distinct projects contributing to g (directly or through sub-goals);
+ * *one is the project when there is exactly one. */
+static int contributors(Lint *L, const Sym *g, Sym **one) {
+  L->gen++;
+  int n = count_contributors(L, g, one, 0);
+  if (n != 1) *one = NULL;
+  return n;
+}
+
+/* W0104: many bottom-up solutions (a goal with no contributor at all is
+ * orphan-goal's, unless that lint is off). */
+static void lint_bottom_up(Lint *L) {
+  for (int i = 0; i < L->mine[DK_GOAL].len; i++) {
+    Sym *g = L->mine[DK_GOAL].items[i];
+    Sym *one;
+    int n = contributors(L, g, &one);
+    if (n >= 2 || (n == 0 && L->on[LINT_ORPHAN_GOAL])) continue;
+    Diagnostic *w = lint_warn(L, LINT_BOTTOM_UP, name_span(g),
+                              "goal '%s' has %d contributing project%s: a mission is pursued through "
+                              "many bottom-up solutions, at least 2 projects per goal",
+                              g->name, n, plural(n, "", "s"));
+    if (one) {
+      const Link *l = link_to(one->project.contributes, g);
+      diag_note(L->d, w, l ? l->span : name_span(one), "'%s' is its only project", one->name);
+    }
+    diag_note(L->d, w, NO_SPAN, "add projects with `contributes %s: WEIGHT`", g->name);
+  }
+}
+
+/* Demand-pull: `push demand`, or public procurement with no `push`. */
+static bool is_demand_side(const Sym *s) {
+  return s->instrument.push == PUSH_DEMAND ||
+         (s->instrument.push == PUSH_NONE && s->instrument.kind == IK_PROCUREMENT);
+}
+
+/* W0105: supply-push and demand-pull articulated. */
+static void lint_demand_side(Lint *L) {
+  int n = 0;
+  for (int i = 0; i < L->mine[DK_INSTRUMENT].len; i++) {
+    Sym *s = L->mine[DK_INSTRUMENT].items[i];
+    if (is_demand_side(s)) return;
+    n++;
+  }
+  Sym *ms = L->m->mission;
+  Diagnostic *w;
+  if (n == 0)
+    w = lint_warn(L, LINT_DEMAND_SIDE, name_span(ms),
+                  "mission '%s' has no instrument, so no demand-side one: a mission articulates "
+                  "supply-push and demand-pull instruments", ms->name);
+  else
+    w = lint_warn(L, LINT_DEMAND_SIDE, name_span(ms),
+                  "mission '%s' has no demand-side instrument (%d supply-side): a mission articulates "
+                  "supply-push and demand-pull instruments", ms->name, n);
+  for (int i = 0; i < L->mine[DK_INSTRUMENT].len; i++) {
+    Sym *s = L->mine[DK_INSTRUMENT].items[i];
+    diag_note(L->d, w, name_span(s), "'%s' is a %s %s", s->name, instr_kind_names[s->instrument.kind],
+              s->instrument.push == PUSH_SUPPLY ? "pushing supply" : "with no `push`");
+  }
+  diag_note(L->d, w, NO_SPAN, "add an instrument with `push demand`, e.g. public procurement, "
+                              "a prize, a standard or a regulation that creates a market");
+}
+
+/* Grants, loans, guarantees and equity: public money to a beneficiary. */
+static bool is_public_money(InstrKind k) {
+  return k == IK_GRANT || k == IK_LOAN || k == IK_GUARANTEE || k == IK_EQUITY;
+}
+
+/* The first private actor leading or partnering in project p, or NULL. */
+static Sym *private_actor(const Sym *p) {
+  if (p->project.lead && p->project.lead->actor.sector == SECTOR_PRIVATE) return p->project.lead;
+  for (int i = 0; i < p->project.partners.len; i++) {
+    Sym *a = p->project.partners.items[i];
+    if (a && a->actor.sector == SECTOR_PRIVATE) return a;
+  }
+  return NULL;
+}
+
+/* W0106: conditionalities on public money that reaches private actors. */
+static void lint_conditionality(Lint *L) {
+  for (int i = 0; i < L->mine[DK_INSTRUMENT].len; i++) {
+    Sym *s = L->mine[DK_INSTRUMENT].items[i];
+    if (!is_public_money(s->instrument.kind) || s->instrument.requires.len > 0) continue;
+    Diagnostic *w = NULL;
+    for (int j = 0; j < L->mine[DK_PROJECT].len; j++) {
+      Sym *p = L->mine[DK_PROJECT].items[j];
+      const Link *l = link_to(p->project.funded_by, s);
+      Sym *a = l ? private_actor(p) : NULL;
+      if (!a) continue;
+      if (!w)
+        w = lint_warn(L, LINT_CONDITIONALITY, name_span(s),
+                      "%s '%s' reaches private actor '%s' but requires no condition: public money "
+                      "to business must come with conditionalities",
+                      instr_kind_names[s->instrument.kind], s->name, a->name);
+      diag_note(L->d, w, l->span, "it funds project '%s'", p->name);
+      diag_note(L->d, w, name_span(a), "'%s' is private", a->name);
+    }
+    if (w)
+      diag_note(L->d, w, NO_SPAN, "add `requires CONDITION`, e.g. a condition on emission cuts, "
+                                  "tax residence or reinvested profits");
+  }
+}
+
+/* W0107: engaging citizens. */
+static void lint_citizens(Lint *L) {
+  for (int i = 0; i < L->mine[DK_ACTOR].len; i++) {
+    Sym *a = L->mine[DK_ACTOR].items[i];
+    if (a->actor.sector == SECTOR_CITIZENS) return;
+  }
+  Sym *ms = L->m->mission;
+  Diagnostic *w = lint_warn(L, LINT_CITIZENS, name_span(ms),
+                            "mission '%s' has no actor of sector citizens: a mission must engage "
+                            "citizens", ms->name);
+  diag_note(L->d, w, NO_SPAN, "add an actor with `sector citizens` (a citizens' assembly, "
+                              "residents, users) and involve it in a project");
+}
+
+/* How a declaration of each kind gets used, for W0108's hint. */
+static const char *use_hint(DeclKind k) {
+  switch (k) {
+  case DK_ACTOR: return "name it as an owner, lead, partner, funder (`by`) or parent";
+  case DK_INDICATOR: return "measure a goal with it or read it in a score";
+  case DK_PHASE: return "place a milestone in it or order another phase `after` it";
+  case DK_RECORD: return "write a condition or a score `on` it";
+  case DK_CONDITION: return "make an instrument `require` it or use it in a rule";
+  case DK_FN: return "call it in a formula";
+  default: return "use it";
+  }
+}
+
+/* W0108: declarations of the checked file that nothing refers to. */
+static void lint_unused(Lint *L) {
+  static const DeclKind kinds[] = {DK_ACTOR, DK_INDICATOR, DK_PHASE, DK_RECORD, DK_CONDITION, DK_FN};
+  for (size_t k = 0; k < COUNT_OF(kinds); k++) {
+    PtrVec *v = &L->m->by_kind[kinds[k]];
+    for (int i = 0; i < v->len; i++) {
+      Sym *s = v->items[i];
+      if (s->imported || L->uses[s->index]) continue;
+      Diagnostic *w = lint_warn(L, LINT_UNUSED, name_span(s), "%s '%s' is declared but never used",
+                                decl_kind_names[s->kind], s->name);
+      diag_note(L->d, w, NO_SPAN, "%s, or remove it", use_hint(s->kind));
+    }
+  }
+  for (int i = 0; i < units_count(L->m->units); i++) {
+    const Unit *u = units_at(L->m->units, i);
+    if (u->imported || !u->decl || u->decl->span.file != L->m->main_file) continue;
+    bool used = false;
+    for (int j = 0; j < L->used_units.len && !used; j++) used = L->used_units.items[j] == u;
+    if (used) continue;
+    Diagnostic *w = lint_warn(L, LINT_UNUSED, u->decl->decl.name.span,
+                              "unit '%s' is declared but never used", u->name);
+    diag_note(L->d, w, NO_SPAN, "use it in a quantity, an indicator, a field or another unit, "
+                                "or remove it");
+  }
+}
+
+/* W0109: a goal no project works toward. */
+static void lint_orphan_goal(Lint *L) {
+  for (int i = 0; i < L->mine[DK_GOAL].len; i++) {
+    Sym *g = L->mine[DK_GOAL].items[i];
+    Sym *one;
+    if (contributors(L, g, &one) > 0) continue;
+    Diagnostic *w = lint_warn(L, LINT_ORPHAN_GOAL, name_span(g),
+                              "no project contributes to goal '%s': every goal needs projects "
+                              "that pursue it", g->name);
+    diag_note(L->d, w, NO_SPAN, "add `contributes %s: WEIGHT` to the projects that pursue it",
+              g->name);
+  }
+}
+
+/* W0110: an instrument that funds no project (regulations and standards fund
+ * nothing by nature and are exempt). */
+static void lint_idle_instrument(Lint *L) {
+  for (int i = 0; i < L->mine[DK_INSTRUMENT].len; i++) {
+    Sym *s = L->mine[DK_INSTRUMENT].items[i];
+    InstrKind k = s->instrument.kind;
+    if (k == IK_REGULATION || k == IK_STANDARD) continue;
+    bool funds = false;
+    for (int j = 0; j < L->mine[DK_PROJECT].len; j++) {
+      Sym *p = L->mine[DK_PROJECT].items[j];
+      if (link_to(p->project.funded_by, s)) funds = true;
+    }
+    if (funds) continue;
+    Diagnostic *w = lint_warn(L, LINT_IDLE_INSTRUMENT, name_span(s),
+                              "%s '%s' funds no project: every instrument of the portfolio should "
+                              "reach projects", instr_kind_names[k], s->name);
+    const Quantity *b = &s->instrument.budget;
+    if (b->set && b->unit)
+      diag_note(L->d, w, b->span, "its budget of %.15g %s reaches no project", b->value / b->unit->scale,
+                b->unit->name);
+    diag_note(L->d, w, NO_SPAN, "add `funded_by %s: AMOUNT` to the projects it funds, or remove it",
+              s->name);
+  }
+}
+
+/* W0111: a project that contributes to no goal. */
+static void lint_idle_project(Lint *L) {
+  for (int i = 0; i < L->mine[DK_PROJECT].len; i++) {
+    Sym *p = L->mine[DK_PROJECT].items[i];
+    if (p->project.contributes.len > 0) continue;
+    Diagnostic *w = lint_warn(L, LINT_IDLE_PROJECT, name_span(p),
+                              "project '%s' contributes to no goal: every project of the portfolio "
+                              "should serve the mission's goals", p->name);
+    diag_note(L->d, w, NO_SPAN, "add `contributes GOAL: WEIGHT` (a weight in [0, 1])");
+  }
+}
+
+/* W0112: a goal's incoming contribution weights sum to 1. */
+static void lint_weights(Lint *L) {
+  for (int i = 0; i < L->mine[DK_GOAL].len; i++) {
+    Sym *g = L->mine[DK_GOAL].items[i];
+    const PtrVec *in = &L->into[g->index];
+    double sum = 0;
+    for (int j = 0; j < in->len; j++) sum += ((const Incoming *)in->items[j])->link->value;
+    if (in->len == 0 || fabs(sum - 1) <= 1e-9) continue;
+    Diagnostic *w = lint_warn(L, LINT_WEIGHTS, name_span(g),
+                              "the contribution weights into goal '%s' sum to %.15g, not 1: the "
+                              "projects' shares of a goal should add up to the whole", g->name, sum);
+    for (int j = 0; j < in->len; j++) {
+      const Incoming *c = in->items[j];
+      diag_note(L->d, w, c->link->span, "'%s' contributes %.15g", c->project->name, c->link->value);
+    }
+    diag_note(L->d, w, NO_SPAN, "adjust the weights so that they add up to 1");
+  }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Entry point                                                               */
+/* ------------------------------------------------------------------------ */
+
+/* Whether an error was reported in a file that this model reads (the checked file
+ * or one that declares some of its declarations); `check a b` lints b even when a
+ * has errors. */
+static bool model_has_errors(Lint *L) {
+  size_t nfiles = L->m->c->src->count;
+  bool *reads = arena_alloc(L->a, (nfiles ? nfiles : 1) * sizeof *reads);
+  if (L->m->main_file < nfiles) reads[L->m->main_file] = true;
+  for (int i = 0; i < L->m->syms.len; i++) {
+    const Sym *s = L->m->syms.items[i];
+    if (s->file < nfiles) reads[s->file] = true;
+  }
+  for (int i = 0; i < L->d->list.len; i++) {
+    const Diagnostic *g = L->d->list.items[i];
+    if (g->sev == SEV_ERROR && g->span.file < nfiles && reads[g->span.file]) return true;
+  }
+  return false;
+}
+
 void lint_run(Model *m, const char *const *flags, int nflags) {
-  (void)m;
-  (void)flags;
-  (void)nflags;
+  Diag *d = m->c->diag;
+  Lint L = {.m = m, .d = d, .a = m->c->arena};
+  lint_apply_flags(&L, flags, nflags);
+  suppress_other_warnings(d, flags, nflags);
+  if (!m->mission || model_has_errors(&L)) return;
+  size_t n = (size_t)(m->syms.len ? m->syms.len : 1);
+  L.in_mission = arena_alloc(L.a, n * sizeof *L.in_mission);
+  L.uses = arena_alloc(L.a, n * sizeof *L.uses);
+  L.into = arena_alloc(L.a, n * sizeof *L.into);
+  L.seen = arena_alloc(L.a, n * sizeof *L.seen);
+  find_mine(&L);
+  index_contributions(&L);
+  count_uses(&L);
+  collect_unit_uses(&L);
+  for (int i = 0; i < LINT_COUNT; i++)
+    if (L.on[i]) lint_fns[i](&L);
 }
