@@ -1,0 +1,140 @@
+/* cmd_status.c - `missionc status FILE --input ACTUALS.csv [--as-of DATE]
+ *                [--format text|markdown|html] [-o OUT]`: the status report. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "csv.h"
+#include "driver.h"
+#include "lint.h"
+#include "status.h"
+
+static const char *const status_help =
+    "usage: missionc status FILE --input ACTUALS.csv [--as-of DATE] [--format FORMAT] [-o OUT]\n"
+    "\n"
+    "Check FILE, read the observed values of its indicators from ACTUALS.csv and report,\n"
+    "for each goal, the latest observation, the progress from baseline to target, the\n"
+    "value the straight line from baseline to target expects on the as-of date, the gap,\n"
+    "the days left and a verdict (on-track, at-risk, off-track, no data); the `expects`\n"
+    "of the milestones that are due (met, missed, no data; pending when not yet due);\n"
+    "and the scores without `on`, evaluated on the latest observations.\n"
+    "\n"
+    "  --input FILE                  the actuals: a header `date,<indicator>...`, one row per\n"
+    "                                date (YYYY-MM-DD), values in the indicator's unit, empty\n"
+    "                                where not observed ('-' reads standard input)\n"
+    "  --as-of DATE                  the day of the report (YYYY-MM-DD); default: the latest\n"
+    "                                date in the actuals\n"
+    "  --format text|markdown|html   an aligned table (default), Markdown for reports, or one\n"
+    "                                self-contained HTML page with the map and the timeline\n"
+    "  -o FILE                       write the report to FILE instead of standard output\n"
+    "\n"
+    "Verdicts: on-track at or beyond the line; at-risk behind it by less than 10% of\n"
+    "|target - baseline|; off-track behind by more. See docs/ref-status.md.\n"
+    "\n";
+
+typedef struct StatusOptions {
+  const char *file, *input, *output;
+  int64_t as_of;
+  bool as_of_given;
+  StatusFormat format;
+} StatusOptions;
+
+/* Parse the options of the command; EXIT_OK to go on, else the exit status (-1: --help). */
+static int parse_options(Compiler *c, CommonOptions *o, StatusOptions *so, int argc, char **argv) {
+  bool only_files = false;
+  for (int i = 1; i < argc; i++) {
+    const char *arg = argv[i], *v;
+    bool missing;
+    int r;
+    if (only_files || arg[0] != '-' || strcmp(arg, "-") == 0) {
+      if (so->file) return driver_usage_error("status: one mission file at a time ('%s' and '%s')", so->file, arg);
+      so->file = arg;
+    } else if (strcmp(arg, "--") == 0) {
+      only_files = true;
+    } else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+      printf("%s%s", status_help, driver_common_help);
+      return -1;
+    } else if ((v = driver_option_value(argc, argv, &i, "--input", &missing)) || missing) {
+      if (missing) return driver_usage_error("option '--input' needs a CSV file");
+      so->input = v;
+    } else if ((v = driver_option_value(argc, argv, &i, "--as-of", &missing)) || missing) {
+      int32_t day;
+      if (missing) return driver_usage_error("option '--as-of' needs a date (YYYY-MM-DD)");
+      if (csv_parse_date(v, strlen(v), &day) != 0)
+        return driver_usage_error("--as-of takes a date YYYY-MM-DD, not '%s'", v);
+      so->as_of = day;
+      so->as_of_given = true;
+    } else if ((v = driver_option_value(argc, argv, &i, "--format", &missing)) || missing) {
+      if (missing) return driver_usage_error("option '--format' needs text, markdown or html");
+      int f = 0;
+      while (f < SF_COUNT && strcmp(v, status_format_names[f]) != 0) f++;
+      if (f == SF_COUNT) return driver_usage_error("--format takes text, markdown or html, not '%s'", v);
+      so->format = (StatusFormat)f;
+    } else if ((v = driver_option_value(argc, argv, &i, "-o", &missing)) || missing) {
+      if (missing) return driver_usage_error("option '-o' needs a file name");
+      so->output = v;
+    } else if ((r = driver_common_option(c, o, argc, argv, &i)) != 0) {
+      if (r > 1) return EXIT_USAGE;
+    } else {
+      return driver_usage_error("status: unknown option '%s'", arg);
+    }
+  }
+  if (!so->file) return driver_usage_error("status: no mission file");
+  if (!so->input) return driver_usage_error("status: no actuals: give --input ACTUALS.csv");
+  if (strcmp(so->file, "-") == 0 && strcmp(so->input, "-") == 0)
+    return driver_usage_error("status: the mission and the actuals cannot both be standard input");
+  return EXIT_OK;
+}
+
+/* Write the report to -o FILE (created only once the report is ready) or stdout. */
+static int emit(const StatusReport *r, const StatusOptions *so) {
+  if (!so->output || strcmp(so->output, "-") == 0) {
+    int st = status_write(r, so->format, stdout);
+    if (fflush(stdout) != 0 && st == EXIT_OK) {
+      fprintf(stderr, "missionc: error: cannot write the report: %s\n", strerror(errno));
+      st = EXIT_USAGE;
+    }
+    return st;
+  }
+  FILE *out = fopen(so->output, "w");
+  if (!out) {
+    fprintf(stderr, "missionc: error: cannot create '%s': %s\n", so->output, strerror(errno));
+    return EXIT_USAGE;
+  }
+  int st = status_write(r, so->format, out);
+  bool bad = ferror(out) != 0;
+  if (fclose(out) != 0) bad = true;
+  if (bad && st == EXIT_OK) {
+    fprintf(stderr, "missionc: error: cannot write '%s': %s\n", so->output, strerror(errno));
+    st = EXIT_USAGE;
+  }
+  if (st != EXIT_OK) remove(so->output);
+  return st;
+}
+
+int cmd_status(Compiler *c, int argc, char **argv) {
+  CommonOptions o;
+  driver_options_init(&o);
+  StatusOptions so = {0};
+  int st = parse_options(c, &o, &so, argc, argv);
+  if (st != EXIT_OK) return st < 0 ? EXIT_OK : st;
+  if (lint_check_flags((const char *const *)o.warning_flags.items, o.warning_flags.len) != 0) return EXIT_USAGE;
+  driver_options_apply(c, &o);
+  Model *m = driver_front_end(c, so.file, &o);
+  if (!m) return driver_finish(c, &o, EXIT_USAGE);
+  if (diag_error_count(c->diag) > 0) return driver_finish(c, &o, EXIT_INPUT);
+  Actuals *a = status_read_actuals(m, so.input);
+  if (!a) return driver_finish(c, &o, EXIT_USAGE);
+  if (diag_error_count(c->diag) > 0) return driver_finish(c, &o, EXIT_INPUT);
+  if (!so.as_of_given) {
+    if (a->nrows == 0) {
+      diag_error(c->diag, (Span){a->file, 0, 0}, "E0707",
+                 "the actuals have no rows: give the day of the report with --as-of");
+      return driver_finish(c, &o, EXIT_INPUT);
+    }
+    so.as_of = a->last;
+  }
+  StatusReport *r = status_compute(m, a, so.as_of, so.as_of_given);
+  st = emit(r, &so);
+  return driver_finish(c, &o, st);
+}

@@ -1,0 +1,1415 @@
+/* status.c - the status report: actuals in, verdicts out.
+ *
+ *   status_read_actuals   ACTUALS.csv -> one sorted series of observations per indicator
+ *   status_compute        goals against their trajectories, milestone `expects`, scores
+ *   status_write          an aligned text table, Markdown, or one self-contained HTML page
+ *
+ * The CSV is loaded as a source file so that its problems are ordinary diagnostics
+ * with the offending cell underlined. Every definition used here (which observation
+ * counts, the verdict thresholds) is written down in docs/ref-status.md.
+ */
+#include "status.h"
+
+#include <graphviz/cgraph.h>
+#include <graphviz/gvc.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv.h"
+#include "driver.h"
+#include "graph.h"
+#include "util.h"
+
+#ifndef MISSIONC_VERSION
+#define MISSIONC_VERSION "0.0.0"
+#endif
+
+const char *const verdict_names[VERDICT_COUNT] = {
+#define X(id, name) name,
+    VERDICT_LIST(X)
+#undef X
+};
+
+const char *const expect_result_names[EXPECT_COUNT] = {
+#define X(id, name) name,
+    EXPECT_RESULT_LIST(X)
+#undef X
+};
+
+const char *const status_format_names[SF_COUNT] = {
+#define X(id, name) name,
+    STATUS_FORMAT_LIST(X)
+#undef X
+};
+
+/* ------------------------------------------------------------------------ */
+/* Reading the actuals                                                      */
+/* ------------------------------------------------------------------------ */
+
+typedef struct Reader {
+  const Model *m;
+  Diag *d;
+  Arena *arena;
+  Actuals *a;
+  const SourceFile *f;
+  uint32_t *lines;       /* byte offset of each line start */
+  size_t nlines;
+  const char **columns;  /* header names, trimmed, by column (0 is date) */
+  Span *spans;           /* the cells of the current record (every record has the header's count) */
+} Reader;
+
+static void index_lines(Reader *r) {
+  size_t n = 1;
+  for (size_t i = 0; i < r->f->len; i++) n += r->f->text[i] == '\n';
+  r->lines = arena_alloc(r->arena, n * sizeof *r->lines);
+  r->nlines = 0;
+  r->lines[r->nlines++] = 0;
+  for (size_t i = 0; i < r->f->len; i++)
+    if (r->f->text[i] == '\n') r->lines[r->nlines++] = (uint32_t)(i + 1);
+}
+
+/* The spans of the first n fields of the record that starts on `line` (1-based),
+ * found by scanning the text the way the CSV reader does. */
+static void record_spans(const Reader *r, long line, size_t n, Span *out) {
+  const char *t = r->f->text;
+  size_t len = r->f->len;
+  size_t p = line >= 1 && (size_t)line <= r->nlines ? r->lines[line - 1] : len;
+  if (p == 0 && len >= 3 && memcmp(t, "\xEF\xBB\xBF", 3) == 0) p = 3;
+  for (size_t i = 0; i < n; i++) {
+    size_t start = p;
+    if (p < len && t[p] == '"') {
+      for (p++; p < len; p++) {
+        if (t[p] != '"') continue;
+        if (p + 1 < len && t[p + 1] == '"') p++;
+        else { p++; break; }
+      }
+    }
+    while (p < len && t[p] != ',' && t[p] != '\n' && t[p] != '\r') p++;
+    out[i] = (Span){r->a->file, (uint32_t)start, (uint32_t)p};
+    if (p < len && t[p] == ',') p++;
+  }
+}
+
+/* The span of field `column` (1-based) of the record on `line`; column 0: the line. */
+static Span cell_span(const Reader *r, long line, long column) {
+  if (column <= 0) {
+    Span s;
+    record_spans(r, line, 1, &s);
+    while (s.end < r->f->len && r->f->text[s.end] != '\n' && r->f->text[s.end] != '\r') s.end++;
+    return s;
+  }
+  Span *spans = xmalloc((size_t)column * sizeof *spans);
+  record_spans(r, line, (size_t)column, spans);
+  Span s = spans[column - 1];
+  free(spans);
+  return s;
+}
+
+/* A field without the spaces and tabs around it. */
+static const char *trimmed(const CsvField *f, size_t *n) {
+  const char *s = f->data;
+  size_t len = f->len;
+  while (len && (*s == ' ' || *s == '\t')) s++, len--;
+  while (len && (s[len - 1] == ' ' || s[len - 1] == '\t')) len--;
+  *n = len;
+  return s;
+}
+
+/* The closest indicator name, for "did you mean". */
+static const Sym *suggest_indicator(const Model *m, const char *name) {
+  int limit = (int)strlen(name) / 3;
+  if (limit < 1) limit = 1;
+  if (limit > 3) limit = 3;
+  const Sym *best = NULL;
+  int best_d = limit + 1;
+  for (int i = 0; i < m->by_kind[DK_INDICATOR].len; i++) {
+    const Sym *s = m->by_kind[DK_INDICATOR].items[i];
+    int d = edit_distance(name, s->name, limit);
+    if (d < best_d) best = s, best_d = d;
+  }
+  return best;
+}
+
+/* Header: `date`, then one indicator per column. */
+static bool read_header(Reader *r, const CsvRecord *rec) {
+  Span *spans = r->spans = arena_alloc(r->arena, rec->nfields * sizeof *spans);
+  record_spans(r, rec->line, rec->nfields, spans);
+  size_t n;
+  const char *s = trimmed(&rec->fields[0], &n);
+  if (n != 4 || memcmp(s, "date", 4) != 0) {
+    Diagnostic *g = diag_error(r->d, spans[0], "E0701", "the first column of the actuals must be 'date', not '%.*s'",
+                               (int)n, s);
+    diag_note(r->d, g, NO_SPAN, "the header is `date,<indicator>,<indicator>...`");
+    return false;
+  }
+  r->columns = arena_alloc(r->arena, rec->nfields * sizeof *r->columns);
+  for (size_t i = 0; i < rec->nfields; i++) {
+    const char *c = trimmed(&rec->fields[i], &n);
+    r->columns[i] = arena_strndup(r->arena, c, n);
+  }
+  r->a->nseries = (int)rec->nfields - 1;
+  r->a->series = arena_alloc(r->arena, (size_t)(r->a->nseries + 1) * sizeof *r->a->series);
+  for (size_t i = 1; i < rec->nfields; i++) {
+    s = trimmed(&rec->fields[i], &n);
+    if (n == 0) {
+      diag_error(r->d, spans[i], "E0702", "column %zu of the actuals has no name", i + 1);
+      continue;
+    }
+    const char *name = intern(r->m->c->names, s, n);
+    const Sym *sym = model_lookup(r->m, name);
+    if (!sym) {
+      Diagnostic *g = diag_error(r->d, spans[i], "E0702", "unknown indicator '%s' in the actuals", name);
+      const Sym *near = suggest_indicator(r->m, name);
+      if (near) diag_note(r->d, g, near->decl->decl.name.span, "did you mean '%s'?", near->name);
+      continue;
+    }
+    if (sym->kind != DK_INDICATOR) {
+      Diagnostic *g = diag_error(r->d, spans[i], "E0702", "'%s' is a %s, not an indicator", name,
+                                 decl_kind_names[sym->kind]);
+      if (sym->kind == DK_GOAL && sym->goal.indicator)
+        diag_note(r->d, g, sym->decl->decl.name.span, "goal '%s' is measured by indicator '%s': name that column '%s'",
+                  name, sym->goal.indicator->name, sym->goal.indicator->name);
+      else
+        diag_note(r->d, g, sym->decl->decl.name.span, "'%s' declared here", name);
+      continue;
+    }
+    for (size_t j = 1; j < i; j++) {
+      if (r->a->series[j - 1].indicator == sym) {
+        Diagnostic *g = diag_error(r->d, spans[i], "E0703", "indicator '%s' has two columns in the actuals", name);
+        diag_note(r->d, g, spans[j], "its first column");
+        sym = NULL;
+        break;
+      }
+    }
+    r->a->series[i - 1].indicator = sym;
+  }
+  return true;
+}
+
+static void series_push(Arena *a, Series *s, Observation o) {
+  if (s->len == s->cap) {
+    int cap = s->cap ? 2 * s->cap : 16;
+    Observation *obs = arena_alloc(a, (size_t)cap * sizeof *obs);
+    if (s->len) memcpy(obs, s->obs, (size_t)s->len * sizeof *obs);
+    s->obs = obs;
+    s->cap = cap;
+  }
+  s->obs[s->len++] = o;
+}
+
+/* One data row: a date, then a value or nothing per indicator. */
+static void read_row(Reader *r, const CsvRecord *rec) {
+  Span *spans = r->spans;
+  record_spans(r, rec->line, rec->nfields, spans);
+  size_t n;
+  const char *s = trimmed(&rec->fields[0], &n);
+  int32_t day;
+  if (n == 0) {
+    diag_error(r->d, spans[0], "E0704", "row without a date");
+    return;
+  }
+  if (csv_parse_date(s, n, &day) != 0) {
+    diag_error(r->d, spans[0], "E0704", "invalid date '%.*s' (expected a date YYYY-MM-DD)", (int)n, s);
+    return;
+  }
+  Actuals *a = r->a;
+  if (a->nrows == 0 || day < a->first) a->first = day;
+  if (a->nrows == 0 || day > a->last) a->last = day;
+  a->nrows++;
+  for (size_t i = 1; i < rec->nfields; i++) {
+    s = trimmed(&rec->fields[i], &n);
+    if (n == 0) continue;
+    Series *ser = &a->series[i - 1];
+    double v;
+    if (csv_parse_double(s, n, &v) != 0) {
+      diag_error(r->d, spans[i], "E0705", "invalid number '%.*s' in column '%s'", (int)n, s, r->columns[i]);
+      continue;
+    }
+    if (!isfinite(v)) {
+      diag_error(r->d, spans[i], "E0705", "'%.*s' in column '%s' is not a finite number", (int)n, s, r->columns[i]);
+      continue;
+    }
+    if (ser->indicator) series_push(r->arena, ser, (Observation){day, v, spans[i]});
+  }
+}
+
+static int obs_cmp(const void *pa, const void *pb) {
+  const Observation *a = pa, *b = pb;
+  if (a->date != b->date) return a->date < b->date ? -1 : 1;
+  return a->span.start < b->span.start ? -1 : a->span.start > b->span.start;
+}
+
+/* Sort each series by date; two observations of one indicator on one day are an error. */
+static void sort_series(Reader *r) {
+  for (int k = 0; k < r->a->nseries; k++) {
+    Series *s = &r->a->series[k];
+    if (s->len > 1) qsort(s->obs, (size_t)s->len, sizeof *s->obs, obs_cmp);
+    int out = 0;
+    for (int i = 0; i < s->len; i++) {
+      if (out > 0 && s->obs[out - 1].date == s->obs[i].date) {
+        char day[16];
+        csv_format_date((int32_t)s->obs[i].date, day);
+        Diagnostic *g = diag_error(r->d, s->obs[i].span, "E0706", "second observation of '%s' on %s",
+                                   s->indicator->name, day);
+        diag_note(r->d, g, s->obs[out - 1].span, "the first one");
+        continue;
+      }
+      s->obs[out++] = s->obs[i];
+    }
+    s->len = out;
+  }
+}
+
+/* Report a problem of the CSV reader; false when the reader cannot go on. */
+static bool reader_failure(Reader *r, CsvReader *cr, CsvError *last) {
+  const CsvError *e = csv_error(cr);
+  if (last->message[0] && last->line == e->line && last->column == e->column &&
+      strcmp(last->message, e->message) == 0)
+    return false;   /* the same error again: the reader has stopped */
+  *last = *e;
+  Span at = e->line > 0 ? cell_span(r, e->line, e->column) : (Span){r->a->file, 0, 0};
+  diag_error(r->d, at, "E0701", "%s", e->message);
+  return true;
+}
+
+Actuals *status_read_actuals(const Model *m, const char *path) {
+  char err[512];
+  int64_t id = src_load(m->c->src, path, err, sizeof err);
+  if (id < 0) {
+    fprintf(stderr, "missionc: error: --input: %s\n", err);
+    return NULL;
+  }
+  Arena *arena = m->c->arena;
+  Actuals *a = arena_alloc(arena, sizeof *a);
+  a->path = arena_strdup(arena, path);
+  a->file = (uint32_t)id;
+  Reader r = {m, m->c->diag, arena, a, src_file(m->c->src, a->file), NULL, 0, NULL, NULL};
+  index_lines(&r);
+  if (r.f->len == 0) {
+    diag_error(r.d, (Span){a->file, 0, 0}, "E0701", "the actuals file is empty: it needs the header `date,<indicator>...`");
+    return a;
+  }
+  FILE *in = fmemopen(r.f->text, r.f->len, "r");
+  CsvReader *cr = in ? csv_open_file(in, NULL) : NULL;
+  if (!cr) {
+    if (in) fclose(in);
+    fprintf(stderr, "missionc: error: --input: out of memory reading '%s'\n", path);
+    return NULL;
+  }
+  CsvRecord rec;
+  CsvError last = {0};
+  if (csv_read_header(cr, &rec) != CSV_OK) reader_failure(&r, cr, &last);
+  else if (read_header(&r, &rec)) {
+    for (;;) {
+      int rc = csv_read_record(cr, &rec);
+      if (rc == CSV_EOF) break;
+      if (rc == CSV_ERROR) {
+        if (!reader_failure(&r, cr, &last) || diag_capped(r.d)) break;
+        continue;
+      }
+      read_row(&r, &rec);
+    }
+    sort_series(&r);
+  }
+  csv_close(cr);
+  fclose(in);
+  return a;
+}
+
+const Series *actuals_series(const Actuals *a, const Sym *indicator) {
+  for (int i = 0; i < a->nseries; i++)
+    if (a->series[i].indicator == indicator) return &a->series[i];
+  return NULL;
+}
+
+const Observation *series_at(const Series *s, int64_t day) {
+  if (!s) return NULL;
+  int lo = 0, hi = s->len;   /* the first observation after day is at lo */
+  while (lo < hi) {
+    int mid = (lo + hi) / 2;
+    if (s->obs[mid].date <= day) lo = mid + 1; else hi = mid;
+  }
+  return lo > 0 ? &s->obs[lo - 1] : NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Computing the report                                                     */
+/* ------------------------------------------------------------------------ */
+
+static double unit_scale(const Unit *u) { return u && u->scale > 0 ? u->scale : 1.0; }
+
+/* Decimals that show v exactly to 10 significant digits, at most 4. */
+static int decimals_of(double v) {
+  for (int k = 0; k < 4; k++) {
+    double x = v * pow(10, k);
+    if (fabs(x - round(x)) <= 1e-9 * fmax(1.0, fabs(x))) return k;
+  }
+  return 4;
+}
+
+/* Where goal g stands on day as_of (the brief's progress and expected, in base units). */
+static void goal_status(const StatusReport *r, const Sym *g, GoalStatus *gs) {
+  const Sym *ind = g->goal.indicator;
+  double scale = unit_scale(ind->indicator.unit);
+  double b = g->goal.baseline.value, t = g->goal.target.value;
+  double s = (double)g->goal.start, e = (double)g->goal.deadline;
+  gs->goal = g;
+  gs->indicator = ind;
+  gs->unit = ind->indicator.unit;
+  gs->baseline = b / scale;
+  gs->target = t / scale;
+  gs->start = g->goal.start;
+  gs->deadline = g->goal.deadline;
+  gs->days_left = g->goal.deadline - r->as_of;
+  gs->trajectory_day = r->as_of < g->goal.start ? g->goal.start
+                       : r->as_of > g->goal.deadline ? g->goal.deadline : r->as_of;
+  double expected = b + (t - b) * ((double)gs->trajectory_day - s) / (e - s);
+  gs->expected = expected / scale;
+  gs->obs = series_at(actuals_series(r->actuals, ind), r->as_of);
+  gs->decimals = decimals_of(gs->baseline);
+  int d = decimals_of(gs->target);
+  if (d > gs->decimals) gs->decimals = d;
+  gs->verdict = VERDICT_NO_DATA;
+  if (!gs->obs) return;
+  d = decimals_of(gs->obs->value);
+  if (d > gs->decimals) gs->decimals = d;
+  double x = gs->obs->value * scale;
+  gs->progress = sem_clamp((x - b) / (t - b), 0.0, 1.0);
+  double ahead = t > b ? x - expected : expected - x;
+  gs->gap = ahead / scale;
+  if (ahead >= 0) gs->verdict = VERDICT_ON_TRACK;
+  else if (-ahead < STATUS_AT_RISK_SHARE * fabs(t - b)) gs->verdict = VERDICT_AT_RISK;
+  else gs->verdict = VERDICT_OFF_TRACK;
+}
+
+static bool in_report(const Sym *s) { return !s->imported; }
+
+/* The goals of the checked file, then imported goals that a milestone expects. */
+static void compute_goals(StatusReport *r) {
+  const Model *m = r->m;
+  PtrVec goals = {0};
+  for (int i = 0; i < m->by_kind[DK_GOAL].len; i++) {
+    Sym *g = m->by_kind[DK_GOAL].items[i];
+    if (in_report(g) && g->goal.indicator) vec_push(m->c->arena, &goals, g);
+  }
+  for (int i = 0; i < m->by_kind[DK_MILESTONE].len; i++) {
+    const Sym *ms = m->by_kind[DK_MILESTONE].items[i];
+    if (!in_report(ms)) continue;
+    for (int k = 0; k < ms->milestone.expects.len; k++) {
+      Sym *g = ms->milestone.expects.items[k].target;
+      bool have = !g || g->kind != DK_GOAL || !g->goal.indicator;
+      for (int j = 0; j < goals.len && !have; j++) have = goals.items[j] == g;
+      if (!have) vec_push(m->c->arena, &goals, g);
+    }
+  }
+  r->ngoals = goals.len;
+  r->goals = arena_alloc(m->c->arena, (size_t)(goals.len + 1) * sizeof *r->goals);
+  for (int i = 0; i < goals.len; i++) {
+    goal_status(r, goals.items[i], &r->goals[i]);
+    r->verdicts[r->goals[i].verdict]++;
+  }
+}
+
+static const GoalStatus *find_goal(const StatusReport *r, const Sym *g) {
+  for (int i = 0; i < r->ngoals; i++)
+    if (r->goals[i].goal == g) return &r->goals[i];
+  return NULL;
+}
+
+static int milestone_cmp(const void *pa, const void *pb) {
+  const MilestoneStatus *a = pa, *b = pb;
+  int64_t da = a->milestone->milestone.date, db = b->milestone->milestone.date;
+  if (da != db) return da < db ? -1 : 1;
+  return a->milestone->index - b->milestone->index;
+}
+
+/* Each `expects g: q` of a due milestone: met when the latest observation at or
+ * before the milestone's date has reached q in the direction of g's target. */
+static void compute_milestones(StatusReport *r) {
+  const Model *m = r->m;
+  const PtrVec *all = &m->by_kind[DK_MILESTONE];
+  r->milestones = arena_alloc(m->c->arena, (size_t)(all->len + 1) * sizeof *r->milestones);
+  for (int i = 0; i < all->len; i++) {
+    const Sym *ms = all->items[i];
+    if (!in_report(ms)) continue;
+    MilestoneStatus *st = &r->milestones[r->nmilestones++];
+    st->milestone = ms;
+    st->due = ms->milestone.date <= r->as_of;
+    st->expects = arena_alloc(m->c->arena, (size_t)(ms->milestone.expects.len + 1) * sizeof *st->expects);
+    for (int k = 0; k < ms->milestone.expects.len; k++) {
+      const Link *l = &ms->milestone.expects.items[k];
+      const GoalStatus *gs = find_goal(r, l->target);
+      if (!gs) continue;
+      ExpectStatus *e = &st->expects[st->nexpects++];
+      e->link = l;
+      e->goal = gs;
+      e->value = l->value / unit_scale(gs->unit);
+      int64_t when = st->due ? ms->milestone.date : r->as_of;
+      e->obs = series_at(actuals_series(r->actuals, gs->indicator), when);
+      if (!st->due) e->result = EXPECT_PENDING;
+      else if (!e->obs) e->result = EXPECT_NO_DATA;
+      else {
+        double x = e->obs->value * unit_scale(gs->unit);
+        bool up = l->target->goal.target.value > l->target->goal.baseline.value;
+        e->result = (up ? x >= l->value : x <= l->value) ? EXPECT_MET : EXPECT_MISSED;
+      }
+    }
+  }
+  if (r->nmilestones > 1) qsort(r->milestones, (size_t)r->nmilestones, sizeof *r->milestones, milestone_cmp);
+}
+
+/* Scores without `on`: the reference interpreter on one row made of the latest
+ * observation of each indicator they read and `date` = the as-of date. */
+static void compute_scores(StatusReport *r) {
+  const Model *m = r->m;
+  Arena *a = m->c->arena;
+  const PtrVec *all = &m->by_kind[DK_SCORE];
+  r->scores = arena_alloc(a, (size_t)(all->len + 1) * sizeof *r->scores);
+  for (int i = 0; i < all->len; i++) {
+    const Sym *s = all->items[i];
+    if (!in_report(s) || s->rule.on) continue;
+    ScoreStatus *st = &r->scores[r->nscores++];
+    st->score = s;
+    const char *why = NULL;
+    if (!rule_sig(a, s, &st->sig, &why)) {
+      st->why_not = arena_printf(a, "cannot be evaluated: it %s", why);
+      continue;
+    }
+    int n = st->sig.ninputs;
+    st->inputs = arena_alloc(a, (size_t)(n + 1) * sizeof *st->inputs);
+    double *row = arena_alloc(a, (size_t)(n + 1) * sizeof *row);
+    const char *missing = NULL;
+    for (int k = 0; k < n; k++) {
+      const RuleInput *in = &st->sig.inputs[k];
+      st->inputs[k].input = in;
+      if (!in->indicator) {
+        row[k] = (double)r->as_of;
+        continue;
+      }
+      st->inputs[k].obs = series_at(actuals_series(r->actuals, in->indicator), r->as_of);
+      if (st->inputs[k].obs) row[k] = st->inputs[k].obs->value;
+      else missing = missing ? arena_printf(a, "%s, %s", missing, in->name) : in->name;
+    }
+    if (missing) {
+      st->why_not = arena_printf(a, "no observation of %s", missing);
+      continue;
+    }
+    Interp *ip = interp_new(&st->sig);
+    st->value = interp_eval_row(ip, row);
+    interp_free(ip);
+  }
+}
+
+StatusReport *status_compute(const Model *m, const Actuals *a, int64_t as_of, bool as_of_given) {
+  StatusReport *r = arena_alloc(m->c->arena, sizeof *r);
+  r->m = m;
+  r->actuals = a;
+  r->as_of = as_of;
+  r->as_of_given = as_of_given;
+  compute_goals(r);
+  compute_milestones(r);
+  compute_scores(r);
+  return r;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Formatting values                                                        */
+/* ------------------------------------------------------------------------ */
+
+/* v with `decimals` decimals; never "-0". */
+static const char *fmt_fixed(Arena *a, double v, int decimals) {
+  char *s = arena_printf(a, "%.*f", decimals, v);
+  if (s[0] == '-' && strspn(s + 1, "0.") == strlen(s + 1)) s++;
+  return s;
+}
+
+static const char *fmt_signed(Arena *a, double v, int decimals) {
+  const char *s = fmt_fixed(a, v, decimals);
+  return s[0] == '-' || strspn(s, "0.") == strlen(s) ? s : arena_printf(a, "+%s", s);
+}
+
+/* The unit as written after a number ("" for the dimensionless 1). */
+static const char *unit_name(const Unit *u) {
+  return !u || strcmp(u->name, "1") == 0 ? "" : u->name;
+}
+
+static const char *with_unit(Arena *a, const char *num, const Unit *u) {
+  const char *n = unit_name(u);
+  return *n ? arena_printf(a, "%s %s", num, n) : num;
+}
+
+static const char *fmt_day(Arena *a, int64_t day) {
+  char buf[16];
+  csv_format_date((int32_t)day, buf);
+  return arena_strdup(a, buf);
+}
+
+/* A number without a known precision: up to 4 decimals, trailing zeros dropped. */
+static const char *fmt_plain(Arena *a, double v) {
+  if (!isfinite(v)) return isnan(v) ? "nan" : v > 0 ? "inf" : "-inf";
+  if (v != 0 && fabs(v) < 1e-3) return arena_printf(a, "%.4g", v);
+  if (fabs(v) >= 1e15) return arena_printf(a, "%.6g", v);
+  char *s = arena_printf(a, "%.4f", v);
+  char *dot = strchr(s, '.');
+  if (dot) {
+    char *end = s + strlen(s);
+    while (end > dot + 1 && end[-1] == '0') *--end = '\0';
+    if (end == dot + 1) *dot = '\0';
+  }
+  if (strcmp(s, "-0") == 0) s++;
+  return s;
+}
+
+/* Decimals of computed values (expected, gap): one more than the data's when the
+ * whole way from baseline to target is under 1000 units, so that a tenth shows. */
+static int expected_decimals(const GoalStatus *g) {
+  int d = g->decimals + (fabs(g->target - g->baseline) < 1000 ? 1 : 0);
+  return d < 4 ? d : 4;
+}
+
+/* The cells of a goal's row, shared by the three formats. */
+typedef struct GoalCells {
+  const char *unit, *baseline, *target, *deadline, *observed, *observed_on, *progress, *expected,
+      *gap, *days_left, *verdict;
+} GoalCells;
+
+static GoalCells goal_cells(Arena *a, const GoalStatus *g) {
+  GoalCells c;
+  int d = g->decimals, de = expected_decimals(g);
+  c.unit = *unit_name(g->unit) ? unit_name(g->unit) : "1";
+  c.baseline = fmt_fixed(a, g->baseline, d);
+  c.target = fmt_fixed(a, g->target, d);
+  c.deadline = fmt_day(a, g->deadline);
+  c.expected = fmt_fixed(a, g->expected, de);
+  c.days_left = arena_printf(a, "%lld", (long long)g->days_left);
+  c.verdict = verdict_names[g->verdict];
+  if (g->obs) {
+    c.observed = fmt_fixed(a, g->obs->value, d);
+    c.observed_on = fmt_day(a, g->obs->date);
+    c.progress = arena_printf(a, "%s %%", fmt_fixed(a, g->progress * 100, 1));
+    c.gap = fmt_signed(a, g->gap, de);
+  } else {
+    c.observed = c.observed_on = c.progress = c.gap = "-";
+  }
+  return c;
+}
+
+/* "hundred: 10 city" */
+static const char *expect_text(Arena *a, const ExpectStatus *e) {
+  return arena_printf(a, "%s: %s", e->link->target->name,
+                      with_unit(a, fmt_fixed(a, e->value, e->goal->decimals), e->goal->unit));
+}
+
+/* "12 city on 2024-05-31", or "" */
+static const char *obs_text(Arena *a, const Observation *o, const GoalStatus *g) {
+  if (!o) return "";
+  return arena_printf(a, "%s on %s", with_unit(a, fmt_fixed(a, o->value, g->decimals), g->unit),
+                      fmt_day(a, o->date));
+}
+
+/* A score's value in its unit: true/false, a date, or a number. */
+static const char *score_value(Arena *a, const Model *m, const ScoreStatus *s) {
+  if (s->why_not) return "-";
+  switch (s->sig.result) {
+  case VAL_BOOL: return s->value != 0 ? "true" : "false";
+  case VAL_DATE: return isfinite(s->value) ? fmt_day(a, (int64_t)floor(s->value)) : fmt_plain(a, s->value);
+  case VAL_NUM: break;
+  }
+  const char *num = fmt_plain(a, s->value);
+  if (s->sig.result_unit) return with_unit(a, num, s->sig.result_unit);
+  const Dim *dim = &s->score->rule.type.dim;
+  if (dim_is_none(dim)) return num;
+  return arena_printf(a, "%s %s", num, dim_format(m->units, a, dim));
+}
+
+static const char *md_cell(Arena *a, const char *s, bool code);
+
+/* "neutral = 12 city (2025-03-31), date = 2025-06-30"; in Markdown the names are code spans. */
+static const char *score_inputs(Arena *a, const StatusReport *r, const ScoreStatus *s, bool markdown) {
+  if (s->why_not) return markdown ? md_cell(a, s->why_not, false) : s->why_not;
+  const char *out = "";
+  for (int k = 0; k < s->sig.ninputs; k++) {
+    const ScoreInput *in = &s->inputs[k];
+    const char *v = in->obs ? arena_printf(a, "%s (%s)", with_unit(a, fmt_plain(a, in->obs->value), in->input->unit),
+                                           fmt_day(a, in->obs->date))
+                            : fmt_day(a, r->as_of);
+    const char *name = markdown ? arena_printf(a, "`%s`", in->input->name) : in->input->name;
+    out = arena_printf(a, "%s%s%s = %s", out, k ? ", " : "", name, v);
+  }
+  return out;
+}
+
+static const char *file_name(const StatusReport *r, uint32_t file) {
+  const SourceFile *f = src_file(r->m->c->src, file);
+  return f ? f->path : "";
+}
+
+static const char *as_of_text(Arena *a, const StatusReport *r) {
+  return r->as_of_given ? fmt_day(a, r->as_of)
+                        : arena_printf(a, "%s (the latest date in the actuals)", fmt_day(a, r->as_of));
+}
+
+static const char *rows_text(Arena *a, const StatusReport *r) {
+  const Actuals *ac = r->actuals;
+  if (ac->nrows == 0) return "no rows";
+  return arena_printf(a, "%d row%s from %s to %s", ac->nrows, ac->nrows == 1 ? "" : "s", fmt_day(a, ac->first),
+                      fmt_day(a, ac->last));
+}
+
+static const char *verdict_summary(Arena *a, const StatusReport *r) {
+  return arena_printf(a, "%d goal%s: %d on-track, %d at-risk, %d off-track, %d no data", r->ngoals,
+                      r->ngoals == 1 ? "" : "s", r->verdicts[VERDICT_ON_TRACK], r->verdicts[VERDICT_AT_RISK],
+                      r->verdicts[VERDICT_OFF_TRACK], r->verdicts[VERDICT_NO_DATA]);
+}
+
+static const char *const verdict_rule =
+    "on-track: at or beyond the straight line from baseline to target on the as-of date; "
+    "at-risk: behind it by less than 10% of |target - baseline|; off-track: behind by more; "
+    "no data: no observation at or before the as-of date.";
+
+/* ------------------------------------------------------------------------ */
+/* Tables for text and Markdown                                             */
+/* ------------------------------------------------------------------------ */
+
+typedef struct Table {
+  Arena *a;
+  int ncols;
+  const char *const *head;
+  const char *align;      /* per column: 'l' left, 'r' right, 'c' left in a Markdown code span,
+                             'm' left and already Markdown */
+  PtrVec cells;           /* const char*, row by row */
+} Table;
+
+static const char *one_line(Arena *a, const char *s);
+
+/* Add a row (each cell on one line). */
+static void table_row(Table *t, const char *const *cells) {
+  for (int i = 0; i < t->ncols; i++) vec_push(t->a, &t->cells, (void *)one_line(t->a, cells[i] ? cells[i] : ""));
+}
+
+static int text_width(const char *s) {
+  int n = 0;
+  for (; *s; s++) n += ((unsigned char)*s & 0xC0) != 0x80;
+  return n;
+}
+
+static void pad(FILE *out, int n) {
+  for (; n > 0; n--) fputc(' ', out);
+}
+
+/* s on one line: line ends and tabs (a title may hold "\n") become spaces. */
+static const char *one_line(Arena *a, const char *s) {
+  if (!strpbrk(s, "\n\r\t")) return s;
+  char *copy = arena_strdup(a, s);
+  for (char *p = copy; (p = strpbrk(p, "\n\r\t")); p++) *p = ' ';
+  return copy;
+}
+
+/* Markdown for a cell: a code span, or text with the punctuation escaped. */
+static const char *md_cell(Arena *a, const char *s, bool code) {
+  s = one_line(a, s);
+  if (code) return *s ? arena_printf(a, "`%s`", s) : "";
+  size_t n = 0;
+  for (const char *p = s; *p; p++) n += strchr("\\`*_[]<>|#~", *p) && *p ? 2 : 1;
+  char *out = arena_alloc(a, n + 1), *q = out;
+  for (const char *p = s; *p; p++) {
+    if (strchr("\\`*_[]<>|#~", *p)) *q++ = '\\';
+    *q++ = *p;
+  }
+  return out;
+}
+
+/* Columns separated by two spaces (text) or Markdown pipes, padded to the widest cell. */
+static void table_write(const Table *t, FILE *out, bool markdown) {
+  int rows = t->cells.len / t->ncols;
+  const char **cell = arena_alloc(t->a, (size_t)(t->cells.len + 1) * sizeof *cell);
+  int *w = arena_alloc(t->a, (size_t)t->ncols * sizeof *w);
+  for (int i = 0; i < t->cells.len; i++) {
+    const char *s = t->cells.items[i];
+    char kind = t->align[i % t->ncols];
+    cell[i] = markdown && kind != 'm' ? md_cell(t->a, s, kind == 'c') : s;
+  }
+  for (int c = 0; c < t->ncols; c++) {
+    w[c] = markdown && text_width(t->head[c]) < 3 ? 3 : text_width(t->head[c]);
+    for (int r = 0; r < rows; r++)
+      if (text_width(cell[r * t->ncols + c]) > w[c]) w[c] = text_width(cell[r * t->ncols + c]);
+  }
+  for (int r = -1; r < rows; r++) {
+    char *line = NULL;
+    size_t len = 0;
+    FILE *o = open_memstream(&line, &len);
+    if (!o) unreachable_bug("out of memory");
+    if (markdown) fputs("|", o);
+    for (int c = 0; c < t->ncols; c++) {
+      const char *s = r < 0 ? t->head[c] : cell[r * t->ncols + c];
+      int gap = w[c] - text_width(s);
+      bool right = t->align[c] == 'r' && r >= 0;
+      if (markdown) fputc(' ', o);
+      else if (c) fputs("  ", o);
+      if (right) pad(o, gap);
+      fputs(s, o);
+      if (!right) pad(o, gap);
+      if (markdown) fputs(" |", o);
+    }
+    fclose(o);
+    while (len && line[len - 1] == ' ') len--;   /* text: no trailing spaces */
+    fwrite(line, 1, len, out);
+    fputc('\n', out);
+    free(line);
+    if (r < 0 && markdown) {
+      fputs("|", out);
+      for (int c = 0; c < t->ncols; c++) {
+        fputc(' ', out);
+        for (int k = 0; k < w[c] - 1; k++) fputc('-', out);
+        fputc(t->align[c] == 'r' ? ':' : '-', out);
+        fputs(" |", out);
+      }
+      fputc('\n', out);
+    }
+  }
+}
+
+/* ------------------------------------------------------------------------ */
+/* The three sections, as tables                                            */
+/* ------------------------------------------------------------------------ */
+
+static const char *const goal_head[] = {"goal", "unit", "baseline", "target", "deadline", "observed", "on",
+                                        "progress", "expected", "gap", "days left", "verdict", "title"};
+static const char *const goal_head_md[] = {"Goal", "Unit", "Baseline", "Target", "Deadline", "Observed", "On",
+                                           "Progress", "Expected", "Gap", "Days left", "Verdict", "Title"};
+
+static Table goal_table(Arena *a, const StatusReport *r, bool markdown) {
+  Table t = {a, 13, markdown ? goal_head_md : goal_head, "clrrlrlrrrrll", {0}};
+  for (int i = 0; i < r->ngoals; i++) {
+    const GoalStatus *g = &r->goals[i];
+    GoalCells c = goal_cells(a, g);
+    const char *row[] = {g->goal->name, c.unit, c.baseline, c.target, c.deadline, c.observed, c.observed_on,
+                         c.progress, c.expected, c.gap, c.days_left, c.verdict, g->goal->title};
+    table_row(&t, row);
+  }
+  return t;
+}
+
+static const char *const ms_head[] = {"date", "milestone", "expects", "result", "observed", "title"};
+static const char *const ms_head_md[] = {"Date", "Milestone", "Expects", "Result", "Observed", "Title"};
+
+static Table milestone_table(Arena *a, const StatusReport *r, bool markdown) {
+  Table t = {a, 6, markdown ? ms_head_md : ms_head, "lcllll", {0}};
+  for (int i = 0; i < r->nmilestones; i++) {
+    const MilestoneStatus *ms = &r->milestones[i];
+    const char *day = fmt_day(a, ms->milestone->milestone.date);
+    if (ms->nexpects == 0) {
+      const char *row[] = {day, ms->milestone->name, "-", ms->due ? "-" : "pending", "", ms->milestone->title};
+      table_row(&t, row);
+    }
+    for (int k = 0; k < ms->nexpects; k++) {
+      const ExpectStatus *e = &ms->expects[k];
+      const char *row[] = {k ? "" : day, k ? "" : ms->milestone->name, expect_text(a, e),
+                           expect_result_names[e->result], obs_text(a, e->obs, e->goal),
+                           k ? "" : ms->milestone->title};
+      table_row(&t, row);
+    }
+  }
+  return t;
+}
+
+static const char *const score_head[] = {"score", "value", "title", "inputs"};
+static const char *const score_head_md[] = {"Score", "Value", "Title", "Inputs"};
+
+static Table score_table(Arena *a, const StatusReport *r, bool markdown) {
+  Table t = {a, 4, markdown ? score_head_md : score_head, "crlm", {0}};
+  for (int i = 0; i < r->nscores; i++) {
+    const ScoreStatus *s = &r->scores[i];
+    const char *row[] = {s->score->name, score_value(a, r->m, s), s->score->title, score_inputs(a, r, s, markdown)};
+    table_row(&t, row);
+  }
+  return t;
+}
+
+/* Upper-case the headings of a text table. */
+static const char *const *upper(Arena *a, const char *const *head, int n) {
+  const char **out = arena_alloc(a, (size_t)n * sizeof *out);
+  for (int i = 0; i < n; i++) {
+    char *s = arena_strdup(a, head[i]);
+    for (char *p = s; *p; p++)
+      if (*p >= 'a' && *p <= 'z') *p = (char)(*p - 'a' + 'A');
+    out[i] = s;
+  }
+  return out;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Text                                                                     */
+/* ------------------------------------------------------------------------ */
+
+static const char *mission_heading(Arena *a, const StatusReport *r) {
+  const Sym *ms = r->m->mission;
+  if (!ms) return arena_printf(a, "Library %s", file_name(r, r->m->main_file));
+  return ms->title ? arena_printf(a, "Mission %s: %s", ms->name, one_line(a, ms->title))
+                   : arena_printf(a, "Mission %s", ms->name);
+}
+
+static void write_text(const StatusReport *r, FILE *out) {
+  Arena *a = r->m->c->arena;
+  fprintf(out, "%s\n", mission_heading(a, r));
+  fprintf(out, "Status on %s\n", as_of_text(a, r));
+  fprintf(out, "Actuals: %s, %s\n", file_name(r, r->actuals->file), rows_text(a, r));
+  fprintf(out, "%s\n", verdict_summary(a, r));
+  if (r->ngoals) {
+    fputs("\nGOALS\n", out);
+    Table t = goal_table(a, r, false);
+    t.head = upper(a, t.head, t.ncols);
+    table_write(&t, out, false);
+  }
+  if (r->nmilestones) {
+    fputs("\nMILESTONES\n", out);
+    Table t = milestone_table(a, r, false);
+    t.head = upper(a, t.head, t.ncols);
+    table_write(&t, out, false);
+  }
+  if (r->nscores) {
+    fprintf(out, "\nSCORES (latest observations, date = %s)\n", fmt_day(a, r->as_of));
+    Table t = score_table(a, r, false);
+    t.head = upper(a, t.head, t.ncols);
+    table_write(&t, out, false);
+  }
+  fprintf(out, "\n%s\n", verdict_rule);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Markdown                                                                 */
+/* ------------------------------------------------------------------------ */
+
+static void write_markdown(const StatusReport *r, FILE *out) {
+  Arena *a = r->m->c->arena;
+  const Sym *ms = r->m->mission;
+  if (ms)
+    fprintf(out, "# Status of mission `%s`%s%s\n\n", ms->name, ms->title ? ": " : "",
+            ms->title ? md_cell(a, ms->title, false) : "");
+  else
+    fprintf(out, "# Status of `%s`\n\n", file_name(r, r->m->main_file));
+  fprintf(out, "As of **%s**%s. Actuals: `%s`, %s.\n\n", fmt_day(a, r->as_of),
+          r->as_of_given ? "" : " (the latest date in the actuals)", file_name(r, r->actuals->file),
+          rows_text(a, r));
+  fprintf(out, "%s.\n", verdict_summary(a, r));
+  if (r->ngoals) {
+    fputs("\n## Goals\n\n", out);
+    Table t = goal_table(a, r, true);
+    table_write(&t, out, true);
+    fprintf(out, "\n%s\n", md_cell(a, verdict_rule, false));
+  }
+  if (r->nmilestones) {
+    fputs("\n## Milestones\n\n", out);
+    for (int i = 0; i < r->nmilestones; i++) {
+      const MilestoneStatus *m = &r->milestones[i];
+      fprintf(out, "- **%s** `%s`", fmt_day(a, m->milestone->milestone.date), m->milestone->name);
+      if (m->milestone->title) fprintf(out, " %s", md_cell(a, m->milestone->title, false));
+      if (m->nexpects == 0 && !m->due) fputs(" (pending)", out);
+      fputc('\n', out);
+      for (int k = 0; k < m->nexpects; k++) {
+        const ExpectStatus *e = &m->expects[k];
+        fprintf(out, "  - expects `%s`: %s — **%s**", e->link->target->name,
+                md_cell(a, with_unit(a, fmt_fixed(a, e->value, e->goal->decimals), e->goal->unit), false),
+                expect_result_names[e->result]);
+        if (e->obs)
+          fprintf(out, " (%s %s)", e->result == EXPECT_PENDING ? "latest" : "observed", obs_text(a, e->obs, e->goal));
+        fputc('\n', out);
+      }
+    }
+  }
+  if (r->nscores) {
+    fprintf(out, "\n## Scores\n\nEvaluated on the latest observation of each indicator at or before %s, "
+                 "with `date` = %s.\n\n", fmt_day(a, r->as_of), fmt_day(a, r->as_of));
+    Table t = score_table(a, r, true);
+    table_write(&t, out, true);
+  }
+}
+
+/* ------------------------------------------------------------------------ */
+/* HTML                                                                     */
+/* ------------------------------------------------------------------------ */
+
+static void html_escape(FILE *out, const char *s) {
+  for (; s && *s; s++) {
+    switch (*s) {
+    case '&': fputs("&amp;", out); break;
+    case '<': fputs("&lt;", out); break;
+    case '>': fputs("&gt;", out); break;
+    case '"': fputs("&quot;", out); break;
+    case '\'': fputs("&#39;", out); break;
+    default: fputc(*s, out);
+    }
+  }
+}
+
+/* Verdict colours: fill and line, shared by the page and the map. */
+static const char *const verdict_fill[VERDICT_COUNT] = {"#e0e0e0", "#b9e0a5", "#ffd591", "#f4a7a7"};
+static const char *const verdict_line[VERDICT_COUNT] = {"#757575", "#2e7d32", "#b26a00", "#c62828"};
+static const char *const verdict_class[VERDICT_COUNT] = {"no-data", "on-track", "at-risk", "off-track"};
+static const char *const expect_class[EXPECT_COUNT] = {"pending", "met", "missed", "no-data"};
+
+static const char *const page_css =
+    "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;color:#1f2328;"
+    "margin:0 auto;max-width:90rem;padding:1.5rem;line-height:1.45;background:#fff}\n"
+    "h1{font-size:1.6rem;margin:0 0 .3rem}h2{font-size:1.2rem;margin:2rem 0 .6rem;border-bottom:1px solid #d0d7de;"
+    "padding-bottom:.2rem}\n"
+    ".sub{color:#57606a;margin:.2rem 0}\n"
+    "table{border-collapse:collapse;font-size:.9rem;margin:.4rem 0}\n"
+    "th,td{border:1px solid #d0d7de;padding:.3rem .55rem;text-align:left;vertical-align:top}\n"
+    "th{background:#f6f8fa;font-weight:600}td.num{text-align:right;font-variant-numeric:tabular-nums;"
+    "white-space:nowrap}\n"
+    "code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.85em}\n"
+    ".badge{display:inline-block;padding:.05rem .5rem;border-radius:1rem;font-weight:600;white-space:nowrap;"
+    "border:1px solid}\n"
+    ".on-track .badge,.badge.on-track{background:#b9e0a5;border-color:#2e7d32;color:#1b4d1e}\n"
+    ".at-risk .badge,.badge.at-risk{background:#ffd591;border-color:#b26a00;color:#5c3700}\n"
+    ".off-track .badge,.badge.off-track{background:#f4a7a7;border-color:#c62828;color:#6b1111}\n"
+    ".no-data .badge,.badge.no-data{background:#e0e0e0;border-color:#757575;color:#333}\n"
+    ".met .badge{background:#b9e0a5;border-color:#2e7d32;color:#1b4d1e}\n"
+    ".missed .badge{background:#f4a7a7;border-color:#c62828;color:#6b1111}\n"
+    ".pending .badge{background:#fff;border-color:#8c959f;color:#57606a}\n"
+    ".bar{display:inline-block;width:5rem;height:.55rem;background:#eaeef2;border-radius:.3rem;"
+    "margin-right:.4rem;vertical-align:middle;overflow:hidden}\n"
+    ".bar span{display:block;height:100%;background:#4e79a7}\n"
+    ".summary{list-style:none;padding:0;margin:.6rem 0;display:flex;gap:.5rem;flex-wrap:wrap}\n"
+    ".note{color:#57606a;font-size:.85rem}\n"
+    ".diagram{overflow-x:auto;border:1px solid #d0d7de;border-radius:.4rem;padding:.5rem;background:#fff}\n"
+    ".diagram svg{max-width:100%;height:auto}\n"
+    ".diagram.timeline svg{max-width:none}\n"
+    "td.date{white-space:nowrap}\n"
+    "footer{margin-top:2rem;color:#8c959f;font-size:.8rem}\n";
+
+static void html_badge(FILE *out, const char *cls, const char *text) {
+  fprintf(out, "<span class=\"badge %s\">", cls);
+  html_escape(out, text);
+  fputs("</span>", out);
+}
+
+static void html_goal_rows(const StatusReport *r, FILE *out) {
+  Arena *a = r->m->c->arena;
+  fputs("<table class=\"goals\">\n<thead><tr><th>Goal</th><th>Indicator</th><th>Baseline</th><th>Target</th>"
+        "<th>Deadline</th><th>Observed</th><th>Progress</th><th>Expected</th><th>Gap</th><th>Days left</th>"
+        "<th>Verdict</th></tr></thead>\n<tbody>\n", out);
+  for (int i = 0; i < r->ngoals; i++) {
+    const GoalStatus *g = &r->goals[i];
+    GoalCells c = goal_cells(a, g);
+    const char *u = unit_name(g->unit);
+    fprintf(out, "<tr id=\"goal-%s\" class=\"goal %s\"><td><code>", g->goal->name, verdict_class[g->verdict]);
+    html_escape(out, g->goal->name);
+    fputs("</code>", out);
+    if (g->goal->title) {
+      fputs("<br>", out);
+      html_escape(out, g->goal->title);
+    }
+    fputs("</td><td><code>", out);
+    html_escape(out, g->indicator->name);
+    fputs("</code>", out);
+    if (*u) {
+      fputs(" (", out);
+      html_escape(out, u);
+      fputs(")", out);
+    }
+    fputs("</td>", out);
+    const char *nums[] = {c.baseline, c.target};
+    for (int k = 0; k < 2; k++) {
+      fputs("<td class=\"num\">", out);
+      html_escape(out, with_unit(a, nums[k], g->unit));
+      fputs("</td>", out);
+    }
+    fprintf(out, "<td class=\"date\">%s</td><td class=\"num\">", c.deadline);
+    if (g->obs) {
+      html_escape(out, with_unit(a, c.observed, g->unit));
+      fprintf(out, "<br><small>%s</small></td><td class=\"num\"><span class=\"bar\"><span style=\"width:%s%%\">"
+                   "</span></span>%s</td>",
+              c.observed_on, fmt_fixed(a, g->progress * 100, 1), c.progress);
+    } else {
+      fputs("-</td><td class=\"num\">-</td>", out);
+    }
+    fputs("<td class=\"num\">", out);
+    html_escape(out, with_unit(a, c.expected, g->unit));
+    fprintf(out, "<br><small>on %s</small></td><td class=\"num\">", fmt_day(a, g->trajectory_day));
+    html_escape(out, g->obs ? with_unit(a, c.gap, g->unit) : "-");
+    fprintf(out, "</td><td class=\"num\">%s</td><td class=\"verdict\">", c.days_left);
+    html_badge(out, verdict_class[g->verdict], c.verdict);
+    fputs("</td></tr>\n", out);
+  }
+  fputs("</tbody>\n</table>\n", out);
+}
+
+static void html_milestones(const StatusReport *r, FILE *out) {
+  Arena *a = r->m->c->arena;
+  fputs("<table class=\"milestones\">\n<thead><tr><th>Date</th><th>Milestone</th><th>Expects</th><th>Result</th>"
+        "<th>Observed</th></tr></thead>\n<tbody>\n", out);
+  for (int i = 0; i < r->nmilestones; i++) {
+    const MilestoneStatus *m = &r->milestones[i];
+    int rows = m->nexpects ? m->nexpects : 1;
+    for (int k = 0; k < rows; k++) {
+      const ExpectStatus *e = m->nexpects ? &m->expects[k] : NULL;
+      fprintf(out, "<tr class=\"%s\">", e ? expect_class[e->result] : m->due ? "past" : "pending");
+      if (k == 0) {
+        fprintf(out, "<td class=\"date\" rowspan=\"%d\">%s</td><td rowspan=\"%d\"><code>", rows,
+                fmt_day(a, m->milestone->milestone.date), rows);
+        html_escape(out, m->milestone->name);
+        fputs("</code>", out);
+        if (m->milestone->title) {
+          fputs("<br>", out);
+          html_escape(out, m->milestone->title);
+        }
+        fputs("</td>", out);
+      }
+      if (!e) {
+        fputs("<td>-</td><td>", out);
+        if (!m->due) html_badge(out, "pending", "pending");
+        else fputs("-", out);
+        fputs("</td><td></td></tr>\n", out);
+        continue;
+      }
+      fputs("<td>", out);
+      html_escape(out, expect_text(a, e));
+      fputs("</td><td>", out);
+      html_badge(out, expect_class[e->result], expect_result_names[e->result]);
+      fputs("</td><td>", out);
+      html_escape(out, obs_text(a, e->obs, e->goal));
+      fputs("</td></tr>\n", out);
+    }
+  }
+  fputs("</tbody>\n</table>\n", out);
+}
+
+static void html_scores(const StatusReport *r, FILE *out) {
+  Arena *a = r->m->c->arena;
+  fprintf(out, "<p class=\"note\">Evaluated by the reference interpreter on the latest observation of each "
+               "indicator at or before %s, with <code>date</code> = %s.</p>\n",
+          fmt_day(a, r->as_of), fmt_day(a, r->as_of));
+  fputs("<table class=\"scores\">\n<thead><tr><th>Score</th><th>Value</th><th>Inputs</th></tr></thead>\n<tbody>\n",
+        out);
+  for (int i = 0; i < r->nscores; i++) {
+    const ScoreStatus *s = &r->scores[i];
+    fputs("<tr><td><code>", out);
+    html_escape(out, s->score->name);
+    fputs("</code>", out);
+    if (s->score->title) {
+      fputs("<br>", out);
+      html_escape(out, s->score->title);
+    }
+    fputs("</td><td class=\"num\">", out);
+    html_escape(out, score_value(a, r->m, s));
+    fputs("</td><td>", out);
+    html_escape(out, score_inputs(a, r, s, false));
+    fputs("</td></tr>\n", out);
+  }
+  fputs("</tbody>\n</table>\n", out);
+}
+
+/* ---- diagrams ------------------------------------------------------------ */
+
+/* A view drawn by graph.c, as DOT in memory (NULL on failure). */
+static char *graph_dot(const Model *m, GraphView view) {
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *mem = open_memstream(&buf, &len);
+  if (!mem) return NULL;
+  GraphRequest req = {.view = view, .format = GF_DOT};
+  int st = graph_emit(m, &req, mem);
+  if (fclose(mem) != 0 || st != EXIT_OK) {
+    free(buf);
+    return NULL;
+  }
+  return buf;
+}
+
+/* Colour each goal node of the map by its verdict, and say the verdict in its label. */
+static void paint_goals(const StatusReport *r, Agraph_t *g) {
+  Arena *a = r->m->c->arena;
+  for (int i = 0; i < r->ngoals; i++) {
+    const GoalStatus *gs = &r->goals[i];
+    Agnode_t *n = agnode(g, (char *)gs->goal->name, 0);
+    if (!n) continue;
+    agsafeset(n, "fillcolor", (char *)verdict_fill[gs->verdict], "");
+    agsafeset(n, "color", (char *)verdict_line[gs->verdict], "");
+    agsafeset(n, "penwidth", "2", "");
+    agsafeset(n, "class", (char *)arena_printf(a, "goal %s", verdict_class[gs->verdict]), "");
+    const char *tip = gs->obs ? arena_printf(a, "%s: %s, %s expected on %s", verdict_names[gs->verdict],
+                                             obs_text(a, gs->obs, gs),
+                                             with_unit(a, fmt_fixed(a, gs->expected, expected_decimals(gs)), gs->unit),
+                                             fmt_day(a, gs->trajectory_day))
+                              : "no data";
+    agsafeset(n, "tooltip", (char *)tip, "");
+    char *label = agget(n, "label");
+    if (label && aghtmlstr(label) && strncmp(label, "<TABLE", 6) != 0 && strncmp(label, "<table", 6) != 0) {
+      char *html = arena_printf(a, "%s<BR/><FONT POINT-SIZE=\"10\"><B>● %s</B></FONT>", label,
+                                verdict_names[gs->verdict]);
+      char *h = agstrdup_html(g, html);
+      agset(n, "label", h);
+      agstrfree(g, h);
+    } else {
+      agsafeset(n, "xlabel", (char *)verdict_names[gs->verdict], "");
+    }
+  }
+}
+
+/* The pinned position of a timeline node, in inches (y up). */
+static bool node_pos(Agnode_t *n, double *x, double *y) {
+  const char *p = agget(n, "pos");
+  return p && sscanf(p, "%lf,%lf", x, y) == 2;
+}
+
+/* Two (day, x) points of the timeline that fix its scale: the earliest and the
+ * latest of the points given. */
+typedef struct Scale {
+  int64_t d0, d1;
+  double x0, x1;
+  bool any;
+} Scale;
+
+static void scale_add(Scale *sc, int64_t day, double x) {
+  if (!sc->any || day < sc->d0) sc->d0 = day, sc->x0 = x;
+  if (!sc->any || day > sc->d1) sc->d1 = day, sc->x1 = x;
+  sc->any = true;
+}
+
+/* The x of a day on graph.c's timeline, where x is proportional to the date: found
+ * from the markers whose dates are known (milestones at their date, goal deadlines
+ * at theirs), else from the bars of the mission and its phases (a bar spans its
+ * period: its first day to the day after its last). False without two dates. */
+static bool timeline_x(const StatusReport *r, Agraph_t *g, int64_t day, double *x) {
+  Scale marks = {0}, bars = {0};
+  for (int i = 0; i < r->m->syms.len; i++) {
+    const Sym *s = r->m->syms.items[i];
+    Agnode_t *n = agnode(g, (char *)s->name, 0);
+    double nx, ny;
+    if (!n || !node_pos(n, &nx, &ny)) continue;
+    const Period *p = NULL;
+    if (s->kind == DK_MILESTONE) scale_add(&marks, s->milestone.date, nx);
+    else if (s->kind == DK_GOAL) scale_add(&marks, s->goal.deadline, nx);
+    else if (s->kind == DK_MISSION) p = &s->mission.period;
+    else if (s->kind == DK_PHASE) p = &s->phase.period;
+    const char *w = agget(n, "width");
+    if (p && p->set && w && *w) {
+      scale_add(&bars, p->start, nx - atof(w) / 2);
+      scale_add(&bars, p->end + 1, nx + atof(w) / 2);
+    }
+  }
+  const Scale *sc = marks.any && marks.d1 != marks.d0 ? &marks : &bars;
+  if (!sc->any || sc->d1 == sc->d0) return false;
+  *x = sc->x0 + (double)(day - sc->d0) * (sc->x1 - sc->x0) / (double)(sc->d1 - sc->d0);
+  return true;
+}
+
+/* Mark the as-of date on the timeline: a red line from the axis to the bottom. */
+static void mark_as_of(const StatusReport *r, Agraph_t *g) {
+  double x, bottom = 0;
+  if (!timeline_x(r, g, r->as_of, &x)) return;
+  for (Agnode_t *n = agfstnode(g); n; n = agnxtnode(g, n)) {
+    double nx, ny;
+    const char *h = agget(n, "height");
+    double half = h && *h ? atof(h) / 2 : 0;
+    if (node_pos(n, &nx, &ny) && ny - half < bottom) bottom = ny - half;
+  }
+  Arena *a = r->m->c->arena;
+  Agnode_t *label = agnode(g, "status.as_of", 1);
+  Agnode_t *top = agnode(g, "status.as_of.top", 1);
+  Agnode_t *bot = agnode(g, "status.as_of.bottom", 1);
+  agsafeset(label, "shape", "plaintext", "");
+  agsafeset(label, "style", "", "");
+  agsafeset(label, "label", (char *)arena_printf(a, "as of %s", fmt_day(a, r->as_of)), "");
+  agsafeset(label, "fontcolor", "#c62828", "");
+  agsafeset(label, "fontsize", "10", "");
+  agsafeset(label, "width", "1.2", "");
+  agsafeset(label, "height", "0.2", "");
+  agsafeset(label, "pos", (char *)arena_printf(a, "%.3f,%.3f!", x, 0.45), "");
+  Agnode_t *pts[] = {top, bot};
+  double ys[] = {0.35, bottom};
+  for (int i = 0; i < 2; i++) {
+    agsafeset(pts[i], "shape", "point", "");
+    agsafeset(pts[i], "style", "invis", "");
+    agsafeset(pts[i], "label", "", "");
+    agsafeset(pts[i], "width", "0.01", "");
+    agsafeset(pts[i], "height", "0.01", "");
+    agsafeset(pts[i], "pos", (char *)arena_printf(a, "%.3f,%.3f!", x, ys[i]), "");
+  }
+  Agedge_t *e = agedge(g, top, bot, NULL, 1);
+  agsafeset(e, "arrowhead", "none", "");
+  agsafeset(e, "style", "solid", "");
+  agsafeset(e, "color", "#c62828", "");
+  agsafeset(e, "penwidth", "2", "");
+  agsafeset(e, "label", "", "");
+}
+
+/* Colour the milestones of the timeline that expect something by their result. */
+static void paint_milestones(const StatusReport *r, Agraph_t *g) {
+  for (int i = 0; i < r->nmilestones; i++) {
+    const MilestoneStatus *ms = &r->milestones[i];
+    if (ms->nexpects == 0) continue;
+    Agnode_t *n = agnode(g, (char *)ms->milestone->name, 0);
+    if (!n) continue;
+    ExpectResult worst = EXPECT_MET;
+    for (int k = 0; k < ms->nexpects; k++) {
+      ExpectResult e = ms->expects[k].result;
+      if (e == EXPECT_MISSED || (e == EXPECT_NO_DATA && worst != EXPECT_MISSED) ||
+          (e == EXPECT_PENDING && worst == EXPECT_MET))
+        worst = e;
+    }
+    static const Verdict as_verdict[EXPECT_COUNT] = {
+        [EXPECT_PENDING] = VERDICT_NO_DATA, [EXPECT_MET] = VERDICT_ON_TRACK,
+        [EXPECT_MISSED] = VERDICT_OFF_TRACK, [EXPECT_NO_DATA] = VERDICT_NO_DATA};
+    if (worst == EXPECT_PENDING) continue;
+    agsafeset(n, "fillcolor", (char *)verdict_fill[as_verdict[worst]], "");
+    agsafeset(n, "color", (char *)verdict_line[as_verdict[worst]], "");
+    agsafeset(n, "tooltip", (char *)expect_result_names[worst], "");
+  }
+}
+
+/* Lay out and render a graph as SVG in memory (NULL on failure). One GVC serves
+ * every diagram of the page: Graphviz 2.42's pango plugin keeps a pointer to a font
+ * name owned by the context, so a second context would read freed memory. */
+static char *render_svg(GVC_t *gvc, Agraph_t *g) {
+  char *data = NULL, *copy = NULL;
+  unsigned int len = 0;
+  const char *engine = agget(g, "layout");
+  if (gvLayout(gvc, g, engine && *engine ? engine : "dot") == 0) {
+    if (gvRenderData(gvc, g, "svg", &data, &len) == 0 && data) {
+      copy = xmalloc(len + 1);
+      memcpy(copy, data, len);
+      copy[len] = '\0';
+    }
+    if (data) gvFreeRenderData(data);
+    gvFreeLayout(gvc, g);
+  }
+  return copy;
+}
+
+/* Write an SVG inline: from its <svg> tag on, with ids prefixed so that two
+ * diagrams on one page do not clash. */
+static void write_inline_svg(FILE *out, const char *svg, const char *prefix) {
+  const char *p = strstr(svg, "<svg");
+  if (!p) return;
+  static const char *const refs[] = {" id=\"", "url(#", "href=\"#"};
+  while (*p) {
+    int hit = -1;
+    for (int k = 0; k < 3 && hit < 0; k++)
+      if (strncmp(p, refs[k], strlen(refs[k])) == 0) hit = k;
+    if (hit >= 0) {
+      fputs(refs[hit], out);
+      fputs(prefix, out);
+      p += strlen(refs[hit]);
+      continue;
+    }
+    fputc(*p++, out);
+  }
+}
+
+/* The map, coloured by verdict; the timeline with the as-of date marked. */
+static int html_diagram(const StatusReport *r, GVC_t *gvc, FILE *out, GraphView view) {
+  char *dot = graph_dot(r->m, view);
+  if (!dot) {
+    fprintf(stderr, "missionc: error: could not draw the %s\n", graph_view_names[view]);
+    return EXIT_USAGE;
+  }
+  Agraph_t *g = agmemread(dot);
+  free(dot);
+  if (!g) {
+    fprintf(stderr, "missionc: error: could not read back the %s\n", graph_view_names[view]);
+    return EXIT_USAGE;
+  }
+  if (view == GV_MAP) {
+    paint_goals(r, g);
+  } else {
+    paint_milestones(r, g);
+    mark_as_of(r, g);
+  }
+  char *svg = render_svg(gvc, g);
+  agclose(g);
+  if (!svg) {
+    fprintf(stderr, "missionc: error: Graphviz could not render the %s\n", graph_view_names[view]);
+    return EXIT_USAGE;
+  }
+  fprintf(out, "<div class=\"diagram %s\">\n", graph_view_names[view]);
+  write_inline_svg(out, svg, view == GV_MAP ? "map-" : "timeline-");
+  fputs("</div>\n", out);
+  free(svg);
+  return EXIT_OK;
+}
+
+static int write_html(const StatusReport *r, FILE *out) {
+  Arena *a = r->m->c->arena;
+  const Sym *ms = r->m->mission;
+  const char *heading = mission_heading(a, r);
+  fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>", out);
+  html_escape(out, heading);
+  fprintf(out, " - status on %s</title>\n<style>\n%s</style>\n</head>\n<body>\n<header>\n<h1>", fmt_day(a, r->as_of),
+          page_css);
+  html_escape(out, ms && ms->title ? ms->title : heading);
+  fputs("</h1>\n<p class=\"sub\">", out);
+  if (ms) {
+    fputs("Mission <code>", out);
+    html_escape(out, ms->name);
+    fputs("</code> &middot; ", out);
+  }
+  fprintf(out, "status on <time datetime=\"%s\">%s</time>%s &middot; actuals <code>", fmt_day(a, r->as_of),
+          fmt_day(a, r->as_of), r->as_of_given ? "" : " (the latest date in the actuals)");
+  html_escape(out, file_name(r, r->actuals->file));
+  fprintf(out, "</code>, %s</p>\n<ul class=\"summary\">\n", rows_text(a, r));
+  static const Verdict order[] = {VERDICT_ON_TRACK, VERDICT_AT_RISK, VERDICT_OFF_TRACK, VERDICT_NO_DATA};
+  for (int i = 0; i < 4; i++) {
+    fputs("<li>", out);
+    html_badge(out, verdict_class[order[i]],
+               arena_printf(a, "%d %s", r->verdicts[order[i]], verdict_names[order[i]]));
+    fputs("</li>\n", out);
+  }
+  fputs("</ul>\n</header>\n", out);
+  if (r->ngoals) {
+    fputs("<section id=\"goals\">\n<h2>Goals</h2>\n", out);
+    html_goal_rows(r, out);
+    fputs("<p class=\"note\">", out);
+    html_escape(out, verdict_rule);
+    fputs(" Expected: the straight line from the baseline (at its start) to the target (by its deadline), "
+          "held at the baseline before the start and at the target after the deadline. "
+          "Gap: ahead (+) or behind (-) that line, towards the target.</p>\n</section>\n", out);
+  }
+  if (r->nmilestones) {
+    fputs("<section id=\"milestones\">\n<h2>Milestones</h2>\n", out);
+    html_milestones(r, out);
+    fputs("</section>\n", out);
+  }
+  if (r->nscores) {
+    fputs("<section id=\"scores\">\n<h2>Scores</h2>\n", out);
+    html_scores(r, out);
+    fputs("</section>\n", out);
+  }
+  fputs("<section id=\"map\">\n<h2>Mission map</h2>\n<p class=\"note\">Goals coloured by verdict: ", out);
+  static const Verdict legend[] = {VERDICT_ON_TRACK, VERDICT_AT_RISK, VERDICT_OFF_TRACK, VERDICT_NO_DATA};
+  for (int i = 0; i < 4; i++) {
+    if (i) fputs(" ", out);
+    html_badge(out, verdict_class[legend[i]], verdict_names[legend[i]]);
+  }
+  fputs("</p>\n", out);
+  GVC_t *gvc = gvContext();
+  int st = html_diagram(r, gvc, out, GV_MAP);
+  fputs("</section>\n", out);
+  if (st == EXIT_OK) {
+    fprintf(out, "<section id=\"timeline\">\n<h2>Timeline</h2>\n<p class=\"note\">As of %s.</p>\n",
+            fmt_day(a, r->as_of));
+    st = html_diagram(r, gvc, out, GV_TIMELINE);
+    fputs("</section>\n", out);
+  }
+  gvFreeContext(gvc);
+  if (st != EXIT_OK) return st;
+  fputs("<footer>Made by missionc " MISSIONC_VERSION " from <code>", out);
+  html_escape(out, file_name(r, r->m->main_file));
+  fputs("</code> and <code>", out);
+  html_escape(out, file_name(r, r->actuals->file));
+  fputs("</code>.</footer>\n</body>\n</html>\n", out);
+  return EXIT_OK;
+}
+
+int status_write(const StatusReport *r, StatusFormat f, FILE *out) {
+  switch (f) {
+  case SF_TEXT: write_text(r, out); return EXIT_OK;
+  case SF_MARKDOWN: write_markdown(r, out); return EXIT_OK;
+  case SF_HTML: return write_html(r, out);
+  default: unreachable_bug("unknown status format");
+  }
+}
