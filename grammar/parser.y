@@ -394,13 +394,15 @@ static const char *lookahead_text(Parser *p, yysymbol_kind_t k, const Loc *loc) 
   return arena_printf(A, "'%.*s'", (int)n, p->text + loc->start);
 }
 
-/* Whether the line holding offset starts with a declaration keyword. */
-static bool line_starts_decl(Parser *p, uint32_t offset) {
+/* Whether the line holding offset starts with a declaration keyword, after the line of
+ * the brace at `open`: then that block was probably left open. */
+static bool line_starts_decl(Parser *p, uint32_t offset, uint32_t open) {
   static const char *const kws[] = {"mission", "actor", "indicator", "goal", "phase", "milestone",
                                     "instrument", "condition", "project", "record", "score", "fn",
                                     "unit", "import"};
   uint32_t i = offset;
   while (i > 0 && p->text[i - 1] != '\n') i--;
+  if (open >= i) return false;
   while (i < p->len && (p->text[i] == ' ' || p->text[i] == '\t')) i++;
   for (size_t k = 0; k < sizeof kws / sizeof *kws; k++) {
     size_t n = strlen(kws[k]);
@@ -459,7 +461,8 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, Parser 
   if (look == YYSYMBOL_IF && expr)
     diag_note(p->diag, g, NO_SPAN, "an 'if' inside a formula needs parentheses: (if C then A else B)");
   bool at_eof = look == YYSYMBOL_YYEOF || loc->start >= p->len;
-  if (p->brace_depth > 0 && p->brace_depth <= 64 && (at_eof || line_starts_decl(p, loc->start)) &&
+  if (p->brace_depth > 0 && p->brace_depth <= 64 &&
+      (at_eof || line_starts_decl(p, loc->start, p->braces[p->brace_depth - 1])) &&
       p->noted_brace != p->braces[p->brace_depth - 1] + 1) {
     uint32_t open = p->braces[p->brace_depth - 1];
     p->noted_brace = open + 1;   /* say it once */

@@ -20,9 +20,11 @@ def mutate(t):
     lines = t.split(b"\n")
     for _ in range(rng.randint(1, 4)):
         op = rng.randrange(7)
-        if op == 0 and t:                       # flip a byte
-            b = bytearray(b"\n".join(lines)); i = rng.randrange(len(b)); b[i] ^= 1 << rng.randrange(8)
-            lines = bytes(b).split(b"\n")
+        if op == 0:                             # flip a byte
+            b = bytearray(b"\n".join(lines))
+            if b:
+                i = rng.randrange(len(b)); b[i] ^= 1 << rng.randrange(8)
+                lines = bytes(b).split(b"\n")
         elif op == 1 and len(lines) > 1:        # delete a line
             del lines[rng.randrange(len(lines))]
         elif op == 2 and lines:                 # duplicate a line
