@@ -88,6 +88,8 @@ struct Lint {
   PtrVec used_units; /* const Unit*: units named anywhere in the checked file */
   PtrVec *into;      /* by goal Sym index: Incoming*, the mission's contributions into it */
   int *seen, gen;    /* by Sym index: marks of the current generation (distinct projects) */
+  PtrVec *subgoals;  /* by goal Sym index: the mission's goals whose parent it is */
+  bool *funded;      /* by instrument Sym index: some project of the mission is funded_by it */
 };
 
 /* One `contributes` link into a goal. */
@@ -334,6 +336,14 @@ static void index_contributions(Lint *L) {
       c->link = l;
       vec_push(L->a, &L->into[l->target->index], c);
     }
+    for (int j = 0; j < p->project.funded_by.len; j++) {
+      const Link *l = &p->project.funded_by.items[j];
+      if (l->target) L->funded[l->target->index] = true;
+    }
+  }
+  for (int i = 0; i < L->mine[DK_GOAL].len; i++) {
+    Sym *g = L->mine[DK_GOAL].items[i];
+    if (g->goal.parent && g->goal.parent != g) vec_push(L->a, &L->subgoals[g->goal.parent->index], g);
   }
 }
 
@@ -509,10 +519,8 @@ static int count_contributors(Lint *L, const Sym *g, Sym **one, int depth) {
     n++;
   }
   if (depth > 64) return n;
-  for (int i = 0; i < L->mine[DK_GOAL].len; i++) {
-    Sym *sub = L->mine[DK_GOAL].items[i];
-    if (sub->goal.parent == g && sub != g) n += count_contributors(L, sub, one, depth + 1);
-  }
+  const PtrVec *subs = &L->subgoals[g->index];
+  for (int i = 0; i < subs->len; i++) n += count_contributors(L, subs->items[i], one, depth + 1);
   return n;
 }
 
@@ -692,12 +700,7 @@ static void lint_idle_instrument(Lint *L) {
     Sym *s = L->mine[DK_INSTRUMENT].items[i];
     InstrKind k = s->instrument.kind;
     if (k == IK_REGULATION || k == IK_STANDARD) continue;
-    bool funds = false;
-    for (int j = 0; j < L->mine[DK_PROJECT].len; j++) {
-      Sym *p = L->mine[DK_PROJECT].items[j];
-      if (link_to(p->project.funded_by, s)) funds = true;
-    }
-    if (funds) continue;
+    if (L->funded[s->index]) continue;
     Diagnostic *w = lint_warn(L, LINT_IDLE_INSTRUMENT, name_span(s),
                               "%s '%s' funds no project: every instrument of the portfolio should "
                               "reach projects", instr_kind_names[k], s->name);
@@ -774,6 +777,8 @@ void lint_run(Model *m, const char *const *flags, int nflags) {
   L.uses = arena_alloc(L.a, n * sizeof *L.uses);
   L.into = arena_alloc(L.a, n * sizeof *L.into);
   L.seen = arena_alloc(L.a, n * sizeof *L.seen);
+  L.subgoals = arena_alloc(L.a, n * sizeof *L.subgoals);
+  L.funded = arena_alloc(L.a, n * sizeof *L.funded);
   find_mine(&L);
   index_contributions(&L);
   count_uses(&L);
