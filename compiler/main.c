@@ -12,6 +12,10 @@
 #include "ast.h"
 #include "compiler.h"
 #include "driver.h"
+#include "graph.h"
+#include "eval.h"
+#include "export.h"
+#include "status.h"
 
 #ifndef MISSIONC_VERSION
 #define MISSIONC_VERSION "0.0.0"
@@ -32,6 +36,11 @@ typedef struct Command {
 static const Command commands[] = {
     {"check", "parse, check and lint mission files; report every problem found", cmd_check},
     {"parse", "parse only (--dump-ast prints the syntax tree)", cmd_parse},
+    {"graph", "draw a mission: map, timeline, actors, rules or portfolio (DOT, SVG, PNG, PDF, Mermaid)", cmd_graph},
+    {"export", "write the checked model as JSON (for dashboards and notebooks)", cmd_export},
+    {"eval", "evaluate scores and conditions on the rows of a CSV file (LLVM JIT)", cmd_eval},
+    {"build", "compile scores and conditions to an object file or shared library", cmd_build},
+    {"status", "report goals, milestones and scores against observed actuals (text, Markdown, HTML)", cmd_status},
 };
 
 /* The overview printed by `missionc --help`. */

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # install.sh MISSIONC SOURCE_DIR BINARY_DIR - `cmake --install` puts the command, the
 # library, its headers and the standard library in place, and the installed command
-# finds its stdlib and checks a mission from an unrelated folder; a C program builds
+# finds its own stdlib and checks a mission from an unrelated folder.
+
 # against the installed header and library.
 set -euo pipefail
 src=$(cd "$2" && pwd)
