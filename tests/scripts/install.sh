@@ -2,8 +2,6 @@
 # install.sh MISSIONC SOURCE_DIR BINARY_DIR - `cmake --install` puts the command, the
 # library, its headers and the standard library in place, and the installed command
 # finds its own stdlib and checks a mission from an unrelated folder.
-
-# against the installed header and library.
 set -euo pipefail
 src=$(cd "$2" && pwd)
 bin=$(cd "$3" && pwd)
