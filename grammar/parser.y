@@ -61,13 +61,22 @@ static Node *arg(Parser *p, Loc l, Node *e, Node *value, Qual q, Node *when);
 %token <tok> TRUE "true" FALSE "false" AT "at" BY "by"
 %token EQ "==" NE "!=" LE "<=" GE ">=" DOTDOT ".."
 
+%nonassoc DOTDOT
+%left OR
+%left AND
+%precedence NOT
+%nonassoc EQ NE '<' LE '>' GE
+%left '+' '-'
+%left '*' '/'
+%precedence NEG
+%precedence '^'            /* the base of a power is an atom; 2^3^2 is 2^(3^2) */
+
 %type <node> item import unitdecl fndecl decl param attr arg
-%type <node> unitexpr unitatom expr range or and not cmp sum term unary power atom path
+%type <node> unitexpr unitatom expr op atom path
 %type <node> opt_value opt_unit opt_def body
 %type <list> items params opt_params attrs opt_args args exprs opt_exprs block
 %type <tok> decl_kw attr_name opt_title
 %type <tok> opt_on
-%type <op> cmpop
 %type <when> opt_when
 
 %%
@@ -210,53 +219,32 @@ unitatom
   | '(' unitexpr ')'               { $$ = $2; }
   ;
 
-/* Expressions, loosest first. */
+/* Expressions. `if` stands only at the top of a formula (or in parentheses); below it,
+ * the operators by precedence, loosest first: .. or and not comparisons + - * / unary-minus ^.
+ * One rule per operator keeps the parse to a single reduction per operand. */
 expr
   : IF expr THEN expr ELSE expr    { $$ = ast_new(A, ND_IF, S(p, @$));
                                      $$->ifx.cond = $2; $$->ifx.then = $4; $$->ifx.els = $6; }
-  | range
+  | op
   ;
-range
-  : or
-  | or DOTDOT or                   { $$ = ast_new(A, ND_RANGE, S(p, @$)); $$->range.lo = $1; $$->range.hi = $3; }
-  ;
-or
-  : and
-  | or OR and                      { $$ = ast_binary(A, S(p, @$), OP_OR, $1, $3); }
-  ;
-and
-  : not
-  | and AND not                    { $$ = ast_binary(A, S(p, @$), OP_AND, $1, $3); }
-  ;
-not
-  : cmp
-  | NOT not                        { $$ = ast_unary(A, S(p, @$), OP_NOT, $2); }
-  ;
-cmp
-  : sum
-  | sum cmpop sum                  { $$ = ast_binary(A, S(p, @$), $2, $1, $3); }
-  ;
-cmpop
-  : EQ { $$ = OP_EQ; } | NE { $$ = OP_NE; } | '<' { $$ = OP_LT; } | LE { $$ = OP_LE; }
-  | '>' { $$ = OP_GT; } | GE { $$ = OP_GE; }
-  ;
-sum
-  : term
-  | sum '+' term                   { $$ = ast_binary(A, S(p, @$), OP_ADD, $1, $3); }
-  | sum '-' term                   { $$ = ast_binary(A, S(p, @$), OP_SUB, $1, $3); }
-  ;
-term
-  : unary
-  | term '*' unary                 { $$ = ast_binary(A, S(p, @$), OP_MUL, $1, $3); }
-  | term '/' unary                 { $$ = ast_binary(A, S(p, @$), OP_DIV, $1, $3); }
-  ;
-unary
-  : power
-  | '-' unary                      { $$ = ast_unary(A, S(p, @$), OP_NEG, $2); }
-  ;
-power
+op
   : atom
-  | atom '^' unary                 { $$ = ast_binary(A, S(p, @$), OP_POW, $1, $3); }
+  | op DOTDOT op                   { $$ = ast_new(A, ND_RANGE, S(p, @$)); $$->range.lo = $1; $$->range.hi = $3; }
+  | op OR op                       { $$ = ast_binary(A, S(p, @$), OP_OR, $1, $3); }
+  | op AND op                      { $$ = ast_binary(A, S(p, @$), OP_AND, $1, $3); }
+  | NOT op                         { $$ = ast_unary(A, S(p, @$), OP_NOT, $2); }
+  | op EQ op                       { $$ = ast_binary(A, S(p, @$), OP_EQ, $1, $3); }
+  | op NE op                       { $$ = ast_binary(A, S(p, @$), OP_NE, $1, $3); }
+  | op '<' op                      { $$ = ast_binary(A, S(p, @$), OP_LT, $1, $3); }
+  | op LE op                       { $$ = ast_binary(A, S(p, @$), OP_LE, $1, $3); }
+  | op '>' op                      { $$ = ast_binary(A, S(p, @$), OP_GT, $1, $3); }
+  | op GE op                       { $$ = ast_binary(A, S(p, @$), OP_GE, $1, $3); }
+  | op '+' op                      { $$ = ast_binary(A, S(p, @$), OP_ADD, $1, $3); }
+  | op '-' op                      { $$ = ast_binary(A, S(p, @$), OP_SUB, $1, $3); }
+  | op '*' op                      { $$ = ast_binary(A, S(p, @$), OP_MUL, $1, $3); }
+  | op '/' op                      { $$ = ast_binary(A, S(p, @$), OP_DIV, $1, $3); }
+  | '-' op %prec NEG               { $$ = ast_unary(A, S(p, @$), OP_NEG, $2); }
+  | atom '^' op                    { $$ = ast_binary(A, S(p, @$), OP_POW, $1, $3); }
   ;
 atom
   : NUMBER                         { $$ = ast_new(A, ND_NUMBER, S(p, @$)); $$->number.value = $1.num;
