@@ -1,0 +1,243 @@
+/* cmd_build.c - `missionc build`: scores and conditions compiled ahead of time into an
+ * object file or a shared library, with a C header.
+ *
+ *   front end -> choose the rules -> one module (codegen.c), optimised for --cpu
+ *     -> NAME.o or NAME.so (object.c) and NAME.h (codegen.c's header writer)
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codegen.h"
+#include "driver.h"
+#include "eval.h"
+#include "object.h"
+#include "util.h"
+
+static const char *const build_help =
+    "usage: missionc build FILE -o NAME.o|NAME.so [--header NAME.h] [--prefix P]\n"
+    "                      [--cpu generic|native|NAME] [--rules a,b | --on RECORD] [options]\n"
+    "\n"
+    "Compile the scores and conditions of FILE into native code: an object file (.o)\n"
+    "or a shared library (.so), and optionally a C header declaring, for each rule R,\n"
+    "\n"
+    "  double P_R(const double *in);                                 one row\n"
+    "  void P_R_batch(size_t n, const double *const *cols, double *out);  n rows\n"
+    "  extern const char *const P_R_inputs[];                        input names, NULL-terminated\n"
+    "\n"
+    "Inputs are in their declared units, in the order of P_R_inputs; dates are days\n"
+    "since 1970-01-01, booleans 0/1. The results equal `missionc eval`'s, bit for bit.\n"
+    "\n"
+    "  -o NAME.o | NAME.so           the output; its kind follows the extension\n"
+    "  --header NAME.h               also write a C header for the functions\n"
+    "  --prefix P                    name the functions P_R (default: NAME's base name,\n"
+    "                                without a leading 'lib'; --prefix '' gives plain R)\n"
+    "  --cpu generic|native|NAME     the CPU to compile for (default: generic, which\n"
+    "                                runs on any CPU of this kind; native is faster)\n"
+    "  --rules a,b                   only these rules (default: every score and condition)\n"
+    "  --on RECORD                   only the rules on RECORD\n"
+    "  -O, --opt none|lean|O2|O3     optimisation (default: O2)\n"
+    "  --emit-llvm                   print the optimised LLVM IR instead (to -o if it ends in .ll)\n"
+    "\n"
+    "A shared library is linked with `cc -shared` ($MISSIONC_CC to use another compiler).\n"
+    "\n";
+
+typedef struct BuildArgs {
+  const char *file, *output, *header, *prefix, *cpu, *rules, *on;
+  JitOpt opt;
+  bool emit_llvm;
+} BuildArgs;
+
+static bool ends_with(const char *s, const char *suffix) {
+  size_t n = strlen(s), k = strlen(suffix);
+  return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+static bool is_identifier(const char *s) {
+  if (!isalpha((unsigned char)*s) && *s != '_') return false;
+  for (; *s; s++)
+    if (!isalnum((unsigned char)*s) && *s != '_') return false;
+  return true;
+}
+
+/* The base name of path without its extension, as a C identifier (in the arena). */
+static char *identifier_of(Arena *a, const char *path) {
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  const char *dot = strrchr(base, '.');
+  size_t n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+  char *id = arena_alloc(a, n + 2);
+  size_t k = 0;
+  if (n == 0 || isdigit((unsigned char)base[0])) id[k++] = '_';
+  for (size_t i = 0; i < n; i++) id[k++] = isalnum((unsigned char)base[i]) ? base[i] : '_';
+  id[k] = '\0';
+  return id;
+}
+
+/* The default prefix: the output's base name as an identifier, without the "lib" of
+ * a library's name (-o libscores.so gives scores_R). */
+static const char *default_prefix(Arena *a, const char *path) {
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  if (strncmp(base, "lib", 3) == 0 && base[3] && base[3] != '.') base += 3;
+  return identifier_of(a, base);
+}
+
+/* Parse the command line; returns -1 to go on, else the exit status. */
+static int parse_args(Compiler *c, CommonOptions *co, BuildArgs *a, int argc, char **argv) {
+  for (int i = 1; i < argc; i++) {
+    const char *arg = argv[i], *v;
+    bool missing = false;
+    int r;
+    if (arg[0] != '-' || strcmp(arg, "-") == 0) {
+      if (a->file) return driver_usage_error("build: one mission file only ('%s' and '%s')", a->file, arg);
+      a->file = arg;
+    } else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+      printf("%s%s", build_help, driver_common_help);
+      return EXIT_OK;
+    } else if ((v = driver_option_value(argc, argv, &i, "-o", &missing))) {
+      a->output = v;
+    } else if (!missing && (v = driver_option_value(argc, argv, &i, "--header", &missing))) {
+      a->header = v;
+    } else if (!missing && (v = driver_option_value(argc, argv, &i, "--prefix", &missing))) {
+      if (*v && !is_identifier(v))
+        return driver_usage_error("--prefix takes a C identifier (or ''), not '%s'", v);
+      a->prefix = v;
+    } else if (!missing && (v = driver_option_value(argc, argv, &i, "--cpu", &missing))) {
+      a->cpu = v;
+    } else if (!missing && (v = driver_option_value(argc, argv, &i, "--rules", &missing))) {
+      a->rules = v;
+    } else if (!missing && (v = driver_option_value(argc, argv, &i, "--on", &missing))) {
+      a->on = v;
+    } else if (!missing && ((v = driver_option_value(argc, argv, &i, "--opt", &missing)) ||
+                            (!missing && (v = driver_option_value(argc, argv, &i, "-O", &missing))) ||
+                            (!missing && strncmp(arg, "-O", 2) == 0 && arg[2] && (v = arg + 2)))) {
+      if (jit_opt_parse(v, &a->opt) != 0)
+        return driver_usage_error("--opt takes none, lean, O2 or O3, not '%s'", v);
+    } else if (missing) {
+      return driver_usage_error("option '%s' needs a value", arg);
+    } else if (strcmp(arg, "--emit-llvm") == 0) {
+      a->emit_llvm = true;
+    } else if ((r = driver_common_option(c, co, argc, argv, &i)) != 0) {
+      if (r > 1) return EXIT_USAGE;
+    } else {
+      return driver_usage_error("build: unknown option '%s'", arg);
+    }
+  }
+  if (!a->file) return driver_usage_error("build: no mission file");
+  if (a->rules && a->on) return driver_usage_error("build: --rules and --on cannot go together");
+  if (!a->emit_llvm && !a->output) return driver_usage_error("build: no output (-o NAME.o or NAME.so)");
+  if (a->emit_llvm && a->output && !ends_with(a->output, ".ll"))
+    return driver_usage_error("build: with --emit-llvm, -o names a .ll file, not '%s'", a->output);
+  if (!a->emit_llvm && !ends_with(a->output, ".o") && !ends_with(a->output, ".so"))
+    return driver_usage_error("build: the output must end in .o or .so, not '%s'", a->output);
+  return -1;
+}
+
+/* Two rules whose symbols would share a name ("a_batch" and "a" give P_a_batch twice). */
+static bool symbols_clash(const RuleSig **sigs, int n, const CgOptions *o) {
+  static const char *const what[] = {"", "batch", "inputs"};
+  int total = 3 * n;
+  for (int r = 0; r < n; r++)
+    if (strlen(sigs[r]->rule->name) + strlen(o->prefix) > 900) {
+      fprintf(stderr, "missionc: error: the name of rule '%.40s...' is too long for a C symbol\n",
+              sigs[r]->rule->name);
+      return true;
+    }
+  char (*names)[1024] = xmalloc(sizeof *names * (size_t)(total + 1));
+  const char **owner = xmalloc(sizeof *owner * (size_t)(total + 1));
+  bool clash = false;
+  for (int r = 0; r < n; r++)
+    for (int w = 0; w < 3; w++) {
+      cg_symbol_name(o, sigs[r]->rule, what[w], names[3 * r + w], sizeof names[0]);
+      owner[3 * r + w] = sigs[r]->rule->name;
+    }
+  for (int i = 0; i < total && !clash; i++)
+    for (int j = i + 1; j < total && !clash; j++)
+      if (strcmp(names[i], names[j]) == 0) {
+        fprintf(stderr, "missionc: error: rules '%s' and '%s' both give the symbol '%s'; "
+                "build them separately (--rules)\n", owner[i], owner[j], names[i]);
+        clash = true;
+      }
+  free(names);
+  free(owner);
+  return clash;
+}
+
+/* Write the header, through a temporary file renamed into place. */
+static int write_header(Compiler *c, const char *path, const RuleSig **sigs, int n, const CgOptions *o) {
+  char *tmp = arena_printf(c->arena, "%s.tmp", path);
+  FILE *f = fopen(tmp, "w");
+  if (!f) {
+    fprintf(stderr, "missionc: error: cannot write %s: %s\n", path, strerror(errno));
+    return EXIT_USAGE;
+  }
+  char *guard = identifier_of(c->arena, path);
+  for (char *p = guard; *p; p++) *p = (char)toupper((unsigned char)*p);
+  guard = arena_printf(c->arena, "%s_H", guard);
+  cg_write_header(f, guard, c->src, sigs, n, o);
+  if (fclose(f) != 0 || rename(tmp, path) != 0) {
+    fprintf(stderr, "missionc: error: cannot write %s: %s\n", path, strerror(errno));
+    remove(tmp);
+    return EXIT_USAGE;
+  }
+  return EXIT_OK;
+}
+
+/* The object or shared library, or the IR with --emit-llvm. */
+static int write_code(const BuildArgs *a, const RuleSig **sigs, int n, const CgOptions *o) {
+  char *err = NULL;
+  LLVMContextRef ctx = LLVMContextCreate();
+  LLVMModuleRef mod = cg_optimized_module(ctx, sigs, n, o, a->cpu, a->opt, &err);
+  int status = EXIT_OK;
+  if (!mod) {
+    fprintf(stderr, "missionc: error: cannot compile the rules: %s\n", err ? err : "?");
+    status = EXIT_USAGE;
+  } else if (a->emit_llvm && !a->output) {
+    char *ir = LLVMPrintModuleToString(mod);
+    fputs(ir, stdout);
+    LLVMDisposeMessage(ir);
+  } else if (a->emit_llvm) {
+    char *msg = NULL;
+    if (LLVMPrintModuleToFile(mod, a->output, &msg)) {
+      fprintf(stderr, "missionc: error: cannot write %s: %s\n", a->output, msg ? msg : "?");
+      status = EXIT_USAGE;
+    }
+    LLVMDisposeMessage(msg);
+  } else {
+    ObjKind kind = ends_with(a->output, ".so") ? OBJ_SHARED : OBJ_OBJECT;
+    if (obj_emit_file(mod, a->cpu, a->output, kind, &err) != 0) {
+      fprintf(stderr, "missionc: error: %s\n", err ? err : "cannot write the output");
+      status = EXIT_USAGE;
+    }
+  }
+  if (mod) LLVMDisposeModule(mod);
+  LLVMContextDispose(ctx);
+  free(err);
+  return status;
+}
+
+int cmd_build(Compiler *c, int argc, char **argv) {
+  CommonOptions co;
+  driver_options_init(&co);
+  BuildArgs a = {.cpu = "generic", .opt = JIT_OPT_O2};
+  int status = parse_args(c, &co, &a, argc, argv);
+  if (status >= 0) return status;
+  driver_options_apply(c, &co);
+  Model *m = driver_front_end(c, a.file, &co);
+  if (!m) return driver_finish(c, &co, EXIT_USAGE);
+  status = driver_finish(c, &co, EXIT_OK);
+  if (status != EXIT_OK) return status;
+  const RuleSig **sigs = NULL;
+  int n = 0;
+  status = eval_select_rules(m, a.rules, a.on, true, &sigs, &n);
+  if (status != 0) return status;
+  CgOptions o = {.row = true, .batch = true, .inputs = true};
+  o.prefix = a.prefix ? a.prefix : default_prefix(c->arena, a.output ? a.output : a.file);
+  if (symbols_clash(sigs, n, &o)) return EXIT_INPUT;
+  status = write_code(&a, sigs, n, &o);
+  if (status == EXIT_OK && a.header) status = write_header(c, a.header, sigs, n, &o);
+  return status;
+}

@@ -1,0 +1,265 @@
+/* cmd_eval.c - `missionc eval`: evaluate scores and conditions on the rows of a CSV file.
+ *
+ *   front end -> choose the rules -> compile them (JIT) or prepare the interpreter
+ *     -> stream the CSV through them (eval.c) -> a CSV of results, renamed into
+ *        place on success when written with -o
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "codegen.h"
+#include "driver.h"
+#include "eval.h"
+#include "util.h"
+
+static const char *const eval_help =
+    "usage: missionc eval FILE --input ROWS.csv [--rules a,b | --on RECORD] [-o OUT.csv]\n"
+    "                     [--engine jit|interp] [--threads N] [--na=nan] [options]\n"
+    "\n"
+    "Evaluate the scores and conditions of FILE on every row of ROWS.csv and print a CSV\n"
+    "with one column per rule and one row per input row, in input order.\n"
+    "\n"
+    "ROWS.csv has a header row naming its columns: the indicators the rules read (and\n"
+    "'date', YYYY-MM-DD, when a rule reads the date), or the fields of the record with\n"
+    "--on. Other columns are ignored. Values are in the column's declared unit (61.7 in\n"
+    "a '%' column is 61.7 %); booleans are true/false/1/0. Results are in the rule's\n"
+    "declared unit (base units without one), booleans 0/1, dates YYYY-MM-DD; numbers\n"
+    "read back to the same double.\n"
+    "\n"
+    "  -i, --input ROWS.csv          the rows ('-' reads standard input)\n"
+    "  --rules a,b                   evaluate these rules, in this order\n"
+    "  --on RECORD                   evaluate every rule on RECORD\n"
+    "                                (default: every rule over the indicators)\n"
+    "  -o OUT.csv                    write the results to OUT.csv, through a temporary\n"
+    "                                file renamed on success (default: standard output)\n"
+    "  --engine jit|interp           native code through LLVM (default), or the\n"
+    "                                reference interpreter\n"
+    "  --threads N                   threads for compiling and evaluating (default: one per CPU)\n"
+    "  --na=nan|error                a bad cell becomes NaN, or is an error (default)\n"
+    "  -O, --opt none|lean|O2|O3     JIT optimisation (default: lean)\n"
+    "  --cpu native|generic|NAME     the CPU to compile for (default: native)\n"
+    "  --emit-llvm                   print the LLVM IR of the JIT's kernels and stop\n"
+    "  --time                        print where the time went on standard error\n"
+    "  --no-progress                 no progress line on standard error\n"
+    "\n"
+    "Compiled code is cached (see MISSIONC_CACHE_DIR, MISSIONC_CACHE=0 in docs/ref-eval.md).\n"
+    "A bad cell, a missing column or a CSV syntax error stops the run with exit status 1.\n"
+    "\n";
+
+typedef struct EvalArgs {
+  const char *file, *input, *output, *rules, *on;
+  bool emit_llvm;
+  EvalOptions eval;
+} EvalArgs;
+
+/* ------------------------------------------------------------------------
+ * The output file: a temporary beside it, renamed on success
+ * ------------------------------------------------------------------------ */
+
+static char *volatile temp_path;   /* removed if a signal ends the run */
+
+static void remove_temp_and_die(int sig) {
+  if (temp_path) unlink(temp_path);
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+static void catch_signals(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = remove_temp_and_die;
+  sigemptyset(&sa.sa_mask);
+  int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+  for (size_t i = 0; i < COUNT_OF(sigs); i++) sigaction(sigs[i], &sa, NULL);
+}
+
+/* Open a temporary file beside path, with the permissions a new file would get. */
+static FILE *open_temp(const char *path, char **tmp) {
+  size_t n = strlen(path);
+  char *t = xmalloc(n + 16);
+  snprintf(t, n + 16, "%s.tmp.XXXXXX", path);
+  int fd = mkstemp(t);
+  if (fd < 0) {
+    fprintf(stderr, "missionc: error: cannot create %s: %s\n", t, strerror(errno));
+    free(t);
+    return NULL;
+  }
+  mode_t mask = umask(0);
+  umask(mask);
+  fchmod(fd, 0666 & ~mask);
+  FILE *f = fdopen(fd, "w");
+  if (!f) {
+    close(fd);
+    unlink(t);
+    free(t);
+    return NULL;
+  }
+  temp_path = t;
+  catch_signals();
+  *tmp = t;
+  return f;
+}
+
+/* Finish the temporary: rename it into place on success, remove it otherwise. */
+static int close_temp(FILE *f, char *tmp, const char *path, int status) {
+  if (fclose(f) != 0 && status == 0) {
+    fprintf(stderr, "missionc: error: cannot write %s: %s\n", path, strerror(errno));
+    status = EXIT_USAGE;
+  }
+  if (status == 0 && rename(tmp, path) != 0) {
+    fprintf(stderr, "missionc: error: cannot write %s: %s\n", path, strerror(errno));
+    status = EXIT_USAGE;
+  }
+  if (status != 0) unlink(tmp);
+  temp_path = NULL;
+  free(tmp);
+  return status;
+}
+
+/* ------------------------------------------------------------------------
+ * Options
+ * ------------------------------------------------------------------------ */
+
+/* Parse the command line; returns -1 to go on, else the exit status. */
+static int parse_args(Compiler *c, CommonOptions *co, EvalArgs *a, int argc, char **argv) {
+  for (int i = 1; i < argc; i++) {
+    const char *arg = argv[i], *v;
+    bool missing = false;
+    int r;
+    if (arg[0] != '-' || strcmp(arg, "-") == 0) {
+      if (a->file) return driver_usage_error("eval: one mission file only ('%s' and '%s')", a->file, arg);
+      a->file = arg;
+    } else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+      printf("%s%s", eval_help, driver_common_help);
+      return EXIT_OK;
+    } else if ((v = driver_option_value(argc, argv, &i, "--input", &missing)) ||
+               (!missing && (v = driver_option_value(argc, argv, &i, "-i", &missing)))) {
+      a->input = v;
+    } else if (!missing && (v = driver_option_value(argc, argv, &i, "-o", &missing))) {
+      a->output = v;
+    } else if (!missing && (v = driver_option_value(argc, argv, &i, "--rules", &missing))) {
+      a->rules = v;
+    } else if (!missing && (v = driver_option_value(argc, argv, &i, "--on", &missing))) {
+      a->on = v;
+    } else if (!missing && (v = driver_option_value(argc, argv, &i, "--engine", &missing))) {
+      if (strcmp(v, "jit") == 0) a->eval.engine = ENGINE_JIT;
+      else if (strcmp(v, "interp") == 0) a->eval.engine = ENGINE_INTERP;
+      else return driver_usage_error("--engine takes jit or interp, not '%s'", v);
+    } else if (!missing && (v = driver_option_value(argc, argv, &i, "--threads", &missing))) {
+      char *end;
+      long n = strtol(v, &end, 10);
+      if (!*v || *end || n < 1 || n > 1024)
+        return driver_usage_error("--threads takes a number from 1 to 1024, not '%s'", v);
+      a->eval.threads = (int)n;
+    } else if (!missing && (v = driver_option_value(argc, argv, &i, "--na", &missing))) {
+      if (strcmp(v, "nan") == 0) a->eval.na_nan = true;
+      else if (strcmp(v, "error") == 0) a->eval.na_nan = false;
+      else return driver_usage_error("--na takes nan or error, not '%s'", v);
+    } else if (!missing && ((v = driver_option_value(argc, argv, &i, "--opt", &missing)) ||
+                            (!missing && (v = driver_option_value(argc, argv, &i, "-O", &missing))) ||
+                            (!missing && strncmp(arg, "-O", 2) == 0 && arg[2] && (v = arg + 2)))) {
+      JitOpt level;
+      if (jit_opt_parse(v, &level) != 0)
+        return driver_usage_error("--opt takes none, lean, O2 or O3, not '%s'", v);
+      a->eval.opt = level;
+    } else if (!missing && (v = driver_option_value(argc, argv, &i, "--cpu", &missing))) {
+      a->eval.cpu = v;
+    } else if (missing) {
+      return driver_usage_error("option '%s' needs a value", arg);
+    } else if (strcmp(arg, "--emit-llvm") == 0) {
+      a->emit_llvm = true;
+    } else if (strcmp(arg, "--time") == 0) {
+      a->eval.timing = true;
+    } else if (strcmp(arg, "--no-progress") == 0) {
+      a->eval.progress = false;
+    } else if ((r = driver_common_option(c, co, argc, argv, &i)) != 0) {
+      if (r > 1) return EXIT_USAGE;
+    } else {
+      return driver_usage_error("eval: unknown option '%s'", arg);
+    }
+  }
+  if (!a->file) return driver_usage_error("eval: no mission file");
+  if (!a->input && !a->emit_llvm) return driver_usage_error("eval: no input rows (--input ROWS.csv)");
+  if (a->rules && a->on) return driver_usage_error("eval: --rules and --on cannot go together");
+  if (a->input && a->output && strcmp(a->output, "-") == 0) a->output = NULL;
+  return -1;
+}
+
+/* ------------------------------------------------------------------------
+ * The command
+ * ------------------------------------------------------------------------ */
+
+/* Print the IR of the rules' batch kernels, as the JIT compiles them. */
+static int emit_llvm(const RuleSig **sigs, int n, const EvalOptions *o) {
+  char *err = NULL;
+  if (eval_print_ir(stdout, sigs, n, o, &err) != 0) {
+    fprintf(stderr, "missionc: error: %s\n", err);
+    free(err);
+    return EXIT_USAGE;
+  }
+  return EXIT_OK;
+}
+
+/* Evaluate the rules on the input, to stdout or through a temporary file. */
+static int evaluate(const EvalArgs *a, const RuleSig **sigs, int n) {
+  int fd = strcmp(a->input, "-") == 0 ? STDIN_FILENO : open(a->input, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    fprintf(stderr, "missionc: error: cannot open %s: %s\n", a->input, strerror(errno));
+    return EXIT_USAGE;
+  }
+  char *err = NULL;
+  RuleSet *rs = ruleset_new(sigs, n, &a->eval, &err);
+  if (!rs) {
+    fprintf(stderr, "missionc: error: cannot compile the rules: %s\n", err ? err : "?");
+    free(err);
+    if (fd != STDIN_FILENO) close(fd);
+    return EXIT_USAGE;
+  }
+  const char *in_name = fd == STDIN_FILENO ? "<stdin>" : a->input;
+  int status;
+  if (a->output) {
+    char *tmp = NULL;
+    FILE *out = open_temp(a->output, &tmp);
+    if (!out) {
+      status = EXIT_USAGE;
+    } else {
+      setvbuf(out, NULL, _IOFBF, 1 << 20);
+      status = eval_csv(rs, fd, in_name, out, a->output, &a->eval);
+      status = close_temp(out, tmp, a->output, status);
+    }
+  } else {
+    status = eval_csv(rs, fd, in_name, stdout, "standard output", &a->eval);
+  }
+  ruleset_free(rs);
+  if (fd != STDIN_FILENO) close(fd);
+  return status;
+}
+
+int cmd_eval(Compiler *c, int argc, char **argv) {
+  CommonOptions co;
+  driver_options_init(&co);
+  EvalArgs a = {0};
+  eval_options_init(&a.eval);
+  static char outbuf[1 << 20];
+  setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);   /* nothing is written to it before */
+  int status = parse_args(c, &co, &a, argc, argv);
+  if (status >= 0) return status;
+  driver_options_apply(c, &co);
+  Model *m = driver_front_end(c, a.file, &co);
+  if (!m) return driver_finish(c, &co, EXIT_USAGE);
+  status = driver_finish(c, &co, EXIT_OK);   /* diagnostics first, then results */
+  if (status != EXIT_OK) return status;
+  const RuleSig **sigs = NULL;
+  int n = 0;
+  status = eval_select_rules(m, a.rules, a.on, false, &sigs, &n);
+  if (status != 0) return status;
+  if (a.emit_llvm) return emit_llvm(sigs, n, &a.eval);
+  return evaluate(&a, sigs, n);
+}

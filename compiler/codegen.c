@@ -1,0 +1,991 @@
+/* codegen.c - scores and conditions to LLVM IR.
+ *
+ * One Gen context per module. A rule's formula is expanded in place: the rules it
+ * uses and the fns it calls are generated inline, each distinct value once per row
+ * (a memo of rule values and of fn calls by their arguments), so the whole row is a
+ * single basic block of arithmetic, compares and selects.
+ *
+ * The row function computes it on scalars. A loop (gen_loop) computes it on vectors
+ * of CG_LANES rows at once (<4 x double>, selects on <4 x i1>): the code is
+ * vectorised here, not left to the loop vectoriser, so there is one copy of the
+ * body instead of a vector loop plus a scalar remainder loop, which halves the
+ * code the back end compiles. The last, partial vector is read and written with
+ * masked loads and stores. A loop serves one rule (P_R_batch, ahead of time) or a
+ * group of rules (the JIT's kernels), each result stored as soon as it is known.
+ *
+ * Compile time is what limits a file of 1,000 rules, and the back end's cost is
+ * mostly per function: the JIT therefore fuses rules into a few kernels (cg_groups),
+ * one module each, compiled in parallel and cached by jit.c.
+ *
+ * The operations and their order are those of interp.c, value for value, lane for
+ * lane; the library functions the optimiser knows too well (pow, exp, log) are
+ * called with `nobuiltin` so it cannot rewrite them (pow(2, x) into exp2(x) ...).
+ */
+#include "codegen.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <llvm-c/TargetMachine.h>
+
+#include "util.h"
+
+/* ------------------------------------------------------------------------
+ * The context
+ * ------------------------------------------------------------------------ */
+
+/* A value computed once per row: a rule's value, or a fn call on given arguments. */
+typedef struct Memo {
+  const Sym *sym;
+  int nargs;
+  LLVMValueRef *args;
+  const Sym **goals;
+  LLVMValueRef val;
+} Memo;
+
+/* The arguments of the fn being expanded. */
+typedef struct Frame {
+  LLVMValueRef *args;
+  const Sym **goals;
+} Frame;
+
+typedef enum { LIBM_POW, LIBM_EXP, LIBM_LOG, LIBM_COUNT } Libm;
+static const char *const libm_names[LIBM_COUNT] = {"pow", "exp", "log"};
+
+enum { CG_LANES = 4 };   /* rows per vector in the batch kernel */
+
+typedef struct Gen {
+  LLVMContextRef ctx;
+  LLVMModuleRef mod;
+  LLVMBuilderRef b;
+  LLVMTypeRef f64, i1, i8, i64, ptr, pptr, strptr;
+  unsigned lanes;           /* 1 (row function) or CG_LANES (batch kernel) */
+  LLVMTypeRef vt, bt;       /* a value: double or <lanes x double>; a boolean: i1 or <lanes x i1> */
+  LLVMValueRef libm[LIBM_COUNT];
+  LLVMAttributeRef nobuiltin, nounwind;
+  const RuleSig *sig;       /* the rule being generated */
+  LLVMValueRef *in;         /* per input slot: its base-unit value in this row */
+  Memo *memo;
+  int nmemo, capmemo;
+} Gen;
+
+static LLVMAttributeRef enum_attr(LLVMContextRef ctx, const char *name) {
+  unsigned kind = LLVMGetEnumAttributeKindForName(name, strlen(name));
+  return kind ? LLVMCreateEnumAttribute(ctx, kind, 0) : NULL;
+}
+
+static void gen_init(Gen *g, LLVMContextRef ctx, const char *name) {
+  memset(g, 0, sizeof *g);
+  g->ctx = ctx;
+  g->mod = LLVMModuleCreateWithNameInContext(name, ctx);
+  g->b = LLVMCreateBuilderInContext(ctx);
+  g->f64 = LLVMDoubleTypeInContext(ctx);
+  g->i1 = LLVMInt1TypeInContext(ctx);
+  g->i8 = LLVMInt8TypeInContext(ctx);
+  g->i64 = LLVMInt64TypeInContext(ctx);
+  g->ptr = LLVMPointerType(g->f64, 0);
+  g->pptr = LLVMPointerType(g->ptr, 0);
+  g->strptr = LLVMPointerType(g->i8, 0);
+  g->lanes = 1;
+  g->vt = g->f64;
+  g->bt = g->i1;
+  g->nobuiltin = enum_attr(ctx, "nobuiltin");
+  g->nounwind = enum_attr(ctx, "nounwind");
+}
+
+static void gen_done(Gen *g) {
+  LLVMDisposeBuilder(g->b);
+  for (int i = 0; i < g->nmemo; i++) {
+    free(g->memo[i].args);
+    free(g->memo[i].goals);
+  }
+  free(g->memo);
+}
+
+static void memo_reset(Gen *g) {
+  for (int i = 0; i < g->nmemo; i++) {
+    free(g->memo[i].args);
+    free(g->memo[i].goals);
+  }
+  g->nmemo = 0;
+}
+
+/* The memoised value of sym on these arguments, or NULL. */
+static LLVMValueRef memo_find(Gen *g, const Sym *sym, int nargs, LLVMValueRef *args,
+                              const Sym **goals) {
+  for (int i = 0; i < g->nmemo; i++) {
+    Memo *m = &g->memo[i];
+    if (m->sym != sym || m->nargs != nargs) continue;
+    bool same = true;
+    for (int k = 0; k < nargs && same; k++) same = m->args[k] == args[k] && m->goals[k] == goals[k];
+    if (same) return m->val;
+  }
+  return NULL;
+}
+
+static void memo_add(Gen *g, const Sym *sym, int nargs, LLVMValueRef *args, const Sym **goals,
+                     LLVMValueRef val) {
+  if (g->nmemo == g->capmemo) {
+    g->capmemo = g->capmemo ? 2 * g->capmemo : 16;
+    g->memo = xrealloc(g->memo, sizeof *g->memo * (size_t)g->capmemo);
+  }
+  Memo *m = &g->memo[g->nmemo++];
+  m->sym = sym;
+  m->nargs = nargs;
+  m->args = xmalloc(sizeof *args * (size_t)(nargs + 1));
+  m->goals = xmalloc(sizeof *goals * (size_t)(nargs + 1));
+  if (nargs) {
+    memcpy(m->args, args, sizeof *args * (size_t)nargs);
+    memcpy(m->goals, goals, sizeof *goals * (size_t)nargs);
+  }
+  m->val = val;
+}
+
+/* ------------------------------------------------------------------------
+ * Small builders
+ * ------------------------------------------------------------------------ */
+
+/* Values of the current shape: scalars, or vectors of g->lanes. */
+static void set_lanes(Gen *g, unsigned lanes) {
+  g->lanes = lanes;
+  g->vt = lanes == 1 ? g->f64 : LLVMVectorType(g->f64, lanes);
+  g->bt = lanes == 1 ? g->i1 : LLVMVectorType(g->i1, lanes);
+}
+
+/* A constant in every lane. */
+static LLVMValueRef splat(Gen *g, LLVMValueRef scalar) {
+  if (g->lanes == 1) return scalar;
+  LLVMValueRef elems[CG_LANES];
+  for (unsigned i = 0; i < g->lanes; i++) elems[i] = scalar;
+  return LLVMConstVector(elems, g->lanes);
+}
+
+static LLVMValueRef num(Gen *g, double v) { return splat(g, LLVMConstReal(g->f64, v)); }
+static LLVMValueRef truth(Gen *g, bool v) { return splat(g, LLVMConstInt(g->i1, v, 0)); }
+
+/* A call of an LLVM intrinsic on doubles (llvm.fabs, llvm.sqrt ...), lane-wise. */
+static LLVMValueRef intrinsic1(Gen *g, const char *name, LLVMValueRef x) {
+  unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
+  if (!id) unreachable_bug("unknown LLVM intrinsic");
+  LLVMValueRef fn = LLVMGetIntrinsicDeclaration(g->mod, id, &g->vt, 1);
+  LLVMTypeRef ty = LLVMFunctionType(g->vt, &g->vt, 1, 0);
+  return LLVMBuildCall2(g->b, ty, fn, &x, 1, "");
+}
+
+/* A call of pow, exp or log from the C library, marked nobuiltin; on vectors, one
+ * call per lane. */
+static LLVMValueRef libm_call(Gen *g, Libm which, LLVMValueRef *args) {
+  int nargs = which == LIBM_POW ? 2 : 1;
+  LLVMTypeRef params[2] = {g->f64, g->f64};
+  LLVMTypeRef ty = LLVMFunctionType(g->f64, params, (unsigned)nargs, 0);
+  if (!g->libm[which]) {
+    g->libm[which] = LLVMGetNamedFunction(g->mod, libm_names[which]);
+    if (!g->libm[which]) g->libm[which] = LLVMAddFunction(g->mod, libm_names[which], ty);
+    if (g->nounwind) LLVMAddAttributeAtIndex(g->libm[which], LLVMAttributeFunctionIndex, g->nounwind);
+  }
+  LLVMValueRef result = g->lanes == 1 ? NULL : LLVMGetUndef(g->vt);
+  for (unsigned lane = 0; lane < g->lanes; lane++) {
+    LLVMValueRef idx = LLVMConstInt(LLVMInt32TypeInContext(g->ctx), lane, 0);
+    LLVMValueRef a[2];
+    for (int k = 0; k < nargs; k++)
+      a[k] = g->lanes == 1 ? args[k] : LLVMBuildExtractElement(g->b, args[k], idx, "");
+    LLVMValueRef call = LLVMBuildCall2(g->b, ty, g->libm[which], a, (unsigned)nargs, "");
+    if (g->nobuiltin) LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex, g->nobuiltin);
+    if (g->lanes == 1) return call;
+    result = LLVMBuildInsertElement(g->b, result, call, idx, "");
+  }
+  return result;
+}
+
+/* min(a, b) = b < a ? b : a */
+static LLVMValueRef gen_min(Gen *g, LLVMValueRef a, LLVMValueRef b) {
+  return LLVMBuildSelect(g->b, LLVMBuildFCmp(g->b, LLVMRealOLT, b, a, ""), b, a, "");
+}
+
+/* max(a, b) = b > a ? b : a */
+static LLVMValueRef gen_max(Gen *g, LLVMValueRef a, LLVMValueRef b) {
+  return LLVMBuildSelect(g->b, LLVMBuildFCmp(g->b, LLVMRealOGT, b, a, ""), b, a, "");
+}
+
+/* clamp(x, lo, hi) = min(max(x, lo), hi) */
+static LLVMValueRef gen_clamp(Gen *g, LLVMValueRef x, LLVMValueRef lo, LLVMValueRef hi) {
+  return gen_min(g, gen_max(g, x, lo), hi);
+}
+
+static bool is_bool(Gen *g, LLVMValueRef v) { return LLVMTypeOf(v) == g->bt; }
+
+/* A boolean operand as i1 (a double that reached a boolean place is non-zero). */
+static LLVMValueRef as_i1(Gen *g, LLVMValueRef v) {
+  return is_bool(g, v) ? v : LLVMBuildFCmp(g->b, LLVMRealUNE, v, num(g, 0.0), "");
+}
+
+/* ------------------------------------------------------------------------
+ * Expressions
+ * ------------------------------------------------------------------------ */
+
+static LLVMValueRef gen_expr(Gen *g, const Frame *f, const Node *n);
+
+static LLVMValueRef input_of(Gen *g, const Sym *indicator, int field, bool date) {
+  int slot = rule_sig_slot(g->sig, indicator, field, date);
+  if (slot < 0) unreachable_bug("a rule reads an input missing from its signature");
+  return g->in[slot];
+}
+
+/* The goal named by a progress/expected/on_track argument. */
+static const Sym *goal_of(const Frame *f, const Node *arg) {
+  const ExprSem *s = expr_sem(arg);
+  if (s->form == EX_GOAL) return s->ref;
+  if (s->form == EX_PARAM && f && f->goals && f->goals[s->index]) return f->goals[s->index];
+  unreachable_bug("the argument of a goal built-in is not a goal");
+}
+
+/* Another rule's value on this row, generated once. */
+static LLVMValueRef gen_rule_ref(Gen *g, const Sym *rule) {
+  LLVMValueRef v = memo_find(g, rule, 0, NULL, NULL);
+  if (v) return v;
+  v = gen_expr(g, NULL, rule->rule.body);
+  memo_add(g, rule, 0, NULL, NULL, v);
+  return v;
+}
+
+/* A fn call, inlined: arguments in the caller's frame, then the body. */
+static LLVMValueRef gen_call_fn(Gen *g, const Frame *f, const Node *n) {
+  const Sym *fn = expr_sem(n)->ref;
+  int nargs = n->call.args.len;
+  LLVMValueRef args[nargs > 0 ? nargs : 1];
+  const Sym *goals[nargs > 0 ? nargs : 1];
+  for (int i = 0; i < nargs; i++) {
+    const Node *a = n->call.args.items[i];
+    const ExprSem *s = expr_sem(a);
+    args[i] = NULL;
+    goals[i] = NULL;
+    if (s->form == EX_GOAL || (s->form == EX_PARAM && f && f->goals && f->goals[s->index]))
+      goals[i] = goal_of(f, a);
+    else
+      args[i] = gen_expr(g, f, a);
+  }
+  LLVMValueRef v = memo_find(g, fn, nargs, args, goals);
+  if (v) return v;
+  Frame callee = {args, goals};
+  v = gen_expr(g, &callee, fn->rule.body);
+  memo_add(g, fn, nargs, args, goals, v);
+  return v;
+}
+
+/* expected(g, d) = b + (t - b) * (d - s) / (e - s) */
+static LLVMValueRef gen_expected(Gen *g, const Sym *goal, LLVMValueRef d) {
+  double b = goal->goal.baseline.value, t = goal->goal.target.value;
+  double s = (double)goal->goal.start, e = (double)goal->goal.deadline;
+  LLVMValueRef v = LLVMBuildFSub(g->b, d, num(g, s), "");
+  v = LLVMBuildFMul(g->b, num(g, t - b), v, "");
+  v = LLVMBuildFDiv(g->b, v, num(g, e - s), "");
+  return LLVMBuildFAdd(g->b, num(g, b), v, "expected");
+}
+
+/* The goal built-ins: progress, expected, on_track. */
+static LLVMValueRef gen_goal_builtin(Gen *g, const Frame *f, const Node *n, Builtin bi) {
+  Node **args = n->call.args.items;
+  const Sym *goal = goal_of(f, args[0]);
+  double b = goal->goal.baseline.value, t = goal->goal.target.value;
+  if (bi == BI_PROGRESS) {
+    /* clamp((x - b) / (t - b), 0, 1) */
+    LLVMValueRef x = input_of(g, goal->goal.indicator, -1, false);
+    LLVMValueRef v = LLVMBuildFSub(g->b, x, num(g, b), "");
+    v = LLVMBuildFDiv(g->b, v, num(g, t - b), "");
+    return gen_clamp(g, v, num(g, 0.0), num(g, 1.0));
+  }
+  LLVMValueRef e = gen_expected(g, goal, gen_expr(g, f, args[1]));
+  if (bi == BI_EXPECTED) return e;
+  LLVMValueRef x = input_of(g, goal->goal.indicator, -1, false);
+  return LLVMBuildFCmp(g->b, t > b ? LLVMRealOGE : LLVMRealOLE, x, e, "on_track");
+}
+
+static LLVMValueRef gen_builtin(Gen *g, const Frame *f, const Node *n) {
+  Builtin bi = expr_sem(n)->builtin;
+  if (bi == BI_PROGRESS || bi == BI_EXPECTED || bi == BI_ON_TRACK)
+    return gen_goal_builtin(g, f, n, bi);
+  LLVMValueRef a[3] = {NULL, NULL, NULL};
+  for (int i = 0; i < n->call.args.len && i < 3; i++) a[i] = gen_expr(g, f, n->call.args.items[i]);
+  switch (bi) {
+  case BI_MIN: return gen_min(g, a[0], a[1]);
+  case BI_MAX: return gen_max(g, a[0], a[1]);
+  case BI_CLAMP: return gen_clamp(g, a[0], a[1], a[2]);
+  case BI_ABS: return intrinsic1(g, "llvm.fabs", a[0]);
+  case BI_SQRT: return intrinsic1(g, "llvm.sqrt", a[0]);
+  case BI_FLOOR: return intrinsic1(g, "llvm.floor", a[0]);
+  case BI_CEIL: return intrinsic1(g, "llvm.ceil", a[0]);
+  case BI_ROUND: return intrinsic1(g, "llvm.round", a[0]);
+  case BI_LOG: return libm_call(g, LIBM_LOG, a);
+  case BI_EXP: return libm_call(g, LIBM_EXP, a);
+  case BI_POW: return libm_call(g, LIBM_POW, a);
+  default: unreachable_bug("unknown built-in");
+  }
+}
+
+static LLVMValueRef gen_unary(Gen *g, const Frame *f, const Node *n) {
+  LLVMValueRef a = gen_expr(g, f, n->unary.operand);
+  if (n->unary.op == OP_NEG) return LLVMBuildFNeg(g->b, a, "");
+  return LLVMBuildNot(g->b, as_i1(g, a), "");
+}
+
+/* A comparison: booleans compare as booleans, numbers and dates as IEEE doubles
+ * (false on NaN, except != which is true). */
+static LLVMValueRef gen_compare(Gen *g, Op op, LLVMValueRef a, LLVMValueRef b) {
+  if (is_bool(g, a) && is_bool(g, b))
+    return LLVMBuildICmp(g->b, op == OP_EQ ? LLVMIntEQ : LLVMIntNE, a, b, "");
+  if (is_bool(g, a)) a = LLVMBuildUIToFP(g->b, a, g->vt, "");
+  if (is_bool(g, b)) b = LLVMBuildUIToFP(g->b, b, g->vt, "");
+  LLVMRealPredicate p;
+  switch (op) {
+  case OP_EQ: p = LLVMRealOEQ; break;
+  case OP_NE: p = LLVMRealUNE; break;
+  case OP_LT: p = LLVMRealOLT; break;
+  case OP_LE: p = LLVMRealOLE; break;
+  case OP_GT: p = LLVMRealOGT; break;
+  default: p = LLVMRealOGE; break;
+  }
+  return LLVMBuildFCmp(g->b, p, a, b, "");
+}
+
+static LLVMValueRef gen_binary(Gen *g, const Frame *f, const Node *n) {
+  LLVMValueRef a = gen_expr(g, f, n->binary.lhs);
+  LLVMValueRef b = gen_expr(g, f, n->binary.rhs);
+  Op op = n->binary.op;
+  switch (op) {
+  case OP_ADD: return LLVMBuildFAdd(g->b, a, b, "");
+  case OP_SUB: return LLVMBuildFSub(g->b, a, b, "");
+  case OP_MUL: return LLVMBuildFMul(g->b, a, b, "");
+  case OP_DIV: return LLVMBuildFDiv(g->b, a, b, "");
+  case OP_POW: return libm_call(g, LIBM_POW, (LLVMValueRef[]){a, b});
+  case OP_AND: return LLVMBuildAnd(g->b, as_i1(g, a), as_i1(g, b), "");
+  case OP_OR: return LLVMBuildOr(g->b, as_i1(g, a), as_i1(g, b), "");
+  case OP_EQ: case OP_NE: case OP_LT: case OP_LE: case OP_GT: case OP_GE:
+    return gen_compare(g, op, a, b);
+  default: unreachable_bug("unknown binary operator");
+  }
+}
+
+/* if c then a else b: a select, both sides computed. */
+static LLVMValueRef gen_if(Gen *g, const Frame *f, const Node *n) {
+  LLVMValueRef c = as_i1(g, gen_expr(g, f, n->ifx.cond));
+  LLVMValueRef a = gen_expr(g, f, n->ifx.then);
+  LLVMValueRef b = gen_expr(g, f, n->ifx.els);
+  if (is_bool(g, a) != is_bool(g, b)) {
+    if (is_bool(g, a)) a = LLVMBuildUIToFP(g->b, a, g->vt, "");
+    if (is_bool(g, b)) b = LLVMBuildUIToFP(g->b, b, g->vt, "");
+  }
+  return LLVMBuildSelect(g->b, c, a, b, "");
+}
+
+/* The value of n on the current row: double, or i1 for booleans. */
+static LLVMValueRef gen_expr(Gen *g, const Frame *f, const Node *n) {
+  const ExprSem *s = expr_sem(n);
+  if (!s) unreachable_bug("an expression without a checked meaning");
+  switch (s->form) {
+  case EX_CONST:
+    if (s->type.kind == TY_BOOL) return truth(g, s->value != 0.0);
+    return num(g, s->value);
+  case EX_INDICATOR: return input_of(g, s->ref, -1, false);
+  case EX_DATE_INPUT: return input_of(g, NULL, -1, true);
+  case EX_FIELD: return input_of(g, NULL, s->index, false);
+  case EX_PARAM:
+    if (!f || !f->args[s->index]) unreachable_bug("a parameter outside its function");
+    return f->args[s->index];
+  case EX_RULE: return gen_rule_ref(g, s->ref);
+  case EX_CALL_FN: return gen_call_fn(g, f, n);
+  case EX_BUILTIN: return gen_builtin(g, f, n);
+  case EX_OP:
+    switch (n->kind) {
+    case ND_UNARY: return gen_unary(g, f, n);
+    case ND_BINARY: return gen_binary(g, f, n);
+    case ND_IF: return gen_if(g, f, n);
+    default: break;
+    }
+    break;
+  case EX_GOAL:
+  case EX_DECL: break;
+  }
+  unreachable_bug("an expression that is not a value");
+}
+
+/* ------------------------------------------------------------------------
+ * Rules: one row, loops over columns, the input names
+ * ------------------------------------------------------------------------ */
+
+/* Bring an input (raw, in its declared unit) into base units; booleans become i1,
+ * true when non-zero and not NaN. */
+static LLVMValueRef enter_input(Gen *g, const RuleInput *in, LLVMValueRef raw) {
+  if (in->kind == VAL_BOOL) return LLVMBuildFCmp(g->b, LLVMRealONE, raw, num(g, 0.0), in->name);
+  if (in->scale != 1.0) return LLVMBuildFMul(g->b, raw, num(g, in->scale), in->name);
+  LLVMSetValueName2(raw, in->name, strlen(in->name));
+  return raw;
+}
+
+/* A rule's result on the row, leaving in its declared unit (booleans as 0/1).
+ * in[k] is its input k in base units. The value is memoised with the rules it
+ * uses, so a rule that others in the same loop use is computed once. */
+static LLVMValueRef gen_result(Gen *g, const RuleSig *sig, LLVMValueRef *in) {
+  g->sig = sig;
+  g->in = in;
+  LLVMValueRef v = gen_rule_ref(g, sig->rule);
+  if (is_bool(g, v)) return LLVMBuildUIToFP(g->b, v, g->vt, "");
+  if (sig->result == VAL_NUM && sig->result_scale != 1.0)
+    return LLVMBuildFDiv(g->b, v, num(g, sig->result_scale), "");
+  return v;
+}
+
+static LLVMValueRef add_function(Gen *g, const char *name, LLVMTypeRef ty) {
+  LLVMValueRef fn = LLVMAddFunction(g->mod, name, ty);
+  if (g->nounwind) LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, g->nounwind);
+  return fn;
+}
+
+/* double P_R(const double *in) */
+static void gen_row_function(Gen *g, const RuleSig *sig, const char *name) {
+  set_lanes(g, 1);
+  memo_reset(g);
+  LLVMTypeRef ty = LLVMFunctionType(g->f64, &g->ptr, 1, 0);
+  LLVMValueRef fn = add_function(g, name, ty);
+  LLVMValueRef in = LLVMGetParam(fn, 0);
+  LLVMSetValueName2(in, "in", 2);
+  LLVMPositionBuilderAtEnd(g->b, LLVMAppendBasicBlockInContext(g->ctx, fn, "entry"));
+  LLVMValueRef vals[sig->ninputs + 1];
+  for (int k = 0; k < sig->ninputs; k++) {
+    LLVMValueRef idx = LLVMConstInt(g->i64, (unsigned long long)k, 0);
+    LLVMValueRef p = LLVMBuildInBoundsGEP2(g->b, g->f64, in, &idx, 1, "");
+    vals[k] = enter_input(g, &sig->inputs[k], LLVMBuildLoad2(g->b, g->f64, p, ""));
+  }
+  LLVMBuildRet(g->b, gen_result(g, sig, vals));
+}
+
+/* A vector of lanes doubles at p (any alignment). */
+static LLVMValueRef load_vector(Gen *g, LLVMValueRef p) {
+  LLVMValueRef v = LLVMBuildLoad2(g->b, g->vt, LLVMBuildBitCast(g->b, p, LLVMPointerType(g->vt, 0), ""), "");
+  LLVMSetAlignment(v, 8);
+  return v;
+}
+
+static void store_vector(Gen *g, LLVMValueRef v, LLVMValueRef p) {
+  LLVMValueRef st = LLVMBuildStore(g->b, v, LLVMBuildBitCast(g->b, p, LLVMPointerType(g->vt, 0), ""));
+  LLVMSetAlignment(st, 8);
+}
+
+/* The lanes below rem: <0, 1, 2, 3> < rem. */
+static LLVMValueRef lane_mask(Gen *g, LLVMValueRef rem) {
+  LLVMTypeRef i32 = LLVMInt32TypeInContext(g->ctx);
+  LLVMValueRef idx[CG_LANES], zeros[CG_LANES];
+  for (unsigned l = 0; l < g->lanes; l++) {
+    idx[l] = LLVMConstInt(g->i64, l, 0);
+    zeros[l] = LLVMConstInt(i32, 0, 0);
+  }
+  LLVMTypeRef vi64 = LLVMVectorType(g->i64, g->lanes);
+  LLVMValueRef v = LLVMBuildInsertElement(g->b, LLVMGetUndef(vi64), rem, zeros[0], "");
+  v = LLVMBuildShuffleVector(g->b, v, LLVMGetUndef(vi64), LLVMConstVector(zeros, g->lanes), "");
+  return LLVMBuildICmp(g->b, LLVMIntULT, LLVMConstVector(idx, g->lanes), v, "mask");
+}
+
+/* llvm.masked.load (zeros in the lanes left out) or llvm.masked.store at p. */
+static LLVMValueRef masked_access(Gen *g, bool store, LLVMValueRef p, LLVMValueRef mask,
+                                  LLVMValueRef v) {
+  const char *name = store ? "llvm.masked.store" : "llvm.masked.load";
+  LLVMTypeRef i32 = LLVMInt32TypeInContext(g->ctx);
+  LLVMTypeRef vptr = LLVMPointerType(g->vt, 0);
+  LLVMTypeRef over[2] = {g->vt, vptr};
+  LLVMValueRef fn = LLVMGetIntrinsicDeclaration(g->mod, LLVMLookupIntrinsicID(name, strlen(name)), over, 2);
+  LLVMValueRef align = LLVMConstInt(i32, 8, 0);
+  p = LLVMBuildBitCast(g->b, p, vptr, "");
+  if (store) {
+    LLVMTypeRef params[4] = {g->vt, vptr, i32, g->bt};
+    LLVMTypeRef ty = LLVMFunctionType(LLVMVoidTypeInContext(g->ctx), params, 4, 0);
+    return LLVMBuildCall2(g->b, ty, fn, (LLVMValueRef[]){v, p, align, mask}, 4, "");
+  }
+  LLVMTypeRef params[4] = {vptr, i32, g->bt, g->vt};
+  LLVMTypeRef ty = LLVMFunctionType(g->vt, params, 4, 0);
+  return LLVMBuildCall2(g->b, ty, fn, (LLVMValueRef[]){p, align, mask, num(g, 0.0)}, 4, "");
+}
+
+/* What one loop computes: nrules rules, rule r reading its input k from column
+ * col_of[r][k] of the loop's ncols columns, writing its own output column. */
+typedef struct Loop {
+  const RuleSig *const *sigs;
+  int nrules;
+  int ncols;
+  int *const *col_of;
+} Loop;
+
+/* The loop over n rows, CG_LANES rows per iteration, one copy of the body; the
+ * last, partial vector is read and written with masked loads and stores (missing
+ * lanes read as 0 and are never written). The builder is at the end of the
+ * function's entry block, where col[c] and out[r] were loaded.
+ *
+ *   head:  rem = n - i; full = rem >= LANES
+ *   load:  x_c = col_c[i..i+LANES)         or  masked load of rem rows
+ *   body:  for each rule: r = rule(x_...);
+ *            full ? out_r[i..i+LANES) = r  :  masked store of rem rows
+ *          (stored at once, so no result stays live across the other rules)
+ *   next:  full && i + LANES < n ? head : done
+ */
+static void gen_loop(Gen *g, LLVMValueRef fn, LLVMValueRef n, LLVMValueRef *col,
+                     LLVMValueRef *out, const Loop *L) {
+  set_lanes(g, CG_LANES);
+  memo_reset(g);
+  LLVMBasicBlockRef entry = LLVMGetInsertBlock(g->b);
+  LLVMBasicBlockRef head = LLVMAppendBasicBlockInContext(g->ctx, fn, "head");
+  LLVMBasicBlockRef load_full = LLVMAppendBasicBlockInContext(g->ctx, fn, "load_full");
+  LLVMBasicBlockRef load_part = LLVMAppendBasicBlockInContext(g->ctx, fn, "load_part");
+  LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(g->ctx, fn, "body");
+  LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(g->ctx, fn, "done");
+  int nc = L->ncols, nr = L->nrules;
+  LLVMValueRef at[nc + 1], full_v[nc + 1], part_v[nc + 1], x[nc + 1];
+  LLVMValueRef lanes = LLVMConstInt(g->i64, CG_LANES, 0), zero = LLVMConstInt(g->i64, 0, 0);
+  LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, n, zero, ""), done, head);
+
+  LLVMPositionBuilderAtEnd(g->b, head);
+  LLVMValueRef i = LLVMBuildPhi(g->b, g->i64, "i");
+  LLVMValueRef rem = LLVMBuildSub(g->b, n, i, "rem");
+  LLVMValueRef full = LLVMBuildICmp(g->b, LLVMIntUGE, rem, lanes, "full");
+  for (int c = 0; c < nc; c++) at[c] = LLVMBuildInBoundsGEP2(g->b, g->f64, col[c], &i, 1, "");
+  LLVMBuildCondBr(g->b, full, load_full, load_part);
+
+  LLVMPositionBuilderAtEnd(g->b, load_full);
+  for (int c = 0; c < nc; c++) full_v[c] = load_vector(g, at[c]);
+  LLVMBuildBr(g->b, body);
+
+  LLVMPositionBuilderAtEnd(g->b, load_part);
+  LLVMValueRef mask = nc ? lane_mask(g, rem) : NULL;
+  for (int c = 0; c < nc; c++) part_v[c] = masked_access(g, false, at[c], mask, NULL);
+  LLVMBuildBr(g->b, body);
+
+  /* body: the phis first, then each column entered once, then the rules */
+  LLVMPositionBuilderAtEnd(g->b, body);
+  LLVMBasicBlockRef from[2] = {load_full, load_part};
+  for (int c = 0; c < nc; c++) {
+    x[c] = LLVMBuildPhi(g->b, g->vt, "");
+    LLVMAddIncoming(x[c], (LLVMValueRef[]){full_v[c], part_v[c]}, from, 2);
+  }
+  bool entered[nc + 1];
+  memset(entered, 0, sizeof entered);
+  for (int r = 0; r < nr; r++) {
+    const RuleSig *sig = L->sigs[r];
+    for (int k = 0; k < sig->ninputs; k++) {
+      int c = L->col_of[r][k];
+      if (!entered[c]) x[c] = enter_input(g, &sig->inputs[k], x[c]);
+      entered[c] = true;
+    }
+  }
+  for (int r = 0; r < nr; r++) {
+    const RuleSig *sig = L->sigs[r];
+    LLVMValueRef in[sig->ninputs + 1];
+    for (int k = 0; k < sig->ninputs; k++) in[k] = x[L->col_of[r][k]];
+    LLVMValueRef res = gen_result(g, sig, in);
+    LLVMValueRef dst = LLVMBuildInBoundsGEP2(g->b, g->f64, out[r], &i, 1, "");
+    LLVMBasicBlockRef st_full = LLVMAppendBasicBlockInContext(g->ctx, fn, "store");
+    LLVMBasicBlockRef st_part = LLVMAppendBasicBlockInContext(g->ctx, fn, "store_part");
+    LLVMBasicBlockRef cont = LLVMAppendBasicBlockInContext(g->ctx, fn, "stored");
+    LLVMBuildCondBr(g->b, full, st_full, st_part);
+    LLVMPositionBuilderAtEnd(g->b, st_full);
+    store_vector(g, res, dst);
+    LLVMBuildBr(g->b, cont);
+    LLVMPositionBuilderAtEnd(g->b, st_part);
+    masked_access(g, true, dst, lane_mask(g, rem), res);
+    LLVMBuildBr(g->b, cont);
+    LLVMPositionBuilderAtEnd(g->b, cont);
+  }
+  LLVMValueRef inext = LLVMBuildNUWAdd(g->b, i, lanes, "");
+  LLVMValueRef more = LLVMBuildAnd(g->b, full, LLVMBuildICmp(g->b, LLVMIntULT, inext, n, ""), "");
+  LLVMBasicBlockRef last = LLVMGetInsertBlock(g->b);
+  LLVMBuildCondBr(g->b, more, head, done);
+  LLVMAddIncoming(i, (LLVMValueRef[]){zero, inext}, (LLVMBasicBlockRef[]){entry, last}, 2);
+
+  LLVMPositionBuilderAtEnd(g->b, done);
+  LLVMBuildRetVoid(g->b);
+}
+
+/* Load the pointer at index idx of an array of pointers. */
+static LLVMValueRef load_ptr_at(Gen *g, LLVMValueRef array, int idx) {
+  LLVMValueRef k = LLVMConstInt(g->i64, (unsigned long long)idx, 0);
+  return LLVMBuildLoad2(g->b, g->ptr, LLVMBuildInBoundsGEP2(g->b, g->ptr, array, &k, 1, ""), "");
+}
+
+/* void P_R_batch(size_t n, const double *const *cols, double *out): one rule, its
+ * input k at cols[k]. `out` must not overlap a column (it is noalias). */
+static void gen_batch_function(Gen *g, const RuleSig *sig, const char *name) {
+  LLVMTypeRef params[3] = {g->i64, g->pptr, g->ptr};
+  LLVMTypeRef ty = LLVMFunctionType(LLVMVoidTypeInContext(g->ctx), params, 3, 0);
+  LLVMValueRef fn = add_function(g, name, ty);
+  LLVMValueRef n = LLVMGetParam(fn, 0), cols = LLVMGetParam(fn, 1), out = LLVMGetParam(fn, 2);
+  LLVMSetValueName2(n, "n", 1);
+  LLVMSetValueName2(cols, "cols", 4);
+  LLVMSetValueName2(out, "out", 3);
+  LLVMAttributeRef noalias = enum_attr(g->ctx, "noalias");
+  if (noalias) LLVMAddAttributeAtIndex(fn, 3, noalias);
+  LLVMPositionBuilderAtEnd(g->b, LLVMAppendBasicBlockInContext(g->ctx, fn, "entry"));
+  int nin = sig->ninputs;
+  LLVMValueRef col[nin + 1];
+  int identity[nin + 1];
+  int *col_of[1] = {identity};
+  for (int k = 0; k < nin; k++) {
+    col[k] = load_ptr_at(g, cols, k);
+    identity[k] = k;
+  }
+  Loop L = {&sig, 1, nin, col_of};
+  gen_loop(g, fn, n, col, &out, &L);
+}
+
+/* void NAME(size_t n, const double *const *cols, double *const *outs): the rules
+ * first .. first+count-1 of a set, fused in one loop; a rule reads the set's
+ * columns and writes outs[its index in the set]. */
+static void gen_set_function(Gen *g, const CgSet *set, int first, int count, const char *name) {
+  LLVMTypeRef params[3] = {g->i64, g->pptr, g->pptr};
+  LLVMTypeRef ty = LLVMFunctionType(LLVMVoidTypeInContext(g->ctx), params, 3, 0);
+  LLVMValueRef fn = add_function(g, name, ty);
+  LLVMValueRef n = LLVMGetParam(fn, 0), cols = LLVMGetParam(fn, 1), outs = LLVMGetParam(fn, 2);
+  LLVMSetValueName2(n, "n", 1);
+  LLVMSetValueName2(cols, "cols", 4);
+  LLVMSetValueName2(outs, "outs", 4);
+  LLVMPositionBuilderAtEnd(g->b, LLVMAppendBasicBlockInContext(g->ctx, fn, "entry"));
+  /* The set's columns this group reads, numbered in first-use order. */
+  int total = 0;
+  for (int r = first; r < first + count; r++) total += set->sigs[r]->ninputs;
+  int *local = xcalloc((size_t)total + 1, sizeof *local);   /* loop column -> set column */
+  int *storage = xcalloc((size_t)total + 1, sizeof *storage);
+  int *col_of[count + 1];
+  LLVMValueRef col[total + 1], out[count + 1];
+  int nc = 0, used = 0;
+  for (int j = 0; j < count; j++) {
+    const RuleSig *sig = set->sigs[first + j];
+    col_of[j] = storage + used;
+    used += sig->ninputs;
+    for (int k = 0; k < sig->ninputs; k++) {
+      int c = set->col_of[first + j][k], lc = 0;
+      while (lc < nc && local[lc] != c) lc++;
+      if (lc == nc) {
+        local[nc++] = c;
+        col[lc] = load_ptr_at(g, cols, c);
+      }
+      col_of[j][k] = lc;
+    }
+    out[j] = load_ptr_at(g, outs, first + j);
+  }
+  Loop L = {set->sigs + first, count, nc, col_of};
+  gen_loop(g, fn, n, col, out, &L);
+  free(local);
+  free(storage);
+}
+
+/* A private constant C string. */
+static LLVMValueRef const_string(Gen *g, const char *s) {
+  size_t len = strlen(s);
+  LLVMValueRef init = LLVMConstStringInContext(g->ctx, s, (unsigned)len, 0);
+  LLVMValueRef gv = LLVMAddGlobal(g->mod, LLVMTypeOf(init), ".str");
+  LLVMSetInitializer(gv, init);
+  LLVMSetGlobalConstant(gv, 1);
+  LLVMSetLinkage(gv, LLVMPrivateLinkage);
+  LLVMSetUnnamedAddress(gv, LLVMGlobalUnnamedAddr);
+  LLVMValueRef zero[2] = {LLVMConstInt(g->i64, 0, 0), LLVMConstInt(g->i64, 0, 0)};
+  return LLVMConstInBoundsGEP2(LLVMTypeOf(init), gv, zero, 2);
+}
+
+/* const char *const P_R_inputs[] = {"a", "b", NULL}; */
+static void gen_input_names(Gen *g, const RuleSig *sig, const char *name) {
+  int n = sig->ninputs;
+  LLVMValueRef elems[n + 1];
+  for (int k = 0; k < n; k++) elems[k] = const_string(g, sig->inputs[k].name);
+  elems[n] = LLVMConstNull(g->strptr);
+  LLVMValueRef init = LLVMConstArray(g->strptr, elems, (unsigned)n + 1);
+  LLVMValueRef gv = LLVMAddGlobal(g->mod, LLVMTypeOf(init), name);
+  LLVMSetInitializer(gv, init);
+  LLVMSetGlobalConstant(gv, 1);
+}
+
+const char *cg_symbol_name(const CgOptions *o, const Sym *rule, const char *what, char *buf,
+                           size_t size) {
+  int len = snprintf(buf, size, "%s%s%s%s%s", o->prefix, *o->prefix ? "_" : "", rule->name,
+                     *what ? "_" : "", what);
+  if (len < 0 || (size_t)len >= size) unreachable_bug("symbol name too long");
+  return buf;
+}
+
+LLVMModuleRef cg_module(LLVMContextRef ctx, const char *name, const RuleSig *const *sigs, int n,
+                        const CgOptions *o) {
+  Gen g;
+  gen_init(&g, ctx, name);
+  for (int r = 0; r < n; r++) {
+    char sym[1024];
+    if (o->row) gen_row_function(&g, sigs[r], cg_symbol_name(o, sigs[r]->rule, "", sym, sizeof sym));
+    if (o->batch) gen_batch_function(&g, sigs[r], cg_symbol_name(o, sigs[r]->rule, "batch", sym, sizeof sym));
+    if (o->inputs) gen_input_names(&g, sigs[r], cg_symbol_name(o, sigs[r]->rule, "inputs", sym, sizeof sym));
+  }
+  LLVMModuleRef mod = g.mod;
+  gen_done(&g);
+  return mod;
+}
+
+LLVMModuleRef cg_set_module(LLVMContextRef ctx, const char *name, const CgSet *set,
+                            const int *starts, int first_group, int ngroups) {
+  Gen g;
+  gen_init(&g, ctx, name);
+  for (int k = first_group; k < first_group + ngroups; k++) {
+    char sym[64];
+    snprintf(sym, sizeof sym, "missionc.kernel.%d", k);
+    gen_set_function(&g, set, starts[k], starts[k + 1] - starts[k], sym);
+  }
+  LLVMModuleRef mod = g.mod;
+  gen_done(&g);
+  return mod;
+}
+
+/* Set the module's triple and data layout to a target machine's. */
+static void target_module(LLVMModuleRef mod, LLVMTargetMachineRef tm) {
+  char *triple = LLVMGetTargetMachineTriple(tm);
+  LLVMSetTarget(mod, triple);
+  LLVMDisposeMessage(triple);
+  LLVMTargetDataRef td = LLVMCreateTargetDataLayout(tm);
+  char *layout = LLVMCopyStringRepOfTargetData(td);
+  LLVMSetDataLayout(mod, layout);
+  LLVMDisposeMessage(layout);
+  LLVMDisposeTargetData(td);
+}
+
+/* Target and optimise a module for cpu at level (position-independent code). */
+static int optimize_for(LLVMModuleRef mod, const char *cpu, JitOpt level, char **err) {
+  LLVMTargetMachineRef tm = jit_target_machine(cpu, LLVMRelocPIC, LLVMCodeModelDefault,
+                                               LLVMCodeGenLevelDefault, err);
+  if (!tm) return -1;
+  target_module(mod, tm);
+  int rc = jit_run_passes(mod, tm, level, err);
+  LLVMDisposeTargetMachine(tm);
+  return rc;
+}
+
+LLVMModuleRef cg_optimized_module(LLVMContextRef ctx, const RuleSig *const *sigs, int n,
+                                  const CgOptions *o, const char *cpu, JitOpt level, char **err) {
+  LLVMModuleRef mod = cg_module(ctx, "missionc.rules", sigs, n, o);
+  if (optimize_for(mod, cpu, level, err) != 0) {
+    LLVMDisposeModule(mod);
+    return NULL;
+  }
+  return mod;
+}
+
+/* Print a module's IR, then dispose of it. */
+static void print_module(FILE *out, LLVMModuleRef mod) {
+  char *ir = LLVMPrintModuleToString(mod);
+  fputs(ir, out);
+  LLVMDisposeMessage(ir);
+  LLVMDisposeModule(mod);
+}
+
+int cg_print_ir(FILE *out, const RuleSig *const *sigs, int n, const CgOptions *o, const char *cpu,
+                JitOpt level, char **err) {
+  LLVMContextRef ctx = LLVMContextCreate();
+  LLVMModuleRef mod = cg_optimized_module(ctx, sigs, n, o, cpu, level, err);
+  if (mod) print_module(out, mod);
+  LLVMContextDispose(ctx);
+  return mod ? 0 : -1;
+}
+
+/* ------------------------------------------------------------------------
+ * The JIT: rule sets in groups, compiled in parallel
+ * ------------------------------------------------------------------------ */
+
+/* The size of a formula once fns and rules are inlined (capped), to balance groups. */
+static int expr_cost(const Node *n, int cap) {
+  if (!n || cap <= 0) return 0;
+  const ExprSem *s = expr_sem(n);
+  int cost = 1;
+  switch (s ? s->form : EX_CONST) {
+  case EX_RULE: return 1 + expr_cost(s->ref->rule.body, cap - 1);
+  case EX_CALL_FN:   /* the body, then the arguments as for a built-in */
+    cost += expr_cost(s->ref->rule.body, cap - cost);
+    /* fall through */
+  case EX_BUILTIN:
+    if (s->builtin == BI_POW || s->builtin == BI_EXP || s->builtin == BI_LOG) cost += 4 * CG_LANES;
+    for (int i = 0; i < n->call.args.len && cost < cap; i++)
+      cost += expr_cost(n->call.args.items[i], cap - cost);
+    return cost;
+  case EX_OP:
+    if (n->kind == ND_UNARY) return 1 + expr_cost(n->unary.operand, cap - 1);
+    if (n->kind == ND_BINARY) {
+      if (n->binary.op == OP_POW) cost += 4 * CG_LANES;
+      cost += expr_cost(n->binary.lhs, cap - cost);
+      return cost + expr_cost(n->binary.rhs, cap - cost);
+    }
+    if (n->kind == ND_IF) {
+      cost += expr_cost(n->ifx.cond, cap - cost);
+      cost += expr_cost(n->ifx.then, cap - cost);
+      return cost + expr_cost(n->ifx.els, cap - cost);
+    }
+    return cost;
+  default: return cost;
+  }
+}
+
+int cg_groups(const CgSet *set, int threads, int *starts) {
+  (void)threads;
+  /* At least eight groups (so up to eight threads stay busy to the end), each fusing
+   * up to 64 rules and about 3,000 operations: one function of many rules compiles
+   * several times faster than as many functions of one rule each (the back end's
+   * cost is mostly per function), and its loop reads shared columns once. The split
+   * does not depend on the thread count, so the object cache serves any --threads. */
+  int per = (set->n + 7) / 8;
+  if (per < 1) per = 1;
+  if (per > 64) per = 64;
+  enum { BUDGET = 3000 };
+  int ngroups = 0, count = 0, cost = 0;
+  for (int r = 0; r < set->n; r++) {
+    int c = expr_cost(set->sigs[r]->rule->rule.body, BUDGET) + 2 * set->sigs[r]->ninputs;
+    if (count > 0 && (count == per || cost + c > BUDGET)) {
+      count = 0;
+      cost = 0;
+    }
+    if (count == 0) starts[ngroups++] = r;
+    count++;
+    cost += c;
+  }
+  starts[ngroups] = set->n;
+  return ngroups;
+}
+
+int cg_jit_set(Jit *jit, const CgSet *set, int threads, JitOpt level, CgSetFn *fns, int *nfns,
+               char **err) {
+  *nfns = 0;
+  if (set->n == 0) return 0;
+  if (threads <= 0) {
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    threads = cpus > 0 ? (int)cpus : 1;
+  }
+  int *starts = xcalloc((size_t)set->n + 1, sizeof *starts);
+  int ngroups = cg_groups(set, threads, starts);
+  LLVMModuleRef *mods = xcalloc((size_t)ngroups, sizeof *mods);
+  LLVMContextRef *ctxs = xcalloc((size_t)ngroups, sizeof *ctxs);
+  for (int k = 0; k < ngroups; k++) {
+    char name[64];
+    snprintf(name, sizeof name, "missionc.rules.%d", k);
+    ctxs[k] = LLVMContextCreate();
+    mods[k] = cg_set_module(ctxs[k], name, set, starts, k, 1);
+  }
+  int rc = jit_compile_objects(jit, mods, ctxs, (size_t)ngroups, threads, level, err);
+  for (int k = 0; rc == 0 && k < ngroups; k++) {
+    char sym[64];
+    snprintf(sym, sizeof sym, "missionc.kernel.%d", k);
+    JitFunc fn = jit_lookup_func(jit, sym, err);
+    if (!fn) rc = -1;
+    else fns[k] = (CgSetFn)fn;
+  }
+  if (rc == 0) *nfns = ngroups;
+  free(mods);
+  free(ctxs);
+  free(starts);
+  return rc;
+}
+
+int cg_print_set_ir(FILE *out, const CgSet *set, const char *cpu, JitOpt level, char **err) {
+  int *starts = xcalloc((size_t)set->n + 1, sizeof *starts);
+  int ngroups = cg_groups(set, 1, starts);
+  LLVMContextRef ctx = LLVMContextCreate();
+  LLVMModuleRef mod = cg_set_module(ctx, "missionc.rules", set, starts, 0, ngroups);
+  int rc = optimize_for(mod, cpu, level, err);
+  if (rc == 0) print_module(out, mod);
+  else LLVMDisposeModule(mod);
+  LLVMContextDispose(ctx);
+  free(starts);
+  return rc;
+}
+
+/* ------------------------------------------------------------------------
+ * The C header of compiled rules
+ * ------------------------------------------------------------------------ */
+
+/* A unit's name for the header ("base units" when there is none). */
+static const char *unit_text(const Unit *u) { return u ? u->name : "1"; }
+
+/* What a rule returns, in words. */
+static void describe_result(FILE *out, const RuleSig *sig) {
+  switch (sig->result) {
+  case VAL_BOOL: fputs("1 if it holds, else 0", out); break;
+  case VAL_DATE: fputs("a date, in days since 1970-01-01", out); break;
+  case VAL_NUM:
+    if (sig->result_unit) fprintf(out, "a number in %s", sig->result_unit->name);
+    else fputs("a number in base units", out);
+    break;
+  }
+}
+
+/* Text inside a C comment: "*" "/" and "/" "*" split, control characters as spaces. */
+static void comment_text(FILE *out, const char *s, size_t n, const char *newline) {
+  for (size_t i = 0; i < n; i++) {
+    char ch = s[i];
+    if (ch == '\n') fputs(newline, out);
+    else if (ch == '\r') continue;
+    else if ((unsigned char)ch < 0x20) fputc(' ', out);
+    else if (i > 0 && ((ch == '/' && s[i - 1] == '*') || (ch == '*' && s[i - 1] == '/'))) fprintf(out, " %c", ch);
+    else fputc(ch, out);
+  }
+}
+
+/* The formula's source text as comment lines. */
+static void quote_formula(FILE *out, Sources *src, const Node *body) {
+  if (!src || !body || body->span.file == NO_FILE) return;
+  const SourceFile *sf = src_file(src, body->span.file);
+  if (!sf || body->span.end > sf->len || body->span.start > body->span.end) return;
+  fputs(" *   = ", out);
+  comment_text(out, sf->text + body->span.start, body->span.end - body->span.start, "\n *     ");
+  fputc('\n', out);
+}
+
+void cg_write_header(FILE *out, const char *guard, Sources *src, const RuleSig *const *sigs, int n,
+                     const CgOptions *o) {
+  fprintf(out,
+          "/* Generated by missionc: compiled scores and conditions. Do not edit.\n"
+          " *\n"
+          " * For each rule R:\n"
+          " *   double R(const double *in);     one row; in[i] is input i of R_inputs\n"
+          " *   void R_batch(size_t n, const double *const *cols, double *out);\n"
+          " *                                   n rows; column i at cols[i], n values;\n"
+          " *                                   out must not overlap a column\n"
+          " *   const char *const R_inputs[];   the input names, NULL-terminated\n"
+          " * Inputs are in their declared units; dates are days since 1970-01-01;\n"
+          " * booleans are 0 or 1 (any non-zero, non-NaN value is true). The functions\n"
+          " * are pure and thread-safe; link with -lm.\n"
+          " */\n"
+          "#ifndef %s\n#define %s\n\n#include <stddef.h>\n\n"
+          "#ifdef __cplusplus\nextern \"C\" {\n#endif\n",
+          guard, guard);
+  for (int r = 0; r < n; r++) {
+    const RuleSig *sig = sigs[r];
+    const Sym *rule = sig->rule;
+    char row[1024], batch[1024], inputs[1024];
+    cg_symbol_name(o, rule, "", row, sizeof row);
+    cg_symbol_name(o, rule, "batch", batch, sizeof batch);
+    cg_symbol_name(o, rule, "inputs", inputs, sizeof inputs);
+    fprintf(out, "\n/* %s %s", rule->kind == DK_CONDITION ? "condition" : "score", rule->name);
+    if (rule->title) {
+      fputs(" \"", out);
+      comment_text(out, rule->title, strlen(rule->title), " ");
+      fputc('"', out);
+    }
+    if (rule->rule.on) fprintf(out, " on %s", rule->rule.on->name);
+    fputc('\n', out);
+    quote_formula(out, src, rule->rule.body);
+    fputs(" * Returns ", out);
+    describe_result(out, sig);
+    fputs(".\n", out);
+    if (sig->ninputs == 0) fputs(" * No inputs.\n", out);
+    else fputs(" * Inputs:\n", out);
+    for (int k = 0; k < sig->ninputs; k++) {
+      const RuleInput *in = &sig->inputs[k];
+      fprintf(out, " *   [%d] %-20s ", k, in->name);
+      if (in->kind == VAL_DATE) fputs("date (days since 1970-01-01)", out);
+      else if (in->kind == VAL_BOOL) fputs("bool (0 or 1)", out);
+      else fprintf(out, "%s", unit_text(in->unit));
+      fputc('\n', out);
+    }
+    fputs(" */\n", out);
+    fprintf(out, "double %s(const double *in);\n", row);
+    fprintf(out, "void %s(size_t n, const double *const *cols, double *out);\n", batch);
+    fprintf(out, "extern const char *const %s[];\n", inputs);
+  }
+  fprintf(out, "\n#ifdef __cplusplus\n}\n#endif\n\n#endif /* %s */\n", guard);
+}

@@ -1,0 +1,89 @@
+/* codegen.h - scores and conditions as LLVM IR: the same operations as the
+ * reference evaluator (interp.c), as native code.
+ *
+ * Ahead of time (cg_module), for a rule R and a prefix P, a module holds (each
+ * optional):
+ *
+ *   double P_R(const double *in);                    one row: in[i] is input i
+ *   void   P_R_batch(size_t n, const double *const *cols, double *out);
+ *                                                    n rows: column i at cols[i]
+ *   const char *const P_R_inputs[];                  the input names, NULL-terminated
+ *
+ * with the inputs in the order of the rule's signature (interp.h). In the JIT
+ * (cg_jit_set), the rules of a set are fused into a few kernels, each one loop that
+ * computes a group of rules per row:
+ *
+ *   void kernel(size_t n, const double *const *cols, double *const *outs);
+ *
+ * where cols are the set's columns and outs[r] the output of the set's rule r.
+ *
+ * Functions (`fn`) and the rules a rule uses are inlined into it; every value is
+ * computed once per row; a loop body is branch-free (selects), vectorised here
+ * (CG_LANES rows per iteration), with masked loads and stores for the last rows.
+ */
+#ifndef MISSION_CODEGEN_H
+#define MISSION_CODEGEN_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <llvm-c/Core.h>
+
+#include "compiler.h"
+#include "interp.h"
+#include "jit.h"
+
+typedef struct CgOptions {
+  const char *prefix;  /* P_R, P_R_batch, P_R_inputs with prefix "P"; R ... with "" */
+  bool row;            /* emit P_R */
+  bool batch;          /* emit P_R_batch */
+  bool inputs;         /* emit P_R_inputs */
+} CgOptions;
+
+/* The name of one of a rule's symbols: what is "" (row function), "batch" or
+ * "inputs". Written to buf (size bytes; a longer name is a caller bug). */
+const char *cg_symbol_name(const CgOptions *o, const Sym *rule, const char *what, char *buf,
+                           size_t size);
+
+/* A module named `name` in ctx holding the functions of n rules. */
+LLVMModuleRef cg_module(LLVMContextRef ctx, const char *name, const RuleSig *const *sigs, int n,
+                        const CgOptions *o);
+/* The same, set up for `cpu` (as for jit_new) and optimised at `level` on that CPU's
+ * target machine, position-independent: what `build` emits. NULL with a malloc'd
+ * message in *err on failure. */
+LLVMModuleRef cg_optimized_module(LLVMContextRef ctx, const RuleSig *const *sigs, int n,
+                                  const CgOptions *o, const char *cpu, JitOpt level, char **err);
+/* Print the IR of cg_optimized_module (--emit-llvm). Returns 0 or -1 with *err. */
+int cg_print_ir(FILE *out, const RuleSig *const *sigs, int n, const CgOptions *o, const char *cpu,
+                JitOpt level, char **err);
+
+/* A set of rules evaluated together on the same columns. */
+typedef struct CgSet {
+  const RuleSig *const *sigs;  /* the rules, in output order */
+  int n;
+  int *const *col_of;          /* per rule, per input: the index of its column in the set */
+} CgSet;
+
+typedef void (*CgSetFn)(size_t n, const double *const *cols, double *const *outs);
+
+/* Split a set into groups of consecutive rules, one kernel each: group k is rules
+ * starts[k] .. starts[k+1]-1 (starts needs n+1 entries). Returns the group count. */
+int cg_groups(const CgSet *set, int threads, int *starts);
+/* A module with the kernels "missionc.kernel.K" of groups first_group ... */
+LLVMModuleRef cg_set_module(LLVMContextRef ctx, const char *name, const CgSet *set,
+                            const int *starts, int first_group, int ngroups);
+/* Compile a set's kernels in the JIT: one module per group, on `threads` threads
+ * (<= 0: one per CPU), through the JIT's object cache. fns needs set->n entries;
+ * *nfns is set to the number of kernels, all to be called on the same columns.
+ * Returns 0, or -1 with a malloc'd message in *err. */
+int cg_jit_set(Jit *jit, const CgSet *set, int threads, JitOpt level, CgSetFn *fns, int *nfns,
+               char **err);
+/* Print the IR of a set's kernels, optimised at level for cpu (eval --emit-llvm). */
+int cg_print_set_ir(FILE *out, const CgSet *set, const char *cpu, JitOpt level, char **err);
+
+/* Write a C header declaring the functions of the rules, with their inputs, units and
+ * formulas (quoted from src). `guard` is the include-guard macro. */
+void cg_write_header(FILE *out, const char *guard, Sources *src, const RuleSig *const *sigs, int n,
+                     const CgOptions *o);
+
+#endif

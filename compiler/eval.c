@@ -1,0 +1,804 @@
+/* eval.c - the batch evaluator: rule sets, and CSV in, columns, threads, CSV out.
+ *
+ * The pipeline of eval_csv:
+ *
+ *   main thread:  read records (csv.c) -> copy the cells it needs into a chunk
+ *   workers:      parse the cells into columns -> run each rule's batch function
+ *                 -> format the output rows
+ *   main thread:  write the finished chunks in input order
+ *
+ * Chunks live in a ring of a few slots, so memory is bounded by the ring whatever
+ * the size of the input. The first error in input order wins: a chunk that holds a
+ * bad cell stops the run when its turn to be written comes.
+ */
+#include "eval.h"
+
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "codegen.h"
+#include "csv.h"
+#include "driver.h"
+#include "util.h"
+
+/* ------------------------------------------------------------------------
+ * Rule sets
+ * ------------------------------------------------------------------------ */
+
+void eval_options_init(EvalOptions *o) {
+  memset(o, 0, sizeof *o);
+  o->engine = ENGINE_JIT;
+  o->opt = JIT_OPT_LEAN;
+  o->progress = true;
+}
+
+static double now_seconds(clockid_t clock) {
+  struct timespec ts;
+  clock_gettime(clock, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* The set's columns: the rules' inputs, one column per name. False if two inputs
+ * share a name but not a kind or a unit. */
+static bool set_columns(RuleSet *rs, char **err) {
+  int cap = 0;
+  for (int r = 0; r < rs->n; r++) cap += rs->sigs[r]->ninputs;
+  rs->cols = xcalloc((size_t)cap + 1, sizeof *rs->cols);
+  rs->col_of = xcalloc((size_t)rs->n + 1, sizeof *rs->col_of);
+  for (int r = 0; r < rs->n; r++) {
+    const RuleSig *sig = rs->sigs[r];
+    rs->col_of[r] = xcalloc((size_t)sig->ninputs + 1, sizeof **rs->col_of);
+    for (int k = 0; k < sig->ninputs; k++) {
+      const RuleInput *in = &sig->inputs[k];
+      int c = 0;
+      while (c < rs->ncols && strcmp(rs->cols[c]->name, in->name) != 0) c++;
+      if (c == rs->ncols) {
+        rs->cols[rs->ncols++] = in;
+      } else if (rs->cols[c]->kind != in->kind || rs->cols[c]->scale != in->scale) {
+        size_t len = strlen(in->name) + 128;
+        if (err && (*err = malloc(len)))
+          snprintf(*err, len, "two inputs named '%s' differ in kind or unit", in->name);
+        return false;
+      }
+      rs->col_of[r][k] = c;
+    }
+  }
+  return true;
+}
+
+RuleSet *ruleset_new(const RuleSig **sigs, int n, const EvalOptions *o, char **err) {
+  RuleSet *rs = xcalloc(1, sizeof *rs);
+  rs->n = n;
+  rs->sigs = xmalloc(sizeof *rs->sigs * (size_t)(n + 1));
+  if (n) memcpy(rs->sigs, sigs, sizeof *sigs * (size_t)n);
+  if (!set_columns(rs, err)) {
+    ruleset_free(rs);
+    return NULL;
+  }
+  double t0 = now_seconds(CLOCK_MONOTONIC);
+  if (o->engine == ENGINE_INTERP) {
+    rs->interps = xcalloc((size_t)n + 1, sizeof *rs->interps);
+    for (int r = 0; r < n; r++) rs->interps[r] = interp_new(sigs[r]);
+  } else {
+    rs->kernels = xcalloc((size_t)n + 1, sizeof *rs->kernels);
+    CgSet set = {sigs, n, rs->col_of};
+    rs->jit = jit_new(o->cpu, err);
+    if (!rs->jit ||
+        cg_jit_set(rs->jit, &set, o->threads, (JitOpt)o->opt, rs->kernels, &rs->nkernels, err) != 0) {
+      ruleset_free(rs);
+      return NULL;
+    }
+    JitStats st = jit_stats(rs->jit);
+    rs->cache_hits = st.cache_hits;
+    rs->cache_misses = st.cache_misses;
+  }
+  rs->compile_seconds = now_seconds(CLOCK_MONOTONIC) - t0;
+  return rs;
+}
+
+int eval_print_ir(FILE *out, const RuleSig **sigs, int n, const EvalOptions *o, char **err) {
+  EvalOptions interp = *o;
+  interp.engine = ENGINE_INTERP;     /* the columns without compiling */
+  RuleSet *rs = ruleset_new(sigs, n, &interp, err);
+  if (!rs) return -1;
+  CgSet set = {sigs, n, rs->col_of};
+  int rc = cg_print_set_ir(out, &set, o->cpu, (JitOpt)o->opt, err);
+  ruleset_free(rs);
+  return rc;
+}
+
+void ruleset_free(RuleSet *rs) {
+  if (!rs) return;
+  if (rs->interps)
+    for (int r = 0; r < rs->n; r++) interp_free(rs->interps[r]);
+  if (rs->col_of)
+    for (int r = 0; r < rs->n; r++) free(rs->col_of[r]);
+  free(rs->col_of);
+  free(rs->cols);
+  free(rs->interps);
+  free(rs->kernels);
+  jit_free(rs->jit);
+  free(rs->sigs);
+  free(rs);
+}
+
+void ruleset_eval(const RuleSet *rs, size_t n, const double *const *cols, double *const *outs) {
+  if (rs->kernels) {
+    for (int k = 0; k < rs->nkernels; k++) rs->kernels[k](n, cols, outs);
+    return;
+  }
+  for (int r = 0; r < rs->n; r++) {
+    int nin = rs->sigs[r]->ninputs;
+    const double *rcols[nin + 1];
+    for (int k = 0; k < nin; k++) rcols[k] = cols[rs->col_of[r][k]];
+    interp_eval_batch(rs->interps[r], n, rcols, outs[r]);
+  }
+}
+
+size_t eval_format_value(ValKind kind, double v, char *buf) {
+  if (kind == VAL_BOOL) {
+    buf[0] = v != 0.0 ? '1' : '0';
+    buf[1] = '\0';
+    return 1;
+  }
+  /* Dates are whole days; a fraction of a day is dropped (floor). Days outside the
+   * years 0000-9999 print as numbers. */
+  if (kind == VAL_DATE && isfinite(v)) {
+    double d = floor(v);
+    if (d >= -719528.0 && d <= 2932896.0) return csv_format_date((int32_t)d, buf);
+  }
+  return csv_format_double(v, buf);
+}
+
+/* ------------------------------------------------------------------------
+ * The run: columns, chunks, threads
+ * ------------------------------------------------------------------------ */
+
+/* An input column the rules read. */
+typedef struct Column {
+  const char *name;
+  ValKind kind;
+  int field;            /* 0-based index in the CSV header */
+} Column;
+
+typedef struct Cell {
+  size_t off, len;      /* in the chunk's text */
+} Cell;
+
+typedef enum { SLOT_FREE, SLOT_QUEUED, SLOT_DONE } SlotState;
+
+/* Rows on their way through the pipeline. */
+typedef struct Chunk {
+  long seq;
+  size_t nrows;
+  char *text;           /* the cells' text, back to back */
+  size_t tlen, tcap;
+  Cell *cells;          /* nrows x ncols, row-major */
+  long *lines;          /* line of each row's record */
+  double *vals;         /* ncols columns of `rows` values */
+  double *outs;         /* nrules columns of `rows` values */
+  char *out;            /* formatted CSV rows */
+  size_t olen, ocap;
+  bool bad;             /* a bad cell: the first one, in row then column order */
+  long bad_line, bad_col;
+  char bad_msg[256];
+  SlotState state;
+  double cpu_parse, cpu_eval, cpu_format;
+} Chunk;
+
+/* The progress line on standard error. */
+typedef struct Progress {
+  bool on;
+  bool shown;           /* a line is on the screen */
+  double start, last;
+  off_t size;           /* of a regular input file, else 0 */
+  int fd;
+} Progress;
+
+typedef struct Run {
+  const RuleSet *rs;
+  const EvalOptions *o;
+  const char *in_name;
+  int in_fd;
+  size_t total_rows;
+  bool header_written;
+  Column *cols;         /* the rule set's columns, with their place in the CSV */
+  int ncols;
+  size_t rows;          /* rows per chunk */
+  Chunk *slots;
+  int nslots;
+  int nworkers;
+  bool threaded;        /* the mutex, conditions and workers exist */
+  pthread_t *workers;
+  pthread_mutex_t mu;
+  pthread_cond_t work, done;
+  int *queue;           /* slot indices, a ring of nslots */
+  int qhead, qlen;
+  bool closing;
+  atomic_bool abort;
+  Progress progress;
+  double cpu_parse, cpu_eval, cpu_format, cpu_read, cpu_write;
+} Run;
+
+static void grow_text(Chunk *c, size_t need) {
+  if (c->tlen + need <= c->tcap) return;
+  size_t cap = c->tcap ? c->tcap : 1 << 16;
+  while (cap < c->tlen + need) cap *= 2;
+  c->text = xrealloc(c->text, cap);
+  c->tcap = cap;
+}
+
+static void grow_out(Chunk *c, size_t need) {
+  if (c->olen + need <= c->ocap) return;
+  size_t cap = c->ocap ? c->ocap : 1 << 16;
+  while (cap < c->olen + need) cap *= 2;
+  c->out = xrealloc(c->out, cap);
+  c->ocap = cap;
+}
+
+/* Cell text for a message: at most 40 bytes, control characters shown as '?'. */
+static void cell_excerpt(const char *s, size_t n, char *buf, size_t size) {
+  size_t k = 0;
+  for (size_t i = 0; i < n && k + 4 < size && i < 40; i++)
+    buf[k++] = (unsigned char)s[i] < 0x20 ? '?' : s[i];
+  if (n > 40 && k + 4 < size) {
+    memcpy(buf + k, "...", 3);
+    k += 3;
+  }
+  buf[k] = '\0';
+}
+
+/* Parse one cell of column c; false with a message when it is bad. */
+static bool parse_cell(const Column *col, const char *s, size_t n, double *v, char *msg,
+                       size_t size) {
+  int rc;
+  if (col->kind == VAL_NUM) {
+    rc = csv_parse_double(s, n, v);
+  } else if (col->kind == VAL_BOOL) {
+    int b = 0;
+    rc = csv_parse_bool(s, n, &b);
+    *v = b;
+  } else {
+    int32_t d = 0;
+    rc = csv_parse_date(s, n, &d);
+    *v = d;
+  }
+  if (rc == 0) return true;
+  bool blank = true;
+  for (size_t i = 0; i < n && blank; i++) blank = s[i] == ' ' || s[i] == '\t';
+  char text[64];
+  cell_excerpt(s, n, text, sizeof text);
+  if (blank)
+    snprintf(msg, size, "empty cell in column '%s'", col->name);
+  else if (col->kind == VAL_NUM)
+    snprintf(msg, size, "bad number '%s' in column '%s'", text, col->name);
+  else if (col->kind == VAL_BOOL)
+    snprintf(msg, size, "bad boolean '%s' in column '%s' (expected true, false, 1 or 0)", text,
+             col->name);
+  else
+    snprintf(msg, size, "bad date '%s' in column '%s' (expected YYYY-MM-DD)", text, col->name);
+  return false;
+}
+
+/* Parse the chunk's cells into columns. False at the first bad cell (unless --na=nan). */
+static bool parse_chunk(Run *run, Chunk *c) {
+  int ncols = run->ncols;
+  for (size_t i = 0; i < c->nrows; i++) {
+    for (int k = 0; k < ncols; k++) {
+      const Cell *cell = &c->cells[i * (size_t)ncols + (size_t)k];
+      double v;
+      if (!parse_cell(&run->cols[k], c->text + cell->off, cell->len, &v, c->bad_msg,
+                      sizeof c->bad_msg)) {
+        if (!run->o->na_nan) {
+          c->bad = true;
+          c->bad_line = c->lines[i];
+          c->bad_col = run->cols[k].field + 1;
+          return false;
+        }
+        v = NAN;
+      }
+      c->vals[(size_t)k * run->rows + i] = v;
+    }
+  }
+  return true;
+}
+
+/* Run every rule on the chunk's columns. */
+static void eval_chunk(Run *run, Chunk *c) {
+  const RuleSet *rs = run->rs;
+  const double *cols[rs->ncols + 1];
+  double *outs[rs->n + 1];
+  for (int k = 0; k < rs->ncols; k++) cols[k] = c->vals + (size_t)k * run->rows;
+  for (int r = 0; r < rs->n; r++) outs[r] = c->outs + (size_t)r * run->rows;
+  ruleset_eval(rs, c->nrows, cols, outs);
+}
+
+/* Format the chunk's results as CSV rows. */
+static void format_chunk(Run *run, Chunk *c) {
+  const RuleSet *rs = run->rs;
+  c->olen = 0;
+  for (size_t i = 0; i < c->nrows; i++) {
+    grow_out(c, (size_t)rs->n * 40 + 2);
+    char *p = c->out + c->olen;
+    for (int r = 0; r < rs->n; r++) {
+      if (r) *p++ = ',';
+      p += eval_format_value(rs->sigs[r]->result, c->outs[(size_t)r * run->rows + i], p);
+    }
+    *p++ = '\n';
+    c->olen = (size_t)(p - c->out);
+  }
+}
+
+static void process_chunk(Run *run, Chunk *c) {
+  if (atomic_load(&run->abort)) return;
+  double t0 = now_seconds(CLOCK_THREAD_CPUTIME_ID);
+  bool ok = parse_chunk(run, c);
+  double t1 = now_seconds(CLOCK_THREAD_CPUTIME_ID);
+  c->cpu_parse = t1 - t0;
+  if (!ok) return;
+  eval_chunk(run, c);
+  double t2 = now_seconds(CLOCK_THREAD_CPUTIME_ID);
+  format_chunk(run, c);
+  c->cpu_eval = t2 - t1;
+  c->cpu_format = now_seconds(CLOCK_THREAD_CPUTIME_ID) - t2;
+}
+
+static void *worker_main(void *arg) {
+  Run *run = arg;
+  pthread_mutex_lock(&run->mu);
+  for (;;) {
+    while (run->qlen == 0 && !run->closing) pthread_cond_wait(&run->work, &run->mu);
+    if (run->qlen == 0) break;
+    int s = run->queue[run->qhead];
+    run->qhead = (run->qhead + 1) % run->nslots;
+    run->qlen--;
+    pthread_mutex_unlock(&run->mu);
+    process_chunk(run, &run->slots[s]);
+    pthread_mutex_lock(&run->mu);
+    run->slots[s].state = SLOT_DONE;
+    pthread_cond_broadcast(&run->done);
+  }
+  pthread_mutex_unlock(&run->mu);
+  return NULL;
+}
+
+/* Hand a filled chunk to the workers (or process it here without workers). */
+static void submit(Run *run, int s) {
+  Chunk *c = &run->slots[s];
+  if (run->nworkers == 0) {
+    process_chunk(run, c);
+    c->state = SLOT_DONE;
+    return;
+  }
+  pthread_mutex_lock(&run->mu);
+  c->state = SLOT_QUEUED;
+  run->queue[(run->qhead + run->qlen) % run->nslots] = s;
+  run->qlen++;
+  pthread_cond_signal(&run->work);
+  pthread_mutex_unlock(&run->mu);
+}
+
+static void wait_done(Run *run, Chunk *c) {
+  if (run->nworkers == 0) return;
+  pthread_mutex_lock(&run->mu);
+  while (c->state != SLOT_DONE) pthread_cond_wait(&run->done, &run->mu);
+  pthread_mutex_unlock(&run->mu);
+}
+
+/* ------------------------------------------------------------------------
+ * Columns of the input
+ * ------------------------------------------------------------------------ */
+
+/* A header name without surrounding spaces, compared with a column name. */
+static bool header_is(const CsvField *f, const char *name) {
+  const char *s = f->data;
+  size_t n = f->len;
+  while (n && (*s == ' ' || *s == '\t')) s++, n--;
+  while (n && (s[n - 1] == ' ' || s[n - 1] == '\t')) n--;
+  return strlen(name) == n && memcmp(s, name, n) == 0;
+}
+
+/* The columns the rules read, found in the header. Prints the errors (every missing
+ * column, with the rules that need it) and returns false when one is missing. */
+static bool map_columns(Run *run, const CsvRecord *hdr) {
+  const RuleSet *rs = run->rs;
+  run->ncols = rs->ncols;
+  run->cols = xcalloc((size_t)rs->ncols + 1, sizeof *run->cols);
+  bool ok = true;
+  for (int c = 0; c < rs->ncols; c++) {
+    const RuleInput *in = rs->cols[c];
+    int field = -1, twice = -1;
+    for (size_t f = 0; f < hdr->nfields; f++)
+      if (header_is(&hdr->fields[f], in->name)) {
+        if (field < 0) field = (int)f;
+        else if (twice < 0) twice = (int)f;
+      }
+    if (twice >= 0) {
+      fprintf(stderr, "%s:%ld:%d: error: column '%s' appears twice (columns %d and %d)\n",
+              run->in_name, hdr->line, twice + 1, in->name, field + 1, twice + 1);
+      ok = false;
+    }
+    run->cols[c] = (Column){in->name, in->kind, field};
+    if (field >= 0) continue;
+    ok = false;
+    fprintf(stderr, "%s:%ld: error: missing column '%s' (%s), needed by ", run->in_name,
+            hdr->line, in->name,
+            in->kind == VAL_DATE ? "a date, YYYY-MM-DD"
+            : in->kind == VAL_BOOL ? "a boolean"
+            : in->unit ? in->unit->name : "a number");
+    int named = 0;
+    for (int r = 0; r < rs->n; r++)
+      for (int k = 0; k < rs->sigs[r]->ninputs; k++)
+        if (rs->col_of[r][k] == c) {
+          fprintf(stderr, "%s%s", named++ ? ", " : "", rs->sigs[r]->rule->name);
+          break;
+        }
+    fputc('\n', stderr);
+  }
+  return ok;
+}
+
+/* ------------------------------------------------------------------------
+ * Reading, writing, progress
+ * ------------------------------------------------------------------------ */
+
+/* Copy the needed cells of a record into the chunk. */
+static void add_record(Run *run, Chunk *c, const CsvRecord *rec) {
+  size_t i = c->nrows++;
+  c->lines[i] = rec->line;
+  for (int k = 0; k < run->ncols; k++) {
+    const CsvField *f = &rec->fields[run->cols[k].field];
+    grow_text(c, f->len + 1);
+    memcpy(c->text + c->tlen, f->data, f->len);
+    c->cells[i * (size_t)run->ncols + (size_t)k] = (Cell){c->tlen, f->len};
+    c->tlen += f->len;
+  }
+}
+
+
+static void progress_init(Progress *p, int fd, const EvalOptions *o) {
+  memset(p, 0, sizeof *p);
+  p->fd = fd;
+  p->start = p->last = now_seconds(CLOCK_MONOTONIC);
+  struct stat st;
+  bool regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+  if (regular) p->size = st.st_size;
+  /* Large: a file of 64 MiB or more, or a stream (shown once it has run a second). */
+  p->on = o->progress && isatty(STDERR_FILENO) && (!regular || st.st_size >= (64 << 20));
+}
+
+static void progress_show(Progress *p, size_t rows, bool final) {
+  if (!p->on) return;
+  double t = now_seconds(CLOCK_MONOTONIC);
+  if (!final && (t - p->last < 0.25 || t - p->start < 1.0)) return;
+  p->last = t;
+  if (final) {
+    if (p->shown) fputs("\r\033[K", stderr);
+    p->shown = false;
+    return;
+  }
+  p->shown = true;
+  off_t pos = lseek(p->fd, 0, SEEK_CUR);
+  if (p->size > 0 && pos > 0)
+    fprintf(stderr, "\rmissionc eval: %zu rows, %.0f%%, %.0f rows/s\033[K", rows,
+            100.0 * (double)pos / (double)p->size, (double)rows / (t - p->start));
+  else
+    fprintf(stderr, "\rmissionc eval: %zu rows, %.0f rows/s\033[K", rows,
+            (double)rows / (t - p->start));
+}
+
+/* The output's header row, the rule names; written with the first rows, so a run
+ * that fails on its first rows writes nothing. */
+static void write_header(Run *run, FILE *out) {
+  for (int r = 0; r < run->rs->n; r++) fprintf(out, "%s%s", r ? "," : "", run->rs->sigs[r]->rule->name);
+  fputc('\n', out);
+  run->header_written = true;
+}
+
+/* Write a finished chunk; false (with the error printed) if it holds a bad cell or
+ * the write fails. */
+static bool write_chunk(Run *run, Chunk *c, FILE *out, const char *out_name, int *status) {
+  wait_done(run, c);
+  run->cpu_parse += c->cpu_parse;
+  run->cpu_eval += c->cpu_eval;
+  run->cpu_format += c->cpu_format;
+  c->state = SLOT_FREE;
+  if (c->bad) {
+    progress_show(&run->progress, 0, true);
+    fprintf(stderr, "%s:%ld:%ld: error: %s\n", run->in_name, c->bad_line, c->bad_col, c->bad_msg);
+    fputs("note: --na=nan reads bad cells as NaN\n", stderr);
+    *status = 1;
+    atomic_store(&run->abort, true);
+    return false;
+  }
+  double t0 = now_seconds(CLOCK_THREAD_CPUTIME_ID);
+  if (!run->header_written) write_header(run, out);
+  if (c->olen && fwrite(c->out, 1, c->olen, out) != c->olen) {
+    progress_show(&run->progress, 0, true);
+    fprintf(stderr, "missionc: error: cannot write %s: %s\n", out_name, strerror(errno));
+    *status = 2;
+    atomic_store(&run->abort, true);
+    return false;
+  }
+  run->cpu_write += now_seconds(CLOCK_THREAD_CPUTIME_ID) - t0;
+  return true;
+}
+
+static void start_workers(Run *run) {
+  pthread_mutex_init(&run->mu, NULL);
+  pthread_cond_init(&run->work, NULL);
+  pthread_cond_init(&run->done, NULL);
+  run->workers = xcalloc((size_t)run->nworkers + 1, sizeof *run->workers);
+  int started = 0;
+  for (; started < run->nworkers; started++)
+    if (pthread_create(&run->workers[started], NULL, worker_main, run) != 0) break;
+  run->nworkers = started;   /* none started: the main thread does the work */
+  run->threaded = true;
+}
+
+static void stop_workers(Run *run) {
+  pthread_mutex_lock(&run->mu);
+  run->closing = true;
+  pthread_cond_broadcast(&run->work);
+  pthread_mutex_unlock(&run->mu);
+  for (int i = 0; i < run->nworkers; i++) pthread_join(run->workers[i], NULL);
+  free(run->workers);
+  pthread_cond_destroy(&run->work);
+  pthread_cond_destroy(&run->done);
+  pthread_mutex_destroy(&run->mu);
+}
+
+static void alloc_slots(Run *run) {
+  for (int s = 0; s < run->nslots; s++) {
+    Chunk *c = &run->slots[s];
+    c->cells = xmalloc(sizeof *c->cells * run->rows * (size_t)(run->ncols + 1));
+    c->lines = xmalloc(sizeof *c->lines * run->rows);
+    c->vals = xmalloc(sizeof *c->vals * run->rows * (size_t)(run->ncols + 1));
+    c->outs = xmalloc(sizeof *c->outs * run->rows * (size_t)(run->rs->n + 1));
+  }
+}
+
+static void free_run(Run *run) {
+  for (int s = 0; s < run->nslots; s++) {
+    Chunk *c = &run->slots[s];
+    free(c->text);
+    free(c->cells);
+    free(c->lines);
+    free(c->vals);
+    free(c->outs);
+    free(c->out);
+  }
+  free(run->slots);
+  free(run->queue);
+  free(run->cols);
+}
+
+static void print_timing(const Run *run, size_t rows, double wall) {
+  double total = run->cpu_read + run->cpu_parse + run->cpu_eval + run->cpu_format + run->cpu_write;
+  if (total <= 0) total = 1e-9;
+  fprintf(stderr,
+          "missionc eval: %zu rows in %.3f s (%.0f rows/s), %d rules, compile %.3f s "
+          "(cache: %zu hits, %zu misses)\n"
+          "missionc eval: CPU time: read CSV %.3f s (%.0f%%), parse cells %.3f s (%.0f%%), "
+          "evaluate %.3f s (%.0f%%), format %.3f s (%.0f%%), write %.3f s (%.0f%%)\n",
+          rows, wall, wall > 0 ? (double)rows / wall : 0.0, run->rs->n, run->rs->compile_seconds,
+          run->rs->cache_hits, run->rs->cache_misses, run->cpu_read,
+          100 * run->cpu_read / total, run->cpu_parse, 100 * run->cpu_parse / total, run->cpu_eval,
+          100 * run->cpu_eval / total, run->cpu_format, 100 * run->cpu_format / total,
+          run->cpu_write, 100 * run->cpu_write / total);
+}
+
+/* Read, evaluate and write every record; the header is already mapped. */
+static int stream_rows(Run *run, CsvReader *reader, FILE *out, const char *out_name) {
+  Progress *prog = &run->progress;
+  progress_init(prog, run->in_fd, run->o);
+  int status = 0;
+  long seq = 0, written = 0;
+  bool eof = false, csv_failed = false;
+  while (!eof && status == 0) {
+    Chunk *c = &run->slots[seq % run->nslots];
+    /* The slot's previous chunk, and every one before it, must be written first. */
+    while (status == 0 && written <= seq - run->nslots)
+      if (!write_chunk(run, &run->slots[written++ % run->nslots], out, out_name, &status)) break;
+    if (status) break;
+    c->seq = seq;
+    c->nrows = 0;
+    c->tlen = 0;
+    c->bad = false;
+    c->cpu_parse = c->cpu_eval = c->cpu_format = 0;
+    double t0 = now_seconds(CLOCK_THREAD_CPUTIME_ID);
+    while (c->nrows < run->rows) {
+      CsvRecord rec;
+      int rc = csv_read_record(reader, &rec);
+      if (rc == CSV_OK) {
+        add_record(run, c, &rec);
+        continue;
+      }
+      eof = true;
+      csv_failed = rc == CSV_ERROR;
+      break;
+    }
+    run->cpu_read += now_seconds(CLOCK_THREAD_CPUTIME_ID) - t0;
+    run->total_rows += c->nrows;
+    submit(run, (int)(seq++ % run->nslots));
+    progress_show(prog, run->total_rows, false);
+  }
+  while (written < seq && status == 0)
+    write_chunk(run, &run->slots[written++ % run->nslots], out, out_name, &status);
+  /* Let the workers finish what they hold before the slots are freed. */
+  while (written < seq) wait_done(run, &run->slots[written++ % run->nslots]);
+  progress_show(prog, run->total_rows, true);
+  if (status == 0 && !csv_failed && !run->header_written) write_header(run, out);
+  if (status == 0 && csv_failed) {
+    char msg[512];
+    csv_error_format(csv_error(reader), run->in_name, msg, sizeof msg);
+    const char *colon = strstr(msg, ": ");
+    /* "file:line:col: message" -> "file:line:col: error: message" */
+    if (colon)
+      fprintf(stderr, "%.*s: error: %s\n", (int)(colon - msg), msg, colon + 2);
+    else
+      fprintf(stderr, "%s: error: %s\n", run->in_name, msg);
+    status = 1;
+  }
+  return status == 0 ? 0 : status;
+}
+
+int eval_csv(const RuleSet *rs, int in_fd, const char *in_name, FILE *out, const char *out_name,
+             const EvalOptions *o) {
+  double wall0 = now_seconds(CLOCK_MONOTONIC);
+  Run run = {.rs = rs, .o = o, .in_name = in_name, .in_fd = in_fd};
+  atomic_init(&run.abort, false);
+  CsvReader *reader = csv_open_fd(in_fd, NULL);
+  if (!reader) {
+    fprintf(stderr, "missionc: error: out of memory\n");
+    return 2;
+  }
+  CsvRecord hdr;
+  int status = 0;
+  if (csv_read_header(reader, &hdr) != CSV_OK) {
+    char msg[512];
+    csv_error_format(csv_error(reader), in_name, msg, sizeof msg);
+    fprintf(stderr, "%s: error: cannot read the header row: %s\n", in_name,
+            strstr(msg, ": ") ? strstr(msg, ": ") + 2 : msg);
+    csv_close(reader);
+    return 1;
+  }
+  if (!map_columns(&run, &hdr)) {
+    free_run(&run);
+    csv_close(reader);
+    return 1;
+  }
+
+  int threads = o->threads;
+  if (threads <= 0) {
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    threads = cpus > 0 ? (int)cpus : 1;
+  }
+  size_t width = (size_t)run.ncols + (size_t)rs->n + 1;
+  run.rows = 262144 / width;
+  if (run.rows > 8192) run.rows = 8192;
+  if (run.rows < 16) run.rows = 16;
+  run.nworkers = threads > 1 ? threads : 0;
+  run.nslots = threads > 1 ? 2 * threads + 2 : 1;
+  run.slots = xcalloc((size_t)run.nslots, sizeof *run.slots);
+  run.queue = xcalloc((size_t)run.nslots, sizeof *run.queue);
+  alloc_slots(&run);
+  if (run.nworkers) start_workers(&run);
+  status = stream_rows(&run, reader, out, out_name);
+  if (run.threaded) stop_workers(&run);
+  if (status == 0 && (fflush(out) != 0 || ferror(out))) {
+    fprintf(stderr, "missionc: error: cannot write %s: %s\n", out_name, strerror(errno));
+    status = 2;
+  }
+  if (o->timing) print_timing(&run, run.total_rows, now_seconds(CLOCK_MONOTONIC) - wall0);
+  free_run(&run);
+  csv_close(reader);
+  return status;
+}
+
+/* ------------------------------------------------------------------------
+ * Choosing the rules
+ * ------------------------------------------------------------------------ */
+
+static bool is_rule(const Sym *s) { return s->kind == DK_SCORE || s->kind == DK_CONDITION; }
+
+/* "the indicators" or "record R": what a rule reads, for messages. */
+static const char *input_text(Arena *a, const Sym *rule) {
+  return rule->rule.on ? arena_printf(a, "record '%s'", rule->rule.on->name) : "the indicators";
+}
+
+/* The closest rule name to a misspelt one, or NULL. */
+static const char *suggest_rule(const Model *m, const char *name) {
+  const char *best = NULL;
+  int best_d = 3;
+  for (int i = 0; i < m->syms.len; i++) {
+    const Sym *s = m->syms.items[i];
+    if (!is_rule(s)) continue;
+    int d = edit_distance(name, s->name, best_d - 1);
+    if (d < best_d) best = s->name, best_d = d;
+  }
+  return best;
+}
+
+/* The rules named in a comma-separated list; *status is set after printing a problem. */
+static PtrVec rules_by_name(Model *m, const char *names, int *status) {
+  Arena *a = m->c->arena;
+  PtrVec out = {0};
+  for (const char *p = names; *status == 0;) {
+    const char *end = strchr(p, ',');
+    size_t len = end ? (size_t)(end - p) : strlen(p);
+    const char *name = intern(m->c->names, p, len);
+    Sym *s = len ? model_lookup(m, name) : NULL;
+    if (!len) {
+      *status = driver_usage_error("--rules: empty rule name in '%s'", names);
+    } else if (!s || !is_rule(s)) {
+      const char *hint = suggest_rule(m, name);
+      *status = driver_usage_error("--rules: '%s' is not a score or condition%s%s", name,
+                                   !s ? "" : arena_printf(a, " (it is a %s)", decl_kind_names[s->kind]),
+                                   hint ? arena_printf(a, "; did you mean '%s'?", hint) : "");
+    } else {
+      for (int i = 0; i < out.len; i++)
+        if (out.items[i] == s) *status = driver_usage_error("--rules: '%s' is named twice", name);
+      vec_push(a, &out, s);
+    }
+    if (!end) break;
+    p = end + 1;
+  }
+  return out;
+}
+
+int eval_select_rules(Model *m, const char *names, const char *on, bool any_input,
+                      const RuleSig ***sigs, int *n) {
+  Arena *a = m->c->arena;
+  int status = 0;
+  PtrVec rules = {0};
+  const Sym *rec = NULL;
+  if (on) {
+    rec = model_lookup(m, intern_cstr(m->c->names, on));
+    if (!rec || rec->kind != DK_RECORD)
+      return driver_usage_error("--on: '%s' is not a record%s", on,
+                                rec ? arena_printf(a, " (it is a %s)", decl_kind_names[rec->kind]) : "");
+  }
+  if (names) {
+    rules = rules_by_name(m, names, &status);
+    if (status) return status;
+  } else {
+    for (int i = 0; i < m->syms.len; i++) {
+      Sym *s = m->syms.items[i];
+      if (is_rule(s) && (rec ? s->rule.on == rec : any_input || !s->rule.on)) vec_push(a, &rules, s);
+    }
+  }
+  if (rules.len == 0) {
+    fprintf(stderr, "missionc: error: no %s to evaluate%s\n",
+            rec ? "rules on that record"
+                : any_input ? "scores or conditions" : "scores or conditions over the indicators",
+            rec || any_input ? "" : " (use --on RECORD for rules on a record)");
+    return 1;
+  }
+  const RuleSig **out = arena_alloc(a, sizeof *out * (size_t)rules.len);
+  for (int i = 0; i < rules.len; i++) {
+    const Sym *s = rules.items[i];
+    const Sym *first = rules.items[0];
+    if (!any_input && s->rule.on != first->rule.on)
+      return driver_usage_error("rules '%s' and '%s' read different inputs (%s, %s): evaluate them separately",
+                                first->name, s->name, input_text(a, first), input_text(a, s));
+    RuleSig *sig = arena_alloc(a, sizeof *sig);
+    const char *why;
+    if (!rule_sig(a, s, sig, &why)) {
+      fprintf(stderr, "missionc: error: %s '%s' cannot be evaluated: it %s\n",
+              decl_kind_names[s->kind], s->name, why);
+      return 1;
+    }
+    out[i] = sig;
+  }
+  *sigs = out;
+  *n = rules.len;
+  return 0;
+}

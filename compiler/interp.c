@@ -1,0 +1,430 @@
+/* interp.c - the reference evaluator: the checked tree, walked over blocks of rows.
+ *
+ * This file is the definition of what a rule computes; codegen.c emits the same
+ * operations in the same order. The rules of the game (docs/ref-eval.md):
+ *
+ *   - an input enters as v * scale of its declared unit (a boolean input is true
+ *     when it is non-zero and not NaN); literals are already in base units;
+ *   - every operation runs on IEEE doubles in base units, in source order, with no
+ *     algebraic rewriting and no fused multiply-add; `^` and pow, log and exp call
+ *     the C library, sqrt, abs, floor, ceil and round are the exact IEEE operations;
+ *   - min(a,b) = b < a ? b : a, max(a,b) = b > a ? b : a, clamp(x,lo,hi) =
+ *     min(max(x,lo),hi); comparisons are false on NaN except != (true);
+ *   - `if`, `and`, `or` evaluate both sides (there are no side effects), so the
+ *     compiled code can use selects;
+ *   - the result leaves as x / scale of the declared unit; booleans as 0/1.
+ *
+ * The tree is walked once per block of BLOCK rows: every node fills a vector of
+ * values, so the walk costs little per row. Booleans are 0.0/1.0 in the vectors.
+ */
+#include "interp.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+const char *const val_kind_names[3] = {"number", "bool", "date"};
+
+enum { BLOCK = 512 };
+
+/* ------------------------------------------------------------------------
+ * Signatures
+ * ------------------------------------------------------------------------ */
+
+/* The value kind of a checked type; false for strings, ranges and errors. */
+static bool val_kind_of(const Type *t, ValKind *k) {
+  switch (t->kind) {
+  case TY_NUM: *k = VAL_NUM; return true;
+  case TY_BOOL: *k = VAL_BOOL; return true;
+  case TY_DATE: *k = VAL_DATE; return true;
+  default: return false;
+  }
+}
+
+/* One input of a signature, from its kind and unit. */
+static RuleInput make_input(const char *name, ValKind kind, const Unit *unit,
+                            const Sym *indicator, int field) {
+  RuleInput in = {name, kind, kind == VAL_NUM ? unit : NULL, 1.0, indicator, field};
+  if (kind == VAL_NUM && unit && unit->scale > 0) in.scale = unit->scale;
+  return in;
+}
+
+bool rule_sig(Arena *a, const Sym *rule, RuleSig *out, const char **why) {
+  memset(out, 0, sizeof *out);
+  out->rule = rule;
+  out->result_scale = 1.0;
+  if (rule->kind != DK_SCORE && rule->kind != DK_CONDITION) {
+    *why = "is not a score or a condition";
+    return false;
+  }
+  if (!rule->rule.body || rule->rule.type.kind == TY_ERROR) {
+    *why = "has errors";
+    return false;
+  }
+  if (!val_kind_of(&rule->rule.type, &out->result)) {
+    *why = "is not a number, a date or a boolean";
+    return false;
+  }
+  if (out->result == VAL_NUM && rule->rule.unit && rule->rule.unit->scale > 0) {
+    out->result_unit = rule->rule.unit;
+    out->result_scale = rule->rule.unit->scale;
+  }
+  const Sym *rec = rule->rule.on;
+  if (rec) {
+    out->inputs = arena_alloc(a, sizeof *out->inputs * (size_t)(rule->rule.nfields_read + 1));
+    for (int i = 0; i < rule->rule.nfields_read; i++) {
+      int k = rule->rule.fields[i];
+      const Field *f = &rec->record.fields[k];
+      ValKind kind;
+      if (!val_kind_of(&f->type, &kind)) {
+        *why = "reads a field with errors";
+        return false;
+      }
+      out->inputs[out->ninputs++] = make_input(f->name, kind, f->type.unit, NULL, k);
+    }
+    return true;
+  }
+  const SymList *inds = &rule->rule.indicators;
+  out->inputs = arena_alloc(a, sizeof *out->inputs * (size_t)(inds->len + 1));
+  for (int i = 0; i < inds->len; i++) {
+    const Sym *ind = inds->items[i];
+    out->inputs[out->ninputs++] = make_input(ind->name, VAL_NUM, ind->indicator.unit, ind, -1);
+  }
+  if (rule->rule.reads_date)
+    out->inputs[out->ninputs++] = make_input("date", VAL_DATE, NULL, NULL, -1);
+  return true;
+}
+
+int rule_sig_slot(const RuleSig *sig, const Sym *indicator, int field, bool date) {
+  for (int i = 0; i < sig->ninputs; i++) {
+    const RuleInput *in = &sig->inputs[i];
+    if (date ? in->kind == VAL_DATE && !in->indicator && in->field < 0
+             : field >= 0 ? in->field == field : in->indicator == indicator && indicator)
+      return i;
+  }
+  return -1;
+}
+
+/* ------------------------------------------------------------------------
+ * Evaluation context: scratch vectors, rule values, fn frames
+ * ------------------------------------------------------------------------ */
+
+/* Vectors of BLOCK doubles handed out last-in first-out. */
+typedef struct Stack {
+  double **bufs;
+  int len, cap;   /* len: in use; cap: allocated */
+} Stack;
+
+/* The value of another rule on the rows of this block. */
+typedef struct Memo {
+  const Sym *rule;
+  const double *vals;
+} Memo;
+
+/* The arguments of a fn call: values, or goals passed on to progress & co. */
+typedef struct Frame {
+  const double **args;
+  const Sym **goals;
+} Frame;
+
+typedef struct Ctx {
+  const RuleSig *sig;
+  size_t len;             /* rows in this block */
+  const double **in;      /* per input slot: base-unit values of the block */
+  Stack stack;            /* temporaries */
+  Stack keep;             /* memoised rule values, freed once per block */
+  Memo *memo;
+  int nmemo, capmemo;
+} Ctx;
+
+static double *stack_push(Stack *s) {
+  if (s->len == s->cap) {
+    s->cap = s->cap ? 2 * s->cap : 16;
+    s->bufs = xrealloc(s->bufs, sizeof *s->bufs * (size_t)s->cap);
+    for (int i = s->len; i < s->cap; i++) s->bufs[i] = xmalloc(sizeof(double) * BLOCK);
+  }
+  return s->bufs[s->len++];
+}
+
+static void stack_pop(Stack *s, int n) { s->len -= n; }
+
+static void stack_free(Stack *s) {
+  for (int i = 0; i < s->cap; i++) free(s->bufs[i]);
+  free(s->bufs);
+}
+
+struct Interp {
+  const RuleSig *sig;
+};
+
+Interp *interp_new(const RuleSig *sig) {
+  Interp *ip = xcalloc(1, sizeof *ip);
+  ip->sig = sig;
+  return ip;
+}
+
+void interp_free(Interp *ip) { free(ip); }
+
+/* ------------------------------------------------------------------------
+ * The walk
+ * ------------------------------------------------------------------------ */
+
+static const double *ev(Ctx *x, const Frame *f, const Node *n, double *r);
+
+/* Evaluate n into a fresh temporary (pushed on the stack; the caller pops it). */
+static const double *ev_push(Ctx *x, const Frame *f, const Node *n) {
+  double *buf = stack_push(&x->stack);
+  return ev(x, f, n, buf);
+}
+
+/* The input vector of a slot; an absent slot is a checker bug. */
+static const double *input_of(Ctx *x, const Sym *indicator, int field, bool date) {
+  int slot = rule_sig_slot(x->sig, indicator, field, date);
+  if (slot < 0) unreachable_bug("a rule reads an input missing from its signature");
+  return x->in[slot];
+}
+
+/* The goal named by a progress/expected/on_track argument. */
+static const Sym *goal_of(const Frame *f, const Node *arg) {
+  const ExprSem *s = expr_sem(arg);
+  if (s->form == EX_GOAL) return s->ref;
+  if (s->form == EX_PARAM && f && f->goals && f->goals[s->index]) return f->goals[s->index];
+  unreachable_bug("the argument of a goal built-in is not a goal");
+}
+
+/* The value of another rule on this block, computed once. */
+static const double *ev_rule(Ctx *x, const Sym *rule) {
+  for (int i = 0; i < x->nmemo; i++)
+    if (x->memo[i].rule == rule) return x->memo[i].vals;
+  double *buf = stack_push(&x->keep);
+  const double *v = ev(x, NULL, rule->rule.body, buf);
+  if (x->nmemo == x->capmemo) {
+    x->capmemo = x->capmemo ? 2 * x->capmemo : 8;
+    x->memo = xrealloc(x->memo, sizeof *x->memo * (size_t)x->capmemo);
+  }
+  x->memo[x->nmemo++] = (Memo){rule, v};
+  return v;
+}
+
+/* A call of a user fn: arguments evaluated in the caller's frame, then the body. */
+static const double *ev_call_fn(Ctx *x, const Frame *f, const Node *n, double *r) {
+  const Sym *fn = expr_sem(n)->ref;
+  int nargs = n->call.args.len;
+  const double *args[nargs > 0 ? nargs : 1];
+  const Sym *goals[nargs > 0 ? nargs : 1];
+  int pushed = 0;
+  for (int i = 0; i < nargs; i++) {
+    const Node *a = n->call.args.items[i];
+    const ExprSem *s = expr_sem(a);
+    goals[i] = NULL;
+    args[i] = NULL;
+    if (s->form == EX_GOAL || (s->form == EX_PARAM && f && f->goals && f->goals[s->index])) {
+      goals[i] = goal_of(f, a);
+    } else {
+      args[i] = ev_push(x, f, a);
+      pushed++;
+    }
+  }
+  Frame callee = {args, goals};
+  const double *v = ev(x, &callee, fn->rule.body, r);
+  if (v != r) {
+    memcpy(r, v, sizeof *r * x->len);   /* v may live in the popped temporaries */
+    v = r;
+  }
+  stack_pop(&x->stack, pushed);
+  return v;
+}
+
+/* progress(g) = clamp((x - b) / (t - b), 0, 1) */
+static void ev_progress(Ctx *x, const Sym *g, double *r) {
+  const double *v = input_of(x, g->goal.indicator, -1, false);
+  double b = g->goal.baseline.value, t = g->goal.target.value;
+  for (size_t i = 0; i < x->len; i++) r[i] = sem_clamp((v[i] - b) / (t - b), 0.0, 1.0);
+}
+
+/* expected(g, d) = b + (t - b) * (d - s) / (e - s) */
+static void ev_expected(Ctx *x, const Sym *g, const double *d, double *r) {
+  double b = g->goal.baseline.value, t = g->goal.target.value;
+  double s = (double)g->goal.start, e = (double)g->goal.deadline;
+  for (size_t i = 0; i < x->len; i++) r[i] = b + (t - b) * (d[i] - s) / (e - s);
+}
+
+/* on_track(g, d) = x >= expected(g, d) if t > b, else x <= expected(g, d) */
+static void ev_on_track(Ctx *x, const Sym *g, const double *d, double *r) {
+  const double *v = input_of(x, g->goal.indicator, -1, false);
+  bool up = g->goal.target.value > g->goal.baseline.value;
+  ev_expected(x, g, d, r);
+  for (size_t i = 0; i < x->len; i++) r[i] = up ? v[i] >= r[i] : v[i] <= r[i];
+}
+
+/* A built-in function. */
+static const double *ev_builtin(Ctx *x, const Frame *f, const Node *n, double *r) {
+  Builtin bi = expr_sem(n)->builtin;
+  Node **args = n->call.args.items;
+  size_t len = x->len;
+  if (bi == BI_PROGRESS) {
+    ev_progress(x, goal_of(f, args[0]), r);
+    return r;
+  }
+  if (bi == BI_EXPECTED || bi == BI_ON_TRACK) {
+    const double *d = ev_push(x, f, args[1]);
+    if (bi == BI_EXPECTED) ev_expected(x, goal_of(f, args[0]), d, r);
+    else ev_on_track(x, goal_of(f, args[0]), d, r);
+    stack_pop(&x->stack, 1);
+    return r;
+  }
+  const double *a = ev_push(x, f, args[0]);
+  const double *b = n->call.args.len > 1 ? ev_push(x, f, args[1]) : NULL;
+  const double *c = n->call.args.len > 2 ? ev_push(x, f, args[2]) : NULL;
+  switch (bi) {
+  case BI_MIN: for (size_t i = 0; i < len; i++) r[i] = sem_min(a[i], b[i]); break;
+  case BI_MAX: for (size_t i = 0; i < len; i++) r[i] = sem_max(a[i], b[i]); break;
+  case BI_CLAMP: for (size_t i = 0; i < len; i++) r[i] = sem_clamp(a[i], b[i], c[i]); break;
+  case BI_ABS: for (size_t i = 0; i < len; i++) r[i] = fabs(a[i]); break;
+  case BI_SQRT: for (size_t i = 0; i < len; i++) r[i] = sqrt(a[i]); break;
+  case BI_LOG: for (size_t i = 0; i < len; i++) r[i] = log(a[i]); break;
+  case BI_EXP: for (size_t i = 0; i < len; i++) r[i] = exp(a[i]); break;
+  case BI_POW: for (size_t i = 0; i < len; i++) r[i] = pow(a[i], b[i]); break;
+  case BI_ROUND: for (size_t i = 0; i < len; i++) r[i] = round(a[i]); break;
+  case BI_FLOOR: for (size_t i = 0; i < len; i++) r[i] = floor(a[i]); break;
+  case BI_CEIL: for (size_t i = 0; i < len; i++) r[i] = ceil(a[i]); break;
+  default: unreachable_bug("unknown built-in");
+  }
+  stack_pop(&x->stack, 1 + (b != NULL) + (c != NULL));
+  return r;
+}
+
+/* A unary operator: - or not. */
+static const double *ev_unary(Ctx *x, const Frame *f, const Node *n, double *r) {
+  const double *a = ev_push(x, f, n->unary.operand);
+  if (n->unary.op == OP_NEG)
+    for (size_t i = 0; i < x->len; i++) r[i] = -a[i];
+  else
+    for (size_t i = 0; i < x->len; i++) r[i] = a[i] == 0.0;
+  stack_pop(&x->stack, 1);
+  return r;
+}
+
+/* A binary operator: arithmetic, comparison, and/or. */
+static const double *ev_binary(Ctx *x, const Frame *f, const Node *n, double *r) {
+  const double *a = ev_push(x, f, n->binary.lhs);
+  const double *b = ev_push(x, f, n->binary.rhs);
+  size_t len = x->len;
+  switch (n->binary.op) {
+  case OP_ADD: for (size_t i = 0; i < len; i++) r[i] = a[i] + b[i]; break;
+  case OP_SUB: for (size_t i = 0; i < len; i++) r[i] = a[i] - b[i]; break;
+  case OP_MUL: for (size_t i = 0; i < len; i++) r[i] = a[i] * b[i]; break;
+  case OP_DIV: for (size_t i = 0; i < len; i++) r[i] = a[i] / b[i]; break;
+  case OP_POW: for (size_t i = 0; i < len; i++) r[i] = pow(a[i], b[i]); break;
+  case OP_EQ: for (size_t i = 0; i < len; i++) r[i] = a[i] == b[i]; break;
+  case OP_NE: for (size_t i = 0; i < len; i++) r[i] = a[i] != b[i]; break;
+  case OP_LT: for (size_t i = 0; i < len; i++) r[i] = a[i] < b[i]; break;
+  case OP_LE: for (size_t i = 0; i < len; i++) r[i] = a[i] <= b[i]; break;
+  case OP_GT: for (size_t i = 0; i < len; i++) r[i] = a[i] > b[i]; break;
+  case OP_GE: for (size_t i = 0; i < len; i++) r[i] = a[i] >= b[i]; break;
+  case OP_AND: for (size_t i = 0; i < len; i++) r[i] = (a[i] != 0.0) & (b[i] != 0.0); break;
+  case OP_OR: for (size_t i = 0; i < len; i++) r[i] = (a[i] != 0.0) | (b[i] != 0.0); break;
+  default: unreachable_bug("unknown binary operator");
+  }
+  stack_pop(&x->stack, 2);
+  return r;
+}
+
+/* if c then a else b: both sides evaluated, then a choice per row. */
+static const double *ev_if(Ctx *x, const Frame *f, const Node *n, double *r) {
+  const double *c = ev_push(x, f, n->ifx.cond);
+  const double *a = ev_push(x, f, n->ifx.then);
+  const double *b = ev_push(x, f, n->ifx.els);
+  for (size_t i = 0; i < x->len; i++) r[i] = c[i] != 0.0 ? a[i] : b[i];
+  stack_pop(&x->stack, 3);
+  return r;
+}
+
+/* Evaluate n on the block. Returns r filled in, or a vector that already holds the
+ * values (an input, a parameter, a rule value) and stays valid while r would. */
+static const double *ev(Ctx *x, const Frame *f, const Node *n, double *r) {
+  const ExprSem *s = expr_sem(n);
+  if (!s) unreachable_bug("an expression without a checked meaning");
+  switch (s->form) {
+  case EX_CONST:
+    for (size_t i = 0; i < x->len; i++) r[i] = s->value;
+    return r;
+  case EX_INDICATOR: return input_of(x, s->ref, -1, false);
+  case EX_DATE_INPUT: return input_of(x, NULL, -1, true);
+  case EX_FIELD: return input_of(x, NULL, s->index, false);
+  case EX_PARAM:
+    if (!f || !f->args[s->index]) unreachable_bug("a parameter outside its function");
+    return f->args[s->index];
+  case EX_RULE: return ev_rule(x, s->ref);
+  case EX_CALL_FN: return ev_call_fn(x, f, n, r);
+  case EX_BUILTIN: return ev_builtin(x, f, n, r);
+  case EX_OP:
+    switch (n->kind) {
+    case ND_UNARY: return ev_unary(x, f, n, r);
+    case ND_BINARY: return ev_binary(x, f, n, r);
+    case ND_IF: return ev_if(x, f, n, r);
+    default: break;
+    }
+    break;
+  case EX_GOAL:
+  case EX_DECL: break;
+  }
+  unreachable_bug("an expression that is not a value");
+}
+
+/* ------------------------------------------------------------------------
+ * Batches
+ * ------------------------------------------------------------------------ */
+
+/* The inputs of rows [start, start+len) in base units: scaled, or booleans as 0/1. */
+static void load_inputs(Ctx *x, size_t start, const double *const *cols) {
+  for (int k = 0; k < x->sig->ninputs; k++) {
+    const RuleInput *in = &x->sig->inputs[k];
+    const double *col = cols[k] + start;
+    if (in->kind == VAL_BOOL) {
+      double *v = stack_push(&x->stack);
+      for (size_t i = 0; i < x->len; i++) v[i] = col[i] < 0.0 || col[i] > 0.0;
+      x->in[k] = v;
+    } else if (in->scale != 1.0) {
+      double *v = stack_push(&x->stack);
+      for (size_t i = 0; i < x->len; i++) v[i] = col[i] * in->scale;
+      x->in[k] = v;
+    } else {
+      x->in[k] = col;
+    }
+  }
+}
+
+void interp_eval_batch(const Interp *ip, size_t n, const double *const *cols, double *out) {
+  const RuleSig *sig = ip->sig;
+  Ctx x = {.sig = sig};
+  const double *in[sig->ninputs > 0 ? sig->ninputs : 1];
+  x.in = in;
+  for (size_t start = 0; start < n; start += BLOCK) {
+    x.len = n - start < BLOCK ? n - start : BLOCK;
+    x.stack.len = 0;
+    x.keep.len = 0;
+    x.nmemo = 0;
+    load_inputs(&x, start, cols);
+    double *r = out + start;
+    const double *v = ev(&x, NULL, sig->rule->rule.body, r);
+    if (sig->result == VAL_NUM && sig->result_scale != 1.0)
+      for (size_t i = 0; i < x.len; i++) r[i] = v[i] / sig->result_scale;
+    else if (v != r)
+      memcpy(r, v, sizeof *r * x.len);
+  }
+  stack_free(&x.stack);
+  stack_free(&x.keep);
+  free(x.memo);
+}
+
+double interp_eval_row(const Interp *ip, const double *in) {
+  int n = ip->sig->ninputs;
+  const double *cols[n > 0 ? n : 1];
+  for (int i = 0; i < n; i++) cols[i] = &in[i];
+  double out;
+  interp_eval_batch(ip, 1, cols, &out);
+  return out;
+}

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# build_c.sh MISSIONC SOURCE_DIR BINARY_DIR - `missionc build` for C programs.
+#
+# The rules of a mission compiled to an object file and to a shared library, each with
+# its header; a C program (-Wall -Wextra -Werror, C17) that includes the header, calls
+# P_R on single rows, P_R_batch on columns and lists P_R_inputs, is linked against the
+# object (static) and against the shared library (dynamic, -Wl,-rpath), for the generic
+# and the native CPU; the values it prints equal `missionc eval`'s, byte for byte.
+# Then the command's contract: a bad output name or prefix is a usage error (exit 2).
+set -euo pipefail
+missionc=$1 bin=$3
+work=$bin/build-c
+rm -rf "$work"
+mkdir -p "$work"
+cd "$work"
+cc=${CC:-cc}
+
+cat >scores.mission <<'MISSION'
+import "std/units"
+indicator spend { unit MEUR }
+indicator jobs  { unit 1 }
+indicator ghg   { unit MtCO2e }
+goal cut { indicator ghg; baseline 120 MtCO2e at 2019; target 0 MtCO2e by 2030 }
+record applicant { tax_haven bool; emission_cut %; employees 1 }
+score per_job : kEUR = spend / max(jobs, 1)
+score cut_on_track = ghg <= expected(cut, date)
+score next_review = date + 90 day
+condition decarbonise on applicant = emission_cut >= 4.2% and not tax_haven
+score fit on applicant = if tax_haven then 0 else clamp(emission_cut / 10%, 0, 1) + pow(2, employees / 1000)
+MISSION
+cat >rows.csv <<'CSV'
+date,spend,jobs,ghg
+2021-03-01,2.5,10,120
+2025-06-30,0.75,0,55
+2030-12-31,-1,3,0.001
+2024-02-29,1e6,12345,70
+CSV
+cat >applicants.csv <<'CSV'
+tax_haven,emission_cut,employees
+0,5,10
+1,61.7,3
+0,4.2,2500
+0,-3,0
+CSV
+
+cat >main.c <<'C'
+#include <stdio.h>
+#include <stdlib.h>
+#include "scores.h"
+
+/* Days since 1970-01-01 of a civil date (Howard Hinnant's days_from_civil). */
+static double days(int y, int m, int d) {
+  y -= m <= 2;
+  int era = (y >= 0 ? y : y - 399) / 400;
+  unsigned yoe = (unsigned)(y - era * 400);
+  unsigned doy = (153 * (unsigned)(m + (m > 2 ? -3 : 9)) + 2) / 5 + (unsigned)d - 1;
+  unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097.0 + (double)doe - 719468.0;
+}
+
+int main(void) {
+  /* rows.csv: date, spend, jobs, ghg */
+  double date[] = {days(2021, 3, 1), days(2025, 6, 30), days(2030, 12, 31), days(2024, 2, 29)};
+  double spend[] = {2.5, 0.75, -1, 1e6}, jobs[] = {10, 0, 3, 12345}, ghg[] = {120, 55, 0.001, 70};
+  /* applicants.csv: tax_haven, emission_cut, employees */
+  double haven[] = {0, 1, 0, 0}, cut[] = {5, 61.7, 4.2, -3}, staff[] = {10, 3, 2500, 0};
+  double out[4];
+
+  /* the inputs, by name, in the order the functions take them */
+  for (const char *const *p = S_cut_on_track_inputs; *p; p++) fprintf(stderr, "input %s\n", *p);
+
+  /* per_job: one row at a time (inputs: spend, jobs) */
+  double per_job[4];
+  for (int i = 0; i < 4; i++) per_job[i] = S_per_job((const double[]){spend[i], jobs[i]});
+  /* cut_on_track: the batch function (inputs: ghg, date) */
+  const double *cols[] = {ghg, date};
+  double on_track[4];
+  S_cut_on_track_batch(4, cols, on_track);
+  const double *review_cols[] = {date};
+  S_next_review_batch(4, review_cols, out);
+  printf("per_job,cut_on_track,next_review_days\n");
+  for (int i = 0; i < 4; i++) printf("%.17g,%.17g,%.17g\n", per_job[i], on_track[i], out[i]);
+
+  const double *app[] = {haven, cut, staff};
+  double dec[4], fit[4];
+  S_decarbonise_batch(4, app, dec);
+  for (int i = 0; i < 4; i++) fit[i] = S_fit((const double[]){haven[i], cut[i], staff[i]});
+  printf("decarbonise,fit\n");
+  for (int i = 0; i < 4; i++) printf("%.17g,%.17g\n", dec[i], fit[i]);
+  return 0;
+}
+C
+
+# What eval says, in the same %.17g form (dates as day numbers).
+expected() {
+  "$missionc" eval scores.mission --input rows.csv --rules per_job,cut_on_track,next_review |
+    python3 -c '
+import csv, sys, datetime
+r = list(csv.reader(sys.stdin))
+print("per_job,cut_on_track,next_review_days")
+for row in r[1:]:
+    d = (datetime.date.fromisoformat(row[2]) - datetime.date(1970, 1, 1)).days
+    print("%.17g,%.17g,%.17g" % (float(row[0]), float(row[1]), d))'
+  "$missionc" eval scores.mission --input applicants.csv --on applicant |
+    python3 -c '
+import csv, sys
+r = list(csv.reader(sys.stdin))
+print("decarbonise,fit")
+for row in r[1:]: print("%.17g,%.17g" % (float(row[0]), float(row[1])))'
+}
+expected >expected.txt
+
+for cpu in generic native; do
+  "$missionc" build scores.mission -o scores.o --header scores.h --prefix S --cpu $cpu
+  "$cc" -std=c17 -Wall -Wextra -Werror -o static main.c scores.o -lm
+  ./static >static.txt 2>inputs.txt
+  cmp -s static.txt expected.txt || { echo "FAIL ($cpu): object file:"; diff static.txt expected.txt; exit 1; }
+  [ "$(tr '\n' ' ' <inputs.txt)" = "input ghg input date " ] || { echo "FAIL: inputs"; cat inputs.txt; exit 1; }
+
+  "$missionc" build scores.mission -o libscores.so --header scores.h --prefix S --cpu $cpu
+  "$cc" -std=c17 -Wall -Wextra -Werror -o dynamic main.c -L. -lscores -Wl,-rpath,"$work" -lm
+  ./dynamic >dynamic.txt 2>/dev/null
+  cmp -s dynamic.txt expected.txt || { echo "FAIL ($cpu): shared library:"; diff dynamic.txt expected.txt; exit 1; }
+done
+grep -q 'double S_fit(const double \*in);' scores.h
+grep -q '\[1\] emission_cut *%' scores.h
+
+# The default prefix is the output's base name; --prefix '' gives plain names.
+"$missionc" build scores.mission -o plain.o --prefix ''
+nm plain.o | grep -q ' T per_job_batch$' || { echo "FAIL: --prefix ''"; nm plain.o; exit 1; }
+"$missionc" build scores.mission -o my-rules.o
+nm my-rules.o | grep -q ' T my_rules_fit$' || { echo "FAIL: default prefix"; nm my-rules.o; exit 1; }
+
+# usage errors
+set +e
+"$missionc" build scores.mission -o scores.txt 2>/dev/null; s1=$?
+"$missionc" build scores.mission -o x.o --prefix 9x 2>/dev/null; s2=$?
+"$missionc" build scores.mission 2>/dev/null; s3=$?
+"$missionc" build scores.mission -o x.o --rules nope 2>/dev/null; s4=$?
+set -e
+[ "$s1$s2$s3$s4" = 2222 ] || { echo "FAIL: usage errors gave $s1 $s2 $s3 $s4"; exit 1; }
+echo ok
