@@ -49,7 +49,7 @@ static const char *const eval_help =
     "  --time                        print where the time went on standard error\n"
     "  --no-progress                 no progress line on standard error\n"
     "\n"
-    "Compiled code is cached (see MISSIONC_CACHE_DIR, MISSIONC_CACHE=0 in docs/ref-eval.md).\n"
+    "Compiled code is cached (see MISSIONC_CACHE_DIR, MISSIONC_CACHE=0 in LANGUAGE.md section 10.3).\n"
     "A bad cell, a missing column or a CSV syntax error stops the run with exit status 1.\n"
     "\n";
 

@@ -14,7 +14,7 @@ static const char export_help[] =
     "declaration with its kind, name, title, doc comment and attributes, references\n"
     "by name, quantities with their unit and their value in base units, dates in\n"
     "ISO form and source spans. The output is byte-identical across runs; its schema\n"
-    "is docs/ref-export.md. A model with errors is not exported (exit 1).\n"
+    "is LANGUAGE.md section 10.1. A model with errors is not exported (exit 1).\n"
     "\n"
     "  --format json                 the output format (json, the only one)\n"
     "  -o OUT, --output OUT          write to OUT instead of standard output ('-')\n"

@@ -29,7 +29,7 @@ static const char *const status_help =
     "  -o FILE                       write the report to FILE instead of standard output\n"
     "\n"
     "Verdicts: on-track at or beyond the line; at-risk behind it by less than 10% of\n"
-    "|target - baseline|; off-track behind by more. See docs/ref-status.md.\n"
+    "|target - baseline|; off-track behind by more. See LANGUAGE.md section 10.4.\n"
     "\n";
 
 typedef struct StatusOptions {

@@ -1,4 +1,4 @@
-/* export.c - the checked model as JSON (schema: docs/ref-export.md).
+/* export.c - the checked model as JSON (schema: LANGUAGE.md section 10.1).
  *
  * A small pretty-printing JSON writer, then one function per part of the
  * document: sources, units, and the declarations with the attributes of their

@@ -4,7 +4,7 @@
  * attributes, references by name, quantities with their unit and their value in
  * base units, dates in ISO form and source spans. Keys come in a fixed order and
  * nothing depends on the run, so the output is byte-identical across runs. The
- * schema is docs/ref-export.md.
+ * schema is LANGUAGE.md section 10.1.
  */
 #ifndef MISSION_EXPORT_H
 #define MISSION_EXPORT_H

@@ -1,7 +1,7 @@
 /* interp.c - the reference evaluator: the checked tree, walked over blocks of rows.
  *
  * This file is the definition of what a rule computes; codegen.c emits the same
- * operations in the same order. The rules of the game (docs/ref-eval.md):
+ * operations in the same order. The rules of the game (LANGUAGE.md section 10.3):
  *
  *   - an input enters as v * scale of its declared unit (a boolean input is true
  *     when it is non-zero and not NaN); literals are already in base units;

@@ -10,7 +10,7 @@
  *
  * The interpreter walks the checked tree over blocks of rows. It is the definition
  * of the semantics: the JIT and the compiled objects must give the same doubles,
- * bit for bit (NaNs compare equal whatever their payload). See docs/ref-eval.md.
+ * bit for bit (NaNs compare equal whatever their payload). See LANGUAGE.md section 10.3.
  */
 #ifndef MISSION_INTERP_H
 #define MISSION_INTERP_H

@@ -4,7 +4,7 @@
  * declarations": every declaration of the checked file plus every imported one
  * that they use, directly or through other declarations. The criteria come from
  * Mazzucato's five criteria for missions and from the implementation advice of
- * the OECD (OPSI) and of the EU Missions; docs/ref-lint.md has one section per
+ * the OECD (OPSI) and of the EU Missions; LANGUAGE.md section 9 has one section per
  * lint. Every warning names the criterion, points at the declarations that
  * trigger it (notes) and ends with a note on what would satisfy it.
  */
@@ -144,7 +144,7 @@ int lint_check_flags(const char *const *flags, int nflags) {
     if (hint)
       return driver_usage_error("unknown warning option '%s'; did you mean '-W%s%s'?", flags[i],
                                 on ? "" : "no-", hint);
-    return driver_usage_error("unknown warning option '%s' (the lints are listed in docs/ref-lint.md)",
+    return driver_usage_error("unknown warning option '%s' (the lints are listed in LANGUAGE.md section 9)",
                               flags[i]);
   }
   return 0;

@@ -1,7 +1,7 @@
 /* lint.h - mission criteria lints (warnings W01xx), run after a clean check.
  *
  * Each lint has a stable code and a -W<name> / -Wno-<name> switch; all are on by
- * default. docs/ref-lint.md describes every lint: its criterion, its source, an
+ * default. LANGUAGE.md section 9 describes every lint: its criterion, its source, an
  * example that triggers it and the fix.
  */
 #ifndef MISSION_LINT_H

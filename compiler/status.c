@@ -6,7 +6,7 @@
  *
  * The CSV is loaded as a source file so that its problems are ordinary diagnostics
  * with the offending cell underlined. Every definition used here (which observation
- * counts, the verdict thresholds) is written down in docs/ref-status.md.
+ * counts, the verdict thresholds) is written down in LANGUAGE.md section 10.4.
  */
 #include "status.h"
 

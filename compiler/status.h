@@ -7,7 +7,7 @@
  * the scores without `on` with the reference interpreter. Three renderings: an
  * aligned text table, Markdown and one self-contained HTML page with the mission map
  * coloured by verdict and the timeline. The definitions (verdict thresholds, which
- * observation counts) are in docs/ref-status.md. Reads the model, never changes it.
+ * observation counts) are in LANGUAGE.md section 10.4. Reads the model, never changes it.
  */
 #ifndef MISSION_STATUS_H
 #define MISSION_STATUS_H

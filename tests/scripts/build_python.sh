@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # build_python.sh MISSIONC SOURCE_DIR BINARY_DIR - a shared library from `missionc build`
-# used from Python through ctypes, as docs/ref-eval.md shows.
+# used from Python through ctypes, as LANGUAGE.md (section 10.3) shows.
 #
 # Loads the library, reads P_R_inputs, calls P_R on one row and P_R_batch on columns
 # (array.array buffers, no numpy needed), and compares with `missionc eval`.

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# graph_mermaid.sh MISSIONC SOURCE_DIR BINARY_DIR - Mermaid's parser reads our Mermaid.
+#
+# Every view of every example that checks clean, the escaping case and a
+# 300-project mission, as `-T mermaid`, parsed by Mermaid 10 itself (in node, with
+# jsdom). The npm packages are not part of the build: set MISSIONC_MERMAID_MODULES
+# to a node_modules folder holding mermaid@10 and jsdom (e.g. after
+# `npm install --prefix DIR mermaid@10 jsdom@22`), else the test says so and passes.
+set -u
+missionc=$1 src=$2
+modules=${MISSIONC_MERMAID_MODULES:-}
+if [ -z "$modules" ] || ! [ -d "$modules/mermaid" ] || ! command -v node >/dev/null; then
+  echo "graph_mermaid: skipped (set MISSIONC_MERMAID_MODULES to a node_modules with mermaid@10 and jsdom)"
+  exit 0
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+for file in "$src"/examples/*.mission "$src"/tests/golden/graph/escaping.mission; do
+  "$missionc" check --color=never "$file" >/dev/null 2>&1 || continue
+  for view in map timeline actors rules portfolio; do
+    "$missionc" graph --view "$view" -T mermaid -o "$tmp/$(basename "$file" .mission)-$view.mmd" "$file" 2>/dev/null
+  done
+done
+awk -v N=300 -f "$src/tests/scripts/graph_large_gen.awk" >"$tmp/large.mission"
+for view in map timeline actors; do
+  "$missionc" graph --view "$view" -T mermaid -o "$tmp/large-$view.mmd" "$tmp/large.mission" 2>/dev/null
+done
+# an ES module finds its imports in the node_modules next to it
+ln -s "$(cd "$modules" && pwd)" "$tmp/node_modules"
+cp "$src/tests/scripts/graph_mermaid_check.mjs" "$tmp/"
+node "$tmp/graph_mermaid_check.mjs" "$tmp"/*.mmd
