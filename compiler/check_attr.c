@@ -24,6 +24,9 @@ typedef struct Value {
 
 /* `on R` and `: unit` belong to scores and conditions (and fn results); the
  * rest of a declaration that has them is still checked. */
+/* a && b, once both were evaluated (each reports its own errors). */
+static bool both(bool a, bool b) { return a && b; }
+
 static void check_header(Checker *k, Node *d) {
   DeclKind kind = d->decl.kind;
   if (d->decl.on.str && kind != DK_SCORE && kind != DK_CONDITION)
@@ -96,8 +99,9 @@ static bool value_period(Checker *k, const AttrSpec *spec, Node *n, Period *p) {
     wrong_value(k, spec, n);
     return false;
   }
-  if (!value_date(k, spec, n->range.lo, false, &p->start) | !value_date(k, spec, n->range.hi, true, &p->end))
-    return false;
+  bool lo_ok = value_date(k, spec, n->range.lo, false, &p->start);   /* both ends reported */
+  bool hi_ok = value_date(k, spec, n->range.hi, true, &p->end);
+  if (!lo_ok || !hi_ok) return false;
   p->set = true;
   p->span = n->span;
   ExprSem *e = ck_sem(k, n);
@@ -257,20 +261,20 @@ static bool check_value(Checker *k, const AttrSpec *spec, Node *arg, Value *v) {
   case V_MONEY: return value_money(k, spec, n, &v->q);
   case V_BASELINE:
   case V_TARGET:
-    return value_quantity(k, spec, n, &v->q) &
-           value_date(k, spec, arg->arg.when, spec->value == V_TARGET, &v->day);
+    return both(value_quantity(k, spec, n, &v->q),
+                value_date(k, spec, arg->arg.when, spec->value == V_TARGET, &v->day));
   case V_WEIGHT: return value_weight(k, spec, n, &v->q);
   case V_UNIT: return value_unit(k, n, &v->q);
   case V_TAG: return value_tag(k, spec, n, v);
   case V_REF_MONEY:
-    return ((v->ref = resolve_ref(k, n, spec->refs, spec->name)) != NULL) &
-           value_money(k, spec, arg->arg.value, &v->q);
+    return both((v->ref = resolve_ref(k, n, spec->refs, spec->name)) != NULL,
+                value_money(k, spec, arg->arg.value, &v->q));
   case V_REF_WEIGHT:
-    return ((v->ref = resolve_ref(k, n, spec->refs, spec->name)) != NULL) &
-           value_weight(k, spec, arg->arg.value, &v->q);
+    return both((v->ref = resolve_ref(k, n, spec->refs, spec->name)) != NULL,
+                value_weight(k, spec, arg->arg.value, &v->q));
   case V_REF_QUANTITY:
-    return ((v->ref = resolve_ref(k, n, spec->refs, spec->name)) != NULL) &
-           value_quantity(k, spec, arg->arg.value, &v->q);
+    return both((v->ref = resolve_ref(k, n, spec->refs, spec->name)) != NULL,
+                value_quantity(k, spec, arg->arg.value, &v->q));
   case V_COUNT: break;
   }
   return false;
@@ -462,8 +466,8 @@ static bool check_goal_unit(Checker *k, Sym *goal, Quantity *q, const char *what
 
 /* A goal's baseline and target against its indicator; they must differ. */
 static void check_goal(Checker *k, Sym *g) {
-  bool ok = check_goal_unit(k, g, &g->goal.baseline, "the baseline") &
-            check_goal_unit(k, g, &g->goal.target, "the target");
+  bool baseline_ok = check_goal_unit(k, g, &g->goal.baseline, "the baseline");   /* both reported */
+  bool ok = check_goal_unit(k, g, &g->goal.target, "the target") && baseline_ok;
   if (ok && g->goal.baseline.set && g->goal.target.set && g->goal.baseline.value == g->goal.target.value) {
     Diagnostic *d = ck_error(k, g->goal.target.span, "E0409", "goal '%s' has its target equal to its "
                              "baseline (%s)", g->name,
