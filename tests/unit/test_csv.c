@@ -2,6 +2,7 @@
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
 
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -494,6 +495,176 @@ Test(csv_number, format_is_shortest_candidate) {
   cr_assert(eq(str, buf, "0"));
   csv_format_double(-1.7976931348623157e308, buf);
   cr_assert(eq(str, buf, "-1.7976931348623157e+308"));
+}
+
+/* ------------------------------------------------------------------------
+ * csv_format_double against its definition, string for string
+ *
+ * csv_format_double computes the definition (reference_format above) in
+ * integers; these tests compare the two on millions of doubles chosen to
+ * reach every branch: any bit pattern, subnormals, the neighbours of every
+ * power of two and of ten, short decimals and their products, every text
+ * layout, and the values where the definition is not the shortest text.
+ * ------------------------------------------------------------------------ */
+
+/* Asserts that csv_format_double(v) prints the reference text, returns its
+   length and reads back to v (the asserts run only on a mismatch, so that
+   millions of checks stay fast). */
+static void expect_definition(double v) {
+  char got[32], want[32];
+  size_t n = csv_format_double(v, got);
+  reference_format(v, want);
+  if (strcmp(got, want) == 0 && n == strlen(got) && same_bits(strtod(got, NULL), v)) return;
+  cr_assert(eq(str, got, want), "%a (%.17g)", v, v);
+  cr_assert(eq(sz, n, strlen(got)), "%a: length", v);
+  cr_assert(same_bits(strtod(got, NULL), v), "%s does not read back to %a", got, v);
+}
+
+/* The double with these bits. */
+static double from_bits(uint64_t bits) {
+  double v;
+  memcpy(&v, &bits, sizeof v);
+  return v;
+}
+
+/* expect_definition for v and its k nearest neighbours on each side, both signs. */
+static void expect_definition_around(double v, int k) {
+  double lo = v, hi = v;
+  for (int i = 0; i < k; i++) {
+    lo = nextafter(lo, 0);
+    hi = nextafter(hi, INFINITY);
+    expect_definition(lo), expect_definition(-lo);
+    expect_definition(hi), expect_definition(-hi);
+  }
+  expect_definition(v), expect_definition(-v);
+}
+
+Test(csv_format, random_bit_patterns) {
+  uint64_t state = 31337;
+  for (int i = 0; i < 2000000; i++) {
+    double v = from_bits(next_random(&state));
+    if (!isnan(v)) expect_definition(v);
+  }
+}
+
+Test(csv_format, subnormals_and_extremes) {
+  uint64_t state = 4242;
+  for (int i = 0; i < 200000; i++) { /* random subnormals, both signs */
+    uint64_t r = next_random(&state);
+    expect_definition(from_bits(r & 0x800FFFFFFFFFFFFFull));
+  }
+  for (uint64_t m = 1; m <= 2000; m++) { /* the smallest and the largest ones */
+    expect_definition(from_bits(m));
+    expect_definition(from_bits(0x0010000000000000ull - m));
+  }
+  expect_definition_around(DBL_MIN, 50);  /* across the subnormal boundary */
+  expect_definition_around(DBL_MAX, 50);  /* nextafter past it is inf, fine too */
+  expect_definition_around(1.0, 50);
+  expect_definition(0.0);
+  expect_definition(-0.0);
+}
+
+Test(csv_format, powers_of_two_and_ten_and_neighbours) {
+  for (int e = -1074; e <= 1023; e++)
+    expect_definition_around(ldexp(1.0, e), 8);
+  for (int e = -323; e <= 308; e++) {
+    char text[16];
+    snprintf(text, sizeof text, "1e%d", e);
+    expect_definition_around(strtod(text, NULL), 8);
+  }
+}
+
+/* A random decimal of 1 to max_digits significant digits times 10^(-30..30),
+   read by strtod. */
+static double random_decimal(uint64_t *state, int max_digits) {
+  uint64_t r = next_random(state);
+  int digits = 1 + (int)(r % (uint64_t)max_digits);
+  char text[48];
+  size_t n = 0;
+  for (int d = 0; d < digits; d++)
+    text[n++] = (char)('0' + next_random(state) % 10);
+  snprintf(text + n, sizeof text - n, "e%d", (int)((r >> 8) % 61) - 30);
+  return strtod(text, NULL);
+}
+
+Test(csv_format, short_decimals_and_their_arithmetic) {
+  uint64_t state = 77;
+  for (int i = 0; i < 500000; i++) {
+    double a = random_decimal(&state, 8), b = random_decimal(&state, 6);
+    expect_definition(a);
+    expect_definition(random_decimal(&state, 17));
+    expect_definition(a * b);
+    if (b != 0) expect_definition(-a / b);
+  }
+}
+
+Test(csv_format, every_layout) {
+  /* d.ddd x 10^x for every digit count and every exponent around the
+     switches between 0.000ddd, ddd.ddd, ddd000 and d.ddde+XX */
+  uint64_t state = 5;
+  for (int x = -9; x <= 22; x++)
+    for (int digits = 1; digits <= 17; digits++)
+      for (int i = 0; i < 200; i++) {
+        char text[48];
+        size_t n = 0;
+        text[n++] = (char)('1' + next_random(&state) % 9);
+        for (int d = 1; d < digits; d++)
+          text[n++] = (char)('0' + next_random(&state) % 10);
+        snprintf(text + n, sizeof text - n, "e%d", x - digits + 1);
+        double v = strtod(text, NULL);
+        expect_definition(v);
+        expect_definition(-v);
+      }
+}
+
+Test(csv_format, not_always_the_shortest) {
+  static const struct {
+    double value;
+    const char *text;
+  } cases[] = {
+      /* shortest is 7.120236347223045e-307, but %.16g rounds to ...044,
+         which reads back to another double (the gap below a power of two
+         is half as wide), so the definition takes %.17g */
+      {0x1p-1017, "7.1202363472230444e-307"},
+      {0x1p-1007, "7.2911220195563975e-304"},
+      {0x1p-778, "6.2901843453097005e-235"},
+      /* subnormals: shortest is 5e-324, %.15g reads back first */
+      {0x0.0000000000001p-1022, "4.94065645841247e-324"},
+      {0x0.0000000000003p-1022, "1.48219693752374e-323"},
+      {0x0.fffffffffffffp-1022, "2.225073858507201e-308"},
+      {0x1p-1022, "2.2250738585072014e-308"},
+      /* ties at the 17th digit go to even, as printf rounds */
+      {1234567890123456.25, "1234567890123456.2"},
+      {1234567890123456.75, "1234567890123456.8"},
+      /* %.17g with its own layout rule (plain up to exponent 16) */
+      {12345678901234568.0, "12345678901234568"},
+      {1e16, "1e+16"},
+      {1000000000000000.5, "1000000000000000.5"},
+      {0.00012345678901234567, "0.00012345678901234567"},
+      {9.999999999999999e-05, "9.999999999999999e-05"},
+      {1e23, "1e+23"},
+      {0x1p63, "9.223372036854776e+18"},
+      {0.1 + 0.7, "0.7999999999999999"},
+      {DBL_MAX, "1.7976931348623157e+308"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    char buf[32];
+    csv_format_double(cases[i].value, buf);
+    cr_assert(eq(str, buf, (char *)cases[i].text), "%a", cases[i].value);
+    expect_definition(cases[i].value);
+  }
+}
+
+Test(csv_format, non_finite_as_before) {
+  char buf[32];
+  cr_assert(eq(sz, csv_format_double(NAN, buf), (size_t)3));
+  cr_assert(eq(str, buf, "nan"));
+  csv_format_double(copysign(NAN, -1.0), buf);
+  cr_assert(eq(str, buf, "nan"));
+  cr_assert(eq(sz, csv_format_double(INFINITY, buf), (size_t)3));
+  cr_assert(eq(str, buf, "inf"));
+  cr_assert(eq(sz, csv_format_double(-INFINITY, buf), (size_t)4));
+  cr_assert(eq(str, buf, "-inf"));
 }
 
 Test(csv_bool, parse) {
