@@ -736,24 +736,13 @@ LLVMModuleRef cg_set_module(LLVMContextRef ctx, const char *name, const CgSet *s
   return mod;
 }
 
-/* Set the module's triple and data layout to a target machine's. */
-static void target_module(LLVMModuleRef mod, LLVMTargetMachineRef tm) {
-  char *triple = LLVMGetTargetMachineTriple(tm);
-  LLVMSetTarget(mod, triple);
-  LLVMDisposeMessage(triple);
-  LLVMTargetDataRef td = LLVMCreateTargetDataLayout(tm);
-  char *layout = LLVMCopyStringRepOfTargetData(td);
-  LLVMSetDataLayout(mod, layout);
-  LLVMDisposeMessage(layout);
-  LLVMDisposeTargetData(td);
-}
 
 /* Target and optimise a module for cpu at level (position-independent code). */
 static int optimize_for(LLVMModuleRef mod, const char *cpu, JitOpt level, char **err) {
   LLVMTargetMachineRef tm = jit_target_machine(cpu, LLVMRelocPIC, LLVMCodeModelDefault,
                                                LLVMCodeGenLevelDefault, err);
   if (!tm) return -1;
-  target_module(mod, tm);
+  jit_target_module(mod, tm);
   int rc = jit_run_passes(mod, tm, level, err);
   LLVMDisposeTargetMachine(tm);
   return rc;

@@ -12,6 +12,7 @@
  * so objects loaded anywhere in the address space still link.
  */
 #include "jit.h"
+#include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -56,19 +57,17 @@ struct Jit {
  * Small helpers
  * ------------------------------------------------------------------------ */
 
-/* Stores a formatted, malloc'd message in *err (if err is not NULL). */
-__attribute__((format(printf, 2, 3))) static void set_error(char **err, const char *fmt, ...) {
-  if (!err) return;
-  va_list ap;
-  va_start(ap, fmt);
-  int n = vsnprintf(NULL, 0, fmt, ap);
-  va_end(ap);
-  *err = malloc((size_t)n + 1);
-  if (!*err) return;
-  va_start(ap, fmt);
-  vsnprintf(*err, (size_t)n + 1, fmt, ap);
-  va_end(ap);
+void jit_target_module(LLVMModuleRef mod, LLVMTargetMachineRef tm) {
+  char *triple = LLVMGetTargetMachineTriple(tm);
+  LLVMSetTarget(mod, triple);
+  LLVMDisposeMessage(triple);
+  LLVMTargetDataRef td = LLVMCreateTargetDataLayout(tm);
+  char *layout = LLVMCopyStringRepOfTargetData(td);
+  LLVMSetDataLayout(mod, layout);
+  LLVMDisposeMessage(layout);
+  LLVMDisposeTargetData(td);
 }
+
 
 /* Consumes an LLVM error and returns its text, malloc'd. */
 static char *take_llvm_error(LLVMErrorRef e) {
@@ -81,7 +80,7 @@ static char *take_llvm_error(LLVMErrorRef e) {
 /* Reports an LLVM error as "what: text" through *err. */
 static void set_llvm_error(char **err, const char *what, LLVMErrorRef e) {
   char *msg = take_llvm_error(e);
-  set_error(err, "%s: %s", what, msg ? msg : "");
+  error_printf(err, "%s: %s", what, msg ? msg : "");
   free(msg);
 }
 
@@ -126,7 +125,7 @@ static void init_llvm(void) {
 
 static bool ensure_llvm(char **err) {
   pthread_once(&llvm_once, init_llvm);
-  if (!llvm_ready) set_error(err, "LLVM has no native target for this host");
+  if (!llvm_ready) error_printf(err, "LLVM has no native target for this host");
   return llvm_ready;
 }
 
@@ -150,10 +149,10 @@ static LLVMTargetMachineRef make_tm(const char *cpu, const char *features, LLVMR
   char *msg = NULL;
   LLVMTargetMachineRef tm = NULL;
   if (LLVMGetTargetFromTriple(triple, &target, &msg))
-    set_error(err, "no target for %s: %s", triple, msg ? msg : "");
+    error_printf(err, "no target for %s: %s", triple, msg ? msg : "");
   else
     tm = LLVMCreateTargetMachine(target, triple, cpu, features, level, reloc, model);
-  if (!tm && !msg) set_error(err, "cannot create a target machine for %s (cpu %s)", triple, cpu);
+  if (!tm && !msg) error_printf(err, "cannot create a target machine for %s (cpu %s)", triple, cpu);
   LLVMDisposeMessage(msg);
   LLVMDisposeMessage(triple);
   return tm;
@@ -209,7 +208,7 @@ static LLVMCodeGenOptLevel codegen_level_of(JitOpt level) {
 static int verify_module(LLVMModuleRef mod, char **err) {
   char *msg = NULL;
   int broken = LLVMVerifyModule(mod, LLVMReturnStatusAction, &msg);
-  if (broken) set_error(err, "invalid module: %s", msg ? msg : "");
+  if (broken) error_printf(err, "invalid module: %s", msg ? msg : "");
   LLVMDisposeMessage(msg);
   return broken ? -1 : 0;
 }
@@ -291,7 +290,7 @@ Jit *jit_new(const char *cpu, char **err) {
   if (!ensure_llvm(err)) return NULL;
   Jit *jit = calloc(1, sizeof *jit);
   if (!jit) {
-    set_error(err, "out of memory");
+    error_printf(err, "out of memory");
     return NULL;
   }
   resolve_cpu(cpu, &jit->cpu, &jit->features);
@@ -366,7 +365,7 @@ static LLVMModuleRef move_module(LLVMModuleRef mod, LLVMContextRef ctx,
   if (ctx) LLVMContextDispose(ctx);
   LLVMModuleRef moved = NULL;
   if (LLVMParseBitcodeInContext2(LLVMOrcThreadSafeContextGetContext(tsctx), bits, &moved)) {
-    set_error(err, "cannot move the module into the JIT's context");
+    error_printf(err, "cannot move the module into the JIT's context");
     moved = NULL;
   }
   LLVMDisposeMemoryBuffer(bits);
@@ -399,9 +398,9 @@ void *jit_lookup(Jit *jit, const char *name, char **err) {
   if (e) {
     char *msg = take_llvm_error(e);
     if (jit->session_error)
-      set_error(err, "cannot find '%s': %s (%s)", name, msg, jit->session_error);
+      error_printf(err, "cannot find '%s': %s (%s)", name, msg, jit->session_error);
     else
-      set_error(err, "cannot find '%s': %s", name, msg);
+      error_printf(err, "cannot find '%s': %s", name, msg);
     free(msg);
     return NULL;
   }
@@ -713,7 +712,7 @@ static void compile_job(Batch *b, LLVMTargetMachineRef tm, Job *job) {
   if (!job->hit && jit_run_passes(job->mod, tm, b->level, &job->err) == 0) {
     char *msg = NULL;
     if (LLVMTargetMachineEmitToMemoryBuffer(tm, job->mod, LLVMObjectFile, &msg, &job->obj)) {
-      set_error(&job->err, "code generation failed: %s", msg ? msg : "");
+      error_printf(&job->err, "code generation failed: %s", msg ? msg : "");
       job->obj = NULL;
     } else {
       job->miss = true;
@@ -779,7 +778,7 @@ static int add_objects(Jit *jit, Job *jobs, size_t n, char **err) {
     if (rc != 0) LLVMDisposeMemoryBuffer(obj);
     if (e) {
       char *msg = take_llvm_error(e);
-      set_error(err, "cannot add the object of module '%s': %s", jobs[i].name, msg);
+      error_printf(err, "cannot add the object of module '%s': %s", jobs[i].name, msg);
       free(msg);
       rc = -1;
     }
@@ -802,7 +801,7 @@ static int collect_jobs(Jit *jit, Job *jobs, size_t n, char **err) {
     jit->stats.cache_writes += jobs[i].written;
     jit->stats.cache_rejects += jobs[i].rejected;
     if (jobs[i].err && rc == 0) {
-      set_error(err, "module '%s': %s", jobs[i].name ? jobs[i].name : "?", jobs[i].err);
+      error_printf(err, "module '%s': %s", jobs[i].name ? jobs[i].name : "?", jobs[i].err);
       rc = -1;
     }
   }
@@ -828,7 +827,7 @@ int jit_compile_objects(Jit *jit, LLVMModuleRef *mods, LLVMContextRef *ctxs, siz
   Worker *workers = calloc((size_t)nthreads, sizeof *workers);
   int rc = -1;
   if (!jobs || !workers) {
-    set_error(err, "out of memory");
+    error_printf(err, "out of memory");
     discard_modules(mods, ctxs, n);
     goto out;
   }

@@ -118,4 +118,7 @@ LLVMTargetMachineRef jit_target_machine(const char *cpu, LLVMRelocMode reloc, LL
                                         LLVMCodeGenOptLevel level, char **err);
 int jit_run_passes(LLVMModuleRef mod, LLVMTargetMachineRef tm, JitOpt level, char **err);
 
+/* Set a module's triple and data layout to a target machine's. */
+void jit_target_module(LLVMModuleRef mod, LLVMTargetMachineRef tm);
+
 #endif

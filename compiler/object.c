@@ -15,6 +15,7 @@
 #include <llvm-c/TargetMachine.h>
 
 #include "jit.h"
+#include "util.h"
 
 extern char **environ;
 
@@ -30,37 +31,13 @@ const char *obj_kind_name(ObjKind kind) {
   return kind_names[kind];
 }
 
-/* Stores a formatted, malloc'd message in *err (if err is not NULL). */
-__attribute__((format(printf, 2, 3))) static void set_error(char **err, const char *fmt, ...) {
-  if (!err) return;
-  va_list ap;
-  va_start(ap, fmt);
-  int n = vsnprintf(NULL, 0, fmt, ap);
-  va_end(ap);
-  *err = malloc((size_t)n + 1);
-  if (!*err) return;
-  va_start(ap, fmt);
-  vsnprintf(*err, (size_t)n + 1, fmt, ap);
-  va_end(ap);
-}
 
-/* Sets the module's triple and data layout to the target machine's. */
-static void target_module(LLVMModuleRef mod, LLVMTargetMachineRef tm) {
-  char *triple = LLVMGetTargetMachineTriple(tm);
-  LLVMSetTarget(mod, triple);
-  LLVMDisposeMessage(triple);
-  LLVMTargetDataRef td = LLVMCreateTargetDataLayout(tm);
-  char *layout = LLVMCopyStringRepOfTargetData(td);
-  LLVMSetDataLayout(mod, layout);
-  LLVMDisposeMessage(layout);
-  LLVMDisposeTargetData(td);
-}
 
 /* Verifies and emits the module as an object file at path. */
 static int emit_object(LLVMModuleRef mod, LLVMTargetMachineRef tm, const char *path, char **err) {
   char *msg = NULL;
   if (LLVMVerifyModule(mod, LLVMReturnStatusAction, &msg)) {
-    set_error(err, "invalid module: %s", msg ? msg : "");
+    error_printf(err, "invalid module: %s", msg ? msg : "");
     LLVMDisposeMessage(msg);
     return -1;
   }
@@ -68,7 +45,7 @@ static int emit_object(LLVMModuleRef mod, LLVMTargetMachineRef tm, const char *p
   msg = NULL;
   char *file = strdup(path); /* the C API wants a mutable string */
   int failed = !file || LLVMTargetMachineEmitToFile(tm, mod, file, LLVMObjectFile, &msg);
-  if (failed) set_error(err, "cannot write %s: %s", path, msg ? msg : "out of memory");
+  if (failed) error_printf(err, "cannot write %s: %s", path, msg ? msg : "out of memory");
   LLVMDisposeMessage(msg);
   free(file);
   return failed ? -1 : 0;
@@ -80,7 +57,7 @@ static int temp_object(char *buf, size_t size, char **err) {
   snprintf(buf, size, "%s/missionc-XXXXXX.o", dir && *dir ? dir : "/tmp");
   int fd = mkstemps(buf, 2);
   if (fd < 0) {
-    set_error(err, "cannot create a temporary file in %s: %s", dir && *dir ? dir : "/tmp",
+    error_printf(err, "cannot create a temporary file in %s: %s", dir && *dir ? dir : "/tmp",
               strerror(errno));
     return -1;
   }
@@ -110,7 +87,7 @@ static char *read_output(int fd, size_t max) {
 static int run_program(char *const argv[], char **output, char **err) {
   int fds[2];
   if (pipe(fds) != 0) {
-    set_error(err, "cannot create a pipe: %s", strerror(errno));
+    error_printf(err, "cannot create a pipe: %s", strerror(errno));
     return -1;
   }
   posix_spawn_file_actions_t fa;
@@ -126,7 +103,7 @@ static int run_program(char *const argv[], char **output, char **err) {
   close(fds[1]);
   if (rc != 0) {
     close(fds[0]);
-    set_error(err, "cannot run '%s': %s", argv[0], strerror(rc));
+    error_printf(err, "cannot run '%s': %s", argv[0], strerror(rc));
     return -1;
   }
   *output = read_output(fds[0], OBJ_MAX_OUTPUT);
@@ -134,7 +111,7 @@ static int run_program(char *const argv[], char **output, char **err) {
   int status;
   while (waitpid(pid, &status, 0) < 0)
     if (errno != EINTR) {
-      set_error(err, "cannot wait for '%s': %s", argv[0], strerror(errno));
+      error_printf(err, "cannot wait for '%s': %s", argv[0], strerror(errno));
       return -1;
     }
   return status;
@@ -153,10 +130,10 @@ static int link_shared(const char *object, const char *path, char **err) {
   else if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
     rc = 0;
   else if (WIFEXITED(status))
-    set_error(err, "'%s -shared' failed with exit status %d:\n%s", cc, WEXITSTATUS(status),
+    error_printf(err, "'%s -shared' failed with exit status %d:\n%s", cc, WEXITSTATUS(status),
               output ? output : "");
   else
-    set_error(err, "'%s -shared' was killed by signal %d", cc,
+    error_printf(err, "'%s -shared' was killed by signal %d", cc,
               WIFSIGNALED(status) ? WTERMSIG(status) : 0);
   free(output);
   return rc;
@@ -166,7 +143,7 @@ int obj_emit_file(LLVMModuleRef mod, const char *cpu, const char *path, ObjKind 
   LLVMTargetMachineRef tm =
       jit_target_machine(cpu, LLVMRelocPIC, LLVMCodeModelDefault, LLVMCodeGenLevelDefault, err);
   if (!tm) return -1;
-  target_module(mod, tm);
+  jit_target_module(mod, tm);
   int rc;
   if (kind == OBJ_OBJECT) {
     rc = emit_object(mod, tm, path, err);

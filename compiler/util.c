@@ -1,6 +1,7 @@
 /* util.c - allocation that cannot fail silently, internal bugs, edit distance. */
 #include "util.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,19 @@ char *xstrdup(const char *s) {
 noreturn void fatal_bug(const char *file, int line, const char *what) {
   fprintf(stderr, "missionc: internal error at %s:%d: %s\n", file, line, what);
   abort();
+}
+
+void error_printf(char **err, const char *fmt, ...) {
+  if (!err) return;
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  *err = malloc((size_t)n + 1);
+  if (!*err) return;
+  va_start(ap, fmt);
+  vsnprintf(*err, (size_t)n + 1, fmt, ap);
+  va_end(ap);
 }
 
 /* Levenshtein distance, giving up (returning limit+1) once it exceeds limit. */

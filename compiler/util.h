@@ -15,6 +15,9 @@ noreturn void fatal_bug(const char *file, int line, const char *what);
 #define unreachable_bug(what) fatal_bug(__FILE__, __LINE__, what)
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Store a formatted, malloc'd message in *err (nothing when err is NULL). */
+void error_printf(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Edit distance between two strings, capped at limit+1 (for "did you mean"). */
 int edit_distance(const char *a, const char *b, int limit);
 
