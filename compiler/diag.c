@@ -165,20 +165,21 @@ static void render_text(Diag *d, FILE *out, Diagnostic **sorted, int n, bool col
 /* JSON and SARIF                                                            */
 /* ------------------------------------------------------------------------ */
 
-/* Write s as a JSON string literal (UTF-8 kept, control characters escaped). */
-void diag_json_string(FILE *out, const char *s);
-void diag_json_string(FILE *out, const char *s) {
+void diag_json_string(FILE *out, const char *s) { diag_json_string_n(out, s, strlen(s)); }
+
+void diag_json_string_n(FILE *out, const char *s, size_t n) {
   fputc('"', out);
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    switch (*p) {
+  for (size_t i = 0; i < n; i++) {
+    unsigned char ch = (unsigned char)s[i];
+    switch (ch) {
     case '"': fputs("\\\"", out); break;
     case '\\': fputs("\\\\", out); break;
     case '\n': fputs("\\n", out); break;
     case '\r': fputs("\\r", out); break;
     case '\t': fputs("\\t", out); break;
     default:
-      if (*p < 0x20) fprintf(out, "\\u%04x", *p);
-      else fputc(*p, out);
+      if (ch < 0x20 || ch == 0x7f) fprintf(out, "\\u%04x", ch);
+      else fputc(ch, out);
     }
   }
   fputc('"', out);

@@ -58,6 +58,10 @@ typedef struct DiagRenderOptions {
   const char *tool_version;
 } DiagRenderOptions;
 
+/* Write a string as a JSON string literal (UTF-8 kept; control characters and DEL escaped). */
+void diag_json_string(FILE *out, const char *s);
+void diag_json_string_n(FILE *out, const char *s, size_t n);
+
 /* Print every diagnostic, sorted by file and position, in the chosen format. */
 void diag_render(Diag *d, FILE *out, const DiagRenderOptions *opt);
 

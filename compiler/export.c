@@ -37,24 +37,6 @@ static void j_sep(Json *j) {
   j->empty[j->depth] = false;
 }
 
-/* s as a JSON string literal (UTF-8 kept, control characters escaped). */
-static void j_raw_string(FILE *out, const char *s, size_t n) {
-  fputc('"', out);
-  for (size_t i = 0; i < n; i++) {
-    unsigned char ch = (unsigned char)s[i];
-    switch (ch) {
-    case '"': fputs("\\\"", out); break;
-    case '\\': fputs("\\\\", out); break;
-    case '\n': fputs("\\n", out); break;
-    case '\r': fputs("\\r", out); break;
-    case '\t': fputs("\\t", out); break;
-    default:
-      if (ch < 0x20 || ch == 0x7f) fprintf(out, "\\u%04x", ch);
-      else fputc(ch, out);
-    }
-  }
-  fputc('"', out);
-}
 
 static void j_open(Json *j, char bracket) {
   j_sep(j);
@@ -74,7 +56,7 @@ static void j_close(Json *j, char bracket) {
 
 static void j_key(Json *j, const char *key) {
   j_sep(j);
-  j_raw_string(j->out, key, strlen(key));
+  diag_json_string_n(j->out, key, strlen(key));
   fputs(": ", j->out);
   j->after_key = true;
 }
@@ -90,7 +72,7 @@ static void j_str(Json *j, const char *s) {
     return;
   }
   j_sep(j);
-  j_raw_string(j->out, s, strlen(s));
+  diag_json_string_n(j->out, s, strlen(s));
 }
 
 static void j_bool(Json *j, bool b) {

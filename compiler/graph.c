@@ -263,12 +263,24 @@ void label_free(Label *l) {
   *l = (Label){.a = l->a};
 }
 
+/* A decor note: a bold last line, a size larger than the details. */
+static void label_note(Label *l, const char *s) {
+  if (l->lines++) {
+    label_html(l, "<BR/>");
+    label_text(l, "\n");
+  }
+  label_html(l, "<FONT POINT-SIZE=\"10\"><B>");
+  label_lines(l, s);
+  label_html(l, "</B></FONT>");
+}
+
 void label_set(GB *b, void *obj, Label *l) {
   if (obj) {
+    GRec *r = gb_rec(obj);
+    if (r && r->note) label_note(l, r->note);
     char *h = agstrdup_html(b->g, l->html ? l->html : "");
     agsafeset(obj, "label", h, "");
     agstrfree(b->g, h);
-    GRec *r = gb_rec(obj);
     if (r) r->text = arena_strdup(b->a, l->text ? l->text : "");
   }
   label_free(l);
@@ -515,6 +527,29 @@ Agnode_t *gb_table(GB *b, const char *name, const char *title, const char *summa
 
 bool gb_kept(const GB *b, const Sym *sym) { return !b->keep || !sym || b->keep->syms[sym->index]; }
 
+/* Entry `field` of the decor for s (NULL: none, or the view's default). */
+static const char *decor_entry(const char *const *field, const Sym *s) { return field ? field[s->index] : NULL; }
+
+/* What the caller's GraphDecor asks of the node named after its declaration: the
+ * colours, tooltip and class now; the note when the label is set (label_set). */
+static void decorate(GB *b, Agnode_t *n, GRec *r) {
+  const GraphDecor *d = b->decor;
+  const Sym *s = r->sym;
+  if (!d || !s || strcmp(agnameof(n), s->name) != 0) return;
+  const char *fill = decor_entry(d->fill, s), *line = decor_entry(d->line, s);
+  const char *cls = decor_entry(d->cls, s);
+  gb_set(n, "fillcolor", fill);
+  if (line) {
+    gb_set(n, "color", line);
+    gb_set(n, "penwidth", "2");
+  }
+  gb_set(n, "tooltip", decor_entry(d->tooltip, s));
+  if (cls) gb_set(n, "class", r->style ? arena_printf(b->a, "%s %s", r->style->cls, cls) : cls);
+  r->note = decor_entry(d->note, s);
+  r->fill = fill;
+  r->line = line;
+}
+
 Agnode_t *gb_node(GB *b, Agraph_t *sub, const char *name, const Sym *sym, const NodeStyle *st) {
   if (b->keep) {
     if (sym) {
@@ -534,6 +569,7 @@ Agnode_t *gb_node(GB *b, Agraph_t *sub, const char *name, const Sym *sym, const 
     if (st->fill && strcmp(st->fill, "white") != 0) gb_set(n, "fillcolor", st->fill);
     if (st->line && strcmp(st->line, "#555555") != 0) gb_set(n, "color", st->line);
   }
+  decorate(b, n, r);
   return n;
 }
 
@@ -777,6 +813,25 @@ static void build(GB *b) {
   }
 }
 
+/* The one Graphviz context of the process (see graph_shutdown in graph.h). */
+static GVC_t *shared_gvc;
+static bool gvc_shut;
+
+void graph_shutdown(void) {
+  if (shared_gvc) gvFreeContext(shared_gvc);
+  shared_gvc = NULL;
+  gvc_shut = true;
+}
+
+/* The context, created on first use and freed at exit; NULL after graph_shutdown. */
+static GVC_t *graph_gvc(void) {
+  if (!shared_gvc && !gvc_shut) {
+    shared_gvc = gvContext();
+    atexit(graph_shutdown);
+  }
+  return shared_gvc;
+}
+
 /* Lay out and render in-process (svg, png, pdf). The graph is laid out as `dot`
  * reads it back from the DOT we write (the order of nodes, edges and subgraphs in
  * the text decides the layout), so that -T svg and `dot -Tsvg` draw the same
@@ -794,7 +849,12 @@ static int render(Agraph_t *g, const char *format, FILE *out) {
     fprintf(stderr, "missionc: error: Graphviz could not read back the graph\n");
     return EXIT_USAGE;
   }
-  GVC_t *gvc = gvContext();
+  GVC_t *gvc = graph_gvc();
+  if (!gvc) {
+    agclose(copy);
+    fprintf(stderr, "missionc: error: cannot render %s after graph_shutdown()\n", format);
+    return EXIT_USAGE;
+  }
   const char *engine = agget(copy, "layout");
   int status = EXIT_OK;
   if (gvLayout(gvc, copy, engine && *engine ? engine : "dot") != 0) {
@@ -808,7 +868,6 @@ static int render(Agraph_t *g, const char *format, FILE *out) {
     gvFreeLayout(gvc, copy);
   }
   agclose(copy);
-  gvFreeContext(gvc);
   return status;
 }
 
@@ -857,6 +916,7 @@ int graph_emit(const Model *m, const GraphRequest *r, FILE *out) {
     }
     b.keep = &keep;
   }
+  b.decor = r->decor;
   build(&b);
   switch (r->format) {
   case GF_DOT:

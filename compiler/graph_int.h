@@ -63,6 +63,8 @@ typedef struct GRec {
   int lane;                  /* timeline: lane (0 = the mission) */
   int dist;                  /* focus: edges from the focus, -1 unreached */
   int id;                    /* Mermaid: n<id>, 0 for hidden nodes */
+  const char *note;          /* GraphDecor: a last line for the node's label, or NULL */
+  const char *fill, *line;   /* GraphDecor: colours given to this node, or NULL (Mermaid) */
 } GRec;
 
 #define GREC_NAME "missionc"
@@ -83,6 +85,7 @@ typedef struct GB {
   const char *title;         /* the mission's title, or the file name of a library */
   bool *incl;                /* by Sym.index: the mission's declarations and what they use */
   bool detailed;             /* one node per project, however many (the --focus search) */
+  const GraphDecor *decor;   /* the caller's additions, or NULL */
 } GB;
 
 /* Open the root graph with the house defaults; engine is "dot" or "neato". */
@@ -92,7 +95,8 @@ void gb_title(GB *b, const char *subtitle);
 /* A cluster (sub is where it goes: NULL for the root). */
 Agraph_t *gb_cluster(GB *b, Agraph_t *sub, const char *name, const char *label, const char *line,
                      const char *fill);
-/* A node, or NULL when the focus leaves it out. sub NULL is the root. */
+/* A node, or NULL when the focus leaves it out. sub NULL is the root. The node named
+ * after sym gets what b->decor asks for it. */
 Agnode_t *gb_node(GB *b, Agraph_t *sub, const char *name, const Sym *sym, const NodeStyle *st);
 /* The node drawn for a declaration (NULL when it is not drawn). */
 Agnode_t *gb_find(GB *b, const Sym *s);
@@ -150,7 +154,7 @@ Label label_new(const struct GB *b);
 void label_title(Label *l, const char *s, int width);
 /* A smaller detail line (printf-style), wrapped at width (0: never). */
 void label_line(Label *l, int width, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* Set it on a node or a graph and free it. */
+/* Set it on a node or a graph and free it (with the node's decor note last). */
 void label_set(GB *b, void *obj, Label *l);
 void label_free(Label *l);
 

@@ -171,6 +171,14 @@ void graph_write_flowchart(GB *b, FILE *out) {
       if (gb_rec(ids.nodes[j])->style == st) fprintf(out, "%sn%d", sep++ ? "," : "", j + 1);
     fprintf(out, " mc_%s\n", st->cls);
   }
+  /* the colours a GraphDecor gave single nodes, over their classDef */
+  for (int i = 0; i < ids.n; i++) {
+    const GRec *r = gb_rec(ids.nodes[i]);
+    if (!r->fill && !r->line) continue;
+    fprintf(out, "  style n%d ", i + 1);
+    if (r->fill) fprintf(out, "fill:%s%s", r->fill, r->line ? "," : "\n");
+    if (r->line) fprintf(out, "stroke:%s,stroke-width:2px\n", r->line);
+  }
   /* edge colours other than the default, grouped */
   for (int i = 0; i < nedges; i++) {
     const char *c = colours.items[i];

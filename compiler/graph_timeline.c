@@ -5,7 +5,8 @@
  * nodes where they are and draws the edges as straight lines. Lanes from top to
  * bottom: the mission, each phase in date order (its bar, then its milestones),
  * milestones without a phase, goal deadlines. Markers carry their labels to their
- * right; labels that would collide go to another row of the lane.
+ * right; labels that would collide go to another row of the lane. A caller's
+ * GraphDecor may add a red vertical line at a day (the as-of date of a status page).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -24,6 +25,7 @@ enum { MAX_ROWS = 256 };
 #define ROW_GAP 0.1
 #define LANE_GAP 0.12
 #define LANE_SHADE "#0000000c"    /* over white: #f3f3f3 */
+#define MARK_COLOUR "#c62828"     /* the caller's mark (GraphDecor) */
 
 const NodeStyle style_lane = {"lane", "plaintext", "", NULL, NULL, MS_RECT};
 
@@ -347,6 +349,30 @@ static void draw_axis(Timeline *t, double bottom) {
   }
 }
 
+/* The caller's mark (GraphDecor.mark): a red line at its day, from above the axis
+ * to the bottom of the lanes, labelled at the top. Drawn wherever the day falls,
+ * even outside the period. */
+static void draw_mark(Timeline *t, double bottom) {
+  GB *b = t->b;
+  const GraphDecor *d = b->decor;
+  if (!d || !d->mark) return;
+  double x = xpos(t, d->mark_day);
+  Agnode_t *label = gb_fixture(b, "mark()", &style_text);
+  gb_set(label, "label", esc_dot(b->a, d->mark_label ? d->mark_label : ""));
+  gb_set(label, "fontsize", "10");
+  gb_set(label, "fontcolor", MARK_COLOUR);
+  set_size(label, 1.2, 0.2);
+  pin(label, x, -0.45);
+  Agnode_t *top = gb_fixture(b, "mark().top", &style_point);
+  Agnode_t *bot = gb_fixture(b, "mark().bottom", &style_point);
+  pin(top, x, -0.35);
+  pin(bot, x, bottom);
+  Agedge_t *e = gb_edge(b, top, bot, NULL, ES_LINE);
+  gb_set(e, "color", MARK_COLOUR);
+  gb_set(e, "penwidth", "2");
+  gb_rec(e)->hidden = true;
+}
+
 /* `after` between phases and milestones, membership (invisible: for --focus), and
  * the interim values milestones expect of goals. */
 static void draw_edges(Timeline *t) {
@@ -396,4 +422,5 @@ void graph_build_timeline(GB *b) {
   for (int i = 0; i < t.nlanes; i++) draw_items(&t, i);
   draw_axis(&t, bottom);
   draw_edges(&t);
+  draw_mark(&t, bottom);
 }

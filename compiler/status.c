@@ -10,8 +10,6 @@
  */
 #include "status.h"
 
-#include <graphviz/cgraph.h>
-#include <graphviz/gvc.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1104,180 +1102,85 @@ static void html_scores(const StatusReport *r, FILE *out) {
 
 /* ---- diagrams ------------------------------------------------------------ */
 
-/* A view drawn by graph.c, as DOT in memory (NULL on failure). */
-static char *graph_dot(const Model *m, GraphView view) {
+/* The worst result of a milestone's expects: missed, no data, pending, met
+ * (pending when it expects nothing). */
+static ExpectResult worst_expect(const MilestoneStatus *ms) {
+  static const int rank[EXPECT_COUNT] = {[EXPECT_MET] = 0, [EXPECT_PENDING] = 1, [EXPECT_NO_DATA] = 2,
+                                         [EXPECT_MISSED] = 3};
+  ExpectResult worst = ms->nexpects ? EXPECT_MET : EXPECT_PENDING;
+  for (int k = 0; k < ms->nexpects; k++)
+    if (rank[ms->expects[k].result] > rank[worst]) worst = ms->expects[k].result;
+  return worst;
+}
+
+/* "at-risk: 7.9 MtCO2e on 2025-03-31, 7.50 MtCO2e expected on 2025-06-30" */
+static const char *goal_tooltip(Arena *a, const GoalStatus *g) {
+  if (!g->obs) return "no data";
+  return arena_printf(a, "%s: %s, %s expected on %s", verdict_names[g->verdict], obs_text(a, g->obs, g),
+                      with_unit(a, fmt_fixed(a, g->expected, expected_decimals(g)), g->unit),
+                      fmt_day(a, g->trajectory_day));
+}
+
+/* The arrays of the page's GraphDecor, writable while they are filled. */
+typedef struct Paint {
+  const char **fill, **line, **note, **tip, **cls;
+} Paint;
+
+/* Each goal in its verdict's colours, saying it, with the numbers as a tooltip. */
+static void paint_goals(const StatusReport *r, Paint *p) {
+  Arena *a = r->m->c->arena;
+  for (int i = 0; i < r->ngoals; i++) {
+    const GoalStatus *g = &r->goals[i];
+    int k = g->goal->index;
+    p->fill[k] = verdict_fill[g->verdict];
+    p->line[k] = verdict_line[g->verdict];
+    p->note[k] = arena_printf(a, "● %s", verdict_names[g->verdict]);
+    p->tip[k] = goal_tooltip(a, g);
+    p->cls[k] = verdict_class[g->verdict];
+  }
+}
+
+/* Each milestone with a due expects in the colours of its worst result. */
+static void paint_milestones(const StatusReport *r, Paint *p) {
+  static const Verdict as_verdict[EXPECT_COUNT] = {
+      [EXPECT_MET] = VERDICT_ON_TRACK, [EXPECT_MISSED] = VERDICT_OFF_TRACK, [EXPECT_NO_DATA] = VERDICT_NO_DATA};
+  for (int i = 0; i < r->nmilestones; i++) {
+    ExpectResult worst = worst_expect(&r->milestones[i]);
+    if (worst == EXPECT_PENDING) continue;
+    int k = r->milestones[i].milestone->index;
+    p->fill[k] = verdict_fill[as_verdict[worst]];
+    p->line[k] = verdict_line[as_verdict[worst]];
+    p->tip[k] = expect_result_names[worst];
+    p->cls[k] = expect_class[worst];
+  }
+}
+
+/* What the page asks of graph.c's views: goals and milestones painted (a goal's
+ * deadline marker on the timeline too), the as-of date marked on the timeline. */
+static GraphDecor page_decor(const StatusReport *r) {
+  Arena *a = r->m->c->arena;
+  size_t n = ((size_t)r->m->syms.len + 1) * sizeof(char *);
+  Paint p = {arena_alloc(a, n), arena_alloc(a, n), arena_alloc(a, n), arena_alloc(a, n), arena_alloc(a, n)};
+  paint_goals(r, &p);
+  paint_milestones(r, &p);
+  return (GraphDecor){.fill = p.fill, .line = p.line, .note = p.note, .tooltip = p.tip, .cls = p.cls,
+                      .mark = true, .mark_day = r->as_of,
+                      .mark_label = arena_printf(a, "as of %s", fmt_day(a, r->as_of))};
+}
+
+/* A view drawn by graph.c with the page's decor, as SVG in memory (NULL on failure). */
+static char *graph_svg(const Model *m, GraphView view, const GraphDecor *decor) {
   char *buf = NULL;
   size_t len = 0;
   FILE *mem = open_memstream(&buf, &len);
   if (!mem) return NULL;
-  GraphRequest req = {.view = view, .format = GF_DOT};
+  GraphRequest req = {.view = view, .format = GF_SVG, .decor = decor};
   int st = graph_emit(m, &req, mem);
   if (fclose(mem) != 0 || st != EXIT_OK) {
     free(buf);
     return NULL;
   }
   return buf;
-}
-
-/* Colour each goal node of the map by its verdict, and say the verdict in its label. */
-static void paint_goals(const StatusReport *r, Agraph_t *g) {
-  Arena *a = r->m->c->arena;
-  for (int i = 0; i < r->ngoals; i++) {
-    const GoalStatus *gs = &r->goals[i];
-    Agnode_t *n = agnode(g, (char *)gs->goal->name, 0);
-    if (!n) continue;
-    agsafeset(n, "fillcolor", (char *)verdict_fill[gs->verdict], "");
-    agsafeset(n, "color", (char *)verdict_line[gs->verdict], "");
-    agsafeset(n, "penwidth", "2", "");
-    agsafeset(n, "class", (char *)arena_printf(a, "goal %s", verdict_class[gs->verdict]), "");
-    const char *tip = gs->obs ? arena_printf(a, "%s: %s, %s expected on %s", verdict_names[gs->verdict],
-                                             obs_text(a, gs->obs, gs),
-                                             with_unit(a, fmt_fixed(a, gs->expected, expected_decimals(gs)), gs->unit),
-                                             fmt_day(a, gs->trajectory_day))
-                              : "no data";
-    agsafeset(n, "tooltip", (char *)tip, "");
-    char *label = agget(n, "label");
-    if (label && aghtmlstr(label) && strncmp(label, "<TABLE", 6) != 0 && strncmp(label, "<table", 6) != 0) {
-      char *html = arena_printf(a, "%s<BR/><FONT POINT-SIZE=\"10\"><B>● %s</B></FONT>", label,
-                                verdict_names[gs->verdict]);
-      char *h = agstrdup_html(g, html);
-      agset(n, "label", h);
-      agstrfree(g, h);
-    } else {
-      agsafeset(n, "xlabel", (char *)verdict_names[gs->verdict], "");
-    }
-  }
-}
-
-/* The pinned position of a timeline node, in inches (y up). */
-static bool node_pos(Agnode_t *n, double *x, double *y) {
-  const char *p = agget(n, "pos");
-  return p && sscanf(p, "%lf,%lf", x, y) == 2;
-}
-
-/* Two (day, x) points of the timeline that fix its scale: the earliest and the
- * latest of the points given. */
-typedef struct Scale {
-  int64_t d0, d1;
-  double x0, x1;
-  bool any;
-} Scale;
-
-static void scale_add(Scale *sc, int64_t day, double x) {
-  if (!sc->any || day < sc->d0) sc->d0 = day, sc->x0 = x;
-  if (!sc->any || day > sc->d1) sc->d1 = day, sc->x1 = x;
-  sc->any = true;
-}
-
-/* The x of a day on graph.c's timeline, where x is proportional to the date: found
- * from the markers whose dates are known (milestones at their date, goal deadlines
- * at theirs), else from the bars of the mission and its phases (a bar spans its
- * period: its first day to the day after its last). False without two dates. */
-static bool timeline_x(const StatusReport *r, Agraph_t *g, int64_t day, double *x) {
-  Scale marks = {0}, bars = {0};
-  for (int i = 0; i < r->m->syms.len; i++) {
-    const Sym *s = r->m->syms.items[i];
-    Agnode_t *n = agnode(g, (char *)s->name, 0);
-    double nx, ny;
-    if (!n || !node_pos(n, &nx, &ny)) continue;
-    const Period *p = NULL;
-    if (s->kind == DK_MILESTONE) scale_add(&marks, s->milestone.date, nx);
-    else if (s->kind == DK_GOAL) scale_add(&marks, s->goal.deadline, nx);
-    else if (s->kind == DK_MISSION) p = &s->mission.period;
-    else if (s->kind == DK_PHASE) p = &s->phase.period;
-    const char *w = agget(n, "width");
-    if (p && p->set && w && *w) {
-      scale_add(&bars, p->start, nx - atof(w) / 2);
-      scale_add(&bars, p->end + 1, nx + atof(w) / 2);
-    }
-  }
-  const Scale *sc = marks.any && marks.d1 != marks.d0 ? &marks : &bars;
-  if (!sc->any || sc->d1 == sc->d0) return false;
-  *x = sc->x0 + (double)(day - sc->d0) * (sc->x1 - sc->x0) / (double)(sc->d1 - sc->d0);
-  return true;
-}
-
-/* Mark the as-of date on the timeline: a red line from the axis to the bottom. */
-static void mark_as_of(const StatusReport *r, Agraph_t *g) {
-  double x, bottom = 0;
-  if (!timeline_x(r, g, r->as_of, &x)) return;
-  for (Agnode_t *n = agfstnode(g); n; n = agnxtnode(g, n)) {
-    double nx, ny;
-    const char *h = agget(n, "height");
-    double half = h && *h ? atof(h) / 2 : 0;
-    if (node_pos(n, &nx, &ny) && ny - half < bottom) bottom = ny - half;
-  }
-  Arena *a = r->m->c->arena;
-  Agnode_t *label = agnode(g, "status.as_of", 1);
-  Agnode_t *top = agnode(g, "status.as_of.top", 1);
-  Agnode_t *bot = agnode(g, "status.as_of.bottom", 1);
-  agsafeset(label, "shape", "plaintext", "");
-  agsafeset(label, "style", "", "");
-  agsafeset(label, "label", (char *)arena_printf(a, "as of %s", fmt_day(a, r->as_of)), "");
-  agsafeset(label, "fontcolor", "#c62828", "");
-  agsafeset(label, "fontsize", "10", "");
-  agsafeset(label, "width", "1.2", "");
-  agsafeset(label, "height", "0.2", "");
-  agsafeset(label, "pos", (char *)arena_printf(a, "%.3f,%.3f!", x, 0.45), "");
-  Agnode_t *pts[] = {top, bot};
-  double ys[] = {0.35, bottom};
-  for (int i = 0; i < 2; i++) {
-    agsafeset(pts[i], "shape", "point", "");
-    agsafeset(pts[i], "style", "invis", "");
-    agsafeset(pts[i], "label", "", "");
-    agsafeset(pts[i], "width", "0.01", "");
-    agsafeset(pts[i], "height", "0.01", "");
-    agsafeset(pts[i], "pos", (char *)arena_printf(a, "%.3f,%.3f!", x, ys[i]), "");
-  }
-  Agedge_t *e = agedge(g, top, bot, NULL, 1);
-  agsafeset(e, "arrowhead", "none", "");
-  agsafeset(e, "style", "solid", "");
-  agsafeset(e, "color", "#c62828", "");
-  agsafeset(e, "penwidth", "2", "");
-  agsafeset(e, "label", "", "");
-}
-
-/* Colour the milestones of the timeline that expect something by their result. */
-static void paint_milestones(const StatusReport *r, Agraph_t *g) {
-  for (int i = 0; i < r->nmilestones; i++) {
-    const MilestoneStatus *ms = &r->milestones[i];
-    if (ms->nexpects == 0) continue;
-    Agnode_t *n = agnode(g, (char *)ms->milestone->name, 0);
-    if (!n) continue;
-    ExpectResult worst = EXPECT_MET;
-    for (int k = 0; k < ms->nexpects; k++) {
-      ExpectResult e = ms->expects[k].result;
-      if (e == EXPECT_MISSED || (e == EXPECT_NO_DATA && worst != EXPECT_MISSED) ||
-          (e == EXPECT_PENDING && worst == EXPECT_MET))
-        worst = e;
-    }
-    static const Verdict as_verdict[EXPECT_COUNT] = {
-        [EXPECT_PENDING] = VERDICT_NO_DATA, [EXPECT_MET] = VERDICT_ON_TRACK,
-        [EXPECT_MISSED] = VERDICT_OFF_TRACK, [EXPECT_NO_DATA] = VERDICT_NO_DATA};
-    if (worst == EXPECT_PENDING) continue;
-    agsafeset(n, "fillcolor", (char *)verdict_fill[as_verdict[worst]], "");
-    agsafeset(n, "color", (char *)verdict_line[as_verdict[worst]], "");
-    agsafeset(n, "tooltip", (char *)expect_result_names[worst], "");
-  }
-}
-
-/* Lay out and render a graph as SVG in memory (NULL on failure). One GVC serves
- * every diagram of the page: Graphviz 2.42's pango plugin keeps a pointer to a font
- * name owned by the context, so a second context would read freed memory. */
-static char *render_svg(GVC_t *gvc, Agraph_t *g) {
-  char *data = NULL, *copy = NULL;
-  unsigned int len = 0;
-  const char *engine = agget(g, "layout");
-  if (gvLayout(gvc, g, engine && *engine ? engine : "dot") == 0) {
-    if (gvRenderData(gvc, g, "svg", &data, &len) == 0 && data) {
-      copy = xmalloc(len + 1);
-      memcpy(copy, data, len);
-      copy[len] = '\0';
-    }
-    if (data) gvFreeRenderData(data);
-    gvFreeLayout(gvc, g);
-  }
-  return copy;
 }
 
 /* Write an SVG inline: from its <svg> tag on, with ids prefixed so that two
@@ -1300,29 +1203,11 @@ static void write_inline_svg(FILE *out, const char *svg, const char *prefix) {
   }
 }
 
-/* The map, coloured by verdict; the timeline with the as-of date marked. */
-static int html_diagram(const StatusReport *r, GVC_t *gvc, FILE *out, GraphView view) {
-  char *dot = graph_dot(r->m, view);
-  if (!dot) {
-    fprintf(stderr, "missionc: error: could not draw the %s\n", graph_view_names[view]);
-    return EXIT_USAGE;
-  }
-  Agraph_t *g = agmemread(dot);
-  free(dot);
-  if (!g) {
-    fprintf(stderr, "missionc: error: could not read back the %s\n", graph_view_names[view]);
-    return EXIT_USAGE;
-  }
-  if (view == GV_MAP) {
-    paint_goals(r, g);
-  } else {
-    paint_milestones(r, g);
-    mark_as_of(r, g);
-  }
-  char *svg = render_svg(gvc, g);
-  agclose(g);
+/* One diagram of the page: the map or the timeline, decorated. */
+static int html_diagram(const StatusReport *r, const GraphDecor *decor, FILE *out, GraphView view) {
+  char *svg = graph_svg(r->m, view, decor);
   if (!svg) {
-    fprintf(stderr, "missionc: error: Graphviz could not render the %s\n", graph_view_names[view]);
+    fprintf(stderr, "missionc: error: could not draw the %s\n", graph_view_names[view]);
     return EXIT_USAGE;
   }
   fprintf(out, "<div class=\"diagram %s\">\n", graph_view_names[view]);
@@ -1386,16 +1271,15 @@ static int write_html(const StatusReport *r, FILE *out) {
     html_badge(out, verdict_class[legend[i]], verdict_names[legend[i]]);
   }
   fputs("</p>\n", out);
-  GVC_t *gvc = gvContext();
-  int st = html_diagram(r, gvc, out, GV_MAP);
+  GraphDecor decor = page_decor(r);
+  int st = html_diagram(r, &decor, out, GV_MAP);
   fputs("</section>\n", out);
   if (st == EXIT_OK) {
     fprintf(out, "<section id=\"timeline\">\n<h2>Timeline</h2>\n<p class=\"note\">As of %s.</p>\n",
             fmt_day(a, r->as_of));
-    st = html_diagram(r, gvc, out, GV_TIMELINE);
+    st = html_diagram(r, &decor, out, GV_TIMELINE);
     fputs("</section>\n", out);
   }
-  gvFreeContext(gvc);
   if (st != EXIT_OK) return st;
   fputs("<footer>Made by missionc " MISSIONC_VERSION " from <code>", out);
   html_escape(out, file_name(r, r->m->main_file));

@@ -6,9 +6,10 @@
 # the flagship example must be byte-identical across runs and self-contained (no
 # script, stylesheet, image, font or frame to fetch); Chromium's DOM must hold the
 # goals table with one row per goal and its verdict, and two inline SVG diagrams: the
-# mission map with a node per goal, classed and filled by verdict, and the timeline
-# with the as-of line; the screenshot must not be blank and must show the verdict
-# colours. Needs Debian's `chromium` and python3; without chromium the test is skipped
+# mission map with a node per goal, classed and filled by verdict and saying it, and
+# the timeline with the as-of line, milestones classed by the result of their expects
+# and goal deadlines by verdict (graph.h's GraphDecor); the screenshot must not be
+# blank and must show the verdict colours. Needs Debian's `chromium` and python3; without chromium the test is skipped
 # (exit 0 with a message) unless CI is set.
 set -euo pipefail
 missionc=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -96,9 +97,17 @@ for goal, verdict in verdicts.items():
     node = re.search(r'<g id="map-node\d+" class="node goal %s">\s*<title>%s</title>' % (verdict, goal), mission_map)
     check(node, f"map: no node for goal {goal} classed {verdict}")
 check(len(re.findall(r'class="node', mission_map)) > len(verdicts), "map: too few nodes")
+for verdict in ("on-track", "at-risk", "off-track", "no data"):
+    check("● " + verdict in mission_map, f"map: no goal node says '● {verdict}'")
 timeline = section(dom, "timeline")
 check(timeline.count("<svg") == 1, "the timeline section has no SVG")
 check("as of 2025-06-30" in timeline, "timeline: no as-of mark")
+for kind, name, cls in (("milestone", "first", "met"), ("milestone", "roofs", "missed"),
+                        ("milestone", "halfway", "no-data"), ("deadline", "green", "off-track")):
+    check(re.search(r'class="node %s %s">\s*<title>%s</title>' % (kind, cls, name), timeline),
+          f"timeline: {kind} {name} is not classed {cls}")
+check(re.search(r'class="node">\s*<title>later</title>', timeline),
+      "timeline: milestone later (pending) should keep its own look")
 
 # The flagship example: its one goal has no observation.
 flag = open(f"{work}/flagship.dom", encoding="utf-8").read()
