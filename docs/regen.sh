@@ -10,7 +10,6 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 missionc=${1:-$root/build/missionc}
 flagship=$root/examples/climate_neutral_cities.mission
-[ -f "$flagship" ] || flagship=$root/examples/brief.mission
 for view in map timeline; do
   for format in svg png; do
     "$missionc" graph --view "$view" -T "$format" -o "$root/docs/$view.$format" "$flagship"

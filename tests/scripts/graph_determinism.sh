@@ -11,7 +11,6 @@ source "$src/tests/scripts/graph_env.bash"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 flagship=$src/examples/climate_neutral_cities.mission
-[ -f "$flagship" ] || flagship=$src/examples/brief.mission
 awk -v N=300 -f "$src/tests/scripts/graph_large_gen.awk" >"$tmp/large.mission"
 pass=0 fail=0
 for file in "$flagship" "$tmp/large.mission"; do
