@@ -169,8 +169,8 @@ static bool value_money(Checker *k, const AttrSpec *spec, Node *n, Quantity *q) 
     Type t = ck_type_num(q->unit->dim, q->unit);
     Diagnostic *g = ck_error(k, n->span, "E0503", "'%s' must be an amount of money, but this is %s",
                              spec->name, ck_type_in(k, &t));
-    ck_note(k, g, NO_SPAN, "money is in a currency: a base unit documented '/// currency' (EUR, USD ... "
-            "in std/units) or a unit derived from one");
+    ck_note(k, g, NO_SPAN, "money is in a currency: a base unit named by its ISO 4217 code (EUR, SEK, "
+            "ISK ...) or documented '/// currency', or a unit derived from one (MEUR)");
     return false;
   }
   if (q->value < 0) {

@@ -6,9 +6,11 @@
  * "currency" is a currency: money is one currency to the power 1.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check_int.h"
+#include "resolve.h"
 
 typedef struct UnitDef {
   Unit *unit;
@@ -35,6 +37,33 @@ static bool doc_says_currency(const char *doc) {
     if (line) line++;
   }
   return false;
+}
+
+/* ISO 4217 currency codes, sorted: a base unit with one of these names is money. */
+static const char *const iso_currencies[] = {
+    "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT",
+    "BGN", "BHD", "BIF", "BMD", "BND", "BOB", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD", "CAD",
+    "CDF", "CHF", "CLP", "CNY", "COP", "CRC", "CUP", "CVE", "CZK", "DJF", "DKK", "DOP", "DZD",
+    "EGP", "ERN", "ETB", "EUR", "FJD", "FKP", "GBP", "GEL", "GHS", "GIP", "GMD", "GNF", "GTQ",
+    "GYD", "HKD", "HNL", "HTG", "HUF", "IDR", "ILS", "INR", "IQD", "IRR", "ISK", "JMD", "JOD",
+    "JPY", "KES", "KGS", "KHR", "KMF", "KPW", "KRW", "KWD", "KYD", "KZT", "LAK", "LBP", "LKR",
+    "LRD", "LSL", "LYD", "MAD", "MDL", "MGA", "MKD", "MMK", "MNT", "MOP", "MRU", "MUR", "MVR",
+    "MWK", "MXN", "MYR", "MZN", "NAD", "NGN", "NIO", "NOK", "NPR", "NZD", "OMR", "PAB", "PEN",
+    "PGK", "PHP", "PKR", "PLN", "PYG", "QAR", "RON", "RSD", "RUB", "RWF", "SAR", "SBD", "SCR",
+    "SDG", "SEK", "SGD", "SHP", "SLE", "SOS", "SRD", "SSP", "STN", "SVC", "SYP", "SZL", "THB",
+    "TJS", "TMT", "TND", "TOP", "TRY", "TTD", "TWD", "TZS", "UAH", "UGX", "USD", "UYU", "UZS",
+    "VES", "VND", "VUV", "WST", "XAF", "XCD", "XOF", "XPF", "YER", "ZAR", "ZMW", "ZWL",
+};
+
+static int compare_code(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Whether a base unit is a currency: its doc says so, or its name is an ISO 4217 code. */
+static bool is_currency(const char *name, const char *doc) {
+  if (doc_says_currency(doc)) return true;
+  return bsearch(&name, iso_currencies, sizeof iso_currencies / sizeof *iso_currencies,
+                 sizeof *iso_currencies, compare_code) != NULL;
 }
 
 /* A unit name that is taken: built in, declared before, or the type bool. */
@@ -70,7 +99,7 @@ void ck_declare_unit(Checker *k, Node *decl) {
       return;
     }
     u->imported = decl->span.file != k->m->main_file;
-    k->currency[u->base] = doc_says_currency(decl->decl.doc);
+    k->currency[u->base] = is_currency(name, decl->decl.doc);
     return;
   }
   Dim none = {{0}};
@@ -98,6 +127,8 @@ static void report_unknown_unit(Checker *k, Ident id) {
   const Unit *b = best ? units_lookup(k->units, best) : NULL;
   if (b) ck_suggest_add(&s, b->name, b->decl ? b->decl->decl.name.span : NO_SPAN);
   ck_note_suggest(k, g, &s);
+  if (!b && resolve_stdlib_declares_unit("std/units.mission", id.str))
+    ck_note(k, g, NO_SPAN, "'%s' is declared in the standard library: add `import \"std/units\"`", id.str);
 }
 
 /* The unit a name stands for, defining it first if needed; NULL after reporting. */

@@ -328,7 +328,7 @@ static void render_json(Diag *d, FILE *out, Diagnostic **sorted, int n, const ch
   X("E0502", "MissionOverBudget", "instruments exceed the mission budget", \
     "The sum of the instruments' budgets stays within the mission's budget (to the cent).") \
   X("E0503", "NotMoney", "not an amount of money", \
-    "Budgets and funding are money: a currency (a base unit documented '/// currency', such as EUR) or a unit derived from one.") \
+    "Budgets and funding are money: a currency (a base unit named by its ISO 4217 code, such as EUR, or documented '/// currency') or a unit derived from one.") \
   X("E0504", "CurrencyMismatch", "money in different currencies", \
     "Amounts compared with a budget must be in the same currency; declare an exchange rate (unit SEK = 0.087 EUR) to mix them.") \
   X("E0505", "NegativeMoney", "negative amount of money", \

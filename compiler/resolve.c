@@ -130,6 +130,28 @@ static bool try_stdlib(const char *name, char *out, size_t cap) {
   return false;
 }
 
+/* Whether line starts with `unit NAME` (then a space, `=` or the end). */
+static bool line_declares_unit(const char *line, const char *name) {
+  size_t n = strlen(name);
+  while (*line == ' ' || *line == '\t') line++;
+  if (strncmp(line, "unit", 4) != 0 || (line[4] != ' ' && line[4] != '\t')) return false;
+  line += 4;
+  while (*line == ' ' || *line == '\t') line++;
+  return strncmp(line, name, n) == 0 && strchr(" \t=\r\n", line[n]) && line[n] != '\0';
+}
+
+bool resolve_stdlib_declares_unit(const char *module, const char *name) {
+  char path[PATH_MAX];
+  if (!try_stdlib(module, path, sizeof path)) return false;
+  FILE *f = fopen(path, "r");
+  if (!f) return false;
+  char line[512];
+  bool found = false;
+  while (!found && fgets(line, sizeof line, f)) found = line_declares_unit(line, name);
+  fclose(f);
+  return found;
+}
+
 /* The path of the file an import names, seen from file `from`; false if none. */
 static bool find_import(Checker *k, uint32_t from, const char *spec, char *out, size_t cap) {
   char name[PATH_MAX];

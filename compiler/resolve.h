@@ -26,6 +26,9 @@ void resolve_declare(Checker *k);
 /* The declaration an attribute value names, of one of the kinds in mask
  * (a mask of 1u << DeclKind); NULL after reporting. */
 Sym *resolve_ref(Checker *k, Node *expr, unsigned mask, const char *attr);
+/* Whether the standard library's `module` (e.g. "std/units.mission") declares `unit name`:
+ * for the hint "add import" when a unit is unknown. */
+bool resolve_stdlib_declares_unit(const char *module, const char *name);
 /* Offer the declarations of the kinds in mask to a did-you-mean (all kinds: ~0u). */
 struct Suggest;
 void resolve_suggest(Checker *k, struct Suggest *s, unsigned mask);
