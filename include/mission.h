@@ -3,9 +3,8 @@
  * Installed as <missionc/mission.h> with the module headers beside it. The pipeline:
  *
  *   Compiler *c = compiler_new();
- *   Node *root = compiler_parse_path(c, "city.mission");    // NULL: unreadable file
- *   Model *m = check_program(c, root);                      // imports, names, units, ...
- *   lint_run(m, NULL, 0);                                   // mission criteria warnings
+ *   Model *m = compiler_front_end(c, "city.mission", NULL, 0);  // parse, check, lint;
+ *                                                           // NULL: unreadable file
  *   diag_render(c->diag, stderr, &(DiagRenderOptions){DIAG_TEXT, false, NULL});
  *   ... read the model (check.h), evaluate rules (interp.h), draw (graph.h) ...
  *   compiler_free(c);
@@ -16,6 +15,7 @@
 #include "check.h"
 #include "compiler.h"
 #include "diag.h"
+#include "front_end.h"
 #include "lint.h"
 
 #endif

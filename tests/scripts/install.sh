@@ -8,7 +8,7 @@ bin=$(cd "$3" && pwd)
 prefix=$(mktemp -d)
 trap 'rm -rf "$prefix"' EXIT
 cmake --install "$bin" --prefix "$prefix" >/dev/null
-for f in bin/missionc lib/libmission.a include/missionc/mission.h share/missionc/stdlib/std/units.mission \
+for f in bin/missionc lib/libmission.so lib/libmission-native.so include/missionc/mission.h share/missionc/stdlib/std/units.mission \
          share/missionc/stdlib/std/scoring.mission; do
   [ -e "$prefix/$f" ] || { echo "FAIL: $f was not installed"; exit 1; }
 done
@@ -24,4 +24,21 @@ case "$out" in
   *"$prefix/"*"share/missionc/stdlib/std/units.mission"*) ;;
   *) echo "FAIL: the installed missionc did not read the installed stdlib:"; echo "$out"; exit 1;;
 esac
+# a program of its own builds against the installed headers and library alone
+cat >"$work/embed.c" <<'C'
+#include <missionc/mission.h>
+#include <stdio.h>
+int main(int argc, char **argv) {
+  Compiler *c = compiler_new();
+  Node *root = compiler_parse_path(c, argv[1]);
+  Model *m = root ? check_program(c, root) : NULL;
+  int errors = diag_error_count(c->diag);
+  compiler_free(c);
+  return m && errors == 0 ? 0 : 1;
+}
+C
+cc -std=c17 -I"$prefix/include" "$work/embed.c" -o "$work/embed" -L"$prefix/lib" -lmission \
+   -Wl,-rpath,"$prefix/lib" || { echo "FAIL: a program cannot build against the installed headers"; exit 1; }
+"$work/embed" "$work/climate_neutral_cities.mission" || { echo "FAIL: the embedding program failed"; exit 1; }
+if ldd "$work/embed" | grep -q libLLVM; then echo "FAIL: libmission pulls in libLLVM"; exit 1; fi
 echo "install: command, library, headers and stdlib in place; the installed command works"

@@ -232,8 +232,9 @@ int cmd_build(Compiler *c, int argc, char **argv) {
   if (status != EXIT_OK) return status;
   const RuleSig **sigs = NULL;
   int n = 0;
-  status = eval_select_rules(m, a.rules, a.on, true, &sigs, &n);
-  if (status != 0) return status;
+  char *err = NULL;
+  status = eval_select_rules(m, a.rules, a.on, true, &sigs, &n, &err);
+  if (status != MS_OK) return driver_report(status, err);
   CgOptions o = {.row = true, .batch = true, .inputs = true};
   o.prefix = a.prefix ? a.prefix : default_prefix(c->arena, a.output ? a.output : a.file);
   if (symbols_clash(sigs, n, &o)) return EXIT_INPUT;

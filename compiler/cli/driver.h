@@ -35,6 +35,11 @@ int driver_common_option(Compiler *c, CommonOptions *o, int argc, char **argv, i
 void driver_options_apply(Compiler *c, CommonOptions *o);
 /* Print a usage error (printf-style) and return EXIT_USAGE. */
 int driver_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Report what a library call returned: a usage error for MS_FAILED, an error for
+ * MS_INPUT (err is freed). Returns the exit status. */
+int driver_report(int status, char *err);
+/* Check the -W options once parsed: the exit status (usage error printed). */
+int driver_check_lint_flags(const CommonOptions *o);
 /* The value of "--name=value" or "--name value" in argv[*i]; NULL when argv[*i] is
  * not that option. *missing is set when the option is there without a value. */
 const char *driver_option_value(int argc, char **argv, int *i, const char *name, bool *missing);

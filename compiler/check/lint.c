@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "driver.h"
 #include "util.h"
 
 typedef struct Lint Lint;
@@ -135,17 +134,19 @@ static const char *option_suggest(const char *name) {
   return best;
 }
 
-int lint_check_flags(const char *const *flags, int nflags) {
+int lint_check_flags(const char *const *flags, int nflags, char **err) {
   for (int i = 0; i < nflags; i++) {
     bool on;
     const char *name = flag_name(flags[i], &on);
     if (lint_option_known(name)) continue;
     const char *hint = option_suggest(name);
     if (hint)
-      return driver_usage_error("unknown warning option '%s'; did you mean '-W%s%s'?", flags[i],
-                                on ? "" : "no-", hint);
-    return driver_usage_error("unknown warning option '%s' (the lints are listed in LANGUAGE.md section 9)",
-                              flags[i]);
+      error_printf(err, "unknown warning option '%s'; did you mean '-W%s%s'?", flags[i], on ? "" : "no-",
+                   hint);
+    else
+      error_printf(err, "unknown warning option '%s' (the lints are listed in LANGUAGE.md section 9)",
+                   flags[i]);
+    return MS_FAILED;
   }
   return 0;
 }

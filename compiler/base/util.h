@@ -15,6 +15,11 @@ noreturn void fatal_bug(const char *file, int line, const char *what);
 #define unreachable_bug(what) fatal_bug(__FILE__, __LINE__, what)
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 
+/* What a library call reports; the command line turns it into an exit status.
+ * MS_INPUT: the input has errors (diagnostics or *err say which); MS_FAILED: the
+ * request cannot be carried out (a bad name or value, an I/O failure). */
+typedef enum { MS_OK = 0, MS_INPUT = 1, MS_FAILED = 2 } MsStatus;
+
 /* Store a formatted, malloc'd message in *err (nothing when err is NULL). */
 void error_printf(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include "csv.h"
-#include "driver.h"
 #include "graph.h"
 #include "util.h"
 
@@ -1176,7 +1175,7 @@ static char *graph_svg(const Model *m, GraphView view, const GraphDecor *decor) 
   if (!mem) return NULL;
   GraphRequest req = {.view = view, .format = GF_SVG, .decor = decor};
   int st = graph_emit(m, &req, mem);
-  if (fclose(mem) != 0 || st != EXIT_OK) {
+  if (fclose(mem) != 0 || st != MS_OK) {
     free(buf);
     return NULL;
   }
@@ -1208,13 +1207,13 @@ static int html_diagram(const StatusReport *r, const GraphDecor *decor, FILE *ou
   char *svg = graph_svg(r->m, view, decor);
   if (!svg) {
     fprintf(stderr, "missionc: error: could not draw the %s\n", graph_view_names[view]);
-    return EXIT_USAGE;
+    return MS_FAILED;
   }
   fprintf(out, "<div class=\"diagram %s\">\n", graph_view_names[view]);
   write_inline_svg(out, svg, view == GV_MAP ? "map-" : "timeline-");
   fputs("</div>\n", out);
   free(svg);
-  return EXIT_OK;
+  return MS_OK;
 }
 
 static int write_html(const StatusReport *r, FILE *out) {
@@ -1274,25 +1273,25 @@ static int write_html(const StatusReport *r, FILE *out) {
   GraphDecor decor = page_decor(r);
   int st = html_diagram(r, &decor, out, GV_MAP);
   fputs("</section>\n", out);
-  if (st == EXIT_OK) {
+  if (st == MS_OK) {
     fprintf(out, "<section id=\"timeline\">\n<h2>Timeline</h2>\n<p class=\"note\">As of %s.</p>\n",
             fmt_day(a, r->as_of));
     st = html_diagram(r, &decor, out, GV_TIMELINE);
     fputs("</section>\n", out);
   }
-  if (st != EXIT_OK) return st;
+  if (st != MS_OK) return st;
   fputs("<footer>Made by missionc " MISSIONC_VERSION " from <code>", out);
   html_escape(out, file_name(r, r->m->main_file));
   fputs("</code> and <code>", out);
   html_escape(out, file_name(r, r->actuals->file));
   fputs("</code>.</footer>\n</body>\n</html>\n", out);
-  return EXIT_OK;
+  return MS_OK;
 }
 
 int status_write(const StatusReport *r, StatusFormat f, FILE *out) {
   switch (f) {
-  case SF_TEXT: write_text(r, out); return EXIT_OK;
-  case SF_MARKDOWN: write_markdown(r, out); return EXIT_OK;
+  case SF_TEXT: write_text(r, out); return MS_OK;
+  case SF_MARKDOWN: write_markdown(r, out); return MS_OK;
   case SF_HTML: return write_html(r, out);
   default: unreachable_bug("unknown status format");
   }

@@ -7,7 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "front_end.h"
 #include "lint.h"
+#include "util.h"
 
 #ifndef MISSIONC_VERSION
 #define MISSIONC_VERSION "0.0.0"
@@ -42,6 +44,19 @@ int driver_usage_error(const char *fmt, ...) {
   fputs("\nTry 'missionc --help' for more information.\n", stderr);
   va_end(ap);
   return EXIT_USAGE;
+}
+
+int driver_report(int status, char *err) {
+  if (status == MS_FAILED && err) driver_usage_error("%s", err);
+  else if (status != MS_OK && err) fprintf(stderr, "missionc: error: %s\n", err);
+  free(err);
+  return status == MS_OK ? EXIT_OK : status == MS_INPUT ? EXIT_INPUT : EXIT_USAGE;
+}
+
+int driver_check_lint_flags(const CommonOptions *o) {
+  char *err = NULL;
+  int st = lint_check_flags((const char *const *)o->warning_flags.items, o->warning_flags.len, &err);
+  return driver_report(st, err);
 }
 
 const char *driver_option_value(int argc, char **argv, int *i, const char *name, bool *missing) {
@@ -80,7 +95,8 @@ int driver_common_option(Compiler *c, CommonOptions *o, int argc, char **argv, i
     return 1;
   }
   if (strncmp(arg, "-W", 2) == 0 && arg[2]) {
-    if (lint_check_flags((const char *const *)&arg, 1)) return EXIT_USAGE + 10;
+    char *err = NULL;
+    if (lint_check_flags((const char *const *)&arg, 1, &err)) return driver_report(MS_FAILED, err) + 10;
     vec_push(c->arena, &o->warning_flags, (void *)arg);
     return 1;
   }
@@ -113,11 +129,7 @@ void driver_options_apply(Compiler *c, CommonOptions *o) {
 }
 
 Model *driver_front_end(Compiler *c, const char *path, const CommonOptions *o) {
-  Node *root = compiler_parse_path(c, path);
-  if (!root) return NULL;
-  Model *m = check_program(c, root);
-  lint_run(m, (const char *const *)o->warning_flags.items, o->warning_flags.len);
-  return m;
+  return compiler_front_end(c, path, (const char *const *)o->warning_flags.items, o->warning_flags.len);
 }
 
 int driver_finish(Compiler *c, const CommonOptions *o, int status) {

@@ -73,10 +73,10 @@ int eval_csv(const RuleSet *rs, int in_fd, const char *in_name, FILE *out, const
  * the comma-separated `names` in that order; or every rule `on` that record; or
  * (neither) every score and condition over the indicators, or with any_input every
  * score and condition, in declaration order. When names or `on` are given, the
- * rules must read the same input unless any_input. Prints errors on stderr and
- * returns 0, or the exit status (1: the file cannot be evaluated, 2: bad names). */
+ * rules must read the same input unless any_input. Returns MS_OK, or with a malloc'd
+ * message in *err MS_INPUT (the file cannot be evaluated) or MS_FAILED (bad names). */
 int eval_select_rules(Model *m, const char *names, const char *on, bool any_input,
-                      const RuleSig ***sigs, int *n);
+                      const RuleSig ***sigs, int *n, char **err);
 
 /* One value as CSV text of a result kind (numbers read back to the same double,
  * booleans 0/1, dates YYYY-MM-DD). Returns the length; buf needs 40 bytes. */

@@ -25,7 +25,6 @@
 
 #include "codegen.h"
 #include "csv.h"
-#include "driver.h"
 #include "util.h"
 
 /* ------------------------------------------------------------------------
@@ -728,7 +727,7 @@ static const char *suggest_rule(const Model *m, const char *name) {
 }
 
 /* The rules named in a comma-separated list; *status is set after printing a problem. */
-static PtrVec rules_by_name(Model *m, const char *names, int *status) {
+static PtrVec rules_by_name(Model *m, const char *names, int *status, char **err) {
   Arena *a = m->c->arena;
   PtrVec out = {0};
   for (const char *p = names; *status == 0;) {
@@ -737,15 +736,20 @@ static PtrVec rules_by_name(Model *m, const char *names, int *status) {
     const char *name = intern(m->c->names, p, len);
     Sym *s = len ? model_lookup(m, name) : NULL;
     if (!len) {
-      *status = driver_usage_error("--rules: empty rule name in '%s'", names);
+      error_printf(err, "--rules: empty rule name in '%s'", names);
+      *status = MS_FAILED;
     } else if (!s || !is_rule(s)) {
       const char *hint = suggest_rule(m, name);
-      *status = driver_usage_error("--rules: '%s' is not a score or condition%s%s", name,
-                                   !s ? "" : arena_printf(a, " (it is a %s)", decl_kind_names[s->kind]),
-                                   hint ? arena_printf(a, "; did you mean '%s'?", hint) : "");
+      error_printf(err, "--rules: '%s' is not a score or condition%s%s", name,
+                   !s ? "" : arena_printf(a, " (it is a %s)", decl_kind_names[s->kind]),
+                   hint ? arena_printf(a, "; did you mean '%s'?", hint) : "");
+      *status = MS_FAILED;
     } else {
       for (int i = 0; i < out.len; i++)
-        if (out.items[i] == s) *status = driver_usage_error("--rules: '%s' is named twice", name);
+        if (out.items[i] == s) {
+          error_printf(err, "--rules: '%s' is named twice", name);
+          *status = MS_FAILED;
+        }
       vec_push(a, &out, s);
     }
     if (!end) break;
@@ -755,19 +759,21 @@ static PtrVec rules_by_name(Model *m, const char *names, int *status) {
 }
 
 int eval_select_rules(Model *m, const char *names, const char *on, bool any_input,
-                      const RuleSig ***sigs, int *n) {
+                      const RuleSig ***sigs, int *n, char **err) {
   Arena *a = m->c->arena;
   int status = 0;
   PtrVec rules = {0};
   const Sym *rec = NULL;
   if (on) {
     rec = model_lookup(m, intern_cstr(m->c->names, on));
-    if (!rec || rec->kind != DK_RECORD)
-      return driver_usage_error("--on: '%s' is not a record%s", on,
-                                rec ? arena_printf(a, " (it is a %s)", decl_kind_names[rec->kind]) : "");
+    if (!rec || rec->kind != DK_RECORD) {
+      error_printf(err, "--on: '%s' is not a record%s", on,
+                   rec ? arena_printf(a, " (it is a %s)", decl_kind_names[rec->kind]) : "");
+      return MS_FAILED;
+    }
   }
   if (names) {
-    rules = rules_by_name(m, names, &status);
+    rules = rules_by_name(m, names, &status, err);
     if (status) return status;
   } else {
     for (int i = 0; i < m->syms.len; i++) {
@@ -776,25 +782,26 @@ int eval_select_rules(Model *m, const char *names, const char *on, bool any_inpu
     }
   }
   if (rules.len == 0) {
-    fprintf(stderr, "missionc: error: no %s to evaluate%s\n",
-            rec ? "rules on that record"
-                : any_input ? "scores or conditions" : "scores or conditions over the indicators",
-            rec || any_input ? "" : " (use --on RECORD for rules on a record)");
-    return 1;
+    error_printf(err, "no %s to evaluate%s",
+                 rec ? "rules on that record"
+                     : any_input ? "scores or conditions" : "scores or conditions over the indicators",
+                 rec || any_input ? "" : " (use --on RECORD for rules on a record)");
+    return MS_INPUT;
   }
   const RuleSig **out = arena_alloc(a, sizeof *out * (size_t)rules.len);
   for (int i = 0; i < rules.len; i++) {
     const Sym *s = rules.items[i];
     const Sym *first = rules.items[0];
-    if (!any_input && s->rule.on != first->rule.on)
-      return driver_usage_error("rules '%s' and '%s' read different inputs (%s, %s): evaluate them separately",
-                                first->name, s->name, input_text(a, first), input_text(a, s));
+    if (!any_input && s->rule.on != first->rule.on) {
+      error_printf(err, "rules '%s' and '%s' read different inputs (%s, %s): evaluate them separately",
+                   first->name, s->name, input_text(a, first), input_text(a, s));
+      return MS_FAILED;
+    }
     RuleSig *sig = arena_alloc(a, sizeof *sig);
     const char *why;
     if (!rule_sig(a, s, sig, &why)) {
-      fprintf(stderr, "missionc: error: %s '%s' cannot be evaluated: it %s\n",
-              decl_kind_names[s->kind], s->name, why);
-      return 1;
+      error_printf(err, "%s '%s' cannot be evaluated: it %s", decl_kind_names[s->kind], s->name, why);
+      return MS_INPUT;
     }
     out[i] = sig;
   }

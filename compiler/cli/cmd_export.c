@@ -55,7 +55,7 @@ static int parse_args(Compiler *c, int argc, char **argv, ExportArgs *args, Comm
     }
   }
   if (!args->file) return driver_usage_error("export: no input file");
-  return lint_check_flags((const char *const *)o->warning_flags.items, o->warning_flags.len);
+  return driver_check_lint_flags(o);
 }
 
 /* Write the model to path ("-" or NULL: standard output). EXIT_USAGE on I/O errors. */

@@ -118,7 +118,7 @@ int cmd_status(Compiler *c, int argc, char **argv) {
   StatusOptions so = {0};
   int st = parse_options(c, &o, &so, argc, argv);
   if (st != EXIT_OK) return st < 0 ? EXIT_OK : st;
-  if (lint_check_flags((const char *const *)o.warning_flags.items, o.warning_flags.len) != 0) return EXIT_USAGE;
+  if (driver_check_lint_flags(&o) != EXIT_OK) return EXIT_USAGE;
   driver_options_apply(c, &o);
   Model *m = driver_front_end(c, so.file, &o);
   if (!m) return driver_finish(c, &o, EXIT_USAGE);

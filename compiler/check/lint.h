@@ -11,10 +11,10 @@
 
 #include "check.h"
 
-/* Check the -W / -Wno- options (as given, e.g. "-Wno-citizens"): 0 when every name
- * is known, else print a usage error with a did-you-mean and return 2 (EXIT_USAGE).
+/* Check the -W / -Wno- options (as given, e.g. "-Wno-citizens"): MS_OK when every
+ * name is known, else MS_FAILED with the problem and a did-you-mean in *err.
  * Commands call it once their options are parsed. */
-int lint_check_flags(const char *const *flags, int nflags);
+int lint_check_flags(const char *const *flags, int nflags, char **err);
 
 /* Whether `name` (without -W / -Wno-) is a warning option some stage honours. */
 bool lint_option_known(const char *name);

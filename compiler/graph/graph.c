@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "driver.h"
 #include "graph_int.h"
 #include "util.h"
 
@@ -840,30 +839,30 @@ static int render(Agraph_t *g, const char *format, FILE *out) {
   char *text = NULL;
   size_t len = 0;
   FILE *mem = open_memstream(&text, &len);
-  if (!mem) return EXIT_USAGE;
+  if (!mem) return MS_FAILED;
   int written = agwrite(g, mem);
   fclose(mem);
   Agraph_t *copy = written == 0 ? agmemread(text) : NULL;
   free(text);
   if (!copy) {
     fprintf(stderr, "missionc: error: Graphviz could not read back the graph\n");
-    return EXIT_USAGE;
+    return MS_FAILED;
   }
   GVC_t *gvc = graph_gvc();
   if (!gvc) {
     agclose(copy);
     fprintf(stderr, "missionc: error: cannot render %s after graph_shutdown()\n", format);
-    return EXIT_USAGE;
+    return MS_FAILED;
   }
   const char *engine = agget(copy, "layout");
-  int status = EXIT_OK;
+  int status = MS_OK;
   if (gvLayout(gvc, copy, engine && *engine ? engine : "dot") != 0) {
     fprintf(stderr, "missionc: error: Graphviz could not lay out the graph\n");
-    status = EXIT_USAGE;
+    status = MS_FAILED;
   } else {
     if (gvRender(gvc, copy, format, out) != 0) {
       fprintf(stderr, "missionc: error: Graphviz could not render %s\n", format);
-      status = EXIT_USAGE;
+      status = MS_FAILED;
     }
     gvFreeLayout(gvc, copy);
   }
@@ -884,12 +883,12 @@ int graph_emit(const Model *m, const GraphRequest *r, FILE *out) {
   b.flow = r->view == GV_PORTFOLIO && r->format == GF_MERMAID;
   b.incl = compute_included(m);
   Keep keep = {0};
-  int status = EXIT_OK;
+  int status = MS_OK;
   const Sym *focus = NULL;
   if (r->focus) {
     focus = focus_sym(&b, r->focus);
     if (!focus) {
-      status = EXIT_INPUT;
+      status = MS_INPUT;
       goto done;
     }
     /* The portfolio's neighbourhoods are those of its flowchart. */
@@ -905,7 +904,7 @@ int graph_emit(const Model *m, const GraphRequest *r, FILE *out) {
           diag_note(m->c->diag, g, NO_SPAN, "the %s view draws it: --view %s", graph_view_names[v],
                     graph_view_names[v]);
       agclose(full.g);
-      status = EXIT_INPUT;
+      status = MS_INPUT;
       goto done;
     }
     keep.syms = xcalloc((size_t)m->syms.len + 1, sizeof *keep.syms);
@@ -920,7 +919,7 @@ int graph_emit(const Model *m, const GraphRequest *r, FILE *out) {
   build(&b);
   switch (r->format) {
   case GF_DOT:
-    if (agwrite(b.g, out) != 0) status = EXIT_USAGE;
+    if (agwrite(b.g, out) != 0) status = MS_FAILED;
     break;
   case GF_MERMAID:
     if (r->view == GV_TIMELINE) graph_write_gantt(&b, out);

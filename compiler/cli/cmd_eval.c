@@ -258,8 +258,9 @@ int cmd_eval(Compiler *c, int argc, char **argv) {
   if (status != EXIT_OK) return status;
   const RuleSig **sigs = NULL;
   int n = 0;
-  status = eval_select_rules(m, a.rules, a.on, false, &sigs, &n);
-  if (status != 0) return status;
+  char *err = NULL;
+  status = eval_select_rules(m, a.rules, a.on, false, &sigs, &n, &err);
+  if (status != MS_OK) return driver_report(status, err);
   if (a.emit_llvm) return emit_llvm(sigs, n, &a.eval);
   return evaluate(&a, sigs, n);
 }
