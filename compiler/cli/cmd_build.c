@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "codegen.h"
+#include "commands.h"
 #include "driver.h"
 #include "eval.h"
 #include "object.h"

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "codegen.h"
+#include "commands.h"
 #include "driver.h"
 #include "eval.h"
 #include "util.h"

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "commands.h"
 #include "driver.h"
 #include "export.h"
 #include "lint.h"

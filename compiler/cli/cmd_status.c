@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "csv.h"
+#include "commands.h"
 #include "driver.h"
 #include "lint.h"
 #include "status.h"

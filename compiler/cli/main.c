@@ -6,16 +6,17 @@
  * Each command is cmd_<name>() in cmd_<name>.c, or below for the front end alone.
  * Exit status: 0 fine, 1 errors in the input, 2 usage or I/O problems.
  */
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ast.h"
+#include "commands.h"
 #include "compiler.h"
 #include "driver.h"
-#include "graph.h"
-#include "eval.h"
-#include "export.h"
-#include "status.h"
 
 #ifndef MISSIONC_VERSION
 #define MISSIONC_VERSION "0.0.0"
@@ -33,13 +34,23 @@ typedef struct Command {
   int (*run)(Compiler *c, int argc, char **argv);
 } Command;
 
+/* eval and build need LLVM. They run in missionc-native, this same driver linked
+ * with libmission-native (codegen, JIT, objects), so that every other command
+ * starts without loading libLLVM: missionc execs it for them, as gcc's driver runs
+ * cc1. MISSIONC_NATIVE is defined when compiling that program. */
+#ifdef MISSIONC_NATIVE
+#define NATIVE(cmd) cmd
+#else
+#define NATIVE(cmd) NULL
+#endif
+
 static const Command commands[] = {
     {"check", "parse, check and lint mission files; report every problem found", cmd_check},
     {"parse", "parse only (--dump-ast prints the syntax tree)", cmd_parse},
     {"graph", "draw a mission: map, timeline, actors, rules or portfolio (DOT, SVG, PNG, PDF, Mermaid)", cmd_graph},
     {"export", "write the checked model as JSON (for dashboards and notebooks)", cmd_export},
-    {"eval", "evaluate scores and conditions on the rows of a CSV file (LLVM JIT)", cmd_eval},
-    {"build", "compile scores and conditions to an object file or shared library", cmd_build},
+    {"eval", "evaluate scores and conditions on the rows of a CSV file (LLVM JIT)", NATIVE(cmd_eval)},
+    {"build", "compile scores and conditions to an object file or shared library", NATIVE(cmd_build)},
     {"status", "report goals, milestones and scores against observed actuals (text, Markdown, HTML)", cmd_status},
 };
 
@@ -111,6 +122,46 @@ static int front_end_command(Compiler *c, int argc, char **argv, bool check) {
 static int cmd_check(Compiler *c, int argc, char **argv) { return front_end_command(c, argc, argv, true); }
 static int cmd_parse(Compiler *c, int argc, char **argv) { return front_end_command(c, argc, argv, false); }
 
+/* The folder of this program, with a final '/', in buf; false if unknown. */
+static bool own_folder(char *buf, size_t size) {
+  ssize_t n = readlink("/proc/self/exe", buf, size - 1);
+  if (n <= 0) return false;
+  buf[n] = '\0';
+  char *slash = strrchr(buf, '/');
+  if (!slash) return false;
+  slash[1] = '\0';
+  return true;
+}
+
+/* Run argv in missionc-native: $MISSIONC_NATIVE, else next to this program (the
+ * build tree), else in ../libexec/missionc/ (an installed tree). Returns only on
+ * failure, with the exit status. */
+static int run_native(char **argv) {
+  const char *env = getenv("MISSIONC_NATIVE");
+  char dir[PATH_MAX], path[PATH_MAX + 64];
+  const char *tried = env;
+  if (env && *env) {
+    execv(env, argv);
+  } else if (own_folder(dir, sizeof dir)) {
+    static const char *const places[] = {"missionc-native", "../libexec/missionc/missionc-native"};
+    for (size_t i = 0; i < sizeof places / sizeof *places; i++) {
+      snprintf(path, sizeof path, "%s%s", dir, places[i]);
+      if (access(path, X_OK) == 0) {
+        tried = path;
+        execv(path, argv);
+        break;
+      }
+    }
+  }
+  if (tried)
+    fprintf(stderr, "missionc: error: '%s' needs missionc-native, the code generator: cannot run %s: %s\n",
+            argv[1], tried, strerror(errno));
+  else
+    fprintf(stderr, "missionc: error: '%s' needs missionc-native, the code generator, which is not "
+            "installed next to missionc\n", argv[1]);
+  return EXIT_USAGE;
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) {
     usage(stderr);
@@ -127,6 +178,7 @@ int main(int argc, char **argv) {
   }
   const Command *cmd = find_command(first);
   if (!cmd) return driver_usage_error("unknown command '%s'", first);
+  if (!cmd->run) return run_native(argv);
   Compiler *c = compiler_new();
   int status = cmd->run(c, argc - 1, argv + 1);
   compiler_free(c);

@@ -88,7 +88,5 @@ int graph_emit(const Model *m, const GraphRequest *r, FILE *out);
  * renders no more (renders after it fail). */
 void graph_shutdown(void);
 
-/* `missionc graph`: options, the front end, then graph_emit (cmd_graph.c). */
-int cmd_graph(Compiler *c, int argc, char **argv);
 
 #endif

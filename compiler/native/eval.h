@@ -82,9 +82,5 @@ int eval_select_rules(Model *m, const char *names, const char *on, bool any_inpu
  * booleans 0/1, dates YYYY-MM-DD). Returns the length; buf needs 40 bytes. */
 size_t eval_format_value(ValKind kind, double v, char *buf);
 
-/* `missionc eval FILE --input ROWS.csv ...` (cmd_eval.c). */
-int cmd_eval(Compiler *c, int argc, char **argv);
-/* `missionc build FILE -o NAME.o|NAME.so ...` (cmd_build.c). */
-int cmd_build(Compiler *c, int argc, char **argv);
 
 #endif

@@ -19,7 +19,5 @@
 /* Write the model (checked without errors) as one JSON document. */
 void export_json(FILE *out, const Model *m);
 
-/* `missionc export [--format json] [-o OUT] FILE` (argv[0] is "export"). */
-int cmd_export(Compiler *c, int argc, char **argv);
 
 #endif

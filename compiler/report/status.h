@@ -162,7 +162,5 @@ extern const char *const status_format_names[SF_COUNT];
  * (a message on stderr). */
 int status_write(const StatusReport *r, StatusFormat f, FILE *out);
 
-/* `missionc status`: options, the front end, the actuals, the report (cmd_status.c). */
-int cmd_status(Compiler *c, int argc, char **argv);
 
 #endif
