@@ -3,7 +3,8 @@
 #
 # The command is the case's "// RUN: ARGS" line if it has one, else the line in
 # its area's `cmd` file, else "check"; {file} stands for the case's file name
-# (default: appended). It runs in the case's folder with --color=never.
+# (default: appended), or for the file of a "// INPUT: PATH" line (relative to the
+# case's folder), so that a case can run on an example without copying it. It runs in the case's folder with --color=never.
 # Expected results sit beside the case: NAME.out (stdout; empty if absent),
 # NAME.err (stderr; empty if absent), and the exit status: a "// EXIT: N" line,
 # else 1 when NAME.err holds an error, else 0. Any other sibling named in a
@@ -21,7 +22,8 @@ args=$(sed -n 's|^// RUN: *||p' "$file" | head -1)
 if [ -z "$args" ] && [ -f cmd ]; then args=$(head -1 cmd); fi
 [ -n "$args" ] || args="check"
 case "$args" in *"{file}"*) ;; *) args="$args {file}";; esac
-args=${args//\{file\}/$file}
+input=$(sed -n 's|^// INPUT: *||p' "$file" | head -1)
+args=${args//\{file\}/${input:-$file}}
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

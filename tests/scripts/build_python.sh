@@ -10,7 +10,8 @@ work=$bin/build-python
 rm -rf "$work"
 mkdir -p "$work"
 cd "$work"
-command -v python3 >/dev/null || { echo "skip: no python3"; exit 0; }
+source "$2/tests/scripts/skip.bash"
+command -v python3 >/dev/null || skip_test "no python3 (apt-get install python3)"
 
 cat >rules.mission <<'MISSION'
 indicator b { unit 1 }

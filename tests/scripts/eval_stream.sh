@@ -11,7 +11,8 @@ work=$bin/eval-stream
 rm -rf "$work"
 mkdir -p "$work"
 cd "$work"
-command -v /usr/bin/time >/dev/null || { echo "skip: no /usr/bin/time"; exit 0; }
+source "$2/tests/scripts/skip.bash"
+command -v /usr/bin/time >/dev/null || skip_test "no /usr/bin/time (apt-get install time)"
 
 cat >rules.mission <<'MISSION'
 indicator a { unit 1 }

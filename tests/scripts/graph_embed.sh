@@ -14,8 +14,8 @@ bin=$(cd "$3" && pwd)
 source "$src/tests/scripts/graph_env.bash"
 dir=$bin/CMakeFiles/missionc_cli.dir
 if [ ! -f "$dir/flags.make" ] || [ ! -f "$bin/CMakeFiles/missionc.dir/link.txt" ]; then
-  echo "SKIP: no $dir/flags.make or link.txt (not the Makefile generator)"
-  exit 77
+  source "$src/tests/scripts/skip.bash"
+  skip_test "no $dir/flags.make or link.txt (not the Makefile generator)"
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -5,13 +5,14 @@
 # 300-project mission, as `-T mermaid`, parsed by Mermaid 10 itself (in node, with
 # jsdom). The npm packages are not part of the build: set MISSIONC_MERMAID_MODULES
 # to a node_modules folder holding mermaid@10 and jsdom (e.g. after
-# `npm install --prefix DIR mermaid@10 jsdom@22`), else the test says so and passes.
+# `npm install --prefix DIR mermaid@10 jsdom@22`, as .ci/setup does), else it is skipped
+# (exit 77; in CI, a failure).
 set -u
 missionc=$1 src=$2
+source "$src/tests/scripts/skip.bash"
 modules=${MISSIONC_MERMAID_MODULES:-}
 if [ -z "$modules" ] || ! [ -d "$modules/mermaid" ] || ! command -v node >/dev/null; then
-  echo "graph_mermaid: skipped (set MISSIONC_MERMAID_MODULES to a node_modules with mermaid@10 and jsdom)"
-  exit 0
+  skip_test "set MISSIONC_MERMAID_MODULES to a node_modules with mermaid@10 and jsdom (and install node)"
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
