@@ -13,11 +13,12 @@
 #include "codegen.h"
 #include "commands.h"
 #include "driver.h"
+#include "options.h"
 #include "eval.h"
 #include "object.h"
 #include "util.h"
 
-static const char *const build_help =
+static const char build_help[] =
     "usage: missionc build FILE -o NAME.o|NAME.so [--header NAME.h] [--prefix P]\n"
     "                      [--cpu generic|native|NAME] [--rules a,b | --on RECORD] [options]\n"
     "\n"
@@ -86,47 +87,41 @@ static const char *default_prefix(Arena *a, const char *path) {
   return identifier_of(a, base);
 }
 
+static int take_file(void *args, const char *arg) {
+  return cli_one_file("build", &((BuildArgs *)args)->file, arg);
+}
+
+/* --prefix P: a C identifier, or '' */
+static int take_prefix(void *args, const char *v) {
+  if (*v && !is_identifier(v)) return driver_usage_error("--prefix takes a C identifier (or ''), not '%s'", v);
+  ((BuildArgs *)args)->prefix = v;
+  return EXIT_OK;
+}
+
+/* --opt LEVEL, -O LEVEL, -OLEVEL */
+static int take_opt(void *args, const char *v) {
+  if (jit_opt_parse(v, &((BuildArgs *)args)->opt) != 0)
+    return driver_usage_error("--opt takes none, lean, O2 or O3, not '%s'", v);
+  return EXIT_OK;
+}
+
+static const CliOption build_options[] = {
+    {"-o", NULL, "a value", CLI_STRING, offsetof(BuildArgs, output), NULL},
+    {"--header", NULL, "a value", CLI_STRING, offsetof(BuildArgs, header), NULL},
+    {"--prefix", NULL, "a value", CLI_CALL, 0, take_prefix},
+    {"--cpu", NULL, "a value", CLI_STRING, offsetof(BuildArgs, cpu), NULL},
+    {"--rules", NULL, "a value", CLI_STRING, offsetof(BuildArgs, rules), NULL},
+    {"--on", NULL, "a value", CLI_STRING, offsetof(BuildArgs, on), NULL},
+    {"--opt", "-O", "a value", CLI_CALL, 0, take_opt},
+    {"--emit-llvm", NULL, NULL, CLI_FLAG, offsetof(BuildArgs, emit_llvm), NULL},
+};
+static const CliCommand build_command = {"build", build_help, NULL, build_options, COUNT_OF(build_options),
+                                         take_file};
+
 /* Parse the command line; returns -1 to go on, else the exit status. */
 static int parse_args(Compiler *c, CommonOptions *co, BuildArgs *a, int argc, char **argv) {
-  for (int i = 1; i < argc; i++) {
-    const char *arg = argv[i], *v;
-    bool missing = false;
-    int r;
-    if (arg[0] != '-' || strcmp(arg, "-") == 0) {
-      if (a->file) return driver_usage_error("build: one mission file only ('%s' and '%s')", a->file, arg);
-      a->file = arg;
-    } else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-      printf("%s%s", build_help, driver_common_help);
-      return EXIT_OK;
-    } else if ((v = driver_option_value(argc, argv, &i, "-o", &missing))) {
-      a->output = v;
-    } else if (!missing && (v = driver_option_value(argc, argv, &i, "--header", &missing))) {
-      a->header = v;
-    } else if (!missing && (v = driver_option_value(argc, argv, &i, "--prefix", &missing))) {
-      if (*v && !is_identifier(v))
-        return driver_usage_error("--prefix takes a C identifier (or ''), not '%s'", v);
-      a->prefix = v;
-    } else if (!missing && (v = driver_option_value(argc, argv, &i, "--cpu", &missing))) {
-      a->cpu = v;
-    } else if (!missing && (v = driver_option_value(argc, argv, &i, "--rules", &missing))) {
-      a->rules = v;
-    } else if (!missing && (v = driver_option_value(argc, argv, &i, "--on", &missing))) {
-      a->on = v;
-    } else if (!missing && ((v = driver_option_value(argc, argv, &i, "--opt", &missing)) ||
-                            (!missing && (v = driver_option_value(argc, argv, &i, "-O", &missing))) ||
-                            (!missing && strncmp(arg, "-O", 2) == 0 && arg[2] && (v = arg + 2)))) {
-      if (jit_opt_parse(v, &a->opt) != 0)
-        return driver_usage_error("--opt takes none, lean, O2 or O3, not '%s'", v);
-    } else if (missing) {
-      return driver_usage_error("option '%s' needs a value", arg);
-    } else if (strcmp(arg, "--emit-llvm") == 0) {
-      a->emit_llvm = true;
-    } else if ((r = driver_common_option(c, co, argc, argv, &i)) != 0) {
-      if (r > 1) return EXIT_USAGE;
-    } else {
-      return driver_usage_error("build: unknown option '%s'", arg);
-    }
-  }
+  int st = cli_parse(c, co, &build_command, a, argc, argv);
+  if (st >= 0) return st;
   if (!a->file) return driver_usage_error("build: no mission file");
   if (a->rules && a->on) return driver_usage_error("build: --rules and --on cannot go together");
   if (!a->emit_llvm && !a->output) return driver_usage_error("build: no output (-o NAME.o or NAME.so)");

@@ -17,10 +17,11 @@
 #include "codegen.h"
 #include "commands.h"
 #include "driver.h"
+#include "options.h"
 #include "eval.h"
 #include "util.h"
 
-static const char *const eval_help =
+static const char eval_help[] =
     "usage: missionc eval FILE --input ROWS.csv [--rules a,b | --on RECORD] [-o OUT.csv]\n"
     "                     [--engine jit|interp] [--threads N] [--na=nan] [options]\n"
     "\n"
@@ -128,64 +129,67 @@ static int close_temp(FILE *f, char *tmp, const char *path, int status) {
  * Options
  * ------------------------------------------------------------------------ */
 
+static int take_file(void *args, const char *arg) {
+  return cli_one_file("eval", &((EvalArgs *)args)->file, arg);
+}
+
+/* --engine jit|interp */
+static int take_engine(void *args, const char *v) {
+  EvalOptions *o = &((EvalArgs *)args)->eval;
+  if (strcmp(v, "jit") == 0) o->engine = ENGINE_JIT;
+  else if (strcmp(v, "interp") == 0) o->engine = ENGINE_INTERP;
+  else return driver_usage_error("--engine takes jit or interp, not '%s'", v);
+  return EXIT_OK;
+}
+
+/* --threads N */
+static int take_threads(void *args, const char *v) {
+  char *end;
+  long n = strtol(v, &end, 10);
+  if (!*v || *end || n < 1 || n > 1024)
+    return driver_usage_error("--threads takes a number from 1 to 1024, not '%s'", v);
+  ((EvalArgs *)args)->eval.threads = (int)n;
+  return EXIT_OK;
+}
+
+/* --na nan|error */
+static int take_na(void *args, const char *v) {
+  EvalOptions *o = &((EvalArgs *)args)->eval;
+  if (strcmp(v, "nan") == 0) o->na_nan = true;
+  else if (strcmp(v, "error") == 0) o->na_nan = false;
+  else return driver_usage_error("--na takes nan or error, not '%s'", v);
+  return EXIT_OK;
+}
+
+/* --opt LEVEL, -O LEVEL, -OLEVEL */
+static int take_opt(void *args, const char *v) {
+  JitOpt level;
+  if (jit_opt_parse(v, &level) != 0) return driver_usage_error("--opt takes none, lean, O2 or O3, not '%s'", v);
+  ((EvalArgs *)args)->eval.opt = level;
+  return EXIT_OK;
+}
+
+static const CliOption eval_options[] = {
+    {"--input", "-i", "a value", CLI_STRING, offsetof(EvalArgs, input), NULL},
+    {"-o", NULL, "a value", CLI_STRING, offsetof(EvalArgs, output), NULL},
+    {"--rules", NULL, "a value", CLI_STRING, offsetof(EvalArgs, rules), NULL},
+    {"--on", NULL, "a value", CLI_STRING, offsetof(EvalArgs, on), NULL},
+    {"--engine", NULL, "a value", CLI_CALL, 0, take_engine},
+    {"--threads", NULL, "a value", CLI_CALL, 0, take_threads},
+    {"--na", NULL, "a value", CLI_CALL, 0, take_na},
+    {"--opt", "-O", "a value", CLI_CALL, 0, take_opt},
+    {"--cpu", NULL, "a value", CLI_STRING, offsetof(EvalArgs, eval.cpu), NULL},
+    {"--emit-llvm", NULL, NULL, CLI_FLAG, offsetof(EvalArgs, emit_llvm), NULL},
+    {"--time", NULL, NULL, CLI_FLAG, offsetof(EvalArgs, eval.timing), NULL},
+    {"--no-progress", NULL, NULL, CLI_UNFLAG, offsetof(EvalArgs, eval.progress), NULL},
+};
+static const CliCommand eval_command = {"eval", eval_help, NULL, eval_options, COUNT_OF(eval_options),
+                                        take_file};
+
 /* Parse the command line; returns -1 to go on, else the exit status. */
 static int parse_args(Compiler *c, CommonOptions *co, EvalArgs *a, int argc, char **argv) {
-  for (int i = 1; i < argc; i++) {
-    const char *arg = argv[i], *v;
-    bool missing = false;
-    int r;
-    if (arg[0] != '-' || strcmp(arg, "-") == 0) {
-      if (a->file) return driver_usage_error("eval: one mission file only ('%s' and '%s')", a->file, arg);
-      a->file = arg;
-    } else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-      printf("%s%s", eval_help, driver_common_help);
-      return EXIT_OK;
-    } else if ((v = driver_option_value(argc, argv, &i, "--input", &missing)) ||
-               (!missing && (v = driver_option_value(argc, argv, &i, "-i", &missing)))) {
-      a->input = v;
-    } else if (!missing && (v = driver_option_value(argc, argv, &i, "-o", &missing))) {
-      a->output = v;
-    } else if (!missing && (v = driver_option_value(argc, argv, &i, "--rules", &missing))) {
-      a->rules = v;
-    } else if (!missing && (v = driver_option_value(argc, argv, &i, "--on", &missing))) {
-      a->on = v;
-    } else if (!missing && (v = driver_option_value(argc, argv, &i, "--engine", &missing))) {
-      if (strcmp(v, "jit") == 0) a->eval.engine = ENGINE_JIT;
-      else if (strcmp(v, "interp") == 0) a->eval.engine = ENGINE_INTERP;
-      else return driver_usage_error("--engine takes jit or interp, not '%s'", v);
-    } else if (!missing && (v = driver_option_value(argc, argv, &i, "--threads", &missing))) {
-      char *end;
-      long n = strtol(v, &end, 10);
-      if (!*v || *end || n < 1 || n > 1024)
-        return driver_usage_error("--threads takes a number from 1 to 1024, not '%s'", v);
-      a->eval.threads = (int)n;
-    } else if (!missing && (v = driver_option_value(argc, argv, &i, "--na", &missing))) {
-      if (strcmp(v, "nan") == 0) a->eval.na_nan = true;
-      else if (strcmp(v, "error") == 0) a->eval.na_nan = false;
-      else return driver_usage_error("--na takes nan or error, not '%s'", v);
-    } else if (!missing && ((v = driver_option_value(argc, argv, &i, "--opt", &missing)) ||
-                            (!missing && (v = driver_option_value(argc, argv, &i, "-O", &missing))) ||
-                            (!missing && strncmp(arg, "-O", 2) == 0 && arg[2] && (v = arg + 2)))) {
-      JitOpt level;
-      if (jit_opt_parse(v, &level) != 0)
-        return driver_usage_error("--opt takes none, lean, O2 or O3, not '%s'", v);
-      a->eval.opt = level;
-    } else if (!missing && (v = driver_option_value(argc, argv, &i, "--cpu", &missing))) {
-      a->eval.cpu = v;
-    } else if (missing) {
-      return driver_usage_error("option '%s' needs a value", arg);
-    } else if (strcmp(arg, "--emit-llvm") == 0) {
-      a->emit_llvm = true;
-    } else if (strcmp(arg, "--time") == 0) {
-      a->eval.timing = true;
-    } else if (strcmp(arg, "--no-progress") == 0) {
-      a->eval.progress = false;
-    } else if ((r = driver_common_option(c, co, argc, argv, &i)) != 0) {
-      if (r > 1) return EXIT_USAGE;
-    } else {
-      return driver_usage_error("eval: unknown option '%s'", arg);
-    }
-  }
+  int st = cli_parse(c, co, &eval_command, a, argc, argv);
+  if (st >= 0) return st;
   if (!a->file) return driver_usage_error("eval: no mission file");
   if (!a->input && !a->emit_llvm) return driver_usage_error("eval: no input rows (--input ROWS.csv)");
   if (a->rules && a->on) return driver_usage_error("eval: --rules and --on cannot go together");

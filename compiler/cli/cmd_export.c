@@ -5,6 +5,8 @@
 
 #include "commands.h"
 #include "driver.h"
+#include "options.h"
+#include "util.h"
 #include "export.h"
 #include "lint.h"
 
@@ -26,35 +28,29 @@ typedef struct ExportArgs {
   const char *out;
 } ExportArgs;
 
+static int take_file(void *args, const char *arg) {
+  return cli_one_file("export", &((ExportArgs *)args)->file, arg);
+}
+
+/* --format json (the only one) */
+static int take_format(void *args, const char *v) {
+  if (strcmp(v, "json") != 0) return driver_usage_error("--format takes json, not '%s'", v);
+  return EXIT_OK;
+}
+
+static const CliOption export_options[] = {
+    {"--format", NULL, "a value", CLI_CALL, 0, take_format},
+    {"-o", "--output", "a file name", CLI_STRING, offsetof(ExportArgs, out), NULL},
+};
+static const CliCommand export_command = {"export", export_help, NULL, export_options,
+                                          COUNT_OF(export_options), take_file};
+
 /* Parse the options of export into args and o; 0, or the exit status to return
  * now (EXIT_OK after --help, EXIT_USAGE). */
 static int parse_args(Compiler *c, int argc, char **argv, ExportArgs *args, CommonOptions *o) {
-  bool only_files = false, missing;
-  const char *v;
-  for (int i = 1; i < argc; i++) {
-    const char *arg = argv[i];
-    int r;
-    if (only_files || arg[0] != '-' || strcmp(arg, "-") == 0) {
-      if (args->file) return driver_usage_error("export: one FILE at a time ('%s' and '%s')", args->file, arg);
-      args->file = arg;
-    } else if (strcmp(arg, "--") == 0) {
-      only_files = true;
-    } else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-      printf("%s%s", export_help, driver_common_help);
-      return -1;
-    } else if ((v = driver_option_value(argc, argv, &i, "--format", &missing)) || missing) {
-      if (missing) return driver_usage_error("option '--format' needs a value");
-      if (strcmp(v, "json") != 0) return driver_usage_error("--format takes json, not '%s'", v);
-    } else if (strcmp(arg, "-o") == 0 || strncmp(arg, "--output", 8) == 0) {
-      v = driver_option_value(argc, argv, &i, arg[1] == 'o' ? "-o" : "--output", &missing);
-      if (!v) return driver_usage_error(missing ? "option '%s' needs a file name" : "export: unknown option '%s'", arg);
-      args->out = v;
-    } else if ((r = driver_common_option(c, o, argc, argv, &i)) != 0) {
-      if (r > 1) return EXIT_USAGE;
-    } else {
-      return driver_usage_error("export: unknown option '%s'", arg);
-    }
-  }
+  int st = cli_parse(c, o, &export_command, args, argc, argv);
+  if (st == EXIT_OK) return -1;
+  if (st > 0) return st;
   if (!args->file) return driver_usage_error("export: no input file");
   return driver_check_lint_flags(o);
 }

@@ -7,7 +7,9 @@
 
 #include "commands.h"
 #include "driver.h"
+#include "options.h"
 #include "graph.h"
+#include "util.h"
 
 static void graph_help(void) {
   printf("usage: missionc graph [options] FILE\n\n"
@@ -42,17 +44,6 @@ static const char *list(const char *const *names, int n) {
   return buf;
 }
 
-/* -T svg, -Tsvg; -o OUT, -oOUT */
-static const char *short_option(int argc, char **argv, int *i, char letter, bool *missing) {
-  const char *arg = argv[*i];
-  *missing = false;
-  if (arg[0] != '-' || arg[1] != letter) return NULL;
-  if (arg[2]) return arg + 2;
-  if (*i + 1 < argc) return argv[++*i];
-  *missing = true;
-  return NULL;
-}
-
 /* Write the graph to a memory buffer first: nothing reaches OUT unless it all worked. */
 static int emit(const Model *m, const GraphRequest *r, const char *path) {
   char *data = NULL;
@@ -82,54 +73,69 @@ static int emit(const Model *m, const GraphRequest *r, const char *path) {
   return status;
 }
 
+/* What the command line asks of graph. */
+typedef struct GraphArgs {
+  const char *file, *out;
+  GraphRequest r;
+  bool depth_set;
+} GraphArgs;
+
+static int take_file(void *args, const char *arg) {
+  return cli_one_file("graph", &((GraphArgs *)args)->file, arg);
+}
+
+/* --view map|timeline|... */
+static int take_view(void *args, const char *v) {
+  int k = lookup(graph_view_names, GV_COUNT, v);
+  if (k < 0) return driver_usage_error("--view takes %s, not '%s'", list(graph_view_names, GV_COUNT), v);
+  ((GraphArgs *)args)->r.view = (GraphView)k;
+  return EXIT_OK;
+}
+
+/* -T dot|svg|... */
+static int take_format(void *args, const char *v) {
+  int k = lookup(graph_format_names, GF_COUNT, v);
+  if (k < 0) return driver_usage_error("-T takes %s, not '%s'", list(graph_format_names, GF_COUNT), v);
+  ((GraphArgs *)args)->r.format = (GraphFormat)k;
+  return EXIT_OK;
+}
+
+/* --focus NAME */
+static int take_focus(void *args, const char *v) {
+  ((GraphArgs *)args)->r.focus = v;
+  return EXIT_OK;
+}
+
+/* --depth N */
+static int take_depth(void *args, const char *v) {
+  char *end;
+  long n = strtol(v, &end, 10);
+  if (!*v || *end || n < 0 || n > 1000)
+    return driver_usage_error("--depth takes a whole number from 0 to 1000, not '%s'", v);
+  ((GraphArgs *)args)->r.depth = (int)n;
+  ((GraphArgs *)args)->depth_set = true;
+  return EXIT_OK;
+}
+
+static const CliOption graph_options[] = {
+    {"--view", NULL, "a value", CLI_CALL, 0, take_view},
+    {"-T", NULL, "a value", CLI_CALL, 0, take_format},
+    {"-o", NULL, "a value", CLI_STRING, offsetof(GraphArgs, out), NULL},
+    {"--focus", NULL, "a value", CLI_CALL, 0, take_focus},
+    {"--depth", NULL, "a value", CLI_CALL, 0, take_depth},
+};
+static const CliCommand graph_command = {"graph", NULL, graph_help, graph_options, COUNT_OF(graph_options),
+                                         take_file};
+
 int cmd_graph(Compiler *c, int argc, char **argv) {
   CommonOptions o;
   driver_options_init(&o);
-  GraphRequest r = {.view = GV_MAP, .format = GF_DOT, .depth = 1};
-  const char *file = NULL, *out = NULL;
-  bool depth_set = false, only_files = false;
-  for (int i = 1; i < argc; i++) {
-    const char *arg = argv[i], *v;
-    bool missing = false;
-    int k;
-    if (only_files || arg[0] != '-' || strcmp(arg, "-") == 0) {
-      if (file) return driver_usage_error("graph: one input file only ('%s' and '%s')", file, arg);
-      file = arg;
-    } else if (strcmp(arg, "--") == 0) {
-      only_files = true;
-    } else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-      graph_help();
-      return EXIT_OK;
-    } else if ((v = driver_option_value(argc, argv, &i, "--view", &missing)) || missing) {
-      if (!v) return driver_usage_error("option '%s' needs a value", arg);
-      if ((k = lookup(graph_view_names, GV_COUNT, v)) < 0)
-        return driver_usage_error("--view takes %s, not '%s'", list(graph_view_names, GV_COUNT), v);
-      r.view = (GraphView)k;
-    } else if ((v = short_option(argc, argv, &i, 'T', &missing)) || missing) {
-      if (!v) return driver_usage_error("option '%s' needs a value", arg);
-      if ((k = lookup(graph_format_names, GF_COUNT, v)) < 0)
-        return driver_usage_error("-T takes %s, not '%s'", list(graph_format_names, GF_COUNT), v);
-      r.format = (GraphFormat)k;
-    } else if ((v = short_option(argc, argv, &i, 'o', &missing)) || missing) {
-      if (!v) return driver_usage_error("option '%s' needs a value", arg);
-      out = v;
-    } else if ((v = driver_option_value(argc, argv, &i, "--focus", &missing)) || missing) {
-      if (!v) return driver_usage_error("option '%s' needs a value", arg);
-      r.focus = v;
-    } else if ((v = driver_option_value(argc, argv, &i, "--depth", &missing)) || missing) {
-      if (!v) return driver_usage_error("option '%s' needs a value", arg);
-      char *end;
-      long n = strtol(v, &end, 10);
-      if (!*v || *end || n < 0 || n > 1000)
-        return driver_usage_error("--depth takes a whole number from 0 to 1000, not '%s'", v);
-      r.depth = (int)n;
-      depth_set = true;
-    } else if ((k = driver_common_option(c, &o, argc, argv, &i)) != 0) {
-      if (k > 1) return EXIT_USAGE;
-    } else {
-      return driver_usage_error("graph: unknown option '%s'", arg);
-    }
-  }
+  GraphArgs a = {.r = {.view = GV_MAP, .format = GF_DOT, .depth = 1}};
+  int st = cli_parse(c, &o, &graph_command, &a, argc, argv);
+  if (st >= 0) return st;
+  const char *file = a.file, *out = a.out;
+  GraphRequest r = a.r;
+  bool depth_set = a.depth_set;
   if (!file) return driver_usage_error("graph: no input file");
   if (out && strcmp(out, "-") == 0) out = NULL;
   if (depth_set && !r.focus) return driver_usage_error("--depth needs --focus NAME");

@@ -7,10 +7,12 @@
 #include "csv.h"
 #include "commands.h"
 #include "driver.h"
+#include "options.h"
 #include "lint.h"
 #include "status.h"
+#include "util.h"
 
-static const char *const status_help =
+static const char status_help[] =
     "usage: missionc status FILE --input ACTUALS.csv [--as-of DATE] [--format FORMAT] [-o OUT]\n"
     "\n"
     "Check FILE, read the observed values of its indicators from ACTUALS.csv and report,\n"
@@ -40,46 +42,44 @@ typedef struct StatusOptions {
   StatusFormat format;
 } StatusOptions;
 
+static int take_file(void *args, const char *arg) {
+  return cli_one_file("status", &((StatusOptions *)args)->file, arg);
+}
+
+/* --as-of YYYY-MM-DD */
+static int take_as_of(void *args, const char *v) {
+  StatusOptions *so = args;
+  int32_t day;
+  if (csv_parse_date(v, strlen(v), &day) != 0)
+    return driver_usage_error("--as-of takes a date YYYY-MM-DD, not '%s'", v);
+  so->as_of = day;
+  so->as_of_given = true;
+  return EXIT_OK;
+}
+
+/* --format text|markdown|html */
+static int take_format(void *args, const char *v) {
+  int f = 0;
+  while (f < SF_COUNT && strcmp(v, status_format_names[f]) != 0) f++;
+  if (f == SF_COUNT) return driver_usage_error("--format takes text, markdown or html, not '%s'", v);
+  ((StatusOptions *)args)->format = (StatusFormat)f;
+  return EXIT_OK;
+}
+
+static const CliOption status_options[] = {
+    {"--input", NULL, "a CSV file", CLI_STRING, offsetof(StatusOptions, input), NULL},
+    {"--as-of", NULL, "a date (YYYY-MM-DD)", CLI_CALL, 0, take_as_of},
+    {"--format", NULL, "text, markdown or html", CLI_CALL, 0, take_format},
+    {"-o", NULL, "a file name", CLI_STRING, offsetof(StatusOptions, output), NULL},
+};
+static const CliCommand status_command = {"status", status_help, NULL, status_options, COUNT_OF(status_options),
+                                          take_file};
+
 /* Parse the options of the command; EXIT_OK to go on, else the exit status (-1: --help). */
 static int parse_options(Compiler *c, CommonOptions *o, StatusOptions *so, int argc, char **argv) {
-  bool only_files = false;
-  for (int i = 1; i < argc; i++) {
-    const char *arg = argv[i], *v;
-    bool missing;
-    int r;
-    if (only_files || arg[0] != '-' || strcmp(arg, "-") == 0) {
-      if (so->file) return driver_usage_error("status: one mission file at a time ('%s' and '%s')", so->file, arg);
-      so->file = arg;
-    } else if (strcmp(arg, "--") == 0) {
-      only_files = true;
-    } else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-      printf("%s%s", status_help, driver_common_help);
-      return -1;
-    } else if ((v = driver_option_value(argc, argv, &i, "--input", &missing)) || missing) {
-      if (missing) return driver_usage_error("option '--input' needs a CSV file");
-      so->input = v;
-    } else if ((v = driver_option_value(argc, argv, &i, "--as-of", &missing)) || missing) {
-      int32_t day;
-      if (missing) return driver_usage_error("option '--as-of' needs a date (YYYY-MM-DD)");
-      if (csv_parse_date(v, strlen(v), &day) != 0)
-        return driver_usage_error("--as-of takes a date YYYY-MM-DD, not '%s'", v);
-      so->as_of = day;
-      so->as_of_given = true;
-    } else if ((v = driver_option_value(argc, argv, &i, "--format", &missing)) || missing) {
-      if (missing) return driver_usage_error("option '--format' needs text, markdown or html");
-      int f = 0;
-      while (f < SF_COUNT && strcmp(v, status_format_names[f]) != 0) f++;
-      if (f == SF_COUNT) return driver_usage_error("--format takes text, markdown or html, not '%s'", v);
-      so->format = (StatusFormat)f;
-    } else if ((v = driver_option_value(argc, argv, &i, "-o", &missing)) || missing) {
-      if (missing) return driver_usage_error("option '-o' needs a file name");
-      so->output = v;
-    } else if ((r = driver_common_option(c, o, argc, argv, &i)) != 0) {
-      if (r > 1) return EXIT_USAGE;
-    } else {
-      return driver_usage_error("status: unknown option '%s'", arg);
-    }
-  }
+  int st = cli_parse(c, o, &status_command, so, argc, argv);
+  if (st == EXIT_OK) return -1;
+  if (st > 0) return st;
   if (!so->file) return driver_usage_error("status: no mission file");
   if (!so->input) return driver_usage_error("status: no actuals: give --input ACTUALS.csv");
   if (strcmp(so->file, "-") == 0 && strcmp(so->input, "-") == 0)

@@ -17,6 +17,7 @@
 #include "commands.h"
 #include "compiler.h"
 #include "driver.h"
+#include "options.h"
 
 #ifndef MISSIONC_VERSION
 #define MISSIONC_VERSION "0.0.0"
@@ -71,39 +72,44 @@ static const Command *find_command(const char *name) {
   return NULL;
 }
 
+static const char check_help[] =
+    "usage: missionc check [options] FILE...\n\n"
+    "Parse each file, load its imports and check that names, units, dates,\n"
+    "budgets and structure agree; then lint it against the mission criteria.\n"
+    "Prints nothing and exits 0 when all is well.\n\n";
+static const char parse_help[] =
+    "usage: missionc parse [--dump-ast] [options] FILE...\n\n"
+    "Parse each file (no semantic checks).\n\n"
+    "  --dump-ast                    print the syntax tree with the span of every node\n\n";
+
+/* The files and options of check and parse. */
+typedef struct FrontArgs {
+  Arena *arena;
+  PtrVec files;
+  bool dump_ast;
+} FrontArgs;
+
+static int take_files(void *args, const char *arg) {
+  FrontArgs *a = args;
+  vec_push(a->arena, &a->files, (void *)arg);
+  return EXIT_OK;
+}
+
+static const CliCommand check_command = {"check", check_help, NULL, NULL, 0, take_files};
+static const CliOption parse_options[] = {
+    {"--dump-ast", NULL, NULL, CLI_FLAG, offsetof(FrontArgs, dump_ast), NULL},
+};
+static const CliCommand parse_command = {"parse", parse_help, NULL, parse_options, 1, take_files};
+
 /* check and parse: options, then each file through the front end. */
 static int front_end_command(Compiler *c, int argc, char **argv, bool check) {
   CommonOptions o;
   driver_options_init(&o);
-  PtrVec files = {0};
-  bool dump_ast = false, only_files = false;
-  for (int i = 1; i < argc; i++) {
-    const char *arg = argv[i];
-    int r;
-    if (only_files || arg[0] != '-' || strcmp(arg, "-") == 0) {
-      vec_push(c->arena, &files, (void *)arg);
-    } else if (strcmp(arg, "--") == 0) {
-      only_files = true;
-    } else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-      if (check)
-        printf("usage: missionc check [options] FILE...\n\n"
-               "Parse each file, load its imports and check that names, units, dates,\n"
-               "budgets and structure agree; then lint it against the mission criteria.\n"
-               "Prints nothing and exits 0 when all is well.\n\n%s", driver_common_help);
-      else
-        printf("usage: missionc parse [--dump-ast] [options] FILE...\n\n"
-               "Parse each file (no semantic checks).\n\n"
-               "  --dump-ast                    print the syntax tree with the span of every node\n\n%s",
-               driver_common_help);
-      return EXIT_OK;
-    } else if (!check && strcmp(arg, "--dump-ast") == 0) {
-      dump_ast = true;
-    } else if ((r = driver_common_option(c, &o, argc, argv, &i)) != 0) {
-      if (r > 1) return EXIT_USAGE;
-    } else {
-      return driver_usage_error("%s: unknown option '%s'", argv[0], arg);
-    }
-  }
+  FrontArgs a = {.arena = c->arena};
+  int st = cli_parse(c, &o, check ? &check_command : &parse_command, &a, argc, argv);
+  if (st >= 0) return st;
+  PtrVec files = a.files;
+  bool dump_ast = a.dump_ast;
   if (files.len == 0) return driver_usage_error("%s: no input file", argv[0]);
   driver_options_apply(c, &o);
   int status = EXIT_OK;

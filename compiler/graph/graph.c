@@ -493,6 +493,16 @@ static void table_cell(Label *l, const char *attrs, const char *text) {
   label_html(l, "</FONT></TD>");
 }
 
+const char *gb_funded_text(GB *b, const Sym *p) {
+  const char *s = "";
+  for (int k = 0; k < p->project.funded_by.len; k++) {
+    const Link *f = &p->project.funded_by.items[k];
+    s = arena_printf(b->a, "%s%s%s%s%s", s, k ? "\n" : "", f->unit ? fmt_qty(b->a, f->value, f->unit) : "",
+                     f->unit ? " · " : "", f->target->name);
+  }
+  return s;
+}
+
 Agnode_t *gb_table(GB *b, const char *name, const char *title, const char *summary,
                    const char *const *headers, int ncols, const char **cells, int nrows,
                    const char *fill) {

@@ -110,16 +110,6 @@ static const char *names(GB *b, const SymList *l) {
   return s;
 }
 
-static const char *funding(GB *b, const Sym *p) {
-  const char *s = "";
-  for (int k = 0; k < p->project.funded_by.len; k++) {
-    const Link *f = &p->project.funded_by.items[k];
-    s = arena_printf(b->a, "%s%s%s%s%s", s, k ? "\n" : "", f->unit ? fmt_qty(b->a, f->value, f->unit) : "",
-                     f->unit ? " · " : "", f->target->name);
-  }
-  return s;
-}
-
 static void team_table(GB *b, Team *t, int index) {
   static const char *const headers[] = {"project", "partners", "funded by", "disciplines"};
   const char **cells = arena_alloc(b->a, sizeof(char *) * (size_t)(4 * t->n + 1));
@@ -127,7 +117,7 @@ static void team_table(GB *b, Team *t, int index) {
     const Sym *p = t->projects[r];
     cells[4 * r] = wrap_text(b->a, sym_title(p), 40);
     cells[4 * r + 1] = wrap_text(b->a, names(b, &p->project.partners), 30);
-    cells[4 * r + 2] = funding(b, p);
+    cells[4 * r + 2] = gb_funded_text(b, p);
     cells[4 * r + 3] = wrap_text(b->a, disciplines(b, p), 30);
   }
   const char *title = t->lead ? arena_printf(b->a, "Led by %s", sym_title(t->lead)) : "Led by no actor drawn";

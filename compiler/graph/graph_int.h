@@ -125,6 +125,10 @@ Agnode_t *gb_table(GB *b, const char *name, const char *title, const char *summa
                    const char *const *headers, int ncols, const char **cells, int nrows,
                    const char *fill);
 
+/* A project's funding, one line per instrument: "AMOUNT · instrument" (the amount
+ * only where one is given), for the cells of the project tables. */
+const char *gb_funded_text(GB *b, const Sym *p);
+
 /* Whether the focus keeps sym (always true without a focus). */
 bool gb_kept(const GB *b, const Sym *sym);
 

@@ -217,16 +217,6 @@ static const char *contributes_text(GB *b, const Sym *p) {
   return s;
 }
 
-static const char *funded_text(GB *b, const Sym *p) {
-  const char *s = "";
-  for (int k = 0; k < p->project.funded_by.len; k++) {
-    const Link *f = &p->project.funded_by.items[k];
-    s = arena_printf(b->a, "%s%s%s%s%s", s, k ? "\n" : "", f->unit ? fmt_qty(b->a, f->value, f->unit) : "",
-                     f->unit ? " · " : "", f->target->name);
-  }
-  return s;
-}
-
 /* The table of group g and its edges, added up: goals <- table <- instruments. */
 static void map_table(GB *b, Group *gr, int index) {
   static const char *const headers[] = {"project", "contributes", "funded by", "lead"};
@@ -235,7 +225,7 @@ static void map_table(GB *b, Group *gr, int index) {
     const Sym *p = gr->projects[r];
     cells[4 * r] = wrap_text(b->a, sym_title(p), 44);
     cells[4 * r + 1] = contributes_text(b, p);
-    cells[4 * r + 2] = funded_text(b, p);
+    cells[4 * r + 2] = gb_funded_text(b, p);
     cells[4 * r + 3] = p->project.lead ? wrap_text(b->a, sym_title(p->project.lead), 24) : "";
   }
   const char *title =
