@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "chart.h"
 #include "csv.h"
 #include "commands.h"
 #include "driver.h"
@@ -113,6 +114,29 @@ static int emit(const StatusReport *r, const StatusOptions *so) {
   return st;
 }
 
+/* A Markdown report written to FILE.md gets each goal's chart beside it, as
+ * FILE.GOAL.svg (each written to a temporary file, then renamed into place). */
+static int write_charts(Compiler *c, StatusReport *r, const StatusOptions *so) {
+  if (so->format != SF_MARKDOWN || !so->output || strcmp(so->output, "-") == 0) return EXIT_OK;
+  size_t n = strlen(so->output);
+  if (n > 3 && strcmp(so->output + n - 3, ".md") == 0) n -= 3;
+  const char *base = arena_strndup(c->arena, so->output, n);
+  for (int i = 0; i < r->ngoals; i++) {
+    if (!r->goals[i].indicator) continue;
+    const char *path = status_chart_path(c->arena, base, &r->goals[i]);
+    const char *tmp = arena_printf(c->arena, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (f) chart_goal_svg(f, r, &r->goals[i]);
+    if (!f || ferror(f) | (fclose(f) != 0) || rename(tmp, path) != 0) {
+      fprintf(stderr, "missionc: error: cannot write '%s': %s\n", path, strerror(errno));
+      if (f) remove(tmp);
+      return EXIT_USAGE;
+    }
+  }
+  r->chart_base = base;
+  return EXIT_OK;
+}
+
 int cmd_status(Compiler *c, int argc, char **argv) {
   CommonOptions o;
   driver_options_init(&o);
@@ -136,6 +160,7 @@ int cmd_status(Compiler *c, int argc, char **argv) {
     so.as_of = a->last;
   }
   StatusReport *r = status_compute(m, a, so.as_of, so.as_of_given);
-  st = emit(r, &so);
+  st = write_charts(c, r, &so);
+  if (st == EXIT_OK) st = emit(r, &so);
   return driver_finish(c, &o, st);
 }

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chart.h"
 #include "csv.h"
 #include "graph.h"
 #include "util.h"
@@ -847,6 +848,24 @@ static const char *mission_heading(Arena *a, const StatusReport *r) {
                    : arena_printf(a, "Mission %s", ms->name);
 }
 
+/* Where goal g is heading at the current rate: "71 city by 2030-12-31 (target 100
+ * city; least squares over the last 3 observations)", or NULL without two
+ * observations to fit. */
+static const char *projection_text(Arena *a, const StatusReport *r, const GoalStatus *g) {
+  ChartProjection p;
+  if (!chart_projection(r, g, &p)) return NULL;
+  return arena_printf(a, "%s by %s (target %s; least squares over the last %d observations)",
+                      with_unit(a, fmt_fixed(a, p.at_deadline, g->decimals), g->unit), fmt_day(a, g->deadline),
+                      with_unit(a, fmt_fixed(a, g->target, g->decimals), g->unit), p.points);
+}
+
+/* Whether any goal has a projection. */
+static bool any_projection(Arena *a, const StatusReport *r) {
+  for (int i = 0; i < r->ngoals; i++)
+    if (projection_text(a, r, &r->goals[i])) return true;
+  return false;
+}
+
 static void write_text(const StatusReport *r, FILE *out) {
   Arena *a = r->m->c->arena;
   fprintf(out, "%s\n", mission_heading(a, r));
@@ -858,6 +877,13 @@ static void write_text(const StatusReport *r, FILE *out) {
     Table t = goal_table(a, r, false);
     t.head = upper(a, t.head, t.ncols);
     table_write(&t, out, false);
+  }
+  if (any_projection(a, r)) {
+    fputs("\nAT THE CURRENT RATE\n", out);
+    for (int i = 0; i < r->ngoals; i++) {
+      const char *p = projection_text(a, r, &r->goals[i]);
+      if (p) fprintf(out, "  %s: %s\n", r->goals[i].goal->name, p);
+    }
   }
   if (r->nmilestones) {
     fputs("\nMILESTONES\n", out);
@@ -878,6 +904,35 @@ static void write_text(const StatusReport *r, FILE *out) {
 /* Markdown                                                                 */
 /* ------------------------------------------------------------------------ */
 
+/* The last component of a path. */
+static const char *base_name(const char *path) {
+  const char *slash = strrchr(path, '/');
+  return slash ? slash + 1 : path;
+}
+
+/* Each goal's chart (when the caller wrote them next to the report) and where it
+ * is heading at the current rate. */
+static void markdown_trajectories(const StatusReport *r, FILE *out) {
+  Arena *a = r->m->c->arena;
+  if (!r->chart_base && !any_projection(a, r)) return;
+  fputs("\n## Trajectories\n", out);
+  for (int i = 0; i < r->ngoals; i++) {
+    const GoalStatus *g = &r->goals[i];
+    const char *p = projection_text(a, r, g);
+    if (!r->chart_base && !p) continue;
+    fprintf(out, "\n### `%s`\n\n", g->goal->name);
+    if (r->chart_base)
+      fprintf(out, "![%s: observations against the line from baseline to target](%s)\n\n",
+              md_cell(a, g->goal->name, false), status_chart_path(a, base_name(r->chart_base), g));
+    fprintf(out, "%s\n", p ? md_cell(a, arena_printf(a, "At the current rate: %s.", p), false)
+                            : "Fewer than two observations: no rate yet.");
+  }
+}
+
+const char *status_chart_path(Arena *a, const char *base, const GoalStatus *g) {
+  return arena_printf(a, "%s.%s.svg", base, g->goal->name);
+}
+
 static void write_markdown(const StatusReport *r, FILE *out) {
   Arena *a = r->m->c->arena;
   const Sym *ms = r->m->mission;
@@ -895,6 +950,7 @@ static void write_markdown(const StatusReport *r, FILE *out) {
     Table t = goal_table(a, r, true);
     table_write(&t, out, true);
     fprintf(out, "\n%s\n", md_cell(a, verdict_rule, false));
+    markdown_trajectories(r, out);
   }
   if (r->nmilestones) {
     fputs("\n## Milestones\n\n", out);
@@ -975,6 +1031,10 @@ static const char *const page_css =
     ".diagram svg{max-width:100%;height:auto}\n"
     ".diagram.timeline svg{max-width:none}\n"
     "td.date{white-space:nowrap}\n"
+    ".charts{display:flex;flex-wrap:wrap;gap:1rem}\n"
+    "figure.chart{margin:0;flex:1 1 30rem;max-width:40rem}\n"
+    "figure.chart svg{width:100%;height:auto;display:block}\n"
+    "figcaption{font-size:.85rem;color:#1f2328;margin-top:.3rem}\n"
     "footer{margin-top:2rem;color:#8c959f;font-size:.8rem}\n";
 
 static void html_badge(FILE *out, const char *cls, const char *text) {
@@ -1216,6 +1276,27 @@ static int html_diagram(const StatusReport *r, const GraphDecor *decor, FILE *ou
   return MS_OK;
 }
 
+/* One chart per goal with an indicator, captioned with where it is heading. */
+static void html_trajectories(const StatusReport *r, FILE *out) {
+  Arena *a = r->m->c->arena;
+  fputs("<section id=\"trajectories\">\n<h2>Trajectories</h2>\n<div class=\"charts\">\n", out);
+  for (int i = 0; i < r->ngoals; i++) {
+    const GoalStatus *g = &r->goals[i];
+    if (!g->indicator) continue;
+    fprintf(out, "<figure class=\"chart %s\" id=\"chart-%s\">\n", verdict_class[g->verdict], g->goal->name);
+    chart_goal_svg(out, r, g);
+    fputs("<figcaption><code>", out);
+    html_escape(out, g->goal->name);
+    fputs("</code> ", out);
+    html_badge(out, verdict_class[g->verdict], verdict_names[g->verdict]);
+    const char *p = projection_text(a, r, g);
+    fputs(" ", out);
+    html_escape(out, p ? arena_printf(a, "At the current rate: %s.", p) : "Fewer than two observations: no rate yet.");
+    fputs("</figcaption>\n</figure>\n", out);
+  }
+  fputs("</div>\n</section>\n", out);
+}
+
 static int write_html(const StatusReport *r, FILE *out) {
   Arena *a = r->m->c->arena;
   const Sym *ms = r->m->mission;
@@ -1253,6 +1334,7 @@ static int write_html(const StatusReport *r, FILE *out) {
           "held at the baseline before the start and at the target after the deadline. "
           "Gap: ahead (+) or behind (-) that line, towards the target.</p>\n</section>\n", out);
   }
+  if (r->ngoals) html_trajectories(r, out);
   if (r->nmilestones) {
     fputs("<section id=\"milestones\">\n<h2>Milestones</h2>\n", out);
     html_milestones(r, out);

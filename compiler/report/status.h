@@ -143,7 +143,12 @@ typedef struct StatusReport {
   ScoreStatus *scores;        /* scores without `on` of the checked file */
   int nscores;
   int verdicts[VERDICT_COUNT];
+  const char *chart_base;     /* Markdown: the caller wrote each goal's chart at
+                                 status_chart_path(chart_base, goal); NULL: none */
 } StatusReport;
+
+/* Where the Markdown report links goal g's chart: "BASE.GOAL.svg". */
+const char *status_chart_path(Arena *a, const char *base, const GoalStatus *g);
 
 /* Compute the report on day as_of (the model must have no errors). */
 StatusReport *status_compute(const Model *m, const Actuals *a, int64_t as_of, bool as_of_given);

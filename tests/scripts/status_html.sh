@@ -43,8 +43,10 @@ for page in verdicts flagship; do
     "$work/$page.html" | head -3 | grep -q .; then
     fail "$page.html refers to something outside the page"
   fi
-  [ "$(grep -c '<svg' "$work/$page.html")" -eq 2 ] || fail "$page.html should hold two inline SVG diagrams"
+  [ "$(grep -c '<div class="diagram' "$work/$page.html")" -eq 2 ] || fail "$page.html should hold two diagrams"
 done
+[ "$(grep -c '<svg' "$work/verdicts.html")" -eq 7 ] ||
+  fail "verdicts.html should hold 7 inline SVGs: the map, the timeline and a chart per goal"
 
 # ---- Chromium -------------------------------------------------------------------------
 browser=$(command -v chromium || command -v chromium-browser || true)
@@ -98,6 +100,21 @@ for goal, verdict in verdicts.items():
 check(len(re.findall(r'class="node', mission_map)) > len(verdicts), "map: too few nodes")
 for verdict in ("on-track", "at-risk", "off-track", "no data"):
     check("● " + verdict in mission_map, f"map: no goal node says '● {verdict}'")
+# Trajectories: one chart per goal, every observation drawn with its date and value
+# on hover, the baseline-to-target line, the as-of date and the projection's sentence.
+charts = section(dom, "trajectories")
+check(charts.count('<figure class="chart') == len(verdicts), "trajectories: one chart per goal")
+for goal, verdict in verdicts.items():
+    check(re.search(r'<figure class="chart %s" id="chart-%s">' % (verdict, goal), charts),
+          f"trajectories: no chart for {goal} classed {verdict}")
+cities = re.search(r'id="chart-cities">(.*?)</figure>', charts, re.S).group(1)
+for obs in ("2022-12-31: 12 city", "2024-12-31: 20 city", "2025-06-30: 26 city",
+            "2026-01-31: 30 city (after the as-of date)"):
+    check("<title>%s</title>" % obs in cities, f"chart cities: no observation '{obs}'")
+check("baseline 0 to target 50" in cities, "chart cities: no baseline-to-target line")
+check("as of 2025-06-30" in cities, "chart cities: no as-of mark")
+check("At the current rate: 53 city by 2030-12-31" in cities, "chart cities: no projection sentence")
+check("<script" not in charts, "trajectories: a chart has a script")
 timeline = section(dom, "timeline")
 check(timeline.count("<svg") == 1, "the timeline section has no SVG")
 check("as of 2025-06-30" in timeline, "timeline: no as-of mark")
