@@ -1028,8 +1028,14 @@ static const char *const page_css =
     ".summary{list-style:none;padding:0;margin:.6rem 0;display:flex;gap:.5rem;flex-wrap:wrap}\n"
     ".note{color:#57606a;font-size:.85rem}\n"
     ".diagram{overflow-x:auto;border:1px solid #d0d7de;border-radius:.4rem;padding:.5rem;background:#fff}\n"
-    ".diagram svg{max-width:100%;height:auto}\n"
-    ".diagram.timeline svg{max-width:none}\n"
+    ".diagram svg{width:100%;max-width:100%;height:auto;display:block}\n"
+    "input.zoom{position:absolute;opacity:0}label.zoom{font-size:.8rem;color:#0969da;cursor:pointer;"
+    "text-decoration:underline}\n"
+    "input.zoom:focus-visible+label{outline:2px solid #0969da}\n"
+    "input.zoom:checked+label+.diagram svg{width:auto;max-width:none}\n"
+    "@media print{@page{size:A4 landscape;margin:12mm}body{max-width:none;padding:0}label.zoom{display:none}"
+    ".diagram{border:0;padding:0;overflow:visible}.diagram svg,input.zoom:checked+label+.diagram svg{width:100%;"
+    "max-width:100%}section,figure,tr{break-inside:avoid}h2{break-after:avoid}}\n"
     "td.date{white-space:nowrap}\n"
     ".charts{display:flex;flex-wrap:wrap;gap:1rem}\n"
     "figure.chart{margin:0;flex:1 1 30rem;max-width:40rem}\n"
@@ -1269,7 +1275,12 @@ static int html_diagram(const StatusReport *r, const GraphDecor *decor, FILE *ou
     fprintf(stderr, "missionc: error: could not draw the %s\n", graph_view_names[view]);
     return MS_FAILED;
   }
-  fprintf(out, "<div class=\"diagram %s\">\n", graph_view_names[view]);
+  /* Fitted to the page's width (nothing is cut off, on screen or in print); the
+   * checkbox, with CSS alone, shows it at full size in a scrolling box to read the
+   * small print of a large mission. */
+  const char *name = graph_view_names[view];
+  fprintf(out, "<input type=\"checkbox\" class=\"zoom\" id=\"zoom-%s\"><label for=\"zoom-%s\" "
+               "class=\"zoom\">full size</label>\n<div class=\"diagram %s\">\n", name, name, name);
   write_inline_svg(out, svg, view == GV_MAP ? "map-" : "timeline-");
   fputs("</div>\n", out);
   free(svg);

@@ -65,6 +65,11 @@ for page in verdicts flagship; do
 done
 run_browser --window-size=1400,2600 --screenshot="$work/verdicts.png" "file://$work/verdicts.html" >/dev/null ||
   { tail -5 "$work/browser.log"; fail "chromium --screenshot"; }
+# printed (A4 landscape from the page's print CSS): a real PDF
+run_browser --print-to-pdf="$work/flagship.pdf" --no-pdf-header-footer "file://$work/flagship.html" >/dev/null ||
+  { tail -5 "$work/browser.log"; fail "chromium --print-to-pdf"; }
+[ "$(head -c 5 "$work/flagship.pdf")" = "%PDF-" ] && [ "$(stat -c %s "$work/flagship.pdf")" -gt 20000 ] ||
+  fail "the printed flagship page is not a PDF"
 
 # ---- what Chromium rendered ---------------------------------------------------------------
 python3 - "$work" <<'PY'
@@ -92,6 +97,11 @@ for goal, verdict in verdicts.items():
 check("Greener &amp; cleaner &lt;cities&gt;" in dom, "the mission title is not HTML-escaped")
 check('<span class="badge missed">missed</span>' in section(dom, "milestones"), "milestones: no 'missed'")
 check("0.5395" in section(dom, "scores"), "scores: the mission score 0.5395 is missing")
+# The diagrams fit the page's width; a CSS-only checkbox shows each at full size.
+for view in ("map", "timeline"):
+    check(f'<input type="checkbox" class="zoom" id="zoom-{view}">' in dom, f"{view}: no full-size switch")
+check(".diagram svg{width:100%;max-width:100%" in dom, "the diagrams are not fitted to the page width")
+check("@page{size:A4 landscape" in dom, "no print layout")
 mission_map = section(dom, "map")
 check(mission_map.count("<svg") == 1, "the map section has no SVG")
 for goal, verdict in verdicts.items():
