@@ -40,10 +40,11 @@ static const char *sym_names(GB *b, const SymList *l) {
   return s;
 }
 
-/* Money of one cell (or total), in the unit of the first amount added. */
+/* Money of one cell (or total). */
 typedef struct Money {
   double value;          /* base units */
-  const Unit *unit;
+  const Unit *unit;      /* of the first amount added */
+  const Unit *shown;     /* the unit to print it in (one per table), else `unit` */
   int projects;
   bool mixed;            /* amounts of different dimensions: no sum */
 } Money;
@@ -59,7 +60,8 @@ static void money_add(Money *s, double value, const Unit *unit, int projects) {
 static const char *money_text(GB *b, const Money *s) {
   if (s->mixed) return "mixed currencies";
   if (!s->unit) return "";
-  return fmt_qty(b->a, s->value, s->unit);
+  bool same = s->shown && dim_eq(&s->shown->dim, &s->unit->dim);
+  return fmt_qty(b->a, s->value, same ? s->shown : s->unit);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -374,6 +376,9 @@ typedef struct Matrix {
   Money *funded;         /* per row: every amount of the instrument once */
   Money *col_total;      /* per column (ncols + 1) */
   Money total;
+  Money budgets;         /* the instruments' budgets, added up */
+  int nbudgets;          /* how many instruments have one */
+  const Unit *unit;      /* every amount of the table is printed in this unit */
   bool any_no_goal;
 } Matrix;
 
@@ -383,7 +388,37 @@ static int index_of(Sym **list, int n, const Sym *s) {
   return -1;
 }
 
-/* Add up the funding of each project to the cells of the goals it serves. */
+/* Mark in reach[] the columns of goal g and of every goal above it (its parents):
+ * money for a sub-goal also serves its parent. */
+static void mark_goal_and_parents(const Matrix *x, const Sym *g, bool *reach) {
+  for (int depth = 0; g && depth <= x->ncols; g = g->goal.parent, depth++) {
+    int c = index_of(x->cols, x->ncols, g);
+    if (c >= 0) reach[c] = true;
+  }
+}
+
+/* The unit of the table: the mission's budget's, else the first instrument budget's,
+ * else the first amount's; one unit for every cell, so a row never mixes "1 BGBP"
+ * with "1180 MGBP". */
+static const Unit *table_unit(GB *b, const Matrix *x) {
+  const Sym *ms = b->m->mission;
+  if (ms && ms->mission.budget.set) return ms->mission.budget.unit;
+  for (int r = 0; r < x->nrows; r++)
+    if (x->rows[r]->instrument.budget.set) return x->rows[r]->instrument.budget.unit;
+  return x->total.unit;
+}
+
+/* Give every amount of the table the table's unit. */
+static void matrix_set_unit(Matrix *x) {
+  int w = x->ncols + 1;
+  for (int i = 0; i < x->nrows * w; i++) x->cells[i].shown = x->unit;
+  for (int r = 0; r < x->nrows; r++) x->funded[r].shown = x->unit;
+  for (int c = 0; c < w; c++) x->col_total[c].shown = x->unit;
+  x->total.shown = x->budgets.shown = x->unit;
+}
+
+/* Add up the funding of each project to the cells of the goals it serves (and of
+ * their parent goals, once per project), and the instruments' budgets. */
 static void matrix_fill(GB *b, Matrix *x) {
   int nr = gb_count(b, DK_INSTRUMENT), nc = gb_count(b, DK_GOAL);
   x->rows = arena_alloc(b->a, sizeof(Sym *) * (size_t)(nr + 1));
@@ -394,7 +429,11 @@ static void matrix_fill(GB *b, Matrix *x) {
   x->cells = arena_alloc(b->a, sizeof(Money) * (size_t)(x->nrows * w + 1));
   x->funded = arena_alloc(b->a, sizeof(Money) * (size_t)(x->nrows + 1));
   x->col_total = arena_alloc(b->a, sizeof(Money) * (size_t)w);
+  bool *reach = arena_alloc(b->a, sizeof(bool) * (size_t)w);
   GB_EACH(b, DK_PROJECT, p) {
+    memset(reach, 0, sizeof(bool) * (size_t)w);
+    for (int j = 0; j < p->project.contributes.len; j++)
+      mark_goal_and_parents(x, p->project.contributes.items[j].target, reach);
     for (int k = 0; k < p->project.funded_by.len; k++) {
       const Link *f = &p->project.funded_by.items[k];
       int r = index_of(x->rows, x->nrows, f->target);
@@ -406,14 +445,29 @@ static void matrix_fill(GB *b, Matrix *x) {
         money_add(&x->col_total[x->ncols], f->value, f->unit, 1);
         x->any_no_goal = true;
       }
-      for (int j = 0; j < p->project.contributes.len; j++) {
-        int c = index_of(x->cols, x->ncols, p->project.contributes.items[j].target);
-        if (c < 0) continue;
+      for (int c = 0; c < x->ncols; c++) {
+        if (!reach[c]) continue;
         money_add(&x->cells[r * w + c], f->value, f->unit, 1);
         money_add(&x->col_total[c], f->value, f->unit, 1);
       }
     }
   }
+  for (int r = 0; r < x->nrows; r++) {
+    const Quantity *q = &x->rows[r]->instrument.budget;
+    if (!q->set) continue;
+    money_add(&x->budgets, q->value, q->unit, 0);
+    x->nbudgets++;
+  }
+  x->unit = table_unit(b, x);
+  matrix_set_unit(x);
+}
+
+/* The Total row's budget cell: the sum, saying so when some instruments have none. */
+static const char *budget_total_text(GB *b, const Matrix *x) {
+  if (x->nbudgets == 0) return "";
+  const char *sum = money_text(b, &x->budgets);
+  if (x->nbudgets == x->nrows) return sum;
+  return arena_printf(b->a, "%s (%d of %d budgets)", sum, x->nbudgets, x->nrows);
 }
 
 static const char *projects_text(GB *b, int n) {
@@ -478,8 +532,11 @@ static void portfolio_table(GB *b, const Matrix *x) {
                                       i->instrument.by ? i->instrument.by->name : "");
     header(b, &l, arena_printf(b->a, "ALIGN=\"LEFT\" BGCOLOR=\"%s\"", ss->fill), sym_title(i), detail);
     label_html(&l, "<TD>");
-    if (i->instrument.budget.set)
-      label_html_escaped(&l, fmt_qty(b->a, i->instrument.budget.value, i->instrument.budget.unit));
+    if (i->instrument.budget.set) {
+      Money budget = {.shown = x->unit};
+      money_add(&budget, i->instrument.budget.value, i->instrument.budget.unit, 0);
+      label_html_escaped(&l, money_text(b, &budget));
+    }
     label_html(&l, "</TD>");
     for (int c = 0; c < x->ncols; c++) cell(b, &l, &x->cells[r * w + c], "#fff2cc");
     if (x->any_no_goal) cell(b, &l, &x->cells[r * w + x->ncols], "#f2f2f2");
@@ -488,7 +545,9 @@ static void portfolio_table(GB *b, const Matrix *x) {
   }
   label_html(&l, "<TR>");
   header(b, &l, "BGCOLOR=\"#eeeeee\"", "Total", NULL);
-  label_html(&l, "<TD></TD>");
+  label_html(&l, "<TD BGCOLOR=\"#eeeeee\">");
+  label_html_escaped(&l, budget_total_text(b, x));
+  label_html(&l, "</TD>");
   for (int c = 0; c < x->ncols; c++) cell(b, &l, &x->col_total[c], "#eeeeee");
   if (x->any_no_goal) cell(b, &l, &x->col_total[x->ncols], "#eeeeee");
   cell(b, &l, &x->total, "#eeeeee");
