@@ -80,33 +80,11 @@ const NodeStyle style_point = {"point", "point", "invis", NULL, NULL, MS_RECT};
 /* Text                                                                     */
 /* ------------------------------------------------------------------------ */
 
-const char *fmt_num(Arena *a, double v) {
-  if (v == 0 || !isfinite(v)) return v == 0 ? "0" : isnan(v) ? "nan" : v > 0 ? "inf" : "-inf";
-  return arena_printf(a, "%.10g", v);
-}
-
 const char *fmt_weight(Arena *a, double v) { return v == 0 ? "0" : arena_printf(a, "%.4g", v); }
 
 const char *fmt_qty(Arena *a, double base_value, const Unit *unit) {
   if (!unit || !unit->name) return fmt_num(a, base_value);
-  const char *num = fmt_num(a, base_value / unit->scale);
-  if (strcmp(unit->name, "1") == 0) return num;
-  if (strcmp(unit->name, "%") == 0) return arena_printf(a, "%s%%", num);
-  return arena_printf(a, "%s %s", num, unit->name);
-}
-
-const char *fmt_date_full(Arena *a, int64_t days) {
-  int y, mo, d;
-  date_from_days(days, &y, &mo, &d);
-  return arena_printf(a, "%04d-%02d-%02d", y, mo, d);
-}
-
-const char *fmt_date(Arena *a, int64_t days, bool end) {
-  int y, mo, d;
-  date_from_days(days, &y, &mo, &d);
-  if (end ? (mo == 12 && d == 31) : (mo == 1 && d == 1)) return arena_printf(a, "%04d", y);
-  if (end ? d == date_month_days(y, mo) : d == 1) return arena_printf(a, "%04d-%02d", y, mo);
-  return arena_printf(a, "%04d-%02d-%02d", y, mo, d);
+  return fmt_with_unit(a, fmt_num(a, base_value / unit->scale), unit->name);
 }
 
 const char *fmt_period(Arena *a, const Period *p) {
@@ -135,33 +113,6 @@ static void buf_add(char **buf, size_t *len, size_t *cap, const char *s, size_t 
   memcpy(*buf + *len, s, n);
   *len += n;
   (*buf)[*len] = '\0';
-}
-
-/* Copy s into the arena with each byte in `from` replaced by its string in `to`. */
-static const char *replace_bytes(Arena *a, const char *s, const char *from, const char *const *to) {
-  char *out = NULL;
-  size_t len = 0, cap = 0;
-  buf_add(&out, &len, &cap, "", 0);
-  for (const char *p = s; *p; p++) {
-    const char *hit = strchr(from, *p);
-    unsigned char ch = (unsigned char)*p;
-    if (hit && *p) buf_add(&out, &len, &cap, to[hit - from], strlen(to[hit - from]));
-    else if (ch < 0x20 || ch == 0x7f) buf_add(&out, &len, &cap, " ", 1);
-    else buf_add(&out, &len, &cap, p, 1);
-  }
-  const char *r = arena_strndup(a, out, len);
-  free(out);
-  return r;
-}
-
-const char *esc_dot(Arena *a, const char *s) {
-  static const char *const to[] = {"\\\\", "&amp;", "\\n"};
-  return replace_bytes(a, s, "\\&\n", to);
-}
-
-const char *esc_html(Arena *a, const char *s) {
-  static const char *const to[] = {"&amp;", "&lt;", "&gt;", "&quot;"};
-  return replace_bytes(a, s, "&<>\"", to);
 }
 
 int utf8_len(const char *s) {

@@ -169,22 +169,15 @@ void label_text(Label *l, const char *s);
 
 /* ---- text ------------------------------------------------------------------- */
 
-/* Numbers with up to 10 significant digits and no exponent below 1e15. */
-const char *fmt_num(Arena *a, double v);
+/* Numbers, dates and escaping: base/fmt.h. */
+
 /* A weight, to 4 significant digits ("0.02273"). */
 const char *fmt_weight(Arena *a, double v);
 /* A value in base units shown in `unit` ("32 MEUR", "4.2%", "0.5"). */
 const char *fmt_qty(Arena *a, double base_value, const Unit *unit);
-/* A date: a whole year or month when it is the first (start) or last (end) day of one. */
-const char *fmt_date(Arena *a, int64_t days, bool end);
-const char *fmt_date_full(Arena *a, int64_t days);
 const char *fmt_period(Arena *a, const Period *p);
 /* The unit of a type as shown on a dataflow edge: "city", "bool", "date", "1". */
 const char *fmt_type(const Model *m, const Type *t);
-/* Escape for a plain DOT label (backslash and &). */
-const char *esc_dot(Arena *a, const char *s);
-/* Escape for HTML-like labels (& < > " and control characters). */
-const char *esc_html(Arena *a, const char *s);
 /* Characters (UTF-8 code points) in s. */
 int utf8_len(const char *s);
 /* Greedy word wrap: lines separated by '\n' (width 0: no wrapping). */

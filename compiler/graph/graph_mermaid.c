@@ -229,9 +229,9 @@ void graph_write_gantt(GB *b, FILE *out) {
       bool point = r->style == &style_milestone || r->style == &style_deadline;
       fputs("  ", out);
       put_gantt_text(out, r->style == &style_deadline ? arena_printf(b->a, "Deadline of %s", r->text) : r->text);
-      fprintf(out, " :%st%d, %s, ", point ? "milestone, " : "", ++task, fmt_date_full(b->a, r->start));
+      fprintf(out, " :%st%d, %s, ", point ? "milestone, " : "", ++task, fmt_day(b->a, r->start));
       if (point) fputs("0d\n", out);
-      else fprintf(out, "%s\n", fmt_date_full(b->a, r->end));
+      else fprintf(out, "%s\n", fmt_day(b->a, r->end));
     }
   }
 }

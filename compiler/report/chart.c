@@ -21,7 +21,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "csv.h"
+#include "fmt.h"
 #include "util.h"
 
 enum { CHART_W = 640, CHART_H = 260, PAD_L = 72, PAD_R = 20, PAD_T = 22, PAD_B = 40 };
@@ -45,31 +45,6 @@ static double px(const Frame *f, double day) {
 
 static double py(const Frame *f, double v) {
   return CHART_H - PAD_B - (v - f->y0) / (f->y1 - f->y0) * (CHART_H - PAD_T - PAD_B);
-}
-
-/* Text with the five XML specials escaped. */
-static void xml_text(FILE *out, const char *s) {
-  for (; s && *s; s++) {
-    switch (*s) {
-    case '&': fputs("&amp;", out); break;
-    case '<': fputs("&lt;", out); break;
-    case '>': fputs("&gt;", out); break;
-    case '"': fputs("&quot;", out); break;
-    case '\'': fputs("&#39;", out); break;
-    default: fputc(*s, out);
-    }
-  }
-}
-
-/* A number for a label: `decimals` decimals, never "-0". */
-static void num_text(char *buf, size_t size, double v, int decimals) {
-  snprintf(buf, size, "%.*f", decimals, v);
-  if (buf[0] == '-' && strspn(buf + 1, "0.") == strlen(buf + 1)) memmove(buf, buf + 1, strlen(buf));
-}
-
-/* The unit after a number, "" for the dimensionless 1. */
-static const char *unit_text(const Unit *u) {
-  return !u || strcmp(u->name, "1") == 0 ? "" : u->name;
 }
 
 bool chart_projection(const StatusReport *r, const GoalStatus *g, ChartProjection *p) {
@@ -119,6 +94,11 @@ static Frame frame_of(const StatusReport *r, const GoalStatus *g, const Series *
   return f;
 }
 
+/* A value with its unit, as every output writes it ("26 city", "18.5%"). */
+static const char *qty(Arena *a, double v, int decimals, const Unit *unit) {
+  return fmt_with_unit(a, fmt_fixed(a, v, decimals), unit ? unit->name : NULL);
+}
+
 /* A "nice" tick step (1, 2 or 5 times a power of ten) for about n ticks over span. */
 static double nice_step(double span, int n) {
   double raw = span / n, mag = pow(10, floor(log10(raw)));
@@ -133,23 +113,22 @@ static int step_decimals(double step) {
 }
 
 /* The value axis: grid lines and labels, and the unit as its title. */
-static void y_axis(FILE *out, const Frame *f, const Unit *unit) {
+static void y_axis(FILE *out, Arena *a, const Frame *f, const Unit *unit) {
   double step = nice_step(f->y1 - f->y0, 5);
   int dec = step_decimals(step);
-  char buf[64];
   for (double v = ceil(f->y0 / step) * step; v <= f->y1 + step * 1e-9; v += step) {
     double y = py(f, v);
-    num_text(buf, sizeof buf, v, dec);
+    const char *buf = fmt_fixed(a, v, dec);
     fprintf(out, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#eaeef2\"/>", PAD_L, y,
             CHART_W - PAD_R, y);
     fprintf(out, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" fill=\"" C_AXIS "\">%s</text>\n", PAD_L - 6,
             y + 4, buf);
   }
-  const char *u = unit_text(unit);
+  const char *u = fmt_unit_name(unit ? unit->name : NULL);
   if (*u) {
     fprintf(out, "<text x=\"14\" y=\"%d\" text-anchor=\"middle\" transform=\"rotate(-90 14 %d)\" fill=\"" C_AXIS
                  "\">", (CHART_H - PAD_B + PAD_T) / 2, (CHART_H - PAD_B + PAD_T) / 2);
-    xml_text(out, u);
+    fmt_html(out, u);
     fputs("</text>\n", out);
   }
 }
@@ -180,13 +159,13 @@ static void data_line(FILE *out, const Frame *f, double d0, double v0, double d1
           px(f, d0), py(f, v0), px(f, d1), py(f, v1), colour, dash ? " stroke-dasharray=\"" : "", dash ? dash : "",
           dash ? "\"" : "");
   fputs("<title>", out);
-  xml_text(out, title);
+  fmt_html(out, title);
   fputs("</title></line>\n", out);
 }
 
 /* The observations: a polyline through them and a dot each, with its date and value
  * on hover; those after the as-of date are hollow. */
-static void observations(FILE *out, const Frame *f, const Series *s, const GoalStatus *g, int dec,
+static void observations(FILE *out, Arena *a, const Frame *f, const Series *s, const GoalStatus *g, int dec,
                          int64_t as_of) {
   if (!s || s->len == 0) return;
   fputs("<polyline fill=\"none\" stroke=\"" C_OBS "\" stroke-width=\"1.5\" points=\"", out);
@@ -194,16 +173,13 @@ static void observations(FILE *out, const Frame *f, const Series *s, const GoalS
     if (isfinite(s->obs[i].value))
       fprintf(out, "%s%.1f,%.1f", i ? " " : "", px(f, (double)s->obs[i].date), py(f, s->obs[i].value));
   fputs("\"/>\n", out);
-  char day[16], val[64];
   for (int i = 0; i < s->len; i++) {
     if (!isfinite(s->obs[i].value)) continue;
-    csv_format_date((int32_t)s->obs[i].date, day);
-    num_text(val, sizeof val, s->obs[i].value, dec);
     bool later = s->obs[i].date > as_of;
-    fprintf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\" stroke=\"" C_OBS "\"><title>%s: %s%s",
-            px(f, (double)s->obs[i].date), py(f, s->obs[i].value), later ? "#ffffff" : C_OBS, day, val,
-            *unit_text(g->unit) ? " " : "");
-    xml_text(out, unit_text(g->unit));
+    fprintf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\" stroke=\"" C_OBS "\"><title>%s: ",
+            px(f, (double)s->obs[i].date), py(f, s->obs[i].value), later ? "#ffffff" : C_OBS,
+            fmt_day(a, s->obs[i].date));
+    fmt_html(out, qty(a, s->obs[i].value, dec, g->unit));
     if (later) fputs(" (after the as-of date)", out);
     fputs("</title></circle>\n", out);
   }
@@ -233,41 +209,39 @@ void chart_goal_svg(FILE *out, const StatusReport *r, const GoalStatus *g) {
   ChartProjection p;
   bool projected = chart_projection(r, g, &p);
   Frame f = frame_of(r, g, s, &p, projected);
+  Arena *a = r->m->c->arena;
   int dec = g->decimals;
-  char b[64], t[64], day[16];
-  num_text(b, sizeof b, g->baseline, dec);
-  num_text(t, sizeof t, g->target, dec);
+  const char *b = fmt_fixed(a, g->baseline, dec), *t = fmt_fixed(a, g->target, dec);
   fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 %d %d\" width=\"%d\" "
                "height=\"%d\" font-family=\"sans-serif\" font-size=\"11\" role=\"img\" aria-label=\"",
           CHART_W, CHART_H, CHART_W, CHART_H);
-  xml_text(out, g->goal->name);
+  fmt_html(out, g->goal->name);
   fputs(": observations against the line from baseline to target\">\n", out);
   legend(out, projected);
-  y_axis(out, &f, g->unit);
+  y_axis(out, a, &f, g->unit);
   x_axis(out, &f);
   /* The target: a band to the right edge from the deadline on, labelled. */
   double ty = py(&f, g->target);
   fprintf(out, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"" C_TARGET "\" stroke-width=\"2\" "
                "stroke-dasharray=\"1 3\"/>\n", PAD_L, ty, CHART_W - PAD_R, ty);
-  csv_format_date((int32_t)g->deadline, day);
+  const char *day = fmt_day(a, g->deadline);
   fprintf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"none\" stroke=\"" C_TARGET "\" stroke-width=\"2\">"
-               "<title>target %s%s", px(&f, (double)g->deadline), ty, t, *unit_text(g->unit) ? " " : "");
-  xml_text(out, unit_text(g->unit));
+               "<title>target ", px(&f, (double)g->deadline), ty);
+  fmt_html(out, qty(a, g->target, dec, g->unit));
   fprintf(out, " by %s</title></circle>\n", day);
   char title[200];
   snprintf(title, sizeof title, "baseline %s to target %s", b, t);
   data_line(out, &f, (double)g->start, g->baseline, (double)g->deadline, g->target, C_PLAN, "6 4", title);
   if (projected) {
-    char v[64];
-    num_text(v, sizeof v, p.at_deadline, dec);
+    const char *v = fmt_fixed(a, p.at_deadline, dec);
     snprintf(title, sizeof title, "at the current rate (least squares over the last %d observations): %s by %s",
              p.points, v, day);
     data_line(out, &f, (double)p.from_day, p.from, (double)g->deadline, p.at_deadline, C_PROJ, "2 3", title);
   }
-  observations(out, &f, s, g, dec, r->as_of);
+  observations(out, a, &f, s, g, dec, r->as_of);
   /* The as-of date. */
   double ax = px(&f, (double)r->as_of);
-  csv_format_date((int32_t)r->as_of, day);
+  day = fmt_day(a, r->as_of);
   fprintf(out, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#1f2328\" stroke-dasharray=\"3 3\"/>"
                "<text x=\"%.1f\" y=\"%d\" text-anchor=\"%s\" fill=\"#1f2328\">as of %s</text>\n",
           ax, PAD_T, ax, CHART_H - PAD_B, ax + (ax > CHART_W - 120 ? -4 : 4), PAD_T + 10,

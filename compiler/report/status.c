@@ -515,48 +515,11 @@ StatusReport *status_compute(const Model *m, const Actuals *a, int64_t as_of, bo
 /* Formatting values                                                        */
 /* ------------------------------------------------------------------------ */
 
-/* v with `decimals` decimals; never "-0". */
-static const char *fmt_fixed(Arena *a, double v, int decimals) {
-  char *s = arena_printf(a, "%.*f", decimals, v);
-  if (s[0] == '-' && strspn(s + 1, "0.") == strlen(s + 1)) s++;
-  return s;
-}
-
-static const char *fmt_signed(Arena *a, double v, int decimals) {
-  const char *s = fmt_fixed(a, v, decimals);
-  return s[0] == '-' || strspn(s, "0.") == strlen(s) ? s : arena_printf(a, "+%s", s);
-}
-
 /* The unit as written after a number ("" for the dimensionless 1). */
-static const char *unit_name(const Unit *u) {
-  return !u || strcmp(u->name, "1") == 0 ? "" : u->name;
-}
+static const char *unit_name(const Unit *u) { return fmt_unit_name(u ? u->name : NULL); }
 
 static const char *with_unit(Arena *a, const char *num, const Unit *u) {
-  const char *n = unit_name(u);
-  return *n ? arena_printf(a, "%s %s", num, n) : num;
-}
-
-static const char *fmt_day(Arena *a, int64_t day) {
-  char buf[16];
-  csv_format_date((int32_t)day, buf);
-  return arena_strdup(a, buf);
-}
-
-/* A number without a known precision: up to 4 decimals, trailing zeros dropped. */
-static const char *fmt_plain(Arena *a, double v) {
-  if (!isfinite(v)) return isnan(v) ? "nan" : v > 0 ? "inf" : "-inf";
-  if (v != 0 && fabs(v) < 1e-3) return arena_printf(a, "%.4g", v);
-  if (fabs(v) >= 1e15) return arena_printf(a, "%.6g", v);
-  char *s = arena_printf(a, "%.4f", v);
-  char *dot = strchr(s, '.');
-  if (dot) {
-    char *end = s + strlen(s);
-    while (end > dot + 1 && end[-1] == '0') *--end = '\0';
-    if (end == dot + 1) *dot = '\0';
-  }
-  if (strcmp(s, "-0") == 0) s++;
-  return s;
+  return fmt_with_unit(a, num, u ? u->name : NULL);
 }
 
 /* Decimals of computed values (expected, gap): one more than the data's when the
@@ -983,19 +946,6 @@ static void write_markdown(const StatusReport *r, FILE *out) {
 /* HTML                                                                     */
 /* ------------------------------------------------------------------------ */
 
-static void html_escape(FILE *out, const char *s) {
-  for (; s && *s; s++) {
-    switch (*s) {
-    case '&': fputs("&amp;", out); break;
-    case '<': fputs("&lt;", out); break;
-    case '>': fputs("&gt;", out); break;
-    case '"': fputs("&quot;", out); break;
-    case '\'': fputs("&#39;", out); break;
-    default: fputc(*s, out);
-    }
-  }
-}
-
 /* Verdict colours: fill and line, shared by the page and the map. */
 static const char *const verdict_fill[VERDICT_COUNT] = {"#e0e0e0", "#b9e0a5", "#ffd591", "#f4a7a7"};
 static const char *const verdict_line[VERDICT_COUNT] = {"#757575", "#2e7d32", "#b26a00", "#c62828"};
@@ -1045,7 +995,7 @@ static const char *const page_css =
 
 static void html_badge(FILE *out, const char *cls, const char *text) {
   fprintf(out, "<span class=\"badge %s\">", cls);
-  html_escape(out, text);
+  fmt_html(out, text);
   fputs("</span>", out);
 }
 
@@ -1059,30 +1009,30 @@ static void html_goal_rows(const StatusReport *r, FILE *out) {
     GoalCells c = goal_cells(a, g);
     const char *u = unit_name(g->unit);
     fprintf(out, "<tr id=\"goal-%s\" class=\"goal %s\"><td><code>", g->goal->name, verdict_class[g->verdict]);
-    html_escape(out, g->goal->name);
+    fmt_html(out, g->goal->name);
     fputs("</code>", out);
     if (g->goal->title) {
       fputs("<br>", out);
-      html_escape(out, g->goal->title);
+      fmt_html(out, g->goal->title);
     }
     fputs("</td><td><code>", out);
-    html_escape(out, g->indicator->name);
+    fmt_html(out, g->indicator->name);
     fputs("</code>", out);
     if (*u) {
       fputs(" (", out);
-      html_escape(out, u);
+      fmt_html(out, u);
       fputs(")", out);
     }
     fputs("</td>", out);
     const char *nums[] = {c.baseline, c.target};
     for (int k = 0; k < 2; k++) {
       fputs("<td class=\"num\">", out);
-      html_escape(out, with_unit(a, nums[k], g->unit));
+      fmt_html(out, with_unit(a, nums[k], g->unit));
       fputs("</td>", out);
     }
     fprintf(out, "<td class=\"date\">%s</td><td class=\"num\">", c.deadline);
     if (g->obs) {
-      html_escape(out, with_unit(a, c.observed, g->unit));
+      fmt_html(out, with_unit(a, c.observed, g->unit));
       fprintf(out, "<br><small>%s</small></td><td class=\"num\"><span class=\"bar\"><span style=\"width:%s%%\">"
                    "</span></span>%s</td>",
               c.observed_on, fmt_fixed(a, g->progress * 100, 1), c.progress);
@@ -1090,9 +1040,9 @@ static void html_goal_rows(const StatusReport *r, FILE *out) {
       fputs("-</td><td class=\"num\">-</td>", out);
     }
     fputs("<td class=\"num\">", out);
-    html_escape(out, with_unit(a, c.expected, g->unit));
+    fmt_html(out, with_unit(a, c.expected, g->unit));
     fprintf(out, "<br><small>on %s</small></td><td class=\"num\">", fmt_day(a, g->trajectory_day));
-    html_escape(out, g->obs ? with_unit(a, c.gap, g->unit) : "-");
+    fmt_html(out, g->obs ? with_unit(a, c.gap, g->unit) : "-");
     fprintf(out, "</td><td class=\"num\">%s</td><td class=\"verdict\">", c.days_left);
     html_badge(out, verdict_class[g->verdict], c.verdict);
     fputs("</td></tr>\n", out);
@@ -1113,11 +1063,11 @@ static void html_milestones(const StatusReport *r, FILE *out) {
       if (k == 0) {
         fprintf(out, "<td class=\"date\" rowspan=\"%d\">%s</td><td rowspan=\"%d\"><code>", rows,
                 fmt_day(a, m->milestone->milestone.date), rows);
-        html_escape(out, m->milestone->name);
+        fmt_html(out, m->milestone->name);
         fputs("</code>", out);
         if (m->milestone->title) {
           fputs("<br>", out);
-          html_escape(out, m->milestone->title);
+          fmt_html(out, m->milestone->title);
         }
         fputs("</td>", out);
       }
@@ -1129,11 +1079,11 @@ static void html_milestones(const StatusReport *r, FILE *out) {
         continue;
       }
       fputs("<td>", out);
-      html_escape(out, expect_text(a, e));
+      fmt_html(out, expect_text(a, e));
       fputs("</td><td>", out);
       html_badge(out, expect_class[e->result], expect_result_names[e->result]);
       fputs("</td><td>", out);
-      html_escape(out, obs_text(a, e->obs, e->goal));
+      fmt_html(out, obs_text(a, e->obs, e->goal));
       fputs("</td></tr>\n", out);
     }
   }
@@ -1150,16 +1100,16 @@ static void html_scores(const StatusReport *r, FILE *out) {
   for (int i = 0; i < r->nscores; i++) {
     const ScoreStatus *s = &r->scores[i];
     fputs("<tr><td><code>", out);
-    html_escape(out, s->score->name);
+    fmt_html(out, s->score->name);
     fputs("</code>", out);
     if (s->score->title) {
       fputs("<br>", out);
-      html_escape(out, s->score->title);
+      fmt_html(out, s->score->title);
     }
     fputs("</td><td class=\"num\">", out);
-    html_escape(out, score_value(a, r->m, s));
+    fmt_html(out, score_value(a, r->m, s));
     fputs("</td><td>", out);
-    html_escape(out, score_inputs(a, r, s, false));
+    fmt_html(out, score_inputs(a, r, s, false));
     fputs("</td></tr>\n", out);
   }
   fputs("</tbody>\n</table>\n", out);
@@ -1297,12 +1247,12 @@ static void html_trajectories(const StatusReport *r, FILE *out) {
     fprintf(out, "<figure class=\"chart %s\" id=\"chart-%s\">\n", verdict_class[g->verdict], g->goal->name);
     chart_goal_svg(out, r, g);
     fputs("<figcaption><code>", out);
-    html_escape(out, g->goal->name);
+    fmt_html(out, g->goal->name);
     fputs("</code> ", out);
     html_badge(out, verdict_class[g->verdict], verdict_names[g->verdict]);
     const char *p = projection_text(a, r, g);
     fputs(" ", out);
-    html_escape(out, p ? arena_printf(a, "At the current rate: %s.", p) : "Fewer than two observations: no rate yet.");
+    fmt_html(out, p ? arena_printf(a, "At the current rate: %s.", p) : "Fewer than two observations: no rate yet.");
     fputs("</figcaption>\n</figure>\n", out);
   }
   fputs("</div>\n</section>\n", out);
@@ -1314,19 +1264,19 @@ static int write_html(const StatusReport *r, FILE *out) {
   const char *heading = mission_heading(a, r);
   fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>", out);
-  html_escape(out, heading);
+  fmt_html(out, heading);
   fprintf(out, " - status on %s</title>\n<style>\n%s</style>\n</head>\n<body>\n<header>\n<h1>", fmt_day(a, r->as_of),
           page_css);
-  html_escape(out, ms && ms->title ? ms->title : heading);
+  fmt_html(out, ms && ms->title ? ms->title : heading);
   fputs("</h1>\n<p class=\"sub\">", out);
   if (ms) {
     fputs("Mission <code>", out);
-    html_escape(out, ms->name);
+    fmt_html(out, ms->name);
     fputs("</code> &middot; ", out);
   }
   fprintf(out, "status on <time datetime=\"%s\">%s</time>%s &middot; actuals <code>", fmt_day(a, r->as_of),
           fmt_day(a, r->as_of), r->as_of_given ? "" : " (the latest date in the actuals)");
-  html_escape(out, file_name(r, r->actuals->file));
+  fmt_html(out, file_name(r, r->actuals->file));
   fprintf(out, "</code>, %s</p>\n<ul class=\"summary\">\n", rows_text(a, r));
   static const Verdict order[] = {VERDICT_ON_TRACK, VERDICT_AT_RISK, VERDICT_OFF_TRACK, VERDICT_NO_DATA};
   for (int i = 0; i < 4; i++) {
@@ -1340,7 +1290,7 @@ static int write_html(const StatusReport *r, FILE *out) {
     fputs("<section id=\"goals\">\n<h2>Goals</h2>\n", out);
     html_goal_rows(r, out);
     fputs("<p class=\"note\">", out);
-    html_escape(out, verdict_rule);
+    fmt_html(out, verdict_rule);
     fputs(" Expected: the straight line from the baseline (at its start) to the target (by its deadline), "
           "held at the baseline before the start and at the target after the deadline. "
           "Gap: ahead (+) or behind (-) that line, towards the target.</p>\n</section>\n", out);
@@ -1374,9 +1324,9 @@ static int write_html(const StatusReport *r, FILE *out) {
   }
   if (st != MS_OK) return st;
   fputs("<footer>Made by missionc " MISSIONC_VERSION " from <code>", out);
-  html_escape(out, file_name(r, r->m->main_file));
+  fmt_html(out, file_name(r, r->m->main_file));
   fputs("</code> and <code>", out);
-  html_escape(out, file_name(r, r->actuals->file));
+  fmt_html(out, file_name(r, r->actuals->file));
   fputs("</code>.</footer>\n</body>\n</html>\n", out);
   return MS_OK;
 }

@@ -52,46 +52,6 @@ Node *ast_unary(Arena *a, Span span, Op op, Node *operand) {
   return n;
 }
 
-/* ------------------------------------------------------------------------ */
-/* Calendar (proleptic Gregorian; Howard Hinnant's days_from_civil)          */
-/* ------------------------------------------------------------------------ */
-
-static bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-int date_month_days(int year, int month) {
-  static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (month < 1 || month > 12) return 0;
-  return month == 2 && is_leap(year) ? 29 : days[month - 1];
-}
-
-bool date_valid(int year, int month, int day) {
-  return month >= 1 && month <= 12 && day >= 1 && day <= date_month_days(year, month);
-}
-
-int64_t date_days(int year, int month, int day) {
-  int64_t y = year - (month <= 2);
-  int64_t era = (y >= 0 ? y : y - 399) / 400;
-  int64_t yoe = y - era * 400;
-  int64_t doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-void date_from_days(int64_t z, int *year, int *month, int *day) {
-  z += 719468;
-  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  int64_t doe = z - era * 146097;
-  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t y = yoe + era * 400;
-  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  int64_t mp = (5 * doy + 2) / 153;
-  int d = (int)(doy - (153 * mp + 2) / 5 + 1);
-  int m = (int)(mp < 10 ? mp + 3 : mp - 9);
-  *year = (int)(y + (m <= 2));
-  *month = m;
-  *day = d;
-}
-
 int64_t date_first_day(Date d) {
   return date_days(d.year, d.prec >= DATE_MONTH ? d.month : 1, d.prec == DATE_DAY ? d.day : 1);
 }

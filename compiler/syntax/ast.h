@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "arena.h"
+#include "fmt.h"
 #include "source.h"
 
 /* Declaration kinds that share the uniform `KIND name "title" ... { attrs } | = expr` form. */
@@ -147,13 +148,6 @@ Node *ast_unary(Arena *a, Span span, Op op, Node *operand);
 /* Print the tree deterministically (for `missionc parse --dump-ast`). */
 void ast_dump(FILE *out, Sources *src, const Node *file);
 
-/* Days since 1970-01-01 of a valid civil date. */
-int64_t date_days(int year, int month, int day);
-/* Whether y-m-d is a real calendar date. */
-bool date_valid(int year, int month, int day);
-int date_month_days(int year, int month);
-/* The civil date of a day number. */
-void date_from_days(int64_t days, int *year, int *month, int *day);
 /* First (start) or last (end) day of a date literal of any precision. */
 int64_t date_first_day(Date d);
 int64_t date_last_day(Date d);

@@ -40,5 +40,5 @@ for line in "Status on 2025-10-15 (the latest date in the actuals)" \
             "hundred  city         0     100  2030-12-31         -  -          -      43.7    -       1903  no data  100 climate-neutral and smart cities by 2030"; do
   grep -qxF "$line" "$work/status.txt" || fail "status no longer prints: $line"
 done
-grep -q "^label_share       91.9643 %" "$work/status.txt" || fail "status label_share line changed"
+grep -q "^label_share       91.9643% " "$work/status.txt" || fail "status label_share line changed"
 echo "README tour: check, eval, build + ctypes and status print what the README shows"
