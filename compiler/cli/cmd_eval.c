@@ -45,6 +45,8 @@ static const char eval_help[] =
     "                                reference interpreter\n"
     "  --threads N                   threads for compiling and evaluating (default: one per CPU)\n"
     "  --na=nan|error                a bad cell becomes NaN, or is an error (default)\n"
+    "  --keep a,b | --keep '*'       copy these input columns (or all) to the output,\n"
+    "                                before the results, to join them back (ids, names)\n"
     "  -O, --opt none|lean|O2|O3     JIT optimisation (default: lean)\n"
     "  --cpu native|generic|NAME     the CPU to compile for (default: native)\n"
     "  --emit-llvm                   print the LLVM IR of the JIT's kernels and stop\n"
@@ -179,6 +181,7 @@ static const CliOption eval_options[] = {
     {"--na", NULL, "a value", CLI_CALL, 0, take_na},
     {"--opt", "-O", "a value", CLI_CALL, 0, take_opt},
     {"--cpu", NULL, "a value", CLI_STRING, offsetof(EvalArgs, eval.cpu), NULL},
+    {"--keep", NULL, "a value", CLI_STRING, offsetof(EvalArgs, eval.keep), NULL},
     {"--emit-llvm", NULL, NULL, CLI_FLAG, offsetof(EvalArgs, emit_llvm), NULL},
     {"--time", NULL, NULL, CLI_FLAG, offsetof(EvalArgs, eval.timing), NULL},
     {"--no-progress", NULL, NULL, CLI_UNFLAG, offsetof(EvalArgs, eval.progress), NULL},

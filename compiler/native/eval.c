@@ -210,6 +210,10 @@ typedef struct Run {
   bool header_written;
   Column *cols;         /* the rule set's columns, with their place in the CSV */
   int ncols;
+  int *keep;            /* --keep: the CSV fields copied to the output, in order */
+  const char **keep_names;
+  int nkeep;
+  int width;            /* cells per row in a chunk: ncols, then nkeep */
   size_t rows;          /* rows per chunk */
   Chunk *slots;
   int nslots;
@@ -291,7 +295,7 @@ static bool parse_chunk(Run *run, Chunk *c) {
   int ncols = run->ncols;
   for (size_t i = 0; i < c->nrows; i++) {
     for (int k = 0; k < ncols; k++) {
-      const Cell *cell = &c->cells[i * (size_t)ncols + (size_t)k];
+      const Cell *cell = &c->cells[i * (size_t)run->width + (size_t)k];
       double v;
       if (!parse_cell(&run->cols[k], c->text + cell->off, cell->len, &v, c->bad_msg,
                       sizeof c->bad_msg)) {
@@ -319,13 +323,43 @@ static void eval_chunk(Run *run, Chunk *c) {
   ruleset_eval(rs, c->nrows, cols, outs);
 }
 
-/* Format the chunk's results as CSV rows. */
+/* Whether a CSV cell must be quoted to read back as the same text. */
+static bool needs_quotes(const char *s, size_t n) {
+  if (n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t')) return true;
+  for (size_t i = 0; i < n; i++)
+    if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r') return true;
+  return false;
+}
+
+/* Write a cell as CSV at p (room for 2n + 3 bytes); returns the end. */
+static char *put_cell(char *p, const char *s, size_t n) {
+  if (!needs_quotes(s, n)) {
+    memcpy(p, s, n);
+    return p + n;
+  }
+  *p++ = '"';
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] == '"') *p++ = '"';
+    *p++ = s[i];
+  }
+  *p++ = '"';
+  return p;
+}
+
+/* Format the chunk's results as CSV rows, after the kept input cells. */
 static void format_chunk(Run *run, Chunk *c) {
   const RuleSet *rs = run->rs;
   c->olen = 0;
   for (size_t i = 0; i < c->nrows; i++) {
-    grow_out(c, (size_t)rs->n * 40 + 2);
+    size_t kept = 0;
+    const Cell *row = &c->cells[i * (size_t)run->width + (size_t)run->ncols];
+    for (int k = 0; k < run->nkeep; k++) kept += 2 * row[k].len + 3;
+    grow_out(c, (size_t)rs->n * 40 + kept + 2);
     char *p = c->out + c->olen;
+    for (int k = 0; k < run->nkeep; k++) {
+      p = put_cell(p, c->text + row[k].off, row[k].len);
+      *p++ = ',';
+    }
     for (int r = 0; r < rs->n; r++) {
       if (r) *p++ = ',';
       p += eval_format_value(rs->sigs[r]->result, c->outs[(size_t)r * run->rows + i], p);
@@ -444,19 +478,92 @@ static bool map_columns(Run *run, const CsvRecord *hdr) {
   return ok;
 }
 
+/* A header cell's text, trimmed as header_is reads it, in a new string. */
+static char *header_text(const CsvField *f) {
+  const char *s = f->data;
+  size_t n = f->len;
+  while (n && (*s == ' ' || *s == '\t')) s++, n--;
+  while (n && (s[n - 1] == ' ' || s[n - 1] == '\t')) n--;
+  char *t = xmalloc(n + 1);
+  memcpy(t, s, n);
+  t[n] = '\0';
+  return t;
+}
+
+/* Add header field f to the kept columns. */
+static void keep_field(Run *run, const CsvRecord *hdr, size_t f) {
+  run->keep[run->nkeep] = (int)f;
+  run->keep_names[run->nkeep++] = header_text(&hdr->fields[f]);
+}
+
+/* The --keep columns ("a,b" or "*"), found in the header. Prints every problem (an
+ * unknown column, with the nearest name; a kept column named like a rule) and
+ * returns false when there is one. */
+static bool map_keep(Run *run, const CsvRecord *hdr) {
+  const char *spec = run->o->keep;
+  run->width = run->ncols;
+  if (!spec) return true;
+  size_t max = hdr->nfields + 1;
+  for (const char *p = spec; *p; p++) max += *p == ',';
+  run->keep = xcalloc(max, sizeof *run->keep);
+  run->keep_names = xcalloc(max, sizeof *run->keep_names);
+  bool ok = true;
+  if (strcmp(spec, "*") == 0) {
+    for (size_t f = 0; f < hdr->nfields; f++) keep_field(run, hdr, f);
+  } else {
+    for (const char *p = spec;;) {
+      size_t len = strcspn(p, ",");
+      char *name = xmalloc(len + 1);
+      memcpy(name, p, len);
+      name[len] = '\0';
+      int field = -1, best = -1, best_d = 3;
+      for (size_t f = 0; f < hdr->nfields && field < 0; f++) {
+        if (header_is(&hdr->fields[f], name)) field = (int)f;
+        char *t = header_text(&hdr->fields[f]);
+        int d = edit_distance(name, t, best_d - 1);
+        if (d < best_d) best = (int)f, best_d = d;
+        free(t);
+      }
+      if (field >= 0) {
+        keep_field(run, hdr, (size_t)field);
+      } else {
+        char *hint = best >= 0 ? header_text(&hdr->fields[best]) : NULL;
+        fprintf(stderr, "%s:%ld: error: --keep: no column '%s' in the header%s%s%s\n", run->in_name, hdr->line,
+                name, hint ? "; did you mean '" : "", hint ? hint : "", hint ? "'?" : "");
+        free(hint);
+        ok = false;
+      }
+      free(name);
+      if (!p[len]) break;
+      p += len + 1;
+    }
+  }
+  for (int k = 0; k < run->nkeep; k++)
+    for (int r = 0; r < run->rs->n; r++)
+      if (strcmp(run->keep_names[k], run->rs->sigs[r]->rule->name) == 0) {
+        fprintf(stderr, "%s:%ld: error: --keep: column '%s' has the name of a rule: the output would have "
+                        "two columns '%s'\n", run->in_name, hdr->line, run->keep_names[k], run->keep_names[k]);
+        ok = false;
+      }
+  run->width = run->ncols + run->nkeep;
+  return ok;
+}
+
 /* ------------------------------------------------------------------------
  * Reading, writing, progress
  * ------------------------------------------------------------------------ */
 
-/* Copy the needed cells of a record into the chunk. */
+/* Copy the needed cells of a record into the chunk: the rules' inputs, then the
+ * kept columns. */
 static void add_record(Run *run, Chunk *c, const CsvRecord *rec) {
   size_t i = c->nrows++;
   c->lines[i] = rec->line;
-  for (int k = 0; k < run->ncols; k++) {
-    const CsvField *f = &rec->fields[run->cols[k].field];
+  for (int k = 0; k < run->width; k++) {
+    int field = k < run->ncols ? run->cols[k].field : run->keep[k - run->ncols];
+    const CsvField *f = &rec->fields[field];
     grow_text(c, f->len + 1);
     memcpy(c->text + c->tlen, f->data, f->len);
-    c->cells[i * (size_t)run->ncols + (size_t)k] = (Cell){c->tlen, f->len};
+    c->cells[i * (size_t)run->width + (size_t)k] = (Cell){c->tlen, f->len};
     c->tlen += f->len;
   }
 }
@@ -496,6 +603,14 @@ static void progress_show(Progress *p, size_t rows, bool final) {
 /* The output's header row, the rule names; written with the first rows, so a run
  * that fails on its first rows writes nothing. */
 static void write_header(Run *run, FILE *out) {
+  for (int k = 0; k < run->nkeep; k++) {
+    const char *name = run->keep_names[k];
+    size_t n = strlen(name);
+    char *cell = xmalloc(2 * n + 3);
+    fwrite(cell, 1, (size_t)(put_cell(cell, name, n) - cell), out);
+    fputc(',', out);
+    free(cell);
+  }
   for (int r = 0; r < run->rs->n; r++) fprintf(out, "%s%s", r ? "," : "", run->rs->sigs[r]->rule->name);
   fputc('\n', out);
   run->header_written = true;
@@ -557,7 +672,7 @@ static void stop_workers(Run *run) {
 static void alloc_slots(Run *run) {
   for (int s = 0; s < run->nslots; s++) {
     Chunk *c = &run->slots[s];
-    c->cells = xmalloc(sizeof *c->cells * run->rows * (size_t)(run->ncols + 1));
+    c->cells = xmalloc(sizeof *c->cells * run->rows * (size_t)(run->width + 1));
     c->lines = xmalloc(sizeof *c->lines * run->rows);
     c->vals = xmalloc(sizeof *c->vals * run->rows * (size_t)(run->ncols + 1));
     c->outs = xmalloc(sizeof *c->outs * run->rows * (size_t)(run->rs->n + 1));
@@ -565,6 +680,9 @@ static void alloc_slots(Run *run) {
 }
 
 static void free_run(Run *run) {
+  for (int k = 0; k < run->nkeep; k++) free((char *)run->keep_names[k]);
+  free(run->keep_names);
+  free(run->keep);
   for (int s = 0; s < run->nslots; s++) {
     Chunk *c = &run->slots[s];
     free(c->text);
@@ -669,7 +787,7 @@ int eval_csv(const RuleSet *rs, int in_fd, const char *in_name, FILE *out, const
     csv_close(reader);
     return 1;
   }
-  if (!map_columns(&run, &hdr)) {
+  if (!map_columns(&run, &hdr) || !map_keep(&run, &hdr)) {
     free_run(&run);
     csv_close(reader);
     return 1;
@@ -680,7 +798,7 @@ int eval_csv(const RuleSet *rs, int in_fd, const char *in_name, FILE *out, const
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     threads = cpus > 0 ? (int)cpus : 1;
   }
-  size_t width = (size_t)run.ncols + (size_t)rs->n + 1;
+  size_t width = (size_t)run.width + (size_t)rs->n + 1;
   run.rows = 262144 / width;
   if (run.rows > 8192) run.rows = 8192;
   if (run.rows < 16) run.rows = 16;

@@ -31,6 +31,7 @@ typedef struct EvalOptions {
   bool na_nan;          /* a bad cell becomes NaN instead of an error */
   bool progress;        /* may show progress on stderr (only on a terminal, large inputs) */
   bool timing;          /* print where the time went on stderr */
+  const char *keep;     /* input columns copied to the output first: "a,b", "*" (all), or NULL */
 } EvalOptions;
 
 void eval_options_init(EvalOptions *o);
