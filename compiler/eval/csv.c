@@ -6,6 +6,11 @@
  * (all saved offsets shift with it), the next block is read after it, and
  * scanning resumes exactly where it stopped.  Quoted fields are unquoted in
  * place by a write offset that trails the read offset.
+ *
+ * Under the buffer, the input may be compressed: the first bytes tell gzip
+ * (1f 8b, through zlib) or Zstandard (28 b5 2f fd, through libzstd) from plain
+ * text, and the decoder streams into the same blocks, so a .csv.gz or .csv.zst
+ * is read in bounded memory like any other input.
  */
 #include "csv.h"
 
@@ -17,6 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <zlib.h>
+#include <zstd.h>
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -42,9 +50,23 @@ typedef struct {
   size_t start, len;
 } Span;
 
+typedef enum { DEC_PLAIN, DEC_GZIP, DEC_ZSTD } Decoder;
+
+/* The compressed input under the reader: raw bytes waiting for the decoder. */
+typedef struct Inflow {
+  Decoder dec;
+  bool sniffed;          /* the first bytes were looked at */
+  bool raw_eof, done;    /* no more raw input; the decoder has finished */
+  unsigned char *raw;    /* raw bytes [pos, len) not yet decoded */
+  size_t pos, len, cap;
+  z_stream z;
+  ZSTD_DStream *zstd;
+} Inflow;
+
 struct CsvReader {
   FILE *file; /* source: file, or fd when file is NULL */
   int fd;
+  Inflow in;
   char *buf; /* buf[len] is always writable (cap > len) */
   size_t cap, len, pos;
   size_t block, max_record;
@@ -107,6 +129,9 @@ CsvReader *csv_open_fd(int fd, const CsvOptions *opts) {
 
 void csv_close(CsvReader *r) {
   if (!r) return;
+  if (r->in.dec == DEC_GZIP) inflateEnd(&r->in.z);
+  ZSTD_freeDStream(r->in.zstd);
+  free(r->in.raw);
   free(r->buf);
   free(r->spans);
   free(r->fields);
@@ -182,8 +207,8 @@ static int reserve_block(CsvReader *r) {
   return CSV_OK;
 }
 
-/* Reads up to n bytes at dst; returns the count, 0 at end, -1 on error. */
-static long read_some(CsvReader *r, char *dst, size_t n) {
+/* Reads up to n bytes of the file itself at dst; the count, 0 at end, -1 on error. */
+static long read_raw(CsvReader *r, char *dst, size_t n) {
   if (r->file) {
     size_t got = fread(dst, 1, n, r->file);
     if (got == 0 && ferror(r->file)) return -1;
@@ -195,12 +220,158 @@ static long read_some(CsvReader *r, char *dst, size_t n) {
   }
 }
 
+enum { RAW_BLOCK = 1 << 16 };
+
+/* Tops up the raw bytes waiting for the decoder (moving them to the front);
+ * false on a read error. */
+static bool raw_fill(CsvReader *r) {
+  Inflow *in = &r->in;
+  if (in->raw_eof || in->len - in->pos >= RAW_BLOCK / 2) return true;
+  memmove(in->raw, in->raw + in->pos, in->len - in->pos);
+  in->len -= in->pos;
+  in->pos = 0;
+  long got = read_raw(r, (char *)in->raw + in->len, in->cap - in->len);
+  if (got < 0) return false;
+  if (got == 0) in->raw_eof = true;
+  in->len += (size_t)got;
+  return true;
+}
+
+/* Looks at the first bytes: gzip, Zstandard or plain. -1 on a read error or
+ * when a decoder cannot start. */
+static int sniff(CsvReader *r) {
+  Inflow *in = &r->in;
+  in->sniffed = true;
+  in->cap = RAW_BLOCK;
+  in->raw = calloc(1, in->cap);
+  if (!in->raw) return -1;
+  while (in->len < 4 && !in->raw_eof) {
+    long got = read_raw(r, (char *)in->raw + in->len, 4 - in->len);
+    if (got < 0) return -1;
+    if (got == 0) in->raw_eof = true;
+    in->len += (size_t)got;
+  }
+  if (in->len >= 2 && in->raw[0] == 0x1f && in->raw[1] == 0x8b) {
+    if (inflateInit2(&in->z, 16 + MAX_WBITS) != Z_OK) return -1;
+    in->dec = DEC_GZIP;
+  } else if (in->len >= 4 && memcmp(in->raw, "\x28\xb5\x2f\xfd", 4) == 0) {
+    in->zstd = ZSTD_createDStream();
+    if (!in->zstd || ZSTD_isError(ZSTD_initDStream(in->zstd))) return -1;
+    in->dec = DEC_ZSTD;
+  }
+  return 0;
+}
+
+/* Decodes gzip into dst: the count, 0 at the end, -1 with the reason in *why.
+ * Concatenated members (as `cat a.gz b.gz` makes) are read one after another. */
+static long inflate_some(CsvReader *r, char *dst, size_t n, const char **why) {
+  Inflow *in = &r->in;
+  for (;;) {
+    if (!raw_fill(r)) return *why = strerror(errno), -1;
+    if (in->done) {
+      if (in->pos == in->len) return 0;
+      if (inflateReset(&in->z) != Z_OK) return *why = "cannot restart the gzip decoder", -1;
+      in->done = false;
+    }
+    in->z.next_in = in->raw + in->pos;
+    in->z.avail_in = (uInt)(in->len - in->pos);
+    in->z.next_out = (Bytef *)dst;
+    in->z.avail_out = (uInt)n;
+    int rc = inflate(&in->z, Z_NO_FLUSH);
+    in->pos = in->len - in->z.avail_in;
+    size_t got = n - in->z.avail_out;
+    if (rc == Z_STREAM_END) in->done = true;
+    else if (rc != Z_OK && rc != Z_BUF_ERROR) return *why = in->z.msg ? in->z.msg : "corrupt gzip data", -1;
+    if (got) return (long)got;
+    if (rc == Z_BUF_ERROR && in->raw_eof && in->pos == in->len)
+      return in->done ? 0 : (*why = "the gzip data ends early", -1);
+  }
+}
+
+/* Decodes Zstandard into dst: the count, 0 at the end, -1 with the reason in *why.
+ * Several frames one after another are read in turn. */
+static long unzstd_some(CsvReader *r, char *dst, size_t n, const char **why) {
+  Inflow *in = &r->in;
+  for (;;) {
+    if (!raw_fill(r)) return *why = strerror(errno), -1;
+    if (in->raw_eof && in->pos == in->len) return in->done ? 0 : (*why = "the Zstandard data ends early", -1);
+    ZSTD_inBuffer src = {in->raw, in->len, in->pos};
+    ZSTD_outBuffer out = {dst, n, 0};
+    size_t rc = ZSTD_decompressStream(in->zstd, &out, &src);
+    if (src.pos > in->pos) in->done = false;   /* a frame is under way */
+    in->pos = src.pos;
+    if (ZSTD_isError(rc)) return *why = ZSTD_getErrorName(rc), -1;
+    if (rc == 0) in->done = true;               /* a frame ended, flushed */
+    if (out.pos) return (long)out.pos;
+  }
+}
+
+/* Reads up to n bytes of decoded input at dst: the count, 0 at the end, -1 on an
+ * error (with the reason in *why). */
+static long read_some(CsvReader *r, char *dst, size_t n, const char **why) {
+  Inflow *in = &r->in;
+  if (!in->sniffed && sniff(r) < 0) return *why = errno ? strerror(errno) : "cannot start the decoder", -1;
+  switch (in->dec) {
+  case DEC_GZIP: return inflate_some(r, dst, n, why);
+  case DEC_ZSTD: return unzstd_some(r, dst, n, why);
+  case DEC_PLAIN: break;
+  }
+  if (in->pos < in->len) {   /* the sniffed bytes first */
+    size_t k = in->len - in->pos < n ? in->len - in->pos : n;
+    memcpy(dst, in->raw + in->pos, k);
+    in->pos += k;
+    return (long)k;
+  }
+  if (in->raw_eof) return 0;
+  long got = read_raw(r, dst, n);
+  if (got < 0) *why = strerror(errno);
+  return got;
+}
+
+bool csv_is_compressed(const char *data, size_t len) {
+  const unsigned char *d = (const unsigned char *)data;
+  return (len >= 2 && d[0] == 0x1f && d[1] == 0x8b) || (len >= 4 && memcmp(d, "\x28\xb5\x2f\xfd", 4) == 0);
+}
+
+bool csv_decompress(const char *data, size_t len, char **out, size_t *out_len, char *err, size_t errlen) {
+  FILE *f = fmemopen((void *)data, len, "r");
+  CsvReader *r = f ? reader_new(f, -1, NULL) : NULL;
+  size_t cap = 1 << 16, n = 0;
+  char *buf = malloc(cap + 1);
+  const char *why = "out of memory";
+  long got = r && buf ? 1 : -1;
+  while (got > 0) {
+    if (cap - n < (1 << 15)) {
+      char *bigger = realloc(buf, 2 * cap + 1);
+      if (!bigger) {
+        got = -1;
+        break;
+      }
+      buf = bigger, cap *= 2;
+    }
+    got = read_some(r, buf + n, cap - n, &why);
+    if (got > 0) n += (size_t)got;
+  }
+  csv_close(r);
+  if (f) fclose(f);
+  if (got < 0) {
+    snprintf(err, errlen, "%s", why);
+    free(buf);
+    return false;
+  }
+  buf[n] = '\0';
+  *out = buf;
+  *out_len = n;
+  return true;
+}
+
 /* Appends the next block of input after the current record. */
 static int refill(CsvReader *r) {
   shift_record(r);
   if (reserve_block(r) != CSV_OK) return CSV_ERROR;
-  long got = read_some(r, r->buf + r->len, r->block);
-  if (got < 0) return fail(r, 0, 0, "read error: %s", strerror(errno));
+  const char *why = "?";
+  long got = read_some(r, r->buf + r->len, r->block, &why);
+  if (got < 0) return fail(r, 0, 0, "read error: %s", why);
   if (got == 0) r->eof = true;
   r->len += (size_t)got;
   r->buf[r->len] = '\0';

@@ -42,6 +42,7 @@
 #ifndef MISSIONC_CSV_H
 #define MISSIONC_CSV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -80,6 +81,12 @@ enum { CSV_ERROR = -1, CSV_EOF = 0, CSV_OK = 1 };
    opts may be NULL.  Return NULL only when out of memory. */
 CsvReader *csv_open_file(FILE *f, const CsvOptions *opts);
 CsvReader *csv_open_fd(int fd, const CsvOptions *opts);
+
+/* Whether data starts like gzip or Zstandard (which the readers decode). */
+bool csv_is_compressed(const char *data, size_t len);
+/* Decode compressed data (gzip, Zstandard) whole, into a malloc'd, NUL-terminated
+ * buffer; false with the reason in err when it is corrupt. */
+bool csv_decompress(const char *data, size_t len, char **out, size_t *out_len, char *err, size_t errlen);
 void csv_close(CsvReader *r);
 
 /* Reads the first record as the header; its field count becomes the one

@@ -278,6 +278,17 @@ Actuals *status_read_actuals(const Model *m, const char *path) {
     fprintf(stderr, "missionc: error: --input: %s\n", err);
     return NULL;
   }
+  const SourceFile *raw = src_file(m->c->src, (uint32_t)id);
+  if (csv_is_compressed(raw->text, raw->len)) {   /* .csv.gz, .csv.zst: carets point into the text */
+    char *text;
+    size_t len;
+    if (!csv_decompress(raw->text, raw->len, &text, &len, err, sizeof err)) {
+      fprintf(stderr, "missionc: error: --input: cannot decompress '%s': %s\n", path, err);
+      return NULL;
+    }
+    id = src_add(m->c->src, path, text, len);
+    free(text);
+  }
   Arena *arena = m->c->arena;
   Actuals *a = arena_alloc(arena, sizeof *a);
   a->path = arena_strdup(arena, path);
