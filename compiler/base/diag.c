@@ -262,7 +262,7 @@ static const struct {
 
 /* What the catalogue says about code (a code outside the enum reads as an empty entry). */
 static CodeInfo code_info(DiagCode code) {
-  if ((unsigned)code >= DIAG_CODE_COUNT) return (CodeInfo){"E0000", NULL, "unknown code", "unknown code"};
+  if ((unsigned)code >= DIAG_CODE_COUNT) return (CodeInfo){"E????", NULL, "unknown code", "unknown code"};
   return code_list[code];
 }
 
