@@ -435,14 +435,14 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, Parser 
   if (ops) list[shown++] = "an operator";
   Diagnostic *g;
   if (shown == 0 || shown > 5) {
-    g = diag_error(p->diag, at, "E0102", "syntax error: unexpected %s", what);
+    g = diag_error(p->diag, at, E0102, "syntax error: unexpected %s", what);
   } else {
     char buf[512] = "";
     for (int i = 0; i < shown; i++) {
       if (i) strncat(buf, i == shown - 1 ? " or " : ", ", sizeof buf - strlen(buf) - 1);
       strncat(buf, list[i], sizeof buf - strlen(buf) - 1);
     }
-    g = diag_error(p->diag, at, "E0102", "syntax error: unexpected %s, expected %s", what, buf);
+    g = diag_error(p->diag, at, E0102, "syntax error: unexpected %s, expected %s", what, buf);
   }
   if (symbol_is(look, "'}'") && decls)
     diag_note(p->diag, g, NO_SPAN, "this '}' closes no open block");
@@ -462,7 +462,7 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, Parser 
 
 static void yyerror(YYLTYPE *loc, void *scanner, Parser *p, const char *msg) {
   (void)scanner;
-  diag_error(p->diag, S(p, *loc), "E0109", "%s (nesting too deep?)", msg);
+  diag_error(p->diag, S(p, *loc), E0109, "%s (nesting too deep?)", msg);
 }
 
 /* Parse one loaded file into a syntax tree. */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "arena.h"
+#include "diag_codes.h"
 #include "source.h"
 
 typedef enum { SEV_ERROR, SEV_WARNING, SEV_NOTE } Severity;
@@ -19,7 +20,7 @@ typedef struct DiagNote {
 
 typedef struct Diagnostic {
   Severity sev;
-  const char *code;     /* stable code: E0101, W0201 ... */
+  DiagCode code;        /* stable code: E0101, W0601 ... (diag_codes.h) */
   const char *option;   /* warnings: the -W name that controls it, else NULL */
   Span span;
   const char *msg;
@@ -39,14 +40,17 @@ typedef struct Diag {
 
 Diag *diag_new(Arena *a, Sources *src);
 /* An error at span. Returns the diagnostic to attach notes to (NULL past the cap). */
-Diagnostic *diag_error(Diag *d, Span span, const char *code, const char *fmt, ...)
+Diagnostic *diag_error(Diag *d, Span span, DiagCode code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* A warning controlled by -W<option>. */
-Diagnostic *diag_warning(Diag *d, Span span, const char *code, const char *option,
+Diagnostic *diag_warning(Diag *d, Span span, DiagCode code, const char *option,
                          const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* A note under a diagnostic (no-op on NULL). */
 void diag_note(Diag *d, Diagnostic *on, Span span, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* The code as text ("E0201"), and its title as LANGUAGE.md heads it ("unknown name"). */
+const char *diag_code_text(DiagCode code);
+const char *diag_code_title(DiagCode code);
 /* True once --max-errors errors were reported. */
 bool diag_capped(const Diag *d);
 /* Number of errors, counting warnings under -Werror. */

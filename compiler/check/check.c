@@ -44,7 +44,7 @@ const char *const push_names[PUSH_COUNT] = {"", "supply", "demand"};
 
 /* Where a diagnostic goes: inside a polymorphic call, to the outermost call,
  * once per call, with notes that lead from the call to the real place. */
-static Diagnostic *redirect(Checker *k, Span span, const char *code, const char *msg) {
+static Diagnostic *redirect(Checker *k, Span span, DiagCode code, const char *msg) {
   Inst *outer = k->inst;
   k->inst_errors++;
   while (outer->parent) outer = outer->parent;
@@ -63,7 +63,7 @@ static Diagnostic *redirect(Checker *k, Span span, const char *code, const char 
   return g;
 }
 
-Diagnostic *ck_error(Checker *k, Span span, const char *code, const char *fmt, ...) {
+Diagnostic *ck_error(Checker *k, Span span, DiagCode code, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   char *msg = arena_vprintf(k->a, fmt, ap);
@@ -75,7 +75,7 @@ Diagnostic *ck_error(Checker *k, Span span, const char *code, const char *fmt, .
 
 /* Warnings concern the checked file only: an imported library's parameters may
  * well hide names of the mission that imports it. */
-Diagnostic *ck_warning(Checker *k, Span span, const char *code, const char *option, const char *fmt, ...) {
+Diagnostic *ck_warning(Checker *k, Span span, DiagCode code, const char *option, const char *fmt, ...) {
   if (k->inst || span.file != k->m->main_file) return NULL;
   va_list ap;
   va_start(ap, fmt);
@@ -245,7 +245,7 @@ static void collect_syntax_errors(Checker *k) {
   k->syntax_errors = arena_alloc(k->a, sizeof(Span) * (size_t)(list->len + 1));
   for (int i = 0; i < list->len; i++) {
     const Diagnostic *g = list->items[i];
-    if (g->sev == SEV_ERROR && strncmp(g->code, "E01", 3) == 0 && g->span.file != NO_FILE)
+    if (g->sev == SEV_ERROR && strncmp(diag_code_text(g->code), "E01", 3) == 0 && g->span.file != NO_FILE)
       k->syntax_errors[k->nsyntax_errors++] = g->span;
   }
   qsort(k->syntax_errors, (size_t)k->nsyntax_errors, sizeof(Span), span_cmp);

@@ -30,10 +30,10 @@ static bool both(bool a, bool b) { return a && b; }
 static void check_header(Checker *k, Node *d) {
   DeclKind kind = d->decl.kind;
   if (d->decl.on.str && kind != DK_SCORE && kind != DK_CONDITION)
-    ck_error(k, d->decl.on.span, "E0707", "%s cannot be 'on' a record; only scores and conditions can",
+    ck_error(k, d->decl.on.span, E0707, "%s cannot be 'on' a record; only scores and conditions can",
              schema_kind_text(kind));
   if (d->decl.unit && kind != DK_SCORE && kind != DK_FN) {
-    Diagnostic *g = ck_error(k, d->decl.unit->span, "E0707", "%s takes no result unit",
+    Diagnostic *g = ck_error(k, d->decl.unit->span, E0707, "%s takes no result unit",
                              schema_kind_text(kind));
     if (kind == DK_CONDITION) ck_note(k, g, NO_SPAN, "a condition is always a bool");
   }
@@ -45,13 +45,13 @@ static bool check_form(Checker *k, CkSym *s) {
   check_header(k, d);
   DeclForm form = schema_form(d->decl.kind);
   if (form != FORM_FORMULA && d->decl.body) {
-    Diagnostic *g = ck_error(k, d->decl.body->span, "E0707", "%s is declared with a block of "
+    Diagnostic *g = ck_error(k, d->decl.body->span, E0707, "%s is declared with a block of "
                              "attributes, not a formula", schema_kind_text(d->decl.kind));
     ck_note(k, g, NO_SPAN, "write '%s %s { ... }'", decl_kind_names[d->decl.kind], s->sym.name);
     return false;
   }
   if (form == FORM_FORMULA && !d->decl.body) {
-    Diagnostic *g = ck_error(k, d->decl.name.span, "E0707", "%s is defined by a formula, not a block",
+    Diagnostic *g = ck_error(k, d->decl.name.span, E0707, "%s is defined by a formula, not a block",
                              schema_kind_text(d->decl.kind));
     ck_note(k, g, NO_SPAN, "write '%s %s = FORMULA'", decl_kind_names[d->decl.kind], s->sym.name);
     return false;
@@ -71,7 +71,7 @@ static void note_usage(Checker *k, Diagnostic *g, const AttrSpec *spec) {
 
 /* A value of the wrong shape: "'period' takes a range of dates, not a date". */
 static void wrong_value(Checker *k, const AttrSpec *spec, Node *n) {
-  Diagnostic *g = ck_error(k, n->span, "E0704", "'%s' takes %s, not %s", spec->name,
+  Diagnostic *g = ck_error(k, n->span, E0704, "'%s' takes %s, not %s", spec->name,
                            schema_value_text(spec->value), ck_node_text(n));
   note_usage(k, g, spec);
 }
@@ -79,7 +79,7 @@ static void wrong_value(Checker *k, const AttrSpec *spec, Node *n) {
 /* A date (or a bare year) as a day number: its first or last day. */
 static bool value_date(Checker *k, const AttrSpec *spec, Node *n, bool last, int64_t *out) {
   if (!model_date(n, last, out)) {
-    Diagnostic *g = ck_error(k, n->span, "E0704", "'%s' needs a date here, not %s", spec->name,
+    Diagnostic *g = ck_error(k, n->span, E0704, "'%s' needs a date here, not %s", spec->name,
                              ck_node_text(n));
     ck_note(k, g, NO_SPAN, "a date is written 2030-12-31, 2030-12 or 2030");
     return false;
@@ -108,7 +108,7 @@ static bool value_period(Checker *k, const AttrSpec *spec, Node *n, Period *p) {
   e->form = EX_CONST;
   e->type = ck_type_of(TY_RANGE);
   if (p->end < p->start) {
-    ck_error(k, n->span, "E0402", "this period ends on %s, before it starts on %s", ck_date(k, p->end),
+    ck_error(k, n->span, E0402, "this period ends on %s, before it starts on %s", ck_date(k, p->end),
              ck_date(k, p->start));
     return false;
   }
@@ -125,7 +125,7 @@ static bool value_choice(Checker *k, const AttrSpec *spec, Node *n, Value *v) {
   Ident id = n->name.parts[0];
   v->choice = schema_choice_index(spec, id.str);
   if (v->choice < 0) {
-    Diagnostic *g = ck_error(k, id.span, "E0706", "unknown %s '%s'", spec->name, id.str);
+    Diagnostic *g = ck_error(k, id.span, E0706, "unknown %s '%s'", spec->name, id.str);
     Suggest s;
     ck_suggest_init(&s, id.str);
     for (int i = 1; spec->choices[i]; i++) ck_suggest_add(&s, spec->choices[i], NO_SPAN);
@@ -147,13 +147,13 @@ static bool value_quantity(Checker *k, const AttrSpec *spec, Node *n, Quantity *
   Type t;
   if (!ck_constant(k, n, spec->name, &t, &q->value)) return false;
   if (t.kind != TY_NUM) {
-    Diagnostic *g = ck_error(k, n->span, "E0704", "'%s' takes a quantity, not %s", spec->name,
+    Diagnostic *g = ck_error(k, n->span, E0704, "'%s' takes a quantity, not %s", spec->name,
                              ck_type_text(k, &t));
     note_usage(k, g, spec);
     return false;
   }
   if (!isfinite(q->value)) {
-    ck_error(k, n->span, "E0704", "'%s' is too large a quantity to compute with", spec->name);
+    ck_error(k, n->span, E0704, "'%s' is too large a quantity to compute with", spec->name);
     return false;
   }
   q->set = true;
@@ -167,14 +167,14 @@ static bool value_money(Checker *k, const AttrSpec *spec, Node *n, Quantity *q) 
   if (!value_quantity(k, spec, n, q)) return false;
   if (!ck_is_money(k, &q->unit->dim)) {
     Type t = ck_type_num(q->unit->dim, q->unit);
-    Diagnostic *g = ck_error(k, n->span, "E0503", "'%s' must be an amount of money, but this is %s",
+    Diagnostic *g = ck_error(k, n->span, E0503, "'%s' must be an amount of money, but this is %s",
                              spec->name, ck_type_in(k, &t));
     ck_note(k, g, NO_SPAN, "money is in a currency: a base unit named by its ISO 4217 code (EUR, SEK, "
             "ISK ...) or documented '/// currency', or a unit derived from one (MEUR)");
     return false;
   }
   if (q->value < 0) {
-    ck_error(k, n->span, "E0505", "an amount of money cannot be negative: %s", ck_quantity(k, q->value, q->unit));
+    ck_error(k, n->span, E0505, "an amount of money cannot be negative: %s", ck_quantity(k, q->value, q->unit));
     return false;
   }
   return true;
@@ -185,11 +185,11 @@ static bool value_weight(Checker *k, const AttrSpec *spec, Node *n, Quantity *q)
   if (!value_quantity(k, spec, n, q)) return false;
   if (!dim_is_none(&q->unit->dim)) {
     Type t = ck_type_num(q->unit->dim, q->unit);
-    ck_error(k, n->span, "E0303", "a weight is a plain number, not %s", ck_type_text(k, &t));
+    ck_error(k, n->span, E0303, "a weight is a plain number, not %s", ck_type_text(k, &t));
     return false;
   }
   if (!(q->value >= 0 && q->value <= 1)) {
-    ck_error(k, n->span, "E0602", "weight %s is outside [0, 1]", ck_number(k, q->value));
+    ck_error(k, n->span, E0602, "weight %s is outside [0, 1]", ck_number(k, q->value));
     return false;
   }
   return true;
@@ -224,15 +224,15 @@ static bool check_arg_shape(Checker *k, const AttrSpec *spec, Node *arg) {
   Qual want = spec->value == V_BASELINE ? QUAL_AT : spec->value == V_TARGET ? QUAL_BY : QUAL_NONE;
   Diagnostic *g = NULL;
   if (pair && !arg->arg.value)
-    g = ck_error(k, arg->span, "E0704", "'%s' takes %s, not a single value", spec->name,
+    g = ck_error(k, arg->span, E0704, "'%s' takes %s, not a single value", spec->name,
                  schema_value_text(spec->value));
   else if (!pair && arg->arg.value)
-    g = ck_error(k, arg->arg.value->span, "E0704", "'%s' takes %s, with no ': ...'", spec->name,
+    g = ck_error(k, arg->arg.value->span, E0704, "'%s' takes %s, with no ': ...'", spec->name,
                  schema_value_text(spec->value));
   else if (arg->arg.qual != want && want != QUAL_NONE)
-    g = ck_error(k, arg->span, "E0704", "'%s' takes %s", spec->name, schema_value_text(spec->value));
+    g = ck_error(k, arg->span, E0704, "'%s' takes %s", spec->name, schema_value_text(spec->value));
   else if (arg->arg.qual != want)
-    g = ck_error(k, arg->arg.when->span, "E0704", "'%s' takes %s, with no '%s'", spec->name,
+    g = ck_error(k, arg->arg.when->span, E0704, "'%s' takes %s, with no '%s'", spec->name,
                  schema_value_text(spec->value), arg->arg.qual == QUAL_AT ? "at" : "by");
   if (g) note_usage(k, g, spec);
   return !g;
@@ -369,7 +369,7 @@ static void store_rest(Checker *k, Sym *y, AttrId id, const Value *v, int n) {
 
 /* "'x' is not an attribute of a goal" with a did-you-mean or the list. */
 static void unknown_attr(Checker *k, DeclKind kind, Ident id) {
-  Diagnostic *g = ck_error(k, id.span, "E0701", "unknown attribute '%s' for %s", id.str,
+  Diagnostic *g = ck_error(k, id.span, E0701, "unknown attribute '%s' for %s", id.str,
                            schema_kind_text(kind));
   const char *best = schema_suggest(kind, id.str);
   if (best) {
@@ -388,9 +388,9 @@ static bool check_arity(Checker *k, const AttrSpec *spec, Node *attr) {
   NodeList *args = &attr->attr.args;
   Diagnostic *g = NULL;
   if (args->len == 0)
-    g = ck_error(k, attr->span, "E0705", "'%s' needs a value", spec->name);
+    g = ck_error(k, attr->span, E0705, "'%s' needs a value", spec->name);
   else if (args->len > 1 && !spec->many)
-    g = ck_error(k, span_join(args->items[1]->span, args->items[args->len - 1]->span), "E0705",
+    g = ck_error(k, span_join(args->items[1]->span, args->items[args->len - 1]->span), E0705,
                  "'%s' takes one value, but %d are given", spec->name, args->len);
   if (g) note_usage(k, g, spec);
   return !g;
@@ -416,7 +416,7 @@ static void check_required(Checker *k, CkSym *s, Node *const *seen) {
   Span end = {d->span.file, d->span.end ? d->span.end - 1 : 0, d->span.end};
   for (int i = 0; i < n; i++) {
     if (!rows[i].required || seen[rows[i].id]) continue;
-    Diagnostic *g = ck_error(k, end, "E0703", "%s '%s' has no '%s'", ck_kind_word(s->sym.kind),
+    Diagnostic *g = ck_error(k, end, E0703, "%s '%s' has no '%s'", ck_kind_word(s->sym.kind),
                              s->sym.name, rows[i].name);
     ck_note(k, g, d->decl.name.span, "%s '%s' declared here", ck_kind_word(s->sym.kind), s->sym.name);
     note_usage(k, g, &rows[i]);
@@ -435,7 +435,7 @@ static void fill_block(Checker *k, CkSym *s) {
       continue;
     }
     if (seen[spec->id]) {
-      Diagnostic *g = ck_error(k, attr->attr.name.span, "E0702", "'%s' is given twice", spec->name);
+      Diagnostic *g = ck_error(k, attr->attr.name.span, E0702, "'%s' is given twice", spec->name);
       ck_note(k, g, seen[spec->id]->attr.name.span, "first given here");
       continue;
     }
@@ -457,7 +457,7 @@ static bool check_goal_unit(Checker *k, Sym *goal, Quantity *q, const char *what
   const Unit *u = ind->indicator.unit;
   if (!u || dim_eq(&u->dim, &q->unit->dim)) return true;
   Type have = ck_type_num(q->unit->dim, q->unit), want = ck_type_num(u->dim, u);
-  Diagnostic *g = ck_error(k, q->span, "E0303", "%s is %s, but indicator '%s' is %s", what,
+  Diagnostic *g = ck_error(k, q->span, E0303, "%s is %s, but indicator '%s' is %s", what,
                            ck_type_in(k, &have), ind->name, ck_type_in(k, &want));
   ck_note(k, g, ind->decl->decl.name.span, "'%s' declared here", ind->name);
   q->set = false;
@@ -469,7 +469,7 @@ static void check_goal(Checker *k, Sym *g) {
   bool baseline_ok = check_goal_unit(k, g, &g->goal.baseline, "the baseline");   /* both reported */
   bool ok = check_goal_unit(k, g, &g->goal.target, "the target") && baseline_ok;
   if (ok && g->goal.baseline.set && g->goal.target.set && g->goal.baseline.value == g->goal.target.value) {
-    Diagnostic *d = ck_error(k, g->goal.target.span, "E0409", "goal '%s' has its target equal to its "
+    Diagnostic *d = ck_error(k, g->goal.target.span, E0409, "goal '%s' has its target equal to its "
                              "baseline (%s)", g->name,
                              ck_quantity(k, g->goal.target.value, g->goal.target.unit));
     ck_note(k, d, g->goal.baseline.span, "baseline given here");
@@ -492,9 +492,9 @@ static void check_expects(Checker *k, Sym *m) {
 /* ------------------------------------------------------------------------ */
 
 /* A field or parameter name: not `date`, warn when it hides a declaration. */
-static void check_local_name(Checker *k, Ident id, const char *what, const char *code, Sym *owner) {
+static void check_local_name(Checker *k, Ident id, const char *what, DiagCode code, Sym *owner) {
   if (id.str == k->s_date) {
-    Diagnostic *g = ck_error(k, id.span, "E0206", "'date' is reserved and cannot name a %s", what);
+    Diagnostic *g = ck_error(k, id.span, E0206, "'date' is reserved and cannot name a %s", what);
     ck_note(k, g, NO_SPAN, "to read a date, name the %s after what it is ('signed', 'start' ...)", what);
     return;
   }
@@ -514,13 +514,13 @@ static bool fill_field(Checker *k, CkSym *s, Node *attr, Field *f) {
   f->name = attr->attr.name.str;
   f->span = attr->attr.name.span;
   if (args->len != 1 || args->items[0]->arg.value || args->items[0]->arg.qual) {
-    Diagnostic *g = ck_error(k, args->len ? args->items[0]->span : attr->span, "E0705",
+    Diagnostic *g = ck_error(k, args->len ? args->items[0]->span : attr->span, E0705,
                              "field '%s' takes exactly one unit or type", f->name);
     ck_note(k, g, NO_SPAN, "write '%s UNIT', '%s bool' or '%s date'", f->name, f->name, f->name);
     return false;
   }
   f->type = ck_unit_expr(k, args->items[0]->arg.expr, true);
-  check_local_name(k, attr->attr.name, "field", "W0601", &s->sym);
+  check_local_name(k, attr->attr.name, "field", W0601, &s->sym);
   return f->type.kind != TY_ERROR;
 }
 
@@ -535,7 +535,7 @@ static void fill_record(Checker *k, CkSym *s) {
     Field *f = &fields[n];
     Field *first = namemap_get(s->fields, attr->attr.name.str);
     if (first) {
-      Diagnostic *g = ck_error(k, attr->attr.name.span, "E0203", "field '%s' is declared twice",
+      Diagnostic *g = ck_error(k, attr->attr.name.span, E0203, "field '%s' is declared twice",
                                attr->attr.name.str);
       ck_note(k, g, first->span, "first declared here");
       continue;
@@ -554,7 +554,7 @@ static Sym *rule_record(Checker *k, Node *d) {
   if (on.span.end - on.span.start > strlen(on.str)) on.span.start = on.span.end - (uint32_t)strlen(on.str);
   Sym *r = namemap_get(k->names, on.str);
   if (!r) {
-    Diagnostic *g = ck_error(k, on.span, "E0201", "unknown record '%s'", on.str);
+    Diagnostic *g = ck_error(k, on.span, E0201, "unknown record '%s'", on.str);
     Suggest s;
     ck_suggest_init(&s, on.str);
     resolve_suggest(k, &s, REFS(RECORD));
@@ -562,7 +562,7 @@ static Sym *rule_record(Checker *k, Node *d) {
     return NULL;
   }
   if (r->kind != DK_RECORD) {
-    Diagnostic *g = ck_error(k, on.span, "E0202", "'%s' is %s, but 'on' takes a record", on.str,
+    Diagnostic *g = ck_error(k, on.span, E0202, "'%s' is %s, but 'on' takes a record", on.str,
                              schema_kind_text(r->kind));
     ck_note_decl(k, g, r);
     return NULL;
@@ -582,12 +582,12 @@ static void fill_params(Checker *k, CkSym *s) {
     Node *p = params->items[i];
     for (int j = 0; j < i; j++) {
       if (params->items[j]->param.name.str != p->param.name.str) continue;
-      Diagnostic *g = ck_error(k, p->param.name.span, "E0203", "parameter '%s' is declared twice",
+      Diagnostic *g = ck_error(k, p->param.name.span, E0203, "parameter '%s' is declared twice",
                                p->param.name.str);
       ck_note(k, g, params->items[j]->param.name.span, "first declared here");
       break;
     }
-    check_local_name(k, p->param.name, "parameter", "W0602", &s->sym);
+    check_local_name(k, p->param.name, "parameter", W0602, &s->sym);
     s->sym.rule.param_types[i] = p->param.unit ? ck_unit_expr(k, p->param.unit, true) : ck_type_of(TY_ERROR);
   }
 }

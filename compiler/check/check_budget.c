@@ -17,7 +17,7 @@ static bool same_currency(Checker *k, const Quantity *a, const Quantity *b, Span
                           const char *limit) {
   if (dim_eq(&a->unit->dim, &b->unit->dim)) return true;
   Type ta = ck_type_num(a->unit->dim, a->unit), tb = ck_type_num(b->unit->dim, b->unit);
-  Diagnostic *g = ck_error(k, at, "E0504", "%s is %s, but %s is %s", what, ck_type_in(k, &ta),
+  Diagnostic *g = ck_error(k, at, E0504, "%s is %s, but %s is %s", what, ck_type_in(k, &ta),
                            limit, ck_type_in(k, &tb));
   ck_note(k, g, b->span, "%s is set here", limit);
   ck_note(k, g, NO_SPAN, "currencies are separate dimensions; declare a rate such as 'unit SEK = 0.087 EUR'");
@@ -72,7 +72,7 @@ static void check_instruments(Checker *k, Funding *by_instrument) {
     Funding *f = &by_instrument[ins->index];
     Quantity *b = &ins->instrument.budget;
     if (!b->set || !exceeds(f->sum, b->value)) continue;
-    Diagnostic *g = ck_error(k, b->span, "E0501",
+    Diagnostic *g = ck_error(k, b->span, E0501,
                              "projects funded by '%s' take %s in total, more than its budget of %s", ins->name,
                              ck_quantity(k, f->sum, b->unit), ck_quantity(k, b->value, b->unit));
     note_parts(k, g, &f->spans, &f->texts);
@@ -96,7 +96,7 @@ static void check_mission(Checker *k) {
              arena_printf(k->a, "'%s' has %s", ins->name, ck_quantity(k, b->value, limit->unit)));
   }
   if (!exceeds(f.sum, limit->value)) return;
-  Diagnostic *g = ck_error(k, limit->span, "E0502",
+  Diagnostic *g = ck_error(k, limit->span, E0502,
                            "the instruments' budgets add up to %s, more than the mission budget of %s",
                            ck_quantity(k, f.sum, limit->unit), ck_quantity(k, limit->value, limit->unit));
   note_parts(k, g, &f.spans, &f.texts);

@@ -48,7 +48,7 @@ static void inside_mission(Checker *k, const Period *mp, int64_t start, int64_t 
   bool late = end > mp->end;
   const char *when = start == end ? arena_printf(k->a, "falls on %s", ck_date(k, start))
                                   : arena_printf(k->a, "runs from %s to %s", ck_date(k, start), ck_date(k, end));
-  Diagnostic *g = ck_error(k, at, "E0403", "%s %s, %s the mission period (%s .. %s)", what, when,
+  Diagnostic *g = ck_error(k, at, E0403, "%s %s, %s the mission period (%s .. %s)", what, when,
                            late ? "past the end of" : "before the start of", ck_date(k, mp->start),
                            ck_date(k, mp->end));
   ck_note(k, g, mp->span, "the mission period is set here");
@@ -89,7 +89,7 @@ static void check_in_phase(Checker *k, Sym *m) {
   if (!p || !p->phase.period.set || !m->milestone.date_span.end) return;
   const Period *pp = &p->phase.period;
   if (m->milestone.date >= pp->start && m->milestone.date <= pp->end) return;
-  Diagnostic *g = ck_error(k, m->milestone.date_span, "E0404",
+  Diagnostic *g = ck_error(k, m->milestone.date_span, E0404,
                            "milestone '%s' falls on %s, outside its phase '%s' (%s .. %s)", m->name,
                            ck_date(k, m->milestone.date), p->name, ck_date(k, pp->start), ck_date(k, pp->end));
   ck_note(k, g, pp->span, "the period of '%s' is set here", p->name);
@@ -119,7 +119,7 @@ static void check_after(Checker *k, Sym *x) {
   for (int i = 0; i < n; i++) {
     Sym *y = refs[i].to;
     if (y == x || !span_of_time(y, &ys, &ye) || xs >= ye) continue;
-    Diagnostic *g = ck_error(k, refs[i].span, "E0405", "%s %s on %s, before %s '%s' %s on %s",
+    Diagnostic *g = ck_error(k, refs[i].span, E0405, "%s %s on %s, before %s '%s' %s on %s",
                              what_of(k, x), x->kind == DK_PHASE ? "starts" : "falls", ck_date(k, xs),
                              ck_kind_word(y->kind), y->name, y->kind == DK_PHASE ? "ends" : "falls",
                              ck_date(k, ye));
@@ -132,7 +132,7 @@ static void check_after(Checker *k, Sym *x) {
 /* A goal's baseline date lies before its deadline. */
 static void check_goal_dates(Checker *k, Sym *g) {
   if (!g->goal.baseline.set || !g->goal.target.set || g->goal.start < g->goal.deadline) return;
-  Diagnostic *d = ck_error(k, g->goal.target_date_span, "E0408",
+  Diagnostic *d = ck_error(k, g->goal.target_date_span, E0408,
                            "goal '%s' has its deadline (%s) %s its baseline date (%s)", g->name,
                            ck_date(k, g->goal.deadline), g->goal.start == g->goal.deadline ? "on" : "before",
                            ck_date(k, g->goal.start));
@@ -151,7 +151,7 @@ static void check_expects(Checker *k, Sym *m) {
     double lo = b < t ? b : t, hi = b < t ? t : b;
     if (l->value >= lo && l->value <= hi) continue;
     const Unit *u = g->goal.target.unit;
-    Diagnostic *d = ck_error(k, l->span, "E0407",
+    Diagnostic *d = ck_error(k, l->span, E0407,
                              "milestone '%s' expects %s for goal '%s', outside its baseline %s and target %s",
                              m->name, ck_quantity(k, l->value, l->unit), g->name,
                              ck_quantity(k, b, g->goal.baseline.unit), ck_quantity(k, t, u));
@@ -178,8 +178,8 @@ static void report_after_cycle(Checker *k, AfterFrame *stack, int top, Sym *to, 
   char *chain = arena_strdup(k->a, to->name);
   for (int i = from + 1; i <= top; i++) chain = arena_printf(k->a, "%s -> %s", chain, stack[i].s->name);
   chain = arena_printf(k->a, "%s -> %s", chain, to->name);
-  Diagnostic *g = from == top ? ck_error(k, at, "E0406", "%s is after itself", what_of(k, to))
-                              : ck_error(k, at, "E0406", "%s is after itself, through %s", what_of(k, to), chain);
+  Diagnostic *g = from == top ? ck_error(k, at, E0406, "%s is after itself", what_of(k, to))
+                              : ck_error(k, at, E0406, "%s is after itself, through %s", what_of(k, to), chain);
   for (int i = from; i < top; i++)
     ck_note(k, g, stack[i].refs[stack[i].next - 1].span, "'%s' is after '%s' here", stack[i].s->name,
             stack[i + 1].s->name);
@@ -273,8 +273,8 @@ static void walk_parents(Checker *k, Sym *s, int *mark, int stamp) {
   for (Sym *y = parent_of(x); y != x; y = parent_of(y)) chain = arena_printf(k->a, "%s -> %s", chain, y->name);
   chain = arena_printf(k->a, "%s -> %s", chain, x->name);
   Diagnostic *g = parent_of(x) == x
-      ? ck_error(k, parent_span(x), "E0603", "%s '%s' is its own parent", ck_kind_word(x->kind), x->name)
-      : ck_error(k, parent_span(x), "E0603", "%s '%s' is its own ancestor: %s", ck_kind_word(x->kind),
+      ? ck_error(k, parent_span(x), E0603, "%s '%s' is its own parent", ck_kind_word(x->kind), x->name)
+      : ck_error(k, parent_span(x), E0603, "%s '%s' is its own ancestor: %s", ck_kind_word(x->kind),
                  x->name, chain);
   for (Sym *y = parent_of(x); y != x; y = parent_of(y))
     ck_note(k, g, parent_span(y), "the parent of '%s' is '%s'", y->name, parent_of(y)->name);

@@ -84,7 +84,7 @@ static int param_index(const CkSym *fn, const char *name) {
 
 /* "unknown name 'x'" with a did-you-mean among what the formula can read. */
 static Type unknown_name(Checker *k, Ident id, const Scope *s) {
-  Diagnostic *g = ck_error(k, id.span, "E0201", "unknown name '%s'", id.str);
+  Diagnostic *g = ck_error(k, id.span, E0201, "unknown name '%s'", id.str);
   Suggest sg;
   ck_suggest_init(&sg, id.str);
   for (int i = 0; s->fn && i < s->owner->sym.rule.nparams; i++)
@@ -102,9 +102,9 @@ static Type unknown_name(Checker *k, Ident id, const Scope *s) {
 static bool input_allowed(Checker *k, Ident id, const Scope *s, const char *what) {
   Diagnostic *g = NULL;
   if (s->attr)
-    g = ck_error(k, id.span, "E0609", "'%s' takes a constant, but %s is read from the data", s->attr_name, what);
+    g = ck_error(k, id.span, E0609, "'%s' takes a constant, but %s is read from the data", s->attr_name, what);
   else if (s->fn)
-    g = ck_error(k, id.span, "E0609", "function '%s' reads only its parameters, but %s is read from the data",
+    g = ck_error(k, id.span, E0609, "function '%s' reads only its parameters, but %s is read from the data",
                  s->owner->sym.name, what);
   if (g && s->fn) ck_note(k, g, NO_SPAN, "pass it to '%s' as an argument", s->owner->sym.name);
   return !g;
@@ -114,7 +114,7 @@ static bool input_allowed(Checker *k, Ident id, const Scope *s, const char *what
 static Type date_input(Checker *k, Ident id, const Scope *s, ExprSem *e) {
   if (!input_allowed(k, id, s, "'date' (the row's date)")) return err();
   if (s->record) {
-    Diagnostic *g = ck_error(k, id.span, "E0610", "%s '%s' is on record '%s', whose rows have no 'date'",
+    Diagnostic *g = ck_error(k, id.span, E0610, "%s '%s' is on record '%s', whose rows have no 'date'",
                              ck_kind_word(s->owner->sym.kind), s->owner->sym.name, s->record->name);
     ck_note(k, g, NO_SPAN, "declare a field of type date in '%s' (such as 'signed date') and read it",
             s->record->name);
@@ -136,7 +136,7 @@ static bool same_input(Checker *k, Ident id, const Scope *s, Sym *y) {
   ck_fill(k, cksym(y));
   Sym *a = &s->owner->sym;
   if (a->rule.on == y->rule.on) return true;
-  Diagnostic *g = ck_error(k, id.span, "E0605", "%s '%s' %s and cannot use %s '%s', which %s",
+  Diagnostic *g = ck_error(k, id.span, E0605, "%s '%s' %s and cannot use %s '%s', which %s",
                            ck_kind_word(a->kind), a->name, input_text(k, a),
                            ck_kind_word(y->kind), y->name, input_text(k, y));
   ck_note_decl(k, g, y);
@@ -148,7 +148,7 @@ static bool same_input(Checker *k, Ident id, const Scope *s, Sym *y) {
 static Type indicator_input(Checker *k, Ident id, const Scope *s, ExprSem *e, Sym *y) {
   if (!input_allowed(k, id, s, arena_printf(k->a, "indicator '%s'", y->name))) return err();
   if (s->record) {
-    Diagnostic *g = ck_error(k, id.span, "E0605", "%s '%s' is on record '%s' and cannot read indicator '%s'",
+    Diagnostic *g = ck_error(k, id.span, E0605, "%s '%s' is on record '%s' and cannot read indicator '%s'",
                              ck_kind_word(s->owner->sym.kind), s->owner->sym.name, s->record->name, y->name);
     ck_note(k, g, NO_SPAN, "a rule on a record reads only the fields of that record");
     return err();
@@ -174,13 +174,13 @@ static Type rule_input(Checker *k, Ident id, const Scope *s, ExprSem *e, Sym *y)
 static Type not_a_value(Checker *k, Ident id, Sym *y) {
   Diagnostic *g;
   if (y->kind == DK_GOAL) {
-    g = ck_error(k, id.span, "E0202", "goal '%s' is not a value", y->name);
+    g = ck_error(k, id.span, E0202, "goal '%s' is not a value", y->name);
     ck_note(k, g, NO_SPAN, "use progress(%s), expected(%s, date), on_track(%s, date), %s.baseline or %s.target",
             y->name, y->name, y->name, y->name, y->name);
   } else if (y->kind == DK_FN) {
-    g = ck_error(k, id.span, "E0202", "'%s' is a function: call it with its arguments, %s(...)", y->name, y->name);
+    g = ck_error(k, id.span, E0202, "'%s' is a function: call it with its arguments, %s(...)", y->name, y->name);
   } else {
-    g = ck_error(k, id.span, "E0202", "'%s' is %s, not a value", y->name, schema_kind_text(y->kind));
+    g = ck_error(k, id.span, E0202, "'%s' is %s, not a value", y->name, schema_kind_text(y->kind));
     ck_note(k, g, NO_SPAN, "formulas read indicators, scores, conditions, record fields, parameters "
             "and goal constants");
   }
@@ -193,7 +193,7 @@ static Type goal_constant(Checker *k, Node *n, ExprSem *e) {
   Ident gid = n->name.parts[0], mid = n->name.parts[1];
   Sym *y = namemap_get(k->names, gid.str);
   if (!y) {
-    Diagnostic *g = ck_error(k, gid.span, "E0201", "unknown goal '%s'", gid.str);
+    Diagnostic *g = ck_error(k, gid.span, E0201, "unknown goal '%s'", gid.str);
     Suggest sg;
     ck_suggest_init(&sg, gid.str);
     resolve_suggest(k, &sg, REFS(GOAL));
@@ -201,7 +201,7 @@ static Type goal_constant(Checker *k, Node *n, ExprSem *e) {
     return err();
   }
   if (y->kind != DK_GOAL) {
-    Diagnostic *g = ck_error(k, gid.span, "E0202", "'%s' is %s; only goals have constants such as '%s.%s'",
+    Diagnostic *g = ck_error(k, gid.span, E0202, "'%s' is %s; only goals have constants such as '%s.%s'",
                              y->name, schema_kind_text(y->kind), y->name, mid.str);
     ck_note_decl(k, g, y);
     return err();
@@ -211,7 +211,7 @@ static Type goal_constant(Checker *k, Node *n, ExprSem *e) {
   for (int i = 0; i < 4; i++)
     if (members[i] == mid.str) which = i;
   if (which < 0) {
-    Diagnostic *g = ck_error(k, mid.span, "E0201", "goal '%s' has no constant '%s'", y->name, mid.str);
+    Diagnostic *g = ck_error(k, mid.span, E0201, "goal '%s' has no constant '%s'", y->name, mid.str);
     Suggest sg;
     ck_suggest_init(&sg, mid.str);
     for (int i = 0; i < 4; i++) ck_suggest_add(&sg, members[i], NO_SPAN);
@@ -233,7 +233,7 @@ static Type walk_name(Checker *k, Node *n, const Scope *s, ExprSem *e) {
   if (n->name.nparts == 2) return goal_constant(k, n, e);
   Ident id = n->name.parts[0];
   if (n->name.nparts > 2) {
-    ck_error(k, n->span, "E0201", "'%s' names nothing: only goal constants such as 'goal.target' "
+    ck_error(k, n->span, E0201, "'%s' names nothing: only goal constants such as 'goal.target' "
              "are written with a dot", arena_strndup(k->a, src_file(k->c->src, n->span.file)->text +
              n->span.start, n->span.end - n->span.start));
     return err();
@@ -290,15 +290,15 @@ static double fold(Op op, double x, double y) {
 
 /* An operand of the wrong kind (bool in arithmetic, number in `and` ...). */
 static Type wrong_operand(Checker *k, Node *at, const char *op, const char *wants, const Type *t) {
-  ck_error(k, at->span, "E0607", "'%s' needs %s, not %s", op, wants, ck_type_text(k, t));
+  ck_error(k, at->span, E0607, "'%s' needs %s, not %s", op, wants, ck_type_text(k, t));
   return err();
 }
 
 /* "cannot add MtCO2e to MEUR" / "cannot subtract X from Y". */
 static Type mismatch(Checker *k, Node *n, Op op, const Type *a, const Type *b) {
   const char *ta = ck_type_text(k, a), *tb = ck_type_text(k, b);
-  Diagnostic *g = op == OP_SUB ? ck_error(k, n->span, "E0302", "cannot subtract %s from %s", tb, ta)
-                               : ck_error(k, n->span, "E0302", "cannot add %s to %s", ta, tb);
+  Diagnostic *g = op == OP_SUB ? ck_error(k, n->span, E0302, "cannot subtract %s from %s", tb, ta)
+                               : ck_error(k, n->span, E0302, "cannot add %s to %s", ta, tb);
   if (a->kind == TY_DATE || b->kind == TY_DATE)
     ck_note(k, g, NO_SPAN, "a date takes durations (day, week, month, year); date - date is in day");
   return err();
@@ -324,7 +324,7 @@ static Type mul_type(Checker *k, Node *n, Op op, const Type *a, const Type *b) {
   if (b->kind != TY_NUM) return wrong_operand(k, n->binary.rhs, op_texts[op], "numbers", b);
   Dim d;
   if (!(op == OP_MUL ? dim_mul_ok(&a->dim, &b->dim, &d) : dim_div_ok(&a->dim, &b->dim, &d))) {
-    ck_error(k, n->span, "E0310", "the exponents of the unit of this product are too large");
+    ck_error(k, n->span, E0310, "the exponents of the unit of this product are too large");
     return err();
   }
   const Unit *u = NULL;
@@ -338,13 +338,13 @@ static Type pow_type(Checker *k, Node *at, const char *name, const Type *a, Node
   if (a->kind != TY_NUM) return wrong_operand(k, at, name, "a number", a);
   if (kt->kind != TY_NUM) return wrong_operand(k, kn, name, "a number as exponent", kt);
   if (!dim_is_none(&kt->dim)) {
-    ck_error(k, kn->span, "E0304", "the exponent of '%s' must be a plain number, not %s", name,
+    ck_error(k, kn->span, E0304, "the exponent of '%s' must be a plain number, not %s", name,
              ck_type_text(k, kt));
     return err();
   }
   if (dim_is_none(&a->dim)) return ck_type_num(a->dim, a->unit);
   if (!is_const(kn)) {
-    Diagnostic *g = ck_error(k, kn->span, "E0306", "%s can only be raised to a constant power",
+    Diagnostic *g = ck_error(k, kn->span, E0306, "%s can only be raised to a constant power",
                              ck_type_text(k, a));
     ck_note(k, g, NO_SPAN, "the unit of the result must be known when checking");
     return err();
@@ -355,7 +355,7 @@ static Type pow_type(Checker *k, Node *at, const char *name, const Type *a, Node
   if (p == floor(p)) ok = dim_pow_ok(&a->dim, (long)fmax(fmin(p, 1e6), -1e6), &d);
   else if (2 * p == floor(2 * p) && dim_halve(&a->dim, &half)) ok = dim_pow_ok(&half, (long)(2 * p), &d);
   if (!ok) {
-    ck_error(k, at->span, "E0306", "raising %s to the power %s gives no unit", ck_type_text(k, a),
+    ck_error(k, at->span, E0306, "raising %s to the power %s gives no unit", ck_type_text(k, a),
              ck_number(k, p));
     return err();
   }
@@ -368,7 +368,7 @@ static Type cmp_type(Checker *k, Node *n, Op op, const Type *a, const Type *b) {
   if (order && a->kind == TY_BOOL) return wrong_operand(k, n->binary.lhs, op_texts[op], "numbers or dates", a);
   if (order && b->kind == TY_BOOL) return wrong_operand(k, n->binary.rhs, op_texts[op], "numbers or dates", b);
   if (!same_type(a, b)) {
-    ck_error(k, n->span, "E0302", "cannot compare %s with %s", ck_type_text(k, a), ck_type_text(k, b));
+    ck_error(k, n->span, E0302, "cannot compare %s with %s", ck_type_text(k, a), ck_type_text(k, b));
     return err();
   }
   return ck_type_of(TY_BOOL);
@@ -428,12 +428,12 @@ static Type walk_if(Checker *k, Node *n, const Scope *s, ExprSem *e) {
   e->form = EX_OP;
   e->poly = is_poly(n->ifx.cond) || is_poly(n->ifx.then) || is_poly(n->ifx.els);
   if (c.kind != TY_BOOL && c.kind != TY_ERROR) {
-    ck_error(k, n->ifx.cond->span, "E0607", "the condition of 'if' must be a bool, not %s", ck_type_text(k, &c));
+    ck_error(k, n->ifx.cond->span, E0607, "the condition of 'if' must be a bool, not %s", ck_type_text(k, &c));
     return err();
   }
   if (c.kind == TY_ERROR || a.kind == TY_ERROR || b.kind == TY_ERROR) return err();
   if (!same_type(&a, &b)) {
-    ck_error(k, n->span, "E0302", "the branches of 'if' differ: %s and %s", ck_type_text(k, &a),
+    ck_error(k, n->span, E0302, "the branches of 'if' differ: %s and %s", ck_type_text(k, &a),
              ck_type_text(k, &b));
     return err();
   }
@@ -457,7 +457,7 @@ static Builtin builtin_of(Checker *k, const char *name) {
 /* "'clamp' takes 3 arguments, but 2 are given". */
 static Diagnostic *wrong_arity(Checker *k, Node *n, const char *name, int want) {
   int have = n->call.args.len;
-  return ck_error(k, n->span, "E0608", "'%s' takes %d argument%s, but %d %s given", name, want,
+  return ck_error(k, n->span, E0608, "'%s' takes %d argument%s, but %d %s given", name, want,
                   want == 1 ? "" : "s", have, have == 1 ? "is" : "are");
 }
 
@@ -465,15 +465,15 @@ static Diagnostic *wrong_arity(Checker *k, Node *n, const char *name, int want) 
 static Sym *goal_arg(Checker *k, Node *arg, const Scope *s, Builtin b) {
   const char *fname = builtin_names[b];
   if (arg->kind != ND_NAME || arg->name.nparts != 1) {
-    ck_error(k, arg->span, "E0202", "'%s' takes the name of a goal, not %s", fname, ck_node_text(arg));
+    ck_error(k, arg->span, E0202, "'%s' takes the name of a goal, not %s", fname, ck_node_text(arg));
     return NULL;
   }
   Ident id = arg->name.parts[0];
   Sym *y = namemap_get(k->names, id.str);
   if (!y || y->kind != DK_GOAL) {
-    Diagnostic *g = y ? ck_error(k, id.span, "E0202", "'%s' is %s, but '%s' takes a goal", id.str,
+    Diagnostic *g = y ? ck_error(k, id.span, E0202, "'%s' is %s, but '%s' takes a goal", id.str,
                                  schema_kind_text(y->kind), fname)
-                      : ck_error(k, id.span, "E0201", "unknown goal '%s'", id.str);
+                      : ck_error(k, id.span, E0201, "unknown goal '%s'", id.str);
     Suggest sg;
     ck_suggest_init(&sg, id.str);
     if (!y) resolve_suggest(k, &sg, REFS(GOAL));
@@ -487,7 +487,7 @@ static Sym *goal_arg(Checker *k, Node *arg, const Scope *s, Builtin b) {
                                   ind ? ind->name : "?");
   if (!input_allowed(k, id, s, what)) return NULL;
   if (s->record) {
-    Diagnostic *g = ck_error(k, arg->span, "E0605", "%s '%s' is on record '%s' and cannot use %s",
+    Diagnostic *g = ck_error(k, arg->span, E0605, "%s '%s' is on record '%s' and cannot use %s",
                              ck_kind_word(s->owner->sym.kind), s->owner->sym.name, s->record->name, what);
     ck_note(k, g, NO_SPAN, "a rule on a record reads only the fields of that record");
     return NULL;
@@ -505,7 +505,7 @@ static Type goal_call(Checker *k, Node *n, const Scope *s, Builtin b) {
   Sym *g = goal_arg(k, args[0], s, b);
   Type d = b == BI_PROGRESS ? date_type(k) : ck_formula(k, args[1], s);
   if (d.kind != TY_DATE && d.kind != TY_ERROR) {
-    ck_error(k, args[1]->span, "E0607", "the second argument of '%s' must be a date, not %s",
+    ck_error(k, args[1]->span, E0607, "the second argument of '%s' must be a date, not %s",
              builtin_names[b], ck_type_text(k, &d));
     return err();
   }
@@ -527,7 +527,7 @@ static Type same_args(Checker *k, Node *n, Builtin b, const Type *t) {
       r = with_unit(r, t[i].unit);
       continue;
     }
-    ck_error(k, args[i]->span, "E0302", "'%s' needs arguments of one dimension, but this is %s and the first is %s",
+    ck_error(k, args[i]->span, E0302, "'%s' needs arguments of one dimension, but this is %s and the first is %s",
              name, ck_type_in(k, &t[i]), ck_type_in(k, &t[0]));
     return err();
   }
@@ -545,12 +545,12 @@ static Type builtin_type(Checker *k, Node *n, Builtin b, const Type *t) {
   case SIG_PLAIN:
     if (t[0].kind != TY_NUM) return wrong_operand(k, args[0], name, "a number", &t[0]);
     if (dim_is_none(&t[0].dim)) return b == BI_LOG || b == BI_EXP ? plain_type() : t[0];
-    ck_error(k, args[0]->span, "E0304", "'%s' needs a plain number, not %s", name, ck_type_text(k, &t[0]));
+    ck_error(k, args[0]->span, E0304, "'%s' needs a plain number, not %s", name, ck_type_text(k, &t[0]));
     return err();
   case SIG_SQRT:
     if (t[0].kind != TY_NUM) return wrong_operand(k, args[0], name, "a number", &t[0]);
     if (dim_halve(&t[0].dim, &half)) return ck_type_num(half, dim_is_none(&half) ? t[0].unit : NULL);
-    ck_error(k, args[0]->span, "E0305", "'sqrt' of %s has no unit: the exponents of its dimension must be even",
+    ck_error(k, args[0]->span, E0305, "'sqrt' of %s has no unit: the exponents of its dimension must be even",
              ck_type_text(k, &t[0]));
     return err();
   case SIG_POW: return pow_type(k, n, "pow", &t[0], args[1], &t[1]);
@@ -626,7 +626,7 @@ static Type walk_user_call(Checker *k, Node *n, const Scope *s, ExprSem *e) {
   CkSym *fn = cksym(e->ref);
   bool poly, bad;
   if (s->attr) {
-    ck_error(k, n->span, "E0609", "'%s' takes a constant and cannot call function '%s'", s->attr_name,
+    ck_error(k, n->span, E0609, "'%s' takes a constant and cannot call function '%s'", s->attr_name,
              fn->sym.name);
     return err();
   }
@@ -650,14 +650,14 @@ static bool resolve_callee(Checker *k, Node *n, ExprSem *e) {
   Node *callee = n->call.callee;
   Ident id = callee->name.parts[0];
   if (callee->name.nparts != 1) {
-    ck_error(k, callee->span, "E0208", "'%s.%s' is not a function", id.str, callee->name.parts[1].str);
+    ck_error(k, callee->span, E0208, "'%s.%s' is not a function", id.str, callee->name.parts[1].str);
     return false;
   }
   e->builtin = builtin_of(k, id.str);
   Sym *y = e->builtin ? NULL : namemap_get(k->names, id.str);
   if (!e->builtin && (!y || y->kind != DK_FN)) {
-    Diagnostic *g = y ? ck_error(k, id.span, "E0202", "'%s' is %s, not a function", id.str, schema_kind_text(y->kind))
-                      : ck_error(k, id.span, "E0208", "unknown function '%s'", id.str);
+    Diagnostic *g = y ? ck_error(k, id.span, E0202, "'%s' is %s, not a function", id.str, schema_kind_text(y->kind))
+                      : ck_error(k, id.span, E0208, "unknown function '%s'", id.str);
     Suggest sg;
     ck_suggest_init(&sg, id.str);
     for (int i = 1; !y && i < BI_COUNT; i++) ck_suggest_add(&sg, builtin_names[i], NO_SPAN);
@@ -699,7 +699,7 @@ static Type walk_quantity(Checker *k, Node *n, ExprSem *e) {
 /* A date literal in a formula: a whole day. */
 static Type walk_date(Checker *k, Node *n, ExprSem *e) {
   if (n->date.date.prec != DATE_DAY) {
-    Diagnostic *g = ck_error(k, n->span, "E0401", "only whole dates (YYYY-MM-DD) are allowed in formulas");
+    Diagnostic *g = ck_error(k, n->span, E0401, "only whole dates (YYYY-MM-DD) are allowed in formulas");
     ck_note(k, g, NO_SPAN, "write the day, as in %04d-%02d-01", n->date.date.year,
             n->date.date.month ? n->date.date.month : 1);
     return err();
@@ -720,10 +720,10 @@ static Type walk(Checker *k, Node *n, const Scope *s, ExprSem *e) {
   case ND_BINARY: return walk_binary(k, n, s, e);
   case ND_IF: return walk_if(k, n, s, e);
   case ND_STRING:
-    ck_error(k, n->span, "E0607", "a string is not a value in a formula");
+    ck_error(k, n->span, E0607, "a string is not a value in a formula");
     return err();
   case ND_RANGE:
-    ck_error(k, n->span, "E0607", "a range is not a value in a formula");
+    ck_error(k, n->span, E0607, "a range is not a value in a formula");
     return err();
   default:
     return err();
@@ -737,7 +737,7 @@ Type ck_formula(Checker *k, Node *n, const Scope *s) {
   }
   if (k->depth == 0) k->too_deep = false;
   if (k->depth >= MAX_DEPTH) {
-    if (!k->too_deep) ck_error(k, n->span, "E0611", "this formula is nested too deeply (more than %d levels)", MAX_DEPTH);
+    if (!k->too_deep) ck_error(k, n->span, E0611, "this formula is nested too deeply (more than %d levels)", MAX_DEPTH);
     k->too_deep = true;
     if (!k->inst) ck_sem(k, n)->type = err();
     return err();
@@ -758,7 +758,7 @@ bool ck_constant(Checker *k, Node *n, const char *attr_name, Type *t, double *va
   *t = ck_formula(k, n, &s);
   if (t->kind == TY_ERROR) return false;
   if (!expr_sem(n)->constant) {
-    ck_error(k, n->span, "E0704", "'%s' takes a constant", attr_name);
+    ck_error(k, n->span, E0704, "'%s' takes a constant", attr_name);
     return false;
   }
   *value = expr_sem(n)->value;

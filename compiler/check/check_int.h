@@ -98,9 +98,9 @@ typedef struct Checker {
 
 /* ---- check.c: messages and formatting -------------------------------- */
 
-Diagnostic *ck_error(Checker *k, Span span, const char *code, const char *fmt, ...)
+Diagnostic *ck_error(Checker *k, Span span, DiagCode code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-Diagnostic *ck_warning(Checker *k, Span span, const char *code, const char *option,
+Diagnostic *ck_warning(Checker *k, Span span, DiagCode code, const char *option,
                        const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void ck_note(Checker *k, Diagnostic *g, Span span, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

@@ -78,8 +78,8 @@ static void report_cycle(Checker *k, Frame *stack, int top, CkSym *to, Node *at)
   for (int i = from + 1; i <= top; i++) chain = arena_printf(k->a, "%s -> %s", chain, stack[i].s->sym.name);
   chain = arena_printf(k->a, "%s -> %s", chain, to->sym.name);
   Diagnostic *g = from == top
-      ? ck_error(k, at->span, "E0604", "%s '%s' uses itself", ck_kind_word(to->sym.kind), to->sym.name)
-      : ck_error(k, at->span, "E0604", "%s '%s' uses itself, through %s", ck_kind_word(to->sym.kind),
+      ? ck_error(k, at->span, E0604, "%s '%s' uses itself", ck_kind_word(to->sym.kind), to->sym.name)
+      : ck_error(k, at->span, E0604, "%s '%s' uses itself, through %s", ck_kind_word(to->sym.kind),
                  to->sym.name, chain);
   for (int i = from; i < top; i++) {
     CkSym *a = stack[i].s, *b = stack[i + 1].s;
@@ -137,7 +137,7 @@ static bool fits(const Type *declared, const Type *t) {
 /* "score 'x' is declared in MEUR, but its formula gives MtCO2e". */
 static void report_result(Checker *k, CkSym *s, const Type *t) {
   Node *d = s->sym.decl;
-  Diagnostic *g = ck_error(k, d->decl.body->span, "E0303", "%s '%s' is declared %s %s, but its formula gives %s",
+  Diagnostic *g = ck_error(k, d->decl.body->span, E0303, "%s '%s' is declared %s %s, but its formula gives %s",
                            ck_kind_word(s->sym.kind), s->sym.name,
                            s->declared.kind == TY_NUM ? "in" : "as", ck_type_text(k, &s->declared),
                            ck_type_text(k, t));
@@ -147,7 +147,7 @@ static void report_result(Checker *k, CkSym *s, const Type *t) {
 /* The type of a rule's or fn's result, checked against its kind and `: unit`. */
 static void check_result(Checker *k, CkSym *s, Type t) {
   if (s->sym.kind == DK_CONDITION && t.kind != TY_BOOL && t.kind != TY_ERROR) {
-    Diagnostic *g = ck_error(k, s->sym.decl->decl.body->span, "E0601",
+    Diagnostic *g = ck_error(k, s->sym.decl->decl.body->span, E0601,
                              "condition '%s' must be a bool, but its formula gives %s", s->sym.name,
                              ck_type_text(k, &t));
     ck_note(k, g, NO_SPAN, "a condition is a test, such as 'emission_cut >= 4.2%%'");
@@ -187,7 +187,7 @@ static bool check_args(Checker *k, Node *call, CkSym *fn, const Type *args) {
     const Type *want = &fn->sym.rule.param_types[i];
     if (fits(want, &args[i])) continue;
     Node *p = fn->sym.rule.params[i];
-    Diagnostic *g = ck_error(k, call->call.args.items[i]->span, "E0303",
+    Diagnostic *g = ck_error(k, call->call.args.items[i]->span, E0303,
                              "parameter '%s' of '%s' is %s, but this argument is %s", p->param.name.str,
                              fn->sym.name, ck_type_in(k, want), ck_type_in(k, &args[i]));
     ck_note(k, g, p->span, "'%s' declared here", p->param.name.str);

@@ -70,17 +70,17 @@ static bool is_currency(const char *name, const char *doc) {
 static bool unit_name_taken(Checker *k, Node *decl) {
   Ident id = decl->decl.name;
   if (id.str == k->s_bool) {
-    Diagnostic *g = ck_error(k, id.span, "E0206", "'bool' is a type and cannot be declared as a unit");
+    Diagnostic *g = ck_error(k, id.span, E0206, "'bool' is a type and cannot be declared as a unit");
     ck_note(k, g, NO_SPAN, "bool values are true and false; a record field takes it as 'NAME bool'");
     return true;
   }
   const Unit *old = units_lookup(k->units, id.str);
   if (!old) return false;
   if (!old->decl) {
-    ck_error(k, id.span, "E0203", "'%s' is a built-in unit and cannot be declared again", id.str);
+    ck_error(k, id.span, E0203, "'%s' is a built-in unit and cannot be declared again", id.str);
     return true;
   }
-  Diagnostic *g = ck_error(k, id.span, "E0203", "unit '%s' is declared twice", id.str);
+  Diagnostic *g = ck_error(k, id.span, E0203, "unit '%s' is declared twice", id.str);
   ck_note(k, g, old->decl->decl.name.span, "first declared here");
   return true;
 }
@@ -92,7 +92,7 @@ void ck_declare_unit(Checker *k, Node *decl) {
   if (!decl->decl.body) {
     Unit *u = units_add_base(k->units, name, decl);
     if (!u) {
-      Diagnostic *g = ck_error(k, decl->decl.name.span, "E0308", "too many base units: '%s' would be number %d",
+      Diagnostic *g = ck_error(k, decl->decl.name.span, E0308, "too many base units: '%s' would be number %d",
                                name, MAX_BASE_UNITS + 1);
       ck_note(k, g, NO_SPAN, "at most %d base units (dimensions), 'day' included; derive the others "
               "(unit X = ...)", MAX_BASE_UNITS);
@@ -120,7 +120,7 @@ static bool define_unit(Checker *k, UnitDef *def, Node *use);
 
 /* "unknown unit 'x'" with a did-you-mean among the units. */
 static void report_unknown_unit(Checker *k, Ident id) {
-  Diagnostic *g = ck_error(k, id.span, "E0301", "unknown unit '%s'", id.str);
+  Diagnostic *g = ck_error(k, id.span, E0301, "unknown unit '%s'", id.str);
   Suggest s;
   ck_suggest_init(&s, id.str);
   const char *best = units_suggest(k->units, id.str);
@@ -135,7 +135,7 @@ static void report_unknown_unit(Checker *k, Ident id) {
 static const Unit *defined_unit(Checker *k, Ident id, Node *use) {
   if (id.str[0] == '%' && !id.str[1]) return units_percent(k->units);
   if (id.str == k->s_bool || id.str == k->s_date) {
-    ck_error(k, id.span, "E0309", "'%s' is a type, not a unit", id.str);
+    ck_error(k, id.span, E0309, "'%s' is a type, not a unit", id.str);
     return NULL;
   }
   const Unit *u = units_lookup(k->units, id.str);
@@ -165,7 +165,7 @@ static bool unit_exponent(const Node *n, long *k) {
 static bool unit_combine(Checker *k, Node *n, UnitVal a, UnitVal b, bool divide, UnitVal *out) {
   bool ok = divide ? dim_div_ok(&a.dim, &b.dim, &out->dim) : dim_mul_ok(&a.dim, &b.dim, &out->dim);
   if (!ok) {
-    ck_error(k, n->span, "E0310", "the exponents of this unit are too large");
+    ck_error(k, n->span, E0310, "the exponents of this unit are too large");
     return false;
   }
   out->scale = divide ? a.scale / b.scale : a.scale * b.scale;
@@ -179,12 +179,12 @@ static bool unit_power(Checker *k, Node *n, UnitVal *out) {
   UnitVal a;
   long e;
   if (!unit_exponent(n->binary.rhs, &e)) {
-    ck_error(k, n->binary.rhs->span, "E0307", "the exponent of a unit must be a whole number");
+    ck_error(k, n->binary.rhs->span, E0307, "the exponent of a unit must be a whole number");
     return false;
   }
   if (!unit_value(k, n->binary.lhs, &a)) return false;
   if (!dim_pow_ok(&a.dim, e, &out->dim)) {
-    ck_error(k, n->span, "E0310", "the exponents of this unit are too large");
+    ck_error(k, n->span, E0310, "the exponents of this unit are too large");
     return false;
   }
   out->scale = pow(a.scale, (double)e);
@@ -206,7 +206,7 @@ static void unit_sem(Checker *k, Node *n, Type t, double scale) {
 static bool unit_value(Checker *k, Node *n, UnitVal *out) {
   if (k->depth == 0) k->too_deep = false;
   if (k->depth >= MAX_DEPTH) {
-    if (!k->too_deep) ck_error(k, n->span, "E0611", "this unit is nested too deeply (more than %d levels)", MAX_DEPTH);
+    if (!k->too_deep) ck_error(k, n->span, E0611, "this unit is nested too deeply (more than %d levels)", MAX_DEPTH);
     k->too_deep = true;
     return false;
   }
@@ -250,7 +250,7 @@ static bool unit_value_at(Checker *k, Node *n, UnitVal *out, const Unit **named)
   default:
     break;
   }
-  Diagnostic *g = ck_error(k, n->span, "E0307", "a unit is defined by numbers and units, not by %s",
+  Diagnostic *g = ck_error(k, n->span, E0307, "a unit is defined by numbers and units, not by %s",
                            ck_node_text(n));
   ck_note(k, g, NO_SPAN, "write it as 'unit MEUR = 1e6 EUR' or 'unit tpy = t / year'");
   return false;
@@ -260,7 +260,7 @@ static bool unit_value_at(Checker *k, Node *n, UnitVal *out, const Unit **named)
 static bool define_unit(Checker *k, UnitDef *def, Node *use) {
   if (def->state == ST_DONE) return !isnan(def->unit->scale);
   if (def->state == ST_BUSY) {
-    Diagnostic *g = ck_error(k, use ? use->span : def->decl->decl.name.span, "E0307",
+    Diagnostic *g = ck_error(k, use ? use->span : def->decl->decl.name.span, E0307,
                              "unit '%s' is defined in terms of itself", def->unit->name);
     ck_note(k, g, def->decl->decl.name.span, "'%s' declared here", def->unit->name);
     return false;
@@ -269,7 +269,7 @@ static bool define_unit(Checker *k, UnitDef *def, Node *use) {
   UnitVal v;
   bool ok = unit_value(k, def->decl->decl.body, &v);
   if (ok && !(isfinite(v.scale) && v.scale > 0)) {
-    ck_error(k, def->decl->decl.body->span, "E0307", "unit '%s' must be a positive multiple, not %s",
+    ck_error(k, def->decl->decl.body->span, E0307, "unit '%s' must be a positive multiple, not %s",
              def->unit->name, ck_number(k, v.scale));
     ok = false;
   }
@@ -340,7 +340,7 @@ static Type unit_expr(Checker *k, Node *n, bool allow_types) {
       return t;
     }
     if (id.str == k->s_bool || id.str == k->s_date) {
-      ck_error(k, id.span, "E0309", "'%s' is a type, not a unit", id.str);
+      ck_error(k, id.span, E0309, "'%s' is a type, not a unit", id.str);
       return ck_type_of(TY_ERROR);
     }
     const Unit *u = named_unit(k, id);
@@ -352,7 +352,7 @@ static Type unit_expr(Checker *k, Node *n, bool allow_types) {
   UnitVal v;
   if (!unit_value(k, n, &v)) return ck_type_of(TY_ERROR);
   if (!(isfinite(v.scale) && v.scale > 0)) {
-    ck_error(k, n->span, "E0307", "a unit must be a positive multiple, not %s", ck_number(k, v.scale));
+    ck_error(k, n->span, E0307, "a unit must be a positive multiple, not %s", ck_number(k, v.scale));
     return ck_type_of(TY_ERROR);
   }
   return ck_type_num(v.dim, anonymous_unit(k, n, v));

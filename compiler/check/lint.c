@@ -34,18 +34,18 @@ static void lint_weights(Lint *L);
 
 /* id, -W name, code, the function that runs it. Codes are stable: append only. */
 #define LINT_LIST(X)                                                                 \
-  X(LINT_MISSION_WASHING, "mission-washing", "W0101", lint_mission_washing)          \
-  X(LINT_CROSS_ACTOR, "cross-actor", "W0102", lint_cross_actor)                      \
-  X(LINT_CROSS_DISCIPLINARY, "cross-disciplinary", "W0103", lint_cross_disciplinary) \
-  X(LINT_BOTTOM_UP, "bottom-up", "W0104", lint_bottom_up)                            \
-  X(LINT_DEMAND_SIDE, "demand-side", "W0105", lint_demand_side)                      \
-  X(LINT_CONDITIONALITY, "conditionality", "W0106", lint_conditionality)             \
-  X(LINT_CITIZENS, "citizens", "W0107", lint_citizens)                               \
-  X(LINT_UNUSED, "unused", "W0108", lint_unused)                                     \
-  X(LINT_ORPHAN_GOAL, "orphan-goal", "W0109", lint_orphan_goal)                      \
-  X(LINT_IDLE_INSTRUMENT, "idle-instrument", "W0110", lint_idle_instrument)          \
-  X(LINT_IDLE_PROJECT, "idle-project", "W0111", lint_idle_project)                   \
-  X(LINT_WEIGHTS, "weights", "W0112", lint_weights)
+  X(LINT_MISSION_WASHING, "mission-washing", W0101, lint_mission_washing)          \
+  X(LINT_CROSS_ACTOR, "cross-actor", W0102, lint_cross_actor)                      \
+  X(LINT_CROSS_DISCIPLINARY, "cross-disciplinary", W0103, lint_cross_disciplinary) \
+  X(LINT_BOTTOM_UP, "bottom-up", W0104, lint_bottom_up)                            \
+  X(LINT_DEMAND_SIDE, "demand-side", W0105, lint_demand_side)                      \
+  X(LINT_CONDITIONALITY, "conditionality", W0106, lint_conditionality)             \
+  X(LINT_CITIZENS, "citizens", W0107, lint_citizens)                               \
+  X(LINT_UNUSED, "unused", W0108, lint_unused)                                     \
+  X(LINT_ORPHAN_GOAL, "orphan-goal", W0109, lint_orphan_goal)                      \
+  X(LINT_IDLE_INSTRUMENT, "idle-instrument", W0110, lint_idle_instrument)          \
+  X(LINT_IDLE_PROJECT, "idle-project", W0111, lint_idle_project)                   \
+  X(LINT_WEIGHTS, "weights", W0112, lint_weights)
 
 typedef enum {
 #define X(id, name, code, fn) id,
@@ -60,7 +60,7 @@ static const char *const lint_names[LINT_COUNT] = {
 #undef X
 };
 
-static const char *const lint_codes[LINT_COUNT] = {
+static const DiagCode lint_codes[LINT_COUNT] = {
 #define X(id, name, code, fn) code,
   LINT_LIST(X)
 #undef X
@@ -162,7 +162,7 @@ static void lint_apply_flags(Lint *L, const char *const *flags, int nflags) {
       L->on[id] = on;
     } else if (!lint_option_known(name)) {
       const char *hint = option_suggest(name);
-      Diagnostic *g = diag_error(L->d, NO_SPAN, "E0001", "unknown warning option '%s'", flags[i]);
+      Diagnostic *g = diag_error(L->d, NO_SPAN, E0001, "unknown warning option '%s'", flags[i]);
       if (hint) diag_note(L->d, g, NO_SPAN, "did you mean '-W%s%s'?", on ? "" : "no-", hint);
     }
   }

@@ -208,7 +208,7 @@ static void report_cycle(Loader *l, Node *import, uint32_t target) {
   for (int i = from + 1; i < l->stack.len; i++)
     chain = arena_printf(k->a, "%s -> %s", chain, file_path(k, ((Node *)l->stack.items[i])->span.file));
   chain = arena_printf(k->a, "%s -> %s", chain, file_path(k, target));
-  Diagnostic *g = ck_error(k, import->span, "E0205", "import cycle: %s", chain);
+  Diagnostic *g = ck_error(k, import->span, E0205, "import cycle: %s", chain);
   for (int i = from + 1; i < l->stack.len; i++) {
     Node *via = l->via.items[i];
     ck_note(k, g, via->span, "'%s' imports '%s' here", file_path(k, via->span.file),
@@ -221,7 +221,7 @@ static void check_library(Checker *k, Node *import, Node *file) {
   for (int i = 0; i < file->file.items.len; i++) {
     Node *d = file->file.items.items[i];
     if (d->kind != ND_DECL || d->decl.kind != DK_MISSION) continue;
-    Diagnostic *g = ck_error(k, import->span, "E0209",
+    Diagnostic *g = ck_error(k, import->span, E0209,
                              "cannot import '%s': it declares mission '%s'",
                              file_path(k, file->span.file), d->decl.name.str);
     ck_note(k, g, d->decl.name.span, "mission '%s' declared here", d->decl.name.str);
@@ -237,7 +237,7 @@ static void load_import(Loader *l, Node *file, Node *import) {
   Checker *k = l->k;
   char path[PATH_MAX], real[PATH_MAX];
   if (!find_import(k, file->span.file, import->import.path, path, sizeof path)) {
-    Diagnostic *g = ck_error(k, import->span, "E0204", "cannot find imported file '%s'",
+    Diagnostic *g = ck_error(k, import->span, E0204, "cannot find imported file '%s'",
                              import->import.path);
     ck_note(k, g, NO_SPAN, "looked next to '%s', in the -I folders, in MISSION_PATH and in the "
             "standard library", file_path(k, file->span.file));
@@ -295,11 +295,11 @@ static bool is_builtin_name(Checker *k, const char *name) {
 static void check_decl_name(Checker *k, Node *d) {
   const char *name = d->decl.name.str;
   if (name == k->s_date) {
-    Diagnostic *g = ck_error(k, d->decl.name.span, "E0206", "'date' is reserved and cannot name %s",
+    Diagnostic *g = ck_error(k, d->decl.name.span, E0206, "'date' is reserved and cannot name %s",
                              schema_kind_text(d->decl.kind));
     ck_note(k, g, NO_SPAN, "in formulas, 'date' is the date of the row being evaluated");
   } else if (d->decl.kind == DK_FN && is_builtin_name(k, name)) {
-    Diagnostic *g = ck_error(k, d->decl.name.span, "E0207",
+    Diagnostic *g = ck_error(k, d->decl.name.span, E0207,
                              "function '%s' has the name of a built-in function", name);
     ck_note(k, g, NO_SPAN, "built-in functions cannot be redefined; choose another name");
   }
@@ -307,7 +307,7 @@ static void check_decl_name(Checker *k, Node *d) {
 
 /* A second declaration of a name: error at it, note at the first. */
 static void report_duplicate(Checker *k, Node *d, Sym *first) {
-  Diagnostic *g = ck_error(k, d->decl.name.span, "E0203", "'%s' is declared twice", d->decl.name.str);
+  Diagnostic *g = ck_error(k, d->decl.name.span, E0203, "'%s' is declared twice", d->decl.name.str);
   ck_note(k, g, first->decl->decl.name.span, "first declared here, as %s",
           schema_kind_text(first->kind));
   if (first->kind != d->decl.kind)
@@ -349,7 +349,7 @@ static void declare(Checker *k, Node *d) {
 /* The checked file's mission; a second mission in one file is an error. */
 static void note_mission(Checker *k, Node *d, Node **first_in_file) {
   if (*first_in_file) {
-    Diagnostic *g = ck_error(k, d->decl.name.span, "E0606",
+    Diagnostic *g = ck_error(k, d->decl.name.span, E0606,
                              "a file holds at most one mission, and '%s' is a second one", d->decl.name.str);
     ck_note(k, g, (*first_in_file)->decl.name.span, "mission '%s' declared here",
             (*first_in_file)->decl.name.str);
@@ -409,7 +409,7 @@ static const char *kinds_bare(Checker *k, unsigned mask) {
 
 /* "unknown actor 'x'" with a did-you-mean among the declarations of the wanted kinds. */
 static void report_unknown(Checker *k, Ident id, unsigned mask) {
-  Diagnostic *g = ck_error(k, id.span, "E0201", "unknown %s '%s'", kinds_bare(k, mask), id.str);
+  Diagnostic *g = ck_error(k, id.span, E0201, "unknown %s '%s'", kinds_bare(k, mask), id.str);
   Suggest s;
   ck_suggest_init(&s, id.str);
   resolve_suggest(k, &s, mask);
@@ -419,7 +419,7 @@ static void report_unknown(Checker *k, Ident id, unsigned mask) {
 Sym *resolve_ref(Checker *k, Node *expr, unsigned mask, const char *attr) {
   char kinds[160];
   if (expr->kind != ND_NAME || expr->name.nparts != 1) {
-    ck_error(k, expr->span, "E0704", "'%s' takes the name of %s, not %s", attr,
+    ck_error(k, expr->span, E0704, "'%s' takes the name of %s, not %s", attr,
              schema_refs_text(mask, kinds, sizeof kinds), ck_node_text(expr));
     return NULL;
   }
@@ -430,7 +430,7 @@ Sym *resolve_ref(Checker *k, Node *expr, unsigned mask, const char *attr) {
     return NULL;
   }
   if (!((mask >> s->kind) & 1)) {
-    Diagnostic *g = ck_error(k, id.span, "E0202", "'%s' is %s, but '%s' takes %s", id.str,
+    Diagnostic *g = ck_error(k, id.span, E0202, "'%s' is %s, but '%s' takes %s", id.str,
                              schema_kind_text(s->kind), attr, schema_refs_text(mask, kinds, sizeof kinds));
     ck_note_decl(k, g, s);
     return NULL;

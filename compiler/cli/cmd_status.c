@@ -153,7 +153,7 @@ int cmd_status(Compiler *c, int argc, char **argv) {
   if (diag_error_count(c->diag) > 0) return driver_finish(c, &o, EXIT_INPUT);
   if (!so.as_of_given) {
     if (a->nrows == 0) {
-      diag_error(c->diag, (Span){a->file, 0, 0}, "E0707",
+      diag_error(c->diag, (Span){a->file, 0, 0}, E0807,
                  "the actuals have no rows: give the day of the report with --as-of");
       return driver_finish(c, &o, EXIT_INPUT);
     }

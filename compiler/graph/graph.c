@@ -722,7 +722,7 @@ static const Sym *focus_sym(const GB *b, const char *name) {
       best_d = d;
     }
   }
-  Diagnostic *g = diag_error(m->c->diag, NO_SPAN, "E0901", "--focus: no declaration named '%s'", name);
+  Diagnostic *g = diag_error(m->c->diag, NO_SPAN, E0901, "--focus: no declaration named '%s'", name);
   if (best) diag_note(m->c->diag, g, NO_SPAN, "did you mean '%s'?", best);
   return NULL;
 }
@@ -858,7 +858,7 @@ int graph_emit(const Model *m, const GraphRequest *r, FILE *out) {
     full.detailed = true;
     build(&full);
     if (focus_walk(full.g, focus, r->depth) == 0) {
-      Diagnostic *g = diag_error(m->c->diag, NO_SPAN, "E0902", "--focus: the %s view does not draw %s '%s'",
+      Diagnostic *g = diag_error(m->c->diag, NO_SPAN, E0902, "--focus: the %s view does not draw %s '%s'",
                                  graph_view_names[r->view], decl_kind_names[focus->kind], focus->name);
       for (int v = 0; v < GV_COUNT; v++)
         if (v != (int)r->view && view_draws(v, focus->kind))

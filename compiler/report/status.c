@@ -136,7 +136,7 @@ static bool read_header(Reader *r, const CsvRecord *rec) {
   size_t n;
   const char *s = trimmed(&rec->fields[0], &n);
   if (n != 4 || memcmp(s, "date", 4) != 0) {
-    Diagnostic *g = diag_error(r->d, spans[0], "E0701", "the first column of the actuals must be 'date', not '%.*s'",
+    Diagnostic *g = diag_error(r->d, spans[0], E0801, "the first column of the actuals must be 'date', not '%.*s'",
                                (int)n, s);
     diag_note(r->d, g, NO_SPAN, "the header is `date,<indicator>,<indicator>...`");
     return false;
@@ -151,19 +151,19 @@ static bool read_header(Reader *r, const CsvRecord *rec) {
   for (size_t i = 1; i < rec->nfields; i++) {
     s = trimmed(&rec->fields[i], &n);
     if (n == 0) {
-      diag_error(r->d, spans[i], "E0702", "column %zu of the actuals has no name", i + 1);
+      diag_error(r->d, spans[i], E0802, "column %zu of the actuals has no name", i + 1);
       continue;
     }
     const char *name = intern(r->m->c->names, s, n);
     const Sym *sym = model_lookup(r->m, name);
     if (!sym) {
-      Diagnostic *g = diag_error(r->d, spans[i], "E0702", "unknown indicator '%s' in the actuals", name);
+      Diagnostic *g = diag_error(r->d, spans[i], E0802, "unknown indicator '%s' in the actuals", name);
       const Sym *near = suggest_indicator(r->m, name);
       if (near) diag_note(r->d, g, near->decl->decl.name.span, "did you mean '%s'?", near->name);
       continue;
     }
     if (sym->kind != DK_INDICATOR) {
-      Diagnostic *g = diag_error(r->d, spans[i], "E0702", "'%s' is a %s, not an indicator", name,
+      Diagnostic *g = diag_error(r->d, spans[i], E0802, "'%s' is a %s, not an indicator", name,
                                  decl_kind_names[sym->kind]);
       if (sym->kind == DK_GOAL && sym->goal.indicator)
         diag_note(r->d, g, sym->decl->decl.name.span, "goal '%s' is measured by indicator '%s': name that column '%s'",
@@ -174,7 +174,7 @@ static bool read_header(Reader *r, const CsvRecord *rec) {
     }
     for (size_t j = 1; j < i; j++) {
       if (r->a->series[j - 1].indicator == sym) {
-        Diagnostic *g = diag_error(r->d, spans[i], "E0703", "indicator '%s' has two columns in the actuals", name);
+        Diagnostic *g = diag_error(r->d, spans[i], E0803, "indicator '%s' has two columns in the actuals", name);
         diag_note(r->d, g, spans[j], "its first column");
         sym = NULL;
         break;
@@ -204,11 +204,11 @@ static void read_row(Reader *r, const CsvRecord *rec) {
   const char *s = trimmed(&rec->fields[0], &n);
   int32_t day;
   if (n == 0) {
-    diag_error(r->d, spans[0], "E0704", "row without a date");
+    diag_error(r->d, spans[0], E0804, "row without a date");
     return;
   }
   if (csv_parse_date(s, n, &day) != 0) {
-    diag_error(r->d, spans[0], "E0704", "invalid date '%.*s' (expected a date YYYY-MM-DD)", (int)n, s);
+    diag_error(r->d, spans[0], E0804, "invalid date '%.*s' (expected a date YYYY-MM-DD)", (int)n, s);
     return;
   }
   Actuals *a = r->a;
@@ -221,11 +221,11 @@ static void read_row(Reader *r, const CsvRecord *rec) {
     Series *ser = &a->series[i - 1];
     double v;
     if (csv_parse_double(s, n, &v) != 0) {
-      diag_error(r->d, spans[i], "E0705", "invalid number '%.*s' in column '%s'", (int)n, s, r->columns[i]);
+      diag_error(r->d, spans[i], E0805, "invalid number '%.*s' in column '%s'", (int)n, s, r->columns[i]);
       continue;
     }
     if (!isfinite(v)) {
-      diag_error(r->d, spans[i], "E0705", "'%.*s' in column '%s' is not a finite number", (int)n, s, r->columns[i]);
+      diag_error(r->d, spans[i], E0805, "'%.*s' in column '%s' is not a finite number", (int)n, s, r->columns[i]);
       continue;
     }
     if (ser->indicator) series_push(r->arena, ser, (Observation){day, v, spans[i]});
@@ -248,7 +248,7 @@ static void sort_series(Reader *r) {
       if (out > 0 && s->obs[out - 1].date == s->obs[i].date) {
         char day[16];
         csv_format_date((int32_t)s->obs[i].date, day);
-        Diagnostic *g = diag_error(r->d, s->obs[i].span, "E0706", "second observation of '%s' on %s",
+        Diagnostic *g = diag_error(r->d, s->obs[i].span, E0806, "second observation of '%s' on %s",
                                    s->indicator->name, day);
         diag_note(r->d, g, s->obs[out - 1].span, "the first one");
         continue;
@@ -267,7 +267,7 @@ static bool reader_failure(Reader *r, CsvReader *cr, CsvError *last) {
     return false;   /* the same error again: the reader has stopped */
   *last = *e;
   Span at = e->line > 0 ? cell_span(r, e->line, e->column) : (Span){r->a->file, 0, 0};
-  diag_error(r->d, at, "E0701", "%s", e->message);
+  diag_error(r->d, at, E0801, "%s", e->message);
   return true;
 }
 
@@ -296,7 +296,7 @@ Actuals *status_read_actuals(const Model *m, const char *path) {
   Reader r = {m, m->c->diag, arena, a, src_file(m->c->src, a->file), NULL, 0, NULL, NULL};
   index_lines(&r);
   if (r.f->len == 0) {
-    diag_error(r.d, (Span){a->file, 0, 0}, "E0701", "the actuals file is empty: it needs the header `date,<indicator>...`");
+    diag_error(r.d, (Span){a->file, 0, 0}, E0801, "the actuals file is empty: it needs the header `date,<indicator>...`");
     return a;
   }
   FILE *in = fmemopen(r.f->text, r.f->len, "r");
