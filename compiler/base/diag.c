@@ -433,6 +433,16 @@ static const CodeInfo code_list[] = {
 #undef X
 };
 
+bool diag_code_known(const char *code) {
+  for (size_t i = 0; i < sizeof code_list / sizeof *code_list; i++)
+    if (strcmp(code_list[i].code, code) == 0) return true;
+  return false;
+}
+
+const char *diag_code_at(int i) {
+  return i >= 0 && (size_t)i < sizeof code_list / sizeof *code_list ? code_list[i].code : NULL;
+}
+
 /* Families, by the first three characters of a code: the entry for a code the
  * catalogue does not list. The tag goes into the rule's properties. */
 static const struct {

@@ -62,6 +62,10 @@ typedef struct DiagRenderOptions {
 void diag_json_string(FILE *out, const char *s);
 void diag_json_string_n(FILE *out, const char *s, size_t n);
 
+/* Whether the catalogue lists code ("W0110"); its i-th code, NULL past the end. */
+bool diag_code_known(const char *code);
+const char *diag_code_at(int i);
+
 /* Print every diagnostic, sorted by file and position, in the chosen format. */
 void diag_render(Diag *d, FILE *out, const DiagRenderOptions *opt);
 

@@ -190,6 +190,7 @@ const char *ck_node_text(const Node *n) {
   case ND_NAME: return n->name.nparts > 1 ? "a dotted name" : "a name";
   case ND_CALL: return "a function call";
   case ND_RANGE: return "a range";
+  case ND_BOUND: return "a bound";
   default: return "a formula";
   }
 }
