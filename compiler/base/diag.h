@@ -25,6 +25,7 @@ typedef struct Diagnostic {
   const char *msg;
   DiagNote *notes, *last_note;
   size_t seq;           /* emission order, to keep sorting stable */
+  const char *allowed;  /* silenced by an `allow`: its reason, else NULL */
 } Diagnostic;
 
 typedef struct Diag {
@@ -35,6 +36,8 @@ typedef struct Diag {
   int max_errors;       /* 0: no cap */
   bool capped;          /* the cap was reached: stop reporting */
   bool werror;          /* warnings count as errors */
+  PtrVec allowed;       /* Diagnostic*: warnings silenced by an `allow` (not counted) */
+  bool show_allowed;    /* --show-allowed: print them too, with their reasons */
 } Diag;
 
 Diag *diag_new(Arena *a, Sources *src);
