@@ -257,7 +257,8 @@ static void render_json(Diag *d, FILE *out, Diagnostic **sorted, int n, const ch
   X("E0001", "UnknownWarningOption", "unknown warning option",                                   \
     "A -W or -Wno- option names no warning that missionc knows. The mission-criteria lints "     \
     "are mission-washing, cross-actor, cross-disciplinary, bottom-up, demand-side, "             \
-    "conditionality, citizens, unused, orphan-goal, idle-instrument, idle-project and weights.") \
+    "conditionality, citizens, unused, orphan-goal, idle-instrument, idle-project and weights; "  \
+    "the checker's are shadow, bare-percent and budget-may-exceed, and unused-allow.") \
   X("E0101", "UnexpectedCharacter", "unexpected character",                                      \
     "A character or byte that cannot start a token outside a string. The logical operators "     \
     "are written 'and', 'or' and 'not', not '&&', '||' and '!'.")                                \
@@ -333,14 +334,14 @@ static void render_json(Diag *d, FILE *out, Diagnostic **sorted, int n, const ch
     "A milestone's 'expects' value for a goal lies between the goal's baseline and target, inclusive.") \
   X("E0408", "DeadlineBeforeBaseline", "deadline before the baseline date", \
     "A goal's target date ('by') comes after its baseline date ('at').") \
-  X("E0410", "TargetEqualsBaseline", "target equals baseline", \
-    "A goal whose target equals its baseline measures no progress.") \
+  X("E0409", "TargetMetAtBaseline", "target equals baseline", \
+    "A goal whose target equals its baseline, or whose baseline already meets its bound (>= t needs a baseline below t, <= t one above t) or lies in its range, measures no progress.") \
   X("E0501", "InstrumentOverBudget", "projects exceed an instrument's budget", \
-    "The sum of the 'funded_by' amounts drawn on an instrument stays within its budget (to the cent).") \
+    "The sum of the 'funded_by' amounts drawn on an instrument stays within its budget (to the cent); with ranges, the sum of the lower ends stays within the budget's upper end.") \
   X("E0502", "MissionOverBudget", "instruments exceed the mission budget", \
-    "The sum of the instruments' budgets stays within the mission's budget (to the cent).") \
+    "The sum of the instruments' budgets stays within the mission's budget (to the cent); with ranges, the sum of the lower ends stays within the mission budget's upper end.") \
   X("E0503", "NotMoney", "not an amount of money", \
-    "Budgets and funding are money: a currency (a base unit named by its ISO 4217 code, such as EUR, or documented '/// currency') or a unit derived from one.") \
+    "Budgets and funding are money: a currency (a base unit named by its ISO 4217 code, such as EUR, or documented '/// currency') or a unit derived from one, or a rate of money per time (1.5 BGBP / year) with a period to multiply it by.") \
   X("E0504", "CurrencyMismatch", "money in different currencies", \
     "Amounts compared with a budget must be in the same currency; declare an exchange rate (unit SEK = 0.087 EUR) to mix them.") \
   X("E0505", "NegativeMoney", "negative amount of money", \
@@ -378,7 +379,7 @@ static void render_json(Diag *d, FILE *out, Diagnostic **sorted, int n, const ch
   X("E0705", "WrongValueCount", "wrong number of attribute values", \
     "An attribute needs a value, or takes only one.") \
   X("E0706", "UnknownValue", "unknown value", \
-    "A value outside the attribute's list (a sector, a kind of instrument ...), or a second observation of an indicator on one day in the actuals.") \
+    "A value outside the attribute's list (a sector, a kind of instrument, the warning code of an 'allow' ...), or a second observation of an indicator on one day in the actuals.") \
   X("E0707", "NotOnRecord", "declaration form not allowed", \
     "Only scores and conditions can be 'on' a record, and only scores and functions take a result unit.") \
   X("E0901", "UnknownFocus", "--focus names no declaration", \
@@ -433,7 +434,17 @@ static void render_json(Diag *d, FILE *out, Diagnostic **sorted, int n, const ch
     "'contributes GOAL: WEIGHT'.")                                                               \
   X("W0112", "Weights", "contribution weights into a goal do not sum to 1",                      \
     "The weights of the projects contributing to a goal are their shares of it; they should "    \
-    "add up to 1 (within 1e-9). Adjust them.")
+    "add up to 1 (within 1e-9). Adjust them.")                                                   \
+  X("W0113", "BarePercent", "bare number against a percent",                                     \
+    "A non-zero plain number meets a name in a dimensionless unit with a scale (%, ppm) through " \
+    "+ - comparisons min max clamp or the branches of 'if': 4.2 there is 420%. Write 4.2% "      \
+    "(-Wbare-percent).")                                                                         \
+  X("W0114", "BudgetMayExceed", "budget may be exceeded",                                        \
+    "Amounts given as ranges may exceed a budget: the sum of their upper ends is more than the " \
+    "budget's lower end, though the sum of their lower ends fits (-Wbudget-may-exceed).")        \
+  X("W0119", "UnusedAllow", "allow that silences nothing",                                       \
+    "An 'allow CODE: \"reason\"' on a declaration where no warning CODE is reported: remove it " \
+    "or move it to the declaration the warning points at (-Wunused-allow).")
 
 typedef struct CodeInfo {
   const char *code, *name, *brief, *full;

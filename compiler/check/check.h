@@ -273,6 +273,11 @@ typedef struct Model {
 Model *check_program(Compiler *c, Node *root);
 /* The declaration of that (interned) name, or NULL. */
 Sym *model_lookup(const Model *m, const char *name);
+/* The co-funding of an instrument or project (cofunded_by, lower ends), its public
+ * funding (an instrument's budget, a project's funded_by amounts) and the leverage
+ * co / public, all in base units; false when there is no co-funding, no public money
+ * or they are in different currencies. */
+bool model_leverage(const Sym *s, double *co, double *pub, double *ratio);
 /* Read a date-valued ND_DATE or year ND_NUMBER as a day number (first or last day). */
 bool model_date(const Node *n, bool last, int64_t *out);
 
