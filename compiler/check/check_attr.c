@@ -501,11 +501,21 @@ static AllowList allow_list(Checker *k, const Value *v, int n) {
   return l;
 }
 
-/* roles and allow, which several kinds take. */
+/* roles and allow, which several kinds take; given more than once, they add up. */
 static bool store_common(Checker *k, Sym *y, const AttrSpec *spec, const Value *v, int n) {
-  if (spec->value == V_REF_ROLE) y->roles = role_list(k, v, n);
-  else if (spec->value == V_ALLOW) y->allows = allow_list(k, v, n);
-  else return false;
+  if (spec->value == V_REF_ROLE) {
+    RoleList more = role_list(k, v, n), all = {arena_alloc(k->a, sizeof(Role) * (size_t)(y->roles.len + n + 1)), 0};
+    for (int i = 0; i < y->roles.len; i++) all.items[all.len++] = y->roles.items[i];
+    for (int i = 0; i < n; i++) all.items[all.len++] = more.items[i];
+    y->roles = all;
+  } else if (spec->value == V_ALLOW) {
+    AllowList more = allow_list(k, v, n), all = {arena_alloc(k->a, sizeof(Allow) * (size_t)(y->allows.len + n + 1)), 0};
+    for (int i = 0; i < y->allows.len; i++) all.items[all.len++] = y->allows.items[i];
+    for (int i = 0; i < n; i++) all.items[all.len++] = more.items[i];
+    y->allows = all;
+  } else {
+    return false;
+  }
   return true;
 }
 
@@ -652,7 +662,8 @@ static void fill_block(Checker *k, CkSym *s) {
       unknown_attr(k, s->sym.kind, attr->attr.name);
       continue;
     }
-    if (seen[spec->id]) {
+    bool repeatable = spec->value == V_ALLOW || spec->value == V_REF_ROLE;   /* one statement per line reads well */
+    if (seen[spec->id] && !repeatable) {
       Diagnostic *g = ck_error(k, attr->attr.name.span, "E0702", "'%s' is given twice", spec->name);
       ck_note(k, g, seen[spec->id]->attr.name.span, "first given here");
       continue;
