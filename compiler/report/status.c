@@ -1367,11 +1367,11 @@ static void html_trajectories(const StatusReport *r, FILE *out) {
 static void html_table_section(FILE *out, const char *id, const char *title, Table t) {
   if (!t.cells.len) return;
   fprintf(out, "<section id=\"%s\">\n<h2>", id);
-  html_escape(out, title);
+  fmt_html(out, title);
   fputs("</h2>\n<table>\n<thead><tr>", out);
   for (int c = 0; c < t.ncols; c++) {
     fputs("<th>", out);
-    html_escape(out, t.head[c]);
+    fmt_html(out, t.head[c]);
     fputs("</th>", out);
   }
   fputs("</tr></thead>\n<tbody>\n", out);
@@ -1379,7 +1379,7 @@ static void html_table_section(FILE *out, const char *id, const char *title, Tab
     fputs("<tr>", out);
     for (int c = 0; c < t.ncols; c++) {
       fputs(t.align[c] == 'r' ? "<td class=\"num\">" : "<td>", out);
-      html_escape(out, t.cells.items[i + c]);
+      fmt_html(out, t.cells.items[i + c]);
       fputs("</td>", out);
     }
     fputs("</tr>\n", out);
