@@ -406,7 +406,7 @@ static bool value_allow(Checker *k, const AttrSpec *spec, Node *arg, Value *v) {
     v->ref = NULL;
     v->str = code;
   }
-  if (r->kind != ND_STRING || !*r->string.value) {
+  if (r->kind != ND_STRING || r->string.value[strspn(r->string.value, " \t\n")] == '\0') {   /* blank: empty */
     Diagnostic *g = ck_error(k, r->span, "E0704", "'allow' needs a reason: a non-empty string, not %s",
                              r->kind == ND_STRING ? "an empty one" : ck_node_text(r));
     ck_note(k, g, NO_SPAN, "say why the warning does not apply: allow W0110: \"funds projects outside this file\"");

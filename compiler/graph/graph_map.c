@@ -113,7 +113,8 @@ static void map_goals(GB *b) {
 /* Is the actor the lead of a project or the owner of an instrument of the mission? */
 static bool map_actor_used(GB *b, const Sym *a, bool tables) {
   if (!tables) GB_EACH(b, DK_PROJECT, p) if (p->project.lead == a) return true;
-  GB_EACH(b, DK_INSTRUMENT, i) if (i->instrument.by == a) return true;
+  GB_EACH(b, DK_INSTRUMENT, i) for (int k = 0; k < i->instrument.by_all.len; k++)
+    if (i->instrument.by_all.items[k] == a) return true;
   return false;
 }
 
@@ -176,11 +177,12 @@ static void map_edges(GB *b, bool tables) {
       if (e) gb_rec(e)->back = true;
     }
   }
-  GB_EACH(b, DK_INSTRUMENT, i) {
-    Agedge_t *e = gb_edge(b, gb_find(b, i), gb_find(b, i->instrument.by), NULL, ES_ARROW);
+  GB_EACH(b, DK_INSTRUMENT, i) for (int k = 0; k < i->instrument.by_all.len; k++) {
+    const Sym *by = i->instrument.by_all.items[k];   /* several `by`: an edge from each */
+    Agedge_t *e = gb_edge(b, gb_find(b, i), gb_find(b, by), NULL, ES_ARROW);
     if (!e) continue;
     gb_set(e, "dir", "back");
-    gb_set(e, "color", graph_sector_style(i->instrument.by->actor.sector)->line);
+    gb_set(e, "color", graph_sector_style(by->actor.sector)->line);
     gb_rec(e)->back = true;
   }
   if (!tables) GB_EACH(b, DK_PROJECT, p) {
@@ -527,9 +529,11 @@ static void portfolio_table(GB *b, const Matrix *x) {
     const Sym *i = x->rows[r];
     const SectorStyle *ss = graph_sector_style(i->instrument.by ? i->instrument.by->actor.sector : SECTOR_NONE);
     label_html(&l, "<TR>");
-    const char *detail = arena_printf(b->a, "%s%s%s%s", instr_kind_names[i->instrument.kind],
-                                      push_text(i->instrument.push), i->instrument.by ? " · " : "",
-                                      i->instrument.by ? i->instrument.by->name : "");
+    const char *bys = "";
+    for (int k = 0; k < i->instrument.by_all.len; k++)
+      bys = arena_printf(b->a, "%s%s%s", bys, k ? ", " : " · ", i->instrument.by_all.items[k]->name);
+    const char *detail = arena_printf(b->a, "%s%s%s", instr_kind_names[i->instrument.kind],
+                                      push_text(i->instrument.push), bys);
     header(b, &l, arena_printf(b->a, "ALIGN=\"LEFT\" BGCOLOR=\"%s\"", ss->fill), sym_title(i), detail);
     label_html(&l, "<TD>");
     const Quantity *bq = &i->instrument.budget;
