@@ -132,6 +132,16 @@ static const char *interval_text(Checker *k, double lo, double hi, const Unit *u
   return arena_printf(k->a, "%s .. %s", ck_quantity(k, lo, u), ck_quantity(k, hi, u));
 }
 
+/* " (1.5 BGBP/year over 6.5 years)" after the total of a rate, else "". */
+static const char *rate_text(Checker *k, const Quantity *q) {
+  if (!q->per || !q->unit) return "";
+  double per = q->per->scale, sc = q->unit->scale;
+  const char *rate = ck_number(k, q->rate_lo * per / sc);
+  if (q->bound == QB_RANGE) rate = arena_printf(k->a, "%s .. %s", rate, ck_number(k, q->rate_hi * per / sc));
+  return arena_printf(k->a, " (%s %s/%s over %s %ss)", rate, q->unit->name, q->per->name,
+                      ck_number(k, q->days / per), q->per->name);
+}
+
 static void add_part(Checker *k, Funding *f, const Quantity *q, const char *text) {
   Span *s = arena_alloc(k->a, sizeof *s);
   *s = q->span;
@@ -158,8 +168,8 @@ static void sum_funding(Checker *k, Funding *by_instrument) {
       const char *limit = arena_printf(k->a, "the budget of '%s'", ins->name);
       if (!same_currency(k, &q, budget, l->span, what, limit)) continue;
       add_part(k, &by_instrument[ins->index], &q,
-               arena_printf(k->a, "'%s' takes %s", p->name,
-                            interval_text(k, quantity_lo(&q), quantity_hi(&q), budget->unit)));
+               arena_printf(k->a, "'%s' takes %s%s", p->name,
+                            interval_text(k, quantity_lo(&q), quantity_hi(&q), budget->unit), rate_text(k, &q)));
     }
   }
 }
@@ -213,8 +223,8 @@ static void check_mission(Checker *k) {
     if (ins->imported || !b->set) continue;
     const char *what = arena_printf(k->a, "the budget of '%s'", ins->name);
     if (!same_currency(k, b, limit, b->span, what, "the mission budget")) continue;
-    add_part(k, &f, b, arena_printf(k->a, "'%s' has %s", ins->name,
-                                    interval_text(k, quantity_lo(b), quantity_hi(b), limit->unit)));
+    add_part(k, &f, b, arena_printf(k->a, "'%s' has %s%s", ins->name,
+                                    interval_text(k, quantity_lo(b), quantity_hi(b), limit->unit), rate_text(k, b)));
   }
   check_sum(k, &f, limit, "E0502", "the instruments' budgets add up to %s, more than the mission budget of %s",
             "the instruments' budgets add up to %s, which may exceed the mission budget of %s");
