@@ -269,7 +269,9 @@ static bool money_single(Checker *k, const AttrSpec *spec, Node *n, Quantity *q)
   double v = q->per ? q->rate_lo : q->value;
   if (v < 0) {
     ck_error(k, n->span, "E0505", "an amount of money cannot be negative: %s",
-             q->per ? ck_number(k, v) : ck_quantity(k, v, q->unit));
+             q->per ? arena_printf(k->a, "%s %s/%s", ck_number(k, v * q->per->scale / q->unit->scale), q->unit->name,
+                                   q->per->name)
+                    : ck_quantity(k, v, q->unit));
     return false;
   }
   return true;
