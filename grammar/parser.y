@@ -39,6 +39,7 @@ static Node *name_node(Parser *p, Loc l, Ident id);
 static Node *name_extend(Parser *p, Loc l, Node *path, Ident id);
 static Node *quantity(Parser *p, Loc l, Tok num, Ident unit);
 static Node *arg(Parser *p, Loc l, Node *e, Node *value, Qual q, Node *when);
+static Node *bound(Parser *p, Loc l, Op op, Node *value);
 #define A p->arena
 }
 
@@ -73,7 +74,7 @@ static Node *arg(Parser *p, Loc l, Node *e, Node *value, Qual q, Node *when);
 
 %type <node> item import unitdecl fndecl decl param attr arg
 %type <node> unitexpr unitatom expr op atom path
-%type <node> opt_value opt_unit opt_def body
+%type <node> opt_value opt_unit opt_def body bound
 %type <list> items params opt_params attrs opt_args args exprs opt_exprs block
 %type <tok> decl_kw attr_name opt_title
 %type <tok> opt_on
@@ -194,11 +195,16 @@ args
   | args ',' arg                   { $$ = $1; ast_list_push(A, &$$, $3); }
   ;
 
-/* expr [: value] [at|by when] */
+/* expr [: value] [at|by when]; a value may be a bound (target >= 95% by 2030) */
 arg
   : expr opt_value opt_when        { $$ = arg(p, @$, $1, $2, $3.q, $3.when); }
+  | bound opt_value opt_when       { $$ = arg(p, @$, $1, $2, $3.q, $3.when); }
   ;
-opt_value: %empty { $$ = NULL; } | ':' expr { $$ = $2; } ;
+opt_value: %empty { $$ = NULL; } | ':' expr { $$ = $2; } | ':' bound { $$ = $2; } ;
+bound
+  : GE op                          { $$ = bound(p, @$, OP_GE, $2); }
+  | LE op                          { $$ = bound(p, @$, OP_LE, $2); }
+  ;
 opt_when
   : %empty                         { $$.q = QUAL_NONE; $$.when = NULL; }
   | AT expr                        { $$.q = QUAL_AT; $$.when = $2; }
@@ -313,6 +319,13 @@ static Node *arg(Parser *p, Loc l, Node *e, Node *value, Qual q, Node *when) {
   n->arg.value = value;
   n->arg.qual = q;
   n->arg.when = when;
+  return n;
+}
+
+/* `>= x` or `<= x` at the start of an attribute value. */
+static Node *bound(Parser *p, Loc l, Op op, Node *value) {
+  Node *n = ast_unary(A, S(p, l), op, value);
+  n->kind = ND_BOUND;
   return n;
 }
 

@@ -126,7 +126,7 @@ static void render_location(Diag *d, FILE *out, Span span, bool color) {
 }
 
 static void render_text_one(Diag *d, FILE *out, const Diagnostic *g, bool color) {
-  Severity sev = g->sev == SEV_WARNING && d->werror ? SEV_ERROR : g->sev;
+  Severity sev = g->sev == SEV_WARNING && d->werror && !g->allowed ? SEV_ERROR : g->sev;
   render_location(d, out, g->span, color);
   if (color) fputs(sev_color(sev), out);
   fprintf(out, "%s[%s]", sev_name(sev), diag_code_text(g->code));
@@ -144,6 +144,12 @@ static void render_text_one(Diag *d, FILE *out, const Diagnostic *g, bool color)
     fprintf(out, ": %s\n", n->msg);
     if (n->span.file != NO_FILE) render_excerpt(d, out, n->span, color);
   }
+  if (g->allowed) {
+    if (color) fputs(C_CYAN, out);
+    fputs("note", out);
+    if (color) fputs(C_RESET, out);
+    fprintf(out, ": allowed: \"%s\"\n", g->allowed);
+  }
 }
 
 static void render_text(Diag *d, FILE *out, Diagnostic **sorted, int n, bool color) {
@@ -159,6 +165,8 @@ static void render_text(Diag *d, FILE *out, Diagnostic **sorted, int n, bool col
     fprintf(out, "%d error%s generated.\n", errors, errors == 1 ? "" : "s");
   else if (warnings)
     fprintf(out, "%d warning%s generated.\n", warnings, warnings == 1 ? "" : "s");
+  if (d->show_allowed && d->allowed.len)
+    fprintf(out, "%d warning%s allowed.\n", d->allowed.len, d->allowed.len == 1 ? "" : "s");
 }
 
 /* ------------------------------------------------------------------------ */
@@ -203,7 +211,7 @@ static void json_location(Diag *d, FILE *out, Span span) {
 
 /* The severity a diagnostic is shown with (-Werror makes warnings errors). */
 static Severity shown_sev(const Diag *d, const Diagnostic *g) {
-  return g->sev == SEV_WARNING && d->werror ? SEV_ERROR : g->sev;
+  return g->sev == SEV_WARNING && d->werror && !g->allowed ? SEV_ERROR : g->sev;
 }
 
 /* One JSON document: the tool, every diagnostic with its notes, the counts. */
@@ -221,6 +229,10 @@ static void render_json(Diag *d, FILE *out, Diagnostic **sorted, int n, const ch
     diag_json_string(out, g->msg);
     fputs(",\"location\":", out);
     json_location(d, out, g->span);
+    if (g->allowed) {
+      fputs(",\"allowed\":", out);
+      diag_json_string(out, g->allowed);
+    }
     fputs(",\"notes\":[", out);
     for (const DiagNote *nt = g->notes; nt; nt = nt->next) {
       fprintf(out, "%s{\"message\":", nt == g->notes ? "" : ",");
@@ -249,6 +261,16 @@ static const CodeInfo code_list[DIAG_CODE_COUNT] = {
     DIAG_CODES(X)
 #undef X
 };
+
+bool diag_code_known(const char *code) {
+  for (int i = 0; i < DIAG_CODE_COUNT; i++)
+    if (code_list[i].code && strcmp(code_list[i].code, code) == 0) return true;
+  return false;
+}
+
+const char *diag_code_at(int i) {
+  return i >= 0 && i < DIAG_CODE_COUNT ? code_list[i].code : NULL;
+}
 
 /* The SARIF tag of each range of codes, by the first three characters of a code. */
 static const struct {
@@ -394,6 +416,11 @@ static void sarif_result(Diag *d, FILE *out, const Diagnostic *g, int rule) {
     fputc('}', out);
   }
   if (id) fputc(']', out);
+  if (g->allowed) {
+    fputs(",\"suppressions\":[{\"kind\":\"inSource\",\"justification\":", out);
+    diag_json_string(out, g->allowed);
+    fputs("}]", out);
+  }
   fputc('}', out);
 }
 
@@ -436,9 +463,10 @@ static void render_sarif(Diag *d, FILE *out, Diagnostic **sorted, int n, const c
 }
 
 void diag_render(Diag *d, FILE *out, const DiagRenderOptions *opt) {
-  int n = d->list.len;
+  int n = d->list.len + (d->show_allowed ? d->allowed.len : 0);
   Diagnostic **sorted = arena_alloc(d->arena, (size_t)(n ? n : 1) * sizeof *sorted);
-  for (int i = 0; i < n; i++) sorted[i] = d->list.items[i];
+  for (int i = 0; i < d->list.len; i++) sorted[i] = d->list.items[i];
+  for (int i = d->list.len; i < n; i++) sorted[i] = d->allowed.items[i - d->list.len];
   qsort(sorted, (size_t)n, sizeof *sorted, diag_cmp);
   /* Render into memory and write once: stderr is unbuffered, and a write per
    * character made thousands of diagnostics take longer than the checking. */

@@ -26,6 +26,7 @@ typedef struct Diagnostic {
   const char *msg;
   DiagNote *notes, *last_note;
   size_t seq;           /* emission order, to keep sorting stable */
+  const char *allowed;  /* silenced by an `allow`: its reason, else NULL */
 } Diagnostic;
 
 typedef struct Diag {
@@ -36,6 +37,8 @@ typedef struct Diag {
   int max_errors;       /* 0: no cap */
   bool capped;          /* the cap was reached: stop reporting */
   bool werror;          /* warnings count as errors */
+  PtrVec allowed;       /* Diagnostic*: warnings silenced by an `allow` (not counted) */
+  bool show_allowed;    /* --show-allowed: print them too, with their reasons */
 } Diag;
 
 Diag *diag_new(Arena *a, Sources *src);
@@ -65,6 +68,10 @@ typedef struct DiagRenderOptions {
 /* Write a string as a JSON string literal (UTF-8 kept; control characters and DEL escaped). */
 void diag_json_string(FILE *out, const char *s);
 void diag_json_string_n(FILE *out, const char *s, size_t n);
+
+/* Whether the catalogue lists code ("W0110"); its i-th code, NULL past the end. */
+bool diag_code_known(const char *code);
+const char *diag_code_at(int i);
 
 /* Print every diagnostic, sorted by file and position, in the chosen format. */
 void diag_render(Diag *d, FILE *out, const DiagRenderOptions *opt);

@@ -12,7 +12,7 @@
  * tests/scripts/diag_codes.sh checks this list against the sources and LANGUAGE.md.
  * Ranges: E00 command line, E01 syntax, E02 names, E03 units, E04 dates, E05 money,
  * E06 rules, E07 schema, E08 actuals data, E09 back-end options, W01 mission criteria,
- * W06 shadowing. */
+ * W06 shadowing; W011x the checker's own warnings beside the lints. */
 #ifndef MISSION_DIAG_CODES_H
 #define MISSION_DIAG_CODES_H
 
@@ -21,7 +21,8 @@
     "A -W or -Wno- option names no warning that missionc knows. The mission-criteria " \
     "lints are mission-washing, cross-actor, cross-disciplinary, bottom-up, demand-side, " \
     "conditionality, citizens, unused, orphan-goal, idle-instrument, idle-project and " \
-    "weights.") \
+    "weights; the checker's are shadow, bare-percent and budget-may-exceed, and " \
+    "unused-allow.") \
   X(E0101, "UnexpectedCharacter", "unexpected character", \
     "A character or byte that cannot start a token outside a string. The logical " \
     "operators are written 'and', 'or' and 'not', not '&&', '||' and '!'.") \
@@ -243,6 +244,17 @@
   X(W0112, "Weights", "contribution weights sum to 1", \
     "The weights of the projects contributing to a goal are their shares of it; they " \
     "should add up to 1 (within 1e-9). Adjust them.") \
+  X(W0113, "BarePercent", "bare number against a percent", \
+    "A non-zero plain number meets a name in a dimensionless unit with a scale (%, ppm) " \
+    "through + - comparisons min max clamp or the branches of 'if': 4.2 there is 420%. " \
+    "Write 4.2% (-Wbare-percent).") \
+  X(W0114, "BudgetMayExceed", "budget may be exceeded", \
+    "Amounts given as ranges may exceed a budget: the sum of their upper ends is more " \
+    "than the budget's lower end, though the sum of their lower ends fits " \
+    "(-Wbudget-may-exceed).") \
+  X(W0119, "UnusedAllow", "allow that silences nothing", \
+    "An 'allow CODE: \"reason\"' on a declaration where no warning CODE is reported: " \
+    "remove it or move it to the declaration the warning points at (-Wunused-allow).") \
   X(W0601, "FieldShadows", "a record field hides a declaration", \
     "A record field with the name of a declaration hides it in the rules on that record " \
     "(-Wshadow).") \

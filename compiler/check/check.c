@@ -190,6 +190,7 @@ const char *ck_node_text(const Node *n) {
   case ND_NAME: return n->name.nparts > 1 ? "a dotted name" : "a name";
   case ND_CALL: return "a function call";
   case ND_RANGE: return "a range";
+  case ND_BOUND: return "a bound";
   default: return "a formula";
   }
 }
@@ -310,4 +311,38 @@ Model *check_program(Compiler *c, Node *root) {
   ck_dates(k);
   ck_budgets(k);
   return k->m;
+}
+
+/* The sum of the lower ends of a list of money links with values; false when
+ * they are not all of one dimension (or none has a value). */
+static bool links_total(const LinkList *l, double *sum, Dim *dim) {
+  bool any = false;
+  *sum = 0;
+  for (int i = 0; i < l->len; i++) {
+    const Link *x = &l->items[i];
+    if (!x->has_value || !x->unit) continue;
+    if (any && !dim_eq(dim, &x->unit->dim)) return false;
+    *dim = x->unit->dim;
+    *sum += quantity_lo(&x->q);
+    any = true;
+  }
+  return any;
+}
+
+bool model_leverage(const Sym *s, double *co, double *pub, double *ratio) {
+  Dim cd, pd;
+  const LinkList *cof = s->kind == DK_INSTRUMENT ? &s->instrument.cofunded_by
+                        : s->kind == DK_PROJECT ? &s->project.cofunded_by : NULL;
+  if (!cof || !links_total(cof, co, &cd)) return false;
+  if (s->kind == DK_INSTRUMENT) {
+    const Quantity *b = &s->instrument.budget;
+    if (!b->set || !b->unit) return false;
+    *pub = quantity_lo(b);
+    pd = b->unit->dim;
+  } else if (!links_total(&s->project.funded_by, pub, &pd)) {
+    return false;
+  }
+  if (!dim_eq(&cd, &pd) || *pub <= 0) return false;
+  *ratio = *co / *pub;
+  return true;
 }

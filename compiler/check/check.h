@@ -127,21 +127,65 @@ typedef struct Period {
   Span span;
 } Period;
 
+/* How a quantity bounds what it states: exactly, at least (`>= x`), at most
+ * (`<= x`), or between (`lo .. hi`: a target range, an uncertain amount of money). */
+typedef enum { QB_EXACT, QB_MIN, QB_MAX, QB_RANGE } QBound;
+
 /* A money or other quantity written in an attribute. */
 typedef struct Quantity {
   bool set;
-  double value;          /* base units */
-  const Unit *unit;      /* as written */
+  double value;          /* base units: the amount; a target's effective value; a money range's
+                          * lower end; a rate's total over its period */
+  const Unit *unit;      /* as written (a rate: its money unit) */
   Span span;
+  QBound bound;          /* QB_EXACT unless written as a bound or a range */
+  double lo, hi;         /* not QB_EXACT: the ends as written, base units (QB_MIN: hi = +inf,
+                          * QB_MAX: lo = -inf); a money range that is a rate: the totals */
+  const Unit *per;       /* a rate (money per time, `1.5 BGBP / year`): the time unit, else NULL */
+  double rate_lo, rate_hi;   /* a rate: the ends per day, base units */
+  double days;           /* a rate: the length of the period it is multiplied by (0: none) */
+  const char *bare;      /* written as a plain number without a unit: its text, else NULL */
 } Quantity;
 
-/* `goal: value` pairs (contributes, expects) and `instrument: money` (funded_by). */
+/* The lower and upper ends of a quantity (an exact one is value..value). */
+static inline double quantity_lo(const Quantity *q) { return q->bound == QB_EXACT ? q->value : q->lo; }
+static inline double quantity_hi(const Quantity *q) { return q->bound == QB_EXACT ? q->value : q->hi; }
+
+/* `goal: value` pairs (contributes, expects), `instrument: money` (funded_by) and
+ * `actor: money` (cofunded_by). */
 typedef struct Link {
   Sym *target;
-  double value;          /* base units (weights are dimensionless) */
+  double value;          /* base units (weights are dimensionless); 0 without a value */
   const Unit *unit;
   Span span;             /* the whole argument */
+  Quantity q;            /* the value in full (bounds, ranges, rates) */
+  bool has_value;        /* false for `funded_by INSTRUMENT` without an amount */
 } Link;
+
+/* `roles ACTOR: ROLE`: an actor's part in a declaration. */
+typedef struct Role {
+  Sym *actor;
+  const char *role;      /* interned, a free identifier */
+  Span span;             /* the whole argument */
+} Role;
+
+typedef struct RoleList {
+  Role *items;
+  int len;
+} RoleList;
+
+/* `allow CODE: "reason"`: a warning acknowledged on a declaration. */
+typedef struct Allow {
+  const char *code;      /* "W0110" */
+  const char *reason;
+  Span span;             /* the whole argument */
+  int used;              /* warnings it silenced */
+} Allow;
+
+typedef struct AllowList {
+  Allow *items;
+  int len;
+} AllowList;
 
 typedef struct LinkList {
   Link *items;
@@ -168,6 +212,8 @@ struct Sym {
   int index;             /* position in Model.syms */
   const char *title;     /* NULL if none */
   const char *doc;       /* NULL if none */
+  RoleList roles;        /* `roles` (mission, goal, milestone, instrument, project) */
+  AllowList allows;      /* `allow` (any declaration with a block) */
   union {
     struct { Sym *owner; Period period; Quantity budget; const char *challenge, *statement; } mission;
     struct { Sector sector; Level level; Sym *parent; } actor;
@@ -184,10 +230,14 @@ struct Sym {
     struct { int64_t date; Span date_span; Sym *phase; SymList after; LinkList expects; } milestone;
     struct {
       InstrKind kind; Push push; Sym *by; Quantity budget; Period period; SymList requires;
+      SymList by_all;        /* every actor of `by` (by is the first) */
+      LinkList cofunded_by;  /* actor: money, not public money */
     } instrument;
     struct {
       Sym *lead; SymList partners; LinkList funded_by; LinkList contributes;
       const char **disciplines; int ndisciplines; Period period;
+      SymList supported_by;  /* instruments: non-monetary links */
+      LinkList cofunded_by;  /* actor: money, not public money */
     } project;
     struct { Field *fields; int nfields; } record;
     /* score, condition and fn */
@@ -223,6 +273,11 @@ typedef struct Model {
 Model *check_program(Compiler *c, Node *root);
 /* The declaration of that (interned) name, or NULL. */
 Sym *model_lookup(const Model *m, const char *name);
+/* The co-funding of an instrument or project (cofunded_by, lower ends), its public
+ * funding (an instrument's budget, a project's funded_by amounts) and the leverage
+ * co / public, all in base units; false when there is no co-funding, no public money
+ * or they are in different currencies. */
+bool model_leverage(const Sym *s, double *co, double *pub, double *ratio);
 /* Read a date-valued ND_DATE or year ND_NUMBER as a day number (first or last day). */
 bool model_date(const Node *n, bool last, int64_t *out);
 

@@ -4,6 +4,7 @@
  */
 #include <math.h>
 #include <string.h>
+#include <stdlib.h>
 
 #include "check_int.h"
 
@@ -142,9 +143,31 @@ static bool value_choice(Checker *k, const AttrSpec *spec, Node *n, Value *v) {
   return true;
 }
 
-/* A constant quantity, any dimension. */
-static bool value_quantity(Checker *k, const AttrSpec *spec, Node *n, Quantity *q) {
+/* The text of a plain number written without a unit (`68.3`, `-2`), else NULL. */
+static const char *bare_text(Checker *k, const Node *n) {
+  if (n->kind == ND_NUMBER) return n->number.text;
+  if (n->kind == ND_UNARY && n->unary.op == OP_NEG && n->unary.operand->kind == ND_NUMBER)
+    return arena_printf(k->a, "-%s", n->unary.operand->number.text);
+  return NULL;
+}
+
+/* Whether an attribute takes a bound (`>= x`, `<= x`) or a range of quantities. */
+static bool takes_bound(const AttrSpec *spec) {
+  return spec->value == V_TARGET || spec->id == A_MILESTONE_expects;
+}
+
+/* `>= x` where the attribute takes no bound. */
+static bool bound_rejected(Checker *k, const AttrSpec *spec, Node *n) {
+  Diagnostic *g = ck_error(k, n->span, E0704, "'%s' takes no bound ('%s'): only 'target' and 'expects' do",
+                           spec->name, op_texts[n->unary.op]);
+  note_usage(k, g, spec);
+  return false;
+}
+
+/* One constant quantity, any dimension. */
+static bool value_single(Checker *k, const AttrSpec *spec, Node *n, Quantity *q) {
   Type t;
+  if (n->kind == ND_BOUND) return bound_rejected(k, spec, n);
   if (!ck_constant(k, n, spec->name, &t, &q->value)) return false;
   if (t.kind != TY_NUM) {
     Diagnostic *g = ck_error(k, n->span, E0704, "'%s' takes a quantity, not %s", spec->name,
@@ -159,24 +182,129 @@ static bool value_quantity(Checker *k, const AttrSpec *spec, Node *n, Quantity *
   q->set = true;
   q->unit = t.unit ? t.unit : units_dimensionless(k->units);
   q->span = n->span;
+  q->bare = bare_text(k, n);
   return true;
 }
 
-/* An amount of money: a currency, not negative. */
-static bool value_money(Checker *k, const AttrSpec *spec, Node *n, Quantity *q) {
-  if (!value_quantity(k, spec, n, q)) return false;
+/* lo .. hi of two quantities of one dimension, lo <= hi. */
+static bool value_range(Checker *k, const AttrSpec *spec, Node *n, Quantity *q) {
+  Quantity lo = {0}, hi = {0};
+  if (!both(value_single(k, spec, n->range.lo, &lo), value_single(k, spec, n->range.hi, &hi))) return false;
+  if (!dim_eq(&lo.unit->dim, &hi.unit->dim)) {
+    Type a = ck_type_num(lo.unit->dim, lo.unit), b = ck_type_num(hi.unit->dim, hi.unit);
+    ck_error(k, n->span, E0302, "the ends of this range differ: %s and %s", ck_type_text(k, &a),
+             ck_type_text(k, &b));
+    return false;
+  }
+  if (lo.value > hi.value) {
+    Diagnostic *g = ck_error(k, n->span, E0704, "this range runs down from %s to %s",
+                             ck_quantity(k, lo.value, lo.unit), ck_quantity(k, hi.value, lo.unit));
+    ck_note(k, g, NO_SPAN, "write the lower end first");
+    return false;
+  }
+  *q = lo;
+  q->bound = QB_RANGE;
+  q->lo = lo.value;
+  q->hi = hi.value;
+  q->span = n->span;
+  q->bare = lo.bare ? lo.bare : hi.bare;
+  return true;
+}
+
+/* A constant quantity; targets and expects also take a bound or a range. */
+static bool value_quantity(Checker *k, const AttrSpec *spec, Node *n, Quantity *q) {
+  if (n->kind == ND_BOUND && takes_bound(spec)) {
+    if (!value_single(k, spec, n->unary.operand, q)) return false;
+    q->bound = n->unary.op == OP_GE ? QB_MIN : QB_MAX;
+    q->lo = q->bound == QB_MIN ? q->value : -INFINITY;
+    q->hi = q->bound == QB_MIN ? INFINITY : q->value;
+    q->span = n->span;
+    return true;
+  }
+  if (n->kind == ND_RANGE && takes_bound(spec)) return value_range(k, spec, n, q);
+  return value_single(k, spec, n, q);
+}
+
+/* The currency unit of a money dimension (its base unit). */
+static const Unit *currency_of(Checker *k, const Dim *dim) {
+  for (int i = 0; i < MAX_BASE_UNITS; i++)
+    if (dim->e[i]) return units_base(k->units, i);
+  return units_dimensionless(k->units);
+}
+
+/* Money per time (`1.5 BGBP / year`): the time unit it is written per, else NULL. */
+static const Unit *rate_per(Checker *k, Node *n) {
+  const Unit *day = units_day(k->units);
+  Dim total = dim_mul(&expr_sem(n)->type.dim, &day->dim);
+  if (!ck_is_money(k, &total)) return NULL;
+  if (n->kind == ND_BINARY && n->binary.op == OP_DIV && n->binary.rhs->sem) {
+    const Type *t = &expr_sem(n->binary.rhs)->type;
+    if (t->kind == TY_NUM && t->unit && dim_eq(&t->unit->dim, &day->dim)) return t->unit;
+  }
+  return day;
+}
+
+/* One amount of money: a currency or a currency per time, not negative. */
+static bool money_single(Checker *k, const AttrSpec *spec, Node *n, Quantity *q) {
+  if (!value_single(k, spec, n, q)) return false;
   if (!ck_is_money(k, &q->unit->dim)) {
-    Type t = ck_type_num(q->unit->dim, q->unit);
-    Diagnostic *g = ck_error(k, n->span, E0503, "'%s' must be an amount of money, but this is %s",
-                             spec->name, ck_type_in(k, &t));
-    ck_note(k, g, NO_SPAN, "money is in a currency: a base unit named by its ISO 4217 code (EUR, SEK, "
-            "ISK ...) or documented '/// currency', or a unit derived from one (MEUR)");
+    const Unit *per = rate_per(k, n);
+    if (per) {
+      Dim money = dim_mul(&expr_sem(n)->type.dim, &units_day(k->units)->dim);
+      const Type *lt = n->kind == ND_BINARY && n->binary.lhs->sem ? &expr_sem(n->binary.lhs)->type : NULL;
+      q->unit = lt && lt->unit && dim_eq(&lt->unit->dim, &money) ? lt->unit : currency_of(k, &money);
+      q->per = per;
+      q->rate_lo = q->rate_hi = q->value;
+      q->value = 0;   /* the total: rate times the period (check_budget.c) */
+    } else {
+      Type t = expr_sem(n)->type;
+      Diagnostic *g = ck_error(k, n->span, E0503, "'%s' must be an amount of money, but this is %s",
+                               spec->name, ck_type_in(k, &t));
+      ck_note(k, g, NO_SPAN, "money is in a currency: a base unit named by its ISO 4217 code (EUR, SEK, "
+              "ISK ...) or documented '/// currency', or a unit derived from one (MEUR); a rate is "
+              "money per time (1.5 BGBP / year)");
+      return false;
+    }
+  }
+  double v = q->per ? q->rate_lo : q->value;
+  if (v < 0) {
+    ck_error(k, n->span, E0505, "an amount of money cannot be negative: %s",
+             q->per ? arena_printf(k->a, "%s %s/%s", ck_number(k, v * q->per->scale / q->unit->scale), q->unit->name,
+                                   q->per->name)
+                    : ck_quantity(k, v, q->unit));
     return false;
   }
-  if (q->value < 0) {
-    ck_error(k, n->span, E0505, "an amount of money cannot be negative: %s", ck_quantity(k, q->value, q->unit));
+  return true;
+}
+
+/* An amount of money, or a range of them (`5 MEUR .. 10 MEUR`: uncertain); either
+ * may be a rate. */
+static bool value_money(Checker *k, const AttrSpec *spec, Node *n, Quantity *q) {
+  if (n->kind != ND_RANGE) return money_single(k, spec, n, q);
+  Quantity lo = {0}, hi = {0};
+  if (!both(money_single(k, spec, n->range.lo, &lo), money_single(k, spec, n->range.hi, &hi))) return false;
+  if (!dim_eq(&lo.unit->dim, &hi.unit->dim) || !lo.per != !hi.per) {
+    if (!lo.per != !hi.per) {
+      ck_error(k, n->span, E0503, "one end of this range is a rate (money per time) and the other is not");
+    } else {
+      Type a = ck_type_num(lo.unit->dim, lo.unit), b = ck_type_num(hi.unit->dim, hi.unit);
+      ck_error(k, n->span, E0504, "the ends of this range are in %s and %s", ck_type_text(k, &a),
+               ck_type_text(k, &b));
+    }
     return false;
   }
+  double a = lo.per ? lo.rate_lo : lo.value, b = hi.per ? hi.rate_lo : hi.value;
+  if (a > b) {
+    Diagnostic *g = ck_error(k, n->span, E0704, "this range of money runs down: its lower end comes second");
+    ck_note(k, g, NO_SPAN, "write the lower end first");
+    return false;
+  }
+  *q = lo;
+  q->bound = QB_RANGE;
+  q->lo = lo.value;
+  q->hi = hi.value;
+  q->rate_hi = hi.rate_lo;
+  q->span = n->span;
   return true;
 }
 
@@ -220,13 +348,18 @@ static bool value_tag(Checker *k, const AttrSpec *spec, Node *n, Value *v) {
 
 /* The shape of one argument: `: value` only for pairs, `at`/`by` only where taken. */
 static bool check_arg_shape(Checker *k, const AttrSpec *spec, Node *arg) {
-  bool pair = spec->value == V_REF_MONEY || spec->value == V_REF_WEIGHT || spec->value == V_REF_QUANTITY;
+  bool pair = spec->value == V_REF_MONEY || spec->value == V_REF_WEIGHT || spec->value == V_REF_QUANTITY ||
+              spec->value == V_REF_ROLE || spec->value == V_ALLOW;
+  bool may_pair = pair || spec->value == V_REF_FUNDING;
   Qual want = spec->value == V_BASELINE ? QUAL_AT : spec->value == V_TARGET ? QUAL_BY : QUAL_NONE;
   Diagnostic *g = NULL;
-  if (pair && !arg->arg.value)
+  if (arg->arg.expr->kind == ND_BOUND && spec->value != V_TARGET)
+    g = ck_error(k, arg->arg.expr->span, E0704, "'%s' takes no bound ('%s'): only 'target' and "
+                 "'expects' do", spec->name, op_texts[arg->arg.expr->unary.op]);
+  else if (pair && !arg->arg.value)
     g = ck_error(k, arg->span, E0704, "'%s' takes %s, not a single value", spec->name,
                  schema_value_text(spec->value));
-  else if (!pair && arg->arg.value)
+  else if (!may_pair && arg->arg.value)
     g = ck_error(k, arg->arg.value->span, E0704, "'%s' takes %s, with no ': ...'", spec->name,
                  schema_value_text(spec->value));
   else if (arg->arg.qual != want && want != QUAL_NONE)
@@ -236,6 +369,55 @@ static bool check_arg_shape(Checker *k, const AttrSpec *spec, Node *arg) {
                  schema_value_text(spec->value), arg->arg.qual == QUAL_AT ? "at" : "by");
   if (g) note_usage(k, g, spec);
   return !g;
+}
+
+/* `ROLE` in `roles ACTOR: ROLE`: a free identifier. */
+static bool value_role(Checker *k, const AttrSpec *spec, Node *n, Value *v) {
+  if (n->kind != ND_NAME || n->name.nparts != 1) {
+    wrong_value(k, spec, n);
+    return false;
+  }
+  v->str = n->name.parts[0].str;
+  ExprSem *e = ck_sem(k, n);
+  e->form = EX_CONST;
+  e->type = ck_type_of(TY_STRING);
+  e->str = v->str;
+  e->constant = true;
+  return true;
+}
+
+/* `allow CODE: "reason"`: a known warning code and a reason that says something. */
+static bool value_allow(Checker *k, const AttrSpec *spec, Node *arg, Value *v) {
+  Node *n = arg->arg.expr, *r = arg->arg.value;
+  bool ok = true;
+  if (n->kind != ND_NAME || n->name.nparts != 1) {
+    wrong_value(k, spec, n);
+    ok = false;
+  } else {
+    const char *code = n->name.parts[0].str;
+    if (code[0] != 'W' || !diag_code_known(code)) {
+      Diagnostic *g = ck_error(k, n->span, E0706, "unknown warning code '%s'", code);
+      Suggest sg;
+      ck_suggest_init(&sg, code);
+      for (int i = 0; diag_code_at(i); i++)
+        if (diag_code_at(i)[0] == 'W') ck_suggest_add(&sg, diag_code_at(i), NO_SPAN);
+      ck_note_suggest(k, g, &sg);
+      ck_note(k, g, NO_SPAN, "'allow' takes the code of a warning, such as W0110 (LANGUAGE.md section 9)");
+      ok = false;
+    }
+    v->ref = NULL;
+    v->str = code;
+  }
+  if (r->kind != ND_STRING || r->string.value[strspn(r->string.value, " \t\n")] == '\0') {   /* blank: empty */
+    Diagnostic *g = ck_error(k, r->span, E0704, "'allow' needs a reason: a non-empty string, not %s",
+                             r->kind == ND_STRING ? "an empty one" : ck_node_text(r));
+    ck_note(k, g, NO_SPAN, "say why the warning does not apply: allow W0110: \"funds projects outside this file\"");
+    return false;
+  }
+  ck_sem(k, r)->form = EX_CONST;
+  expr_sem(r)->type = ck_type_of(TY_STRING);
+  expr_sem(r)->str = r->string.value;
+  return ok;
 }
 
 /* Check one argument against its row; fills v. */
@@ -275,6 +457,14 @@ static bool check_value(Checker *k, const AttrSpec *spec, Node *arg, Value *v) {
   case V_REF_QUANTITY:
     return both((v->ref = resolve_ref(k, n, spec->refs, spec->name)) != NULL,
                 value_quantity(k, spec, arg->arg.value, &v->q));
+  case V_REF_FUNDING:
+    if (!arg->arg.value) return (v->ref = resolve_ref(k, n, spec->refs, spec->name)) != NULL;
+    return both((v->ref = resolve_ref(k, n, spec->refs, spec->name)) != NULL,
+                value_money(k, spec, arg->arg.value, &v->q));
+  case V_REF_ROLE:
+    return both((v->ref = resolve_ref(k, n, spec->refs, spec->name)) != NULL,
+                value_role(k, spec, arg->arg.value, v));
+  case V_ALLOW: return value_allow(k, spec, arg, v);
   case V_COUNT: break;
   }
   return false;
@@ -294,8 +484,41 @@ static SymList sym_list(Checker *k, const Value *v, int n) {
 static LinkList link_list(Checker *k, const Value *v, int n) {
   LinkList l = {arena_alloc(k->a, sizeof(Link) * (size_t)(n ? n : 1)), n};
   for (int i = 0; i < n; i++)
-    l.items[i] = (Link){v[i].ref, v[i].q.value, v[i].q.unit, v[i].arg->span};
+    l.items[i] = (Link){v[i].ref, v[i].q.value, v[i].q.unit, v[i].arg->span, v[i].q, v[i].q.set};
   return l;
+}
+
+/* `roles ACTOR: ROLE, ...`. */
+static RoleList role_list(Checker *k, const Value *v, int n) {
+  RoleList l = {arena_alloc(k->a, sizeof(Role) * (size_t)(n ? n : 1)), n};
+  for (int i = 0; i < n; i++) l.items[i] = (Role){v[i].ref, v[i].str, v[i].arg->span};
+  return l;
+}
+
+/* `allow CODE: "reason", ...`. */
+static AllowList allow_list(Checker *k, const Value *v, int n) {
+  AllowList l = {arena_alloc(k->a, sizeof(Allow) * (size_t)(n ? n : 1)), n};
+  for (int i = 0; i < n; i++)
+    l.items[i] = (Allow){v[i].str, v[i].arg->arg.value->string.value, v[i].arg->span, 0};
+  return l;
+}
+
+/* roles and allow, which several kinds take; given more than once, they add up. */
+static bool store_common(Checker *k, Sym *y, const AttrSpec *spec, const Value *v, int n) {
+  if (spec->value == V_REF_ROLE) {
+    RoleList more = role_list(k, v, n), all = {arena_alloc(k->a, sizeof(Role) * (size_t)(y->roles.len + n + 1)), 0};
+    for (int i = 0; i < y->roles.len; i++) all.items[all.len++] = y->roles.items[i];
+    for (int i = 0; i < n; i++) all.items[all.len++] = more.items[i];
+    y->roles = all;
+  } else if (spec->value == V_ALLOW) {
+    AllowList more = allow_list(k, v, n), all = {arena_alloc(k->a, sizeof(Allow) * (size_t)(y->allows.len + n + 1)), 0};
+    for (int i = 0; i < y->allows.len; i++) all.items[all.len++] = y->allows.items[i];
+    for (int i = 0; i < n; i++) all.items[all.len++] = more.items[i];
+    y->allows = all;
+  } else {
+    return false;
+  }
+  return true;
 }
 
 /* The attributes of a mission, an actor, an indicator or a goal. */
@@ -344,7 +567,13 @@ static void store_rest(Checker *k, Sym *y, AttrId id, const Value *v, int n) {
   case A_MILESTONE_after: y->milestone.after = sym_list(k, v, n); break;
   case A_MILESTONE_expects: y->milestone.expects = link_list(k, v, n); break;
   case A_INSTRUMENT_kind: y->instrument.kind = (InstrKind)v->choice; break;
-  case A_INSTRUMENT_by: y->instrument.by = v->ref; break;
+  case A_INSTRUMENT_by:
+    y->instrument.by = n ? v->ref : NULL;
+    y->instrument.by_all = sym_list(k, v, n);
+    break;
+  case A_INSTRUMENT_cofunded_by: y->instrument.cofunded_by = link_list(k, v, n); break;
+  case A_PROJECT_supported_by: y->project.supported_by = sym_list(k, v, n); break;
+  case A_PROJECT_cofunded_by: y->project.cofunded_by = link_list(k, v, n); break;
   case A_INSTRUMENT_push: y->instrument.push = (Push)v->choice; break;
   case A_INSTRUMENT_budget: y->instrument.budget = v->q; break;
   case A_INSTRUMENT_period: y->instrument.period = v->period; break;
@@ -404,6 +633,7 @@ static void fill_attr(Checker *k, CkSym *s, const AttrSpec *spec, Node *attr) {
   int n = 0;
   for (int i = 0; i < args->len; i++)
     if (check_value(k, spec, args->items[i], &v[n])) n++;
+  if (store_common(k, &s->sym, spec, v, n)) return;
   if (spec->many) store_rest(k, &s->sym, spec->id, v, n);
   else if (n == 1) store_rest(k, &s->sym, spec->id, v, 1);
 }
@@ -434,7 +664,8 @@ static void fill_block(Checker *k, CkSym *s) {
       unknown_attr(k, s->sym.kind, attr->attr.name);
       continue;
     }
-    if (seen[spec->id]) {
+    bool repeatable = spec->value == V_ALLOW || spec->value == V_REF_ROLE;   /* one statement per line reads well */
+    if (seen[spec->id] && !repeatable) {
       Diagnostic *g = ck_error(k, attr->attr.name.span, E0702, "'%s' is given twice", spec->name);
       ck_note(k, g, seen[spec->id]->attr.name.span, "first given here");
       continue;
@@ -449,12 +680,28 @@ static void fill_block(Checker *k, CkSym *s) {
 /* Goals and milestones: quantities in the unit of the goal's indicator       */
 /* ------------------------------------------------------------------------ */
 
-/* A quantity of a goal must have the dimension of the goal's indicator. */
+/* "68.3%" or "68.3 ppm": a bare number with the unit it needs. */
+static const char *with_unit_text(Checker *k, const char *number, const Unit *u) {
+  return strcmp(u->name, "%") == 0 ? arena_printf(k->a, "%s%%", number)
+                                   : arena_printf(k->a, "%s %s", number, u->name);
+}
+
+/* A quantity of a goal must have the dimension of the goal's indicator; where that
+ * unit is dimensionless with a scale (%, ppm), a bare number is wrong too (R1). */
 static bool check_goal_unit(Checker *k, Sym *goal, Quantity *q, const char *what) {
   Sym *ind = goal->goal.indicator;
   if (!q->set || !ind) return q->set;
   ck_fill(k, cksym(ind));
   const Unit *u = ind->indicator.unit;
+  if (u && dim_eq(&u->dim, &q->unit->dim) && q->bare && dim_is_none(&u->dim) && u->scale != 1) {
+    Diagnostic *g = ck_error(k, q->span, E0303, "%s is the plain number %s, but indicator '%s' is in %s",
+                             what, q->bare, ind->name, u->name);
+    ck_note(k, g, ind->decl->decl.name.span, "'%s' declared here", ind->name);
+    ck_note(k, g, NO_SPAN, "write %s (a plain %s would mean %s)", with_unit_text(k, q->bare, u), q->bare,
+            ck_quantity(k, strtod(q->bare, NULL), u));
+    q->set = false;
+    return false;
+  }
   if (!u || dim_eq(&u->dim, &q->unit->dim)) return true;
   Type have = ck_type_num(q->unit->dim, q->unit), want = ck_type_num(u->dim, u);
   Diagnostic *g = ck_error(k, q->span, E0303, "%s is %s, but indicator '%s' is %s", what,
@@ -464,26 +711,68 @@ static bool check_goal_unit(Checker *k, Sym *goal, Quantity *q, const char *what
   return false;
 }
 
-/* A goal's baseline and target against its indicator; they must differ. */
-static void check_goal(Checker *k, Sym *g) {
-  bool baseline_ok = check_goal_unit(k, g, &g->goal.baseline, "the baseline");   /* both reported */
-  bool ok = check_goal_unit(k, g, &g->goal.target, "the target") && baseline_ok;
-  if (ok && g->goal.baseline.set && g->goal.target.set && g->goal.baseline.value == g->goal.target.value) {
-    Diagnostic *d = ck_error(k, g->goal.target.span, E0409, "goal '%s' has its target equal to its "
-                             "baseline (%s)", g->name,
-                             ck_quantity(k, g->goal.target.value, g->goal.target.unit));
-    ck_note(k, d, g->goal.baseline.span, "baseline given here");
-    ck_note(k, d, NO_SPAN, "progress towards a target that is already met cannot be measured");
+/* The target as written: "95%", ">= 95%", "43 GW .. 50 GW". */
+const char *ck_bound_text(Checker *k, const Quantity *q) {
+  switch (q->bound) {
+  case QB_MIN: return arena_printf(k->a, ">= %s", ck_quantity(k, q->lo, q->unit));
+  case QB_MAX: return arena_printf(k->a, "<= %s", ck_quantity(k, q->hi, q->unit));
+  case QB_RANGE: return arena_printf(k->a, "%s .. %s", ck_quantity(k, q->lo, q->unit), ck_quantity(k, q->hi, q->unit));
+  default: return ck_quantity(k, q->value, q->unit);
   }
 }
 
-/* The quantities a milestone expects, in the units of the goals' indicators. */
+/* The effective target of a bound or range from baseline b: a bound's number, the
+ * end of a range nearest to b. False (and q->value unchanged) when b already meets it. */
+static bool effective_target(Quantity *q, double b) {
+  switch (q->bound) {
+  case QB_EXACT: return q->value != b;
+  case QB_MIN: q->value = q->lo; return b < q->lo;
+  case QB_MAX: q->value = q->hi; return b > q->hi;
+  case QB_RANGE:
+    if (b < q->lo) q->value = q->lo;
+    else if (b > q->hi) q->value = q->hi;
+    else return false;
+    return true;
+  }
+  return false;
+}
+
+/* A goal's baseline and target against its indicator; the baseline must not meet
+ * the target already (E0409); the effective target goes into target.value. */
+static void check_goal(Checker *k, Sym *g) {
+  bool baseline_ok = check_goal_unit(k, g, &g->goal.baseline, "the baseline");   /* both reported */
+  bool ok = check_goal_unit(k, g, &g->goal.target, "the target") && baseline_ok;
+  Quantity *t = &g->goal.target;
+  if (!ok || !g->goal.baseline.set || !t->set) return;
+  double b = g->goal.baseline.value;
+  if (effective_target(t, b)) return;
+  Diagnostic *d;
+  if (t->bound == QB_EXACT)
+    d = ck_error(k, t->span, E0409, "goal '%s' has its target equal to its baseline (%s)", g->name,
+                 ck_quantity(k, t->value, t->unit));
+  else
+    d = ck_error(k, t->span, E0409, "goal '%s' is already met at its baseline: the target is %s and the "
+                 "baseline is %s", g->name, ck_bound_text(k, t), ck_quantity(k, b, g->goal.baseline.unit));
+  ck_note(k, d, g->goal.baseline.span, "baseline given here");
+  ck_note(k, d, NO_SPAN, "progress towards a target that is already met cannot be measured");
+  t->set = false;
+}
+
+/* The quantities a milestone expects, in the units of the goals' indicators; a
+ * bound or a range stands for its end on the way from the baseline. */
 static void check_expects(Checker *k, Sym *m) {
   for (int i = 0; i < m->milestone.expects.len; i++) {
     Link *l = &m->milestone.expects.items[i];
     ck_fill(k, cksym(l->target));
-    Quantity q = {true, l->value, l->unit, l->span};
-    check_goal_unit(k, l->target, &q, arena_printf(k->a, "the value expected for '%s'", l->target->name));
+    const char *what = arena_printf(k->a, "the value expected for '%s'", l->target->name);
+    if (!check_goal_unit(k, l->target, &l->q, what)) {
+      l->has_value = false;
+      continue;
+    }
+    if (l->q.bound != QB_EXACT && l->target->goal.baseline.set) {
+      effective_target(&l->q, l->target->goal.baseline.value);
+      l->value = l->q.value;
+    }
   }
 }
 
@@ -533,6 +822,10 @@ static void fill_record(Checker *k, CkSym *s) {
   for (int i = 0; i < attrs->len; i++) {
     Node *attr = attrs->items[i];
     Field *f = &fields[n];
+    if (strcmp(attr->attr.name.str, "allow") == 0 && attr->attr.args.len && attr->attr.args.items[0]->arg.value) {
+      fill_attr(k, s, schema_find(DK_MISSION, "allow"), attr);   /* `allow W0108: "..."`: no field is a pair */
+      continue;
+    }
     Field *first = namemap_get(s->fields, attr->attr.name.str);
     if (first) {
       Diagnostic *g = ck_error(k, attr->attr.name.span, E0203, "field '%s' is declared twice",

@@ -1,5 +1,8 @@
 /* check_budget.c - money: what projects take from each instrument stays within
- * its budget, and the instruments' budgets within the mission's. Sums are in
+ * its budget, and the instruments' budgets within the mission's. Rates (money
+ * per time) are first multiplied by their period. Sums are intervals (a single
+ * amount is a..a): with L and U the sums of the parts' lower and upper ends and
+ * lo..hi the container, L > hi is an error and U > lo a warning (W0114). Sums are in
  * base units and compared with a relative tolerance of 1e-9; messages give
  * them in the unit of the limit.
  */
@@ -31,15 +34,120 @@ static void note_parts(Checker *k, Diagnostic *g, PtrVec *spans, PtrVec *texts) 
   if (spans->len > MAX_SHOWN) ck_note(k, g, NO_SPAN, "and %d more", spans->len - MAX_SHOWN);
 }
 
+/* ------------------------------------------------------------------------ */
+/* Rates: money per time, times the length of a period                       */
+/* ------------------------------------------------------------------------ */
+
+/* The period of an instrument: its own, else the mission's (NULL if none). */
+static const Period *instrument_period(Checker *k, const Sym *ins) {
+  if (ins->instrument.period.set) return &ins->instrument.period;
+  return k->m->mission && k->m->mission->mission.period.set ? &k->m->mission->mission.period : NULL;
+}
+
+/* The length of a period in days. A period of whole calendar months counts each
+ * month as a twelfth of a year (365.25 / 12 days), so that 2024-01 .. 2030-06 is
+ * exactly 6.5 years; any other period counts its days, both ends included. */
+static double period_length(const Period *p) {
+  int y1, m1, d1, y2, m2, d2;
+  date_from_days(p->start, &y1, &m1, &d1);
+  date_from_days(p->end + 1, &y2, &m2, &d2);
+  if (d1 == 1 && d2 == 1) return (double)((y2 * 12 + m2) - (y1 * 12 + m1)) * 365.25 / 12;
+  return (double)(p->end - p->start + 1);
+}
+
+/* A rate becomes its total over period p (E0503 when there is none). */
+static void rate_total(Checker *k, Quantity *q, const Period *p, const char *whose) {
+  if (!q->set || !q->per) return;
+  if (!p || !p->set) {
+    Diagnostic *g = ck_error(k, q->span, E0503, "%s is a rate (money per %s), but there is no period "
+                             "to multiply it by", whose, q->per->name);
+    ck_note(k, g, NO_SPAN, "give the declaration (or the mission) a 'period', or write the total amount");
+    q->set = false;
+    return;
+  }
+  q->days = period_length(p);
+  q->value = q->rate_lo * q->days;
+  if (q->bound == QB_RANGE) {
+    q->lo = q->value;
+    q->hi = q->rate_hi * q->days;
+  }
+}
+
+/* The links of a list that are rates, over period p. */
+static void rate_links(Checker *k, LinkList *list, const Period *p, const char *whose) {
+  for (int i = 0; i < list->len; i++) {
+    Link *l = &list->items[i];
+    if (!l->has_value || !l->q.per) continue;
+    rate_total(k, &l->q, p, arena_printf(k->a, "%s '%s'", whose, l->target ? l->target->name : "?"));
+    l->value = l->q.value;
+    l->has_value = l->q.set;
+  }
+}
+
+/* Every rate of the model: budgets over the declaration's period (an instrument's
+ * own, else the mission's), funding over the project's own, else the instrument's. */
+static void rates(Checker *k) {
+  Sym *m = k->m->mission;
+  if (m) rate_total(k, &m->mission.budget, &m->mission.period, "the mission budget");
+  PtrVec *instruments = &k->m->by_kind[DK_INSTRUMENT];
+  for (int i = 0; i < instruments->len; i++) {
+    Sym *ins = instruments->items[i];
+    const Period *p = instrument_period(k, ins);
+    rate_total(k, &ins->instrument.budget, p, arena_printf(k->a, "the budget of '%s'", ins->name));
+    rate_links(k, &ins->instrument.cofunded_by, p, "the co-funding by");
+  }
+  PtrVec *projects = &k->m->by_kind[DK_PROJECT];
+  for (int i = 0; i < projects->len; i++) {
+    Sym *p = projects->items[i];
+    LinkList *f = &p->project.funded_by;
+    for (int j = 0; j < f->len; j++) {
+      Link *l = &f->items[j];
+      if (!l->has_value || !l->q.per) continue;
+      const Period *per = p->project.period.set ? &p->project.period
+                          : l->target ? instrument_period(k, l->target) : NULL;
+      rate_total(k, &l->q, per, arena_printf(k->a, "the funding of '%s' by '%s'", p->name,
+                                             l->target ? l->target->name : "?"));
+      l->value = l->q.value;
+      l->has_value = l->q.set;
+    }
+    const Period *own = p->project.period.set ? &p->project.period
+                        : m && m->mission.period.set ? &m->mission.period : NULL;
+    rate_links(k, &p->project.cofunded_by, own, "the co-funding by");
+  }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Sums of intervals                                                         */
+/* ------------------------------------------------------------------------ */
+
 typedef struct Funding {
-  double sum;
+  double lo, hi;           /* sums of the parts' lower and upper ends */
+  bool ranged;             /* some part is a range */
   PtrVec spans, texts;
 } Funding;
 
-static void add_part(Checker *k, Funding *f, double v, Span span, const char *text) {
+/* "5 MEUR" or "5 MEUR .. 10 MEUR" in unit u. */
+static const char *interval_text(Checker *k, double lo, double hi, const Unit *u) {
+  if (lo == hi) return ck_quantity(k, lo, u);
+  return arena_printf(k->a, "%s .. %s", ck_quantity(k, lo, u), ck_quantity(k, hi, u));
+}
+
+/* " (1.5 BGBP/year over 6.5 years)" after the total of a rate, else "". */
+static const char *rate_text(Checker *k, const Quantity *q) {
+  if (!q->per || !q->unit) return "";
+  double per = q->per->scale, sc = q->unit->scale;
+  const char *rate = ck_number(k, q->rate_lo * per / sc);
+  if (q->bound == QB_RANGE) rate = arena_printf(k->a, "%s .. %s", rate, ck_number(k, q->rate_hi * per / sc));
+  return arena_printf(k->a, " (%s %s/%s over %s %ss)", rate, q->unit->name, q->per->name,
+                      ck_number(k, q->days / per), q->per->name);
+}
+
+static void add_part(Checker *k, Funding *f, const Quantity *q, const char *text) {
   Span *s = arena_alloc(k->a, sizeof *s);
-  *s = span;
-  f->sum += v;
+  *s = q->span;
+  f->lo += quantity_lo(q);
+  f->hi += quantity_hi(q);
+  f->ranged |= q->bound == QB_RANGE;
   vec_push(k->a, &f->spans, s);
   vec_push(k->a, &f->texts, (void *)text);
 }
@@ -53,15 +161,39 @@ static void sum_funding(Checker *k, Funding *by_instrument) {
       Link *l = &p->project.funded_by.items[j];
       Sym *ins = l->target;
       Quantity *budget = &ins->instrument.budget;
-      if (!budget->set) continue;
-      Quantity q = {true, l->value, l->unit, l->span};
+      if (!budget->set || !l->has_value) continue;
+      Quantity q = l->q;
+      q.span = l->span;
       const char *what = arena_printf(k->a, "the funding of '%s' by '%s'", p->name, ins->name);
       const char *limit = arena_printf(k->a, "the budget of '%s'", ins->name);
       if (!same_currency(k, &q, budget, l->span, what, limit)) continue;
-      add_part(k, &by_instrument[ins->index], l->value, l->span,
-               arena_printf(k->a, "'%s' takes %s", p->name, ck_quantity(k, l->value, budget->unit)));
+      add_part(k, &by_instrument[ins->index], &q,
+               arena_printf(k->a, "'%s' takes %s%s", p->name,
+                            interval_text(k, quantity_lo(&q), quantity_hi(&q), budget->unit), rate_text(k, &q)));
     }
   }
+}
+
+/* Parts that sum to lo..hi against a container b: E0501/E0502 when they surely
+ * exceed it (lo > its upper end), W0114 when they may (hi > its lower end). */
+static void check_sum(Checker *k, Funding *f, const Quantity *b, DiagCode code, const char *sure,
+                      const char *may) {
+  double blo = quantity_lo(b), bhi = quantity_hi(b);
+  const char *sum = interval_text(k, f->lo, f->hi, b->unit), *limit = interval_text(k, blo, bhi, b->unit);
+  Diagnostic *g;
+  if (exceeds(f->lo, bhi)) {
+    g = ck_error(k, b->span, code, sure, sum, limit);
+    if (f->ranged || b->bound == QB_RANGE)
+      ck_note(k, g, NO_SPAN, "even the lower ends add up to %s, more than the upper end %s",
+              ck_quantity(k, f->lo, b->unit), ck_quantity(k, bhi, b->unit));
+  } else if (exceeds(f->hi, blo)) {
+    g = ck_warning(k, b->span, W0114, "budget-may-exceed", may, sum, limit);
+    ck_note(k, g, NO_SPAN, "the upper ends add up to %s, more than the lower end %s", ck_quantity(k, f->hi, b->unit),
+            ck_quantity(k, blo, b->unit));
+  } else {
+    return;
+  }
+  note_parts(k, g, &f->spans, &f->texts);
 }
 
 /* Each instrument's budget covers what its projects take. */
@@ -69,13 +201,12 @@ static void check_instruments(Checker *k, Funding *by_instrument) {
   PtrVec *instruments = &k->m->by_kind[DK_INSTRUMENT];
   for (int i = 0; i < instruments->len; i++) {
     Sym *ins = instruments->items[i];
-    Funding *f = &by_instrument[ins->index];
     Quantity *b = &ins->instrument.budget;
-    if (!b->set || !exceeds(f->sum, b->value)) continue;
-    Diagnostic *g = ck_error(k, b->span, E0501,
-                             "projects funded by '%s' take %s in total, more than its budget of %s", ins->name,
-                             ck_quantity(k, f->sum, b->unit), ck_quantity(k, b->value, b->unit));
-    note_parts(k, g, &f->spans, &f->texts);
+    if (!b->set) continue;
+    check_sum(k, &by_instrument[ins->index], b, E0501,
+              arena_printf(k->a, "projects funded by '%s' take %%s in total, more than its budget of %%s", ins->name),
+              arena_printf(k->a, "projects funded by '%s' take %%s in total, which may exceed its budget of %%s",
+                           ins->name));
   }
 }
 
@@ -92,17 +223,15 @@ static void check_mission(Checker *k) {
     if (ins->imported || !b->set) continue;
     const char *what = arena_printf(k->a, "the budget of '%s'", ins->name);
     if (!same_currency(k, b, limit, b->span, what, "the mission budget")) continue;
-    add_part(k, &f, b->value, b->span,
-             arena_printf(k->a, "'%s' has %s", ins->name, ck_quantity(k, b->value, limit->unit)));
+    add_part(k, &f, b, arena_printf(k->a, "'%s' has %s%s", ins->name,
+                                    interval_text(k, quantity_lo(b), quantity_hi(b), limit->unit), rate_text(k, b)));
   }
-  if (!exceeds(f.sum, limit->value)) return;
-  Diagnostic *g = ck_error(k, limit->span, E0502,
-                           "the instruments' budgets add up to %s, more than the mission budget of %s",
-                           ck_quantity(k, f.sum, limit->unit), ck_quantity(k, limit->value, limit->unit));
-  note_parts(k, g, &f.spans, &f.texts);
+  check_sum(k, &f, limit, E0502, "the instruments' budgets add up to %s, more than the mission budget of %s",
+            "the instruments' budgets add up to %s, which may exceed the mission budget of %s");
 }
 
 void ck_budgets(Checker *k) {
+  rates(k);
   Funding *by_instrument = arena_alloc(k->a, sizeof(Funding) * (size_t)(k->m->syms.len + 1));
   sum_funding(k, by_instrument);
   check_instruments(k, by_instrument);

@@ -76,7 +76,19 @@ static void check_in_mission(Checker *k, Sym *y, const Period *mp) {
     return;
   default: return;
   }
-  if (p->set) inside_mission(k, mp, p->start, p->end, p->span, what_of(k, y));
+  if (!p->set) return;
+  if (y->kind == DK_PHASE) {
+    inside_mission(k, mp, p->start, p->end, p->span, what_of(k, y));
+    return;
+  }
+  /* Instruments and projects need only overlap: missions adopt what already runs. */
+  if (p->end < mp->start || p->start > mp->end) {
+    Diagnostic *g = ck_error(k, p->span, E0403, "%s runs from %s to %s, wholly %s the mission period (%s .. %s)",
+                             what_of(k, y), ck_date(k, p->start), ck_date(k, p->end),
+                             p->end < mp->start ? "before" : "after", ck_date(k, mp->start), ck_date(k, mp->end));
+    ck_note(k, g, mp->span, "the mission period is set here");
+    ck_note(k, g, NO_SPAN, "an instrument's or project's period must overlap the mission's");
+  }
 }
 
 /* ------------------------------------------------------------------------ */
@@ -145,7 +157,7 @@ static void check_expects(Checker *k, Sym *m) {
   for (int i = 0; i < m->milestone.expects.len; i++) {
     Link *l = &m->milestone.expects.items[i];
     Sym *g = l->target;
-    if (!g || !g->goal.baseline.set || !g->goal.target.set) continue;
+    if (!g || !l->has_value || !g->goal.baseline.set || !g->goal.target.set) continue;
     if (!dim_eq(&l->unit->dim, &g->goal.target.unit->dim)) continue;   /* reported (E0303) */
     double b = g->goal.baseline.value, t = g->goal.target.value;
     double lo = b < t ? b : t, hi = b < t ? t : b;
@@ -153,7 +165,7 @@ static void check_expects(Checker *k, Sym *m) {
     const Unit *u = g->goal.target.unit;
     Diagnostic *d = ck_error(k, l->span, E0407,
                              "milestone '%s' expects %s for goal '%s', outside its baseline %s and target %s",
-                             m->name, ck_quantity(k, l->value, l->unit), g->name,
+                             m->name, ck_bound_text(k, &l->q), g->name,
                              ck_quantity(k, b, g->goal.baseline.unit), ck_quantity(k, t, u));
     ck_note_decl(k, d, g);
   }

@@ -94,6 +94,8 @@ static Type unknown_name(Checker *k, Ident id, const Scope *s) {
   if (!s->fn && !s->record && !s->attr) ck_suggest_add(&sg, k->s_date, NO_SPAN);
   resolve_suggest(k, &sg, REFS(INDICATOR) | REFS(SCORE) | REFS(CONDITION) | REFS(GOAL));
   if (s->owner && sg.best == s->owner->sym.name) sg.best = NULL;
+  for (int i = 0; i < units_count(k->units); i++)   /* a unit name means one of that unit */
+    if (units_at(k->units, i) != units_date(k->units)) ck_suggest_add(&sg, units_at(k->units, i)->name, NO_SPAN);
   ck_note_suggest(k, g, &sg);
   return err();
 }
@@ -254,6 +256,11 @@ static Type walk_name(Checker *k, Node *n, const Scope *s, ExprSem *e) {
   }
   if (id.str == k->s_date) return date_input(k, id, s, e);
   Sym *y = namemap_get(k->names, id.str);
+  const Unit *unit = y ? NULL : units_lookup(k->units, id.str);
+  if (unit && unit != units_date(k->units)) {   /* a unit name: one of that unit (1.5 BGBP / year) */
+    Type t = ck_type_num(unit->dim, unit);
+    return constant(e, t, unit->scale);
+  }
   if (!y && s->record && !cksym(s->record)->form_ok) return err();   /* its fields are unknown */
   if (!y && s->owner && s->owner->bad_on) return err();
   if (!y) return unknown_name(k, id, s);
@@ -263,6 +270,47 @@ static Type walk_name(Checker *k, Node *n, const Scope *s, ExprSem *e) {
   case DK_CONDITION: return rule_input(k, id, s, e, y);
   default: return not_a_value(k, id, y);
   }
+}
+
+/* ------------------------------------------------------------------------ */
+/* W0113: a bare number against a percent                                    */
+/* ------------------------------------------------------------------------ */
+
+/* The number literal that n is (`4.2`, `-4.2`), else NULL. */
+static const Node *bare_number(const Node *n) {
+  if (n->kind == ND_UNARY && n->unary.op == OP_NEG) n = n->unary.operand;
+  return n->kind == ND_NUMBER ? n : NULL;
+}
+
+/* The unit of a name read in a dimensionless unit with a scale (%, ppm), else NULL. */
+static const Unit *scaled_name_unit(const Node *n) {
+  if (n->kind != ND_NAME || !n->sem) return NULL;
+  const ExprSem *e = expr_sem(n);
+  if (e->form != EX_FIELD && e->form != EX_INDICATOR && e->form != EX_PARAM) return NULL;
+  const Unit *u = e->type.unit;
+  return e->type.kind == TY_NUM && u && dim_is_none(&u->dim) && u->scale != 1 ? u : NULL;
+}
+
+/* W0113: `emission_cut >= 4.2` with emission_cut in %: 4.2 is 420%. */
+static void check_bare_percent(Checker *k, Node *lit, Node *other) {
+  const Node *num = bare_number(lit);
+  const Unit *u = scaled_name_unit(other);
+  if (k->inst || !num || !u || num->number.value == 0) return;
+  const char *text = arena_strndup(k->a, src_file(k->c->src, lit->span.file)->text + lit->span.start,
+                                   lit->span.end - lit->span.start);
+  double v = lit == num ? num->number.value : -num->number.value;
+  Diagnostic *g = ck_warning(k, lit->span, W0113, "bare-percent",
+                             "the bare number %s meets '%s', which is in %s: it means %s", text,
+                             other->name.parts[0].str, u->name, ck_quantity(k, v, u));
+  const char *fix = strcmp(u->name, "%") == 0 ? arena_printf(k->a, "%s%%", text)
+                                              : arena_printf(k->a, "%s %s", text, u->name);
+  ck_note(k, g, NO_SPAN, "write %s", fix);
+}
+
+/* Both directions of a pair of operands. */
+static void check_bare_pair(Checker *k, Node *a, Node *b) {
+  check_bare_percent(k, a, b);
+  check_bare_percent(k, b, a);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -397,6 +445,9 @@ static Type walk_binary(Checker *k, Node *n, const Scope *s, ExprSem *e) {
   e->poly = is_poly(n->binary.lhs) || is_poly(n->binary.rhs);
   if (a.kind == TY_ERROR || b.kind == TY_ERROR) return err();
   Type t = binary_type(k, n, &a, &b);
+  Op op = n->binary.op;
+  if (t.kind != TY_ERROR && op != OP_MUL && op != OP_DIV && op != OP_POW && op != OP_AND && op != OP_OR)
+    check_bare_pair(k, n->binary.lhs, n->binary.rhs);
   if (t.kind != TY_ERROR && !k->inst && is_const(n->binary.lhs) && is_const(n->binary.rhs)) {
     e->constant = true;
     e->value = fold(n->binary.op, const_of(n->binary.lhs), const_of(n->binary.rhs));
@@ -437,6 +488,7 @@ static Type walk_if(Checker *k, Node *n, const Scope *s, ExprSem *e) {
              ck_type_text(k, &b));
     return err();
   }
+  check_bare_pair(k, n->ifx.then, n->ifx.els);
   if (!k->inst && is_const(n->ifx.cond) && is_const(n->ifx.then) && is_const(n->ifx.els)) {
     e->constant = true;
     e->value = const_of(n->ifx.cond) != 0 ? const_of(n->ifx.then) : const_of(n->ifx.els);
@@ -608,6 +660,8 @@ static Type walk_builtin(Checker *k, Node *n, const Scope *s, ExprSem *e) {
   e->poly = poly;
   if (bad) return err();
   Type r = builtin_type(k, n, b, t);
+  for (int i = 0; r.kind != TY_ERROR && signatures[b].sig == SIG_SAME && i < na; i++)
+    for (int j = i + 1; j < na; j++) check_bare_pair(k, n->call.args.items[i], n->call.args.items[j]);
   bool all_const = !k->inst && r.kind != TY_ERROR;
   double v[3] = {0};
   for (int i = 0; i < na && all_const; i++) {

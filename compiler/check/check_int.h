@@ -158,6 +158,8 @@ bool ck_is_money(Checker *k, const Dim *dim);
 
 /* Check and store the attributes of a declaration (once; safe to call early). */
 void ck_fill(Checker *k, CkSym *s);
+/* A quantity as written, bound or range included: ">= 95%", "43 GW .. 50 GW". */
+const char *ck_bound_text(Checker *k, const Quantity *q);
 
 /* ---- check_expr.c ------------------------------------------------------ */
 

@@ -72,9 +72,12 @@ static void (*const lint_fns[LINT_COUNT])(Lint *) = {
 #undef X
 };
 
-/* -W names of warnings that other stages emit (the checker's); lint_run applies
- * -Wno- to them too, since it is the one stage that reads the flags. */
-static const char *const other_options[] = {"shadow"};
+/* -W names of warnings that other stages emit (the checker's) and of W0119, with
+ * their codes; lint_run applies -Wno- to them too, since it is the one stage that
+ * reads the flags. */
+static const char *const other_options[] = {"shadow", "shadow", "bare-percent", "budget-may-exceed",
+                                            "unused-allow"};
+static const DiagCode other_codes[] = {W0601, W0602, W0113, W0114, W0119};
 
 struct Lint {
   Model *m;
@@ -239,6 +242,10 @@ static void visit_links(Lint *L, Sym *from, LinkList list, RefFn *fn) {
   for (int i = 0; i < list.len; i++) visit(L, from, list.items[i].target, fn);
 }
 
+static void visit_roles(Lint *L, Sym *from, RoleList list, RefFn *fn) {
+  for (int i = 0; i < list.len; i++) visit(L, from, list.items[i].actor, fn);
+}
+
 /* Every declaration a formula names (indicators, rules, goals, fns ...). */
 static void visit_expr(Lint *L, Sym *from, const Node *n, RefFn *fn) {
   if (!n) return;
@@ -270,6 +277,7 @@ static void visit_expr(Lint *L, Sym *from, const Node *n, RefFn *fn) {
 
 /* Every declaration that s refers to, through its attributes and its formula. */
 static void visit_refs(Lint *L, Sym *s, RefFn *fn) {
+  visit_roles(L, s, s->roles, fn);
   switch (s->kind) {
   case DK_MISSION: visit(L, s, s->mission.owner, fn); break;
   case DK_ACTOR: visit(L, s, s->actor.parent, fn); break;
@@ -284,14 +292,17 @@ static void visit_refs(Lint *L, Sym *s, RefFn *fn) {
     visit_links(L, s, s->milestone.expects, fn);
     break;
   case DK_INSTRUMENT:
-    visit(L, s, s->instrument.by, fn);
+    visit_list(L, s, s->instrument.by_all, fn);
     visit_list(L, s, s->instrument.requires, fn);
+    visit_links(L, s, s->instrument.cofunded_by, fn);
     break;
   case DK_PROJECT:
     visit(L, s, s->project.lead, fn);
     visit_list(L, s, s->project.partners, fn);
     visit_links(L, s, s->project.funded_by, fn);
     visit_links(L, s, s->project.contributes, fn);
+    visit_list(L, s, s->project.supported_by, fn);
+    visit_links(L, s, s->project.cofunded_by, fn);
     break;
   case DK_CONDITION:
   case DK_SCORE:
@@ -341,6 +352,8 @@ static void index_contributions(Lint *L) {
       const Link *l = &p->project.funded_by.items[j];
       if (l->target) L->funded[l->target->index] = true;
     }
+    for (int j = 0; j < p->project.supported_by.len; j++)
+      if (p->project.supported_by.items[j]) L->funded[p->project.supported_by.items[j]->index] = true;
   }
   for (int i = 0; i < L->mine[DK_GOAL].len; i++) {
     Sym *g = L->mine[DK_GOAL].items[i];
@@ -374,7 +387,9 @@ static void unit_refs(Lint *L, const Node *n, bool unit_ctx) {
   switch (n->kind) {
   case ND_QUANTITY: use_unit(L, n->quantity.unit.str); break;
   case ND_NAME:
-    if (unit_ctx && n->name.nparts == 1) use_unit(L, n->name.parts[0].str);
+    /* In a formula, a name that no declaration has is a unit (R1: `1.5 BGBP / year`). */
+    if (n->name.nparts == 1 && (unit_ctx || !model_lookup(L->m, n->name.parts[0].str)))
+      use_unit(L, n->name.parts[0].str);
     break;
   case ND_CALL:
     for (int i = 0; i < n->call.args.len; i++) unit_refs(L, n->call.args.items[i], false);
@@ -703,14 +718,14 @@ static void lint_idle_instrument(Lint *L) {
     if (k == IK_REGULATION || k == IK_STANDARD) continue;
     if (L->funded[s->index]) continue;
     Diagnostic *w = lint_warn(L, LINT_IDLE_INSTRUMENT, name_span(s),
-                              "%s '%s' funds no project: every instrument of the portfolio should "
-                              "reach projects", instr_kind_names[k], s->name);
+                              "%s '%s' funds or supports no project: every instrument of the "
+                              "portfolio should reach projects", instr_kind_names[k], s->name);
     const Quantity *b = &s->instrument.budget;
     if (b->set && b->unit)
       diag_note(L->d, w, b->span, "its budget of %.15g %s reaches no project", b->value / b->unit->scale,
                 b->unit->name);
-    diag_note(L->d, w, NO_SPAN, "add `funded_by %s: AMOUNT` to the projects it funds, or remove it",
-              s->name);
+    diag_note(L->d, w, NO_SPAN, "add `funded_by %s: AMOUNT` (or `funded_by %s`, or `supported_by %s`) "
+              "to the projects it reaches, or remove it", s->name, s->name, s->name);
   }
 }
 
@@ -767,12 +782,95 @@ static bool model_has_errors(Lint *L) {
   return false;
 }
 
+/* ------------------------------------------------------------------------ */
+/* Acknowledged warnings: `allow CODE: "reason"`                              */
+/* ------------------------------------------------------------------------ */
+
+/* The -W name of a warning code (as written in an `allow`), or NULL. */
+static const char *code_option(const char *code) {
+  for (int i = 0; i < LINT_COUNT; i++)
+    if (strcmp(diag_code_text(lint_codes[i]), code) == 0) return lint_names[i];
+  for (size_t i = 0; i < COUNT_OF(other_codes); i++)
+    if (strcmp(diag_code_text(other_codes[i]), code) == 0) return other_options[i];
+  return NULL;
+}
+
+/* Mission-wide lints: an `allow` on the mission covers them wherever they point. */
+static bool mission_wide(DiagCode code) {
+  static const DiagCode codes[] = {W0101, W0102, W0105, W0107};
+  for (size_t i = 0; i < COUNT_OF(codes); i++)
+    if (codes[i] == code) return true;
+  return false;
+}
+
+/* The `allow` entry of s for code, or NULL. */
+static Allow *allow_of(Sym *s, const char *code) {
+  for (int i = 0; s && i < s->allows.len; i++)
+    if (strcmp(s->allows.items[i].code, code) == 0) return &s->allows.items[i];
+  return NULL;
+}
+
+/* The `allow` that covers warning g: on the declaration that holds its location,
+ * or on the mission for a mission-wide lint. */
+static Allow *allow_for(Model *m, const Diagnostic *g) {
+  const char *code = diag_code_text(g->code);
+  if (mission_wide(g->code) && allow_of(m->mission, code)) return allow_of(m->mission, code);
+  for (int i = 0; i < m->syms.len; i++) {
+    Sym *s = m->syms.items[i];
+    if (!s->allows.len || !s->decl || s->decl->span.file != g->span.file) continue;
+    if (g->span.start < s->decl->span.start || g->span.end > s->decl->span.end) continue;
+    Allow *a = allow_of(s, code);
+    if (a) return a;
+  }
+  return NULL;
+}
+
+/* Move the warnings that an `allow` covers to d->allowed, with their reason. */
+static void apply_allows(Model *m, Diag *d) {
+  int kept = 0;
+  for (int i = 0; i < d->list.len; i++) {
+    Diagnostic *g = d->list.items[i];
+    Allow *a = g->sev == SEV_WARNING && g->span.file != NO_FILE ? allow_for(m, g) : NULL;
+    if (!a) {
+      d->list.items[kept++] = g;
+      continue;
+    }
+    a->used++;
+    g->allowed = a->reason;
+    d->warnings--;
+    vec_push(d->arena, &d->allowed, g);
+  }
+  d->list.len = kept;
+}
+
+/* W0119: an `allow` of the checked file that silences nothing (unless its warning
+ * is switched off on the command line). */
+static void lint_unused_allows(Lint *L, const char *const *flags, int nflags) {
+  if (option_disabled("unused-allow", flags, nflags)) return;
+  for (int i = 0; i < L->m->syms.len; i++) {
+    Sym *s = L->m->syms.items[i];
+    for (int j = 0; !s->imported && j < s->allows.len; j++) {
+      Allow *a = &s->allows.items[j];
+      const char *opt = code_option(a->code);
+      if (a->used || (opt && option_disabled(opt, flags, nflags))) continue;
+      Diagnostic *w = diag_warning(L->d, a->span, W0119, "unused-allow",
+                                   "'allow %s' on %s '%s' silences nothing: no %s warning is reported there",
+                                   a->code, decl_kind_names[s->kind], s->name, a->code);
+      diag_note(L->d, w, NO_SPAN, "remove the 'allow', or move it to the declaration that the warning "
+                                  "points at");
+    }
+  }
+}
+
 void lint_run(Model *m, const char *const *flags, int nflags) {
   Diag *d = m->c->diag;
   Lint L = {.m = m, .d = d, .a = m->c->arena};
   lint_apply_flags(&L, flags, nflags);
   suppress_other_warnings(d, flags, nflags);
-  if (!m->mission || model_has_errors(&L)) return;
+  if (!m->mission || model_has_errors(&L)) {
+    apply_allows(m, d);
+    return;
+  }
   size_t n = (size_t)(m->syms.len ? m->syms.len : 1);
   L.in_mission = arena_alloc(L.a, n * sizeof *L.in_mission);
   L.uses = arena_alloc(L.a, n * sizeof *L.uses);
@@ -786,4 +884,6 @@ void lint_run(Model *m, const char *const *flags, int nflags) {
   collect_unit_uses(&L);
   for (int i = 0; i < LINT_COUNT; i++)
     if (L.on[i]) lint_fns[i](&L);
+  apply_allows(m, d);
+  lint_unused_allows(&L, flags, nflags);
 }

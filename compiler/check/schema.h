@@ -25,7 +25,10 @@
   X(V_TAG, "a tag", "TAG")                                                   \
   X(V_REF_MONEY, "pairs 'name: amount'", "NAME: AMOUNT CURRENCY")            \
   X(V_REF_WEIGHT, "pairs 'name: weight'", "NAME: WEIGHT")                    \
-  X(V_REF_QUANTITY, "pairs 'name: quantity'", "NAME: QUANTITY")
+  X(V_REF_QUANTITY, "pairs 'name: quantity'", "NAME: QUANTITY")                      \
+  X(V_REF_FUNDING, "instruments, each with an optional amount", "NAME[: AMOUNT CURRENCY]") \
+  X(V_REF_ROLE, "pairs 'actor: role'", "ACTOR: ROLE")                               \
+  X(V_ALLOW, "pairs 'code: \"reason\"'", "W0110: \"REASON\"")
 
 typedef enum {
 #define X(id, text, usage) id,
@@ -51,34 +54,50 @@ extern const char *const schema_pushes[];
   X(MISSION, statement, V_STRING, NOREFS, NULL, false, false)                            \
   X(MISSION, owner, V_REF, REFS(ACTOR), NULL, false, false)                              \
   X(MISSION, budget, V_MONEY, NOREFS, NULL, false, false)                                \
+  X(MISSION, roles, V_REF_ROLE, REFS(ACTOR), NULL, false, true)                          \
+  X(MISSION, allow, V_ALLOW, NOREFS, NULL, false, true)                                  \
   X(ACTOR, sector, V_CHOICE, NOREFS, schema_sectors, true, false)                        \
   X(ACTOR, level, V_CHOICE, NOREFS, schema_levels, false, false)                         \
   X(ACTOR, parent, V_REF, REFS(ACTOR), NULL, false, false)                               \
+  X(ACTOR, allow, V_ALLOW, NOREFS, NULL, false, true)                                    \
   X(INDICATOR, unit, V_UNIT, NOREFS, NULL, true, false)                                  \
   X(INDICATOR, source, V_STRING, NOREFS, NULL, false, false)                             \
+  X(INDICATOR, allow, V_ALLOW, NOREFS, NULL, false, true)                                \
   X(GOAL, indicator, V_REF, REFS(INDICATOR), NULL, true, false)                          \
   X(GOAL, baseline, V_BASELINE, NOREFS, NULL, true, false)                               \
   X(GOAL, target, V_TARGET, NOREFS, NULL, true, false)                                   \
   X(GOAL, weight, V_WEIGHT, NOREFS, NULL, false, false)                                  \
   X(GOAL, parent, V_REF, REFS(GOAL), NULL, false, false)                                 \
+  X(GOAL, roles, V_REF_ROLE, REFS(ACTOR), NULL, false, true)                             \
+  X(GOAL, allow, V_ALLOW, NOREFS, NULL, false, true)                                     \
   X(PHASE, period, V_PERIOD, NOREFS, NULL, true, false)                                  \
   X(PHASE, after, V_REF, REFS(PHASE), NULL, false, true)                                 \
+  X(PHASE, allow, V_ALLOW, NOREFS, NULL, false, true)                                    \
   X(MILESTONE, date, V_DATE, NOREFS, NULL, true, false)                                  \
   X(MILESTONE, phase, V_REF, REFS(PHASE), NULL, false, false)                            \
   X(MILESTONE, after, V_REF, REFS(MILESTONE) | REFS(PHASE), NULL, false, true)           \
   X(MILESTONE, expects, V_REF_QUANTITY, REFS(GOAL), NULL, false, true)                   \
+  X(MILESTONE, roles, V_REF_ROLE, REFS(ACTOR), NULL, false, true)                        \
+  X(MILESTONE, allow, V_ALLOW, NOREFS, NULL, false, true)                                \
   X(INSTRUMENT, kind, V_CHOICE, NOREFS, schema_instr_kinds, true, false)                 \
-  X(INSTRUMENT, by, V_REF, REFS(ACTOR), NULL, true, false)                               \
+  X(INSTRUMENT, by, V_REF, REFS(ACTOR), NULL, true, true)                                \
   X(INSTRUMENT, push, V_CHOICE, NOREFS, schema_pushes, false, false)                     \
   X(INSTRUMENT, budget, V_MONEY, NOREFS, NULL, false, false)                             \
   X(INSTRUMENT, period, V_PERIOD, NOREFS, NULL, false, false)                            \
   X(INSTRUMENT, requires, V_REF, REFS(CONDITION), NULL, false, true)                     \
+  X(INSTRUMENT, cofunded_by, V_REF_MONEY, REFS(ACTOR), NULL, false, true)                \
+  X(INSTRUMENT, roles, V_REF_ROLE, REFS(ACTOR), NULL, false, true)                       \
+  X(INSTRUMENT, allow, V_ALLOW, NOREFS, NULL, false, true)                               \
   X(PROJECT, lead, V_REF, REFS(ACTOR), NULL, true, false)                                \
   X(PROJECT, partners, V_REF, REFS(ACTOR), NULL, false, true)                            \
-  X(PROJECT, funded_by, V_REF_MONEY, REFS(INSTRUMENT), NULL, false, true)                \
+  X(PROJECT, funded_by, V_REF_FUNDING, REFS(INSTRUMENT), NULL, false, true)              \
   X(PROJECT, disciplines, V_TAG, NOREFS, NULL, false, true)                              \
   X(PROJECT, period, V_PERIOD, NOREFS, NULL, false, false)                               \
-  X(PROJECT, contributes, V_REF_WEIGHT, REFS(GOAL), NULL, false, true)
+  X(PROJECT, contributes, V_REF_WEIGHT, REFS(GOAL), NULL, false, true)                   \
+  X(PROJECT, supported_by, V_REF, REFS(INSTRUMENT), NULL, false, true)                   \
+  X(PROJECT, cofunded_by, V_REF_MONEY, REFS(ACTOR), NULL, false, true)                   \
+  X(PROJECT, roles, V_REF_ROLE, REFS(ACTOR), NULL, false, true)                          \
+  X(PROJECT, allow, V_ALLOW, NOREFS, NULL, false, true)
 
 typedef enum {
 #define X(kind, name, value, refs, choices, required, many) A_##kind##_##name,

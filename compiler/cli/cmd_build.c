@@ -218,6 +218,7 @@ static int write_code(const BuildArgs *a, const RuleSig **sigs, int n, const CgO
 int cmd_build(Compiler *c, int argc, char **argv) {
   CommonOptions co;
   driver_options_init(&co);
+  co.brief_warnings = true;
   BuildArgs a = {.cpu = "generic", .opt = JIT_OPT_O2};
   int status = parse_args(c, &co, &a, argc, argv);
   if (status >= 0) return status;

@@ -253,6 +253,7 @@ static int evaluate(const EvalArgs *a, const RuleSig **sigs, int n) {
 int cmd_eval(Compiler *c, int argc, char **argv) {
   CommonOptions co;
   driver_options_init(&co);
+  co.brief_warnings = true;
   EvalArgs a = {0};
   eval_options_init(&a.eval);
   static char outbuf[1 << 20];

@@ -130,6 +130,7 @@ static const CliCommand graph_command = {"graph", NULL, graph_help, graph_option
 int cmd_graph(Compiler *c, int argc, char **argv) {
   CommonOptions o;
   driver_options_init(&o);
+  o.brief_warnings = true;
   GraphArgs a = {.r = {.view = GV_MAP, .format = GF_DOT, .depth = 1}};
   int st = cli_parse(c, &o, &graph_command, &a, argc, argv);
   if (st >= 0) return st;

@@ -140,6 +140,7 @@ static int write_charts(Compiler *c, StatusReport *r, const StatusOptions *so) {
 int cmd_status(Compiler *c, int argc, char **argv) {
   CommonOptions o;
   driver_options_init(&o);
+  o.brief_warnings = true;
   StatusOptions so = {0};
   int st = parse_options(c, &o, &so, argc, argv);
   if (st != EXIT_OK) return st < 0 ? EXIT_OK : st;

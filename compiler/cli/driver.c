@@ -20,6 +20,7 @@ const char *const driver_common_help =
     "  -I DIR                        look for imports in DIR too (after the importing file's folder)\n"
     "  -Wname, -Wno-name             turn the mission-criteria warning 'name' on or off\n"
     "  -Werror                       treat warnings as errors\n"
+    "  --show-allowed                also print the warnings that an `allow` silences, with its reason\n"
     "  --color=auto|always|never     colour diagnostics (auto: only on a terminal)\n"
     "  --diagnostics-format=text|json|sarif\n"
     "                                how diagnostics are printed on standard error\n"
@@ -90,6 +91,10 @@ int driver_common_option(Compiler *c, CommonOptions *o, int argc, char **argv, i
     vec_push(c->arena, &c->include_dirs, (void *)dir);
     return 1;
   }
+  if (strcmp(arg, "--show-allowed") == 0) {
+    o->show_allowed = true;
+    return 1;
+  }
   if (strcmp(arg, "-Werror") == 0) {
     o->werror = true;
     return 1;
@@ -124,6 +129,7 @@ int driver_common_option(Compiler *c, CommonOptions *o, int argc, char **argv, i
 void driver_options_apply(Compiler *c, CommonOptions *o) {
   c->diag->max_errors = o->max_errors;
   c->diag->werror = o->werror;
+  c->diag->show_allowed = o->show_allowed;
   o->render.color = o->color == 1 ||
                     (o->color == -1 && isatty(STDERR_FILENO) && getenv("NO_COLOR") == NULL);
 }
@@ -132,8 +138,26 @@ Model *driver_front_end(Compiler *c, const char *path, const CommonOptions *o) {
   return compiler_front_end(c, path, (const char *const *)o->warning_flags.items, o->warning_flags.len);
 }
 
+/* Commands that do not lint in full: drop the warnings and say how many there are. */
+static int drop_warnings(Diag *d) {
+  int kept = 0, dropped = 0;
+  for (int i = 0; i < d->list.len; i++) {
+    Diagnostic *g = d->list.items[i];
+    if (g->sev == SEV_WARNING) dropped++;
+    else d->list.items[kept++] = g;
+  }
+  d->list.len = kept;
+  d->warnings = 0;
+  return dropped;
+}
+
 int driver_finish(Compiler *c, const CommonOptions *o, int status) {
+  int dropped = 0;
+  if (o->brief_warnings && !o->werror && o->render.format == DIAG_TEXT && !o->show_allowed)
+    dropped = drop_warnings(c->diag);
   diag_render(c->diag, stderr, &o->render);
+  if (dropped)
+    fprintf(stderr, "%d warning%s; run `missionc check`\n", dropped, dropped == 1 ? "" : "s");
   if (status == 0 && diag_error_count(c->diag) > 0) status = EXIT_INPUT;
   return status;
 }

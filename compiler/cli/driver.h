@@ -19,6 +19,8 @@ typedef struct CommonOptions {
   int color;                 /* -1 auto, 0 never, 1 always */
   int max_errors;
   bool werror;
+  bool show_allowed;         /* --show-allowed */
+  bool brief_warnings;       /* graph, eval, build, status: one line "N warnings; run `missionc check`" */
   PtrVec warning_flags;      /* const char*: "-Wname" / "-Wno-name" as given, for lint */
 } CommonOptions;
 

@@ -87,6 +87,31 @@ const char *fmt_qty(Arena *a, double base_value, const Unit *unit) {
   return fmt_with_unit(a, fmt_num(a, base_value / unit->scale), unit->name);
 }
 
+/* A quantity as written: "95%", "≥ 95%", "≤ 50 gpkWh", "43–50 GW", "5–10 MEUR"; a rate
+ * with its total: "1.5 BGBP/year, 9.75 BGBP over 6.5 years". */
+const char *fmt_quantity(Arena *a, const Quantity *q) {
+  const Unit *u = q->unit;
+  double sc = u ? u->scale : 1;
+  if (q->per) {
+    double per = q->per->scale;
+    const char *rate = q->bound == QB_RANGE
+                           ? arena_printf(a, "%s–%s", fmt_num(a, q->rate_lo * per / sc), fmt_num(a, q->rate_hi * per / sc))
+                           : fmt_num(a, q->rate_lo * per / sc);
+    const char *total = q->bound == QB_RANGE
+                            ? arena_printf(a, "%s–%s", fmt_num(a, q->lo / sc), fmt_qty(a, q->hi, u))
+                            : fmt_qty(a, q->value, u);
+    double n = q->days / per;
+    return arena_printf(a, "%s %s/%s, %s over %s %s%s", rate, u ? u->name : "", q->per->name, total, fmt_num(a, n),
+                        q->per->name, n == 1 ? "" : "s");
+  }
+  switch (q->bound) {
+  case QB_MIN: return arena_printf(a, "≥ %s", fmt_qty(a, q->lo, u));
+  case QB_MAX: return arena_printf(a, "≤ %s", fmt_qty(a, q->hi, u));
+  case QB_RANGE: return arena_printf(a, "%s–%s", fmt_num(a, q->lo / sc), fmt_qty(a, q->hi, u));
+  default: return fmt_qty(a, q->value, u);
+  }
+}
+
 const char *fmt_period(Arena *a, const Period *p) {
   return arena_printf(a, "%s – %s", fmt_date(a, p->start, false), fmt_date(a, p->end, true));
 }
@@ -448,7 +473,7 @@ const char *gb_funded_text(GB *b, const Sym *p) {
   const char *s = "";
   for (int k = 0; k < p->project.funded_by.len; k++) {
     const Link *f = &p->project.funded_by.items[k];
-    s = arena_printf(b->a, "%s%s%s%s%s", s, k ? "\n" : "", f->unit ? fmt_qty(b->a, f->value, f->unit) : "",
+    s = arena_printf(b->a, "%s%s%s%s%s", s, k ? "\n" : "", f->unit ? fmt_quantity(b->a, &f->q) : "",
                      f->unit ? " · " : "", f->target->name);
   }
   return s;

@@ -77,7 +77,7 @@ static void project_edges(GB *b) {
   GB_EACH(b, DK_PROJECT, p) {
     for (int k = 0; k < p->project.funded_by.len; k++) {
       const Link *f = &p->project.funded_by.items[k];
-      const char *amount = f->unit ? fmt_qty(b->a, f->value, f->unit) : NULL;
+      const char *amount = f->unit ? fmt_quantity(b->a, &f->q) : NULL;
       Agedge_t *e = gb_edge(b, gb_find(b, f->target), gb_find(b, p), amount, ES_ARROW);
       gb_set(e, "color", "#333333");
     }
@@ -195,11 +195,30 @@ static void team_tables(GB *b) {
 
 /* ---- the view ------------------------------------------------------------------- */
 
+/* `roles ACTOR: ROLE` of a declaration: an edge from the actor labelled with its role. */
+static void role_edges(GB *b, const Sym *s) {
+  for (int k = 0; k < s->roles.len; k++) {
+    const Role *r = &s->roles.items[k];
+    Agedge_t *e = gb_edge(b, gb_find(b, r->actor), gb_find(b, s), r->role, ES_DASHED);
+    gb_set(e, "color", sector_line(r->actor));
+  }
+}
+
 static void actor_edges(GB *b) {
   GB_EACH(b, DK_INSTRUMENT, i) {
-    Agedge_t *e = gb_edge(b, gb_find(b, i->instrument.by), gb_find(b, i), NULL, ES_ARROW);
-    gb_set(e, "color", sector_line(i->instrument.by));
+    for (int k = 0; k < i->instrument.by_all.len; k++) {
+      const Sym *by = i->instrument.by_all.items[k];
+      Agedge_t *e = gb_edge(b, gb_find(b, by), gb_find(b, i), NULL, ES_ARROW);
+      gb_set(e, "color", sector_line(by));
+    }
+    for (int k = 0; k < i->instrument.cofunded_by.len; k++) {
+      const Link *c = &i->instrument.cofunded_by.items[k];
+      Agedge_t *e = gb_edge(b, gb_find(b, c->target), gb_find(b, i),
+                            arena_printf(b->a, "co-funds %s", fmt_quantity(b->a, &c->q)), ES_DASHED);
+      gb_set(e, "color", sector_line(c->target));
+    }
   }
+  for (int k = 0; k < DK_COUNT; k++) GB_EACH(b, (DeclKind)k, s) role_edges(b, s);
   GB_EACH(b, DK_ACTOR, a) {
     Agedge_t *e = gb_edge(b, gb_find(b, a), gb_find(b, a->actor.parent), "part of", ES_DOTTED);
     gb_set(e, "color", sector_line(a->actor.parent));

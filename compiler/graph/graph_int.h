@@ -175,6 +175,8 @@ void label_text(Label *l, const char *s);
 const char *fmt_weight(Arena *a, double v);
 /* A value in base units shown in `unit` ("32 MEUR", "4.2%", "0.5"). */
 const char *fmt_qty(Arena *a, double base_value, const Unit *unit);
+/* A quantity as written: bounds, ranges and rates included. */
+const char *fmt_quantity(Arena *a, const Quantity *q);
 const char *fmt_period(Arena *a, const Period *p);
 /* The unit of a type as shown on a dataflow edge: "city", "bool", "date", "1". */
 const char *fmt_type(const Model *m, const Type *t);

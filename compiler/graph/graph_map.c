@@ -21,7 +21,7 @@
 static const char *goal_span(GB *b, const Sym *g) {
   return arena_printf(b->a, "%s (%s) → %s by %s", fmt_qty(b->a, g->goal.baseline.value, g->goal.baseline.unit),
                       fmt_date(b->a, g->goal.start, false),
-                      fmt_qty(b->a, g->goal.target.value, g->goal.target.unit),
+                      fmt_quantity(b->a, &g->goal.target),
                       fmt_date(b->a, g->goal.deadline, true));
 }
 
@@ -92,7 +92,7 @@ static void map_mission(GB *b) {
   if (ms->mission.statement) label_line(&l, 34, "%s", ms->mission.statement);
   if (ms->mission.period.set) label_line(&l, 0, "%s", fmt_period(b->a, &ms->mission.period));
   if (ms->mission.budget.set)
-    label_line(&l, 0, "budget %s", fmt_qty(b->a, ms->mission.budget.value, ms->mission.budget.unit));
+    label_line(&l, 0, "budget %s", fmt_quantity(b->a, &ms->mission.budget));
   if (ms->mission.owner) label_line(&l, 34, "owner: %s", sym_title(ms->mission.owner));
   label_set(b, n, &l);
   gb_edge(b, ch, n, NULL, ES_ARROW);
@@ -113,7 +113,8 @@ static void map_goals(GB *b) {
 /* Is the actor the lead of a project or the owner of an instrument of the mission? */
 static bool map_actor_used(GB *b, const Sym *a, bool tables) {
   if (!tables) GB_EACH(b, DK_PROJECT, p) if (p->project.lead == a) return true;
-  GB_EACH(b, DK_INSTRUMENT, i) if (i->instrument.by == a) return true;
+  GB_EACH(b, DK_INSTRUMENT, i) for (int k = 0; k < i->instrument.by_all.len; k++)
+    if (i->instrument.by_all.items[k] == a) return true;
   return false;
 }
 
@@ -135,7 +136,7 @@ static void map_nodes(GB *b, bool tables) {
     label_title(&l, sym_title(i), 26);
     label_line(&l, 0, "%s%s", instr_kind_names[i->instrument.kind], push_text(i->instrument.push));
     if (i->instrument.budget.set)
-      label_line(&l, 0, "budget %s", fmt_qty(b->a, i->instrument.budget.value, i->instrument.budget.unit));
+      label_line(&l, 0, "budget %s", fmt_quantity(b->a, &i->instrument.budget));
     if (i->instrument.requires.len) label_line(&l, 32, "requires %s", sym_names(b, &i->instrument.requires));
     label_set(b, n, &l);
   }
@@ -168,7 +169,7 @@ static void map_edges(GB *b, bool tables) {
     }
     for (int k = 0; k < p->project.funded_by.len; k++) {
       const Link *f = &p->project.funded_by.items[k];
-      const char *amount = f->unit ? fmt_qty(b->a, f->value, f->unit) : NULL;
+      const char *amount = f->unit ? fmt_quantity(b->a, &f->q) : NULL;
       Agedge_t *e = gb_edge(b, gb_find(b, p), gb_find(b, f->target), amount, ES_ARROW);
       gb_set(e, "dir", "back");
       gb_set(e, "color", "#333333");
@@ -176,11 +177,12 @@ static void map_edges(GB *b, bool tables) {
       if (e) gb_rec(e)->back = true;
     }
   }
-  GB_EACH(b, DK_INSTRUMENT, i) {
-    Agedge_t *e = gb_edge(b, gb_find(b, i), gb_find(b, i->instrument.by), NULL, ES_ARROW);
+  GB_EACH(b, DK_INSTRUMENT, i) for (int k = 0; k < i->instrument.by_all.len; k++) {
+    const Sym *by = i->instrument.by_all.items[k];   /* several `by`: an edge from each */
+    Agedge_t *e = gb_edge(b, gb_find(b, i), gb_find(b, by), NULL, ES_ARROW);
     if (!e) continue;
     gb_set(e, "dir", "back");
-    gb_set(e, "color", graph_sector_style(i->instrument.by->actor.sector)->line);
+    gb_set(e, "color", graph_sector_style(by->actor.sector)->line);
     gb_rec(e)->back = true;
   }
   if (!tables) GB_EACH(b, DK_PROJECT, p) {
@@ -527,15 +529,27 @@ static void portfolio_table(GB *b, const Matrix *x) {
     const Sym *i = x->rows[r];
     const SectorStyle *ss = graph_sector_style(i->instrument.by ? i->instrument.by->actor.sector : SECTOR_NONE);
     label_html(&l, "<TR>");
-    const char *detail = arena_printf(b->a, "%s%s%s%s", instr_kind_names[i->instrument.kind],
-                                      push_text(i->instrument.push), i->instrument.by ? " · " : "",
-                                      i->instrument.by ? i->instrument.by->name : "");
+    const char *bys = "";
+    for (int k = 0; k < i->instrument.by_all.len; k++)
+      bys = arena_printf(b->a, "%s%s%s", bys, k ? ", " : " · ", i->instrument.by_all.items[k]->name);
+    const char *detail = arena_printf(b->a, "%s%s%s", instr_kind_names[i->instrument.kind],
+                                      push_text(i->instrument.push), bys);
     header(b, &l, arena_printf(b->a, "ALIGN=\"LEFT\" BGCOLOR=\"%s\"", ss->fill), sym_title(i), detail);
     label_html(&l, "<TD>");
-    if (i->instrument.budget.set) {
+    const Quantity *bq = &i->instrument.budget;
+    if (bq->set && (bq->bound != QB_EXACT || bq->per)) {
+      label_html_escaped(&l, fmt_quantity(b->a, bq));   /* a range or a rate, as written */
+    } else if (bq->set) {
       Money budget = {.shown = x->unit};
       money_add(&budget, i->instrument.budget.value, i->instrument.budget.unit, 0);
       label_html_escaped(&l, money_text(b, &budget));
+    }
+    double co, pub, ratio;
+    if (model_leverage(i, &co, &pub, &ratio)) {
+      label_html(&l, "<BR/><FONT POINT-SIZE=\"9\">");
+      label_html_escaped(&l, arena_printf(b->a, "co-funding %s · leverage %.2f",
+                                          fmt_qty(b->a, co, i->instrument.cofunded_by.items[0].unit), ratio));
+      label_html(&l, "</FONT>");
     }
     label_html(&l, "</TD>");
     for (int c = 0; c < x->ncols; c++) cell(b, &l, &x->cells[r * w + c], "#fff2cc");
@@ -567,7 +581,11 @@ static void portfolio_flow(GB *b, const Matrix *x) {
     label_title(&l, sym_title(i), 26);
     label_line(&l, 0, "%s%s", instr_kind_names[i->instrument.kind], push_text(i->instrument.push));
     if (i->instrument.budget.set)
-      label_line(&l, 0, "budget %s", fmt_qty(b->a, i->instrument.budget.value, i->instrument.budget.unit));
+      label_line(&l, 0, "budget %s", fmt_quantity(b->a, &i->instrument.budget));
+    double co, pub, ratio;
+    if (model_leverage(i, &co, &pub, &ratio))
+      label_line(&l, 0, "co-funding %s · leverage %.2f", fmt_qty(b->a, co, i->instrument.cofunded_by.items[0].unit),
+                 ratio);
     label_set(b, n, &l);
   }
   for (int c = 0; c < x->ncols; c++) {

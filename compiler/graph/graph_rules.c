@@ -69,7 +69,7 @@ static Agnode_t *goal_node(GB *b, const Sym *g) {
   Label l = label_new(b);
   label_title(&l, sym_title(g), 26);
   label_line(&l, 0, "goal: %s → %s by %s", fmt_qty(b->a, g->goal.baseline.value, g->goal.baseline.unit),
-             fmt_qty(b->a, g->goal.target.value, g->goal.target.unit), fmt_date(b->a, g->goal.deadline, true));
+             fmt_quantity(b->a, &g->goal.target), fmt_date(b->a, g->goal.deadline, true));
   label_set(b, n, &l);
   return n;
 }

@@ -170,7 +170,7 @@ static void collect(Timeline *t) {
     if (!gb_kept(b, g)) continue;
     if (!goals) goals = add_lane(t, NULL, "Goal deadlines", NULL);
     add_item(t, goals, g, g->goal.deadline, sym_title(g),
-             arena_printf(b->a, "%s by %s", fmt_qty(b->a, g->goal.target.value, g->goal.target.unit),
+             arena_printf(b->a, "%s by %s", fmt_quantity(b->a, &g->goal.target),
                           fmt_date(b->a, g->goal.deadline, true)));
   }
 }
@@ -396,7 +396,7 @@ static void draw_edges(Timeline *t) {
     for (int k = 0; k < s->milestone.expects.len; k++) {
       const Link *x = &s->milestone.expects.items[k];
       Agedge_t *e = gb_edge(b, gb_find(b, s), gb_find(b, x->target),
-                            arena_printf(b->a, "expects %s", fmt_qty(b->a, x->value, x->unit)), ES_DASHED);
+                            arena_printf(b->a, "expects %s", fmt_quantity(b->a, &x->q)), ES_DASHED);
       gb_set(e, "color", style_deadline.line);
     }
   }

@@ -173,6 +173,41 @@ static void quantity_fields(Export *e, double base_value, const Unit *u) {
   k_str(&e->j, "base_unit", u ? dim_name(e, u) : "1");
 }
 
+/* A value in unit u as written (15 significant digits), or null when infinite. */
+static void k_in_unit(Export *e, const char *key, double base_value, const Unit *u) {
+  j_key(&e->j, key);
+  if (!isfinite(base_value)) {
+    j_null(&e->j);
+    return;
+  }
+  char buf[40];
+  snprintf(buf, sizeof buf, "%.15g", base_value / (u ? u->scale : 1.0));
+  j_num(&e->j, strtod(buf, NULL));
+}
+
+/* The keys of a bound, a range or a rate, after a quantity's own: "bound" (">=", "<=",
+ * "range"), "min" and "max" (null on the open side), for targets "effective"; for a
+ * rate "rate" {"value", "max", "unit", "per"} and "years" (the period it covers). */
+static void bound_fields(Export *e, const Quantity *q, bool effective) {
+  if (q->bound != QB_EXACT) {
+    k_str(&e->j, "bound", q->bound == QB_MIN ? ">=" : q->bound == QB_MAX ? "<=" : "range");
+    k_in_unit(e, "min", q->lo, q->unit);
+    k_in_unit(e, "max", q->hi, q->unit);
+    if (effective) k_in_unit(e, "effective", q->value, q->unit);
+  }
+  if (q->per) {
+    const Unit *u = q->unit;
+    j_key(&e->j, "rate");
+    j_open(&e->j, '{');
+    k_in_unit(e, "value", q->rate_lo * q->per->scale, u);
+    k_in_unit(e, "max", q->bound == QB_RANGE ? q->rate_hi * q->per->scale : NAN, u);
+    k_str(&e->j, "unit", arena_printf(e->a, "%s/%s", u ? u->name : "1", q->per->name));
+    k_str(&e->j, "per", q->per->name);
+    j_close(&e->j, '}');
+    k_in_unit(e, "years", q->days, units_lookup(e->m->units, intern_cstr(e->m->c->names, "year")));
+  }
+}
+
 static void k_quantity(Export *e, const char *key, const Quantity *q) {
   j_key(&e->j, key);
   if (!q->set) {
@@ -181,6 +216,7 @@ static void k_quantity(Export *e, const char *key, const Quantity *q) {
   }
   j_open(&e->j, '{');
   quantity_fields(e, q->value, q->unit);
+  bound_fields(e, q, false);
   j_close(&e->j, '}');
 }
 
@@ -216,10 +252,14 @@ static void k_links(Export *e, const char *key, const LinkList *list, const char
     const Link *l = &list->items[i];
     j_open(&e->j, '{');
     k_ref(e, target_key, l->target);
-    if (quantity) {
+    if (quantity && !l->has_value) {
+      j_key(&e->j, value_key);
+      j_null(&e->j);
+    } else if (quantity) {
       j_key(&e->j, value_key);
       j_open(&e->j, '{');
       quantity_fields(e, l->value, l->unit);
+      bound_fields(e, &l->q, l->q.bound != QB_EXACT && l->target && l->target->kind == DK_GOAL);
       j_close(&e->j, '}');
     } else {
       k_num(&e->j, value_key, l->value);
@@ -239,6 +279,45 @@ static void type_fields(Export *e, const Type *t) {
   else j_null(&e->j);
 }
 
+/* "roles": [{"actor", "role", "span"}]. */
+static void k_roles(Export *e, const Sym *s) {
+  j_key(&e->j, "roles");
+  j_open(&e->j, '[');
+  for (int i = 0; i < s->roles.len; i++) {
+    j_open(&e->j, '{');
+    k_ref(e, "actor", s->roles.items[i].actor);
+    k_str(&e->j, "role", s->roles.items[i].role);
+    k_span(e, "span", s->roles.items[i].span);
+    j_close(&e->j, '}');
+  }
+  j_close(&e->j, ']');
+}
+
+/* "allow": [{"code", "reason", "silenced", "span"}]: the acknowledged warnings. */
+static void k_allows(Export *e, const Sym *s) {
+  j_key(&e->j, "allow");
+  j_open(&e->j, '[');
+  for (int i = 0; i < s->allows.len; i++) {
+    const Allow *a = &s->allows.items[i];
+    j_open(&e->j, '{');
+    k_str(&e->j, "code", a->code);
+    k_str(&e->j, "reason", a->reason);
+    j_key(&e->j, "silenced");
+    j_int(&e->j, a->used);
+    k_span(e, "span", a->span);
+    j_close(&e->j, '}');
+  }
+  j_close(&e->j, ']');
+}
+
+/* "leverage": co-funding / public funding, or null. */
+static void k_leverage(Export *e, const Sym *s) {
+  double co, pub, ratio;
+  j_key(&e->j, "leverage");
+  if (model_leverage(s, &co, &pub, &ratio)) j_num(&e->j, ratio);
+  else j_null(&e->j);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Attributes, one function per kind                                         */
 /* ------------------------------------------------------------------------ */
@@ -249,18 +328,22 @@ static void attrs_mission(Export *e, const Sym *s) {
   k_ref(e, "owner", s->mission.owner);
   k_period(e, "period", &s->mission.period);
   k_quantity(e, "budget", &s->mission.budget);
+  k_roles(e, s);
+  k_allows(e, s);
 }
 
 static void attrs_actor(Export *e, const Sym *s) {
   k_str(&e->j, "sector", s->actor.sector ? sector_names[s->actor.sector] : NULL);
   k_str(&e->j, "level", s->actor.level ? level_names[s->actor.level] : NULL);
   k_ref(e, "parent", s->actor.parent);
+  k_allows(e, s);
 }
 
 static void attrs_indicator(Export *e, const Sym *s) {
   k_str(&e->j, "unit", s->indicator.unit ? s->indicator.unit->name : NULL);
   k_str(&e->j, "dimension", s->indicator.unit ? dim_name(e, s->indicator.unit) : NULL);
   k_str(&e->j, "source", s->indicator.source);
+  k_allows(e, s);
 }
 
 /* baseline / target: the quantity in the indicator's unit plus its date. */
@@ -274,6 +357,7 @@ static void goal_point(Export *e, const char *key, const Sym *s, const Quantity 
   const Unit *u = q->unit ? q->unit : s->goal.indicator ? s->goal.indicator->indicator.unit : NULL;
   j_open(&e->j, '{');
   quantity_fields(e, q->value, u);
+  bound_fields(e, q, true);
   k_date(e, date_key, day);
   j_close(&e->j, '}');
 }
@@ -287,11 +371,14 @@ static void attrs_goal(Export *e, const Sym *s) {
   j_key(&e->j, "weight");
   if (s->goal.has_weight) j_num(&e->j, s->goal.weight); else j_null(&e->j);
   k_ref(e, "parent", s->goal.parent);
+  k_roles(e, s);
+  k_allows(e, s);
 }
 
 static void attrs_phase(Export *e, const Sym *s) {
   k_period(e, "period", &s->phase.period);
   k_refs(e, "after", &s->phase.after);
+  k_allows(e, s);
 }
 
 static void attrs_milestone(Export *e, const Sym *s) {
@@ -299,6 +386,8 @@ static void attrs_milestone(Export *e, const Sym *s) {
   k_ref(e, "phase", s->milestone.phase);
   k_refs(e, "after", &s->milestone.after);
   k_links(e, "expects", &s->milestone.expects, "goal", "value", true);
+  k_roles(e, s);
+  k_allows(e, s);
 }
 
 static void attrs_instrument(Export *e, const Sym *s) {
@@ -309,6 +398,11 @@ static void attrs_instrument(Export *e, const Sym *s) {
   k_quantity(e, "budget", &s->instrument.budget);
   k_period(e, "period", &s->instrument.period);
   k_refs(e, "requires", &s->instrument.requires);
+  k_refs(e, "by_all", &s->instrument.by_all);
+  k_links(e, "cofunded_by", &s->instrument.cofunded_by, "actor", "amount", true);
+  k_leverage(e, s);
+  k_roles(e, s);
+  k_allows(e, s);
 }
 
 static void attrs_project(Export *e, const Sym *s) {
@@ -321,6 +415,11 @@ static void attrs_project(Export *e, const Sym *s) {
   j_close(&e->j, ']');
   k_period(e, "period", &s->project.period);
   k_links(e, "contributes", &s->project.contributes, "goal", "weight", false);
+  k_refs(e, "supported_by", &s->project.supported_by);
+  k_links(e, "cofunded_by", &s->project.cofunded_by, "actor", "amount", true);
+  k_leverage(e, s);
+  k_roles(e, s);
+  k_allows(e, s);
 }
 
 static void attrs_record(Export *e, const Sym *s) {

@@ -461,7 +461,9 @@ static void compute_milestones(StatusReport *r) {
       else {
         double x = e->obs->value * unit_scale(gs->unit);
         bool up = l->target->goal.target.value > l->target->goal.baseline.value;
-        e->result = (up ? x >= l->value : x <= l->value) ? EXPECT_MET : EXPECT_MISSED;
+        bool met = up ? x >= l->value : x <= l->value;
+        if (l->q.bound != QB_EXACT) met = x >= quantity_lo(&l->q) && x <= quantity_hi(&l->q);   /* as written */
+        e->result = met ? EXPECT_MET : EXPECT_MISSED;
       }
     }
   }
@@ -546,12 +548,28 @@ typedef struct GoalCells {
       *gap, *days_left, *verdict;
 } GoalCells;
 
+/* A bound or range as written, in the unit's numbers: "≥ 95", "≤ 50", "43–50"; a
+ * plain value as is. The effective target follows a range in parentheses. */
+static const char *bound_text(Arena *a, const Quantity *q, const Unit *u, double value, int d) {
+  double sc = unit_scale(u);
+  switch (q->bound) {
+  case QB_MIN: return arena_printf(a, "≥ %s", fmt_fixed(a, q->lo / sc, d));
+  case QB_MAX: return arena_printf(a, "≤ %s", fmt_fixed(a, q->hi / sc, d));
+  case QB_RANGE:
+    return arena_printf(a, "%s–%s", fmt_fixed(a, q->lo / sc, decimals_of(q->lo / sc) > d ? decimals_of(q->lo / sc) : d),
+                        fmt_fixed(a, q->hi / sc, decimals_of(q->hi / sc) > d ? decimals_of(q->hi / sc) : d));
+  default: return fmt_fixed(a, value, d);
+  }
+}
+
 static GoalCells goal_cells(Arena *a, const GoalStatus *g) {
   GoalCells c;
   int d = g->decimals, de = expected_decimals(g);
   c.unit = *unit_name(g->unit) ? unit_name(g->unit) : "1";
   c.baseline = fmt_fixed(a, g->baseline, d);
-  c.target = fmt_fixed(a, g->target, d);
+  c.target = bound_text(a, &g->goal->goal.target, g->unit, g->target, d);
+  if (g->goal->goal.target.bound == QB_RANGE)
+    c.target = arena_printf(a, "%s (%s)", c.target, fmt_fixed(a, g->target, d));
   c.deadline = fmt_day(a, g->deadline);
   c.expected = fmt_fixed(a, g->expected, de);
   c.days_left = arena_printf(a, "%lld", (long long)g->days_left);
@@ -567,10 +585,13 @@ static GoalCells goal_cells(Arena *a, const GoalStatus *g) {
   return c;
 }
 
-/* "hundred: 10 city" */
+/* "hundred: 10 city", "cap: ≥ 35 GW" */
+static const char *expect_value(Arena *a, const ExpectStatus *e) {
+  return with_unit(a, bound_text(a, &e->link->q, e->goal->unit, e->value, e->goal->decimals), e->goal->unit);
+}
+
 static const char *expect_text(Arena *a, const ExpectStatus *e) {
-  return arena_printf(a, "%s: %s", e->link->target->name,
-                      with_unit(a, fmt_fixed(a, e->value, e->goal->decimals), e->goal->unit));
+  return arena_printf(a, "%s: %s", e->link->target->name, expect_value(a, e));
 }
 
 /* "12 city on 2024-05-31", or "" */
@@ -799,6 +820,58 @@ static Table score_table(Arena *a, const StatusReport *r, bool markdown) {
   return t;
 }
 
+/* A money amount in base units, in unit u: "2 BGBP". */
+static const char *money_text(Arena *a, double base, const Unit *u) {
+  return with_unit(a, fmt_plain(a, base / unit_scale(u)), u);
+}
+
+/* Whether a declaration of the report has co-funding. */
+static bool has_cofunding(const Sym *s) {
+  return (s->kind == DK_INSTRUMENT && s->instrument.cofunded_by.len) ||
+         (s->kind == DK_PROJECT && s->project.cofunded_by.len);
+}
+
+static const char *const cof_head[] = {"declaration", "co-funded by", "co-funding", "public", "leverage"};
+static const char *const cof_head_md[] = {"Declaration", "Co-funded by", "Co-funding", "Public", "Leverage"};
+
+/* Instruments and projects with `cofunded_by`: the co-funding, the public money and
+ * the leverage (co-funding / public funding). */
+static Table cofunding_table(Arena *a, const StatusReport *r, bool markdown) {
+  Table t = {a, 5, markdown ? cof_head_md : cof_head, "clrrr", {0}};
+  for (int i = 0; i < r->m->syms.len; i++) {
+    const Sym *s = r->m->syms.items[i];
+    if (!in_report(s) || !has_cofunding(s)) continue;
+    const LinkList *l = s->kind == DK_INSTRUMENT ? &s->instrument.cofunded_by : &s->project.cofunded_by;
+    const char *who = "";
+    for (int k = 0; k < l->len; k++)
+      who = arena_printf(a, "%s%s%s", who, k ? ", " : "", l->items[k].target ? l->items[k].target->name : "?");
+    double co, pub, ratio;
+    bool lev = model_leverage(s, &co, &pub, &ratio);
+    const Unit *u = l->items[0].unit;
+    const char *row[] = {s->name, who, lev ? money_text(a, co, u) : "-", lev ? money_text(a, pub, u) : "-",
+                         lev ? arena_printf(a, "%s", fmt_fixed(a, ratio, 2)) : "-"};
+    table_row(&t, row);
+  }
+  return t;
+}
+
+static const char *const allow_head[] = {"code", "declaration", "silenced", "reason"};
+static const char *const allow_head_md[] = {"Code", "Declaration", "Silenced", "Reason"};
+
+/* The acknowledged warnings: each `allow` of the checked file with its reason. */
+static Table allow_table(Arena *a, const StatusReport *r, bool markdown) {
+  Table t = {a, 4, markdown ? allow_head_md : allow_head, "ccrl", {0}};
+  for (int i = 0; i < r->m->syms.len; i++) {
+    const Sym *s = r->m->syms.items[i];
+    for (int k = 0; in_report(s) && k < s->allows.len; k++) {
+      const Allow *al = &s->allows.items[k];
+      const char *row[] = {al->code, s->name, arena_printf(a, "%d", al->used), al->reason};
+      table_row(&t, row);
+    }
+  }
+  return t;
+}
+
 /* Upper-case the headings of a text table. */
 static const char *const *upper(Arena *a, const char *const *head, int n) {
   const char **out = arena_alloc(a, (size_t)n * sizeof *out);
@@ -871,6 +944,18 @@ static void write_text(const StatusReport *r, FILE *out) {
     t.head = upper(a, t.head, t.ncols);
     table_write(&t, out, false);
   }
+  Table cof = cofunding_table(a, r, false);
+  if (cof.cells.len) {
+    fputs("\nCO-FUNDING (leverage = co-funding / public funding)\n", out);
+    cof.head = upper(a, cof.head, cof.ncols);
+    table_write(&cof, out, false);
+  }
+  Table al = allow_table(a, r, false);
+  if (al.cells.len) {
+    fputs("\nACKNOWLEDGED WARNINGS\n", out);
+    al.head = upper(a, al.head, al.ncols);
+    table_write(&al, out, false);
+  }
   fprintf(out, "\n%s\n", verdict_rule);
 }
 
@@ -936,8 +1021,7 @@ static void write_markdown(const StatusReport *r, FILE *out) {
       fputc('\n', out);
       for (int k = 0; k < m->nexpects; k++) {
         const ExpectStatus *e = &m->expects[k];
-        fprintf(out, "  - expects `%s`: %s — **%s**", e->link->target->name,
-                md_cell(a, with_unit(a, fmt_fixed(a, e->value, e->goal->decimals), e->goal->unit), false),
+        fprintf(out, "  - expects `%s`: %s — **%s**", e->link->target->name, md_cell(a, expect_value(a, e), false),
                 expect_result_names[e->result]);
         if (e->obs)
           fprintf(out, " (%s %s)", e->result == EXPECT_PENDING ? "latest" : "observed", obs_text(a, e->obs, e->goal));
@@ -950,6 +1034,16 @@ static void write_markdown(const StatusReport *r, FILE *out) {
                  "with `date` = %s.\n\n", fmt_day(a, r->as_of), fmt_day(a, r->as_of));
     Table t = score_table(a, r, true);
     table_write(&t, out, true);
+  }
+  Table cof = cofunding_table(a, r, true);
+  if (cof.cells.len) {
+    fputs("\n## Co-funding\n\nLeverage: co-funding / public funding.\n\n", out);
+    table_write(&cof, out, true);
+  }
+  Table al = allow_table(a, r, true);
+  if (al.cells.len) {
+    fputs("\n## Acknowledged warnings\n\n", out);
+    table_write(&al, out, true);
   }
 }
 
@@ -1269,6 +1363,30 @@ static void html_trajectories(const StatusReport *r, FILE *out) {
   fputs("</div>\n</section>\n", out);
 }
 
+/* A plain table as an HTML section (nothing when it has no row). */
+static void html_table_section(FILE *out, const char *id, const char *title, Table t) {
+  if (!t.cells.len) return;
+  fprintf(out, "<section id=\"%s\">\n<h2>", id);
+  fmt_html(out, title);
+  fputs("</h2>\n<table>\n<thead><tr>", out);
+  for (int c = 0; c < t.ncols; c++) {
+    fputs("<th>", out);
+    fmt_html(out, t.head[c]);
+    fputs("</th>", out);
+  }
+  fputs("</tr></thead>\n<tbody>\n", out);
+  for (int i = 0; i < t.cells.len; i += t.ncols) {
+    fputs("<tr>", out);
+    for (int c = 0; c < t.ncols; c++) {
+      fputs(t.align[c] == 'r' ? "<td class=\"num\">" : "<td>", out);
+      fmt_html(out, t.cells.items[i + c]);
+      fputs("</td>", out);
+    }
+    fputs("</tr>\n", out);
+  }
+  fputs("</tbody>\n</table>\n</section>\n", out);
+}
+
 static int write_html(const StatusReport *r, FILE *out) {
   Arena *a = r->m->c->arena;
   const Sym *ms = r->m->mission;
@@ -1317,6 +1435,8 @@ static int write_html(const StatusReport *r, FILE *out) {
     html_scores(r, out);
     fputs("</section>\n", out);
   }
+  html_table_section(out, "cofunding", "Co-funding (leverage = co-funding / public funding)", cofunding_table(a, r, true));
+  html_table_section(out, "allowed", "Acknowledged warnings", allow_table(a, r, true));
   fputs("<section id=\"map\">\n<h2>Mission map</h2>\n<p class=\"note\">Goals coloured by verdict: ", out);
   static const Verdict legend[] = {VERDICT_ON_TRACK, VERDICT_AT_RISK, VERDICT_OFF_TRACK, VERDICT_NO_DATA};
   for (int i = 0; i < 4; i++) {

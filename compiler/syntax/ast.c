@@ -234,6 +234,7 @@ static void dump_node(Dumper *d, const Node *n, int depth) {
     for (int i = 0; i < n->call.args.len; i++) dump_node(d, n->call.args.items[i], depth + 1);
     return;
   case ND_UNARY:
+  case ND_BOUND:
     fprintf(d->out, " %s", op_texts[n->unary.op]);
     dump_span(d, n->span);
     fputc('\n', d->out);

@@ -53,7 +53,8 @@ extern const char *const decl_kind_names[DK_COUNT];
   X(ND_UNARY, "unary")                                                 \
   X(ND_BINARY, "binary")                                               \
   X(ND_IF, "if")                                                       \
-  X(ND_RANGE, "range")
+  X(ND_RANGE, "range")                                                 \
+  X(ND_BOUND, "bound")         /* >= x, <= x: unary.op, unary.operand */
 
 typedef enum {
 #define X(id, name) id,

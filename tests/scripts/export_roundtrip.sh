@@ -172,6 +172,50 @@ def quantity(toks):
     unit = toks[1][1] if len(toks) > 1 else "1"
     return number(toks[0]), unit
 
+def as_written(toks):
+    """A value as written (R2): [>= | <=] NUMBER [UNIT | %] [/ PER] [.. NUMBER [UNIT | %] [/ PER]]
+    -> {"bound": None|">="|"<="|"range", "lo", "hi", "unit", "per"}"""
+    vals = [t[1] for t in toks]
+    bound = None
+    if vals and vals[0] in (">=", "<="):
+        bound, toks = vals[0], toks[1:]
+    vals = [t[1] for t in toks]
+    parts = [toks]
+    if ".." in vals:
+        k = vals.index("..")
+        parts, bound = [toks[:k], toks[k + 1:]], "range"
+    ends = []
+    for part in parts:
+        pv = [t[1] for t in part]
+        per = None
+        if "/" in pv:
+            k = pv.index("/")
+            per, part = pv[k + 1], part[:k]
+        v, u = quantity(part)
+        ends.append((v, u, per))
+    return {"bound": bound, "lo": ends[0][0], "hi": ends[-1][0], "unit": ends[0][1], "per": ends[0][2]}
+
+def check_written(where, q, toks):
+    w = as_written(toks)
+    if q is None:
+        fail(f"{where}: missing in the export")
+    if w["per"]:
+        r = q.get("rate")
+        if r is None or r["unit"] != f"{w['unit']}/{w['per']}" or not close(r["value"], w["lo"]):
+            fail(f"{where}: export has rate {r}, source {w['lo']} {w['unit']}/{w['per']}")
+        if w["bound"] == "range" and not close(r["max"], w["hi"]):
+            fail(f"{where}: export has rate max {r['max']}, source {w['hi']}")
+        return
+    if w["bound"] is None:
+        check_quantity(where, q, w["lo"], w["unit"])
+        return
+    if q.get("bound") != w["bound"] or q["unit"] != w["unit"]:
+        fail(f"{where}: export has {q.get('bound')} {q['unit']}, source {w['bound']} {w['unit']}")
+    lo = w["lo"] if w["bound"] in (">=", "range") else None
+    hi = w["hi"] if w["bound"] in ("<=", "range") else None
+    if not close(q["min"], lo) or not close(q["max"], hi):
+        fail(f"{where}: export has {q['min']} .. {q['max']}, source {lo} .. {hi}")
+
 def date(tok, last):
     if tok[0] == "number":
         y, m, d = int(tok[1]), None, None
@@ -198,8 +242,29 @@ def links(args):
 def attributes(d):
     out = {}
     for a in d["attrs"]:
-        out[a[0][1]] = split_top(a[1:], ",")
+        if a[0][1] in ("allow", "roles"):   # repeatable: the lists add up
+            out.setdefault(a[0][1], []).extend(split_top(a[1:], ","))
+        else:
+            out[a[0][1]] = split_top(a[1:], ",")
     return out
+
+def check_common(where, at, a, kind):
+    """roles and allow (R3, R6)."""
+    if kind in ("mission", "goal", "milestone", "instrument", "project"):
+        expect(f"{where} roles", [(r["actor"], r["role"]) for r in at["roles"]],
+               [(x[0][1], x[2][1]) for x in a.get("roles", [])])
+    if "allow" in at:
+        expect(f"{where} allow", [(x["code"], x["reason"]) for x in at["allow"]],
+               [(x[0][1], json.loads(x[2][1])) for x in a.get("allow", [])])
+
+def check_money_links(where, got, src, key):
+    """funded_by / cofunded_by: names in order, amounts as written (none: null)."""
+    expect(f"{where}", [x[key] for x in got], [x[0][1] for x in src])
+    for x, arg in zip(got, src):
+        if len(arg) == 1:
+            expect(f"{where} {arg[0][1]} amount", x["amount"], None)
+        else:
+            check_written(f"{where} {arg[0][1]}", x["amount"], arg[2:])
 
 # ---- compare --------------------------------------------------------------------------
 close = lambda a, b: a == b or (a is not None and b is not None and math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-300))
@@ -244,7 +309,7 @@ for d in src_decls:
         expect(f"{where} owner", at["owner"], a["owner"][0][0][1] if "owner" in a else None)
         expect(f"{where} period", at["period"], period(a["period"][0]))
         if "budget" in a:
-            check_quantity(f"{where} budget", at["budget"], *quantity(a["budget"][0]))
+            check_written(f"{where} budget", at["budget"], a["budget"][0])
     elif k == "actor":
         expect(f"{where} sector", at["sector"], a["sector"][0][0][1])
         expect(f"{where} level", at["level"], a["level"][0][0][1] if "level" in a else None)
@@ -257,7 +322,7 @@ for d in src_decls:
         for key, word, last in (("baseline", "at", False), ("target", "by", True)):
             toks = a[key][0]
             w = [t[1] for t in toks].index(word)
-            check_quantity(f"{where} {key}", at[key], *quantity(toks[:w]))
+            check_written(f"{where} {key}", at[key], toks[:w])
             expect(f"{where} {key} {word}", at[key][word], date(toks[w + 1], last))
         expect(f"{where} deadline", at["deadline"], at["target"]["by"])
         expect(f"{where} parent", at["parent"], a["parent"][0][0][1] if "parent" in a else None)
@@ -273,15 +338,17 @@ for d in src_decls:
         src_links = links(a.get("expects", []))
         expect(f"{where} expects", [x["goal"] for x in at["expects"]], [g for g, _ in src_links])
         for x, (g, v) in zip(at["expects"], src_links):
-            check_quantity(f"{where} expects {g}", x["value"], *quantity(v))
+            check_written(f"{where} expects {g}", x["value"], v)
     elif k == "instrument":
         expect(f"{where} kind", at["kind"], a["kind"][0][0][1])
         expect(f"{where} push", at["push"], a["push"][0][0][1] if "push" in a else None)
         expect(f"{where} by", at["by"], a["by"][0][0][1])
+        expect(f"{where} by_all", at["by_all"], names(a["by"]))
+        check_money_links(f"{where} cofunded_by", at["cofunded_by"], a.get("cofunded_by", []), "actor")
         expect(f"{where} requires", at["requires"], names(a.get("requires", [])))
         expect(f"{where} period", at["period"], period(a["period"][0]) if "period" in a else None)
         if "budget" in a:
-            check_quantity(f"{where} budget", at["budget"], *quantity(a["budget"][0]))
+            check_written(f"{where} budget", at["budget"], a["budget"][0])
         else:
             expect(f"{where} budget", at["budget"], None)
     elif k == "project":
@@ -289,10 +356,9 @@ for d in src_decls:
         expect(f"{where} partners", at["partners"], names(a.get("partners", [])))
         expect(f"{where} disciplines", at["disciplines"], names(a.get("disciplines", [])))
         expect(f"{where} period", at["period"], period(a["period"][0]) if "period" in a else None)
-        src_links = links(a.get("funded_by", []))
-        expect(f"{where} funded_by", [x["instrument"] for x in at["funded_by"]], [n for n, _ in src_links])
-        for x, (n, v) in zip(at["funded_by"], src_links):
-            check_quantity(f"{where} funded_by {n}", x["amount"], *quantity(v))
+        check_money_links(f"{where} funded_by", at["funded_by"], a.get("funded_by", []), "instrument")
+        check_money_links(f"{where} cofunded_by", at["cofunded_by"], a.get("cofunded_by", []), "actor")
+        expect(f"{where} supported_by", at["supported_by"], names(a.get("supported_by", [])))
         src_links = links(a.get("contributes", []))
         expect(f"{where} contributes",
                [(x["goal"], x["weight"]) for x in at["contributes"]],
@@ -308,6 +374,7 @@ for d in src_decls:
             expect(f"{where} on", at["on"], d["on"])
         squash = lambda s: re.sub(r"\s+", " ", s.strip())
         expect(f"{where} formula", squash(at["formula"]), squash(d["body"]))
+    check_common(where, at, a, k)
     checked += 1
 
 counts = {}

@@ -12,19 +12,19 @@ flag=examples/climate_neutral_cities.mission
 acts=examples/climate_neutral_cities.actuals.csv
 
 # check: the exact text the README shows
-"$mc" check --color=never "$flag" 2>"$work/check.err" || fail "check exited $?"
-sed -n '/^\$ missionc check examples\/climate_neutral_cities.mission$/,/^```$/p' README.md |
+"$mc" check --show-allowed --color=never "$flag" 2>"$work/check.err" || fail "check exited $?"
+sed -n '/^\$ missionc check --show-allowed examples\/climate_neutral_cities.mission$/,/^```$/p' README.md |
   sed '1d;$d' >"$work/check.expected"
 diff -u "$work/check.expected" "$work/check.err" || fail "README's check output is stale"
 
 # eval: the three label shares
-"$mc" eval "$flag" --input "$acts" --rules label_share -Wno-idle-instrument >"$work/eval.csv"
+"$mc" eval "$flag" --input "$acts" --rules label_share >"$work/eval.csv"
 sed -n '/^\$ missionc eval examples\/climate_neutral_cities.mission/,/^```$/p' README.md | sed '1d;$d' \
   >"$work/eval.expected"
 diff -u "$work/eval.expected" "$work/eval.csv" || fail "README's eval output is stale"
 
 # build + ctypes
-"$mc" build "$flag" -o "$work/libcities.so" --header "$work/cities.h" -Wno-idle-instrument
+"$mc" build "$flag" -o "$work/libcities.so" --header "$work/cities.h"
 got=$(cd "$work" && python3 -c '
 import ctypes
 lib = ctypes.CDLL("./libcities.so")
@@ -35,7 +35,7 @@ print(f((ctypes.c_double * 1)(103.0)))')
 [ "$got" = 91.96428571428571 ] || fail "ctypes call gave $got"
 
 # status: the lines the README quotes
-"$mc" status "$flag" --input "$acts" -Wno-idle-instrument >"$work/status.txt"
+"$mc" status "$flag" --input "$acts" >"$work/status.txt"
 for line in "Status on 2025-10-15 (the latest date in the actuals)" \
             "hundred  city         0     100  2030-12-31         -  -          -      43.7    -       1903  no data  100 climate-neutral and smart cities by 2030"; do
   grep -qxF "$line" "$work/status.txt" || fail "status no longer prints: $line"

@@ -70,6 +70,7 @@ typedef struct Thing {
   char name[16];
   Kind kind;
   int dim;
+  const char *unit;   /* indicators: the unit declared */
 } Thing;
 
 typedef struct Prog {
@@ -322,7 +323,8 @@ static char *generate(int nrules) {
     snprintf(t->name, sizeof t->name, "i%d", i);
     t->kind = K_NUM;
     t->dim = pick(3);   /* none, money, mass */
-    out(p, "indicator %s { unit %s }\n", t->name, unit_of(t->dim));
+    t->unit = unit_of(t->dim);
+    out(p, "indicator %s { unit %s }\n", t->name, t->unit);
   }
   p->ngoals = 1 + pick(2);
   for (int g = 0; g < p->ngoals; g++) {
@@ -331,7 +333,8 @@ static char *generate(int nrules) {
     snprintf(t->name, sizeof t->name, "g%d", g);
     t->kind = K_NUM;
     t->dim = ind->dim;
-    const char *u = ind->dim == D_NONE ? "" : unit_of(ind->dim);
+    /* A value states its unit: on a % indicator a bare number is an error (LANGUAGE.md 6.4). */
+    const char *u = ind->dim == D_NONE ? (strcmp(ind->unit, "%") == 0 ? "%" : "") : unit_of(ind->dim);
     int b = pick(100), tg = b + 1 + pick(100);
     if (pick(2)) {
       int x = b;
