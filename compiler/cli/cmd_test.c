@@ -182,6 +182,7 @@ int cmd_test(Compiler *c, int argc, char **argv) {
   }
   printf("%s%d passed, %d failed\n", passed + failed ? "\n" : "", passed, failed);
   if (failed && status == EXIT_OK) status = EXIT_INPUT;
+  fflush(stdout);
   if (junit_path) {
     Text x = {0};
     char head[160];
