@@ -277,6 +277,7 @@ typedef struct Change {
   bool has_delta;
   double delta;             /* percent */
   int order;
+  int seq;                  /* insertion order: ties keep it */
   const char *text;
 } Change;
 
@@ -363,6 +364,7 @@ static void push_change(Arena *a, Changes *cs, Change ch) {
     if (cs->len) memcpy(grown, cs->items, sizeof *grown * (size_t)cs->len);
     cs->items = grown, cs->cap = cap;
   }
+  ch.seq = cs->len;
   cs->items[cs->len++] = ch;
 }
 
@@ -380,7 +382,8 @@ static bool decl_of_fact_in(Arena *a, const FactSet *s, const Fact *f) {
 static int by_group(const void *x, const void *y) {
   const Change *a = x, *b = y;
   if (a->group != b->group) return a->group < b->group ? -1 : 1;
-  return (a->order > b->order) - (a->order < b->order);
+  if (a->order != b->order) return (a->order > b->order) - (a->order < b->order);
+  return (a->seq > b->seq) - (a->seq < b->seq);
 }
 
 /* Every change from a to b, sorted by group then by position. */
@@ -415,7 +418,7 @@ static Changes compute(Arena *ar, const FactSet *a, const FactSet *b) {
     for (int i = 0; i < a->len && !found; i++) found = fact_key_eq(&a->items[i], g);
     if (!found) push_change(ar, &cs, (Change){group_of(NULL, g), CH_ADDED, NULL, g, .order = 2000000 + g->order});
   }
-  qsort(cs.items, (size_t)cs.len, sizeof *cs.items, by_group);
+  if (cs.len > 1) qsort(cs.items, (size_t)cs.len, sizeof *cs.items, by_group);
   for (int i = 0; i < cs.len; i++) cs.items[i].text = change_text(ar, &cs.items[i]);
   return cs;
 }

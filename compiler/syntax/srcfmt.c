@@ -318,7 +318,7 @@ static void print_block(Fmt *f, int open, int ind) {
   n = split_stmts(f, open + 1, close, starts, n);
   starts[n] = close;
   put(f, "{", 1);
-  if (n == 0 && one_line_block(f, open, 0)) {
+  if (n == 0 && f->t[close].c_count == 0) {   /* an empty block is {} */
     put(f, "}", 1);
   } else if (one_line_block(f, open, n)) {
     for (int s = 0; s < n; s++) {
