@@ -261,15 +261,18 @@ static int space_before(const Fmt *f, int i, int first, bool top, bool in_header
 static void print_block(Fmt *f, int open, int ind);
 
 /* Print the statement of tokens [a, b) at column ind. In a block, the attribute name is
- * padded to name_w; top: a top-level statement. */
+ * padded to name_w; at the top level (top), the name before a third token '=' is padded
+ * to name_w (the '=' of a run of one-line definitions lines up). */
 static void print_stmt(Fmt *f, int a, int b, int ind, int name_w, bool top) {
   int cont = top || name_w == 0 ? ind + CONT_INDENT : ind + name_w + 1;
+  if (top) name_w = name_w > 0 && b - a > 2 && is(f, a + 2, "=") ? name_w : 0;
   bool in_header = top;
   int paren = 0;
   for (int i = a; i < b; i++) {
     if (i > a && !gap(f, i, false, false, cont, cont)) {
       int sp = space_before(f, i, a, top, in_header, paren);
       if (i == a + 1 && !top && name_w > 0 && f->t[i].c_count == 0) sp = name_w - (int)tok_len(&f->t[a]) + 1;
+      if (i == a + 2 && top && name_w > 0 && f->t[i].c_count == 0) sp = name_w - (int)tok_len(&f->t[a + 1]) + 1;
       spaces(f, sp);
     }
     if (is(f, i, "(")) paren++;
@@ -341,14 +344,40 @@ static void print_block(Fmt *f, int open, int ind) {
   free(starts);
 }
 
+/* Whether top-level statement [a, b) is a one-line definition `KW NAME = ...`. */
+static bool one_line_definition(const Fmt *f, int a, int b) {
+  if (b - a < 3 || !is(f, a + 2, "=")) return false;
+  for (int i = a + 1; i < b; i++)
+    if (f->t[i].nl_before || f->t[i].c_count || is(f, i, "{")) return false;
+  return true;
+}
+
+/* The width to pad the name of top-level statement s to: the longest name of the run of
+ * one-line definitions it belongs to (no comment or blank line between them); 0 if none. */
+static int definition_width(const Fmt *f, const int *starts, int n, int s) {
+  if (!one_line_definition(f, starts[s], starts[s + 1])) return 0;
+  int first = s, last = s;
+  while (first > 0 && !f->t[starts[first]].c_count && !f->t[starts[first]].blank_before &&
+         one_line_definition(f, starts[first - 1], starts[first]))
+    first--;
+  while (last + 1 < n && !f->t[starts[last + 1]].c_count && !f->t[starts[last + 1]].blank_before &&
+         one_line_definition(f, starts[last + 1], starts[last + 2]))
+    last++;
+  if (first == last) return 0;
+  int w = 0;
+  for (int k = first; k <= last; k++)
+    if ((int)tok_len(&f->t[starts[k] + 1]) > w) w = (int)tok_len(&f->t[starts[k] + 1]);
+  return w;
+}
+
 /* Print the whole file. */
 static void print_file(Fmt *f) {
-  int *starts = xmalloc(sizeof *starts * (size_t)(f->n + 1));
+  int *starts = xmalloc(sizeof *starts * (size_t)(f->n + 2));
   int n = split_stmts(f, 0, f->n, starts, f->n);
-  starts[n] = f->n;
+  starts[n] = starts[n + 1] = f->n;
   for (int s = 0; s < n; s++) {
     gap(f, starts[s], true, s > 0, 0, 0);
-    print_stmt(f, starts[s], starts[s + 1], 0, 0, true);
+    print_stmt(f, starts[s], starts[s + 1], 0, definition_width(f, starts, n, s), true);
   }
   gap(f, f->n, true, n > 0, 0, 0);   /* comments at the end of the file */
   while (f->out.len && (f->out.s[f->out.len - 1] == ' ' || f->out.s[f->out.len - 1] == '\n')) f->out.len--;
