@@ -39,7 +39,7 @@ static bool pair_value(Checker *k, const char *attr, const char *name, const Typ
   out->value_span = v->span;
   if (want->kind == TY_ERROR || type_fits(want, &got)) return true;
   bool units = want->kind == TY_NUM && got.kind == TY_NUM;
-  ck_error(k, v->span, units ? "E0303" : "E0608", "'%s' is %s, but this value is %s", name,
+  ck_error(k, v->span, units ? E0303 : E0608, "'%s' is %s, but this value is %s", name,
            ck_type_in(k, want), ck_type_in(k, &got));
   return false;
 }
