@@ -9,6 +9,7 @@
  * spelling. The layout (LANGUAGE.md, "Canonical layout"):
  *   - one statement per line; top-level statements at column 0, blocks indented by 2;
  *   - blank lines kept (several become one), none at the start or end of a block;
+ *   - the '=' of a run of one-line top-level definitions (`unit g  = 0.001 kg`) aligned;
  *   - attribute names padded to the longest name of their block;
  *   - a block of at most two statements written on one line stays on one line
  *     (`{ kind grant; push supply }`); any other block is one statement per line;
