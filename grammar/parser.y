@@ -57,7 +57,7 @@ static Node *bound(Parser *p, Loc l, Op op, Node *value);
 %token <tok> IMPORT "import" AS "as" UNIT "unit" FN "fn"
 %token <tok> MISSION "mission" ACTOR "actor" INDICATOR "indicator" GOAL "goal" PHASE "phase"
 %token <tok> MILESTONE "milestone" INSTRUMENT "instrument" CONDITION "condition"
-%token <tok> PROJECT "project" RECORD "record" SCORE "score"
+%token <tok> PROJECT "project" RECORD "record" SCORE "score" TEST "test"
 %token <tok> ON "on" IF "if" THEN "then" ELSE "else" AND "and" OR "or" NOT "not"
 %token <tok> TRUE "true" FALSE "false" AT "at" BY "by"
 %token EQ "==" NE "!=" LE "<=" GE ">=" DOTDOT ".."
@@ -155,6 +155,7 @@ decl_kw
   | PROJECT    { $$ = $1; p->kind = DK_PROJECT; }
   | RECORD     { $$ = $1; p->kind = DK_RECORD; }
   | SCORE      { $$ = $1; p->kind = DK_SCORE; }
+  | TEST       { $$ = $1; p->kind = DK_TEST; }
   ;
 
 opt_title: %empty { $$ = (Tok){0}; } | STRING ;
@@ -185,7 +186,7 @@ attr
 
 attr_name
   : IDENT | IMPORT | AS | UNIT | FN | MISSION | ACTOR | INDICATOR | GOAL | PHASE | MILESTONE
-  | INSTRUMENT | CONDITION | PROJECT | RECORD | SCORE | ON | IF | THEN | ELSE | AND | OR | NOT
+  | INSTRUMENT | CONDITION | PROJECT | RECORD | SCORE | TEST | ON | IF | THEN | ELSE | AND | OR | NOT
   | TRUE | FALSE | AT | BY
   ;
 
@@ -366,7 +367,7 @@ static bool starts_decl(yysymbol_kind_t k) {
   case YYSYMBOL_IMPORT: case YYSYMBOL_UNIT: case YYSYMBOL_FN: case YYSYMBOL_MISSION:
   case YYSYMBOL_ACTOR: case YYSYMBOL_INDICATOR: case YYSYMBOL_GOAL: case YYSYMBOL_PHASE:
   case YYSYMBOL_MILESTONE: case YYSYMBOL_INSTRUMENT: case YYSYMBOL_CONDITION:
-  case YYSYMBOL_PROJECT: case YYSYMBOL_RECORD: case YYSYMBOL_SCORE:
+  case YYSYMBOL_PROJECT: case YYSYMBOL_RECORD: case YYSYMBOL_SCORE: case YYSYMBOL_TEST:
     return true;
   default:
     return false;
@@ -399,7 +400,7 @@ static const char *lookahead_text(Parser *p, yysymbol_kind_t k, const Loc *loc) 
  * the brace at `open`: then that block was probably left open. */
 static bool line_starts_decl(Parser *p, uint32_t offset, uint32_t open) {
   static const char *const kws[] = {"mission", "actor", "indicator", "goal", "phase", "milestone",
-                                    "instrument", "condition", "project", "record", "score", "fn",
+                                    "instrument", "condition", "project", "record", "score", "test", "fn",
                                     "unit", "import"};
   uint32_t i = offset;
   while (i > 0 && p->text[i - 1] != '\n') i--;
@@ -498,4 +499,35 @@ Node *parse_file(Arena *a, Interner *names, Diag *diag, Sources *src, uint32_t f
   p.root->span = (Span){file, 0, (uint32_t)f->len};
   p.root->file.doc = p.file_doc;
   return p.root;
+}
+
+/* Lex one loaded file into its tokens (no parsing), for the formatter. */
+int parse_tokens(Arena *a, Interner *names, Diag *diag, Sources *src, uint32_t file, LexToken **out) {
+  const SourceFile *f = src_file(src, file);
+  Parser p = {0};
+  p.arena = a;
+  p.names = names;
+  p.diag = diag;
+  p.src = src;
+  p.file = file;
+  p.text = f->text;
+  p.len = f->len;
+  yyscan_t scanner;
+  yylex_init_extra(&p, &scanner);
+  p.scanner = scanner;
+  int n = 0, cap = 256;
+  LexToken *toks = arena_alloc(a, sizeof *toks * (size_t)cap);
+  YYSTYPE val;
+  YYLTYPE loc;
+  for (int k; (k = yylex(&val, &loc, scanner)) != YYEOF;) {
+    if (n == cap) {
+      LexToken *grown = arena_alloc(a, sizeof *toks * (size_t)cap * 2);
+      memcpy(grown, toks, sizeof *toks * (size_t)n);
+      toks = grown, cap *= 2;
+    }
+    toks[n++] = (LexToken){loc.start, loc.end, k == TERM, k == IDENT, p.can_end};
+  }
+  yylex_destroy(scanner);
+  *out = toks;
+  return n;
 }

@@ -294,7 +294,7 @@ static Checker *checker_new(Compiler *c, Node *root) {
 static void fill_all(Checker *k) {
   static const DeclKind order[] = {DK_INDICATOR, DK_RECORD, DK_FN,      DK_SCORE,
                                    DK_CONDITION, DK_ACTOR,  DK_MISSION, DK_GOAL,
-                                   DK_PHASE,     DK_MILESTONE, DK_INSTRUMENT, DK_PROJECT};
+                                   DK_PHASE,     DK_MILESTONE, DK_INSTRUMENT, DK_PROJECT, DK_TEST};
   for (size_t o = 0; o < COUNT_OF(order); o++)
     for (int i = 0; i < k->all[order[o]].len; i++) ck_fill(k, k->all[order[o]].items[i]);
 }
@@ -310,6 +310,7 @@ Model *check_program(Compiler *c, Node *root) {
   ck_parents(k);
   ck_dates(k);
   ck_budgets(k);
+  ck_tests(k);
   return k->m;
 }
 

@@ -203,6 +203,18 @@ typedef struct Field {
   Span span;
 } Field;
 
+/* One `given INPUT: VALUE` or `expect RULE: VALUE` of a test. */
+typedef struct TestItem {
+  Sym *sym;              /* given: the indicator (NULL for a field or date); expect: the rule */
+  int field;             /* given on a record: the field index; else -1 */
+  bool date;             /* given: the row's date */
+  const char *name;      /* as written */
+  Type type;             /* of the value */
+  double value;          /* base units; dates in days; bools 0/1 */
+  Span span;             /* the whole `NAME: VALUE` */
+  Span value_span;
+} TestItem;
+
 struct Sym {
   DeclKind kind;
   const char *name;      /* interned */
@@ -255,6 +267,13 @@ struct Sym {
       int nfields_read;
     } rule;
     struct { const Unit *unit; } unit;
+    struct {
+      Sym *on;               /* the record, or NULL (inputs are indicators and date) */
+      TestItem *given, *expect;
+      int ngiven, nexpect;
+      double within;         /* relative tolerance; 0: exact */
+      bool ok;               /* checked without errors: can run */
+    } test;
   };
 };
 

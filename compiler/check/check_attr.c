@@ -30,8 +30,8 @@ static bool both(bool a, bool b) { return a && b; }
 
 static void check_header(Checker *k, Node *d) {
   DeclKind kind = d->decl.kind;
-  if (d->decl.on.str && kind != DK_SCORE && kind != DK_CONDITION)
-    ck_error(k, d->decl.on.span, E0707, "%s cannot be 'on' a record; only scores and conditions can",
+  if (d->decl.on.str && kind != DK_SCORE && kind != DK_CONDITION && kind != DK_TEST)
+    ck_error(k, d->decl.on.span, E0707, "%s cannot be 'on' a record; only scores, conditions and tests can",
              schema_kind_text(kind));
   if (d->decl.unit && kind != DK_SCORE && kind != DK_FN) {
     Diagnostic *g = ck_error(k, d->decl.unit->span, E0707, "%s takes no result unit",
@@ -919,6 +919,8 @@ void ck_fill(Checker *k, CkSym *s) {
   case DK_CONDITION:
   case DK_FN:
     fill_rule_header(k, s);
+    break;
+  case DK_TEST:   /* checked after the rules (check_test.c) */
     break;
   default:
     fill_block(k, s);

@@ -175,6 +175,10 @@ void ck_rules(Checker *k);
 /* Type a call of user fn with argument types (instantiating polymorphic ones). */
 Type ck_call_fn(Checker *k, Node *call, CkSym *fn, const Type *args);
 
+/* ---- check_test.c ------------------------------------------------------ */
+/* Check every test: its inputs, the rules it expects and their values. */
+void ck_tests(Checker *k);
+
 /* ---- check_dates.c, check_budget.c ---------------------------------------- */
 
 void ck_dates(Checker *k);

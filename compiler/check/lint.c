@@ -310,6 +310,11 @@ static void visit_refs(Lint *L, Sym *s, RefFn *fn) {
     visit(L, s, s->rule.on, fn);
     visit_expr(L, s, s->rule.body, fn);
     break;
+  case DK_TEST:   /* a root: what it gives and expects is used */
+    visit(L, s, s->test.on, fn);
+    for (int i = 0; i < s->test.ngiven; i++) visit(L, s, s->test.given[i].sym, fn);
+    for (int i = 0; i < s->test.nexpect; i++) visit(L, s, s->test.expect[i].sym, fn);
+    break;
   default: break;
   }
 }

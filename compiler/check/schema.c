@@ -48,7 +48,7 @@ static const char *const value_usages[V_COUNT] = {
 
 static const char *const kind_texts[DK_COUNT] = {
   "a mission", "an actor", "an indicator", "a goal", "a phase", "a milestone", "an instrument",
-  "a condition", "a project", "a record", "a score", "a unit", "a function",
+  "a condition", "a project", "a record", "a score", "a test", "a unit", "a function",
 };
 
 const char *schema_kind_text(DeclKind kind) {

@@ -52,6 +52,9 @@ static const Command commands[] = {
     {"export", "write the checked model as JSON (for dashboards and notebooks)", cmd_export},
     {"eval", "evaluate scores and conditions on the rows of a CSV file (LLVM JIT)", NATIVE(cmd_eval)},
     {"build", "compile scores and conditions to an object file or shared library", NATIVE(cmd_build)},
+    {"fmt", "rewrite mission files in the canonical layout (--check, --diff)", cmd_fmt},
+    {"diff", "what changed in a mission between two versions (text, Markdown, JSON; git:REV:PATH)", cmd_diff},
+    {"test", "run the tests written in mission files on the interpreter and the JIT (--junit)", NATIVE(cmd_test)},
     {"status", "report goals, milestones and scores against observed actuals (text, Markdown, HTML)", cmd_status},
 };
 

@@ -475,6 +475,26 @@ static void attrs_rule(Export *e, const Sym *s) {
   if (s->kind != DK_FN) rule_inputs(e, s);
 }
 
+/* A test's `given` or `expect` pairs: name and value as written. */
+static void test_items(Export *e, const char *key, const TestItem *items, int n) {
+  j_key(&e->j, key);
+  j_open(&e->j, '[');
+  for (int i = 0; i < n; i++) {
+    j_open(&e->j, '{');
+    k_str(&e->j, "name", items[i].name);
+    k_str(&e->j, "value", span_text(e, items[i].value_span));
+    j_close(&e->j, '}');
+  }
+  j_close(&e->j, ']');
+}
+
+static void attrs_test(Export *e, const Sym *s) {
+  k_ref(e, "on", s->test.on);
+  test_items(e, "given", s->test.given, s->test.ngiven);
+  test_items(e, "expect", s->test.expect, s->test.nexpect);
+  k_num(&e->j, "within", s->test.within);
+}
+
 static void attrs_of(Export *e, const Sym *s) {
   switch (s->kind) {
   case DK_MISSION: attrs_mission(e, s); break;
@@ -489,6 +509,7 @@ static void attrs_of(Export *e, const Sym *s) {
   case DK_CONDITION:
   case DK_SCORE:
   case DK_FN: attrs_rule(e, s); break;
+  case DK_TEST: attrs_test(e, s); break;
   case DK_UNIT:
   case DK_COUNT: break;
   }

@@ -23,6 +23,7 @@
   X(DK_PROJECT, "project")             \
   X(DK_RECORD, "record")               \
   X(DK_SCORE, "score")                 \
+  X(DK_TEST, "test")                   \
   X(DK_UNIT, "unit")                   \
   X(DK_FN, "fn")
 

@@ -57,4 +57,16 @@ typedef struct Parser {
 /* Parse one loaded file. Always returns a file node (possibly partial after errors). */
 Node *parse_file(Arena *a, Interner *names, Diag *diag, Sources *src, uint32_t file);
 
+/* One token as the lexer returned it, for tools that print source (the formatter). */
+typedef struct LexToken {
+  uint32_t start, end;   /* byte offsets */
+  bool term;             /* a statement end: newline (Go rule), ';' or the end of the file */
+  bool ident;            /* an identifier (not a keyword) */
+  bool can_end;          /* a newline after it would end the statement */
+} LexToken;
+
+/* Lex one loaded file into its tokens, statement ends included; lexical diagnostics go to
+ * diag. Returns the number of tokens; *out is allocated in the arena. */
+int parse_tokens(Arena *a, Interner *names, Diag *diag, Sources *src, uint32_t file, LexToken **out);
+
 #endif

@@ -87,7 +87,7 @@ def last_ends(out):
     return k in ENDS or v in ("%", ")", "}")
 
 KINDS = {"mission", "actor", "indicator", "goal", "phase", "milestone", "instrument",
-         "condition", "project", "record", "score", "unit", "fn"}
+         "condition", "project", "record", "score", "test", "unit", "fn"}
 
 def split_top(toks, sep):
     parts, cur, depth = [], [], 0
@@ -369,6 +369,14 @@ for d in src_decls:
             written = "".join(t[1] for t in x[1:])
             want = {"bool": ("bool", None), "date": ("date", None)}.get(written, ("number", written))
             expect(f"{where} field {f['name']}", (f["type"], f["unit"]), want)
+    elif k == "test":
+        expect(f"{where} on", at["on"], d["on"])
+        for key in ("given", "expect"):
+            src_links = links(a.get(key, []))
+            expect(f"{where} {key}", [x["name"] for x in at[key]], [n for n, _ in src_links])
+            for x, (n, v) in zip(at[key], src_links):
+                expect(f"{where} {key} {n}", re.sub(r"\s+", "", x["value"]), "".join(t[1] for t in v))
+        expect(f"{where} within", at["within"], number(a["within"][0][0]) if "within" in a else 0)
     elif k in ("condition", "score", "fn"):
         if k != "fn":
             expect(f"{where} on", at["on"], d["on"])
