@@ -52,6 +52,7 @@ static const Command commands[] = {
     {"export", "write the checked model as JSON (for dashboards and notebooks)", cmd_export},
     {"eval", "evaluate scores and conditions on the rows of a CSV file (LLVM JIT)", NATIVE(cmd_eval)},
     {"build", "compile scores and conditions to an object file or shared library", NATIVE(cmd_build)},
+    {"lsp", "run the language server for editors (LSP over standard input and output)", cmd_lsp},
     {"status", "report goals, milestones and scores against observed actuals (text, Markdown, HTML)", cmd_status},
 };
 
