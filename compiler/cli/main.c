@@ -2,6 +2,7 @@
  *
  *   parse (grammar/) -> imports + names + schema + units + dates + budgets (check.c)
  *     -> mission criteria (lint.c) -> one back end: export | graph | eval | build | status
+ *   lsp: the same front end, once per change of each document an editor has open
  *
  * Each command is cmd_<name>() in cmd_<name>.c, or below for the front end alone.
  * Exit status: 0 fine, 1 errors in the input, 2 usage or I/O problems.
