@@ -2,6 +2,7 @@
 # run.sh WHAT MISSIONC SOURCE_DIR - the language server's tests, with a visible skip
 # (exit 77) when a tool is missing; in CI (CI set) that is a failure: .ci/setup installs them all.
 #   client   the scripted stdio client (Python 3 standard library)
+#   sessions recorded JSON-RPC sessions replayed (tests/lsp/sessions/*.jsonl)
 #   vscode   VS Code's protocol library as the client (node, editors/vscode/node_modules)
 #   grammar  the TextMate grammar's tests (vscode-tmgrammar-test)
 #   neovim   Neovim's built-in LSP client, headless
@@ -16,6 +17,9 @@ case $what in
 client)
   command -v python3 >/dev/null || skip "python3 is not installed"
   exec python3 "$src/tests/lsp/test_lsp.py" "$missionc" "$src" ;;
+sessions)
+  command -v python3 >/dev/null || skip "python3 is not installed"
+  exec python3 "$src/tests/lsp/play_sessions.py" "$missionc" "$src" ;;
 vscode)
   command -v node >/dev/null || skip "node is not installed"
   [ -d "$ext/node_modules/vscode-languageserver-protocol" ] ||
