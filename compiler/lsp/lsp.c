@@ -300,24 +300,46 @@ static char *heading_anchor(const char *h, size_t n) {
   return out;
 }
 
-/* The URL of the LANGUAGE.md section about a code ("#### E0201 unknown name"). */
-static char *code_href(Server *s, const char *code) {
-  if (!s->docs_base) return NULL;
-  size_t n = strlen(code);
-  for (const char *p = s->language_md; p && *p;) {
+/* Whether a heading's text starts with a diagnostic code ("E0201 ...", "W0101 `...`"). */
+static size_t heading_code(const char *h, size_t n) {
+  if (n < 5 || (h[0] != 'E' && h[0] != 'W')) return 0;
+  for (int i = 1; i < 5; i++)
+    if (h[i] < '0' || h[i] > '9') return 0;
+  return n == 5 || h[5] == ' ' ? 5 : 0;
+}
+
+/* The anchors of LANGUAGE.md's sections about codes, read once. */
+static void index_anchors(Server *s, const char *md) {
+  for (const char *p = md; *p;) {
     const char *eol = strchr(p, '\n');
     size_t len = eol ? (size_t)(eol - p) : strlen(p);
     const char *h = p;
     while (h < p + len && *h == '#') h++;
-    if (h > p && h < p + len && *h == ' ' && strncmp(h + 1, code, n) == 0 && (h[1 + n] == ' ' || h + 1 + n == p + len)) {
-      char *anchor = heading_anchor(h + 1, (size_t)(p + len - h - 1));
-      char *url = xmalloc(strlen(s->docs_base) + strlen(anchor) + 2);
-      sprintf(url, "%s#%s", s->docs_base, anchor);
-      free(anchor);
-      return url;
+    if (h > p && h < p + len && *h == ' ') {
+      size_t code = heading_code(h + 1, (size_t)(p + len - h - 1));
+      if (code) {
+        s->anchor_codes = xrealloc(s->anchor_codes, (size_t)(s->nanchors + 1) * sizeof *s->anchor_codes);
+        s->anchors = xrealloc(s->anchors, (size_t)(s->nanchors + 1) * sizeof *s->anchors);
+        char *c = xmalloc(code + 1);
+        memcpy(c, h + 1, code);
+        c[code] = '\0';
+        s->anchor_codes[s->nanchors] = c;
+        s->anchors[s->nanchors++] = heading_anchor(h + 1, (size_t)(p + len - h - 1));
+      }
     }
     p = eol ? eol + 1 : p + len;
   }
+}
+
+/* The URL of the LANGUAGE.md section about a code (the document itself without one). */
+static char *code_href(Server *s, const char *code) {
+  if (!s->docs_base) return NULL;
+  for (int i = 0; i < s->nanchors; i++)
+    if (strcmp(s->anchor_codes[i], code) == 0) {
+      char *url = xmalloc(strlen(s->docs_base) + strlen(s->anchors[i]) + 2);
+      sprintf(url, "%s#%s", s->docs_base, s->anchors[i]);
+      return url;
+    }
   return xstrdup(s->docs_base);
 }
 
@@ -589,7 +611,7 @@ static void initialize(Server *s, const Json *id, const Json *params) {
              "\"textDocumentSync\":{\"openClose\":true,\"change\":2,\"save\":{\"includeText\":false}},"
              "\"hoverProvider\":true,\"definitionProvider\":true,\"referencesProvider\":true,"
              "\"renameProvider\":{\"prepareProvider\":true},\"documentSymbolProvider\":true,"
-             "\"completionProvider\":{\"triggerCharacters\":[\" \",\",\",\"(\",\":\"]},"
+             "\"completionProvider\":{\"triggerCharacters\":[\",\",\"(\",\":\"]},"
              "\"codeActionProvider\":{\"codeActionKinds\":[\"quickfix\"]},"
              "\"semanticTokensProvider\":{\"legend\":{\"tokenTypes\":%s,\"tokenModifiers\":[\"declaration\"]},"
              "\"full\":true}},"
@@ -803,7 +825,7 @@ static void find_docs(Server *s) {
 #ifdef MISSIONC_SOURCE_STDLIB
   candidates[1] = MISSIONC_SOURCE_STDLIB "/../LANGUAGE.md";
 #endif
-  for (int i = 0; i < 2 && !s->language_md; i++) {
+  for (int i = 0; i < 2 && !s->nanchors; i++) {
     char real[PATH_MAX];
     FILE *f = candidates[i] && realpath(candidates[i], real) ? fopen(real, "rb") : NULL;
     if (!f) continue;
@@ -813,7 +835,8 @@ static void find_docs(Server *s) {
       if ((len += k) + 1 == cap) text = xrealloc(text, cap *= 2);
     text[len] = '\0';
     fclose(f);
-    s->language_md = text;
+    index_anchors(s, text);
+    free(text);
     if (!s->opt->docs) s->docs_base = lsp_file_uri(real);
   }
   if (s->opt->docs) s->docs_base = xstrdup(s->opt->docs);
@@ -852,7 +875,9 @@ int lsp_serve(FILE *in, FILE *out, const LspOptions *opt) {
   free(s.docs);
   for (int i = 0; i < s.nroots; i++) free(s.roots[i]);
   free(s.roots);
-  free(s.language_md);
+  for (int i = 0; i < s.nanchors; i++) free(s.anchor_codes[i]), free(s.anchors[i]);
+  free(s.anchor_codes);
+  free(s.anchors);
   free((char *)s.docs_base);
   return status;
 }

@@ -56,7 +56,9 @@ typedef struct Server {
   int nroots;
   bool initialized, shutdown;
   bool utf8;                 /* positions count bytes (negotiated), else UTF-16 units */
-  char *language_md;         /* LANGUAGE.md text, for codeDescription anchors (or NULL) */
+  char **anchor_codes;       /* codes with a LANGUAGE.md section ("E0201") ... */
+  char **anchors;            /* ... and that section's anchor ("e0201-unknown-name") */
+  int nanchors;
   const char *docs_base;
 } Server;
 

@@ -164,6 +164,10 @@ void lsp_index(Comp *cp) {
   Indexer ix = {cp, NULL, 0, 0};
   for (int i = 0; i < cp->c->files.len; i++) index_node(&ix, cp->c->files.items[i], NULL, false);
   if (ix.n) qsort(ix.refs, (size_t)ix.n, sizeof *ix.refs, ref_cmp);
+  int kept = 0;   /* a name reached twice counts once */
+  for (int i = 0; i < ix.n; i++)
+    if (!kept || ref_cmp(&ix.refs[kept - 1], &ix.refs[i]) != 0) ix.refs[kept++] = ix.refs[i];
+  ix.n = kept;
   cp->refs = ix.refs;
   cp->nrefs = ix.n;
 }
