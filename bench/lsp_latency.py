@@ -2,7 +2,7 @@
 """bench/lsp_latency.py MISSIONC [LINES...] - the time from a change to its diagnostics in
 `missionc lsp` (what an editor waits for), on the flagship example, a broken copy of it and
 generated missions (bench/gen_mission.py), against `missionc check` of the same text as the
-baseline measured in the same run. Prints medians (ms) and the ratio lsp / check."""
+baseline measured in the same run. Prints medians (ms) and the ratio lsp / check, then the time a burst of edits takes."""
 import os
 import statistics
 import subprocess
@@ -64,6 +64,19 @@ def main():
             lm = lsp_ms(client, path, text)
             cm = check_ms(missionc, path)
             print("%-26s %8d %12.2f %12.2f %7.2f" % (name, text.count("\n"), lm, cm, lm / cm))
+        # a burst: 40 one-character edits sent without waiting (fast typing) on the largest
+        # file; the server compiles once no more input waits, not once per edit
+        name, path, text = cases[-1]
+        uri = file_uri(path)
+        client.open(uri, text)
+        client.diagnostics(uri, timeout=120)
+        t0 = time.perf_counter()
+        for v in range(2, 42):
+            client.change(uri, v, "x", {"start": {"line": 5, "character": 0}, "end": {"line": 5, "character": 0}})
+        client.diagnostics(uri, version=41, timeout=300)
+        between = sum(1 for m in client.pending if m.get("method") == "textDocument/publishDiagnostics")
+        print("burst of 40 edits, %s: last diagnostics after %.0f ms, %d compilations in between"
+              % (name, (time.perf_counter() - t0) * 1000, between))
         client.close()
 
 

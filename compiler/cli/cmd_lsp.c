@@ -72,6 +72,7 @@ int cmd_lsp(Compiler *c, int argc, char **argv) {
   }
   if (log) setvbuf(log, NULL, _IOLBF, 0);
   opt.log = log;
+  setvbuf(stdin, NULL, _IONBF, 0);   /* the server polls the descriptor for waiting input */
   int status = lsp_serve(stdin, stdout, &opt);
   if (log) fclose(log);
   return status;

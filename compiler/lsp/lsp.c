@@ -11,6 +11,7 @@
 #include "lsp.h"
 
 #include <limits.h>
+#include <poll.h>
 #include <strings.h>
 #include <stdlib.h>
 #include <string.h>
@@ -459,6 +460,7 @@ static bool comp_reads(const Comp *cp, const char *real) {
 
 /* Compile a document and publish; then the open documents that import it. */
 static void refresh(Server *s, Doc *d) {
+  d->dirty = false;
   comp_free(d->comp);
   d->comp = compile(s, d);
   if (s->opt->log) fprintf(s->opt->log, "compiled %s in %.2f ms\n", d->uri, d->comp->ms);
@@ -558,7 +560,7 @@ static void did_change(Server *s, const Json *params) {
   long long version;
   if (json_int(json_path(params, "textDocument", "version", NULL), INT32_MIN, INT32_MAX, &version))
     d->version = version;
-  refresh(s, d);
+  d->dirty = true;   /* compiled once no more input is waiting (see catch_up) */
 }
 
 static void did_save(Server *s, const Json *params) {
@@ -648,7 +650,7 @@ static void run_query(Server *s, const Json *id, const Json *params, Query q) {
     lsp_error(s, id, ERR_INVALID_PARAMS, "the document is not open (send textDocument/didOpen first)");
     return;
   }
-  if (!d->comp) d->comp = compile(s, d);
+  if (d->dirty || !d->comp) refresh(s, d);
   char *buf;
   size_t len;
   FILE *o = msg_open(&buf, &len);
@@ -842,6 +844,22 @@ static void find_docs(Server *s) {
   if (s->opt->docs) s->docs_base = xstrdup(s->opt->docs);
 }
 
+/* Whether more input is already waiting: then a burst of changes (fast typing, a
+ * paste) is compiled once, after its last change. Streams without a descriptor
+ * (the fuzzer's) never wait. stdin is unbuffered, so poll sees every byte. */
+static bool input_waiting(FILE *in) {
+  int fd = fileno(in);
+  if (fd < 0) return false;
+  struct pollfd p = {.fd = fd, .events = POLLIN};
+  return poll(&p, 1, 0) > 0 && (p.revents & POLLIN);
+}
+
+/* Compile and publish the documents changed since their last compilation. */
+static void catch_up(Server *s) {
+  for (int i = 0; i < s->ndocs; i++)
+    if (s->docs[i]->dirty) refresh(s, s->docs[i]);
+}
+
 int lsp_serve(FILE *in, FILE *out, const LspOptions *opt) {
   Server s = {.in = in, .out = out, .opt = opt};
   find_docs(&s);
@@ -850,6 +868,7 @@ int lsp_serve(FILE *in, FILE *out, const LspOptions *opt) {
     char *body = NULL;
     size_t len = 0;
     const char *why;
+    if (!input_waiting(in)) catch_up(&s);
     ReadStatus r = read_message(in, &body, &len, &why);
     if (r == READ_EOF) break;
     if (r == READ_BAD) {

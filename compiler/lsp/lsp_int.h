@@ -45,6 +45,7 @@ typedef struct Doc {
   uint32_t *lines;           /* byte offset of each line start */
   size_t nlines;
   Comp *comp;
+  bool dirty;                /* changed since comp: compile before the next answer */
 } Doc;
 
 typedef struct Server {
