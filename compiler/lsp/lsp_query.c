@@ -440,6 +440,7 @@ const char *lsp_hover(Server *s, Doc *d, const Json *params, FILE *o) {
   case REF_SYM: hover_sym(cp, m, r->sym); break;
   case REF_UNIT: hover_unit(cp, m, r->unit); break;
   case REF_FIELD: {
+    if (r->index >= r->sym->record.nfields) break;
     const Field *f = &r->sym->record.fields[r->index];
     fprintf(m, "```mission\n%s ", f->name);
     put_type(cp, m, &f->type);
@@ -447,6 +448,7 @@ const char *lsp_hover(Server *s, Doc *d, const Json *params, FILE *o) {
     break;
   }
   case REF_PARAM: {
+    if (r->index >= r->sym->decl->decl.params.len) break;
     Node *p = r->sym->decl->decl.params.items[r->index];
     fprintf(m, "```mission\n%s", p->param.name.str);
     if (p->param.unit) fputs(": ", m), put_source(cp, m, p->param.unit->span);
