@@ -51,7 +51,7 @@ static void session(FILE *o, const uint8_t *p, size_t n) {
   free(buf);
   static const char *const queries[] = {"hover", "completion", "definition", "references",
                                         "documentSymbol", "semanticTokens/full", "codeAction", "rename"};
-  for (int version = 2; n >= 6; version++, p += 6, n -= 6) {
+  for (int version = 2; n >= 6 && version < 66; version++, p += 6, n -= 6) {   /* 64 edits at most */
     int line = p[0] % 12, col = p[1] % 40, dl = p[2] % 3, dc = p[3] % 20, k = p[4] % 4;
     char ins[8];
     for (int i = 0; i < k; i++) ins[i] = alphabet[(p[5] + i * 7) % (sizeof alphabet - 1)];
