@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "lsp_int.h"
 #include "resolve.h"
 #include "schema.h"
@@ -212,53 +213,21 @@ static Span target_span(const Ref *r) {
 /* Formatting values for hover                                               */
 /* ------------------------------------------------------------------------ */
 
-/* A number as a person writes it: 110, 0.4, 1.5e+12 (the checker's style). */
-static void put_number(FILE *o, double v) {
-  char buf[64];
-  if (!isfinite(v)) {
-    fputs(isnan(v) ? "nan" : v > 0 ? "inf" : "-inf", o);
-    return;
-  }
-  if (v == floor(v) && fabs(v) < 1e15) {
-    fprintf(o, "%.0f", v == 0 ? 0.0 : v);
-    return;
-  }
-  if (fabs(v) >= 1e-4 && fabs(v) < 1e15)
-    for (int p = 1; p <= 12; p++) {
-      snprintf(buf, sizeof buf, "%.*f", p, v);
-      if (fabs(strtod(buf, NULL) - v) <= 1e-12 * fabs(v)) {
-        fputs(buf, o);
-        return;
-      }
-    }
-  for (int p = 1; p <= 17; p++) {
-    snprintf(buf, sizeof buf, "%.*g", p, v);
-    if (strtod(buf, NULL) == v) break;
-  }
-  fputs(buf, o);
-}
+/* A number, a quantity, a date, a period, as the language writes them (fmt.c). */
+static void put_number(Comp *cp, FILE *o, double v) { fputs(fmt_num(cp->c->arena, v), o); }
 
 /* A base-unit value in a unit: "110 MEUR", "68.3%". */
 static void put_quantity(Comp *cp, FILE *o, double base, const Unit *u) {
-  if (!u) {
-    put_number(o, base);
-    return;
-  }
-  put_number(o, base / u->scale);
-  if (u == units_percent(cp->m->units)) fputc('%', o);
-  else if (u != units_dimensionless(cp->m->units)) fprintf(o, " %s", u->name);
+  if (!u) put_number(cp, o, base);
+  else fputs(fmt_with_unit(cp->c->arena, fmt_num(cp->c->arena, base / u->scale), u->name), o);
 }
 
-static void put_date(FILE *o, int64_t days) {
-  int y, m, d;
-  date_from_days(days, &y, &m, &d);
-  fprintf(o, "%04d-%02d-%02d", y, m, d);
-}
+static void put_date(Comp *cp, FILE *o, int64_t days) { fputs(fmt_day(cp->c->arena, days), o); }
 
-static void put_period(FILE *o, const Period *p) {
-  put_date(o, p->start);
+static void put_period(Comp *cp, FILE *o, const Period *p) {
+  put_date(cp, o, p->start);
   fputs(" .. ", o);
-  put_date(o, p->end);
+  put_date(cp, o, p->end);
 }
 
 /* "MEUR", "1", "bool", "EUR/person". */
@@ -298,17 +267,17 @@ static void hover_goal(Comp *cp, FILE *o, const Sym *y) {
     if (y->goal.baseline.set) {
       put_quantity(cp, o, y->goal.baseline.value, y->goal.baseline.unit);
       fputs(" at ", o);
-      put_date(o, y->goal.start);
+      put_date(cp, o, y->goal.start);
     }
     fputs(" → ", o);
     if (y->goal.target.set) {
       put_quantity(cp, o, y->goal.target.value, y->goal.target.unit);
       fputs(" by ", o);
-      put_date(o, y->goal.deadline);
+      put_date(cp, o, y->goal.deadline);
     }
     fputc('\n', o);
   }
-  if (y->goal.has_weight) fputs("- weight ", o), put_number(o, y->goal.weight), fputc('\n', o);
+  if (y->goal.has_weight) fputs("- weight ", o), put_number(cp, o, y->goal.weight), fputc('\n', o);
   if (y->goal.parent) fprintf(o, "- part of goal `%s`\n", y->goal.parent->name);
 }
 
@@ -320,7 +289,7 @@ static void hover_instrument(Comp *cp, FILE *o, const Sym *y) {
   if (y->instrument.by) fprintf(o, "- by `%s`\n", y->instrument.by->name);
   if (y->instrument.budget.set)
     fputs("- budget ", o), put_quantity(cp, o, y->instrument.budget.value, y->instrument.budget.unit), fputc('\n', o);
-  if (y->instrument.period.set) fputs("- period ", o), put_period(o, &y->instrument.period), fputc('\n', o);
+  if (y->instrument.period.set) fputs("- period ", o), put_period(cp, o, &y->instrument.period), fputc('\n', o);
   if (y->instrument.requires.len) {
     fputs("- requires:\n", o);
     for (int i = 0; i < y->instrument.requires.len; i++) {
@@ -345,7 +314,7 @@ static void hover_unit(Comp *cp, FILE *o, const Unit *u) {
   else fprintf(o, "- dimension %s\n", dim);
   if (u->base < 0) {
     fprintf(o, "- scale: 1 %s = ", u->name);
-    put_number(o, u->scale);
+    put_number(cp, o, u->scale);
     fprintf(o, " %s\n", dim_is_none(&u->dim) ? "" : dim);
   }
   if (!u->decl) fputs("- built in\n", o);
@@ -355,7 +324,7 @@ static void hover_unit(Comp *cp, FILE *o, const Unit *u) {
 static void hover_facts(Comp *cp, FILE *o, const Sym *y) {
   switch (y->kind) {
   case DK_MISSION:
-    if (y->mission.period.set) fputs("- period ", o), put_period(o, &y->mission.period), fputc('\n', o);
+    if (y->mission.period.set) fputs("- period ", o), put_period(cp, o, &y->mission.period), fputc('\n', o);
     if (y->mission.budget.set)
       fputs("- budget ", o), put_quantity(cp, o, y->mission.budget.value, y->mission.budget.unit), fputc('\n', o);
     if (y->mission.owner) fprintf(o, "- owner `%s`\n", y->mission.owner->name);
@@ -372,11 +341,11 @@ static void hover_facts(Comp *cp, FILE *o, const Sym *y) {
     break;
   case DK_GOAL: hover_goal(cp, o, y); break;
   case DK_PHASE:
-    if (y->phase.period.set) fputs("- period ", o), put_period(o, &y->phase.period), fputc('\n', o);
+    if (y->phase.period.set) fputs("- period ", o), put_period(cp, o, &y->phase.period), fputc('\n', o);
     if (y->phase.after.len) fputs("- after ", o), put_syms(o, &y->phase.after), fputc('\n', o);
     break;
   case DK_MILESTONE:
-    if (y->milestone.date) fputs("- date ", o), put_date(o, y->milestone.date), fputc('\n', o);
+    if (y->milestone.date) fputs("- date ", o), put_date(cp, o, y->milestone.date), fputc('\n', o);
     if (y->milestone.phase) fprintf(o, "- phase `%s`\n", y->milestone.phase->name);
     break;
   case DK_INSTRUMENT: hover_instrument(cp, o, y); break;
@@ -391,7 +360,7 @@ static void hover_facts(Comp *cp, FILE *o, const Sym *y) {
     for (int i = 0; i < y->project.contributes.len; i++) {
       const Link *l = &y->project.contributes.items[i];
       fprintf(o, "- contributes to `%s`: ", l->target->name);
-      put_number(o, l->value);
+      put_number(cp, o, l->value);
       fputc('\n', o);
     }
     break;
