@@ -4,7 +4,7 @@
  *   even: the rest is the raw byte stream a client sends (headers, Content-Length,
  *         JSON bodies): the message reader, the JSON reader and the dispatch;
  *   odd:  the rest is a session of random edits: a valid initialize and didOpen of a
- *         small mission, then each group of bytes is one incremental change (where,
+ *         small mission, then each group of 6 bytes (16 at most) is one incremental change (where,
  *         how much to delete, what to insert) followed by a hover, a completion, a
  *         definition or a rename at some position, then shutdown and exit.
  * Nothing may crash, hang, leak or trip a sanitizer. */
@@ -51,7 +51,7 @@ static void session(FILE *o, const uint8_t *p, size_t n) {
   free(buf);
   static const char *const queries[] = {"hover", "completion", "definition", "references",
                                         "documentSymbol", "semanticTokens/full", "codeAction", "rename"};
-  for (int version = 2; n >= 6 && version < 66; version++, p += 6, n -= 6) {   /* 64 edits at most */
+  for (int version = 2; n >= 6 && version < 18; version++, p += 6, n -= 6) {   /* 16 edits at most */
     int line = p[0] % 12, col = p[1] % 40, dl = p[2] % 3, dc = p[3] % 20, k = p[4] % 4;
     char ins[8];
     for (int i = 0; i < k; i++) ins[i] = alphabet[(p[5] + i * 7) % (sizeof alphabet - 1)];
