@@ -20,7 +20,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char seed[] =
-    "import \"std/units\"\nmission m \"M\" { period 2021 .. 2030; owner ec; budget 5 MEUR }\n"
+    "unit EUR\nunit MEUR = 1e6 EUR\nmission m \"M\" { period 2021 .. 2030; owner ec; budget 5 MEUR }\n"
     "actor ec \"EC\" { sector public }\nindicator x \"X\" { unit % }\n"
     "goal g \"G\" { indicator x; baseline 1% at 2021; target 5% by 2030 }\n"
     "record r { a bool; b % }\ncondition c on r = not a and b >= 2%\n"
