@@ -260,9 +260,10 @@ def run(work):
     check(any(d["code"] == "E0102" for d in diags), "the syntax error stays")
 
     # an error in an imported library shows at the import, linked to its place
-    client.change(broken_uri, 3, 'import "lib/actors"\nmission m "M" { period 2021 .. 2030 }\n')
     with open(paths["lib"], "a") as f:
         f.write("actor bad { sector nowhere }\n")
+    client.change(broken_uri, 3, 'import "lib/actors"\nmission m "M" { period 2021 .. 2030 }\n')
+    client.diagnostics(broken_uri, version=3)
     client.notify("textDocument/didSave", {"textDocument": {"uri": broken_uri}})
     diags = client.diagnostics(broken_uri, version=3)
     imp = [d for d in diags if d["code"] == "E0706"]
