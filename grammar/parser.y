@@ -75,21 +75,24 @@ static Node *bound(Parser *p, Loc l, Op op, Node *value);
 %type <node> item import unitdecl fndecl decl param attr arg
 %type <node> unitexpr unitatom expr op atom path
 %type <node> opt_value opt_unit opt_def body bound
-%type <list> items params opt_params attrs opt_args args exprs opt_exprs block
+%type <list> params opt_params attrs opt_args args exprs opt_exprs block
 %type <tok> decl_kw attr_name opt_title
 %type <tok> opt_on
 %type <when> opt_when
 
 %%
 
+/* The items go to p->items as they are reduced, not up the stack: error recovery
+ * may pop a reduced `items` (a stray word after a statement end is seen in the state
+ * before `terms` is reduced), and the declarations before the error must survive. */
 file
   : opt_terms                      { p->root = ast_new(A, ND_FILE, S(p, @$)); }
-  | opt_terms items opt_terms      { p->root = ast_new(A, ND_FILE, S(p, @$)); p->root->file.items = $2; }
+  | opt_terms items opt_terms      { p->root = ast_new(A, ND_FILE, S(p, @$)); }
   ;
 
 items
-  : item                           { $$ = (NodeList){0}; if ($1) ast_list_push(A, &$$, $1); }
-  | items terms item               { $$ = $1; if ($3) ast_list_push(A, &$$, $3); }
+  : item                           { if ($1) ast_list_push(A, &p->items, $1); }
+  | items terms item               { if ($3) ast_list_push(A, &p->items, $3); }
   ;
 
 terms: TERM | terms TERM ;
@@ -498,6 +501,7 @@ Node *parse_file(Arena *a, Interner *names, Diag *diag, Sources *src, uint32_t f
   if (!p.root) p.root = ast_new(a, ND_FILE, (Span){file, 0, (uint32_t)f->len});
   p.root->span = (Span){file, 0, (uint32_t)f->len};
   p.root->file.doc = p.file_doc;
+  p.root->file.items = p.items;
   return p.root;
 }
 

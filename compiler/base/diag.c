@@ -63,6 +63,17 @@ void diag_note(Diag *d, Diagnostic *on, Span span, const char *fmt, ...) {
   on->last_note = n;
 }
 
+void diag_fix(Diag *d, Diagnostic *on, Span span, const char *text, const char *title) {
+  if (!on || span.file == NO_FILE) return;
+  DiagFix *f = arena_alloc(d->arena, sizeof *f);
+  f->span = span;
+  f->text = arena_strdup(d->arena, text);
+  f->title = arena_strdup(d->arena, title);
+  DiagFix **tail = &on->fixes;
+  while (*tail) tail = &(*tail)->next;
+  *tail = f;
+}
+
 /* Order: by file, then position, then emission order. */
 static int diag_cmp(const void *pa, const void *pb) {
   const Diagnostic *a = *(Diagnostic *const *)pa, *b = *(Diagnostic *const *)pb;

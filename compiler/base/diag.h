@@ -18,6 +18,15 @@ typedef struct DiagNote {
   struct DiagNote *next;
 } DiagNote;
 
+/* A fix-it: replace the text of span with text (an empty span inserts). Editors
+ * offer it as a quick fix (missionc lsp's code actions). */
+typedef struct DiagFix {
+  Span span;
+  const char *text;
+  const char *title;    /* "replace with 'x'", "add import \"std/units\"" */
+  struct DiagFix *next;
+} DiagFix;
+
 typedef struct Diagnostic {
   Severity sev;
   DiagCode code;        /* stable code: E0101, W0601 ... (diag_codes.h) */
@@ -25,6 +34,7 @@ typedef struct Diagnostic {
   Span span;
   const char *msg;
   DiagNote *notes, *last_note;
+  DiagFix *fixes;       /* fix-its, in the order given */
   size_t seq;           /* emission order, to keep sorting stable */
   const char *allowed;  /* silenced by an `allow`: its reason, else NULL */
 } Diagnostic;
@@ -54,6 +64,8 @@ void diag_note(Diag *d, Diagnostic *on, Span span, const char *fmt, ...)
 /* The code as text ("E0201"), and its title as LANGUAGE.md heads it ("unknown name"). */
 const char *diag_code_text(DiagCode code);
 const char *diag_code_title(DiagCode code);
+/* A fix-it under a diagnostic (no-op on NULL): replace span with text. */
+void diag_fix(Diag *d, Diagnostic *on, Span span, const char *text, const char *title);
 /* True once --max-errors errors were reported. */
 bool diag_capped(const Diag *d);
 /* Number of errors, counting warnings under -Werror. */

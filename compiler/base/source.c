@@ -48,6 +48,13 @@ uint32_t src_add(Sources *s, const char *path, const char *text, size_t len) {
   return src_push(s, path, NULL, copy, len);
 }
 
+uint32_t src_add_as(Sources *s, const char *path, const char *real, const char *text, size_t len) {
+  char *copy = xmalloc(len + 1);
+  memcpy(copy, text, len);
+  copy[len] = '\0';
+  return src_push(s, path, real, copy, len);
+}
+
 /* Read all of fp into a NUL-terminated buffer. */
 static char *read_all(FILE *fp, size_t *len) {
   size_t cap = 1 << 16, n = 0;

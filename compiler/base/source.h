@@ -33,6 +33,9 @@ Sources *src_new(void);
 void src_free(Sources *s);
 /* Add a file from memory (the text is copied). Returns its index. */
 uint32_t src_add(Sources *s, const char *path, const char *text, size_t len);
+/* The same for the unsaved text of a file on disk (an editor's buffer): real is its
+ * canonical path, so that imports resolve next to it and an import of it finds it. */
+uint32_t src_add_as(Sources *s, const char *path, const char *real, const char *text, size_t len);
 /* Read a file ("-" is stdin). Returns its index, or -1 with errno-based message in *err. */
 int64_t src_load(Sources *s, const char *path, char *err, size_t errlen);
 /* The index of an already loaded file with this canonical path, or -1. */

@@ -119,7 +119,10 @@ void ck_suggest_add(Suggest *s, const char *candidate, Span declared) {
 }
 
 void ck_note_suggest(Checker *k, Diagnostic *g, const Suggest *s) {
-  if (s->best) ck_note(k, g, s->best_span, "did you mean '%s'?", s->best);
+  if (!s->best) return;
+  ck_note(k, g, s->best_span, "did you mean '%s'?", s->best);
+  /* g is at the misspelt name itself, unless redirected to a polymorphic call */
+  if (g && !k->inst) diag_fix(k->d, g, g->span, s->best, arena_printf(k->a, "replace with '%s'", s->best));
 }
 
 /* ------------------------------------------------------------------------ */

@@ -603,6 +603,7 @@ static void unknown_attr(Checker *k, DeclKind kind, Ident id) {
   const char *best = schema_suggest(kind, id.str);
   if (best) {
     ck_note(k, g, NO_SPAN, "did you mean '%s'?", best);
+    if (g) diag_fix(k->d, g, id.span, best, arena_printf(k->a, "replace with '%s'", best));
     return;
   }
   int n;

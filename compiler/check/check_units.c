@@ -127,8 +127,11 @@ static void report_unknown_unit(Checker *k, Ident id) {
   const Unit *b = best ? units_lookup(k->units, best) : NULL;
   if (b) ck_suggest_add(&s, b->name, b->decl ? b->decl->decl.name.span : NO_SPAN);
   ck_note_suggest(k, g, &s);
-  if (!b && resolve_stdlib_declares_unit("std/units.mission", id.str))
+  if (!b && resolve_stdlib_declares_unit("std/units.mission", id.str)) {
     ck_note(k, g, NO_SPAN, "'%s' is declared in the standard library: add `import \"std/units\"`", id.str);
+    if (g && !k->inst)
+      diag_fix(k->d, g, (Span){id.span.file, 0, 0}, "import \"std/units\"\n", "add import \"std/units\"");
+  }
 }
 
 /* The unit a name stands for, defining it first if needed; NULL after reporting. */

@@ -152,19 +152,18 @@ bool resolve_stdlib_declares_unit(const char *module, const char *name) {
   return found;
 }
 
-/* The path of the file an import names, seen from file `from`; false if none. */
-static bool find_import(Checker *k, uint32_t from, const char *spec, char *out, size_t cap) {
+bool resolve_find_import(Compiler *c, uint32_t from, const char *spec, char *out, size_t cap) {
   char name[PATH_MAX];
   size_t len = strlen(spec);
   bool has_ext = len >= 8 && strcmp(spec + len - 8, ".mission") == 0;
   if (len == 0 || len + 9 > sizeof name) return false;
   snprintf(name, sizeof name, "%s%s", spec, has_ext ? "" : ".mission");
   if (name[0] == '/') return try_in("", 0, name, out, cap);
-  const SourceFile *f = src_file(k->c->src, from);
+  const SourceFile *f = src_file(c->src, from);
   const char *slash = f && f->real ? strrchr(f->path, '/') : NULL;
   if (try_in(f->path, slash ? (size_t)(slash - f->path) : 0, name, out, cap)) return true;
-  for (int i = 0; i < k->c->include_dirs.len; i++) {
-    const char *dir = k->c->include_dirs.items[i];
+  for (int i = 0; i < c->include_dirs.len; i++) {
+    const char *dir = c->include_dirs.items[i];
     if (try_in(dir, strlen(dir), name, out, cap)) return true;
   }
   if (try_path_list(getenv("MISSION_PATH"), name, out, cap)) return true;
@@ -236,7 +235,7 @@ static void load_file(Loader *l, Node *file, Node *via);
 static void load_import(Loader *l, Node *file, Node *import) {
   Checker *k = l->k;
   char path[PATH_MAX], real[PATH_MAX];
-  if (!find_import(k, file->span.file, import->import.path, path, sizeof path)) {
+  if (!resolve_find_import(k->c, file->span.file, import->import.path, path, sizeof path)) {
     Diagnostic *g = ck_error(k, import->span, E0204, "cannot find imported file '%s'",
                              import->import.path);
     ck_note(k, g, NO_SPAN, "looked next to '%s', in the -I folders, in MISSION_PATH and in the "

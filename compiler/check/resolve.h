@@ -6,6 +6,7 @@
 
 #include "arena.h"
 #include "ast.h"
+#include "compiler.h"
 
 typedef struct Checker Checker;
 typedef struct Sym Sym;
@@ -26,6 +27,9 @@ void resolve_declare(Checker *k);
 /* The declaration an attribute value names, of one of the kinds in mask
  * (a mask of 1u << DeclKind); NULL after reporting. */
 Sym *resolve_ref(Checker *k, Node *expr, unsigned mask, const char *attr);
+/* The path of the file that `import "spec"` in source file `from` loads: next to it,
+ * in the -I folders, in MISSION_PATH, in the standard library. False if none. */
+bool resolve_find_import(Compiler *c, uint32_t from, const char *spec, char *out, size_t cap);
 /* Whether the standard library's `module` (e.g. "std/units.mission") declares `unit name`:
  * for the hint "add import" when a unit is unknown. */
 bool resolve_stdlib_declares_unit(const char *module, const char *name);

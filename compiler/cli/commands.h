@@ -11,6 +11,7 @@ int cmd_export(Compiler *c, int argc, char **argv);  /* cmd_export.c */
 int cmd_status(Compiler *c, int argc, char **argv);  /* cmd_status.c */
 int cmd_fmt(Compiler *c, int argc, char **argv);     /* cmd_fmt.c */
 int cmd_diff(Compiler *c, int argc, char **argv);    /* cmd_diff.c */
+int cmd_lsp(Compiler *c, int argc, char **argv);     /* cmd_lsp.c */
 /* In missionc-native only (they need LLVM). */
 int cmd_eval(Compiler *c, int argc, char **argv);    /* cmd_eval.c */
 int cmd_build(Compiler *c, int argc, char **argv);   /* cmd_build.c */

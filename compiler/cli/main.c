@@ -2,6 +2,7 @@
  *
  *   parse (grammar/) -> imports + names + schema + units + dates + budgets (check.c)
  *     -> mission criteria (lint.c) -> one back end: export | graph | eval | build | status
+ *   lsp: the same front end, once per change of each document an editor has open
  *
  * Each command is cmd_<name>() in cmd_<name>.c, or below for the front end alone.
  * Exit status: 0 fine, 1 errors in the input, 2 usage or I/O problems.
@@ -55,6 +56,7 @@ static const Command commands[] = {
     {"fmt", "rewrite mission files in the canonical layout (--check, --diff)", cmd_fmt},
     {"diff", "what changed in a mission between two versions (text, Markdown, JSON; git:REV:PATH)", cmd_diff},
     {"test", "run the tests written in mission files on the interpreter and the JIT (--junit)", NATIVE(cmd_test)},
+    {"lsp", "run the language server for editors (LSP over standard input and output)", cmd_lsp},
     {"status", "report goals, milestones and scores against observed actuals (text, Markdown, HTML)", cmd_status},
 };
 

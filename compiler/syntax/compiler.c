@@ -45,3 +45,9 @@ Node *compiler_parse_path(Compiler *c, const char *path) {
   set_file(c, (uint32_t)id, root);
   return root;
 }
+
+Node *compiler_parse_source(Compiler *c, uint32_t id) {
+  Node *root = parse_file(c->arena, c->names, c->diag, c->src, id);
+  set_file(c, id, root);
+  return root;
+}

@@ -24,6 +24,8 @@ void compiler_free(Compiler *c);
 /* Load and parse one file named on the command line ("-" is stdin).
  * Returns NULL (with a message on stderr) when the file cannot be read. */
 Node *compiler_parse_path(Compiler *c, const char *path);
+/* Parse a source already added (src_add, src_add_as); never NULL. */
+Node *compiler_parse_source(Compiler *c, uint32_t id);
 /* The parsed file of a source index (NULL if not parsed). */
 Node *compiler_file(Compiler *c, uint32_t id);
 

@@ -31,6 +31,7 @@ typedef struct Parser {
   uint32_t file;
   void *scanner;
   Node *root;
+  NodeList items;        /* top-level items, in order (kept through error recovery) */
   /* lexer state */
   const char *text;
   size_t len;

@@ -8,8 +8,14 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/corpus"
-find "$root/examples" "$root/stdlib" "$root/tests/golden" -name '*.mission' -exec cp {} "$work/corpus/" \; 2>/dev/null || true
-cp "$root"/tests/fuzz/seeds/* "$work/corpus/" 2>/dev/null || true
+name=$(basename "$fuzzer")
+if [ -d "$root/tests/fuzz/seeds_${name#fuzz_}" ]; then
+  # a fuzzer with seeds of its own (seeds_lsp: LSP messages, not mission files)
+  cp "$root"/tests/fuzz/seeds_"${name#fuzz_}"/* "$work/corpus/"
+else
+  find "$root/examples" "$root/stdlib" "$root/tests/golden" -name '*.mission' -exec cp {} "$work/corpus/" \; 2>/dev/null || true
+  cp "$root"/tests/fuzz/seeds/* "$work/corpus/" 2>/dev/null || true
+fi
 "$fuzzer" "$work/corpus" -dict="$root/tests/fuzz/mission.dict" -max_total_time="$seconds" \
   -max_len=4096 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$work/" 2>&1 | tail -15
 echo "fuzzing: no crash, leak or hang in $seconds s"
