@@ -615,6 +615,7 @@ static void initialize(Server *s, const Json *id, const Json *params) {
              "\"renameProvider\":{\"prepareProvider\":true},\"documentSymbolProvider\":true,"
              "\"completionProvider\":{\"triggerCharacters\":[\",\",\"(\",\":\"]},"
              "\"codeActionProvider\":{\"codeActionKinds\":[\"quickfix\"]},"
+             "\"documentFormattingProvider\":true,"
              "\"semanticTokensProvider\":{\"legend\":{\"tokenTypes\":%s,\"tokenModifiers\":[\"declaration\"]},"
              "\"full\":true}},"
              "\"serverInfo\":{\"name\":\"missionc\",\"version\":\"%s\"}}",
@@ -641,6 +642,7 @@ static const struct {
     {"textDocument/completion", lsp_completion},
     {"textDocument/codeAction", lsp_code_action},
     {"textDocument/semanticTokens/full", lsp_semantic_tokens},
+    {"textDocument/formatting", lsp_formatting},
 };
 
 /* A request about an open document: answer from its compilation. */

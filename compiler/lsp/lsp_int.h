@@ -104,6 +104,7 @@ const char *lsp_document_symbols(Server *s, Doc *d, const Json *params, FILE *o)
 const char *lsp_completion(Server *s, Doc *d, const Json *params, FILE *o);
 const char *lsp_code_action(Server *s, Doc *d, const Json *params, FILE *o);
 const char *lsp_semantic_tokens(Server *s, Doc *d, const Json *params, FILE *o);
+const char *lsp_formatting(Server *s, Doc *d, const Json *params, FILE *o);
 /* The legend of semantic token types, as a JSON array. */
 extern const char *const lsp_token_legend;
 

@@ -8,8 +8,10 @@
 
 #include "fmt.h"
 #include "lsp_int.h"
+#include "parse.h"
 #include "resolve.h"
 #include "schema.h"
+#include "srcfmt.h"
 #include "util.h"
 
 /* ------------------------------------------------------------------------ */
@@ -1005,4 +1007,33 @@ const char *lsp_semantic_tokens(Server *s, Doc *d, const Json *params, FILE *o) 
   }
   fputs("]}", o);
   return NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Formatting                                                                */
+/* ------------------------------------------------------------------------ */
+
+/* The document in `missionc fmt`'s layout: one edit replacing the whole text, or
+ * none when it is formatted already or has syntax errors (which the diagnostics
+ * show; fmt leaves such a file as it is too). */
+const char *lsp_formatting(Server *s, Doc *d, const Json *params, FILE *o) {
+  (void)params;
+  const SourceFile *f = src_file(d->comp->c->src, d->comp->main);
+  Compiler *c = compiler_new();
+  uint32_t id = src_add(c->src, f->path, f->text, f->len);
+  parse_file(c->arena, c->names, c->diag, c->src, id);
+  size_t len = 0;
+  const char *err = NULL;
+  char *text = diag_error_count(c->diag) == 0 ? srcfmt_source(c, id, &len, &err) : NULL;
+  if (!text || (len == f->len && memcmp(text, f->text, len) == 0)) {
+    fputs("[]", o);
+  } else {
+    fputs("[{\"range\":", o);
+    lsp_write_range(s, o, d->comp->c->src, (Span){d->comp->main, 0, (uint32_t)f->len});
+    fputs(",\"newText\":", o);
+    lsp_str(o, text);
+    fputs("}]", o);
+  }
+  compiler_free(c);   /* the text lives in its arena */
+  return err && !strstr(err, "lex") ? err : NULL;
 }

@@ -395,6 +395,27 @@ def run(work):
     toks = client.request("textDocument/semanticTokens/full", {"textDocument": {"uri": main_uri}})["data"]
     check(len(toks) % 5 == 0 and len(toks) // 5 > 40, "semantic tokens: %d names" % (len(toks) // 5))
 
+    # -- formatting: the layout of `missionc fmt`, one whole-document edit ------
+    furi_fmt = main_uri + ".fmt.mission"
+    messy = 'unit city\nindicator   cities "Cities" {  unit city }\n'
+    client.open(furi_fmt, messy)
+    client.diagnostics(furi_fmt)
+    edits = client.request("textDocument/formatting", {"textDocument": {"uri": furi_fmt},
+                                                       "options": {"tabSize": 2, "insertSpaces": True}})
+    check(isinstance(edits, list) and len(edits) == 1 and
+          edits[0]["newText"] == 'unit city\nindicator cities "Cities" { unit city }\n',
+          "formatting: one edit with fmt's layout, got %r" % (edits,))
+    client.change(furi_fmt, 2, edits[0]["newText"])
+    client.diagnostics(furi_fmt, version=2)
+    again = client.request("textDocument/formatting", {"textDocument": {"uri": furi_fmt},
+                                                       "options": {"tabSize": 2, "insertSpaces": True}})
+    check(again == [], "formatting a formatted document: no edit")
+    client.change(furi_fmt, 3, messy + "goal = {\n")
+    client.diagnostics(furi_fmt, version=3)
+    broken = client.request("textDocument/formatting", {"textDocument": {"uri": furi_fmt},
+                                                        "options": {"tabSize": 2, "insertSpaces": True}})
+    check(broken == [], "formatting a document with syntax errors: no edit")
+
     # -- latency: a change to its diagnostics -----------------------------------
     flagship = os.path.join(SRC, "examples/climate_neutral_cities.mission")
     ftext = open(flagship).read()
