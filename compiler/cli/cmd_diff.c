@@ -6,6 +6,8 @@
 
 #include "commands.h"
 #include "driver.h"
+#include "options.h"
+#include "util.h"
 #include "semdiff.h"
 
 static const char diff_help[] =
@@ -168,40 +170,50 @@ static bool git_driver_args(int n, char **pos) {
   return true;
 }
 
+/* What the command line asks of diff. */
+typedef struct DiffArgs {
+  const char *facts;   /* --facts FILE: textconv */
+  SemDiffFormat format;
+  char **pos;          /* the files (or git's seven driver arguments) */
+  int npos;
+} DiffArgs;
+
+static int take_file(void *args, const char *arg) {
+  DiffArgs *a = args;
+  a->pos[a->npos++] = (char *)arg;
+  return EXIT_OK;
+}
+
+/* --format text|markdown|json */
+static int take_format(void *args, const char *v) {
+  DiffArgs *a = args;
+  if (strcmp(v, "text") == 0) a->format = SD_TEXT;
+  else if (strcmp(v, "markdown") == 0 || strcmp(v, "md") == 0) a->format = SD_MARKDOWN;
+  else if (strcmp(v, "json") == 0) a->format = SD_JSON;
+  else return driver_usage_error("--format takes text, markdown or json, not '%s'", v);
+  return EXIT_OK;
+}
+
+static const CliOption diff_options[] = {
+    {"--format", NULL, "a value", CLI_CALL, 0, take_format},
+    {"--facts", NULL, "a file", CLI_STRING, offsetof(DiffArgs, facts), NULL},
+};
+static const CliCommand diff_command = {"diff", diff_help, NULL, diff_options, COUNT_OF(diff_options),
+                                        take_file};
+
 int cmd_diff(Compiler *c, int argc, char **argv) {
   CommonOptions o;
   driver_options_init(&o);
-  SemDiffFormat format = SD_TEXT;
-  const char *facts_file = NULL;
-  char **pos = calloc((size_t)argc + 1, sizeof *pos);
-  int npos = 0;
-  bool only_files = false, missing;
-  for (int i = 1; i < argc; i++) {
-    const char *arg = argv[i], *v;
-    int r;
-    if (only_files || arg[0] != '-' || strcmp(arg, "-") == 0) {
-      pos[npos++] = argv[i];
-    } else if (strcmp(arg, "--") == 0) {
-      only_files = true;
-    } else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-      printf("%s%s", diff_help, driver_common_help);
-      free(pos);
-      return EXIT_OK;
-    } else if ((v = driver_option_value(argc, argv, &i, "--format", &missing)) || missing) {
-      if (missing) return free(pos), driver_usage_error("option '--format' needs a value");
-      if (strcmp(v, "text") == 0) format = SD_TEXT;
-      else if (strcmp(v, "markdown") == 0 || strcmp(v, "md") == 0) format = SD_MARKDOWN;
-      else if (strcmp(v, "json") == 0) format = SD_JSON;
-      else return free(pos), driver_usage_error("--format takes text, markdown or json, not '%s'", v);
-    } else if ((v = driver_option_value(argc, argv, &i, "--facts", &missing)) || missing) {
-      if (missing) return free(pos), driver_usage_error("option '--facts' needs a file");
-      facts_file = v;
-    } else if ((r = driver_common_option(c, &o, argc, argv, &i)) != 0) {
-      if (r > 1) return free(pos), EXIT_USAGE;
-    } else {
-      return free(pos), driver_usage_error("diff: unknown option '%s'", arg);
-    }
+  DiffArgs args = {.format = SD_TEXT, .pos = calloc((size_t)argc + 1, sizeof(char *))};
+  int st = cli_parse(c, &o, &diff_command, &args, argc, argv);
+  if (st >= 0) {
+    free(args.pos);
+    return st;
   }
+  SemDiffFormat format = args.format;
+  const char *facts_file = args.facts;
+  char **pos = args.pos;
+  int npos = args.npos;
   driver_options_apply(c, &o);
   int status;
   if (facts_file) {   /* textconv: one side, its facts */

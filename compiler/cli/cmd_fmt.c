@@ -9,7 +9,9 @@
 
 #include "commands.h"
 #include "driver.h"
+#include "options.h"
 #include "srcfmt.h"
+#include "util.h"
 
 static const char fmt_help[] =
     "usage: missionc fmt [--check] [--diff] FILE... | -\n"
@@ -64,29 +66,45 @@ static bool write_replace(const char *path, const char *text, size_t len) {
   return ok;
 }
 
+/* Arguments of fmt go in an arena's vector. */
+typedef struct FmtCli {
+  FmtArgs *args;
+  Arena *arena;
+} FmtCli;
+
+static int take_file(void *cli, const char *arg) {
+  FmtCli *f = cli;
+  vec_push(f->arena, &f->args->files, (void *)arg);
+  return EXIT_OK;
+}
+
+static int take_check(void *cli, const char *v) {
+  (void)v;
+  ((FmtCli *)cli)->args->check = true;
+  return EXIT_OK;
+}
+
+static int take_diff(void *cli, const char *v) {
+  (void)v;
+  ((FmtCli *)cli)->args->diff = true;
+  return EXIT_OK;
+}
+
+static void print_fmt_help(void) { printf("%s", fmt_help); }
+
+static const CliOption fmt_options[] = {
+    {"--check", NULL, NULL, CLI_CALL, 0, take_check},
+    {"--diff", NULL, NULL, CLI_CALL, 0, take_diff},
+};
+static const CliCommand fmt_command = {"fmt", NULL, print_fmt_help, fmt_options, COUNT_OF(fmt_options),
+                                       take_file};
+
 /* Parse the options of fmt; 0, -1 after --help, or EXIT_USAGE. */
 static int parse_args(Compiler *c, int argc, char **argv, FmtArgs *args, CommonOptions *o) {
-  bool only_files = false;
-  for (int i = 1; i < argc; i++) {
-    const char *arg = argv[i];
-    int r;
-    if (only_files || arg[0] != '-' || strcmp(arg, "-") == 0) {
-      vec_push(c->arena, &args->files, (void *)arg);
-    } else if (strcmp(arg, "--") == 0) {
-      only_files = true;
-    } else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-      printf("%s", fmt_help);
-      return -1;
-    } else if (strcmp(arg, "--check") == 0) {
-      args->check = true;
-    } else if (strcmp(arg, "--diff") == 0) {
-      args->diff = true;
-    } else if ((r = driver_common_option(c, o, argc, argv, &i)) != 0) {
-      if (r > 1) return EXIT_USAGE;
-    } else {
-      return driver_usage_error("fmt: unknown option '%s'", arg);
-    }
-  }
+  FmtCli cli = {args, c->arena};
+  int st = cli_parse(c, o, &fmt_command, &cli, argc, argv);
+  if (st == EXIT_OK) return -1;
+  if (st > 0) return st;
   if (args->files.len == 0) return driver_usage_error("fmt: no input file (use '-' for standard input)");
   return 0;
 }

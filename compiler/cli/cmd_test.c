@@ -8,6 +8,7 @@
 
 #include "commands.h"
 #include "driver.h"
+#include "options.h"
 #include "filetest.h"
 #include "util.h"
 
@@ -126,31 +127,33 @@ static void report_file(Compiler *c, const char *path, const TestReport *r, Text
   *failed += nf;
 }
 
+/* What the command line asks of test. */
+typedef struct TestArgs {
+  const char *junit;   /* first: CLI_STRING stores here */
+  PtrVec files;
+  Arena *arena;
+} TestArgs;
+
+static int take_file(void *args, const char *arg) {
+  TestArgs *a = args;
+  vec_push(a->arena, &a->files, (void *)arg);
+  return EXIT_OK;
+}
+
+static const CliOption test_options[] = {
+    {"--junit", NULL, "a file name", CLI_STRING, offsetof(TestArgs, junit), NULL},
+};
+static const CliCommand test_command = {"test", test_help, NULL, test_options, COUNT_OF(test_options),
+                                        take_file};
+
 int cmd_test(Compiler *c, int argc, char **argv) {
   CommonOptions o;
   driver_options_init(&o);
-  PtrVec files = {0};
-  const char *junit_path = NULL;
-  bool only_files = false, missing;
-  for (int i = 1; i < argc; i++) {
-    const char *arg = argv[i], *v;
-    int r;
-    if (only_files || arg[0] != '-' || strcmp(arg, "-") == 0) {
-      vec_push(c->arena, &files, (void *)arg);
-    } else if (strcmp(arg, "--") == 0) {
-      only_files = true;
-    } else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-      printf("%s%s", test_help, driver_common_help);
-      return EXIT_OK;
-    } else if ((v = driver_option_value(argc, argv, &i, "--junit", &missing)) || missing) {
-      if (missing) return driver_usage_error("option '--junit' needs a file name");
-      junit_path = v;
-    } else if ((r = driver_common_option(c, &o, argc, argv, &i)) != 0) {
-      if (r > 1) return EXIT_USAGE;
-    } else {
-      return driver_usage_error("test: unknown option '%s'", arg);
-    }
-  }
+  TestArgs args = {.arena = c->arena};
+  int st = cli_parse(c, &o, &test_command, &args, argc, argv);
+  if (st >= 0) return st;
+  PtrVec files = args.files;
+  const char *junit_path = args.junit;
   if (files.len == 0) return driver_usage_error("test: no input file");
   driver_options_apply(c, &o);
   int status = EXIT_OK, passed = 0, failed = 0;
