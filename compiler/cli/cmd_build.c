@@ -235,13 +235,24 @@ static int write_code(const BuildArgs *a, const RuleSig **sigs, int n, const CgO
   return status;
 }
 
-/* The manifest, next to the output: through a temporary file renamed into place. */
+/* The manifest's path and its temporary file, opened before anything is written so
+ * that a manifest that cannot be written leaves the old output alone. */
+static FILE *open_manifest(Compiler *c, const BuildArgs *a, const char **path, const char **tmp) {
+  *path = a->manifest ? a->manifest : arena_printf(c->arena, "%s.json", a->output);
+  *tmp = arena_printf(c->arena, "%s.tmp", *path);
+  FILE *f = fopen(*tmp, "w");
+  if (!f) fprintf(stderr, "missionc: error: cannot write %s: %s\n", *path, strerror(errno));
+  return f;
+}
+
+/* Write the manifest of the output just written to f, and rename it into place. */
 static int write_manifest(Compiler *c, const BuildArgs *a, const Model *m, const RuleSig **sigs,
-                          int n, const CgOptions *o) {
-  const char *path = a->manifest ? a->manifest : arena_printf(c->arena, "%s.json", a->output);
+                          int n, const CgOptions *o, FILE *f, const char *path, const char *tmp) {
   char lib_hash[65];
   if (manifest_file_sha256(a->output, lib_hash) != 0) {
     fprintf(stderr, "missionc: error: cannot read %s: %s\n", a->output, strerror(errno));
+    fclose(f);
+    remove(tmp);
     return EXIT_USAGE;
   }
   const SourceFile *sf = src_file(c->src, m->main_file);
@@ -251,12 +262,6 @@ static int write_manifest(Compiler *c, const BuildArgs *a, const Model *m, const
       .library_kind = obj_kind_name(ends_with(a->output, ".so") ? OBJ_SHARED : OBJ_OBJECT),
       .header_path = a->header, .cpu = a->cpu, .opt = jit_opt_name(a->opt),
       .sigs = sigs, .n = n, .o = o};
-  char *tmp = arena_printf(c->arena, "%s.tmp", path);
-  FILE *f = fopen(tmp, "w");
-  if (!f) {
-    fprintf(stderr, "missionc: error: cannot write %s: %s\n", path, strerror(errno));
-    return EXIT_USAGE;
-  }
   manifest_write(f, &mi);
   if (ferror(f) | (fclose(f) != 0) || rename(tmp, path) != 0) {
     fprintf(stderr, "missionc: error: cannot write %s: %s\n", path, strerror(errno));
@@ -300,10 +305,18 @@ int cmd_build(Compiler *c, int argc, char **argv) {
   CgSet set = {sigs, n, rs->col_of};
   CgFused fused = {&set, rs->cols, rs->ncols};
   o.fused = &fused;
+  const char *manifest = NULL, *manifest_tmp = NULL;
+  FILE *mf = NULL;
   if (symbols_clash(sigs, n, &o)) status = EXIT_INPUT;
+  else if (!a.emit_llvm && !(mf = open_manifest(c, &a, &manifest, &manifest_tmp))) status = EXIT_USAGE;
   if (status == EXIT_OK) status = write_code(&a, sigs, n, &o);
   if (status == EXIT_OK && a.header) status = write_header(c, a.header, sigs, n, &o);
-  if (status == EXIT_OK && !a.emit_llvm) status = write_manifest(c, &a, m, sigs, n, &o);
+  if (mf && status == EXIT_OK) {
+    status = write_manifest(c, &a, m, sigs, n, &o, mf, manifest, manifest_tmp);
+  } else if (mf) {
+    fclose(mf);
+    remove(manifest_tmp);
+  }
   ruleset_free(rs);
   return status;
 }

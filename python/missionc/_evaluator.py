@@ -236,7 +236,8 @@ def _as_float64(value, col: Column, readers: Sequence[str], n: int) -> np.ndarra
 
 
 def _table(data):
-    """(row count, column getter, index, column names) of a DataFrame or a mapping of arrays."""
+    """(row count, column getter, index, column names) of a DataFrame or a mapping of
+    arrays; the count of a mapping is None (its columns say it)."""
     if isinstance(data, pd.DataFrame):
         cols = data.columns
 
@@ -248,12 +249,8 @@ def _table(data):
                 raise ValueError(f"the data has {v.shape[1]} columns named '{name}'")
             return v
         return len(data), get, data.index, [str(c) for c in cols]
-    if isinstance(data, Mapping):
-        lengths = {len(v) for v in data.values() if hasattr(v, "__len__")}
-        n = lengths.pop() if len(lengths) == 1 else None
-        if n is None and data:
-            raise ValueError("the arrays of the mapping differ in length")
-        return n or 0, data.get, None, [str(k) for k in data]
+    if isinstance(data, Mapping):   # the row count: that of the first column read
+        return None, data.get, None, [str(k) for k in data]
     raise TypeError(f"evaluate() takes a pandas DataFrame or a mapping of column name to "
                     f"1-D array, not {type(data).__name__}")
 
@@ -371,6 +368,12 @@ class Evaluator:
         keep = [keep] if isinstance(keep, str) else list(keep or [])
         n, get, index, have = _table(data)
         fused, cols, outputs, pick = self._plan(names)
+        if n is None:
+            first = next((get(k) for k in [c.name for c in cols] + keep if get(k) is not None),
+                         None)
+            if first is None and data:             # rules that read nothing: any column
+                first = next(iter(data.values()))
+            n = len(first) if first is not None else 0
         arrays = []
         for c in cols:
             value = get(c.name)
@@ -390,6 +393,8 @@ class Evaluator:
             if k in names:
                 raise ValueError(f"keep: '{k}' is also the name of a rule's result")
             kept[k] = value.to_numpy() if isinstance(value, pd.Series) else np.asarray(value)
+            if len(kept[k]) != n:
+                raise ValueError(f"keep: column '{k}' has {len(kept[k])} values, the others {n}")
         out = np.empty((len(outputs), n), dtype=np.float64)
         if n:
             self._run(fused, cols, outputs, arrays, out, n, max(1, int(threads)))

@@ -46,7 +46,7 @@ class DaskTest(unittest.TestCase):
                     "-o", "expected.csv", cwd=d)
         cls.expected = support.read_eval_csv(os.path.join(d, "expected.csv"))
         cls.cluster = LocalCluster(n_workers=2, threads_per_worker=2, processes=True,
-                                   dashboard_address=None, local_directory=os.path.join(d, "dask"))
+                                   dashboard_address=":0", local_directory=os.path.join(d, "dask"))
         cls.client = Client(cls.cluster)
         cls.manifest = missionc.Evaluator(os.path.join(d, "libind.so")).manifest
 
