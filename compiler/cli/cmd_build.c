@@ -294,7 +294,6 @@ int cmd_build(Compiler *c, int argc, char **argv) {
   EvalOptions eo;
   eval_options_init(&eo);
   eo.engine = ENGINE_INTERP;
-  char *err = NULL;
   RuleSet *rs = ruleset_new(sigs, n, &eo, &err);
   if (!rs) {
     fprintf(stderr, "missionc: error: the rules cannot be computed together: %s; "

@@ -691,20 +691,22 @@ static LLVMValueRef const_string(Gen *g, const char *s) {
 
 /* const char *const NAME[] = {"a", "b", NULL}; */
 static void gen_name_array(Gen *g, const char *const *names, int n, const char *name) {
-  LLVMValueRef elems[n + 1];
+  LLVMValueRef *elems = xmalloc(sizeof *elems * ((size_t)n + 1));
   for (int k = 0; k < n; k++) elems[k] = const_string(g, names[k]);
   elems[n] = LLVMConstNull(g->strptr);
   LLVMValueRef init = LLVMConstArray(g->strptr, elems, (unsigned)n + 1);
   LLVMValueRef gv = LLVMAddGlobal(g->mod, LLVMTypeOf(init), name);
   LLVMSetInitializer(gv, init);
   LLVMSetGlobalConstant(gv, 1);
+  free(elems);
 }
 
 /* const char *const P_R_inputs[] = {"a", "b", NULL}; */
 static void gen_input_names(Gen *g, const RuleSig *sig, const char *name) {
-  const char *names[sig->ninputs + 1];
+  const char **names = xmalloc(sizeof *names * ((size_t)sig->ninputs + 1));
   for (int k = 0; k < sig->ninputs; k++) names[k] = sig->inputs[k].name;
   gen_name_array(g, names, sig->ninputs, name);
+  free(names);
 }
 
 /* void P_all_batch(size_t n, const double *const *cols, double *const *outs): every
@@ -722,7 +724,7 @@ static void gen_fused(Gen *g, const CgOptions *o) {
   if (ngroups == 1) {
     gen_set_function(g, set, 0, set->n, name);
   } else {
-    LLVMValueRef kernels[ngroups + 1];
+    LLVMValueRef *kernels = xmalloc(sizeof *kernels * (size_t)ngroups);
     for (int k = 0; k < ngroups; k++) {
       snprintf(sub, sizeof sub, "%s.%d", name, k);
       gen_set_function(g, set, starts[k], starts[k + 1] - starts[k], sub);
@@ -736,13 +738,16 @@ static void gen_fused(Gen *g, const CgOptions *o) {
     LLVMValueRef args[3] = {LLVMGetParam(fn, 0), LLVMGetParam(fn, 1), LLVMGetParam(fn, 2)};
     for (int k = 0; k < ngroups; k++) LLVMBuildCall2(g->b, ty, kernels[k], args, 3, "");
     LLVMBuildRetVoid(g->b);
+    free(kernels);
   }
   free(starts);
-  const char *names[(set->n > o->fused->ncols ? set->n : o->fused->ncols) + 1];
+  int most = set->n > o->fused->ncols ? set->n : o->fused->ncols;
+  const char **names = xmalloc(sizeof *names * ((size_t)most + 1));
   for (int c = 0; c < o->fused->ncols; c++) names[c] = o->fused->cols[c]->name;
   gen_name_array(g, names, o->fused->ncols, cg_fused_name(o, "inputs", name, sizeof name));
   for (int r = 0; r < set->n; r++) names[r] = set->sigs[r]->rule->name;
   gen_name_array(g, names, set->n, cg_fused_name(o, "outputs", name, sizeof name));
+  free(names);
 }
 
 const char *cg_symbol_name(const CgOptions *o, const Sym *rule, const char *what, char *buf,

@@ -8,10 +8,12 @@
 #include "manifest.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "diag.h"
 #include "sha256.h"
+#include "util.h"
 
 #ifndef MISSIONC_VERSION
 #define MISSIONC_VERSION "0.0.0"
@@ -76,9 +78,10 @@ static void rule_object(FILE *out, const RuleSig *sig, const CgOptions *o) {
   fputs(",\n      \"result\": {", out);
   value_fields(out, sig->result, sig->result_unit, sig->result_scale);
   fputs("},\n      \"inputs\": ", out);
-  const RuleInput *ins[sig->ninputs + 1];
+  const RuleInput **ins = xmalloc(sizeof *ins * ((size_t)sig->ninputs + 1));
   for (int k = 0; k < sig->ninputs; k++) ins[k] = &sig->inputs[k];
   input_list(out, ins, sig->ninputs, "      ");
+  free(ins);
   fputs(",\n      \"symbols\": {\"row\": ", out);
   diag_json_string(out, cg_symbol_name(o, rule, "", sym, sizeof sym));
   fputs(", \"batch\": ", out);
