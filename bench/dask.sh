@@ -11,7 +11,8 @@
 #   Dask on a distributed.LocalCluster of 1 and of 2 worker processes (1 thread
 #     each): dd.read_csv -> missionc.dask.evaluate -> to_csv, one file per partition;
 #     and the same with the results summed instead of written.
-# Prints rows/s and ratios; asserts nothing. Uses Debian's python3 and its packages
+# MISSIONC_BENCH_ONLY=REGEX runs only the cases whose label matches (and the baseline),
+# e.g. "eval|Evaluator". Prints rows/s and ratios; asserts nothing. Uses Debian's python3 and its packages
 # (bash .ci/setup installs them).
 set -euo pipefail
 build=${1:?usage: bench/dask.sh BUILD_DIR [ROWS] [ROUNDS]}
