@@ -6,7 +6,7 @@
 # Measured in the same run, ROUNDS rounds (default 3) interleaved, medians:
 #   missionc eval, CSV in -> CSV out, on 1 thread and on 2: the baseline;
 #   missionc.Evaluator on columns already in memory (the kernel through ctypes:
-#     fused, per rule, and on 2 threads);
+#     fused, per rule, and on 2 threads; 5 timed calls a round);
 #   pandas read_csv + Evaluator + to_csv in one process;
 #   Dask on a distributed.LocalCluster of 1 and of 2 worker processes (1 thread
 #     each): dd.read_csv -> missionc.dask.evaluate -> to_csv, one file per partition;
