@@ -29,7 +29,7 @@ static const char *base_name(const char *path) {
 }
 
 /* A JSON string, or null. */
-static void json_str(FILE *out, const char *s) {
+static void string_or_null(FILE *out, const char *s) {
   if (s) diag_json_string(out, s);
   else fputs("null", out);
 }
@@ -37,7 +37,7 @@ static void json_str(FILE *out, const char *s) {
 /* "kind": "number", "unit": "MEUR", "scale": 1000000 - what a column or result holds. */
 static void value_fields(FILE *out, ValKind kind, const Unit *unit, double scale) {
   fprintf(out, "\"kind\": \"%s\", \"unit\": ", val_kind_names[kind]);
-  json_str(out, kind == VAL_NUM && unit ? unit->name : NULL);
+  string_or_null(out, kind == VAL_NUM && unit ? unit->name : NULL);
   if (kind == VAL_NUM) fprintf(out, ", \"scale\": %.17g", scale);
 }
 
@@ -72,9 +72,9 @@ static void rule_object(FILE *out, const RuleSig *sig, const CgOptions *o) {
   fputs("    {\n      \"name\": ", out);
   diag_json_string(out, rule->name);
   fprintf(out, ",\n      \"kind\": \"%s\",\n      \"title\": ", decl_kind_names[rule->kind]);
-  json_str(out, rule->title);
+  string_or_null(out, rule->title);
   fputs(",\n      \"on\": ", out);
-  json_str(out, rule->rule.on ? rule->rule.on->name : NULL);
+  string_or_null(out, rule->rule.on ? rule->rule.on->name : NULL);
   fputs(",\n      \"result\": {", out);
   value_fields(out, sig->result, sig->result_unit, sig->result_scale);
   fputs("},\n      \"inputs\": ", out);
@@ -134,13 +134,13 @@ void manifest_write(FILE *out, const ManifestInfo *mi) {
   fprintf(out, ", \"sha256\": \"%s\"},\n  \"library\": {\"file\": ", hex);
   diag_json_string(out, base_name(mi->library_path));
   fprintf(out, ", \"kind\": \"%s\", \"sha256\": ", mi->library_kind);
-  json_str(out, mi->library_sha256);
+  string_or_null(out, mi->library_sha256);
   fputs("},\n  \"header\": ", out);
-  json_str(out, mi->header_path ? base_name(mi->header_path) : NULL);
+  string_or_null(out, mi->header_path ? base_name(mi->header_path) : NULL);
   fputs(",\n  \"cpu\": ", out);
-  json_str(out, mi->cpu);
+  string_or_null(out, mi->cpu);
   fputs(",\n  \"opt\": ", out);
-  json_str(out, mi->opt);
+  string_or_null(out, mi->opt);
   fputs(",\n  \"prefix\": ", out);
   diag_json_string(out, mi->o->prefix);
   fputs(",\n  \"rules\": [\n", out);
