@@ -15,12 +15,14 @@
 #include "driver.h"
 #include "options.h"
 #include "eval.h"
+#include "manifest.h"
 #include "object.h"
 #include "util.h"
 
 static const char build_help[] =
     "usage: missionc build FILE -o NAME.o|NAME.so [--header NAME.h] [--prefix P]\n"
-    "                      [--cpu generic|native|NAME] [--rules a,b | --on RECORD] [options]\n"
+    "                      [--cpu generic|native|NAME] [--rules a,b | --on RECORD]\n"
+    "                      [--manifest NAME.json] [options]\n"
     "\n"
     "Compile the scores and conditions of FILE into native code: an object file (.o)\n"
     "or a shared library (.so), and optionally a C header declaring, for each rule R,\n"
@@ -29,11 +31,19 @@ static const char build_help[] =
     "  void P_R_batch(size_t n, const double *const *cols, double *out);  n rows\n"
     "  extern const char *const P_R_inputs[];                        input names, NULL-terminated\n"
     "\n"
+    "and, for every rule at once (each computed once per row, shared values once),\n"
+    "\n"
+    "  void P_all_batch(size_t n, const double *const *cols, double *const *outs);\n"
+    "  extern const char *const P_all_inputs[], *const P_all_outputs[];   columns, rules\n"
+    "\n"
     "Inputs are in their declared units, in the order of P_R_inputs; dates are days\n"
     "since 1970-01-01, booleans 0/1. The results equal `missionc eval`'s, bit for bit.\n"
     "\n"
     "  -o NAME.o | NAME.so           the output; its kind follows the extension\n"
     "  --header NAME.h               also write a C header for the functions\n"
+    "  --manifest NAME.json          where to write the manifest: the rules, their inputs\n"
+    "                                with units, the symbols, the version and SHA-256s, as\n"
+    "                                JSON (default: the output's name + .json)\n"
     "  --prefix P                    name the functions P_R (default: NAME's base name,\n"
     "                                without a leading 'lib'; --prefix '' gives plain R)\n"
     "  --cpu generic|native|NAME     the CPU to compile for (default: generic, which\n"
@@ -47,7 +57,7 @@ static const char build_help[] =
     "\n";
 
 typedef struct BuildArgs {
-  const char *file, *output, *header, *prefix, *cpu, *rules, *on;
+  const char *file, *output, *header, *manifest, *prefix, *cpu, *rules, *on;
   JitOpt opt;
   bool emit_llvm;
 } BuildArgs;
@@ -108,6 +118,7 @@ static int take_opt(void *args, const char *v) {
 static const CliOption build_options[] = {
     {"-o", NULL, "a value", CLI_STRING, offsetof(BuildArgs, output), NULL},
     {"--header", NULL, "a value", CLI_STRING, offsetof(BuildArgs, header), NULL},
+    {"--manifest", NULL, "a value", CLI_STRING, offsetof(BuildArgs, manifest), NULL},
     {"--prefix", NULL, "a value", CLI_CALL, 0, take_prefix},
     {"--cpu", NULL, "a value", CLI_STRING, offsetof(BuildArgs, cpu), NULL},
     {"--rules", NULL, "a value", CLI_STRING, offsetof(BuildArgs, rules), NULL},
@@ -135,7 +146,8 @@ static int parse_args(Compiler *c, CommonOptions *co, BuildArgs *a, int argc, ch
 /* Two rules whose symbols would share a name ("a_batch" and "a" give P_a_batch twice). */
 static bool symbols_clash(const RuleSig **sigs, int n, const CgOptions *o) {
   static const char *const what[] = {"", "batch", "inputs"};
-  int total = 3 * n;
+  static const char *const fused_what[] = {"batch", "inputs", "outputs"};
+  int total = 3 * n + (o->fused ? 3 : 0);
   for (int r = 0; r < n; r++)
     if (strlen(sigs[r]->rule->name) + strlen(o->prefix) > 900) {
       fprintf(stderr, "missionc: error: the name of rule '%.40s...' is too long for a C symbol\n",
@@ -150,11 +162,19 @@ static bool symbols_clash(const RuleSig **sigs, int n, const CgOptions *o) {
       cg_symbol_name(o, sigs[r]->rule, what[w], names[3 * r + w], sizeof names[0]);
       owner[3 * r + w] = sigs[r]->rule->name;
     }
+  for (int w = 0; o->fused && w < 3; w++) {
+    cg_fused_name(o, fused_what[w], names[3 * n + w], sizeof names[0]);
+    owner[3 * n + w] = "(every rule at once)";
+  }
   for (int i = 0; i < total && !clash; i++)
     for (int j = i + 1; j < total && !clash; j++)
       if (strcmp(names[i], names[j]) == 0) {
-        fprintf(stderr, "missionc: error: rules '%s' and '%s' both give the symbol '%s'; "
-                "build them separately (--rules)\n", owner[i], owner[j], names[i]);
+        if (j >= 3 * n)
+          fprintf(stderr, "missionc: error: rule '%s' gives the symbol '%s' of the function "
+                  "for every rule at once; rename the rule\n", owner[i], names[i]);
+        else
+          fprintf(stderr, "missionc: error: rules '%s' and '%s' both give the symbol '%s'; "
+                  "build them separately (--rules)\n", owner[i], owner[j], names[i]);
         clash = true;
       }
   free(names);
@@ -215,6 +235,42 @@ static int write_code(const BuildArgs *a, const RuleSig **sigs, int n, const CgO
   return status;
 }
 
+/* The manifest's path and its temporary file, opened before anything is written so
+ * that a manifest that cannot be written leaves the old output alone. */
+static FILE *open_manifest(Compiler *c, const BuildArgs *a, const char **path, const char **tmp) {
+  *path = a->manifest ? a->manifest : arena_printf(c->arena, "%s.json", a->output);
+  *tmp = arena_printf(c->arena, "%s.tmp", *path);
+  FILE *f = fopen(*tmp, "w");
+  if (!f) fprintf(stderr, "missionc: error: cannot write %s: %s\n", *path, strerror(errno));
+  return f;
+}
+
+/* Write the manifest of the output just written to f, and rename it into place. */
+static int write_manifest(Compiler *c, const BuildArgs *a, const Model *m, const RuleSig **sigs,
+                          int n, const CgOptions *o, FILE *f, const char *path, const char *tmp) {
+  char lib_hash[65];
+  if (manifest_file_sha256(a->output, lib_hash) != 0) {
+    fprintf(stderr, "missionc: error: cannot read %s: %s\n", a->output, strerror(errno));
+    fclose(f);
+    remove(tmp);
+    return EXIT_USAGE;
+  }
+  const SourceFile *sf = src_file(c->src, m->main_file);
+  ManifestInfo mi = {
+      .source_path = a->file, .source_text = sf->text, .source_len = sf->len,
+      .library_path = a->output, .library_sha256 = lib_hash,
+      .library_kind = obj_kind_name(ends_with(a->output, ".so") ? OBJ_SHARED : OBJ_OBJECT),
+      .header_path = a->header, .cpu = a->cpu, .opt = jit_opt_name(a->opt),
+      .sigs = sigs, .n = n, .o = o};
+  manifest_write(f, &mi);
+  if (ferror(f) | (fclose(f) != 0) || rename(tmp, path) != 0) {
+    fprintf(stderr, "missionc: error: cannot write %s: %s\n", path, strerror(errno));
+    remove(tmp);
+    return EXIT_USAGE;
+  }
+  return EXIT_OK;
+}
+
 int cmd_build(Compiler *c, int argc, char **argv) {
   CommonOptions co;
   driver_options_init(&co);
@@ -234,8 +290,32 @@ int cmd_build(Compiler *c, int argc, char **argv) {
   if (status != MS_OK) return driver_report(status, err);
   CgOptions o = {.row = true, .batch = true, .inputs = true};
   o.prefix = a.prefix ? a.prefix : default_prefix(c->arena, a.output ? a.output : a.file);
-  if (symbols_clash(sigs, n, &o)) return EXIT_INPUT;
-  status = write_code(&a, sigs, n, &o);
+  /* The fused function's columns: one per input name, as `eval` reads them. */
+  EvalOptions eo;
+  eval_options_init(&eo);
+  eo.engine = ENGINE_INTERP;
+  RuleSet *rs = ruleset_new(sigs, n, &eo, &err);
+  if (!rs) {
+    fprintf(stderr, "missionc: error: the rules cannot be computed together: %s; "
+            "build them separately (--rules or --on)\n", err ? err : "?");
+    free(err);
+    return EXIT_INPUT;
+  }
+  CgSet set = {sigs, n, rs->col_of};
+  CgFused fused = {&set, rs->cols, rs->ncols};
+  o.fused = &fused;
+  const char *manifest = NULL, *manifest_tmp = NULL;
+  FILE *mf = NULL;
+  if (symbols_clash(sigs, n, &o)) status = EXIT_INPUT;
+  else if (!a.emit_llvm && !(mf = open_manifest(c, &a, &manifest, &manifest_tmp))) status = EXIT_USAGE;
+  if (status == EXIT_OK) status = write_code(&a, sigs, n, &o);
   if (status == EXIT_OK && a.header) status = write_header(c, a.header, sigs, n, &o);
+  if (mf && status == EXIT_OK) {
+    status = write_manifest(c, &a, m, sigs, n, &o, mf, manifest, manifest_tmp);
+  } else if (mf) {
+    fclose(mf);
+    remove(manifest_tmp);
+  }
+  ruleset_free(rs);
   return status;
 }

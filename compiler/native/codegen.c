@@ -413,6 +413,8 @@ static LLVMValueRef gen_expr(Gen *g, const Frame *f, const Node *n) {
  * Rules: one row, loops over columns, the input names
  * ------------------------------------------------------------------------ */
 
+static int group_rules(const CgSet *set, int per, int budget, int *starts);
+
 /* Bring an input (raw, in its declared unit) into base units; booleans become i1,
  * true when non-zero and not NaN. */
 static LLVMValueRef enter_input(Gen *g, const RuleInput *in, LLVMValueRef raw) {
@@ -687,22 +689,77 @@ static LLVMValueRef const_string(Gen *g, const char *s) {
   return LLVMConstInBoundsGEP2(LLVMTypeOf(init), gv, zero, 2);
 }
 
-/* const char *const P_R_inputs[] = {"a", "b", NULL}; */
-static void gen_input_names(Gen *g, const RuleSig *sig, const char *name) {
-  int n = sig->ninputs;
-  LLVMValueRef elems[n + 1];
-  for (int k = 0; k < n; k++) elems[k] = const_string(g, sig->inputs[k].name);
+/* const char *const NAME[] = {"a", "b", NULL}; */
+static void gen_name_array(Gen *g, const char *const *names, int n, const char *name) {
+  LLVMValueRef *elems = xmalloc(sizeof *elems * ((size_t)n + 1));
+  for (int k = 0; k < n; k++) elems[k] = const_string(g, names[k]);
   elems[n] = LLVMConstNull(g->strptr);
   LLVMValueRef init = LLVMConstArray(g->strptr, elems, (unsigned)n + 1);
   LLVMValueRef gv = LLVMAddGlobal(g->mod, LLVMTypeOf(init), name);
   LLVMSetInitializer(gv, init);
   LLVMSetGlobalConstant(gv, 1);
+  free(elems);
+}
+
+/* const char *const P_R_inputs[] = {"a", "b", NULL}; */
+static void gen_input_names(Gen *g, const RuleSig *sig, const char *name) {
+  const char **names = xmalloc(sizeof *names * ((size_t)sig->ninputs + 1));
+  for (int k = 0; k < sig->ninputs; k++) names[k] = sig->inputs[k].name;
+  gen_name_array(g, names, sig->ninputs, name);
+  free(names);
+}
+
+/* void P_all_batch(size_t n, const double *const *cols, double *const *outs): every
+ * rule of the set once per row. Rules go in groups of up to 64 rules and about
+ * 3,000 operations, one loop each (one group, the usual case, is one loop, with the
+ * values the rules share computed once); more groups become private kernels that
+ * P_all_batch calls in turn, which bounds the size of a function for the back end.
+ * Then the names of its columns and of its outputs. */
+static void gen_fused(Gen *g, const CgOptions *o) {
+  const CgSet *set = o->fused->set;
+  char name[1024], sub[1100];
+  cg_fused_name(o, "batch", name, sizeof name);
+  int *starts = xcalloc((size_t)set->n + 1, sizeof *starts);
+  int ngroups = group_rules(set, 64, 3000, starts);
+  if (ngroups == 1) {
+    gen_set_function(g, set, 0, set->n, name);
+  } else {
+    LLVMValueRef *kernels = xmalloc(sizeof *kernels * (size_t)ngroups);
+    for (int k = 0; k < ngroups; k++) {
+      snprintf(sub, sizeof sub, "%s.%d", name, k);
+      gen_set_function(g, set, starts[k], starts[k + 1] - starts[k], sub);
+      kernels[k] = LLVMGetNamedFunction(g->mod, sub);
+      LLVMSetLinkage(kernels[k], LLVMInternalLinkage);
+    }
+    LLVMTypeRef params[3] = {g->i64, g->pptr, g->pptr};
+    LLVMTypeRef ty = LLVMFunctionType(LLVMVoidTypeInContext(g->ctx), params, 3, 0);
+    LLVMValueRef fn = add_function(g, name, ty);
+    LLVMPositionBuilderAtEnd(g->b, LLVMAppendBasicBlockInContext(g->ctx, fn, "entry"));
+    LLVMValueRef args[3] = {LLVMGetParam(fn, 0), LLVMGetParam(fn, 1), LLVMGetParam(fn, 2)};
+    for (int k = 0; k < ngroups; k++) LLVMBuildCall2(g->b, ty, kernels[k], args, 3, "");
+    LLVMBuildRetVoid(g->b);
+    free(kernels);
+  }
+  free(starts);
+  int most = set->n > o->fused->ncols ? set->n : o->fused->ncols;
+  const char **names = xmalloc(sizeof *names * ((size_t)most + 1));
+  for (int c = 0; c < o->fused->ncols; c++) names[c] = o->fused->cols[c]->name;
+  gen_name_array(g, names, o->fused->ncols, cg_fused_name(o, "inputs", name, sizeof name));
+  for (int r = 0; r < set->n; r++) names[r] = set->sigs[r]->rule->name;
+  gen_name_array(g, names, set->n, cg_fused_name(o, "outputs", name, sizeof name));
+  free(names);
 }
 
 const char *cg_symbol_name(const CgOptions *o, const Sym *rule, const char *what, char *buf,
                            size_t size) {
   int len = snprintf(buf, size, "%s%s%s%s%s", o->prefix, *o->prefix ? "_" : "", rule->name,
                      *what ? "_" : "", what);
+  if (len < 0 || (size_t)len >= size) unreachable_bug("symbol name too long");
+  return buf;
+}
+
+const char *cg_fused_name(const CgOptions *o, const char *what, char *buf, size_t size) {
+  int len = snprintf(buf, size, "%s%sall_%s", o->prefix, *o->prefix ? "_" : "", what);
   if (len < 0 || (size_t)len >= size) unreachable_bug("symbol name too long");
   return buf;
 }
@@ -717,6 +774,7 @@ LLVMModuleRef cg_module(LLVMContextRef ctx, const char *name, const RuleSig *con
     if (o->batch) gen_batch_function(&g, sigs[r], cg_symbol_name(o, sigs[r]->rule, "batch", sym, sizeof sym));
     if (o->inputs) gen_input_names(&g, sigs[r], cg_symbol_name(o, sigs[r]->rule, "inputs", sym, sizeof sym));
   }
+  if (o->fused && n > 0) gen_fused(&g, o);
   LLVMModuleRef mod = g.mod;
   gen_done(&g);
   return mod;
@@ -811,6 +869,24 @@ static int expr_cost(const Node *n, int cap) {
   }
 }
 
+/* Split a set into groups of consecutive rules, each of up to `per` rules and about
+ * `budget` operations; returns the group count (starts as for cg_groups). */
+static int group_rules(const CgSet *set, int per, int budget, int *starts) {
+  int ngroups = 0, count = 0, cost = 0;
+  for (int r = 0; r < set->n; r++) {
+    int c = expr_cost(set->sigs[r]->rule->rule.body, budget) + 2 * set->sigs[r]->ninputs;
+    if (count > 0 && (count == per || cost + c > budget)) {
+      count = 0;
+      cost = 0;
+    }
+    if (count == 0) starts[ngroups++] = r;
+    count++;
+    cost += c;
+  }
+  starts[ngroups] = set->n;
+  return ngroups;
+}
+
 int cg_groups(const CgSet *set, int threads, int *starts) {
   (void)threads;
   /* At least eight groups (so up to eight threads stay busy to the end), each fusing
@@ -821,20 +897,7 @@ int cg_groups(const CgSet *set, int threads, int *starts) {
   int per = (set->n + 7) / 8;
   if (per < 1) per = 1;
   if (per > 64) per = 64;
-  enum { BUDGET = 3000 };
-  int ngroups = 0, count = 0, cost = 0;
-  for (int r = 0; r < set->n; r++) {
-    int c = expr_cost(set->sigs[r]->rule->rule.body, BUDGET) + 2 * set->sigs[r]->ninputs;
-    if (count > 0 && (count == per || cost + c > BUDGET)) {
-      count = 0;
-      cost = 0;
-    }
-    if (count == 0) starts[ngroups++] = r;
-    count++;
-    cost += c;
-  }
-  starts[ngroups] = set->n;
-  return ngroups;
+  return group_rules(set, per, 3000, starts);
 }
 
 int cg_jit_set(Jit *jit, const CgSet *set, int threads, JitOpt level, CgSetFn *fns, int *nfns,
@@ -924,6 +987,33 @@ static void quote_formula(FILE *out, Sources *src, const Node *body) {
   fputc('\n', out);
 }
 
+/* The fused function's declarations, with its columns and outputs. */
+static void write_fused_header(FILE *out, const CgOptions *o) {
+  const CgSet *set = o->fused->set;
+  char batch[1024], inputs[1024], outputs[1024];
+  cg_fused_name(o, "batch", batch, sizeof batch);
+  cg_fused_name(o, "inputs", inputs, sizeof inputs);
+  cg_fused_name(o, "outputs", outputs, sizeof outputs);
+  fprintf(out, "\n/* Every rule above at once, each computed once per row (a value that rules\n"
+               " * share is computed once): column c at cols[c], rule r's n results to outs[r]\n"
+               " * (the outputs must not overlap the columns). The results equal R_batch's.\n"
+               " * Columns:\n");
+  for (int c = 0; c < o->fused->ncols; c++) {
+    const RuleInput *in = o->fused->cols[c];
+    fprintf(out, " *   [%d] %-20s ", c, in->name);
+    if (in->kind == VAL_DATE) fputs("date (days since 1970-01-01)", out);
+    else if (in->kind == VAL_BOOL) fputs("bool (0 or 1)", out);
+    else fprintf(out, "%s", unit_text(in->unit));
+    fputc('\n', out);
+  }
+  fputs(" * Outputs:\n", out);
+  for (int r = 0; r < set->n; r++) fprintf(out, " *   [%d] %s\n", r, set->sigs[r]->rule->name);
+  fputs(" */\n", out);
+  fprintf(out, "void %s(size_t n, const double *const *cols, double *const *outs);\n", batch);
+  fprintf(out, "extern const char *const %s[];   /* the column names, NULL-terminated */\n", inputs);
+  fprintf(out, "extern const char *const %s[];  /* the rule names, NULL-terminated */\n", outputs);
+}
+
 void cg_write_header(FILE *out, const char *guard, Sources *src, const RuleSig *const *sigs, int n,
                      const CgOptions *o) {
   fprintf(out,
@@ -935,13 +1025,14 @@ void cg_write_header(FILE *out, const char *guard, Sources *src, const RuleSig *
           " *                                   n rows; column i at cols[i], n values;\n"
           " *                                   out must not overlap a column\n"
           " *   const char *const R_inputs[];   the input names, NULL-terminated\n"
+          "%s"
           " * Inputs are in their declared units; dates are days since 1970-01-01;\n"
           " * booleans are 0 or 1 (any non-zero, non-NaN value is true). The functions\n"
           " * are pure and thread-safe; link with -lm.\n"
           " */\n"
           "#ifndef %s\n#define %s\n\n#include <stddef.h>\n\n"
           "#ifdef __cplusplus\nextern \"C\" {\n#endif\n",
-          guard, guard);
+          o->fused && n > 0 ? " * and all_batch, at the end, for every rule at once.\n" : "", guard, guard);
   for (int r = 0; r < n; r++) {
     const RuleSig *sig = sigs[r];
     const Sym *rule = sig->rule;
@@ -976,5 +1067,6 @@ void cg_write_header(FILE *out, const char *guard, Sources *src, const RuleSig *
     fprintf(out, "void %s(size_t n, const double *const *cols, double *out);\n", batch);
     fprintf(out, "extern const char *const %s[];\n", inputs);
   }
+  if (o->fused && n > 0) write_fused_header(out, o);
   fprintf(out, "\n#ifdef __cplusplus\n}\n#endif\n\n#endif /* %s */\n", guard);
 }

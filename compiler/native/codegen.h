@@ -9,7 +9,14 @@
  *                                                    n rows: column i at cols[i]
  *   const char *const P_R_inputs[];                  the input names, NULL-terminated
  *
- * with the inputs in the order of the rule's signature (interp.h). In the JIT
+ * with the inputs in the order of the rule's signature (interp.h), and, with a
+ * fused set (CgOptions.fused), every rule of the module in one loop:
+ *
+ *   void P_all_batch(size_t n, const double *const *cols, double *const *outs);
+ *   const char *const P_all_inputs[];                the set's columns, NULL-terminated
+ *   const char *const P_all_outputs[];               the rules, in the order of outs
+ *
+ * In the JIT
  * (cg_jit_set), the rules of a set are fused into a few kernels, each one loop that
  * computes a group of rules per row:
  *
@@ -33,12 +40,26 @@
 #include "interp.h"
 #include "jit.h"
 
+typedef struct CgSet CgSet;
+
+/* The columns of a fused all-rules function: the set's rules are the module's. */
+typedef struct CgFused {
+  const CgSet *set;
+  const RuleInput *const *cols;   /* the set's columns, in order (one per input name) */
+  int ncols;
+} CgFused;
+
 typedef struct CgOptions {
   const char *prefix;  /* P_R, P_R_batch, P_R_inputs with prefix "P"; R ... with "" */
   bool row;            /* emit P_R */
   bool batch;          /* emit P_R_batch */
   bool inputs;         /* emit P_R_inputs */
+  const CgFused *fused; /* emit P_all_batch, P_all_inputs, P_all_outputs (NULL: not) */
 } CgOptions;
+
+/* The name of the fused function's symbols: P_all_WHAT, what is "batch", "inputs"
+ * or "outputs". Written to buf as for cg_symbol_name. */
+const char *cg_fused_name(const CgOptions *o, const char *what, char *buf, size_t size);
 
 /* The name of one of a rule's symbols: what is "" (row function), "batch" or
  * "inputs". Written to buf (size bytes; a longer name is a caller bug). */
@@ -58,11 +79,11 @@ int cg_print_ir(FILE *out, const RuleSig *const *sigs, int n, const CgOptions *o
                 JitOpt level, char **err);
 
 /* A set of rules evaluated together on the same columns. */
-typedef struct CgSet {
+struct CgSet {
   const RuleSig *const *sigs;  /* the rules, in output order */
   int n;
   int *const *col_of;          /* per rule, per input: the index of its column in the set */
-} CgSet;
+};
 
 typedef void (*CgSetFn)(size_t n, const double *const *cols, double *const *outs);
 

@@ -122,6 +122,59 @@ for cpu in generic native; do
   ./dynamic >dynamic.txt 2>/dev/null
   cmp -s dynamic.txt expected.txt || { echo "FAIL ($cpu): shared library:"; diff dynamic.txt expected.txt; exit 1; }
 done
+# The fused function: every rule at once, columns found by name through S_all_inputs,
+# gives the same values as the functions of each rule.
+cat >fused.c <<'C'
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include "scores.h"
+
+int main(void) {
+  const char *names[] = {"date", "spend", "jobs", "ghg", "tax_haven", "emission_cut", "employees"};
+  double data[7][5] = {{18687, 20269, 22279, 19782, 0}, {2.5, 0.75, -1, 1e6, 3},
+                       {10, 0, 3, 12345, 1},            {120, 55, 0.001, 70, -2},
+                       {0, 1, 0, 0, 1},                 {5, 61.7, 4.2, -3, 4.25},
+                       {10, 3, 2500, 0, 7}};
+  const double *cols[16];
+  int ncols = 0;
+  for (const char *const *p = S_all_inputs; *p; p++, ncols++)
+    for (int k = 0; k < 7; k++)
+      if (strcmp(*p, names[k]) == 0) cols[ncols] = data[k];
+  int nout = 0;
+  while (S_all_outputs[nout]) nout++;
+  if (ncols != 7 || nout != 5 || strcmp(S_all_outputs[4], "fit") != 0) return 1;
+  double outs[5][5], *outp[5] = {outs[0], outs[1], outs[2], outs[3], outs[4]};
+  S_all_batch(5, cols, outp);
+  void (*batch[5])(size_t, const double *const *, double *) = {
+      S_per_job_batch, S_cut_on_track_batch, S_next_review_batch, S_decarbonise_batch, S_fit_batch};
+  const char *const *inputs[5] = {S_per_job_inputs, S_cut_on_track_inputs, S_next_review_inputs,
+                                  S_decarbonise_inputs, S_fit_inputs};
+  for (int r = 0; r < 5; r++) {
+    const double *rcols[8];
+    int k = 0;
+    for (const char *const *p = inputs[r]; *p; p++, k++)
+      for (int c = 0; c < 7; c++)
+        if (strcmp(*p, names[c]) == 0) rcols[k] = data[c];
+    double one[5];
+    batch[r](5, rcols, one);
+    if (strcmp(S_all_outputs[r], (const char *[]){"per_job", "cut_on_track", "next_review",
+                                                  "decarbonise", "fit"}[r]) != 0) return 2;
+    if (memcmp(one, outs[r], sizeof one) != 0) {
+      fprintf(stderr, "rule %s differs\n", S_all_outputs[r]);
+      return 3;
+    }
+  }
+  puts("fused ok");
+  return 0;
+}
+C
+"$cc" -std=c17 -Wall -Wextra -Werror -o fused fused.c -L. -lscores -Wl,-rpath,"$work" -lm
+[ "$(./fused)" = "fused ok" ] || { echo "FAIL: S_all_batch"; exit 1; }
+grep -q 'void S_all_batch(size_t n, const double \*const \*cols, double \*const \*outs);' scores.h
+jq -e '.all.outputs == ["per_job","cut_on_track","next_review","decarbonise","fit"] and
+       .library.sha256 != null and .prefix == "S"' libscores.so.json >/dev/null ||
+  { echo "FAIL: manifest"; cat libscores.so.json; exit 1; }
 grep -q 'double S_fit(const double \*in);' scores.h
 grep -q '\[1\] emission_cut *%' scores.h
 
@@ -139,4 +192,13 @@ set +e
 "$missionc" build scores.mission -o x.o --rules nope 2>/dev/null; s4=$?
 set -e
 [ "$s1$s2$s3$s4" = 2222 ] || { echo "FAIL: usage errors gave $s1 $s2 $s3 $s4"; exit 1; }
+
+# A rule named 'all' would give the fused function's symbol: an error, the old files kept.
+printf 'indicator x { unit 1 }\nscore all = x + 1\n' >all.mission
+set +e
+"$missionc" build all.mission -o libscores.so 2>all.err; s5=$?
+set -e
+[ "$s5" = 1 ] && grep -q "rule 'all' gives the symbol 'scores_all_batch'" all.err ||
+  { echo "FAIL: a rule named all gave $s5"; cat all.err; exit 1; }
+./fused >/dev/null || { echo "FAIL: the library was overwritten"; exit 1; }
 echo ok

@@ -421,6 +421,7 @@ static long finite_values;   /* how many compared values were finite: the test i
 
 typedef double (*RowFn)(const double *);
 typedef void (*BatchFn)(size_t, const double *const *, double *);
+typedef void (*SetFn)(size_t, const double *const *, double *const *);
 
 enum { ROWS = 203 };
 
@@ -460,11 +461,22 @@ static long compare_engines(const char *text, uint64_t seed, const RuleSig **sig
   Jit *aot = jit_new("generic", &err);
   cr_assert(aot != NULL, "%s", err ? err : "");
   LLVMContextRef ctx = LLVMContextCreate();
-  CgOptions co = {.prefix = "d", .row = true, .batch = true, .inputs = true};
+  CgSet set = {sigs, n, ref->col_of};
+  CgFused fused = {&set, ref->cols, ref->ncols};
+  CgOptions co = {.prefix = "d", .row = true, .batch = true, .inputs = true, .fused = &fused};
   LLVMModuleRef mod = cg_module(ctx, "aot", sigs, n, &co);
   jit_prepare_module(aot, mod);
   cr_assert(jit_optimize(aot, mod, JIT_OPT_O2, &err) == 0, "%s", err ? err : "");
   cr_assert(jit_add_module(aot, mod, ctx, &err) == 0, "%s", err ? err : "");
+
+  /* The fused function: every rule in one loop, on the set's columns. */
+  char all_sym[128];
+  SetFn all = (SetFn)jit_lookup_func(aot, cg_fused_name(&co, "batch", all_sym, sizeof all_sym), &err);
+  cr_assert(all != NULL, "seed %llu: %s", (unsigned long long)seed, err ? err : "");
+  double *fusedmem = malloc(sizeof(double) * ROWS * (size_t)n);
+  double **of = malloc(sizeof *of * (size_t)n);
+  for (int r = 0; r < n; r++) of[r] = fusedmem + (size_t)r * ROWS;
+  all(ROWS, cols, of);
 
   long compared = 0;
   for (int r = 0; r < n; r++) {
@@ -480,13 +492,13 @@ static long compare_engines(const char *text, uint64_t seed, const RuleSig **sig
     for (int i = 0; i < ROWS; i++) {
       double in[sig->ninputs + 1];
       for (int k = 0; k < sig->ninputs; k++) in[k] = rcols[k][i];
-      double vr = orf[r][i], vj = oj[r][i], vb = ob[i], vf = f(in);
-      if (!same(vr, vj) || !same(vr, vb) || !same(vr, vf)) {
+      double vr = orf[r][i], vj = oj[r][i], vb = ob[i], vf = f(in), va = of[r][i];
+      if (!same(vr, vj) || !same(vr, vb) || !same(vr, vf) || !same(vr, va)) {
         fprintf(stderr, "seed %llu, rule %s, row %d:\n", (unsigned long long)seed, sig->rule->name, i);
         for (int k = 0; k < sig->ninputs; k++)
           fprintf(stderr, "  %s = %.17g\n", sig->inputs[k].name, in[k]);
-        fprintf(stderr, "  interpreter %.17g, JIT kernel %.17g, AOT batch %.17g, AOT row %.17g\n%s\n",
-                vr, vj, vb, vf, text);
+        fprintf(stderr, "  interpreter %.17g, JIT kernel %.17g, AOT batch %.17g, AOT row %.17g, "
+                "AOT all_batch %.17g\n%s\n", vr, vj, vb, vf, va, text);
         cr_fatal("engines differ (seed %llu, rule %s)", (unsigned long long)seed, sig->rule->name);
       }
       compared++;
@@ -494,6 +506,8 @@ static long compare_engines(const char *text, uint64_t seed, const RuleSig **sig
     }
   }
   jit_free(aot);
+  free(fusedmem);
+  free(of);
   free(colmem);
   free(outmem);
   ruleset_free(jit);
