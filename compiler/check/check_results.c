@@ -138,17 +138,19 @@ static void plan_goal(Checker *k, Sym *g, PtrVec *milestones) {
   int len = 0;
   day[len] = (double)g->goal.start;
   value[len++] = g->goal.baseline.value;
+  int first = 0;   /* the first point on the day of point i */
   for (int i = 0; i < n; i++) {
-    if (i > 0 && pts[i].day == pts[i - 1].day) {
-      if (pts[i].value != pts[i - 1].value) {
+    if (i > 0 && pts[i].day == pts[first].day) {
+      const Knot *f = &pts[first];
+      if (pts[i].value != f->value) {
         Diagnostic *d = ck_error(k, pts[i].link->span, "E0407", "milestones '%s' and '%s' expect different "
-                                 "values for goal '%s' on %s", pts[i - 1].milestone->name,
-                                 pts[i].milestone->name, g->name, ck_date(k, (int64_t)pts[i].day));
-        ck_note(k, d, pts[i - 1].link->span, "'%s' expects %s", pts[i - 1].milestone->name,
-                ck_quantity(k, pts[i - 1].value, pts[i - 1].link->unit));
+                                 "values for goal '%s' on %s", f->milestone->name, pts[i].milestone->name,
+                                 g->name, ck_date(k, (int64_t)pts[i].day));
+        ck_note(k, d, f->link->span, "'%s' expects %s", f->milestone->name, ck_quantity(k, f->value, f->link->unit));
       }
       continue;
     }
+    first = i;
     day[len] = pts[i].day;
     value[len++] = pts[i].value;
   }

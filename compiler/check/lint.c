@@ -577,7 +577,7 @@ static int count_contributors(Lint *L, const Sym *g, Sym **one, int depth) {
   const PtrVec *in = &L->into[g->index];
   for (int i = 0; i < in->len; i++) {
     const Incoming *c = in->items[i];
-    if (L->seen[c->project->index] == L->gen) continue;
+    if (c->link->value < 0 || L->seen[c->project->index] == L->gen) continue;   /* a trade-off pursues nothing */
     L->seen[c->project->index] = L->gen;
     *one = c->project;
     n++;
@@ -822,8 +822,7 @@ static void lint_weights(Lint *L) {
       const Link *l = link_to(f->goal.contributes, g);
       if (l) diag_note(L->d, w, l->span, "goal '%s' contributes %.15g", f->name, l->value);
     }
-    diag_note(L->d, w, NO_SPAN, "adjust the weights so that they add up to 1 (negative weights, "
-                                "trade-offs, are not counted)");
+    diag_note(L->d, w, NO_SPAN, "adjust the weights so that they add up to 1");
   }
 }
 
@@ -870,10 +869,10 @@ static void lint_no_review(Lint *L) {
     const Sym *m = L->mine[DK_MILESTONE].items[i];
     if (m->milestone.kind == MK_REVIEW || m->milestone.kind == MK_DECISION) return;
   }
-  double years = (double)(p->end - p->start + 1) / 365.25;
   Diagnostic *w = lint_warn(L, LINT_NO_REVIEW, name_span(ms),
-                            "mission '%s' runs %.1f years with no review or decision milestone: a "
-                            "mission learns and adapts along the way", ms->name, years);
+                            "mission '%s' runs for more than 3 years (%lld days) with no review or "
+                            "decision milestone: a mission learns and adapts along the way", ms->name,
+                            (long long)(p->end - p->start + 1));
   diag_note(L->d, w, p->span, "the mission's period");
   diag_note(L->d, w, NO_SPAN, "add a milestone with `kind review` (or `kind decision` with `options`) "
                               "that says who reviews what, and when");
