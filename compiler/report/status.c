@@ -17,6 +17,7 @@
 #include "chart.h"
 #include "csv.h"
 #include "graph.h"
+#include "schema.h"
 #include "util.h"
 
 #ifndef MISSIONC_VERSION
@@ -225,8 +226,8 @@ static bool row_source(Reader *r, const CsvRecord *rec, const Sym **sym, const c
     return true;
   }
   Span at = r->spans[r->source_col];
-  Diagnostic *g = y ? diag_error(r->d, at, "E0202", "'%s' is a %s, but the 'source' column names a source",
-                                 text, decl_kind_names[y->kind])
+  Diagnostic *g = y ? diag_error(r->d, at, "E0202", "'%s' is %s, but the 'source' column names a source",
+                                 text, schema_kind_text(y->kind))
                     : diag_error(r->d, at, "E0201", "unknown source '%s' in the actuals", text);
   const char *best = NULL;
   int best_d = 3;
