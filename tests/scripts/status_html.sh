@@ -96,7 +96,7 @@ for goal, verdict in verdicts.items():
           f"goals table: no row for {goal} with verdict {verdict}")
 check("Greener &amp; cleaner &lt;cities&gt;" in dom, "the mission title is not HTML-escaped")
 check('<span class="badge missed">missed</span>' in section(dom, "milestones"), "milestones: no 'missed'")
-check("0.5395" in section(dom, "scores"), "scores: the mission score 0.5395 is missing")
+check("0.5245" in section(dom, "scores"), "scores: the mission score 0.5245 is missing")
 # The diagrams fit the page's width; a CSS-only checkbox shows each at full size.
 for view in ("map", "timeline"):
     check(f'<input type="checkbox" class="zoom" id="zoom-{view}">' in dom, f"{view}: no full-size switch")
