@@ -48,6 +48,16 @@ done
 [ "$(grep -c '<svg' "$work/verdicts.html")" -eq 7 ] ||
   fail "verdicts.html should hold 7 inline SVGs: the map, the timeline and a chart per goal"
 
+# ---- reviews, risks and sources (LANGUAGE.md 10.4) ------------------------------------
+cd "$src/tests/golden/status"
+"$missionc" status r4r5-text.mission --input r4r5.actuals.csv --as-of 2025-06-30 --format html \
+  -o "$work/r4r5.html" --color=never || fail "the page of r4r5-text.mission"
+for want in '<section id="reviews">' '<section id="risks">' '<section id="sources">' \
+            '<li id="source-1"><code>plan</code>' '<a href="#source-1">[1]</a>' \
+            '<a href="https://example.org/city-survey">' '<small>planned, on 2025-06-30</small>'; do
+  grep -qF "$want" "$work/r4r5.html" || fail "r4r5.html lacks $want"
+done
+
 # ---- Chromium -------------------------------------------------------------------------
 browser=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$browser" ]; then
