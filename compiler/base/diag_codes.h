@@ -194,6 +194,9 @@
     "An indicator is observed twice on the same date in the actuals.") \
   X(E0807, "NoReportDate", "no date for the report", \
     "The actuals have no rows and no --as-of is given: there is no date to report on.") \
+  X(E0808, "UnknownRowSource", "source that names no source declaration", \
+    "A cell of the actuals' 'source' column is neither a URL nor the name of a source " \
+    "declaration.") \
   X(E0901, "UnknownFocus", "--focus names no declaration", \
     "graph --focus names a declaration that does not exist.") \
   X(E0902, "FocusNotInView", "--focus not drawn by the view", \

@@ -331,12 +331,12 @@ static bool value_likelihood(Checker *k, const AttrSpec *spec, Node *n, Quantity
   if (!value_quantity(k, spec, n, q)) return false;
   if (!dim_is_none(&q->unit->dim)) {
     Type t = ck_type_num(q->unit->dim, q->unit);
-    Diagnostic *g = ck_error(k, n->span, "E0303", "a likelihood is a percentage, not %s", ck_type_text(k, &t));
+    Diagnostic *g = ck_error(k, n->span, E0303, "a likelihood is a percentage, not %s", ck_type_text(k, &t));
     note_usage(k, g, spec);
     return false;
   }
   if (!(q->value >= 0 && q->value <= 1)) {
-    Diagnostic *g = ck_error(k, n->span, "E0602", "likelihood %s%% is outside 0%% .. 100%%",
+    Diagnostic *g = ck_error(k, n->span, E0602, "likelihood %s%% is outside 0%% .. 100%%",
                              ck_number(k, q->value * 100));
     ck_note(k, g, NO_SPAN, "a likelihood is a probability: write it in %%, such as 'likelihood 30%%'");
     return false;

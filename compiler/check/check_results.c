@@ -27,12 +27,12 @@ static void report_chain_cycle(Checker *k, ChainFrame *stack, int top, Sym *to) 
   const Link *closing = &stack[top].goal->goal.contributes.items[stack[top].next - 1];
   Diagnostic *g;
   if (from == top) {
-    g = ck_error(k, closing->span, "E0603", "goal '%s' contributes to itself", to->name);
+    g = ck_error(k, closing->span, E0603, "goal '%s' contributes to itself", to->name);
   } else {
     char *chain = arena_strdup(k->a, to->name);
     for (int i = from + 1; i <= top; i++) chain = arena_printf(k->a, "%s -> %s", chain, stack[i].goal->name);
     chain = arena_printf(k->a, "%s -> %s", chain, to->name);
-    g = ck_error(k, closing->span, "E0603", "goal '%s' contributes to itself: %s", to->name, chain);
+    g = ck_error(k, closing->span, E0603, "goal '%s' contributes to itself: %s", to->name, chain);
     for (int i = from; i < top; i++) {
       const Link *l = &stack[i].goal->goal.contributes.items[stack[i].next - 1];
       ck_note(k, g, l->span, "'%s' contributes to '%s' here", stack[i].goal->name, l->target->name);
@@ -104,11 +104,11 @@ static bool knot_fits(Checker *k, const Sym *g, const Knot *p) {
   if ((p->day == s || p->day == e) && p->value == end_value) return true;
   Diagnostic *d;
   if (p->day < s || p->day > e)
-    d = ck_error(k, p->link->span, "E0407", "milestone '%s' expects a value for goal '%s' on %s, outside "
+    d = ck_error(k, p->link->span, E0407, "milestone '%s' expects a value for goal '%s' on %s, outside "
                  "the goal's span %s .. %s", p->milestone->name, g->name, ck_date(k, (int64_t)p->day),
                  ck_date(k, g->goal.start), ck_date(k, g->goal.deadline));
   else
-    d = ck_error(k, p->link->span, "E0407", "milestone '%s' expects %s for goal '%s' on %s, where its %s "
+    d = ck_error(k, p->link->span, E0407, "milestone '%s' expects %s for goal '%s' on %s, where its %s "
                  "is %s", p->milestone->name, ck_quantity(k, p->value, p->link->unit), g->name,
                  ck_date(k, (int64_t)p->day), p->day == s ? "baseline" : "target",
                  ck_quantity(k, end_value, u));
@@ -143,7 +143,7 @@ static void plan_goal(Checker *k, Sym *g, PtrVec *milestones) {
     if (i > 0 && pts[i].day == pts[first].day) {
       const Knot *f = &pts[first];
       if (pts[i].value != f->value) {
-        Diagnostic *d = ck_error(k, pts[i].link->span, "E0407", "milestones '%s' and '%s' expect different "
+        Diagnostic *d = ck_error(k, pts[i].link->span, E0407, "milestones '%s' and '%s' expect different "
                                  "values for goal '%s' on %s", f->milestone->name, pts[i].milestone->name,
                                  g->name, ck_date(k, (int64_t)pts[i].day));
         ck_note(k, d, f->link->span, "'%s' expects %s", f->milestone->name, ck_quantity(k, f->value, f->link->unit));
@@ -206,7 +206,7 @@ static void check_review(Checker *k, Sym *m) {
     for (size_t i = 0; i < COUNT_OF(only_gates); i++) {
       const Node *a = attr_of(m, only_gates[i]);
       if (!a) continue;
-      Diagnostic *g = ck_error(k, a->attr.name.span, "E0704", "'%s' belongs to a milestone of kind "
+      Diagnostic *g = ck_error(k, a->attr.name.span, E0704, "'%s' belongs to a milestone of kind "
                                "review or decision, but '%s' is an event", only_gates[i], m->name);
       ck_note(k, g, NO_SPAN, "add 'kind review' or 'kind decision' to '%s'", m->name);
     }
@@ -216,14 +216,14 @@ static void check_review(Checker *k, Sym *m) {
   if (!d) return;
   const StrList *o = &m->milestone.options;
   if (o->len == 0) {
-    Diagnostic *g = ck_error(k, m->milestone.decided_span, "E0706", "milestone '%s' decided '%s', but "
+    Diagnostic *g = ck_error(k, m->milestone.decided_span, E0706, "milestone '%s' decided '%s', but "
                              "lists no options", m->name, d);
     ck_note(k, g, NO_SPAN, "list the options first: 'options continue, scale_up, pivot, stop'");
     return;
   }
   for (int i = 0; i < o->len; i++)
     if (o->items[i] == d || strcmp(o->items[i], d) == 0) return;
-  Diagnostic *g = ck_error(k, m->milestone.decided_span, "E0706", "milestone '%s' decided '%s', which is "
+  Diagnostic *g = ck_error(k, m->milestone.decided_span, E0706, "milestone '%s' decided '%s', which is "
                            "not one of its options", m->name, d);
   Suggest s;
   ck_suggest_init(&s, d);
@@ -243,13 +243,13 @@ static void check_source(Checker *k, Sym *s) {
   if (!s->source.url && !s->source.publisher) {
     Node *d = s->decl;
     Span end = {d->span.file, d->span.end ? d->span.end - 1 : 0, d->span.end};
-    Diagnostic *g = ck_error(k, end, "E0703", "source '%s' has neither 'url' nor 'publisher'", s->name);
+    Diagnostic *g = ck_error(k, end, E0703, "source '%s' has neither 'url' nor 'publisher'", s->name);
     ck_note(k, g, d->decl.name.span, "source '%s' declared here", s->name);
     ck_note(k, g, NO_SPAN, "write 'url \"https://...\"' or 'publisher \"NAME\"' (or both)");
   }
   if (s->source.has_published && s->source.has_retrieved && s->source.retrieved < s->source.published) {
     const Node *a = attr_of(s, "retrieved");
-    ck_error(k, a ? a->span : s->decl->decl.name.span, "E0402", "source '%s' was retrieved on %s, before it "
+    ck_error(k, a ? a->span : s->decl->decl.name.span, E0402, "source '%s' was retrieved on %s, before it "
              "was published on %s", s->name, ck_date(k, s->source.retrieved), ck_date(k, s->source.published));
   }
 }

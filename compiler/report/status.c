@@ -159,7 +159,7 @@ static bool read_header(Reader *r, const CsvRecord *rec) {
     const char *name = intern(r->m->c->names, s, n);
     if (strcmp(name, "source") == 0) {   /* a keyword: no indicator has that name */
       if (r->source_col) {
-        Diagnostic *g = diag_error(r->d, spans[i], "E0703", "the actuals have two 'source' columns");
+        Diagnostic *g = diag_error(r->d, spans[i], E0803, "the actuals have two 'source' columns");
         diag_note(r->d, g, spans[r->source_col], "the first one");
       } else {
         r->source_col = i;
@@ -226,9 +226,9 @@ static bool row_source(Reader *r, const CsvRecord *rec, const Sym **sym, const c
     return true;
   }
   Span at = r->spans[r->source_col];
-  Diagnostic *g = y ? diag_error(r->d, at, "E0202", "'%s' is %s, but the 'source' column names a source",
+  Diagnostic *g = y ? diag_error(r->d, at, E0808, "'%s' is %s, but the 'source' column names a source",
                                  text, schema_kind_text(y->kind))
-                    : diag_error(r->d, at, "E0201", "unknown source '%s' in the actuals", text);
+                    : diag_error(r->d, at, E0808, "unknown source '%s' in the actuals", text);
   const char *best = NULL;
   int best_d = 3;
   for (int i = 0; i < r->m->by_kind[DK_SOURCE].len; i++) {
