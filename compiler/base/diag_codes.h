@@ -247,9 +247,36 @@
     "A project without 'contributes': it serves none of the mission's goals. Add " \
     "'contributes GOAL: WEIGHT'.") \
   X(W0112, "Weights", "contribution weights sum to 1", \
-    "conditionality, citizens, unused, orphan-goal, idle-instrument, idle-project, " \
-    "weights, results-chain, no-review, unmitigated-risk and unsourced; the checker's are " \
-    "shadow, bare-percent and budget-may-exceed, and unused-allow.") \
+    "The positive weights of the projects and goals contributing to a goal are their " \
+    "shares of it; they should add up to 1 (within 1e-9). Negative weights (trade-offs) " \
+    "are not counted. Adjust them.") \
+  X(W0113, "BarePercent", "bare number against a percent", \
+    "A non-zero plain number meets a name in a dimensionless unit with a scale (%, ppm) " \
+    "through + - comparisons min max clamp or the branches of 'if': 4.2 there is 420%. " \
+    "Write 4.2% (-Wbare-percent).") \
+  X(W0114, "BudgetMayExceed", "budget may be exceeded", \
+    "Amounts given as ranges may exceed a budget: the sum of their upper ends is more " \
+    "than the budget's lower end, though the sum of their lower ends fits " \
+    "(-Wbudget-may-exceed).") \
+  X(W0115, "ResultsChain", "broken results chain", \
+    "The theory of change: an 'impact' goal that no goal contributes to and that has no " \
+    "sub-goal, or an 'output' goal that contributes to no goal. Link outputs to the " \
+    "outcomes they serve and outcomes to the impacts they lead to with 'contributes GOAL: " \
+    "WEIGHT'.") \
+  X(W0116, "NoReview", "no review or decision milestone", \
+    "The OECD's advice on learning and adaptation: a mission whose period is longer than " \
+    "3 years has no milestone of kind 'review' or 'decision'. Plan reviews and decision " \
+    "gates.") \
+  X(W0117, "UnmitigatedRisk", "unmitigated risk", \
+    "A risk with a likelihood of 20% or more and no 'mitigated_by'. Name the instruments " \
+    "or projects that reduce it.") \
+  X(W0118, "Unsourced", "figure without a source", \
+    "In a file that declares or imports a source: a baseline, target, budget, funding " \
+    "amount or expected value with neither 'per SOURCE' nor 'sources' on its declaration " \
+    "or the mission.") \
+  X(W0119, "UnusedAllow", "allow that silences nothing", \
+    "An 'allow CODE: \"reason\"' on a declaration where no warning CODE is reported: " \
+    "remove it or move it to the declaration the warning points at (-Wunused-allow).") \
   X(W0601, "FieldShadows", "a record field hides a declaration", \
     "A record field with the name of a declaration hides it in the rules on that record " \
     "(-Wshadow).") \
