@@ -910,7 +910,7 @@ static void unsourced_quantity(Lint *L, const Sym *s, const Quantity *q, const c
 
 static void unsourced_links(Lint *L, const Sym *s, LinkList list, const char *fmt) {
   for (int i = 0; i < list.len; i++)
-    if (!list.items[i].source && list.items[i].target)
+    if (!list.items[i].source && list.items[i].target && list.items[i].has_value)
       unsourced(L, s, list.items[i].span, arena_printf(L->a, fmt, list.items[i].target->name));
 }
 
@@ -928,8 +928,14 @@ static void lint_unsourced(Lint *L) {
         unsourced_quantity(L, s, &s->goal.target, "target", "the target");
         break;
       case DK_MILESTONE: unsourced_links(L, s, s->milestone.expects, "the value expected for '%s'"); break;
-      case DK_INSTRUMENT: unsourced_quantity(L, s, &s->instrument.budget, "budget", "the budget"); break;
-      case DK_PROJECT: unsourced_links(L, s, s->project.funded_by, "the funding by '%s'"); break;
+      case DK_INSTRUMENT:
+        unsourced_quantity(L, s, &s->instrument.budget, "budget", "the budget");
+        unsourced_links(L, s, s->instrument.cofunded_by, "the co-funding by '%s'");
+        break;
+      case DK_PROJECT:
+        unsourced_links(L, s, s->project.funded_by, "the funding by '%s'");
+        unsourced_links(L, s, s->project.cofunded_by, "the co-funding by '%s'");
+        break;
       default: break;
       }
     }

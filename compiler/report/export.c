@@ -466,6 +466,7 @@ static void attrs_risk(Export *e, const Sym *s) {
   k_links(e, "affects", &s->risk.affects, "goal", "change", true);
   k_ref(e, "owner", s->risk.owner);
   k_refs(e, "mitigated_by", &s->risk.mitigated_by);
+  k_allows(e, s);
 }
 
 static void attrs_source(Export *e, const Sym *s) {
@@ -475,6 +476,7 @@ static void attrs_source(Export *e, const Sym *s) {
   else k_str(&e->j, "published", NULL);
   if (s->source.has_retrieved) k_date(e, "retrieved", s->source.retrieved);
   else k_str(&e->j, "retrieved", NULL);
+  k_allows(e, s);
 }
 
 static void attrs_record(Export *e, const Sym *s) {
