@@ -40,6 +40,7 @@ static Node *name_extend(Parser *p, Loc l, Node *path, Ident id);
 static Node *quantity(Parser *p, Loc l, Tok num, Ident unit);
 static Node *arg(Parser *p, Loc l, Node *e, Node *value, Qual q, Node *when);
 static Node *bound(Parser *p, Loc l, Op op, Node *value);
+static Ident per_ident(Parser *p, Tok name, Loc l);
 #define A p->arena
 }
 
@@ -57,9 +58,9 @@ static Node *bound(Parser *p, Loc l, Op op, Node *value);
 %token <tok> IMPORT "import" AS "as" UNIT "unit" FN "fn"
 %token <tok> MISSION "mission" ACTOR "actor" INDICATOR "indicator" GOAL "goal" PHASE "phase"
 %token <tok> MILESTONE "milestone" INSTRUMENT "instrument" CONDITION "condition"
-%token <tok> PROJECT "project" RECORD "record" SCORE "score" TEST "test"
+%token <tok> PROJECT "project" RECORD "record" SCORE "score" TEST "test" RISK "risk" SOURCE "source"
 %token <tok> ON "on" IF "if" THEN "then" ELSE "else" AND "and" OR "or" NOT "not"
-%token <tok> TRUE "true" FALSE "false" AT "at" BY "by"
+%token <tok> TRUE "true" FALSE "false" AT "at" BY "by" PER "per"
 %token EQ "==" NE "!=" LE "<=" GE ">=" DOTDOT ".."
 
 %nonassoc DOTDOT
@@ -77,7 +78,7 @@ static Node *bound(Parser *p, Loc l, Op op, Node *value);
 %type <node> opt_value opt_unit opt_def body bound
 %type <list> params opt_params attrs opt_args args exprs opt_exprs block
 %type <tok> decl_kw attr_name opt_title
-%type <tok> opt_on
+%type <tok> opt_on opt_per
 %type <when> opt_when
 
 %%
@@ -159,6 +160,8 @@ decl_kw
   | RECORD     { $$ = $1; p->kind = DK_RECORD; }
   | SCORE      { $$ = $1; p->kind = DK_SCORE; }
   | TEST       { $$ = $1; p->kind = DK_TEST; }
+  | RISK       { $$ = $1; p->kind = DK_RISK; }
+  | SOURCE     { $$ = $1; p->kind = DK_SOURCE; }
   ;
 
 opt_title: %empty { $$ = (Tok){0}; } | STRING ;
@@ -190,7 +193,7 @@ attr
 attr_name
   : IDENT | IMPORT | AS | UNIT | FN | MISSION | ACTOR | INDICATOR | GOAL | PHASE | MILESTONE
   | INSTRUMENT | CONDITION | PROJECT | RECORD | SCORE | TEST | ON | IF | THEN | ELSE | AND | OR | NOT
-  | TRUE | FALSE | AT | BY
+  | TRUE | FALSE | AT | BY | RISK | SOURCE | PER
   ;
 
 opt_args: %empty { $$ = (NodeList){0}; } | args ;
@@ -199,11 +202,14 @@ args
   | args ',' arg                   { $$ = $1; ast_list_push(A, &$$, $3); }
   ;
 
-/* expr [: value] [at|by when]; a value may be a bound (target >= 95% by 2030) */
+/* expr [: value] [at|by when] [per SOURCE]; a value may be a bound (target >= 95% by 2030) */
 arg
-  : expr opt_value opt_when        { $$ = arg(p, @$, $1, $2, $3.q, $3.when); }
-  | bound opt_value opt_when       { $$ = arg(p, @$, $1, $2, $3.q, $3.when); }
+  : expr opt_value opt_when opt_per  { $$ = arg(p, @$, $1, $2, $3.q, $3.when);
+                                       if ($4.str) $$->arg.per = per_ident(p, $4, @4); }
+  | bound opt_value opt_when opt_per { $$ = arg(p, @$, $1, $2, $3.q, $3.when);
+                                       if ($4.str) $$->arg.per = per_ident(p, $4, @4); }
   ;
+opt_per: %empty { $$ = (Tok){0}; } | PER IDENT { $$ = $2; } ;
 opt_value: %empty { $$ = NULL; } | ':' expr { $$ = $2; } | ':' bound { $$ = $2; } ;
 bound
   : GE op                          { $$ = bound(p, @$, OP_GE, $2); }
@@ -333,6 +339,14 @@ static Node *bound(Parser *p, Loc l, Op op, Node *value) {
   return n;
 }
 
+/* The source name of `per NAME`: the span of NAME alone (l covers both words). */
+static Ident per_ident(Parser *p, Tok name, Loc l) {
+  Ident id = ID(p, name, l);
+  size_t n = strlen(name.str);
+  if (id.span.end - id.span.start > n) id.span.start = id.span.end - (uint32_t)n;
+  return id;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Syntax errors: "unexpected X, expected Y or Z" through diag               */
 /* ------------------------------------------------------------------------ */
@@ -371,6 +385,7 @@ static bool starts_decl(yysymbol_kind_t k) {
   case YYSYMBOL_ACTOR: case YYSYMBOL_INDICATOR: case YYSYMBOL_GOAL: case YYSYMBOL_PHASE:
   case YYSYMBOL_MILESTONE: case YYSYMBOL_INSTRUMENT: case YYSYMBOL_CONDITION:
   case YYSYMBOL_PROJECT: case YYSYMBOL_RECORD: case YYSYMBOL_SCORE: case YYSYMBOL_TEST:
+  case YYSYMBOL_RISK: case YYSYMBOL_SOURCE:
     return true;
   default:
     return false;
@@ -404,7 +419,7 @@ static const char *lookahead_text(Parser *p, yysymbol_kind_t k, const Loc *loc) 
 static bool line_starts_decl(Parser *p, uint32_t offset, uint32_t open) {
   static const char *const kws[] = {"mission", "actor", "indicator", "goal", "phase", "milestone",
                                     "instrument", "condition", "project", "record", "score", "test", "fn",
-                                    "unit", "import"};
+                                    "unit", "import", "risk", "source"};
   uint32_t i = offset;
   while (i > 0 && p->text[i - 1] != '\n') i--;
   if (open >= i) return false;

@@ -20,9 +20,9 @@
   X(E0001, "UnknownWarningOption", "unknown warning option", \
     "A -W or -Wno- option names no warning that missionc knows. The mission-criteria " \
     "lints are mission-washing, cross-actor, cross-disciplinary, bottom-up, demand-side, " \
-    "conditionality, citizens, unused, orphan-goal, idle-instrument, idle-project and " \
-    "weights; the checker's are shadow, bare-percent and budget-may-exceed, and " \
-    "unused-allow.") \
+    "conditionality, citizens, unused, orphan-goal, idle-instrument, idle-project, " \
+    "weights, results-chain, no-review, unmitigated-risk and unsourced; the checker's are " \
+    "shadow, bare-percent and budget-may-exceed, and unused-allow.") \
   X(E0101, "UnexpectedCharacter", "unexpected character", \
     "A character or byte that cannot start a token outside a string. The logical " \
     "operators are written 'and', 'or' and 'not', not '&&', '||' and '!'.") \
@@ -134,10 +134,12 @@
     "Budgets and funding amounts are not negative.") \
   X(E0601, "ConditionNotBool", "condition that is not a bool", \
     "A condition's formula gives a bool (a comparison, and, or, not).") \
-  X(E0602, "WeightOutOfRange", "weight outside [0, 1]", \
-    "Contribution weights and goal weights lie in [0, 1].") \
-  X(E0603, "ParentCycle", "parent cycle", \
-    "Actors and goals ordered by 'parent' must not form a cycle.") \
+  X(E0602, "WeightOutOfRange", "weight or likelihood out of range", \
+    "Contribution weights lie in [-1, 1] (a negative weight is a trade-off), goal weights " \
+    "in [0, 1], a risk's likelihood in 0% .. 100%.") \
+  X(E0603, "ParentCycle", "cycle of parents or contributions", \
+    "Actors and goals ordered by 'parent', and goals that contribute to goals, must not " \
+    "form a cycle.") \
   X(E0604, "Recursion", "recursion", \
     "Scores, conditions and functions must not use themselves, directly or through " \
     "others.") \
@@ -192,6 +194,9 @@
     "An indicator is observed twice on the same date in the actuals.") \
   X(E0807, "NoReportDate", "no date for the report", \
     "The actuals have no rows and no --as-of is given: there is no date to report on.") \
+  X(E0808, "UnknownRowSource", "source that names no source declaration", \
+    "A cell of the actuals' 'source' column is neither a URL nor the name of a source " \
+    "declaration.") \
   X(E0901, "UnknownFocus", "--focus names no declaration", \
     "graph --focus names a declaration that does not exist.") \
   X(E0902, "FocusNotInView", "--focus not drawn by the view", \
@@ -242,8 +247,9 @@
     "A project without 'contributes': it serves none of the mission's goals. Add " \
     "'contributes GOAL: WEIGHT'.") \
   X(W0112, "Weights", "contribution weights sum to 1", \
-    "The weights of the projects contributing to a goal are their shares of it; they " \
-    "should add up to 1 (within 1e-9). Adjust them.") \
+    "The positive weights of the projects and goals contributing to a goal are their " \
+    "shares of it; they should add up to 1 (within 1e-9). Negative weights (trade-offs) " \
+    "are not counted. Adjust them.") \
   X(W0113, "BarePercent", "bare number against a percent", \
     "A non-zero plain number meets a name in a dimensionless unit with a scale (%, ppm) " \
     "through + - comparisons min max clamp or the branches of 'if': 4.2 there is 420%. " \
@@ -252,6 +258,22 @@
     "Amounts given as ranges may exceed a budget: the sum of their upper ends is more " \
     "than the budget's lower end, though the sum of their lower ends fits " \
     "(-Wbudget-may-exceed).") \
+  X(W0115, "ResultsChain", "broken results chain", \
+    "The theory of change: an 'impact' goal that no goal contributes to and that has no " \
+    "sub-goal, or an 'output' goal that contributes to no goal. Link outputs to the " \
+    "outcomes they serve and outcomes to the impacts they lead to with 'contributes GOAL: " \
+    "WEIGHT'.") \
+  X(W0116, "NoReview", "no review or decision milestone", \
+    "The OECD's advice on learning and adaptation: a mission whose period is longer than " \
+    "3 years has no milestone of kind 'review' or 'decision'. Plan reviews and decision " \
+    "gates.") \
+  X(W0117, "UnmitigatedRisk", "unmitigated risk", \
+    "A risk with a likelihood of 20% or more and no 'mitigated_by'. Name the instruments " \
+    "or projects that reduce it.") \
+  X(W0118, "Unsourced", "figure without a source", \
+    "In a file that declares or imports a source: a baseline, target, budget, funding " \
+    "amount or expected value with neither 'per SOURCE' nor 'sources' on its declaration " \
+    "or the mission.") \
   X(W0119, "UnusedAllow", "allow that silences nothing", \
     "An 'allow CODE: \"reason\"' on a declaration where no warning CODE is reported: " \
     "remove it or move it to the declaration the warning points at (-Wunused-allow).") \

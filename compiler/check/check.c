@@ -37,6 +37,16 @@ const char *const instr_kind_names[IK_COUNT] = {
 #undef X
 };
 const char *const push_names[PUSH_COUNT] = {"", "supply", "demand"};
+const char *const goal_level_names[GL_COUNT] = {
+#define X(id, name) name,
+  GOAL_LEVEL_LIST(X)
+#undef X
+};
+const char *const milestone_kind_names[MK_COUNT] = {
+#define X(id, name) name,
+  MILESTONE_KIND_LIST(X)
+#undef X
+};
 
 /* ------------------------------------------------------------------------ */
 /* Messages                                                                  */
@@ -295,9 +305,10 @@ static Checker *checker_new(Compiler *c, Node *root) {
 /* Attributes of every declaration, in an order where what others need comes
  * first (ck_fill also fills a dependency on demand). */
 static void fill_all(Checker *k) {
-  static const DeclKind order[] = {DK_INDICATOR, DK_RECORD, DK_FN,      DK_SCORE,
-                                   DK_CONDITION, DK_ACTOR,  DK_MISSION, DK_GOAL,
-                                   DK_PHASE,     DK_MILESTONE, DK_INSTRUMENT, DK_PROJECT, DK_TEST};
+  static const DeclKind order[] = {DK_SOURCE,    DK_INDICATOR, DK_RECORD,  DK_FN,
+                                   DK_SCORE,     DK_CONDITION, DK_ACTOR,   DK_MISSION,
+                                   DK_GOAL,      DK_PHASE,     DK_MILESTONE, DK_INSTRUMENT,
+                                   DK_PROJECT,   DK_TEST,      DK_RISK};
   for (size_t o = 0; o < COUNT_OF(order); o++)
     for (int i = 0; i < k->all[order[o]].len; i++) ck_fill(k, k->all[order[o]].items[i]);
 }
@@ -314,6 +325,7 @@ Model *check_program(Compiler *c, Node *root) {
   ck_dates(k);
   ck_budgets(k);
   ck_tests(k);
+  ck_results(k);
   return k->m;
 }
 

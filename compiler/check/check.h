@@ -42,7 +42,7 @@ typedef struct Type {
   X(BI_ABS, "abs") X(BI_SQRT, "sqrt") X(BI_LOG, "log") X(BI_EXP, "exp")      \
   X(BI_POW, "pow") X(BI_ROUND, "round") X(BI_FLOOR, "floor")                 \
   X(BI_CEIL, "ceil") X(BI_PROGRESS, "progress") X(BI_EXPECTED, "expected")   \
-  X(BI_ON_TRACK, "on_track")
+  X(BI_ON_TRACK, "on_track") X(BI_PLANNED, "planned")
 
 typedef enum {
 #define X(id, name) id,
@@ -118,6 +118,28 @@ typedef enum {
 extern const char *const instr_kind_names[IK_COUNT];
 
 typedef enum { PUSH_NONE, PUSH_SUPPLY, PUSH_DEMAND, PUSH_COUNT } Push;
+
+/* A goal's place in the results chain (R4); none: no level-lint applies. */
+#define GOAL_LEVEL_LIST(X) X(GL_NONE, "") X(GL_OUTPUT, "output") X(GL_OUTCOME, "outcome") \
+  X(GL_IMPACT, "impact")
+typedef enum {
+#define X(id, name) id,
+  GOAL_LEVEL_LIST(X)
+#undef X
+  GL_COUNT
+} GoalLevel;
+extern const char *const goal_level_names[GL_COUNT];
+
+/* A milestone's kind (R5); none means an event. */
+#define MILESTONE_KIND_LIST(X) X(MK_NONE, "") X(MK_EVENT, "event") X(MK_REVIEW, "review") \
+  X(MK_DECISION, "decision")
+typedef enum {
+#define X(id, name) id,
+  MILESTONE_KIND_LIST(X)
+#undef X
+  MK_COUNT
+} MilestoneKind;
+extern const char *const milestone_kind_names[MK_COUNT];
 extern const char *const push_names[PUSH_COUNT];
 
 /* A period (range of dates), first and last day inclusive. */
@@ -145,6 +167,7 @@ typedef struct Quantity {
   double rate_lo, rate_hi;   /* a rate: the ends per day, base units */
   double days;           /* a rate: the length of the period it is multiplied by (0: none) */
   const char *bare;      /* written as a plain number without a unit: its text, else NULL */
+  Sym *source;           /* `per SOURCE`, or NULL */
 } Quantity;
 
 /* The lower and upper ends of a quantity (an exact one is value..value). */
@@ -160,6 +183,7 @@ typedef struct Link {
   Span span;             /* the whole argument */
   Quantity q;            /* the value in full (bounds, ranges, rates) */
   bool has_value;        /* false for `funded_by INSTRUMENT` without an amount */
+  Sym *source;           /* `per SOURCE`, or NULL */
 } Link;
 
 /* `roles ACTOR: ROLE`: an actor's part in a declaration. */
@@ -197,6 +221,12 @@ typedef struct SymList {
   int len;
 } SymList;
 
+/* Free strings or tags of a list attribute (assumes, options). */
+typedef struct StrList {
+  const char **items;
+  int len;
+} StrList;
+
 typedef struct Field {
   const char *name;      /* interned */
   Type type;             /* TY_NUM (with unit), TY_BOOL or TY_DATE */
@@ -226,6 +256,7 @@ struct Sym {
   const char *doc;       /* NULL if none */
   RoleList roles;        /* `roles` (mission, goal, milestone, instrument, project) */
   AllowList allows;      /* `allow` (any declaration with a block) */
+  SymList sources;       /* `sources SOURCE...`: the sources of all its figures */
   union {
     struct { Sym *owner; Period period; Quantity budget; const char *challenge, *statement; } mission;
     struct { Sector sector; Level level; Sym *parent; } actor;
@@ -237,9 +268,17 @@ struct Sym {
       int64_t deadline;                /* last day of `by` */
       Span baseline_date_span, target_date_span;
       double weight; bool has_weight;
+      GoalLevel level; LinkList contributes; StrList assumes;   /* the results chain (R4) */
+      /* planned(g, d): knots (day, value in base units) from the baseline through the
+       * milestones' `expects` to the target, days strictly increasing; nplan >= 2 once checked */
+      const double *plan_day, *plan_value; int nplan;
     } goal;
     struct { Period period; SymList after; } phase;
-    struct { int64_t date; Span date_span; Sym *phase; SymList after; LinkList expects; } milestone;
+    struct {
+      int64_t date; Span date_span; Sym *phase; SymList after; LinkList expects;
+      MilestoneKind kind; Sym *by; SymList reviews; StrList options;   /* reviews and decisions (R5) */
+      const char *decided; Span decided_span;
+    } milestone;
     struct {
       InstrKind kind; Push push; Sym *by; Quantity budget; Period period; SymList requires;
       SymList by_all;        /* every actor of `by` (by is the first) */
@@ -247,10 +286,12 @@ struct Sym {
     } instrument;
     struct {
       Sym *lead; SymList partners; LinkList funded_by; LinkList contributes;
-      const char **disciplines; int ndisciplines; Period period;
+      const char **disciplines; int ndisciplines; Period period; StrList assumes;
       SymList supported_by;  /* instruments: non-monetary links */
       LinkList cofunded_by;  /* actor: money, not public money */
     } project;
+    struct { double likelihood; LinkList affects; Sym *owner; SymList mitigated_by; } risk;
+    struct { const char *url, *publisher; int64_t published, retrieved; bool has_published, has_retrieved; } source;
     struct { Field *fields; int nfields; } record;
     /* score, condition and fn */
     struct {
@@ -297,6 +338,10 @@ Sym *model_lookup(const Model *m, const char *name);
  * co / public, all in base units; false when there is no co-funding, no public money
  * or they are in different currencies. */
 bool model_leverage(const Sym *s, double *co, double *pub, double *ratio);
+/* planned(g, d) from a goal's knots: the straight line through the segment d falls in
+ * (the first before the baseline, the last after the target). The one definition every
+ * engine follows (the LLVM code generator emits the same operations). */
+double model_planned(const Sym *goal, double d);
 /* Read a date-valued ND_DATE or year ND_NUMBER as a day number (first or last day). */
 bool model_date(const Node *n, bool last, int64_t *out);
 

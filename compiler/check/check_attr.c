@@ -17,6 +17,7 @@ typedef struct Value {
   Period period;
   int64_t day;
   Quantity q;
+  Sym *per;          /* `per SOURCE` */
 } Value;
 
 /* ------------------------------------------------------------------------ */
@@ -308,7 +309,7 @@ static bool value_money(Checker *k, const AttrSpec *spec, Node *n, Quantity *q) 
   return true;
 }
 
-/* A weight: a plain number in [0, 1]. */
+/* A weight: a plain number in [0, 1]; a contribution's in [-1, 1] (negative: a trade-off). */
 static bool value_weight(Checker *k, const AttrSpec *spec, Node *n, Quantity *q) {
   if (!value_quantity(k, spec, n, q)) return false;
   if (!dim_is_none(&q->unit->dim)) {
@@ -316,11 +317,42 @@ static bool value_weight(Checker *k, const AttrSpec *spec, Node *n, Quantity *q)
     ck_error(k, n->span, E0303, "a weight is a plain number, not %s", ck_type_text(k, &t));
     return false;
   }
-  if (!(q->value >= 0 && q->value <= 1)) {
-    ck_error(k, n->span, E0602, "weight %s is outside [0, 1]", ck_number(k, q->value));
+  double lo = spec->value == V_REF_WEIGHT ? -1 : 0;
+  if (!(q->value >= lo && q->value <= 1)) {
+    Diagnostic *g = ck_error(k, n->span, E0602, "weight %s is outside [%g, 1]", ck_number(k, q->value), lo);
+    if (lo < 0) ck_note(k, g, NO_SPAN, "a contribution's weight lies in [-1, 1]; a negative weight is a trade-off");
     return false;
   }
   return true;
+}
+
+/* A likelihood: a plain share (a %) from 0% to 100%. */
+static bool value_likelihood(Checker *k, const AttrSpec *spec, Node *n, Quantity *q) {
+  if (!value_quantity(k, spec, n, q)) return false;
+  if (!dim_is_none(&q->unit->dim)) {
+    Type t = ck_type_num(q->unit->dim, q->unit);
+    Diagnostic *g = ck_error(k, n->span, E0303, "a likelihood is a percentage, not %s", ck_type_text(k, &t));
+    note_usage(k, g, spec);
+    return false;
+  }
+  if (!(q->value >= 0 && q->value <= 1)) {
+    Diagnostic *g = ck_error(k, n->span, E0602, "likelihood %s%% is outside 0%% .. 100%%",
+                             ck_number(k, q->value * 100));
+    ck_note(k, g, NO_SPAN, "a likelihood is a probability: write it in %%, such as 'likelihood 30%%'");
+    return false;
+  }
+  return true;
+}
+
+/* `per SOURCE` after an argument: the name of a source declaration. */
+static bool value_per(Checker *k, Node *arg, Value *v) {
+  v->per = NULL;
+  if (!arg->arg.per.str) return true;
+  Node *name = ast_new(k->a, ND_NAME, arg->arg.per.span);
+  name->name.parts = &arg->arg.per;
+  name->name.nparts = 1;
+  v->per = resolve_ref(k, name, REFS(SOURCE), "per");
+  return v->per != NULL;
 }
 
 /* A unit for an indicator. */
@@ -425,6 +457,7 @@ static bool check_value(Checker *k, const AttrSpec *spec, Node *arg, Value *v) {
   Node *n = arg->arg.expr;
   v->arg = arg;
   if (!check_arg_shape(k, spec, arg)) return false;
+  if (!value_per(k, arg, v)) return false;
   switch (spec->value) {
   case V_STRING:
     if (n->kind != ND_STRING) {
@@ -465,6 +498,7 @@ static bool check_value(Checker *k, const AttrSpec *spec, Node *arg, Value *v) {
     return both((v->ref = resolve_ref(k, n, spec->refs, spec->name)) != NULL,
                 value_role(k, spec, arg->arg.value, v));
   case V_ALLOW: return value_allow(k, spec, arg, v);
+  case V_LIKELIHOOD: return value_likelihood(k, spec, n, &v->q);
   case V_COUNT: break;
   }
   return false;
@@ -484,7 +518,7 @@ static SymList sym_list(Checker *k, const Value *v, int n) {
 static LinkList link_list(Checker *k, const Value *v, int n) {
   LinkList l = {arena_alloc(k->a, sizeof(Link) * (size_t)(n ? n : 1)), n};
   for (int i = 0; i < n; i++)
-    l.items[i] = (Link){v[i].ref, v[i].q.value, v[i].q.unit, v[i].arg->span, v[i].q, v[i].q.set};
+    l.items[i] = (Link){v[i].ref, v[i].q.value, v[i].q.unit, v[i].arg->span, v[i].q, v[i].q.set, v[i].per};
   return l;
 }
 
@@ -517,6 +551,48 @@ static bool store_common(Checker *k, Sym *y, const AttrSpec *spec, const Value *
     y->allows = all;
   } else {
     return false;
+  }
+  return true;
+}
+
+/* The strings or tags of a list attribute. */
+static StrList str_list(Checker *k, const Value *v, int n) {
+  StrList l = {arena_alloc(k->a, sizeof(char *) * (size_t)(n ? n : 1)), n};
+  for (int i = 0; i < n; i++) l.items[i] = v[i].str;
+  return l;
+}
+
+/* The attributes of the results chain, reviews, risks and sources (R4, R5);
+ * false when id is none of them. */
+static bool store_chain(Checker *k, Sym *y, AttrId id, const Value *v, int n) {
+  switch (id) {
+  case A_GOAL_level: y->goal.level = (GoalLevel)v->choice; break;
+  case A_GOAL_contributes: y->goal.contributes = link_list(k, v, n); break;
+  case A_GOAL_assumes: y->goal.assumes = str_list(k, v, n); break;
+  case A_PROJECT_assumes: y->project.assumes = str_list(k, v, n); break;
+  case A_MILESTONE_kind: y->milestone.kind = (MilestoneKind)v->choice; break;
+  case A_MILESTONE_by: y->milestone.by = v->ref; break;
+  case A_MILESTONE_reviews: y->milestone.reviews = sym_list(k, v, n); break;
+  case A_MILESTONE_options: y->milestone.options = str_list(k, v, n); break;
+  case A_MILESTONE_decided:
+    y->milestone.decided = v->str;
+    y->milestone.decided_span = v->arg->span;
+    break;
+  case A_RISK_likelihood: y->risk.likelihood = v->q.value; break;
+  case A_RISK_affects: y->risk.affects = link_list(k, v, n); break;
+  case A_RISK_owner: y->risk.owner = v->ref; break;
+  case A_RISK_mitigated_by: y->risk.mitigated_by = sym_list(k, v, n); break;
+  case A_SOURCE_url: y->source.url = v->str; break;
+  case A_SOURCE_publisher: y->source.publisher = v->str; break;
+  case A_SOURCE_published:
+    y->source.published = v->day;
+    y->source.has_published = true;
+    break;
+  case A_SOURCE_retrieved:
+    y->source.retrieved = v->day;
+    y->source.has_retrieved = true;
+    break;
+  default: return false;
   }
   return true;
 }
@@ -634,9 +710,11 @@ static void fill_attr(Checker *k, CkSym *s, const AttrSpec *spec, Node *attr) {
   int n = 0;
   for (int i = 0; i < args->len; i++)
     if (check_value(k, spec, args->items[i], &v[n])) n++;
+  for (int i = 0; i < n; i++) v[i].q.source = v[i].per;
   if (store_common(k, &s->sym, spec, v, n)) return;
-  if (spec->many) store_rest(k, &s->sym, spec->id, v, n);
-  else if (n == 1) store_rest(k, &s->sym, spec->id, v, 1);
+  if (!spec->many && n != 1) return;
+  if (strcmp(spec->name, "sources") == 0) s->sym.sources = sym_list(k, v, n);
+  else if (!store_chain(k, &s->sym, spec->id, v, n)) store_rest(k, &s->sym, spec->id, v, n);
 }
 
 /* Report the required attributes that a block lacks. */
@@ -777,6 +855,17 @@ static void check_expects(Checker *k, Sym *m) {
   }
 }
 
+/* The changes a risk makes to goals, in the units of the goals' indicators. */
+static void check_affects(Checker *k, Sym *r) {
+  for (int i = 0; i < r->risk.affects.len; i++) {
+    Link *l = &r->risk.affects.items[i];
+    ck_fill(k, cksym(l->target));
+    Quantity q = {.set = true, .value = l->value, .unit = l->unit, .span = l->span};
+    check_goal_unit(k, l->target, &q, arena_printf(k->a, "the change risk '%s' makes to '%s'", r->name,
+                                                     l->target->name));
+  }
+}
+
 /* ------------------------------------------------------------------------ */
 /* Records, rules and functions                                              */
 /* ------------------------------------------------------------------------ */
@@ -803,7 +892,7 @@ static bool fill_field(Checker *k, CkSym *s, Node *attr, Field *f) {
   NodeList *args = &attr->attr.args;
   f->name = attr->attr.name.str;
   f->span = attr->attr.name.span;
-  if (args->len != 1 || args->items[0]->arg.value || args->items[0]->arg.qual) {
+  if (args->len != 1 || args->items[0]->arg.value || args->items[0]->arg.qual || args->items[0]->arg.per.str) {
     Diagnostic *g = ck_error(k, args->len ? args->items[0]->span : attr->span, E0705,
                              "field '%s' takes exactly one unit or type", f->name);
     ck_note(k, g, NO_SPAN, "write '%s UNIT', '%s bool' or '%s date'", f->name, f->name, f->name);
@@ -927,6 +1016,7 @@ void ck_fill(Checker *k, CkSym *s) {
     fill_block(k, s);
     if (s->sym.kind == DK_GOAL) check_goal(k, &s->sym);
     if (s->sym.kind == DK_MILESTONE) check_expects(k, &s->sym);
+    if (s->sym.kind == DK_RISK) check_affects(k, &s->sym);
     break;
   }
   s->fill = ST_DONE;

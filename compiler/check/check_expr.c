@@ -23,7 +23,7 @@ static const struct {
   [BI_ABS] = {1, SIG_NUM},       [BI_SQRT] = {1, SIG_SQRT},      [BI_LOG] = {1, SIG_PLAIN},
   [BI_EXP] = {1, SIG_PLAIN},     [BI_POW] = {2, SIG_POW},        [BI_ROUND] = {1, SIG_PLAIN},
   [BI_FLOOR] = {1, SIG_PLAIN},   [BI_CEIL] = {1, SIG_PLAIN},     [BI_PROGRESS] = {1, SIG_GOAL},
-  [BI_EXPECTED] = {2, SIG_GOAL}, [BI_ON_TRACK] = {2, SIG_GOAL},
+  [BI_EXPECTED] = {2, SIG_GOAL}, [BI_ON_TRACK] = {2, SIG_GOAL},  [BI_PLANNED] = {2, SIG_GOAL},
 };
 
 /* One node, by kind. */
@@ -551,7 +551,7 @@ static Sym *goal_arg(Checker *k, Node *arg, const Scope *s, Builtin b) {
   return y;
 }
 
-/* progress(g), expected(g, d), on_track(g, d). */
+/* progress(g), expected(g, d), on_track(g, d), planned(g, d). */
 static Type goal_call(Checker *k, Node *n, const Scope *s, Builtin b) {
   Node **args = n->call.args.items;
   Sym *g = goal_arg(k, args[0], s, b);

@@ -10,6 +10,7 @@
  *   check_rules.c   rules and functions: dependencies, recursion, calls, inputs
  *   check_dates.c   periods, milestones, `after`, goals' dates
  *   check_budget.c  money: sums of funding and budgets
+ *   check_results.c the results chain, planned paths, reviews, risks, sources
  */
 #ifndef MISSION_CHECK_INT_H
 #define MISSION_CHECK_INT_H
@@ -185,5 +186,12 @@ void ck_dates(Checker *k);
 void ck_budgets(Checker *k);
 /* Parent cycles of actors and goals. */
 void ck_parents(Checker *k);
+
+/* ---- check_results.c ---------------------------------------------------- */
+
+/* The results chain, reviews, risks and sources (R4, R5): `contributes` cycles
+ * between goals, review and decision milestones, sources; the planned path of
+ * every goal. */
+void ck_results(Checker *k);
 
 #endif

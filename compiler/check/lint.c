@@ -31,6 +31,10 @@ static void lint_orphan_goal(Lint *L);
 static void lint_idle_instrument(Lint *L);
 static void lint_idle_project(Lint *L);
 static void lint_weights(Lint *L);
+static void lint_results_chain(Lint *L);
+static void lint_no_review(Lint *L);
+static void lint_unmitigated_risk(Lint *L);
+static void lint_unsourced(Lint *L);
 
 /* id, -W name, code, the function that runs it. Codes are stable: append only. */
 #define LINT_LIST(X)                                                                 \
@@ -45,7 +49,11 @@ static void lint_weights(Lint *L);
   X(LINT_ORPHAN_GOAL, "orphan-goal", W0109, lint_orphan_goal)                      \
   X(LINT_IDLE_INSTRUMENT, "idle-instrument", W0110, lint_idle_instrument)          \
   X(LINT_IDLE_PROJECT, "idle-project", W0111, lint_idle_project)                   \
-  X(LINT_WEIGHTS, "weights", W0112, lint_weights)
+  X(LINT_WEIGHTS, "weights", W0112, lint_weights)                                 \
+  X(LINT_RESULTS_CHAIN, "results-chain", W0115, lint_results_chain)                \
+  X(LINT_NO_REVIEW, "no-review", W0116, lint_no_review)                            \
+  X(LINT_UNMITIGATED_RISK, "unmitigated-risk", W0117, lint_unmitigated_risk)       \
+  X(LINT_UNSOURCED, "unsourced", W0118, lint_unsourced)
 
 typedef enum {
 #define X(id, name, code, fn) id,
@@ -91,6 +99,8 @@ struct Lint {
   PtrVec *into;      /* by goal Sym index: Incoming*, the mission's contributions into it */
   int *seen, gen;    /* by Sym index: marks of the current generation (distinct projects) */
   PtrVec *subgoals;  /* by goal Sym index: the mission's goals whose parent it is */
+  PtrVec *feeders;   /* by goal Sym index: the mission's goals that contribute to it with a positive weight */
+  int *goal_into;    /* by goal Sym index: the mission's goals that contribute to it (any weight) */
   bool *funded;      /* by instrument Sym index: some project of the mission is funded_by it */
 };
 
@@ -275,6 +285,20 @@ static void visit_expr(Lint *L, Sym *from, const Node *n, RefFn *fn) {
   if (sem && sem->ref && sem->ref != from) fn(L, from, sem->ref);
 }
 
+/* The sources named by `per` in s's attributes. */
+static void visit_per(Lint *L, Sym *s, RefFn *fn) {
+  if (!s->decl || !s->decl->decl.has_block || s->kind == DK_RECORD) return;
+  for (int i = 0; i < s->decl->decl.attrs.len; i++) {
+    const Node *a = s->decl->decl.attrs.items[i];
+    for (int j = 0; a && j < a->attr.args.len; j++) {
+      const Node *arg = a->attr.args.items[j];
+      if (!arg->arg.per.str) continue;
+      Sym *src = model_lookup(L->m, arg->arg.per.str);
+      if (src && src->kind == DK_SOURCE) visit(L, s, src, fn);
+    }
+  }
+}
+
 /* Every declaration that s refers to, through its attributes and its formula. */
 static void visit_refs(Lint *L, Sym *s, RefFn *fn) {
   visit_roles(L, s, s->roles, fn);
@@ -284,12 +308,20 @@ static void visit_refs(Lint *L, Sym *s, RefFn *fn) {
   case DK_GOAL:
     visit(L, s, s->goal.indicator, fn);
     visit(L, s, s->goal.parent, fn);
+    visit_links(L, s, s->goal.contributes, fn);
     break;
   case DK_PHASE: visit_list(L, s, s->phase.after, fn); break;
   case DK_MILESTONE:
     visit(L, s, s->milestone.phase, fn);
     visit_list(L, s, s->milestone.after, fn);
     visit_links(L, s, s->milestone.expects, fn);
+    visit(L, s, s->milestone.by, fn);
+    visit_list(L, s, s->milestone.reviews, fn);
+    break;
+  case DK_RISK:
+    visit_links(L, s, s->risk.affects, fn);
+    visit(L, s, s->risk.owner, fn);
+    visit_list(L, s, s->risk.mitigated_by, fn);
     break;
   case DK_INSTRUMENT:
     visit_list(L, s, s->instrument.by_all, fn);
@@ -317,6 +349,8 @@ static void visit_refs(Lint *L, Sym *s, RefFn *fn) {
     break;
   default: break;
   }
+  visit_list(L, s, s->sources, fn);
+  visit_per(L, s, fn);
 }
 
 static void count_use(Lint *L, Sym *from, Sym *to) {
@@ -363,6 +397,12 @@ static void index_contributions(Lint *L) {
   for (int i = 0; i < L->mine[DK_GOAL].len; i++) {
     Sym *g = L->mine[DK_GOAL].items[i];
     if (g->goal.parent && g->goal.parent != g) vec_push(L->a, &L->subgoals[g->goal.parent->index], g);
+    for (int j = 0; j < g->goal.contributes.len; j++) {
+      const Link *l = &g->goal.contributes.items[j];
+      if (!l->target || l->target == g) continue;
+      L->goal_into[l->target->index]++;
+      if (l->value > 0) vec_push(L->a, &L->feeders[l->target->index], g);
+    }
   }
 }
 
@@ -526,15 +566,18 @@ static const Link *link_to(LinkList list, const Sym *target) {
   return NULL;
 }
 
-/* Count the distinct projects that contribute to goal g or to one of its sub-goals,
- * marking them in L->seen with the current generation; depth guards against
- * parent cycles. *one is the last project counted. */
+/* Count the distinct projects that contribute to goal g, to one of its sub-goals or
+ * to a goal that contributes to it with a positive weight (transitively), marking
+ * projects and goals in L->seen with the current generation; depth guards against
+ * cycles. *one is the last project counted. */
 static int count_contributors(Lint *L, const Sym *g, Sym **one, int depth) {
   int n = 0;
+  if (L->seen[g->index] == L->gen) return 0;
+  L->seen[g->index] = L->gen;
   const PtrVec *in = &L->into[g->index];
   for (int i = 0; i < in->len; i++) {
     const Incoming *c = in->items[i];
-    if (L->seen[c->project->index] == L->gen) continue;
+    if (c->link->value < 0 || L->seen[c->project->index] == L->gen) continue;   /* a trade-off pursues nothing */
     L->seen[c->project->index] = L->gen;
     *one = c->project;
     n++;
@@ -542,6 +585,8 @@ static int count_contributors(Lint *L, const Sym *g, Sym **one, int depth) {
   if (depth > 64) return n;
   const PtrVec *subs = &L->subgoals[g->index];
   for (int i = 0; i < subs->len; i++) n += count_contributors(L, subs->items[i], one, depth + 1);
+  const PtrVec *feeders = &L->feeders[g->index];
+  for (int i = 0; i < feeders->len; i++) n += count_contributors(L, feeders->items[i], one, depth + 1);
   return n;
 }
 
@@ -746,22 +791,154 @@ static void lint_idle_project(Lint *L) {
   }
 }
 
-/* W0112: a goal's incoming contribution weights sum to 1. */
+/* W0112: a goal's incoming positive contribution weights (projects and goals) sum to 1;
+ * negative weights are trade-offs and stay out of the sum. */
 static void lint_weights(Lint *L) {
   for (int i = 0; i < L->mine[DK_GOAL].len; i++) {
     Sym *g = L->mine[DK_GOAL].items[i];
-    const PtrVec *in = &L->into[g->index];
+    const PtrVec *in = &L->into[g->index], *feeders = &L->feeders[g->index];
     double sum = 0;
-    for (int j = 0; j < in->len; j++) sum += ((const Incoming *)in->items[j])->link->value;
-    if (in->len == 0 || fabs(sum - 1) <= 1e-9) continue;
+    int n = 0;
+    for (int j = 0; j < in->len; j++) {
+      double v = ((const Incoming *)in->items[j])->link->value;
+      if (v > 0) sum += v, n++;
+    }
+    for (int j = 0; j < feeders->len; j++) {
+      const Link *l = link_to(((const Sym *)feeders->items[j])->goal.contributes, g);
+      if (l && l->value > 0) sum += l->value, n++;
+    }
+    if (n == 0 || fabs(sum - 1) <= 1e-9) continue;
     Diagnostic *w = lint_warn(L, LINT_WEIGHTS, name_span(g),
                               "the contribution weights into goal '%s' sum to %.15g, not 1: the "
-                              "projects' shares of a goal should add up to the whole", g->name, sum);
+                              "%s' shares of a goal should add up to the whole", g->name, sum,
+                              feeders->len ? "contributors" : "projects");
     for (int j = 0; j < in->len; j++) {
       const Incoming *c = in->items[j];
-      diag_note(L->d, w, c->link->span, "'%s' contributes %.15g", c->project->name, c->link->value);
+      if (c->link->value > 0)
+        diag_note(L->d, w, c->link->span, "'%s' contributes %.15g", c->project->name, c->link->value);
+    }
+    for (int j = 0; j < feeders->len; j++) {
+      const Sym *f = feeders->items[j];
+      const Link *l = link_to(f->goal.contributes, g);
+      if (l) diag_note(L->d, w, l->span, "goal '%s' contributes %.15g", f->name, l->value);
     }
     diag_note(L->d, w, NO_SPAN, "adjust the weights so that they add up to 1");
+  }
+}
+
+/* ------------------------------------------------------------------------ */
+/* The results chain, reviews, risks and sources (R4, R5)                    */
+/* ------------------------------------------------------------------------ */
+
+/* W0115: an impact that nothing leads to, an output that leads nowhere. */
+static void lint_results_chain(Lint *L) {
+  for (int i = 0; i < L->mine[DK_GOAL].len; i++) {
+    Sym *g = L->mine[DK_GOAL].items[i];
+    Diagnostic *w;
+    if (g->goal.level == GL_IMPACT && L->goal_into[g->index] == 0 && L->subgoals[g->index].len == 0) {
+      w = lint_warn(L, LINT_RESULTS_CHAIN, name_span(g),
+                    "impact goal '%s' has no goal contributing to it and no sub-goal: the results "
+                    "chain does not say how the mission reaches it", g->name);
+      diag_note(L->d, w, attr_span(g, "level"), "'%s' is an impact", g->name);
+      diag_note(L->d, w, NO_SPAN, "add `contributes %s: WEIGHT` to the outcome goals that lead to it, "
+                                  "or give it sub-goals with `parent %s`", g->name, g->name);
+    } else if (g->goal.level == GL_OUTPUT && g->goal.contributes.len == 0) {
+      w = lint_warn(L, LINT_RESULTS_CHAIN, name_span(g),
+                    "output goal '%s' contributes to no goal: the results chain does not say what "
+                    "the output is for", g->name);
+      diag_note(L->d, w, attr_span(g, "level"), "'%s' is an output", g->name);
+      diag_note(L->d, w, NO_SPAN, "add `contributes GOAL: WEIGHT` naming the outcome it serves");
+    }
+  }
+}
+
+/* The first day three years after day `start` (29 February goes to 1 March). */
+static int64_t three_years_after(int64_t start) {
+  int y, m, d;
+  date_from_days(start, &y, &m, &d);
+  if (m == 2 && d == 29 && !date_valid(y + 3, 2, 29)) return date_days(y + 3, 3, 1);
+  return date_days(y + 3, m, d);
+}
+
+/* W0116: a mission longer than three years plans no review or decision gate. */
+static void lint_no_review(Lint *L) {
+  Sym *ms = L->m->mission;
+  const Period *p = &ms->mission.period;
+  if (!p->set || p->end < three_years_after(p->start)) return;
+  for (int i = 0; i < L->mine[DK_MILESTONE].len; i++) {
+    const Sym *m = L->mine[DK_MILESTONE].items[i];
+    if (m->milestone.kind == MK_REVIEW || m->milestone.kind == MK_DECISION) return;
+  }
+  Diagnostic *w = lint_warn(L, LINT_NO_REVIEW, name_span(ms),
+                            "mission '%s' runs for more than 3 years (%lld days) with no review or "
+                            "decision milestone: a mission learns and adapts along the way", ms->name,
+                            (long long)(p->end - p->start + 1));
+  diag_note(L->d, w, p->span, "the mission's period");
+  diag_note(L->d, w, NO_SPAN, "add a milestone with `kind review` (or `kind decision` with `options`) "
+                              "that says who reviews what, and when");
+}
+
+/* W0117: a likely risk with nothing against it. */
+static void lint_unmitigated_risk(Lint *L) {
+  for (int i = 0; i < L->mine[DK_RISK].len; i++) {
+    Sym *r = L->mine[DK_RISK].items[i];
+    if (r->risk.likelihood < 0.2 - 1e-12 || r->risk.mitigated_by.len > 0) continue;
+    Diagnostic *w = lint_warn(L, LINT_UNMITIGATED_RISK, name_span(r),
+                              "risk '%s' has a likelihood of %.15g%% and nothing mitigates it: a risk "
+                              "of 20%% or more needs a response", r->name, r->risk.likelihood * 100);
+    diag_note(L->d, w, attr_span(r, "likelihood"), "its likelihood");
+    diag_note(L->d, w, NO_SPAN, "add `mitigated_by INSTRUMENT|PROJECT` naming what reduces it");
+  }
+}
+
+/* Whether figures of s are sourced as a whole (its `sources`, or the mission's). */
+static bool sourced_decl(Lint *L, const Sym *s) {
+  return s->sources.len > 0 || (L->m->mission && L->m->mission->sources.len > 0);
+}
+
+/* One unsourced figure: "the baseline of goal 'cut' has no source". */
+static void unsourced(Lint *L, const Sym *s, Span at, const char *what) {
+  Diagnostic *w = lint_warn(L, LINT_UNSOURCED, at, "%s of %s '%s' has no source: every figure of a "
+                            "mission says where it comes from", what, decl_kind_names[s->kind], s->name);
+  diag_note(L->d, w, NO_SPAN, "end it with `per SOURCE`, or add `sources SOURCE` to '%s' (or to the "
+                              "mission)", s->name);
+}
+
+static void unsourced_quantity(Lint *L, const Sym *s, const Quantity *q, const char *attr, const char *what) {
+  if (q->set && !q->source) unsourced(L, s, attr_span(s, attr), what);
+}
+
+static void unsourced_links(Lint *L, const Sym *s, LinkList list, const char *fmt) {
+  for (int i = 0; i < list.len; i++)
+    if (!list.items[i].source && list.items[i].target && list.items[i].has_value)
+      unsourced(L, s, list.items[i].span, arena_printf(L->a, fmt, list.items[i].target->name));
+}
+
+/* W0118: in a file that has sources, every figure cites one. */
+static void lint_unsourced(Lint *L) {
+  if (L->m->by_kind[DK_SOURCE].len == 0) return;
+  for (int k = 0; k < DK_COUNT; k++) {
+    for (int i = 0; i < L->mine[k].len; i++) {
+      const Sym *s = L->mine[k].items[i];
+      if (sourced_decl(L, s)) continue;
+      switch (s->kind) {
+      case DK_MISSION: unsourced_quantity(L, s, &s->mission.budget, "budget", "the budget"); break;
+      case DK_GOAL:
+        unsourced_quantity(L, s, &s->goal.baseline, "baseline", "the baseline");
+        unsourced_quantity(L, s, &s->goal.target, "target", "the target");
+        break;
+      case DK_MILESTONE: unsourced_links(L, s, s->milestone.expects, "the value expected for '%s'"); break;
+      case DK_INSTRUMENT:
+        unsourced_quantity(L, s, &s->instrument.budget, "budget", "the budget");
+        unsourced_links(L, s, s->instrument.cofunded_by, "the co-funding by '%s'");
+        break;
+      case DK_PROJECT:
+        unsourced_links(L, s, s->project.funded_by, "the funding by '%s'");
+        unsourced_links(L, s, s->project.cofunded_by, "the co-funding by '%s'");
+        break;
+      default: break;
+      }
+    }
   }
 }
 
@@ -883,6 +1060,8 @@ void lint_run(Model *m, const char *const *flags, int nflags) {
   L.seen = arena_alloc(L.a, n * sizeof *L.seen);
   L.subgoals = arena_alloc(L.a, n * sizeof *L.subgoals);
   L.funded = arena_alloc(L.a, n * sizeof *L.funded);
+  L.feeders = arena_alloc(L.a, n * sizeof *L.feeders);
+  L.goal_into = arena_alloc(L.a, n * sizeof *L.goal_into);
   find_mine(&L);
   index_contributions(&L);
   count_uses(&L);

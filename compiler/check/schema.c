@@ -26,6 +26,16 @@ const char *const schema_instr_kinds[] = {
 #undef X
   NULL};
 const char *const schema_pushes[] = {"", "supply", "demand", NULL};
+const char *const schema_goal_levels[] = {
+#define X(id, name) name,
+  GOAL_LEVEL_LIST(X)
+#undef X
+  NULL};
+const char *const schema_milestone_kinds[] = {
+#define X(id, name) name,
+  MILESTONE_KIND_LIST(X)
+#undef X
+  NULL};
 
 static const AttrSpec rows[A_COUNT] = {
 #define X(k, n, value, refs, choices, required, many) \
@@ -48,7 +58,7 @@ static const char *const value_usages[V_COUNT] = {
 
 static const char *const kind_texts[DK_COUNT] = {
   "a mission", "an actor", "an indicator", "a goal", "a phase", "a milestone", "an instrument",
-  "a condition", "a project", "a record", "a score", "a test", "a unit", "a function",
+  "a condition", "a project", "a record", "a score", "a test", "a unit", "a function", "a risk", "a source",
 };
 
 const char *schema_kind_text(DeclKind kind) {

@@ -25,10 +25,11 @@
   X(V_TAG, "a tag", "TAG")                                                   \
   X(V_REF_MONEY, "pairs 'name: amount'", "NAME: AMOUNT CURRENCY")            \
   X(V_REF_WEIGHT, "pairs 'name: weight'", "NAME: WEIGHT")                    \
-  X(V_REF_QUANTITY, "pairs 'name: quantity'", "NAME: QUANTITY")                      \
-  X(V_REF_FUNDING, "instruments, each with an optional amount", "NAME[: AMOUNT CURRENCY]") \
-  X(V_REF_ROLE, "pairs 'actor: role'", "ACTOR: ROLE")                               \
-  X(V_ALLOW, "pairs 'code: \"reason\"'", "W0110: \"REASON\"")
+  X(V_REF_QUANTITY, "pairs 'name: quantity'", "NAME: QUANTITY")                          \
+  X(V_REF_FUNDING, "instruments, each with an optional amount", "NAME[: AMOUNT CURRENCY]")\
+  X(V_REF_ROLE, "pairs 'actor: role'", "ACTOR: ROLE")                                    \
+  X(V_ALLOW, "pairs 'code: \"reason\"'", "W0110: \"REASON\"")                            \
+  X(V_LIKELIHOOD, "a percentage from 0% to 100%", "PERCENT")
 
 typedef enum {
 #define X(id, text, usage) id,
@@ -46,6 +47,8 @@ extern const char *const schema_sectors[];
 extern const char *const schema_levels[];
 extern const char *const schema_instr_kinds[];
 extern const char *const schema_pushes[];
+extern const char *const schema_goal_levels[];
+extern const char *const schema_milestone_kinds[];
 
 /* kind, attribute, value kind, kinds it refers to, choices, required, several values */
 #define SCHEMA_LIST(X)                                                                   \
@@ -56,13 +59,16 @@ extern const char *const schema_pushes[];
   X(MISSION, budget, V_MONEY, NOREFS, NULL, false, false)                                \
   X(MISSION, roles, V_REF_ROLE, REFS(ACTOR), NULL, false, true)                          \
   X(MISSION, allow, V_ALLOW, NOREFS, NULL, false, true)                                  \
+  X(MISSION, sources, V_REF, REFS(SOURCE), NULL, false, true)                            \
   X(ACTOR, sector, V_CHOICE, NOREFS, schema_sectors, true, false)                        \
   X(ACTOR, level, V_CHOICE, NOREFS, schema_levels, false, false)                         \
   X(ACTOR, parent, V_REF, REFS(ACTOR), NULL, false, false)                               \
   X(ACTOR, allow, V_ALLOW, NOREFS, NULL, false, true)                                    \
+  X(ACTOR, sources, V_REF, REFS(SOURCE), NULL, false, true)                              \
   X(INDICATOR, unit, V_UNIT, NOREFS, NULL, true, false)                                  \
   X(INDICATOR, source, V_STRING, NOREFS, NULL, false, false)                             \
   X(INDICATOR, allow, V_ALLOW, NOREFS, NULL, false, true)                                \
+  X(INDICATOR, sources, V_REF, REFS(SOURCE), NULL, false, true)                          \
   X(GOAL, indicator, V_REF, REFS(INDICATOR), NULL, true, false)                          \
   X(GOAL, baseline, V_BASELINE, NOREFS, NULL, true, false)                               \
   X(GOAL, target, V_TARGET, NOREFS, NULL, true, false)                                   \
@@ -70,15 +76,26 @@ extern const char *const schema_pushes[];
   X(GOAL, parent, V_REF, REFS(GOAL), NULL, false, false)                                 \
   X(GOAL, roles, V_REF_ROLE, REFS(ACTOR), NULL, false, true)                             \
   X(GOAL, allow, V_ALLOW, NOREFS, NULL, false, true)                                     \
+  X(GOAL, level, V_CHOICE, NOREFS, schema_goal_levels, false, false)                     \
+  X(GOAL, contributes, V_REF_WEIGHT, REFS(GOAL), NULL, false, true)                      \
+  X(GOAL, assumes, V_STRING, NOREFS, NULL, false, true)                                  \
+  X(GOAL, sources, V_REF, REFS(SOURCE), NULL, false, true)                               \
   X(PHASE, period, V_PERIOD, NOREFS, NULL, true, false)                                  \
   X(PHASE, after, V_REF, REFS(PHASE), NULL, false, true)                                 \
   X(PHASE, allow, V_ALLOW, NOREFS, NULL, false, true)                                    \
+  X(PHASE, sources, V_REF, REFS(SOURCE), NULL, false, true)                              \
   X(MILESTONE, date, V_DATE, NOREFS, NULL, true, false)                                  \
   X(MILESTONE, phase, V_REF, REFS(PHASE), NULL, false, false)                            \
   X(MILESTONE, after, V_REF, REFS(MILESTONE) | REFS(PHASE), NULL, false, true)           \
   X(MILESTONE, expects, V_REF_QUANTITY, REFS(GOAL), NULL, false, true)                   \
   X(MILESTONE, roles, V_REF_ROLE, REFS(ACTOR), NULL, false, true)                        \
   X(MILESTONE, allow, V_ALLOW, NOREFS, NULL, false, true)                                \
+  X(MILESTONE, kind, V_CHOICE, NOREFS, schema_milestone_kinds, false, false)             \
+  X(MILESTONE, by, V_REF, REFS(ACTOR), NULL, false, false)                               \
+  X(MILESTONE, reviews, V_REF, REFS(GOAL) | REFS(INSTRUMENT), NULL, false, true)         \
+  X(MILESTONE, options, V_TAG, NOREFS, NULL, false, true)                                \
+  X(MILESTONE, decided, V_TAG, NOREFS, NULL, false, false)                               \
+  X(MILESTONE, sources, V_REF, REFS(SOURCE), NULL, false, true)                          \
   X(INSTRUMENT, kind, V_CHOICE, NOREFS, schema_instr_kinds, true, false)                 \
   X(INSTRUMENT, by, V_REF, REFS(ACTOR), NULL, true, true)                                \
   X(INSTRUMENT, push, V_CHOICE, NOREFS, schema_pushes, false, false)                     \
@@ -88,6 +105,7 @@ extern const char *const schema_pushes[];
   X(INSTRUMENT, cofunded_by, V_REF_MONEY, REFS(ACTOR), NULL, false, true)                \
   X(INSTRUMENT, roles, V_REF_ROLE, REFS(ACTOR), NULL, false, true)                       \
   X(INSTRUMENT, allow, V_ALLOW, NOREFS, NULL, false, true)                               \
+  X(INSTRUMENT, sources, V_REF, REFS(SOURCE), NULL, false, true)                         \
   X(PROJECT, lead, V_REF, REFS(ACTOR), NULL, true, false)                                \
   X(PROJECT, partners, V_REF, REFS(ACTOR), NULL, false, true)                            \
   X(PROJECT, funded_by, V_REF_FUNDING, REFS(INSTRUMENT), NULL, false, true)              \
@@ -97,7 +115,20 @@ extern const char *const schema_pushes[];
   X(PROJECT, supported_by, V_REF, REFS(INSTRUMENT), NULL, false, true)                   \
   X(PROJECT, cofunded_by, V_REF_MONEY, REFS(ACTOR), NULL, false, true)                   \
   X(PROJECT, roles, V_REF_ROLE, REFS(ACTOR), NULL, false, true)                          \
-  X(PROJECT, allow, V_ALLOW, NOREFS, NULL, false, true)
+  X(PROJECT, allow, V_ALLOW, NOREFS, NULL, false, true)                                  \
+  X(PROJECT, assumes, V_STRING, NOREFS, NULL, false, true)                               \
+  X(PROJECT, sources, V_REF, REFS(SOURCE), NULL, false, true)                            \
+  X(RISK, likelihood, V_LIKELIHOOD, NOREFS, NULL, true, false)                           \
+  X(RISK, affects, V_REF_QUANTITY, REFS(GOAL), NULL, false, true)                        \
+  X(RISK, owner, V_REF, REFS(ACTOR), NULL, false, false)                                 \
+  X(RISK, mitigated_by, V_REF, REFS(INSTRUMENT) | REFS(PROJECT), NULL, false, true)      \
+  X(RISK, sources, V_REF, REFS(SOURCE), NULL, false, true)                               \
+  X(RISK, allow, V_ALLOW, NOREFS, NULL, false, true)                                     \
+  X(SOURCE, url, V_STRING, NOREFS, NULL, false, false)                                   \
+  X(SOURCE, publisher, V_STRING, NOREFS, NULL, false, false)                             \
+  X(SOURCE, published, V_DATE, NOREFS, NULL, false, false)                               \
+  X(SOURCE, retrieved, V_DATE, NOREFS, NULL, false, false)                               \
+  X(SOURCE, allow, V_ALLOW, NOREFS, NULL, false, true)
 
 typedef enum {
 #define X(kind, name, value, refs, choices, required, many) A_##kind##_##name,

@@ -251,6 +251,11 @@ static void ev_expected(Ctx *x, const Sym *g, const double *d, double *r) {
   for (size_t i = 0; i < x->len; i++) r[i] = b + (t - b) * (d[i] - s) / (e - s);
 }
 
+/* planned(g, d): the goal's path bent through its milestones' `expects` (model_planned) */
+static void ev_planned(Ctx *x, const Sym *g, const double *d, double *r) {
+  for (size_t i = 0; i < x->len; i++) r[i] = model_planned(g, d[i]);
+}
+
 /* on_track(g, d) = x >= expected(g, d) if t > b, else x <= expected(g, d) */
 static void ev_on_track(Ctx *x, const Sym *g, const double *d, double *r) {
   const double *v = input_of(x, g->goal.indicator, -1, false);
@@ -268,9 +273,10 @@ static const double *ev_builtin(Ctx *x, const Frame *f, const Node *n, double *r
     ev_progress(x, goal_of(f, args[0]), r);
     return r;
   }
-  if (bi == BI_EXPECTED || bi == BI_ON_TRACK) {
+  if (bi == BI_EXPECTED || bi == BI_ON_TRACK || bi == BI_PLANNED) {
     const double *d = ev_push(x, f, args[1]);
     if (bi == BI_EXPECTED) ev_expected(x, goal_of(f, args[0]), d, r);
+    else if (bi == BI_PLANNED) ev_planned(x, goal_of(f, args[0]), d, r);
     else ev_on_track(x, goal_of(f, args[0]), d, r);
     stack_pop(&x->stack, 1);
     return r;

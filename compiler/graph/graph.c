@@ -75,6 +75,9 @@ const NodeStyle style_deadline = {"deadline", "diamond", "filled", "#ffd966", "#
 const NodeStyle style_text = {"text", "plaintext", NULL, NULL, NULL, MS_RECT};
 const NodeStyle style_table = {"table", "plain", NULL, NULL, NULL, MS_RECT};
 const NodeStyle style_point = {"point", "point", "invis", NULL, NULL, MS_RECT};
+const NodeStyle style_risk = {"risk", "octagon", "filled", "#f4cccc", "#990000", MS_HEXAGON};
+const NodeStyle style_review = {"review", "diamond", "filled", "#ffffff", "#404040", MS_RHOMBUS};
+const NodeStyle style_decision = {"decision", "diamond", "filled,bold", "#ffd966", "#404040", MS_RHOMBUS};
 
 /* ------------------------------------------------------------------------ */
 /* Text                                                                     */
@@ -669,12 +672,20 @@ static void use_refs(Walk *w, const Sym *s) {
   case DK_GOAL:
     use(w, s->goal.indicator);
     use(w, s->goal.parent);
+    use_links(w, &s->goal.contributes);
     break;
   case DK_PHASE: use_list(w, &s->phase.after); break;
   case DK_MILESTONE:
     use(w, s->milestone.phase);
     use_list(w, &s->milestone.after);
     use_links(w, &s->milestone.expects);
+    use(w, s->milestone.by);
+    use_list(w, &s->milestone.reviews);
+    break;
+  case DK_RISK:
+    use_links(w, &s->risk.affects);
+    use(w, s->risk.owner);
+    use_list(w, &s->risk.mitigated_by);
     break;
   case DK_INSTRUMENT:
     use(w, s->instrument.by);
@@ -718,9 +729,10 @@ static bool *compute_included(const Model *m) {
 static bool view_draws(GraphView v, DeclKind k) {
   switch (v) {
   case GV_MAP:
-    return k == DK_MISSION || k == DK_GOAL || k == DK_PROJECT || k == DK_INSTRUMENT || k == DK_ACTOR;
+    return k == DK_MISSION || k == DK_GOAL || k == DK_PROJECT || k == DK_INSTRUMENT || k == DK_ACTOR ||
+           k == DK_RISK;
   case GV_TIMELINE: return k == DK_MISSION || k == DK_PHASE || k == DK_MILESTONE || k == DK_GOAL;
-  case GV_ACTORS: return k == DK_ACTOR || k == DK_INSTRUMENT || k == DK_PROJECT;
+  case GV_ACTORS: return k == DK_ACTOR || k == DK_INSTRUMENT || k == DK_PROJECT || k == DK_MILESTONE;
   case GV_RULES:
     return k == DK_INDICATOR || k == DK_GOAL || k == DK_RECORD || k == DK_SCORE ||
            k == DK_CONDITION || k == DK_FN;

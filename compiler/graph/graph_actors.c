@@ -225,6 +225,23 @@ static void actor_edges(GB *b) {
   }
 }
 
+/* Review bodies: each review or decision milestone with `by`, linked from its actor. */
+static void review_nodes(GB *b) {
+  GB_EACH(b, DK_MILESTONE, m) {
+    MilestoneKind k = m->milestone.kind;
+    if ((k != MK_REVIEW && k != MK_DECISION) || !m->milestone.by) continue;
+    Agnode_t *n = gb_node(b, NULL, m->name, m, k == MK_REVIEW ? &style_review : &style_decision);
+    if (!n) continue;
+    Label l = label_new(b);
+    label_title(&l, sym_title(m), 22);
+    label_line(&l, 0, "%s %s", milestone_kind_names[k], fmt_date(b->a, m->milestone.date, true));
+    if (m->milestone.reviews.len) label_line(&l, 30, "reviews %s", names(b, &m->milestone.reviews));
+    label_set(b, n, &l);
+    Agedge_t *e = gb_edge(b, gb_find(b, m->milestone.by), n, k == MK_REVIEW ? "reviews" : "decides", ES_DOTTED);
+    gb_set(e, "color", sector_line(m->milestone.by));
+  }
+}
+
 void graph_build_actors(GB *b) {
   bool tables = gb_project_tables(b);
   gb_open(b, "dot", "LR");
@@ -232,11 +249,13 @@ void graph_build_actors(GB *b) {
                        "funds (actor → instrument → projects), parent (dotted)"
                      : "actors by sector: lead (bold) and partner (dashed) of projects, "
                        "funds (actor → instrument → project), parent (dotted)");
+  /* review bodies: "reviews" and "decides" edges (dotted) to review and decision milestones */
   gb_set(b->g, "nodesep", "0.12");
   gb_set(b->g, "ranksep", "0.8");
   actor_nodes(b);
   instrument_nodes(b);
   actor_edges(b);
+  review_nodes(b);
   if (tables) {
     team_tables(b);
   } else {

@@ -41,7 +41,7 @@ extern const NodeStyle style_challenge, style_mission, style_goal, style_project
     style_instrument_supply, style_instrument_demand, style_indicator,
     style_field, style_input, style_call, style_fn, style_score, style_condition,
     style_goal_const, style_phase, style_milestone, style_deadline, style_text, style_table,
-    style_point, style_lane;
+    style_point, style_lane, style_risk, style_review, style_decision;
 
 /* How an edge is drawn: solid, dashed or dotted, with or without an arrow head. */
 typedef enum { ES_ARROW, ES_DASHED, ES_DOTTED, ES_LINE, ES_DASHED_LINE, ES_INVISIBLE } EdgeStyle;

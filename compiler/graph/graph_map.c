@@ -98,15 +98,112 @@ static void map_mission(GB *b) {
   gb_edge(b, ch, n, NULL, ES_ARROW);
 }
 
+/* "plan, stats": the names of sources, or NULL for none. */
+static const char *source_names(GB *b, const Sym *per, const SymList *whole) {
+  if (per) return per->name;
+  if (whole->len) return sym_names(b, whole);
+  const Sym *ms = b->m->mission;
+  return ms && ms->sources.len ? sym_names(b, &ms->sources) : NULL;
+}
+
+/* A goal's tooltip: its level, assumptions and the sources of its figures (NULL when it
+ * has none of them, or when the caller's decor gives tooltips). */
+static const char *goal_tooltip(GB *b, const Sym *g) {
+  if (b->decor && b->decor->tooltip) return NULL;
+  const char *base = source_names(b, g->goal.baseline.source, &g->sources);
+  const char *target = source_names(b, g->goal.target.source, &g->sources);
+  if (!g->goal.level && !g->goal.assumes.len && !base && !target) return NULL;
+  const char *t = sym_title(g);
+  if (g->goal.level) t = arena_printf(b->a, "%s\n%s", t, goal_level_names[g->goal.level]);
+  for (int i = 0; i < g->goal.assumes.len; i++) t = arena_printf(b->a, "%s\nassumes: %s", t, g->goal.assumes.items[i]);
+  if (base) t = arena_printf(b->a, "%s\nbaseline per %s", t, base);
+  if (target) t = arena_printf(b->a, "%s\ntarget per %s", t, target);
+  return t;
+}
+
 static void map_goals(GB *b) {
   GB_EACH(b, DK_GOAL, g) {
     Agnode_t *n = gb_node(b, NULL, g->name, g, &style_goal);
     if (!n) continue;
     Label l = label_new(b);
     label_title(&l, sym_title(g), 26);
+    if (g->goal.level) label_line(&l, 0, "%s", goal_level_names[g->goal.level]);
     label_line(&l, 0, "%s", goal_span(b, g));
     if (g->goal.has_weight) label_line(&l, 0, "weight %s", fmt_weight(b->a, g->goal.weight));
     label_set(b, n, &l);
+    const char *tip = goal_tooltip(b, g);
+    if (tip) gb_set(n, "tooltip", tip);
+  }
+}
+
+/* Risks, against the goals they affect (a column after the goals). */
+static void map_risks(GB *b) {
+  Agraph_t *risks = NULL;
+  GB_EACH(b, DK_RISK, k) {
+    if (!risks) risks = column(b, "risks");
+    Agnode_t *n = gb_node(b, risks, k->name, k, &style_risk);
+    if (!n) continue;
+    Label l = label_new(b);
+    label_title(&l, sym_title(k), 24);
+    label_line(&l, 0, "likelihood %s%%", fmt_weight(b->a, k->risk.likelihood * 100));
+    if (k->risk.owner) label_line(&l, 30, "owner: %s", sym_title(k->risk.owner));
+    label_set(b, n, &l);
+    const char *src = source_names(b, NULL, &k->sources);
+    if (src && !(b->decor && b->decor->tooltip)) gb_set(n, "tooltip", arena_printf(b->a, "%s\nper %s", sym_title(k), src));
+  }
+}
+
+/* Whether some goal of the model contributes to another goal or has a level. */
+static bool chain_drawn(GB *b) {
+  GB_EACH(b, DK_GOAL, g) if (g->goal.contributes.len || g->goal.level) return true;
+  return false;
+}
+
+/* Whether goal g contributes with a positive weight to a goal that is drawn. */
+static bool feeds_drawn_goal(GB *b, const Sym *g) {
+  for (int k = 0; k < g->goal.contributes.len; k++)
+    if (g->goal.contributes.items[k].value > 0 && gb_find(b, g->goal.contributes.items[k].target)) return true;
+  return false;
+}
+
+/* The results chain: goal <- goal (weights; trade-offs red and dashed), goal <- risk
+ * (the change if it occurs, red and dotted), risk <- what mitigates it (grey, dashed). */
+static void map_chain_edges(GB *b) {
+  GB_EACH(b, DK_GOAL, g) {
+    for (int k = 0; k < g->goal.contributes.len; k++) {
+      const Link *c = &g->goal.contributes.items[k];
+      bool tradeoff = c->value < 0;
+      Agedge_t *e = gb_edge(b, gb_find(b, c->target), gb_find(b, g), fmt_weight(b->a, c->value),
+                            tradeoff ? ES_DASHED : ES_ARROW);
+      if (!e) continue;
+      gb_set(e, "dir", "back");
+      gb_rec(e)->back = true;
+      if (tradeoff) {
+        gb_set(e, "color", "#c62828");
+        gb_set(e, "fontcolor", "#c62828");
+        gb_set(e, "constraint", "false");
+      }
+    }
+  }
+  GB_EACH(b, DK_RISK, r) {
+    for (int k = 0; k < r->risk.affects.len; k++) {
+      const Link *a = &r->risk.affects.items[k];
+      const char *change = a->unit ? fmt_qty(b->a, a->value, a->unit) : NULL;
+      Agedge_t *e = gb_edge(b, gb_find(b, a->target), gb_find(b, r), change, ES_DOTTED);
+      if (!e) continue;
+      gb_set(e, "dir", "back");
+      gb_set(e, "color", "#990000");
+      gb_set(e, "fontcolor", "#990000");
+      gb_rec(e)->back = true;
+    }
+    for (int k = 0; k < r->risk.mitigated_by.len; k++) {
+      Agedge_t *e = gb_edge(b, gb_find(b, r), gb_find(b, r->risk.mitigated_by.items[k]), "mitigates", ES_DASHED);
+      if (!e) continue;
+      gb_set(e, "dir", "back");
+      gb_set(e, "color", "#757575");
+      gb_set(e, "constraint", "false");
+      gb_rec(e)->back = true;
+    }
   }
 }
 
@@ -157,14 +254,22 @@ static void map_nodes(GB *b, bool tables) {
 static void map_edges(GB *b, bool tables) {
   Agnode_t *mission = gb_find(b, b->m->mission);
   GB_EACH(b, DK_GOAL, g) {
+    if (!g->goal.parent && feeds_drawn_goal(b, g)) continue;   /* it hangs off the goal it serves */
     Agnode_t *from = g->goal.parent ? gb_find(b, g->goal.parent) : mission;
     gb_edge(b, from, gb_find(b, g), NULL, ES_ARROW);
   }
+  map_chain_edges(b);
   if (!tables) GB_EACH(b, DK_PROJECT, p) {
     for (int k = 0; k < p->project.contributes.len; k++) {
       const Link *c = &p->project.contributes.items[k];
-      Agedge_t *e = gb_edge(b, gb_find(b, c->target), gb_find(b, p), fmt_weight(b->a, c->value), ES_ARROW);
+      bool tradeoff = c->value < 0;
+      Agedge_t *e = gb_edge(b, gb_find(b, c->target), gb_find(b, p), fmt_weight(b->a, c->value),
+                            tradeoff ? ES_DASHED : ES_ARROW);
       gb_set(e, "dir", "back");
+      if (e && tradeoff) {
+        gb_set(e, "color", "#c62828");
+        gb_set(e, "fontcolor", "#c62828");
+      }
       if (e) gb_rec(e)->back = true;
     }
     for (int k = 0; k < p->project.funded_by.len; k++) {
@@ -350,14 +455,19 @@ static void map_anchors(GB *b, const Group *groups, int ngroups) {
 void graph_build_map(GB *b) {
   bool tables = gb_project_tables(b);
   gb_open(b, "dot", "LR");
-  gb_title(b, tables ? "mission map: challenge → mission → goals ← projects (one table per goal) ← "
-                       "instruments (amounts) ← actors"
-                     : "mission map: challenge → mission → goals ← projects (weights) ← instruments "
-                       "(amounts) ← actors (lead: dashed)");
+  const char *sub = tables ? "mission map: challenge → mission → goals ← projects (one table per goal) ← "
+                             "instruments (amounts) ← actors"
+                           : "mission map: challenge → mission → goals ← projects (weights) ← instruments "
+                             "(amounts) ← actors (lead: dashed)";
+  if (gb_count(b, DK_RISK) || chain_drawn(b))
+    sub = arena_printf(b->a, "%s\nresults chain: impacts ← outcomes ← outputs (trade-offs: red, dashed); risks "
+                             "against the goals they affect (dotted), mitigated by (grey, dashed)", sub);
+  gb_title(b, sub);
   gb_set(b->g, "nodesep", "0.12");
   gb_set(b->g, "ranksep", "0.6");
   map_mission(b);
   map_goals(b);
+  map_risks(b);
   int ngroups = 0;
   Group *groups = tables ? map_tables(b, &ngroups) : NULL;
   map_nodes(b, tables);

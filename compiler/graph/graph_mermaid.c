@@ -226,7 +226,8 @@ void graph_write_gantt(GB *b, FILE *out) {
     for (Agnode_t *n = agfstnode(g); n; n = agnxtnode(g, n)) {
       GRec *r = gb_rec(n);
       if (r->hidden || !r->sym || r->lane != lane) continue;
-      bool point = r->style == &style_milestone || r->style == &style_deadline;
+      bool point = r->style == &style_milestone || r->style == &style_deadline || r->style == &style_review ||
+                   r->style == &style_decision;
       fputs("  ", out);
       put_gantt_text(out, r->style == &style_deadline ? arena_printf(b->a, "Deadline of %s", r->text) : r->text);
       fprintf(out, " :%st%d, %s, ", point ? "milestone, " : "", ++task, fmt_day(b->a, r->start));

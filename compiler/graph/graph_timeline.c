@@ -163,7 +163,11 @@ static void collect(Timeline *t) {
     for (int i = first_phase; i < first_phase + np; i++)
       if (t->lanes[i].sym == s->milestone.phase && s->milestone.phase) lane = &t->lanes[i];
     if (!lane) lane = loose ? loose : (loose = add_lane(t, NULL, "Milestones without a phase", NULL));
-    add_item(t, lane, s, s->milestone.date, sym_title(s), fmt_date(b->a, s->milestone.date, true));
+    const char *when = fmt_date(b->a, s->milestone.date, true);
+    if (s->milestone.kind == MK_REVIEW || s->milestone.kind == MK_DECISION)
+      when = arena_printf(b->a, "%s %s%s%s", milestone_kind_names[s->milestone.kind], when,
+                          s->milestone.decided ? ": " : "", s->milestone.decided ? s->milestone.decided : "");
+    add_item(t, lane, s, s->milestone.date, sym_title(s), when);
   }
   Lane *goals = NULL;
   GB_EACH(b, DK_GOAL, g) {
@@ -288,7 +292,11 @@ static void draw_items(Timeline *t, int i) {
   for (int k = 0; k < l->nitems; k++) {
     Item *it = &l->items[k];
     bool goal = it->sym->kind == DK_GOAL;
-    Agnode_t *mk = gb_node_always(b, NULL, it->sym->name, it->sym, goal ? &style_deadline : &style_milestone);
+    MilestoneKind mkind = goal ? MK_NONE : it->sym->milestone.kind;
+    const NodeStyle *st = goal ? &style_deadline
+                          : mkind == MK_REVIEW ? &style_review
+                          : mkind == MK_DECISION ? &style_decision : &style_milestone;
+    Agnode_t *mk = gb_node_always(b, NULL, it->sym->name, it->sym, st);
     GRec *r = gb_rec(mk);
     r->lane = i;
     r->start = r->end = it->day;

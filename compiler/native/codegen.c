@@ -283,7 +283,29 @@ static LLVMValueRef gen_expected(Gen *g, const Sym *goal, LLVMValueRef d) {
   return LLVMBuildFAdd(g->b, num(g, b), v, "expected");
 }
 
-/* The goal built-ins: progress, expected, on_track. */
+/* One segment of planned(g, d): y0 + (y1 - y0) * (d - x0) / (x1 - x0), in model_planned's order. */
+static LLVMValueRef gen_segment(Gen *g, const double *x, const double *y, int i, LLVMValueRef d) {
+  LLVMValueRef v = LLVMBuildFSub(g->b, d, num(g, x[i]), "");
+  v = LLVMBuildFMul(g->b, num(g, y[i + 1] - y[i]), v, "");
+  v = LLVMBuildFDiv(g->b, v, num(g, x[i + 1] - x[i]), "");
+  return LLVMBuildFAdd(g->b, num(g, y[i]), v, "");
+}
+
+/* planned(g, d): the segment of the last knot that d lies after (the first before
+ * the second knot), chosen by selects so the batch loop stays branch-free. */
+static LLVMValueRef gen_planned(Gen *g, const Sym *goal, LLVMValueRef d) {
+  const double *x = goal->goal.plan_day, *y = goal->goal.plan_value;
+  int n = goal->goal.nplan;
+  if (n < 2) return gen_expected(g, goal, d);
+  LLVMValueRef v = gen_segment(g, x, y, 0, d);
+  for (int i = 1; i < n - 1; i++) {
+    LLVMValueRef after = LLVMBuildFCmp(g->b, LLVMRealOGT, d, num(g, x[i]), "");
+    v = LLVMBuildSelect(g->b, after, gen_segment(g, x, y, i, d), v, "");
+  }
+  return v;
+}
+
+/* The goal built-ins: progress, expected, on_track, planned. */
 static LLVMValueRef gen_goal_builtin(Gen *g, const Frame *f, const Node *n, Builtin bi) {
   Node **args = n->call.args.items;
   const Sym *goal = goal_of(f, args[0]);
@@ -295,6 +317,7 @@ static LLVMValueRef gen_goal_builtin(Gen *g, const Frame *f, const Node *n, Buil
     v = LLVMBuildFDiv(g->b, v, num(g, t - b), "");
     return gen_clamp(g, v, num(g, 0.0), num(g, 1.0));
   }
+  if (bi == BI_PLANNED) return gen_planned(g, goal, gen_expr(g, f, args[1]));
   LLVMValueRef e = gen_expected(g, goal, gen_expr(g, f, args[1]));
   if (bi == BI_EXPECTED) return e;
   LLVMValueRef x = input_of(g, goal->goal.indicator, -1, false);
@@ -303,7 +326,7 @@ static LLVMValueRef gen_goal_builtin(Gen *g, const Frame *f, const Node *n, Buil
 
 static LLVMValueRef gen_builtin(Gen *g, const Frame *f, const Node *n) {
   Builtin bi = expr_sem(n)->builtin;
-  if (bi == BI_PROGRESS || bi == BI_EXPECTED || bi == BI_ON_TRACK)
+  if (bi == BI_PROGRESS || bi == BI_EXPECTED || bi == BI_ON_TRACK || bi == BI_PLANNED)
     return gen_goal_builtin(g, f, n, bi);
   LLVMValueRef a[3] = {NULL, NULL, NULL};
   for (int i = 0; i < n->call.args.len && i < 3; i++) a[i] = gen_expr(g, f, n->call.args.items[i]);

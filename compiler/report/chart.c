@@ -9,7 +9,8 @@
  *
  * What a chart draws (LANGUAGE.md 10.4): every observation of the goal's indicator
  * (the whole series, not only the latest), each with its date and value on hover;
- * the straight line from the baseline to the target; the target; the as-of date;
+ * the planned path from the baseline through the milestones' `expects` to the target (the
+ * straight line when no milestone expects a value of the goal); the target; the as-of date;
  * and, with two or more observations, a projection at the current rate: the
  * least-squares line through the last CHART_FIT_POINTS observations up to the
  * as-of date, continued to the deadline. Colours are the Okabe-Ito palette, which
@@ -186,7 +187,7 @@ static void observations(FILE *out, Arena *a, const Frame *f, const Series *s, c
 }
 
 /* The legend, one entry per kind of mark, left to right under the title. */
-static void legend(FILE *out, bool projected) {
+static void legend(FILE *out, bool projected, bool planned) {
   static const struct { const char *colour, *dash, *text; } items[] = {
       {C_OBS, NULL, "observed"},
       {C_PLAN, "6 4", "baseline to target"},
@@ -196,11 +197,12 @@ static void legend(FILE *out, bool projected) {
   int x = PAD_L;
   for (size_t i = 0; i < COUNT_OF(items); i++) {
     if (i == 3 && !projected) break;
+    const char *text = i == 1 && planned ? "planned path" : items[i].text;
     fprintf(out, "<line x1=\"%d\" y1=\"10\" x2=\"%d\" y2=\"10\" stroke=\"%s\" stroke-width=\"2\"%s%s%s/>"
                  "<text x=\"%d\" y=\"14\" fill=\"#1f2328\">%s</text>\n",
             x, x + 22, items[i].colour, items[i].dash ? " stroke-dasharray=\"" : "", items[i].dash ? items[i].dash : "",
-            items[i].dash ? "\"" : "", x + 27, items[i].text);
-    x += 40 + 7 * (int)strlen(items[i].text);
+            items[i].dash ? "\"" : "", x + 27, text);
+    x += 40 + 7 * (int)strlen(text);
   }
 }
 
@@ -217,7 +219,7 @@ void chart_goal_svg(FILE *out, const StatusReport *r, const GoalStatus *g) {
           CHART_W, CHART_H, CHART_W, CHART_H);
   fmt_html(out, g->goal->name);
   fputs(": observations against the line from baseline to target\">\n", out);
-  legend(out, projected);
+  legend(out, projected, g->planned);
   y_axis(out, a, &f, g->unit);
   x_axis(out, &f);
   /* The target: a band to the right edge from the deadline on, labelled. */
@@ -231,7 +233,16 @@ void chart_goal_svg(FILE *out, const StatusReport *r, const GoalStatus *g) {
   fprintf(out, " by %s</title></circle>\n", day);
   char title[200];
   snprintf(title, sizeof title, "baseline %s to target %s", b, t);
-  data_line(out, &f, (double)g->start, g->baseline, (double)g->deadline, g->target, C_PLAN, "6 4", title);
+  if (!g->planned) {
+    data_line(out, &f, (double)g->start, g->baseline, (double)g->deadline, g->target, C_PLAN, "6 4", title);
+  } else {   /* the planned path: one segment per pair of knots, in the indicator's unit */
+    const Sym *y = g->goal;
+    double scale = g->unit && g->unit->scale > 0 ? g->unit->scale : 1.0;
+    snprintf(title, sizeof title, "planned path from baseline %s through the milestones' expects to target %s", b, t);
+    for (int i = 0; i + 1 < y->goal.nplan; i++)
+      data_line(out, &f, y->goal.plan_day[i], y->goal.plan_value[i] / scale, y->goal.plan_day[i + 1],
+                y->goal.plan_value[i + 1] / scale, C_PLAN, "6 4", title);
+  }
   if (projected) {
     const char *v = fmt_fixed(a, p.at_deadline, dec);
     snprintf(title, sizeof title, "at the current rate (least squares over the last %d observations): %s by %s",

@@ -217,6 +217,7 @@ static void k_quantity(Export *e, const char *key, const Quantity *q) {
   j_open(&e->j, '{');
   quantity_fields(e, q->value, q->unit);
   bound_fields(e, q, false);
+  k_str(&e->j, "source", q->source ? q->source->name : NULL);
   j_close(&e->j, '}');
 }
 
@@ -264,6 +265,7 @@ static void k_links(Export *e, const char *key, const LinkList *list, const char
     } else {
       k_num(&e->j, value_key, l->value);
     }
+    k_str(&e->j, "source", l->source ? l->source->name : NULL);
     k_span(e, "span", l->span);
     j_close(&e->j, '}');
   }
@@ -359,7 +361,34 @@ static void goal_point(Export *e, const char *key, const Sym *s, const Quantity 
   quantity_fields(e, q->value, u);
   bound_fields(e, q, true);
   k_date(e, date_key, day);
+  k_str(&e->j, "source", q->source ? q->source->name : NULL);
   j_close(&e->j, '}');
+}
+
+/* A list of strings (assumes, options). */
+static void k_strs(Export *e, const char *key, const StrList *list) {
+  j_key(&e->j, key);
+  j_open(&e->j, '[');
+  for (int i = 0; i < list->len; i++) j_str(&e->j, list->items[i]);
+  j_close(&e->j, ']');
+}
+
+/* The planned path: [{"date", "value": quantity}], baseline, milestones, target. */
+static void goal_plan(Export *e, const Sym *s) {
+  const Unit *u = s->goal.target.unit ? s->goal.target.unit
+                  : s->goal.indicator ? s->goal.indicator->indicator.unit : NULL;
+  j_key(&e->j, "planned");
+  j_open(&e->j, '[');
+  for (int i = 0; i < s->goal.nplan; i++) {
+    j_open(&e->j, '{');
+    k_date(e, "date", (int64_t)s->goal.plan_day[i]);
+    j_key(&e->j, "value");
+    j_open(&e->j, '{');
+    quantity_fields(e, s->goal.plan_value[i], u);
+    j_close(&e->j, '}');
+    j_close(&e->j, '}');
+  }
+  j_close(&e->j, ']');
 }
 
 static void attrs_goal(Export *e, const Sym *s) {
@@ -373,6 +402,10 @@ static void attrs_goal(Export *e, const Sym *s) {
   k_ref(e, "parent", s->goal.parent);
   k_roles(e, s);
   k_allows(e, s);
+  k_str(&e->j, "level", s->goal.level ? goal_level_names[s->goal.level] : NULL);
+  k_links(e, "contributes", &s->goal.contributes, "goal", "weight", false);
+  k_strs(e, "assumes", &s->goal.assumes);
+  goal_plan(e, s);
 }
 
 static void attrs_phase(Export *e, const Sym *s) {
@@ -388,6 +421,11 @@ static void attrs_milestone(Export *e, const Sym *s) {
   k_links(e, "expects", &s->milestone.expects, "goal", "value", true);
   k_roles(e, s);
   k_allows(e, s);
+  k_str(&e->j, "kind", milestone_kind_names[s->milestone.kind ? s->milestone.kind : MK_EVENT]);
+  k_ref(e, "by", s->milestone.by);
+  k_refs(e, "reviews", &s->milestone.reviews);
+  k_strs(e, "options", &s->milestone.options);
+  k_str(&e->j, "decided", s->milestone.decided);
 }
 
 static void attrs_instrument(Export *e, const Sym *s) {
@@ -419,6 +457,25 @@ static void attrs_project(Export *e, const Sym *s) {
   k_links(e, "cofunded_by", &s->project.cofunded_by, "actor", "amount", true);
   k_leverage(e, s);
   k_roles(e, s);
+  k_allows(e, s);
+  k_strs(e, "assumes", &s->project.assumes);
+}
+
+static void attrs_risk(Export *e, const Sym *s) {
+  k_num(&e->j, "likelihood", s->risk.likelihood);
+  k_links(e, "affects", &s->risk.affects, "goal", "change", true);
+  k_ref(e, "owner", s->risk.owner);
+  k_refs(e, "mitigated_by", &s->risk.mitigated_by);
+  k_allows(e, s);
+}
+
+static void attrs_source(Export *e, const Sym *s) {
+  k_str(&e->j, "url", s->source.url);
+  k_str(&e->j, "publisher", s->source.publisher);
+  if (s->source.has_published) k_date(e, "published", s->source.published);
+  else k_str(&e->j, "published", NULL);
+  if (s->source.has_retrieved) k_date(e, "retrieved", s->source.retrieved);
+  else k_str(&e->j, "retrieved", NULL);
   k_allows(e, s);
 }
 
@@ -510,6 +567,8 @@ static void attrs_of(Export *e, const Sym *s) {
   case DK_SCORE:
   case DK_FN: attrs_rule(e, s); break;
   case DK_TEST: attrs_test(e, s); break;
+  case DK_RISK: attrs_risk(e, s); break;
+  case DK_SOURCE: attrs_source(e, s); break;
   case DK_UNIT:
   case DK_COUNT: break;
   }
@@ -527,6 +586,7 @@ static void export_declaration(Export *e, const Sym *s) {
   k_str(&e->j, "doc", s->doc);
   k_bool(&e->j, "imported", s->imported);
   k_span(e, "span", s->decl ? s->decl->span : NO_SPAN);
+  k_refs(e, "sources", &s->sources);
   j_key(&e->j, "attributes");
   j_open(&e->j, '{');
   attrs_of(e, s);

@@ -17,6 +17,7 @@
 #include "chart.h"
 #include "csv.h"
 #include "graph.h"
+#include "schema.h"
 #include "util.h"
 
 #ifndef MISSIONC_VERSION
@@ -54,6 +55,7 @@ typedef struct Reader {
   uint32_t *lines;       /* byte offset of each line start */
   size_t nlines;
   const char **columns;  /* header names, trimmed, by column (0 is date) */
+  size_t source_col;     /* the `source` column, or 0 when there is none */
   Span *spans;           /* the cells of the current record (every record has the header's count) */
 } Reader;
 
@@ -155,6 +157,15 @@ static bool read_header(Reader *r, const CsvRecord *rec) {
       continue;
     }
     const char *name = intern(r->m->c->names, s, n);
+    if (strcmp(name, "source") == 0) {   /* a keyword: no indicator has that name */
+      if (r->source_col) {
+        Diagnostic *g = diag_error(r->d, spans[i], E0803, "the actuals have two 'source' columns");
+        diag_note(r->d, g, spans[r->source_col], "the first one");
+      } else {
+        r->source_col = i;
+      }
+      continue;
+    }
     const Sym *sym = model_lookup(r->m, name);
     if (!sym) {
       Diagnostic *g = diag_error(r->d, spans[i], E0802, "unknown indicator '%s' in the actuals", name);
@@ -196,6 +207,40 @@ static void series_push(Arena *a, Series *s, Observation o) {
   s->obs[s->len++] = o;
 }
 
+/* The row's `source` cell: a source declaration's name or a URL (any text with "://"). */
+static bool row_source(Reader *r, const CsvRecord *rec, const Sym **sym, const char **url) {
+  *sym = NULL;
+  *url = NULL;
+  if (!r->source_col) return true;
+  size_t n;
+  const char *s = trimmed(&rec->fields[r->source_col], &n);
+  if (n == 0) return true;
+  const char *text = arena_strndup(r->arena, s, n);
+  if (strstr(text, "://")) {
+    *url = text;
+    return true;
+  }
+  const Sym *y = model_lookup(r->m, intern(r->m->c->names, s, n));
+  if (y && y->kind == DK_SOURCE) {
+    *sym = y;
+    return true;
+  }
+  Span at = r->spans[r->source_col];
+  Diagnostic *g = y ? diag_error(r->d, at, E0808, "'%s' is %s, but the 'source' column names a source",
+                                 text, schema_kind_text(y->kind))
+                    : diag_error(r->d, at, E0808, "unknown source '%s' in the actuals", text);
+  const char *best = NULL;
+  int best_d = 3;
+  for (int i = 0; i < r->m->by_kind[DK_SOURCE].len; i++) {
+    const Sym *c = r->m->by_kind[DK_SOURCE].items[i];
+    int d = edit_distance(text, c->name, 2);
+    if (d < best_d) best_d = d, best = c->name;
+  }
+  if (best) diag_note(r->d, g, NO_SPAN, "did you mean '%s'?", best);
+  diag_note(r->d, g, NO_SPAN, "the 'source' column holds the name of a source declaration or a URL");
+  return false;
+}
+
 /* One data row: a date, then a value or nothing per indicator. */
 static void read_row(Reader *r, const CsvRecord *rec) {
   Span *spans = r->spans;
@@ -211,11 +256,15 @@ static void read_row(Reader *r, const CsvRecord *rec) {
     diag_error(r->d, spans[0], E0804, "invalid date '%.*s' (expected a date YYYY-MM-DD)", (int)n, s);
     return;
   }
+  const Sym *src;
+  const char *url;
+  if (!row_source(r, rec, &src, &url)) return;
   Actuals *a = r->a;
   if (a->nrows == 0 || day < a->first) a->first = day;
   if (a->nrows == 0 || day > a->last) a->last = day;
   a->nrows++;
   for (size_t i = 1; i < rec->nfields; i++) {
+    if (i == r->source_col) continue;
     s = trimmed(&rec->fields[i], &n);
     if (n == 0) continue;
     Series *ser = &a->series[i - 1];
@@ -228,7 +277,7 @@ static void read_row(Reader *r, const CsvRecord *rec) {
       diag_error(r->d, spans[i], E0805, "'%.*s' in column '%s' is not a finite number", (int)n, s, r->columns[i]);
       continue;
     }
-    if (ser->indicator) series_push(r->arena, ser, (Observation){day, v, spans[i]});
+    if (ser->indicator) series_push(r->arena, ser, (Observation){day, v, spans[i], src, url});
   }
 }
 
@@ -293,7 +342,7 @@ Actuals *status_read_actuals(const Model *m, const char *path) {
   Actuals *a = arena_alloc(arena, sizeof *a);
   a->path = arena_strdup(arena, path);
   a->file = (uint32_t)id;
-  Reader r = {m, m->c->diag, arena, a, src_file(m->c->src, a->file), NULL, 0, NULL, NULL};
+  Reader r = {m, m->c->diag, arena, a, src_file(m->c->src, a->file), NULL, 0, NULL, 0, NULL};
   index_lines(&r);
   if (r.f->len == 0) {
     diag_error(r.d, (Span){a->file, 0, 0}, E0801, "the actuals file is empty: it needs the header `date,<indicator>...`");
@@ -357,12 +406,11 @@ static int decimals_of(double v) {
   return 4;
 }
 
-/* Where goal g stands on day as_of (the brief's progress and expected, in base units). */
+/* Where goal g stands on day as_of (the brief's progress and planned, in base units). */
 static void goal_status(const StatusReport *r, const Sym *g, GoalStatus *gs) {
   const Sym *ind = g->goal.indicator;
   double scale = unit_scale(ind->indicator.unit);
   double b = g->goal.baseline.value, t = g->goal.target.value;
-  double s = (double)g->goal.start, e = (double)g->goal.deadline;
   gs->goal = g;
   gs->indicator = ind;
   gs->unit = ind->indicator.unit;
@@ -373,7 +421,8 @@ static void goal_status(const StatusReport *r, const Sym *g, GoalStatus *gs) {
   gs->days_left = g->goal.deadline - r->as_of;
   gs->trajectory_day = r->as_of < g->goal.start ? g->goal.start
                        : r->as_of > g->goal.deadline ? g->goal.deadline : r->as_of;
-  double expected = b + (t - b) * ((double)gs->trajectory_day - s) / (e - s);
+  double expected = model_planned(g, (double)gs->trajectory_day);
+  gs->planned = g->goal.nplan > 2;
   gs->expected = expected / scale;
   gs->obs = series_at(actuals_series(r->actuals, ind), r->as_of);
   gs->decimals = decimals_of(gs->baseline);
@@ -512,6 +561,96 @@ static void compute_scores(StatusReport *r) {
   }
 }
 
+/* ---- reviews, risks and sources (R5) ------------------------------------- */
+
+static int gate_cmp(const void *pa, const void *pb) {
+  const Sym *a = *(const Sym *const *)pa, *b = *(const Sym *const *)pb;
+  if (a->milestone.date != b->milestone.date) return a->milestone.date < b->milestone.date ? -1 : 1;
+  return a->index - b->index;
+}
+
+static int risk_cmp(const void *pa, const void *pb) {
+  const Sym *a = *(const Sym *const *)pa, *b = *(const Sym *const *)pb;
+  if (a->risk.likelihood != b->risk.likelihood) return a->risk.likelihood > b->risk.likelihood ? -1 : 1;
+  return a->index - b->index;
+}
+
+/* The review and decision milestones by date, and the risk register. */
+static void compute_gates_and_risks(StatusReport *r) {
+  const Model *m = r->m;
+  Arena *a = m->c->arena;
+  const PtrVec *ms = &m->by_kind[DK_MILESTONE], *rs = &m->by_kind[DK_RISK];
+  r->gates = arena_alloc(a, (size_t)(ms->len + 1) * sizeof *r->gates);
+  for (int i = 0; i < ms->len; i++) {
+    const Sym *x = ms->items[i];
+    if (in_report(x) && (x->milestone.kind == MK_REVIEW || x->milestone.kind == MK_DECISION))
+      r->gates[r->ngates++] = x;
+  }
+  if (r->ngates > 1) qsort(r->gates, (size_t)r->ngates, sizeof *r->gates, gate_cmp);
+  r->risks = arena_alloc(a, (size_t)(rs->len + 1) * sizeof *r->risks);
+  for (int i = 0; i < rs->len; i++)
+    if (in_report(rs->items[i])) r->risks[r->nrisks++] = rs->items[i];
+  if (r->nrisks > 1) qsort(r->risks, (size_t)r->nrisks, sizeof *r->risks, risk_cmp);
+}
+
+/* The footnote number of a source (a declaration or a URL), citing it on first use. */
+static int cite(StatusReport *r, const Sym *src, const char *url) {
+  for (int i = 0; i < r->ncites; i++)
+    if (src ? r->cites[i].source == src : (!r->cites[i].source && strcmp(r->cites[i].url, url) == 0)) return i + 1;
+  if (r->ncites == r->capcites) {
+    int cap = r->capcites ? 2 * r->capcites : 8;
+    Citation *c = arena_alloc(r->m->c->arena, (size_t)cap * sizeof *c);
+    if (r->ncites) memcpy(c, r->cites, (size_t)r->ncites * sizeof *c);
+    r->cites = c;
+    r->capcites = cap;
+  }
+  r->cites[r->ncites++] = (Citation){src, url};
+  return r->ncites;
+}
+
+/* The number of an already cited source, or 0. */
+static int cite_number(const StatusReport *r, const Sym *src, const char *url) {
+  for (int i = 0; i < r->ncites; i++)
+    if (src ? r->cites[i].source == src : (url && !r->cites[i].source && strcmp(r->cites[i].url, url) == 0))
+      return i + 1;
+  return 0;
+}
+
+/* The sources of a figure of declaration d: its `per`, else d's `sources`, else the mission's. */
+static SymList figure_sources(const StatusReport *r, const Sym *d, Sym *const *per) {
+  if (*per) return (SymList){(Sym **)per, 1};
+  if (d->sources.len) return d->sources;
+  if (r->m->mission) return r->m->mission->sources;
+  return (SymList){0};
+}
+
+static void cite_all(StatusReport *r, SymList l) {
+  for (int i = 0; i < l.len; i++) cite(r, l.items[i], NULL);
+}
+
+/* Number the sources of every figure the report shows, in the order it shows them. */
+static void compute_citations(StatusReport *r) {
+  for (int i = 0; i < r->ngoals; i++) {
+    const GoalStatus *g = &r->goals[i];
+    cite_all(r, figure_sources(r, g->goal, &g->goal->goal.baseline.source));
+    cite_all(r, figure_sources(r, g->goal, &g->goal->goal.target.source));
+    if (g->obs && (g->obs->source || g->obs->source_url)) cite(r, g->obs->source, g->obs->source_url);
+  }
+  for (int i = 0; i < r->nmilestones; i++) {
+    const MilestoneStatus *ms = &r->milestones[i];
+    for (int k = 0; k < ms->nexpects; k++) {
+      const ExpectStatus *e = &ms->expects[k];
+      cite_all(r, figure_sources(r, ms->milestone, &e->link->source));
+      if (e->obs && (e->obs->source || e->obs->source_url)) cite(r, e->obs->source, e->obs->source_url);
+    }
+  }
+  for (int i = 0; i < r->nrisks; i++) {
+    const Sym *k = r->risks[i];
+    for (int j = 0; j < k->risk.affects.len; j++)
+      cite_all(r, figure_sources(r, k, &k->risk.affects.items[j].source));
+  }
+}
+
 StatusReport *status_compute(const Model *m, const Actuals *a, int64_t as_of, bool as_of_given) {
   StatusReport *r = arena_alloc(m->c->arena, sizeof *r);
   r->m = m;
@@ -521,6 +660,8 @@ StatusReport *status_compute(const Model *m, const Actuals *a, int64_t as_of, bo
   compute_goals(r);
   compute_milestones(r);
   compute_scores(r);
+  compute_gates_and_risks(r);
+  compute_citations(r);
   return r;
 }
 
@@ -657,9 +798,98 @@ static const char *verdict_summary(Arena *a, const StatusReport *r) {
 }
 
 static const char *const verdict_rule =
-    "on-track: at or beyond the straight line from baseline to target on the as-of date; "
+    "on-track: at or beyond the planned path on the as-of date (path 'planned': from the baseline "
+    "through the milestones' expects to the target; 'line': the straight line from baseline to target); "
     "at-risk: behind it by less than 10% of |target - baseline|; off-track: behind by more; "
     "no data: no observation at or before the as-of date.";
+
+/* ---- footnotes: the sources of figures ------------------------------------ */
+
+typedef enum { MARK_TEXT, MARK_MD, MARK_HTML } MarkStyle;
+
+/* One footnote mark: "[1]" (text), "[^1]" (Markdown), a linked <sup> (HTML). */
+static const char *mark(Arena *a, int n, MarkStyle style) {
+  switch (style) {
+  case MARK_TEXT: return arena_printf(a, "[%d]", n);
+  case MARK_MD: return arena_printf(a, "[^%d]", n);
+  case MARK_HTML: return arena_printf(a, "<sup class=\"cite\"><a href=\"#source-%d\">[%d]</a></sup>", n, n);
+  }
+  return "";
+}
+
+/* The marks of a list of sources and of an observation's source, or "". */
+static const char *marks(Arena *a, const StatusReport *r, SymList l, const Observation *o, MarkStyle style) {
+  const char *out = "";
+  for (int i = 0; i < l.len; i++) {
+    int n = cite_number(r, l.items[i], NULL);
+    if (n) out = arena_printf(a, "%s%s", out, mark(a, n, style));
+  }
+  if (o && (o->source || o->source_url)) {
+    int n = cite_number(r, o->source, o->source_url);
+    if (n) out = arena_printf(a, "%s%s", out, mark(a, n, style));
+  }
+  return out;
+}
+
+/* A cell's text with the marks of its sources: "0 [1]" in text, escaped plus "[^1]" in Markdown. */
+static const char *cited(Arena *a, const StatusReport *r, const char *text, SymList l, const Observation *o,
+                         bool markdown) {
+  const char *m = marks(a, r, l, o, markdown ? MARK_MD : MARK_TEXT);
+  const char *t = markdown ? md_cell(a, text, false) : text;
+  return *m ? arena_printf(a, "%s %s", t, m) : t;
+}
+
+/* What a source is, for the list of sources: "Title. Publisher, published D, retrieved D." */
+static const char *source_text(Arena *a, const Citation *c) {
+  if (!c->source) return c->url;
+  const Sym *s = c->source;
+  const char *out = s->title ? arena_printf(a, "%s.", s->title) : arena_printf(a, "%s.", s->name);
+  if (s->source.publisher) out = arena_printf(a, "%s %s", out, s->source.publisher);
+  if (s->source.has_published)
+    out = arena_printf(a, "%s%s published %s", out, s->source.publisher ? "," : "", fmt_day(a, s->source.published));
+  if (s->source.has_retrieved)
+    out = arena_printf(a, "%s%s retrieved %s", out, s->source.publisher || s->source.has_published ? "," : "",
+                       fmt_day(a, s->source.retrieved));
+  if (s->source.publisher || s->source.has_published || s->source.has_retrieved) out = arena_printf(a, "%s.", out);
+  return out;
+}
+
+/* ---- reviews and decisions, risks ----------------------------------------- */
+
+/* Where a review or decision stands on the as-of date. */
+static const char *gate_state(Arena *a, const StatusReport *r, const Sym *m) {
+  const StrList *o = &m->milestone.options;
+  const char *opts = "";
+  for (int i = 0; i < o->len; i++) opts = arena_printf(a, "%s%s%s", opts, i ? ", " : "", o->items[i]);
+  if (m->milestone.decided) return arena_printf(a, "decided: %s", m->milestone.decided);
+  if (m->milestone.date > r->as_of)
+    return o->len ? arena_printf(a, "ahead, in %lld days (options: %s)", (long long)(m->milestone.date - r->as_of), opts)
+                  : arena_printf(a, "ahead, in %lld days", (long long)(m->milestone.date - r->as_of));
+  if (m->milestone.kind == MK_DECISION)
+    return o->len ? arena_printf(a, "due: no decision recorded (options: %s)", opts) : "due: no decision recorded";
+  return "held";
+}
+
+static const char *sym_names(Arena *a, SymList l) {
+  const char *out = "";
+  for (int i = 0; i < l.len; i++) out = arena_printf(a, "%s%s%s", out, i ? ", " : "", l.items[i]->name);
+  return *out ? out : "-";
+}
+
+/* "hundred: -20 city" for each goal a risk affects, with the marks of their sources. */
+static const char *risk_affects(Arena *a, const StatusReport *r, const Sym *k, MarkStyle style) {
+  const char *out = "";
+  for (int i = 0; i < k->risk.affects.len; i++) {
+    const Link *l = &k->risk.affects.items[i];
+    const Unit *u = l->unit;
+    double v = u && u->scale > 0 ? l->value / u->scale : l->value;
+    const char *text = arena_printf(a, "%s: %s", l->target->name, with_unit(a, fmt_plain(a, v), u));
+    if (style == MARK_MD) text = md_cell(a, text, false);
+    const char *m = marks(a, r, figure_sources(r, k, &l->source), NULL, style);
+    out = arena_printf(a, "%s%s%s%s%s", out, i ? ", " : "", text, *m ? " " : "", m);
+  }
+  return *out ? out : "-";
+}
 
 /* ------------------------------------------------------------------------ */
 /* Tables for text and Markdown                                             */
@@ -670,7 +900,7 @@ typedef struct Table {
   int ncols;
   const char *const *head;
   const char *align;      /* per column: 'l' left, 'r' right, 'c' left in a Markdown code span,
-                             'm' left and already Markdown */
+                             'm' left and already Markdown, 'R' right and already Markdown */
   PtrVec cells;           /* const char*, row by row */
 } Table;
 
@@ -721,7 +951,7 @@ static void table_write(const Table *t, FILE *out, bool markdown) {
   for (int i = 0; i < t->cells.len; i++) {
     const char *s = t->cells.items[i];
     char kind = t->align[i % t->ncols];
-    cell[i] = markdown && kind != 'm' ? md_cell(t->a, s, kind == 'c') : s;
+    cell[i] = markdown && kind != 'm' && kind != 'R' ? md_cell(t->a, s, kind == 'c') : s;
   }
   for (int c = 0; c < t->ncols; c++) {
     w[c] = markdown && text_width(t->head[c]) < 3 ? 3 : text_width(t->head[c]);
@@ -737,7 +967,7 @@ static void table_write(const Table *t, FILE *out, bool markdown) {
     for (int c = 0; c < t->ncols; c++) {
       const char *s = r < 0 ? t->head[c] : cell[r * t->ncols + c];
       int gap = w[c] - text_width(s);
-      bool right = t->align[c] == 'r' && r >= 0;
+      bool right = (t->align[c] == 'r' || t->align[c] == 'R') && r >= 0;
       if (markdown) fputc(' ', o);
       else if (c) fputs("  ", o);
       if (right) pad(o, gap);
@@ -755,7 +985,7 @@ static void table_write(const Table *t, FILE *out, bool markdown) {
       for (int c = 0; c < t->ncols; c++) {
         fputc(' ', out);
         for (int k = 0; k < w[c] - 1; k++) fputc('-', out);
-        fputc(t->align[c] == 'r' ? ':' : '-', out);
+        fputc(t->align[c] == 'r' || t->align[c] == 'R' ? ':' : '-', out);
         fputs(" |", out);
       }
       fputc('\n', out);
@@ -768,17 +998,24 @@ static void table_write(const Table *t, FILE *out, bool markdown) {
 /* ------------------------------------------------------------------------ */
 
 static const char *const goal_head[] = {"goal", "unit", "baseline", "target", "deadline", "observed", "on",
-                                        "progress", "expected", "gap", "days left", "verdict", "title"};
+                                        "progress", "expected", "path", "gap", "days left", "verdict", "title"};
 static const char *const goal_head_md[] = {"Goal", "Unit", "Baseline", "Target", "Deadline", "Observed", "On",
-                                           "Progress", "Expected", "Gap", "Days left", "Verdict", "Title"};
+                                           "Progress", "Expected", "Path", "Gap", "Days left", "Verdict", "Title"};
+
+/* "planned" when the expected value follows milestone points, else "line" (the straight line). */
+static const char *path_name(const GoalStatus *g) { return g->planned ? "planned" : "line"; }
 
 static Table goal_table(Arena *a, const StatusReport *r, bool markdown) {
-  Table t = {a, 13, markdown ? goal_head_md : goal_head, "clrrlrlrrrrll", {0}};
+  Table t = {a, 14, markdown ? goal_head_md : goal_head, "clRRlRlrrlrrll", {0}};
   for (int i = 0; i < r->ngoals; i++) {
     const GoalStatus *g = &r->goals[i];
+    const Sym *y = g->goal;
     GoalCells c = goal_cells(a, g);
-    const char *row[] = {g->goal->name, c.unit, c.baseline, c.target, c.deadline, c.observed, c.observed_on,
-                         c.progress, c.expected, c.gap, c.days_left, c.verdict, g->goal->title};
+    const char *base = cited(a, r, c.baseline, figure_sources(r, y, &y->goal.baseline.source), NULL, markdown);
+    const char *target = cited(a, r, c.target, figure_sources(r, y, &y->goal.target.source), NULL, markdown);
+    const char *observed = cited(a, r, c.observed, (SymList){0}, g->obs, markdown);
+    const char *row[] = {y->name, c.unit, base, target, c.deadline, observed, c.observed_on,
+                         c.progress, c.expected, path_name(g), c.gap, c.days_left, c.verdict, y->title};
     table_row(&t, row);
   }
   return t;
@@ -788,21 +1025,58 @@ static const char *const ms_head[] = {"date", "milestone", "expects", "result", 
 static const char *const ms_head_md[] = {"Date", "Milestone", "Expects", "Result", "Observed", "Title"};
 
 static Table milestone_table(Arena *a, const StatusReport *r, bool markdown) {
-  Table t = {a, 6, markdown ? ms_head_md : ms_head, "lcllll", {0}};
+  Table t = {a, 6, markdown ? ms_head_md : ms_head, "lcmlml", {0}};
   for (int i = 0; i < r->nmilestones; i++) {
     const MilestoneStatus *ms = &r->milestones[i];
     const char *day = fmt_day(a, ms->milestone->milestone.date);
     if (ms->nexpects == 0) {
-      const char *row[] = {day, ms->milestone->name, "-", ms->due ? "-" : "pending", "", ms->milestone->title};
+      const char *row[] = {day, ms->milestone->name, "-", ms->due ? "-" : "pending", "",
+                           ms->milestone->title};
       table_row(&t, row);
     }
     for (int k = 0; k < ms->nexpects; k++) {
       const ExpectStatus *e = &ms->expects[k];
-      const char *row[] = {k ? "" : day, k ? "" : ms->milestone->name, expect_text(a, e),
-                           expect_result_names[e->result], obs_text(a, e->obs, e->goal),
+      const char *row[] = {k ? "" : day, k ? "" : ms->milestone->name,
+                           cited(a, r, expect_text(a, e), figure_sources(r, ms->milestone, &e->link->source), NULL,
+                                 markdown),
+                           expect_result_names[e->result], cited(a, r, obs_text(a, e->obs, e->goal), (SymList){0},
+                                                                 e->obs, markdown),
                            k ? "" : ms->milestone->title};
       table_row(&t, row);
     }
+  }
+  return t;
+}
+
+static const char *const gate_head[] = {"date", "milestone", "kind", "by", "reviews", "state", "title"};
+static const char *const gate_head_md[] = {"Date", "Milestone", "Kind", "By", "Reviews", "State", "Title"};
+
+/* Reviews and decision gates: ahead, held, decided or due. */
+static Table gate_table(Arena *a, const StatusReport *r, bool markdown) {
+  Table t = {a, 7, markdown ? gate_head_md : gate_head, "lclllll", {0}};
+  for (int i = 0; i < r->ngates; i++) {
+    const Sym *m = r->gates[i];
+    const char *row[] = {fmt_day(a, m->milestone.date), m->name, milestone_kind_names[m->milestone.kind],
+                         m->milestone.by ? m->milestone.by->name : "-", sym_names(a, m->milestone.reviews),
+                         gate_state(a, r, m), m->title};
+    table_row(&t, row);
+  }
+  return t;
+}
+
+static const char *const risk_head[] = {"risk", "likelihood", "affects", "owner", "mitigated by", "title"};
+static const char *const risk_head_md[] = {"Risk", "Likelihood", "Affects", "Owner", "Mitigated by", "Title"};
+
+/* The risk register, the most likely first. */
+static Table risk_table(Arena *a, const StatusReport *r, bool markdown) {
+  Table t = {a, 6, markdown ? risk_head_md : risk_head, "crmlll", {0}};
+  for (int i = 0; i < r->nrisks; i++) {
+    const Sym *k = r->risks[i];
+    const char *row[] = {k->name, arena_printf(a, "%s %%", fmt_plain(a, k->risk.likelihood * 100)),
+                         risk_affects(a, r, k, markdown ? MARK_MD : MARK_TEXT),
+                         k->risk.owner ? k->risk.owner->name : "-",
+                         k->risk.mitigated_by.len ? sym_names(a, k->risk.mitigated_by) : "nothing", k->title};
+    table_row(&t, row);
   }
   return t;
 }
@@ -938,6 +1212,18 @@ static void write_text(const StatusReport *r, FILE *out) {
     t.head = upper(a, t.head, t.ncols);
     table_write(&t, out, false);
   }
+  if (r->ngates) {
+    fputs("\nREVIEWS AND DECISIONS\n", out);
+    Table t = gate_table(a, r, false);
+    t.head = upper(a, t.head, t.ncols);
+    table_write(&t, out, false);
+  }
+  if (r->nrisks) {
+    fputs("\nRISKS\n", out);
+    Table t = risk_table(a, r, false);
+    t.head = upper(a, t.head, t.ncols);
+    table_write(&t, out, false);
+  }
   if (r->nscores) {
     fprintf(out, "\nSCORES (latest observations, date = %s)\n", fmt_day(a, r->as_of));
     Table t = score_table(a, r, false);
@@ -955,6 +1241,16 @@ static void write_text(const StatusReport *r, FILE *out) {
     fputs("\nACKNOWLEDGED WARNINGS\n", out);
     al.head = upper(a, al.head, al.ncols);
     table_write(&al, out, false);
+  }
+  if (r->ncites) {
+    fputs("\nSOURCES\n", out);
+    for (int i = 0; i < r->ncites; i++) {
+      const Citation *c = &r->cites[i];
+      fprintf(out, "[%d] %s%s%s", i + 1, c->source ? c->source->name : "", c->source ? ": " : "",
+              one_line(a, source_text(a, c)));
+      if (c->source && c->source->source.url) fprintf(out, " %s", c->source->source.url);
+      fputc('\n', out);
+    }
   }
   fprintf(out, "\n%s\n", verdict_rule);
 }
@@ -1021,10 +1317,12 @@ static void write_markdown(const StatusReport *r, FILE *out) {
       fputc('\n', out);
       for (int k = 0; k < m->nexpects; k++) {
         const ExpectStatus *e = &m->expects[k];
-        fprintf(out, "  - expects `%s`: %s — **%s**", e->link->target->name, md_cell(a, expect_value(a, e), false),
+        fprintf(out, "  - expects `%s`: %s — **%s**", e->link->target->name,
+                cited(a, r, expect_value(a, e), figure_sources(r, m->milestone, &e->link->source), NULL, true),
                 expect_result_names[e->result]);
         if (e->obs)
-          fprintf(out, " (%s %s)", e->result == EXPECT_PENDING ? "latest" : "observed", obs_text(a, e->obs, e->goal));
+          fprintf(out, " (%s %s)", e->result == EXPECT_PENDING ? "latest" : "observed",
+                  cited(a, r, obs_text(a, e->obs, e->goal), (SymList){0}, e->obs, true));
         fputc('\n', out);
       }
     }
@@ -1044,6 +1342,27 @@ static void write_markdown(const StatusReport *r, FILE *out) {
   if (al.cells.len) {
     fputs("\n## Acknowledged warnings\n\n", out);
     table_write(&al, out, true);
+  }
+  if (r->ngates) {
+    fputs("\n## Reviews and decisions\n\n", out);
+    Table t = gate_table(a, r, true);
+    table_write(&t, out, true);
+  }
+  if (r->nrisks) {
+    fputs("\n## Risks\n\n", out);
+    Table t = risk_table(a, r, true);
+    table_write(&t, out, true);
+  }
+  if (r->ncites) {
+    fputs("\n## Sources\n\n", out);
+    for (int i = 0; i < r->ncites; i++) {
+      const Citation *c = &r->cites[i];
+      const char *url = c->source ? c->source->source.url : c->url;
+      fprintf(out, "[^%d]: ", i + 1);
+      if (c->source) fprintf(out, "`%s`: %s", c->source->name, md_cell(a, source_text(a, c), false));
+      if (url) fprintf(out, "%s<%s>", c->source ? " " : "", url);
+      fputc('\n', out);
+    }
   }
 }
 
@@ -1130,14 +1449,18 @@ static void html_goal_rows(const StatusReport *r, FILE *out) {
     }
     fputs("</td>", out);
     const char *nums[] = {c.baseline, c.target};
+    const Sym *y = g->goal;
+    SymList srcs[] = {figure_sources(r, y, &y->goal.baseline.source), figure_sources(r, y, &y->goal.target.source)};
     for (int k = 0; k < 2; k++) {
       fputs("<td class=\"num\">", out);
       fmt_html(out, with_unit(a, nums[k], g->unit));
+      fputs(marks(a, r, srcs[k], NULL, MARK_HTML), out);
       fputs("</td>", out);
     }
     fprintf(out, "<td class=\"date\">%s</td><td class=\"num\">", c.deadline);
     if (g->obs) {
       fmt_html(out, with_unit(a, c.observed, g->unit));
+      fputs(marks(a, r, (SymList){0}, g->obs, MARK_HTML), out);
       fprintf(out, "<br><small>%s</small></td><td class=\"num\"><span class=\"bar\"><span style=\"width:%s%%\">"
                    "</span></span>%s</td>",
               c.observed_on, fmt_fixed(a, g->progress * 100, 1), c.progress);
@@ -1146,7 +1469,8 @@ static void html_goal_rows(const StatusReport *r, FILE *out) {
     }
     fputs("<td class=\"num\">", out);
     fmt_html(out, with_unit(a, c.expected, g->unit));
-    fprintf(out, "<br><small>on %s</small></td><td class=\"num\">", fmt_day(a, g->trajectory_day));
+    fprintf(out, "<br><small>%s, on %s</small></td><td class=\"num\">", g->planned ? "planned" : "line",
+            fmt_day(a, g->trajectory_day));
     fmt_html(out, g->obs ? with_unit(a, c.gap, g->unit) : "-");
     fprintf(out, "</td><td class=\"num\">%s</td><td class=\"verdict\">", c.days_left);
     html_badge(out, verdict_class[g->verdict], c.verdict);
@@ -1185,10 +1509,12 @@ static void html_milestones(const StatusReport *r, FILE *out) {
       }
       fputs("<td>", out);
       fmt_html(out, expect_text(a, e));
+      fputs(marks(a, r, figure_sources(r, m->milestone, &e->link->source), NULL, MARK_HTML), out);
       fputs("</td><td>", out);
       html_badge(out, expect_class[e->result], expect_result_names[e->result]);
       fputs("</td><td>", out);
       fmt_html(out, obs_text(a, e->obs, e->goal));
+      fputs(marks(a, r, (SymList){0}, e->obs, MARK_HTML), out);
       fputs("</td></tr>\n", out);
     }
   }
@@ -1218,6 +1544,88 @@ static void html_scores(const StatusReport *r, FILE *out) {
     fputs("</td></tr>\n", out);
   }
   fputs("</tbody>\n</table>\n", out);
+}
+
+/* Reviews and decision gates, the risk register and the list of sources. */
+static void html_gates(const StatusReport *r, FILE *out) {
+  Arena *a = r->m->c->arena;
+  fputs("<table class=\"gates\">\n<thead><tr><th>Date</th><th>Milestone</th><th>Kind</th><th>By</th>"
+        "<th>Reviews</th><th>State</th></tr></thead>\n<tbody>\n", out);
+  for (int i = 0; i < r->ngates; i++) {
+    const Sym *m = r->gates[i];
+    fprintf(out, "<tr class=\"%s\"><td class=\"date\">%s</td><td><code>", m->milestone.date > r->as_of ? "pending" : "past",
+            fmt_day(a, m->milestone.date));
+    fmt_html(out, m->name);
+    fputs("</code>", out);
+    if (m->title) {
+      fputs("<br>", out);
+      fmt_html(out, m->title);
+    }
+    fprintf(out, "</td><td>%s</td><td>", milestone_kind_names[m->milestone.kind]);
+    fmt_html(out, m->milestone.by ? m->milestone.by->name : "-");
+    fputs("</td><td>", out);
+    fmt_html(out, sym_names(a, m->milestone.reviews));
+    fputs("</td><td>", out);
+    fmt_html(out, gate_state(a, r, m));
+    fputs("</td></tr>\n", out);
+  }
+  fputs("</tbody>\n</table>\n", out);
+}
+
+static void html_risks(const StatusReport *r, FILE *out) {
+  Arena *a = r->m->c->arena;
+  fputs("<table class=\"risks\">\n<thead><tr><th>Risk</th><th>Likelihood</th><th>Affects</th><th>Owner</th>"
+        "<th>Mitigated by</th></tr></thead>\n<tbody>\n", out);
+  for (int i = 0; i < r->nrisks; i++) {
+    const Sym *k = r->risks[i];
+    fprintf(out, "<tr class=\"%s\"><td><code>", k->risk.mitigated_by.len ? "mitigated" : "unmitigated");
+    fmt_html(out, k->name);
+    fputs("</code>", out);
+    if (k->title) {
+      fputs("<br>", out);
+      fmt_html(out, k->title);
+    }
+    fprintf(out, "</td><td class=\"num\">%s %%</td><td>", fmt_plain(a, k->risk.likelihood * 100));
+    for (int j = 0; j < k->risk.affects.len; j++) {
+      const Link *l = &k->risk.affects.items[j];
+      double v = l->unit && l->unit->scale > 0 ? l->value / l->unit->scale : l->value;
+      if (j) fputs(", ", out);
+      fmt_html(out, arena_printf(a, "%s: %s", l->target->name, with_unit(a, fmt_plain(a, v), l->unit)));
+      fputs(marks(a, r, figure_sources(r, k, &l->source), NULL, MARK_HTML), out);
+    }
+    if (!k->risk.affects.len) fputs("-", out);
+    fputs("</td><td>", out);
+    fmt_html(out, k->risk.owner ? k->risk.owner->name : "-");
+    fputs("</td><td>", out);
+    fmt_html(out, k->risk.mitigated_by.len ? sym_names(a, k->risk.mitigated_by) : "nothing");
+    fputs("</td></tr>\n", out);
+  }
+  fputs("</tbody>\n</table>\n", out);
+}
+
+static void html_sources(const StatusReport *r, FILE *out) {
+  Arena *a = r->m->c->arena;
+  fputs("<ol class=\"sources\">\n", out);
+  for (int i = 0; i < r->ncites; i++) {
+    const Citation *c = &r->cites[i];
+    const char *url = c->source ? c->source->source.url : c->url;
+    fprintf(out, "<li id=\"source-%d\">", i + 1);
+    if (c->source) {
+      fputs("<code>", out);
+      fmt_html(out, c->source->name);
+      fputs("</code>: ", out);
+      fmt_html(out, source_text(a, c));
+    }
+    if (url) {
+      fputs(c->source ? " <a href=\"" : "<a href=\"", out);
+      fmt_html(out, url);
+      fputs("\">", out);
+      fmt_html(out, url);
+      fputs("</a>", out);
+    }
+    fputs("</li>\n", out);
+  }
+  fputs("</ol>\n", out);
 }
 
 /* ---- diagrams ------------------------------------------------------------ */
@@ -1420,14 +1828,26 @@ static int write_html(const StatusReport *r, FILE *out) {
     html_goal_rows(r, out);
     fputs("<p class=\"note\">", out);
     fmt_html(out, verdict_rule);
-    fputs(" Expected: the straight line from the baseline (at its start) to the target (by its deadline), "
-          "held at the baseline before the start and at the target after the deadline. "
-          "Gap: ahead (+) or behind (-) that line, towards the target.</p>\n</section>\n", out);
+    fputs(" Expected: the planned path from the baseline (at its start) to the target (by its deadline), "
+          "through the values the milestones expect on their dates (path 'planned'), or the straight "
+          "line when no milestone expects a value of the goal (path 'line'); held at the baseline before "
+          "the start and at the target after the deadline. "
+          "Gap: ahead (+) or behind (-) that path, towards the target.</p>\n</section>\n", out);
   }
   if (r->ngoals) html_trajectories(r, out);
   if (r->nmilestones) {
     fputs("<section id=\"milestones\">\n<h2>Milestones</h2>\n", out);
     html_milestones(r, out);
+    fputs("</section>\n", out);
+  }
+  if (r->ngates) {
+    fputs("<section id=\"reviews\">\n<h2>Reviews and decisions</h2>\n", out);
+    html_gates(r, out);
+    fputs("</section>\n", out);
+  }
+  if (r->nrisks) {
+    fputs("<section id=\"risks\">\n<h2>Risks</h2>\n", out);
+    html_risks(r, out);
     fputs("</section>\n", out);
   }
   if (r->nscores) {
@@ -1437,6 +1857,11 @@ static int write_html(const StatusReport *r, FILE *out) {
   }
   html_table_section(out, "cofunding", "Co-funding (leverage = co-funding / public funding)", cofunding_table(a, r, true));
   html_table_section(out, "allowed", "Acknowledged warnings", allow_table(a, r, true));
+  if (r->ncites) {
+    fputs("<section id=\"sources\">\n<h2>Sources</h2>\n", out);
+    html_sources(r, out);
+    fputs("</section>\n", out);
+  }
   fputs("<section id=\"map\">\n<h2>Mission map</h2>\n<p class=\"note\">Goals coloured by verdict: ", out);
   static const Verdict legend[] = {VERDICT_ON_TRACK, VERDICT_AT_RISK, VERDICT_OFF_TRACK, VERDICT_NO_DATA};
   for (int i = 0; i < 4; i++) {

@@ -2,8 +2,8 @@
  *
  * `missionc status FILE --input ACTUALS.csv [--as-of DATE]` reads the observations
  * of the mission's indicators, then tells for each goal where it stands against the
- * straight line from its baseline to its target (the brief's progress() and
- * expected()), checks the `expects` of the milestones that are due, and evaluates
+ * planned path from its baseline through its milestones' `expects` to its target
+ * (the brief's progress() and planned()), checks the `expects` of the milestones that are due, and evaluates
  * the scores without `on` with the reference interpreter. Three renderings: an
  * aligned text table, Markdown and one self-contained HTML page with the mission map
  * coloured by verdict and the timeline. The definitions (verdict thresholds, which
@@ -27,6 +27,8 @@ typedef struct Observation {
   int64_t date;          /* days since 1970-01-01 */
   double value;          /* in the indicator's declared unit, as written */
   Span span;             /* the cell in the CSV file */
+  const Sym *source;     /* the row's `source` column: a source declaration ... */
+  const char *source_url;/* ... or a URL (both NULL when the row names none) */
 } Observation;
 
 /* The observations of one indicator, sorted by date (no two on the same day). */
@@ -94,7 +96,8 @@ typedef struct GoalStatus {
   const Observation *obs;     /* the latest at or before the as-of date; NULL: no data */
   double progress;            /* progress(g) in [0, 1] */
   int64_t trajectory_day;     /* the as-of date held within [start, deadline] */
-  double expected;            /* expected(g, trajectory_day) */
+  double expected;            /* planned(g, trajectory_day): expected() bent through milestone `expects` */
+  bool planned;               /* the path has milestone points (else it is expected()'s straight line) */
   double gap;                 /* ahead (+) or behind (-) the trajectory, towards the target */
   int64_t days_left;          /* deadline - as-of (negative once the deadline has passed) */
   Verdict verdict;
@@ -109,6 +112,13 @@ typedef struct ExpectStatus {
   const Observation *obs;     /* the latest at or before the milestone's date */
   ExpectResult result;
 } ExpectStatus;
+
+/* A source cited by the report: a declaration, or a URL from the actuals. Footnote
+ * number = position + 1, in order of first citation. */
+typedef struct Citation {
+  const Sym *source;
+  const char *url;
+} Citation;
 
 typedef struct MilestoneStatus {
   const Sym *milestone;
@@ -145,6 +155,12 @@ typedef struct StatusReport {
   int verdicts[VERDICT_COUNT];
   const char *chart_base;     /* Markdown: the caller wrote each goal's chart at
                                  status_chart_path(chart_base, goal); NULL: none */
+  const Sym **gates;          /* review and decision milestones of the checked file, by date */
+  int ngates;
+  const Sym **risks;          /* risks of the checked file, by likelihood, highest first */
+  int nrisks;
+  Citation *cites;            /* the sources of the figures shown, in order of first citation */
+  int ncites, capcites;
 } StatusReport;
 
 /* Where the Markdown report links goal g's chart: "BASE.GOAL.svg". */

@@ -25,7 +25,9 @@
   X(DK_SCORE, "score")                 \
   X(DK_TEST, "test")                   \
   X(DK_UNIT, "unit")                   \
-  X(DK_FN, "fn")
+  X(DK_FN, "fn")                       \
+  X(DK_RISK, "risk")                   \
+  X(DK_SOURCE, "source")
 
 typedef enum {
 #define X(id, name) id,
@@ -125,7 +127,7 @@ struct Node {
     } decl;
     struct { Ident name; Node *unit; } param;
     struct { Ident name; NodeList args; const char *doc; } attr;
-    struct { Node *expr; Node *value; Qual qual; Node *when; } arg;
+    struct { Node *expr; Node *value; Qual qual; Node *when; Ident per; } arg;   /* per.str: `per SOURCE` */
     struct { double value; const char *text; } number;
     struct { double value; const char *text; Ident unit; } quantity;   /* unit.str "%" for percent */
     struct { Date date; } date;

@@ -102,6 +102,7 @@ project more "More pilots" {
 
 score mission_score "Overall mission score" = 0.6 * progress(hundred) + 0.4 * progress(cut)
 score applicant_fit on applicant = if tax_haven then 0 else clamp(emission_cut / 10%, 0, 1)
+milestone midterm "Mid-term review" { kind review; date 2026-06-30; by ec }
 '''
 
 BROKEN = '''import "std/units"

@@ -23,7 +23,7 @@ edit() {
   fi
 }
 edit 's/^  target    100 city by 2030$/  target    90 city by 2030/' 'goal hundred: target 100 city by 2030 → 90 city by 2030'
-edit '35s/budget    360 MEUR/budget    410 MEUR/' 'budget of the mission: 360 MEUR → 410 MEUR (+13.9%)'
+edit '36s/budget    360 MEUR/budget    410 MEUR/' 'budget of the mission: 360 MEUR → 410 MEUR (+13.9%)'
 edit 's/requires complete_contract, contract_reviewed/requires complete_contract/' 'instrument mission_label: no longer requires contract_reviewed'
 edit 's/^  period    2021-09-29 .. 2030-12-31$/  period    2021-09-29 .. 2031-12-31/' 'period of the mission: 2021-09-29 .. 2030-12-31 → 2021-09-29 .. 2031-12-31'
 edit '$a actor dropout "Drop-outs" { sector citizens }' 'actor dropout added'

@@ -87,7 +87,7 @@ def last_ends(out):
     return k in ENDS or v in ("%", ")", "}")
 
 KINDS = {"mission", "actor", "indicator", "goal", "phase", "milestone", "instrument",
-         "condition", "project", "record", "score", "test", "unit", "fn"}
+         "condition", "project", "record", "score", "test", "unit", "fn", "risk", "source"}
 
 def split_top(toks, sep):
     parts, cur, depth = [], [], 0
@@ -239,6 +239,19 @@ def links(args):
     """`name: value` arguments -> [(name, tokens of value)]"""
     return [(a[0][1], a[2:]) for a in args]
 
+def noper(toks):
+    """An argument's tokens without its `per SOURCE`."""
+    w = [t[1] for t in toks]
+    return toks[:w.index("per")] if "per" in w else toks
+
+def per(toks):
+    """The source of an argument's `per SOURCE`, or None."""
+    w = [t[1] for t in toks]
+    return w[w.index("per") + 1] if "per" in w else None
+
+def strings(args):
+    return [json.loads(a[0][1]) for a in args]
+
 def attributes(d):
     out = {}
     for a in d["attrs"]:
@@ -303,13 +316,16 @@ for d in src_decls:
     expect(f"{where} span line", e["span"]["line"], text.count("\n", 0, d["start"]) + 1)
     a = attributes(d)
     k = d["kind"]
+    if k not in ("record", "condition", "score", "fn"):
+        expect(f"{where} sources", e["sources"], names(a.get("sources", [])))
     if k == "mission":
         for key in ("challenge", "statement"):
             expect(f"{where} {key}", at[key], json.loads(a[key][0][0][1]) if key in a else None)
         expect(f"{where} owner", at["owner"], a["owner"][0][0][1] if "owner" in a else None)
         expect(f"{where} period", at["period"], period(a["period"][0]))
         if "budget" in a:
-            check_written(f"{where} budget", at["budget"], a["budget"][0])
+            check_written(f"{where} budget", at["budget"], noper(a["budget"][0]))
+            expect(f"{where} budget source", at["budget"]["source"], per(a["budget"][0]))
     elif k == "actor":
         expect(f"{where} sector", at["sector"], a["sector"][0][0][1])
         expect(f"{where} level", at["level"], a["level"][0][0][1] if "level" in a else None)
@@ -324,6 +340,13 @@ for d in src_decls:
             w = [t[1] for t in toks].index(word)
             check_written(f"{where} {key}", at[key], toks[:w])
             expect(f"{where} {key} {word}", at[key][word], date(toks[w + 1], last))
+            expect(f"{where} {key} source", at[key]["source"], per(toks))
+        expect(f"{where} level", at["level"], a["level"][0][0][1] if "level" in a else None)
+        expect(f"{where} assumes", at["assumes"], strings(a.get("assumes", [])))
+        expect(f"{where} contributes",
+               [(x["goal"], x["weight"], x["source"]) for x in at["contributes"]],
+               [(g, -number(v[1]) if v[0][1] == "-" else number(v[0]), per(v))
+                for g, v in links(a.get("contributes", []))])
         expect(f"{where} deadline", at["deadline"], at["target"]["by"])
         expect(f"{where} parent", at["parent"], a["parent"][0][0][1] if "parent" in a else None)
         if "weight" in a:
@@ -338,7 +361,13 @@ for d in src_decls:
         src_links = links(a.get("expects", []))
         expect(f"{where} expects", [x["goal"] for x in at["expects"]], [g for g, _ in src_links])
         for x, (g, v) in zip(at["expects"], src_links):
-            check_written(f"{where} expects {g}", x["value"], v)
+            check_written(f"{where} expects {g}", x["value"], noper(v))
+            expect(f"{where} expects {g} source", x["source"], per(v))
+        expect(f"{where} kind", at["kind"], a["kind"][0][0][1] if "kind" in a else "event")
+        expect(f"{where} by", at["by"], a["by"][0][0][1] if "by" in a else None)
+        expect(f"{where} reviews", at["reviews"], names(a.get("reviews", [])))
+        expect(f"{where} options", at["options"], names(a.get("options", [])))
+        expect(f"{where} decided", at["decided"], a["decided"][0][0][1] if "decided" in a else None)
     elif k == "instrument":
         expect(f"{where} kind", at["kind"], a["kind"][0][0][1])
         expect(f"{where} push", at["push"], a["push"][0][0][1] if "push" in a else None)
@@ -356,13 +385,31 @@ for d in src_decls:
         expect(f"{where} partners", at["partners"], names(a.get("partners", [])))
         expect(f"{where} disciplines", at["disciplines"], names(a.get("disciplines", [])))
         expect(f"{where} period", at["period"], period(a["period"][0]) if "period" in a else None)
-        check_money_links(f"{where} funded_by", at["funded_by"], a.get("funded_by", []), "instrument")
-        check_money_links(f"{where} cofunded_by", at["cofunded_by"], a.get("cofunded_by", []), "actor")
+        check_money_links(f"{where} funded_by", at["funded_by"], [noper(x) for x in a.get("funded_by", [])], "instrument")
+        check_money_links(f"{where} cofunded_by", at["cofunded_by"], [noper(x) for x in a.get("cofunded_by", [])], "actor")
         expect(f"{where} supported_by", at["supported_by"], names(a.get("supported_by", [])))
+        for key in ("funded_by", "cofunded_by"):
+            expect(f"{where} {key} sources", [x["source"] for x in at[key]], [per(x) for x in a.get(key, [])])
         src_links = links(a.get("contributes", []))
         expect(f"{where} contributes",
                [(x["goal"], x["weight"]) for x in at["contributes"]],
-               [(g, number(v[0])) for g, v in src_links])
+               [(g, -number(v[1]) if v[0][1] == "-" else number(v[0])) for g, v in src_links])
+        expect(f"{where} assumes", at["assumes"], strings(a.get("assumes", [])))
+    elif k == "risk":
+        toks = a["likelihood"][0]
+        expect(f"{where} likelihood", round(at["likelihood"], 12), round(number(toks[0]) / 100, 12))
+        src_links = links(a.get("affects", []))
+        expect(f"{where} affects", [x["goal"] for x in at["affects"]], [g for g, _ in src_links])
+        for x, (g, v) in zip(at["affects"], src_links):
+            value, unit = quantity(v[1:]) if v[0][1] == "-" else quantity(v)
+            check_quantity(f"{where} affects {g}", x["change"], -value if v[0][1] == "-" else value, unit)
+        expect(f"{where} owner", at["owner"], a["owner"][0][0][1] if "owner" in a else None)
+        expect(f"{where} mitigated_by", at["mitigated_by"], names(a.get("mitigated_by", [])))
+    elif k == "source":
+        for key in ("url", "publisher"):
+            expect(f"{where} {key}", at[key], json.loads(a[key][0][0][1]) if key in a else None)
+        for key in ("published", "retrieved"):
+            expect(f"{where} {key}", at[key], date(a[key][0][0], True) if key in a else None)
     elif k == "record":
         expect(f"{where} fields", [f["name"] for f in at["fields"]], [x[0][1] for x in d["attrs"]])
         for f, x in zip(at["fields"], d["attrs"]):

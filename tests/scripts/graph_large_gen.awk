@@ -28,8 +28,8 @@ BEGIN {
   }
   for (m = 0; m < 20; m++) {
     p = int(m / 5)
-    k = m % 5                             # every 7 months inside the phase's 3 years
-    printf "milestone ms%d \"Milestone %d of the synthetic mission\" { date %d-%02d; phase phase%d%s }\n", m, m, 2024 + 3 * p + int(k * 7 / 12), 1 + (k * 7) % 12, p, k ? "; after ms" (m - 1) : ""
+    k = m % 5                             # every 7 months inside the phase's 3 years; the last a review
+    printf "milestone ms%d \"Milestone %d of the synthetic mission\" { date %d-%02d; phase phase%d%s%s }\n", m, m, 2024 + 3 * p + int(k * 7 / 12), 1 + (k * 7) % 12, p, k ? "; after ms" (m - 1) : "", k == 4 ? "; kind review" : ""
   }
   print "record applicant {\n  tax_haven bool\n  cut %\n}"
   print "condition clean \"No tax haven\" on applicant = not tax_haven"

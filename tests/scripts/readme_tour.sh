@@ -37,7 +37,7 @@ print(f((ctypes.c_double * 1)(103.0)))')
 # status: the lines the README quotes
 "$mc" status "$flag" --input "$acts" >"$work/status.txt"
 for line in "Status on 2025-10-15 (the latest date in the actuals)" \
-            "hundred  city         0     100  2030-12-31         -  -          -      43.7    -       1903  no data  100 climate-neutral and smart cities by 2030"; do
+            "hundred  city         0     100  2030-12-31         -  -          -      43.7  line    -       1903  no data  100 climate-neutral and smart cities by 2030"; do
   grep -qxF "$line" "$work/status.txt" || fail "status no longer prints: $line"
 done
 grep -q "^label_share       91.9643% " "$work/status.txt" || fail "status label_share line changed"

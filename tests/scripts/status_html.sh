@@ -48,6 +48,16 @@ done
 [ "$(grep -c '<svg' "$work/verdicts.html")" -eq 7 ] ||
   fail "verdicts.html should hold 7 inline SVGs: the map, the timeline and a chart per goal"
 
+# ---- reviews, risks and sources (LANGUAGE.md 10.4) ------------------------------------
+cd "$src/tests/golden/status"
+"$missionc" status r4r5-text.mission --input r4r5.actuals.csv --as-of 2025-06-30 --format html \
+  -o "$work/r4r5.html" --color=never || fail "the page of r4r5-text.mission"
+for want in '<section id="reviews">' '<section id="risks">' '<section id="sources">' \
+            '<li id="source-1"><code>plan</code>' '<a href="#source-1">[1]</a>' \
+            '<a href="https://example.org/city-survey">' '<small>planned, on 2025-06-30</small>'; do
+  grep -qF "$want" "$work/r4r5.html" || fail "r4r5.html lacks $want"
+done
+
 # ---- Chromium -------------------------------------------------------------------------
 browser=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$browser" ]; then
@@ -96,7 +106,7 @@ for goal, verdict in verdicts.items():
           f"goals table: no row for {goal} with verdict {verdict}")
 check("Greener &amp; cleaner &lt;cities&gt;" in dom, "the mission title is not HTML-escaped")
 check('<span class="badge missed">missed</span>' in section(dom, "milestones"), "milestones: no 'missed'")
-check("0.5395" in section(dom, "scores"), "scores: the mission score 0.5395 is missing")
+check("0.5245" in section(dom, "scores"), "scores: the mission score 0.5245 is missing")
 # The diagrams fit the page's width; a CSS-only checkbox shows each at full size.
 for view in ("map", "timeline"):
     check(f'<input type="checkbox" class="zoom" id="zoom-{view}">' in dom, f"{view}: no full-size switch")
@@ -121,7 +131,7 @@ cities = re.search(r'id="chart-cities">(.*?)</figure>', charts, re.S).group(1)
 for obs in ("2022-12-31: 12 city", "2024-12-31: 20 city", "2025-06-30: 26 city",
             "2026-01-31: 30 city (after the as-of date)"):
     check("<title>%s</title>" % obs in cities, f"chart cities: no observation '{obs}'")
-check("baseline 0 to target 50" in cities, "chart cities: no baseline-to-target line")
+check("planned path from baseline 0 through the milestones' expects to target 50" in cities, "chart cities: no planned path (cities has milestone points)")
 check("as of 2025-06-30" in cities, "chart cities: no as-of mark")
 check("At the current rate: 53 city by 2030-12-31" in cities, "chart cities: no projection sentence")
 check("<script" not in charts, "trajectories: a chart has a script")

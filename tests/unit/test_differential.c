@@ -199,7 +199,7 @@ static void num(Prog *p, int dim, int depth) {
       for (int tries = 0; tries < 4; tries++) {
         int g = pick(p->ngoals);
         if (p->goals[g].dim == dim) {
-          out(p, "expected(%s, ", p->goals[g].name); date(p, d); out(p, ")");
+          out(p, "%s(%s, ", pick(2) ? "planned" : "expected", p->goals[g].name); date(p, d); out(p, ")");
           return;
         }
       }
@@ -343,6 +343,11 @@ static char *generate(int nrules) {
     }
     out(p, "goal %s { indicator %s; baseline %d %s at %d; target %d %s by %d }\n", t->name,
         ind->name, b, u, 2010 + pick(10), tg, u, 2025 + pick(10));
+    /* milestone points bend planned(): values between baseline and target, dates inside */
+    int lo = b < tg ? b : tg, span = b < tg ? tg - b : b - tg;
+    for (int k = 0, n = pick(3); k < n; k++)
+      out(p, "milestone m%d_%d { date %s; expects %s: %d %s }\n", g, k, k ? "2023-03-31" : "2020-06-30",
+          t->name, lo + pick(span + 1), u);
   }
   static const char *const fields[] = {"m", "q", "n", "ok", "when"};
   static const Kind fkinds[] = {K_NUM, K_NUM, K_NUM, K_BOOL, K_DATE};
