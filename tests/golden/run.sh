@@ -9,8 +9,10 @@
 # NAME.err (stderr; empty if absent), and the exit status: a "// EXIT: N" line,
 # else 1 when NAME.err holds an error, else 0. Any other sibling named in a
 # "// OUTPUT: FILE" line is compared with NAME.FILE.expected after the run.
-# UPDATE=1 rewrites the expected files from the actual results.
+# UPDATE=1 rewrites the expected files from the actual results. The standard
+# library's absolute path reads <stdlib> in the outputs.
 set -u
+stdlib=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../stdlib" && pwd)
 missionc=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 case_path=$2
 dir=$(dirname "$case_path")
@@ -30,6 +32,8 @@ trap 'rm -rf "$tmp"' EXIT
 # shellcheck disable=SC2086
 (cd . && eval "\"$missionc\" $args --color=never" >"$tmp/out" 2>"$tmp/err")
 status=$?
+# The standard library's absolute path differs between checkouts: outputs name it <stdlib>.
+sed -i "s|$stdlib|<stdlib>|g" "$tmp/out" "$tmp/err"
 
 expect_status=$(sed -n 's|^// EXIT: *||p' "$file" | head -1)
 if [ -z "$expect_status" ]; then
