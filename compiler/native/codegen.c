@@ -23,6 +23,7 @@
  */
 #include "codegen.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -50,6 +51,47 @@ typedef struct Frame {
   const Sym **goals;
 } Frame;
 
+/* Rules of a set by pointer: an open-addressing table (2^k slots, at most half full). */
+typedef struct SetIndex {
+  const Sym **keys;
+  int *pos;
+  size_t mask;
+} SetIndex;
+
+static size_t set_index_slot(const SetIndex *ix, const Sym *rule) {
+  size_t h = ((size_t)(uintptr_t)rule >> 4) * 0x9E3779B97F4A7C15ull;
+  size_t i = h & ix->mask;
+  while (ix->keys[i] && ix->keys[i] != rule) i = (i + 1) & ix->mask;
+  return i;
+}
+
+/* The table of a set's rules (the first position of a rule listed twice). */
+static void set_index_init(SetIndex *ix, const CgSet *set) {
+  size_t cap = 16;
+  while (cap < 2 * (size_t)set->n + 2) cap *= 2;
+  ix->keys = xcalloc(cap, sizeof *ix->keys);
+  ix->pos = xcalloc(cap, sizeof *ix->pos);
+  ix->mask = cap - 1;
+  for (int r = 0; r < set->n; r++) {
+    size_t i = set_index_slot(ix, set->sigs[r]->rule);
+    if (ix->keys[i]) continue;
+    ix->keys[i] = set->sigs[r]->rule;
+    ix->pos[i] = r;
+  }
+}
+
+static void set_index_free(SetIndex *ix) {
+  free(ix->keys);
+  free(ix->pos);
+}
+
+/* The position of a rule in the set, or -1. */
+static int set_index_find(const SetIndex *ix, const Sym *rule) {
+  if (!ix) return -1;
+  size_t i = set_index_slot(ix, rule);
+  return ix->keys[i] ? ix->pos[i] : -1;
+}
+
 typedef enum { LIBM_POW, LIBM_EXP, LIBM_LOG, LIBM_COUNT } Libm;
 static const char *const libm_names[LIBM_COUNT] = {"pow", "exp", "log"};
 
@@ -68,6 +110,14 @@ typedef struct Gen {
   LLVMValueRef *in;         /* per input slot: its base-unit value in this row */
   Memo *memo;
   int nmemo, capmemo;
+  /* Kernels of a set (gen_set_function): the rules of earlier kernels, already stored
+   * in base units, are read back instead of recomputed. */
+  const SetIndex *index;    /* rule -> its position in the set, or NULL */
+  int avail;                /* rules at positions below this one are stored */
+  LLVMValueRef outs;        /* the kernel's outs parameter */
+  LLVMBasicBlockRef entry;  /* where the kernel loads its pointers */
+  LLVMValueRef row, rem;    /* the loop's first row and rows left */
+  bool base_out;            /* store results in base units (the caller scales them) */
 } Gen;
 
 static LLVMAttributeRef enum_attr(LLVMContextRef ctx, const char *name) {
@@ -240,11 +290,31 @@ static const Sym *goal_of(const Frame *f, const Node *arg) {
   unreachable_bug("the argument of a goal built-in is not a goal");
 }
 
-/* Another rule's value on this row, generated once. */
+static LLVMValueRef masked_access(Gen *g, bool store, LLVMValueRef p, LLVMValueRef mask,
+                                  LLVMValueRef v);
+static LLVMValueRef lane_mask(Gen *g, LLVMValueRef rem);
+static LLVMValueRef load_ptr_at(Gen *g, LLVMValueRef array, int idx);
+
+/* The value of the set's rule at position pos, which an earlier kernel stored in base
+ * units (a boolean as 0/1): read back on the loop's rows, exactly as computed. */
+static LLVMValueRef read_stored(Gen *g, int pos, const Sym *rule) {
+  LLVMBasicBlockRef here = LLVMGetInsertBlock(g->b);
+  LLVMPositionBuilderBefore(g->b, LLVMGetBasicBlockTerminator(g->entry));
+  LLVMValueRef col = load_ptr_at(g, g->outs, pos);
+  LLVMPositionBuilderAtEnd(g->b, here);
+  LLVMValueRef at = LLVMBuildInBoundsGEP2(g->b, g->f64, col, &g->row, 1, "");
+  LLVMValueRef v = masked_access(g, false, at, lane_mask(g, g->rem), NULL);
+  if (rule->rule.type.kind == TY_BOOL) return LLVMBuildFCmp(g->b, LLVMRealUNE, v, num(g, 0.0), "");
+  return v;
+}
+
+/* Another rule's value on this row, generated once (or read back: read_stored). */
 static LLVMValueRef gen_rule_ref(Gen *g, const Sym *rule) {
   LLVMValueRef v = memo_find(g, rule, 0, NULL, NULL);
   if (v) return v;
-  v = gen_expr(g, NULL, rule->rule.body);
+  int pos = set_index_find(g->index, rule);
+  if (pos >= 0 && pos < g->avail) v = read_stored(g, pos, rule);
+  else v = gen_expr(g, NULL, rule->rule.body);
   memo_add(g, rule, 0, NULL, NULL, v);
   return v;
 }
@@ -430,7 +500,7 @@ static LLVMValueRef gen_result(Gen *g, const RuleSig *sig, LLVMValueRef *in) {
   g->in = in;
   LLVMValueRef v = gen_rule_ref(g, sig->rule);
   if (is_bool(g, v)) return LLVMBuildUIToFP(g->b, v, g->vt, "");
-  if (sig->result == VAL_NUM && sig->result_scale != 1.0)
+  if (sig->result == VAL_NUM && sig->result_scale != 1.0 && !g->base_out)
     return LLVMBuildFDiv(g->b, v, num(g, sig->result_scale), "");
   return v;
 }
@@ -545,6 +615,9 @@ static void gen_loop(Gen *g, LLVMValueRef fn, LLVMValueRef n, LLVMValueRef *col,
   LLVMValueRef i = LLVMBuildPhi(g->b, g->i64, "i");
   LLVMValueRef rem = LLVMBuildSub(g->b, n, i, "rem");
   LLVMValueRef full = LLVMBuildICmp(g->b, LLVMIntUGE, rem, lanes, "full");
+  g->entry = entry;
+  g->row = i;
+  g->rem = rem;
   for (int c = 0; c < nc; c++) at[c] = LLVMBuildInBoundsGEP2(g->b, g->f64, col[c], &i, 1, "");
   LLVMBuildCondBr(g->b, full, load_full, load_part);
 
@@ -668,8 +741,11 @@ static void gen_set_function(Gen *g, const CgSet *set, int first, int count, con
     }
     out[j] = load_ptr_at(g, outs, first + j);
   }
+  g->outs = outs;
+  g->avail = first;
   Loop L = {set->sigs + first, count, nc, col_of};
   gen_loop(g, fn, n, col, out, &L);
+  g->avail = 0;
   free(local);
   free(storage);
 }
@@ -726,6 +802,10 @@ LLVMModuleRef cg_set_module(LLVMContextRef ctx, const char *name, const CgSet *s
                             const int *starts, int first_group, int ngroups) {
   Gen g;
   gen_init(&g, ctx, name);
+  SetIndex index;
+  set_index_init(&index, set);
+  g.index = &index;
+  g.base_out = true;
   for (int k = first_group; k < first_group + ngroups; k++) {
     char sym[64];
     snprintf(sym, sizeof sym, "missionc.kernel.%d", k);
@@ -733,6 +813,7 @@ LLVMModuleRef cg_set_module(LLVMContextRef ctx, const char *name, const CgSet *s
   }
   LLVMModuleRef mod = g.mod;
   gen_done(&g);
+  set_index_free(&index);
   return mod;
 }
 
@@ -779,32 +860,38 @@ int cg_print_ir(FILE *out, const RuleSig *const *sigs, int n, const CgOptions *o
  * The JIT: rule sets in groups, compiled in parallel
  * ------------------------------------------------------------------------ */
 
-/* The size of a formula once fns and rules are inlined (capped), to balance groups. */
-static int expr_cost(const Node *n, int cap) {
+/* The size of a formula once fns and rules are inlined (capped), to balance groups.
+ * A rule of the set before position `before` costs one load: it is computed in the
+ * same kernel or read back from an earlier one. */
+static int expr_cost(const Node *n, int cap, const SetIndex *ix, int before) {
   if (!n || cap <= 0) return 0;
   const ExprSem *s = expr_sem(n);
   int cost = 1;
   switch (s ? s->form : EX_CONST) {
-  case EX_RULE: return 1 + expr_cost(s->ref->rule.body, cap - 1);
+  case EX_RULE: {
+    int pos = set_index_find(ix, s->ref);
+    if (pos >= 0 && pos < before) return 1;
+    return 1 + expr_cost(s->ref->rule.body, cap - 1, ix, before);
+  }
   case EX_CALL_FN:   /* the body, then the arguments as for a built-in */
-    cost += expr_cost(s->ref->rule.body, cap - cost);
+    cost += expr_cost(s->ref->rule.body, cap - cost, ix, before);
     /* fall through */
   case EX_BUILTIN:
     if (s->builtin == BI_POW || s->builtin == BI_EXP || s->builtin == BI_LOG) cost += 4 * CG_LANES;
     for (int i = 0; i < n->call.args.len && cost < cap; i++)
-      cost += expr_cost(n->call.args.items[i], cap - cost);
+      cost += expr_cost(n->call.args.items[i], cap - cost, ix, before);
     return cost;
   case EX_OP:
-    if (n->kind == ND_UNARY) return 1 + expr_cost(n->unary.operand, cap - 1);
+    if (n->kind == ND_UNARY) return 1 + expr_cost(n->unary.operand, cap - 1, ix, before);
     if (n->kind == ND_BINARY) {
       if (n->binary.op == OP_POW) cost += 4 * CG_LANES;
-      cost += expr_cost(n->binary.lhs, cap - cost);
-      return cost + expr_cost(n->binary.rhs, cap - cost);
+      cost += expr_cost(n->binary.lhs, cap - cost, ix, before);
+      return cost + expr_cost(n->binary.rhs, cap - cost, ix, before);
     }
     if (n->kind == ND_IF) {
-      cost += expr_cost(n->ifx.cond, cap - cost);
-      cost += expr_cost(n->ifx.then, cap - cost);
-      return cost + expr_cost(n->ifx.els, cap - cost);
+      cost += expr_cost(n->ifx.cond, cap - cost, ix, before);
+      cost += expr_cost(n->ifx.then, cap - cost, ix, before);
+      return cost + expr_cost(n->ifx.els, cap - cost, ix, before);
     }
     return cost;
   default: return cost;
@@ -822,9 +909,11 @@ int cg_groups(const CgSet *set, int threads, int *starts) {
   if (per < 1) per = 1;
   if (per > 64) per = 64;
   enum { BUDGET = 3000 };
+  SetIndex index;
+  set_index_init(&index, set);
   int ngroups = 0, count = 0, cost = 0;
   for (int r = 0; r < set->n; r++) {
-    int c = expr_cost(set->sigs[r]->rule->rule.body, BUDGET) + 2 * set->sigs[r]->ninputs;
+    int c = expr_cost(set->sigs[r]->rule->rule.body, BUDGET, &index, r) + 2 * set->sigs[r]->ninputs;
     if (count > 0 && (count == per || cost + c > BUDGET)) {
       count = 0;
       cost = 0;
@@ -834,6 +923,7 @@ int cg_groups(const CgSet *set, int threads, int *starts) {
     cost += c;
   }
   starts[ngroups] = set->n;
+  set_index_free(&index);
   return ngroups;
 }
 

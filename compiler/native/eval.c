@@ -130,7 +130,15 @@ void ruleset_free(RuleSet *rs) {
 
 void ruleset_eval(const RuleSet *rs, size_t n, const double *const *cols, double *const *outs) {
   if (rs->kernels) {
+    /* The kernels store base units (a later kernel reads back an earlier one's
+     * rules): leave in each rule's declared unit, as interp.c does. */
     for (int k = 0; k < rs->nkernels; k++) rs->kernels[k](n, cols, outs);
+    for (int r = 0; r < rs->n; r++) {
+      const RuleSig *sig = rs->sigs[r];
+      if (sig->result != VAL_NUM || sig->result_scale == 1.0) continue;
+      double *o = outs[r];
+      for (size_t i = 0; i < n; i++) o[i] /= sig->result_scale;
+    }
     return;
   }
   for (int r = 0; r < rs->n; r++) {
