@@ -193,6 +193,12 @@ static const CliCommand eval_command = {"eval", eval_help, NULL, eval_options, C
 static int parse_args(Compiler *c, CommonOptions *co, EvalArgs *a, int argc, char **argv) {
   int st = cli_parse(c, co, &eval_command, a, argc, argv);
   if (st >= 0) return st;
+  char *why = NULL;
+  if (jit_check_cpu(a->eval.cpu, &why) != 0) {   /* before any thread: LLVM would abort() */
+    st = driver_usage_error("%s", why ? why : "unknown CPU");
+    free(why);
+    return st;
+  }
   if (!a->file) return driver_usage_error("eval: no mission file");
   if (!a->input && !a->emit_llvm) return driver_usage_error("eval: no input rows (--input ROWS.csv)");
   if (a->rules && a->on) return driver_usage_error("eval: --rules and --on cannot go together");

@@ -180,6 +180,7 @@ int main(int argc, char **argv) {
   }
   if (strcmp(first, "--version") == 0 || strcmp(first, "-V") == 0) {
     printf("missionc %s (LLVM %s)\n", MISSIONC_VERSION, MISSIONC_LLVM_VERSION);
+    if (argc > 2 && (strcmp(argv[2], "--verbose") == 0 || strcmp(argv[2], "-v") == 0)) eval_print_target(stdout);
     return EXIT_OK;
   }
   const Command *cmd = find_command(first);

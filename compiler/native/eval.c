@@ -128,6 +128,16 @@ void ruleset_free(RuleSet *rs) {
   free(rs);
 }
 
+void eval_print_target(FILE *out) {
+  char *triple, *name, *features;
+  jit_describe_cpu(NULL, &triple, &name, &features);
+  fprintf(out, "target: %s\nCPU: %s (--cpu native)\nfeatures: %s\n", triple, name,
+          *features ? features : "(none)");
+  free(triple);
+  free(name);
+  free(features);
+}
+
 void ruleset_eval(const RuleSet *rs, size_t n, const double *const *cols, double *const *outs) {
   if (rs->kernels) {
     /* The kernels store base units (a later kernel reads back an earlier one's
@@ -718,6 +728,11 @@ static void print_timing(const Run *run, size_t rows, double wall) {
           100 * run->cpu_read / total, run->cpu_parse, 100 * run->cpu_parse / total, run->cpu_eval,
           100 * run->cpu_eval / total, run->cpu_format, 100 * run->cpu_format / total,
           run->cpu_write, 100 * run->cpu_write / total);
+  if (run->rs->jit)
+    fprintf(stderr, "missionc eval: compiled for %s, CPU %s, features %s\n", jit_triple(run->rs->jit),
+            jit_cpu(run->rs->jit), *jit_features(run->rs->jit) ? jit_features(run->rs->jit) : "(none)");
+  else
+    fputs("missionc eval: evaluated by the interpreter (--engine interp)\n", stderr);
 }
 
 /* Read, evaluate and write every record; the header is already mapped. */

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <llvm-c/Analysis.h>
@@ -118,8 +119,23 @@ int jit_opt_parse(const char *name, JitOpt *level) {
 static pthread_once_t llvm_once = PTHREAD_ONCE_INIT;
 static bool llvm_ready;
 
-/* Registers the host target and its asm printer, once per process. */
+static atomic_flag fatal_reported = ATOMIC_FLAG_INIT;
+
+/* LLVM's fatal errors end the process through here rather than abort(): one
+ * message, whichever thread fails first, and the documented exit status 4. */
+static void fatal_handler(const char *reason) {
+  if (!atomic_flag_test_and_set(&fatal_reported))
+    fprintf(stderr, "missionc: internal error in LLVM: %s\n"
+                    "note: this is a bug in missionc; please report it with the command that gave it\n",
+            reason ? reason : "unknown");
+  fflush(stderr);
+  _exit(4);
+}
+
+/* Registers the host target and its asm printer, once per process, and the
+ * fatal-error handler. */
 static void init_llvm(void) {
+  LLVMInstallFatalErrorHandler(fatal_handler);
   llvm_ready = !LLVMInitializeNativeTarget() && !LLVMInitializeNativeAsmPrinter();
 }
 
@@ -129,11 +145,17 @@ static bool ensure_llvm(char **err) {
   return llvm_ready;
 }
 
-/* CPU name and features for a jit_new-style CPU request, malloc'd. */
+/* CPU name and features for a jit_new-style CPU request, malloc'd. For the
+ * host, the features come from the CPU itself (cpuid), so a CPU newer than this
+ * LLVM, whose name it reports as "generic", keeps its AVX2 or AVX-512. */
 static void resolve_cpu(const char *cpu, char **name, char **features) {
   if (!cpu || strcmp(cpu, "native") == 0) {
     *name = adopt_message(LLVMGetHostCPUName());
     *features = adopt_message(LLVMGetHostCPUFeatures());
+    if (!**name) {
+      free(*name);
+      *name = strdup("generic");
+    }
   } else {
     *name = strdup(cpu);
     *features = strdup("");
@@ -158,9 +180,190 @@ static LLVMTargetMachineRef make_tm(const char *cpu, const char *features, LLVMR
   return tm;
 }
 
+/* ------------------------------------------------------------------------
+ * CPU names: LLVM warns about an unknown one on stderr, once per target
+ * machine, then may abort() when it generates code. The C API lists no CPUs, so
+ * the names come from what LLVM prints for the CPU "help", read once from a
+ * temporary standard error, before any compiler thread runs.
+ * ------------------------------------------------------------------------ */
+
+/* What LLVM prints on stderr while it creates a target machine for cpu,
+ * malloc'd (NULL if it cannot be captured). */
+static char *capture_tm_messages(const char *cpu) {
+  FILE *t = tmpfile();
+  if (!t) return NULL;
+  fflush(stderr);
+  int saved = dup(STDERR_FILENO);
+  if (saved < 0 || dup2(fileno(t), STDERR_FILENO) < 0) {
+    if (saved >= 0) close(saved);
+    fclose(t);
+    return NULL;
+  }
+  LLVMTargetMachineRef tm = make_tm(cpu, "", LLVMRelocDefault, LLVMCodeModelDefault,
+                                    LLVMCodeGenLevelDefault, NULL);
+  if (tm) LLVMDisposeTargetMachine(tm);
+  fflush(stderr);
+  dup2(saved, STDERR_FILENO);
+  close(saved);
+  long size = ftell(t);
+  char *text = size >= 0 ? malloc((size_t)size + 1) : NULL;
+  if (text) {
+    rewind(t);
+    size_t got = fread(text, 1, (size_t)size, t);
+    text[got] = '\0';
+  }
+  fclose(t);
+  return text;
+}
+
+static pthread_once_t cpu_names_once = PTHREAD_ONCE_INIT;
+static char **cpu_names;   /* NULL-terminated, as LLVM lists them */
+static int ncpu_names;
+
+/* Parse "Available CPUs for this target:" up to the features' list. */
+static void load_cpu_names(void) {
+  if (!ensure_llvm(NULL)) return;
+  char *text = capture_tm_messages("help");
+  const char *p = text ? strstr(text, "Available CPUs for this target:") : NULL;
+  const char *end = p ? strstr(p, "Available features") : NULL;
+  if (!end && p) end = p + strlen(p);
+  int cap = 0;
+  while (p && (p = strchr(p, '\n')) && ++p < end) {
+    while (*p == ' ') p++;
+    size_t n = strcspn(p, " \n");
+    if (n == 0) continue;
+    if (ncpu_names + 1 >= cap) {
+      cap = cap ? 2 * cap : 128;
+      cpu_names = xrealloc(cpu_names, sizeof *cpu_names * (size_t)cap);
+    }
+    cpu_names[ncpu_names] = xmalloc(n + 1);
+    memcpy(cpu_names[ncpu_names], p, n);
+    cpu_names[ncpu_names++][n] = '\0';
+    cpu_names[ncpu_names] = NULL;
+  }
+  free(text);
+}
+
+const char *const *jit_cpu_names(void) {
+  pthread_once(&cpu_names_once, load_cpu_names);
+  static const char *const none[] = {NULL};
+  return cpu_names ? (const char *const *)cpu_names : none;
+}
+
+/* Whether LLVM knows cpu for the host target: in its list, or (if the list could
+ * not be read) created without "is not a recognized processor". */
+static bool cpu_known(const char *cpu) {
+  const char *const *names = jit_cpu_names();
+  if (*names) {
+    for (; *names; names++)
+      if (strcmp(*names, cpu) == 0) return true;
+    return false;
+  }
+  char *text = capture_tm_messages(cpu);
+  bool ok = text && !strstr(text, "not a recognized processor");
+  free(text);
+  return ok;
+}
+
+void jit_describe_cpu(const char *cpu, char **triple, char **name, char **features) {
+  *triple = adopt_message(LLVMGetDefaultTargetTriple());
+  if (!ensure_llvm(NULL)) {
+    *name = strdup(cpu ? cpu : "native");
+    *features = strdup("");
+    return;
+  }
+  resolve_cpu(cpu, name, features);
+}
+
+/* Whether LLVM can generate code for the host triple on cpu (a 32-bit CPU
+ * cannot run x86-64 code, and LLVM would abort): tried in a child process, on a
+ * function of one addition, before any thread of ours runs. */
+static bool cpu_can_compile(const char *cpu) {
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid < 0) return true;   /* cannot tell: let the compile try */
+  if (pid == 0) {
+    int null = open("/dev/null", O_WRONLY);
+    if (null >= 0) dup2(null, STDERR_FILENO);
+    LLVMTargetMachineRef tm = make_tm(cpu, "", LLVMRelocDefault, LLVMCodeModelDefault,
+                                      LLVMCodeGenLevelDefault, NULL);
+    if (!tm) _exit(1);
+    LLVMContextRef ctx = LLVMContextCreate();
+    LLVMModuleRef mod = LLVMModuleCreateWithNameInContext("probe", ctx);
+    LLVMTypeRef f64 = LLVMDoubleTypeInContext(ctx);
+    LLVMValueRef fn = LLVMAddFunction(mod, "probe", LLVMFunctionType(f64, &f64, 1, 0));
+    LLVMBuilderRef b = LLVMCreateBuilderInContext(ctx);
+    LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(ctx, fn, "entry"));
+    LLVMBuildRet(b, LLVMBuildFAdd(b, LLVMGetParam(fn, 0), LLVMGetParam(fn, 0), ""));
+    jit_target_module(mod, tm);
+    LLVMMemoryBufferRef obj = NULL;
+    char *msg = NULL;
+    _exit(LLVMTargetMachineEmitToMemoryBuffer(tm, mod, LLVMObjectFile, &msg, &obj) ? 1 : 0);
+  }
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+static pthread_mutex_t checked_lock = PTHREAD_MUTEX_INITIALIZER;
+static char *checked_cpu;   /* the last CPU found good: checked once */
+
+int jit_check_cpu(const char *cpu, char **err) {
+  if (!cpu || strcmp(cpu, "native") == 0 || strcmp(cpu, "generic") == 0) return 0;
+  if (!ensure_llvm(err)) return -1;
+  pthread_mutex_lock(&checked_lock);
+  bool seen = checked_cpu && strcmp(checked_cpu, cpu) == 0;
+  pthread_mutex_unlock(&checked_lock);
+  if (seen) return 0;
+  if (*cpu && strcmp(cpu, "help") != 0 && cpu_known(cpu)) {
+    if (cpu_can_compile(cpu)) {
+      pthread_mutex_lock(&checked_lock);
+      free(checked_cpu);
+      checked_cpu = strdup(cpu);
+      pthread_mutex_unlock(&checked_lock);
+      return 0;
+    }
+    char *triple = adopt_message(LLVMGetDefaultTargetTriple());
+    error_printf(err, "CPU '%s' cannot run code for %s (LLVM cannot generate it: a 32-bit CPU?)",
+                 cpu, triple);
+    free(triple);
+    return -1;
+  }
+  const char *best = NULL;
+  int best_d = (int)strlen(cpu) + 64;   /* the nearest name, however far */
+  for (const char *const *n = jit_cpu_names(); *n; n++) {
+    int d = edit_distance(cpu, *n, best_d - 1);
+    if (d < best_d) {
+      best_d = d;
+      best = *n;
+    }
+  }
+  char *triple = LLVMGetDefaultTargetTriple();
+  size_t len = 256 + strlen(cpu) + strlen(triple);
+  for (const char *const *n = jit_cpu_names(); *n; n++) len += strlen(*n) + 4;
+  char *msg = malloc(len);
+  if (msg) {
+    int at = snprintf(msg, len, "unknown CPU '%s' for %s", cpu, triple);
+    if (best) at += snprintf(msg + at, len - (size_t)at, "; did you mean '%s'?", best);
+    at += snprintf(msg + at, len - (size_t)at, "\nnote: --cpu takes native, generic");
+    int line = at - (int)strlen("note: --cpu takes native, generic");
+    for (const char *const *n = jit_cpu_names(); *n; n++) {
+      if (strcmp(*n, "generic") == 0) continue;
+      bool wrap = at - line + (int)strlen(*n) > 84;
+      at += snprintf(msg + at, len - (size_t)at, wrap ? ",\n  %s" : ", %s", *n);
+      if (wrap) line = at - (int)strlen(*n) - 2;
+    }
+  }
+  LLVMDisposeMessage(triple);
+  if (err) *err = msg;
+  else free(msg);
+  return -1;
+}
+
 LLVMTargetMachineRef jit_target_machine(const char *cpu, LLVMRelocMode reloc, LLVMCodeModel model,
                                         LLVMCodeGenOptLevel level, char **err) {
   if (!ensure_llvm(err)) return NULL;
+  if (jit_check_cpu(cpu, err) != 0) return NULL;
   char *name, *features;
   resolve_cpu(cpu, &name, &features);
   LLVMTargetMachineRef tm = make_tm(name, features, reloc, model, level, err);
@@ -288,6 +491,7 @@ static int make_lljit(Jit *jit, char **err) {
 
 Jit *jit_new(const char *cpu, char **err) {
   if (!ensure_llvm(err)) return NULL;
+  if (jit_check_cpu(cpu, err) != 0) return NULL;
   Jit *jit = calloc(1, sizeof *jit);
   if (!jit) {
     error_printf(err, "out of memory");
