@@ -24,7 +24,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -711,14 +713,28 @@ static void sha_string(Sha256 *c, const char *s) {
 /* ------------------------------------------------------------------------
  * Object cache
  *
- * An entry <dir>/<sha256 hex>.o is a 56-byte header, then the object:
- *   "MCOBJ01\n" | key (32 bytes) | object size (u64 LE) | FNV-1a 64 of
- *   the object (u64 LE).
+ * The cache runs machine code found on disk, so it trusts only what its user
+ * made (LANGUAGE.md section 10.3):
+ *   - the directory is created 0700; a directory or an entry that is not owned
+ *     by the user, or that group or others may write, is refused with a
+ *     warning, and the code is compiled instead;
+ *   - entries are written to a temporary file (O_EXCL, 0600) renamed into place;
+ *   - an entry <dir>/<sha256 hex>.o is an 80-byte header, then the object:
+ *       "MCOBJ02\n" | key (32 bytes) | object size (u64 LE) |
+ *       HMAC-SHA-256 of the first 48 bytes and the object (32 bytes)
+ *     under a secret of 32 random bytes in <dir>/secret (0600, the user's): a
+ *     truncated, damaged or re-sealed entry (one whose seal was recomputed
+ *     without the secret) is rejected and recompiled;
+ *   - the entries total at most MISSIONC_CACHE_MAX bytes (default 256 MiB):
+ *     after a run that stored entries (or any run when MISSIONC_CACHE_MAX is
+ *     set), the least recently used go first.
  * ------------------------------------------------------------------------ */
 
-#define CACHE_MAGIC "MCOBJ01\n"
-#define CACHE_HEADER 56
+#define CACHE_MAGIC "MCOBJ02\n"
+#define CACHE_HEADER 80
+#define CACHE_SEALED 48            /* bytes of the header under the seal */
 #define CACHE_MAX_OBJECT (1u << 30)
+#define CACHE_DEFAULT_MAX (256ull << 20)
 
 typedef struct {
   uint8_t key[32];
@@ -729,7 +745,7 @@ typedef struct {
 static void cache_key(const Jit *jit, LLVMModuleRef mod, JitOpt level, CacheKey *k) {
   Sha256 c;
   sha_init(&c);
-  sha_string(&c, "missionc object cache 1");
+  sha_string(&c, "missionc object cache 2");
   sha_string(&c, MISSIONC_VERSION);
   sha_string(&c, LLVM_VERSION_STRING);
   sha_string(&c, jit->triple);
@@ -744,11 +760,25 @@ static void cache_key(const Jit *jit, LLVMModuleRef mod, JitOpt level, CacheKey 
     sprintf(k->hex + 2 * i, "%02x", k->key[i]);
 }
 
-static uint64_t fnv1a64(const uint8_t *p, size_t n) {
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (size_t i = 0; i < n; i++)
-    h = (h ^ p[i]) * 0x100000001b3ull;
-  return h;
+/* HMAC-SHA-256 (RFC 2104) of a[0..na) then b[0..nb) under a 32-byte secret. */
+static void hmac_sha256(const uint8_t secret[32], const uint8_t *a, size_t na, const uint8_t *b,
+                        size_t nb, uint8_t out[32]) {
+  uint8_t pad[64], inner[32];
+  Sha256 c;
+  for (int pass = 0; pass < 2; pass++) {
+    memset(pad, pass ? 0x5c : 0x36, sizeof pad);
+    for (int i = 0; i < 32; i++) pad[i] ^= secret[i];
+    sha_init(&c);
+    sha_update(&c, pad, sizeof pad);
+    if (pass == 0) {
+      sha_update(&c, a, na);
+      sha_update(&c, b, nb);
+      sha_final(&c, inner);
+    } else {
+      sha_update(&c, inner, sizeof inner);
+      sha_final(&c, out);
+    }
+  }
 }
 
 static void put_u64(uint8_t *p, uint64_t v) {
@@ -770,14 +800,49 @@ static char *cache_path(const char *dir, const CacheKey *k, const char *suffix) 
   return path;
 }
 
-/* Reads a whole file of at most max bytes; NULL if absent or unreadable. */
-static uint8_t *read_file(const char *path, size_t max, size_t *size) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return NULL;
+/* Why a file or directory the cache would trust is not trustworthy, or NULL:
+ * it must be the user's, and neither group nor others may write it. */
+static const char *untrusted(const struct stat *st) {
+  if (st->st_uid != geteuid()) return "it is not owned by you";
+  if (st->st_mode & (S_IWGRP | S_IWOTH)) return "group or others can write it";
+  return NULL;
+}
+
+/* One warning per process and kind of refusal: a run may meet many entries. */
+static atomic_flag warned_dir = ATOMIC_FLAG_INIT, warned_entry = ATOMIC_FLAG_INIT,
+                   warned_max = ATOMIC_FLAG_INIT;
+
+static void cache_warning(atomic_flag *once, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void cache_warning(atomic_flag *once, const char *fmt, ...) {
+  if (atomic_flag_test_and_set(once)) return;
+  char line[4096];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(line, sizeof line, fmt, ap);
+  va_end(ap);
+  fprintf(stderr, "missionc: warning: %s\n", line);   /* one write: no interleaving */
+}
+
+/* Reads a whole trusted regular file of at most max bytes; NULL if absent,
+ * unreadable or refused (*refused set, with a warning). Never follows a symlink. */
+static uint8_t *read_file(const char *path, size_t max, size_t *size, bool *refused) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) {
+    if (errno == ELOOP) {
+      *refused = true;
+      cache_warning(&warned_entry, "not using the cache entry %s: it is a symbolic link", path);
+    }
+    return NULL;
+  }
   struct stat st;
   uint8_t *data = NULL;
-  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size <= max &&
-      (data = malloc((size_t)st.st_size + 1))) {
+  const char *why = NULL;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) why = "it is not a regular file";
+  else why = untrusted(&st);
+  if (why) {
+    *refused = true;
+    cache_warning(&warned_entry, "not using the cache entry %s: %s; compiling instead", path, why);
+  } else if ((uint64_t)st.st_size <= max && (data = malloc((size_t)st.st_size + 1))) {
     size_t got = 0;
     ssize_t r = 1;
     while (got < (size_t)st.st_size && (r = read(fd, data + got, (size_t)st.st_size - got)) > 0)
@@ -792,26 +857,34 @@ static uint8_t *read_file(const char *path, size_t max, size_t *size) {
   return data;
 }
 
-/* Is data a well-formed entry for key? */
-static bool entry_ok(const uint8_t *data, size_t size, const CacheKey *k) {
+/* Is data a well-formed entry for key, sealed with the secret? */
+static bool entry_ok(const uint8_t *data, size_t size, const CacheKey *k, const uint8_t secret[32]) {
   if (size < CACHE_HEADER || memcmp(data, CACHE_MAGIC, 8) != 0 || memcmp(data + 8, k->key, 32) != 0)
     return false;
   uint64_t len = get_u64(data + 40);
-  return len == size - CACHE_HEADER && len > 0 &&
-         get_u64(data + 48) == fnv1a64(data + CACHE_HEADER, (size_t)len);
+  if (len != size - CACHE_HEADER || len == 0) return false;
+  uint8_t mac[32];
+  hmac_sha256(secret, data, CACHE_SEALED, data + CACHE_HEADER, (size_t)len, mac);
+  uint8_t diff = 0;   /* compared in constant time */
+  for (int i = 0; i < 32; i++) diff |= (uint8_t)(mac[i] ^ data[CACHE_SEALED + i]);
+  return diff == 0;
 }
 
-/* The cached object for key, or NULL; *rejected if an entry was bad. */
-static LLVMMemoryBufferRef cache_load(const char *dir, const CacheKey *k, bool *rejected) {
+/* The cached object for key, or NULL; *rejected if an entry was bad or refused. */
+static LLVMMemoryBufferRef cache_load(const char *dir, const uint8_t secret[32], const CacheKey *k,
+                                      bool *rejected) {
   char *path = cache_path(dir, k, ".o");
   size_t size = 0;
-  uint8_t *data = path ? read_file(path, CACHE_HEADER + (size_t)CACHE_MAX_OBJECT, &size) : NULL;
+  bool refused = false;
+  uint8_t *data = path ? read_file(path, CACHE_HEADER + (size_t)CACHE_MAX_OBJECT, &size, &refused) : NULL;
   LLVMMemoryBufferRef buf = NULL;
-  if (data && entry_ok(data, size, k))
+  if (data && entry_ok(data, size, k, secret)) {
     buf = LLVMCreateMemoryBufferWithMemoryRangeCopy((const char *)data + CACHE_HEADER,
                                                     size - CACHE_HEADER, k->hex);
-  else if (data || (path && access(path, F_OK) == 0))
+    utimensat(AT_FDCWD, path, NULL, AT_SYMLINK_NOFOLLOW);   /* used now: evicted last */
+  } else if (data || refused || (path && access(path, F_OK) == 0)) {
     *rejected = true;
+  }
   free(data);
   free(path);
   return buf;
@@ -830,32 +903,117 @@ static int write_all(int fd, const void *p, size_t n) {
   return 0;
 }
 
-/* Creates dir and its parents (like mkdir -p); 0 if it exists after. */
+/* Creates dir and its parents (like mkdir -p), each new one 0700; 0 if dir is
+ * a directory after. */
 static int make_dirs(const char *dir) {
   char *path = strdup(dir);
   if (!path) return -1;
   for (char *p = path + 1; *p; p++) {
     if (*p == '/') {
       *p = '\0';
-      mkdir(path, 0755);
+      mkdir(path, 0700);
       *p = '/';
     }
   }
-  int rc = mkdir(path, 0755) == 0 || errno == EEXIST ? 0 : -1;
+  int rc = mkdir(path, 0700) == 0 || errno == EEXIST ? 0 : -1;
+  struct stat st;
+  if (rc == 0 && stat(path, &st) != 0) rc = -1;
+  else if (rc == 0 && !S_ISDIR(st.st_mode)) {
+    errno = ENOTDIR;
+    rc = -1;
+  }
   free(path);
   return rc;
 }
 
-/* Stores an object under key: a temporary file renamed into place, so a
-   reader never sees half an entry.  Returns 0 if stored. */
-static int cache_store(const char *dir, const CacheKey *k, LLVMMemoryBufferRef obj) {
+/* Whether the cache may use dir: a directory of the user's that no one else can
+ * write (warning once if not). */
+static bool dir_trusted(const char *dir) {
+  struct stat st;
+  errno = 0;
+  if (make_dirs(dir) != 0 || stat(dir, &st) != 0) {
+    cache_warning(&warned_dir, "cannot use the object cache %s: %s; compiling without it", dir,
+                  errno ? strerror(errno) : "not a directory");
+    return false;
+  }
+  const char *why = untrusted(&st);
+  if (why) {
+    cache_warning(&warned_dir,
+                  "not using the object cache %s: %s (chmod 700 it, or set MISSIONC_CACHE_DIR); "
+                  "compiling without it", dir, why);
+    return false;
+  }
+  return true;
+}
+
+/* Fill buf with n random bytes from the kernel; 0 on success. */
+static int random_bytes(uint8_t *buf, size_t n) {
+  int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  size_t got = 0;
+  ssize_t r = 1;
+  while (got < n && (r = read(fd, buf + got, n - got)) > 0) got += (size_t)r;
+  close(fd);
+  return got == n ? 0 : -1;
+}
+
+/* The cache's secret (<dir>/secret): read, or made once with O_EXCL (a
+ * concurrent run that loses the race reads the winner's). 0 on success. */
+static int cache_secret(const char *dir, uint8_t secret[32]) {
+  char *path = malloc(strlen(dir) + sizeof "/secret");
+  if (!path) return -1;
+  sprintf(path, "%s/secret", dir);
+  int rc = -1;
+  for (int attempt = 0; attempt < 50 && rc != 0; attempt++) {
+    size_t size = 0;
+    bool refused = false;
+    uint8_t *data = read_file(path, 64, &size, &refused);
+    if (data && size == 32) {
+      memcpy(secret, data, 32);
+      rc = 0;
+    }
+    free(data);
+    if (rc == 0 || refused) break;
+    if (data) {                 /* a short secret: a run is writing it, or it is damaged */
+      if (attempt < 20) {
+        usleep(10000);
+        continue;
+      }
+      unlink(path);
+    }
+    uint8_t fresh[32];
+    if (random_bytes(fresh, sizeof fresh) != 0) break;
+    char *tmp = malloc(strlen(dir) + sizeof "/secret.tmp.XXXXXX");
+    if (!tmp) break;
+    sprintf(tmp, "%s/secret.tmp.XXXXXX", dir);
+    int fd = mkstemp(tmp);
+    if (fd >= 0) {
+      int w = write_all(fd, fresh, sizeof fresh) | close(fd);
+      /* link() fails if another run made the secret first: then use theirs */
+      if (w == 0 && link(tmp, path) == 0) {
+        memcpy(secret, fresh, 32);
+        rc = 0;
+      }
+      unlink(tmp);
+    }
+    free(tmp);
+    if (fd < 0) break;
+  }
+  free(path);
+  return rc;
+}
+
+/* Stores an object under key: a temporary file (O_EXCL, 0600) renamed into
+   place, so a reader never sees half an entry.  Returns 0 if stored. */
+static int cache_store(const char *dir, const uint8_t secret[32], const CacheKey *k,
+                       LLVMMemoryBufferRef obj) {
   const uint8_t *data = (const uint8_t *)LLVMGetBufferStart(obj);
   size_t size = LLVMGetBufferSize(obj);
   uint8_t header[CACHE_HEADER];
   memcpy(header, CACHE_MAGIC, 8);
   memcpy(header + 8, k->key, 32);
   put_u64(header + 40, size);
-  put_u64(header + 48, fnv1a64(data, size));
+  hmac_sha256(secret, header, CACHE_SEALED, data, size, header + CACHE_SEALED);
   char *final = cache_path(dir, k, ".o");
   char *tmp = cache_path(dir, k, ".tmp.XXXXXX");
   int rc = -1;
@@ -869,6 +1027,96 @@ static int cache_store(const char *dir, const CacheKey *k, LLVMMemoryBufferRef o
   free(tmp);
   free(final);
   return rc;
+}
+
+/* The most bytes the entries may take: MISSIONC_CACHE_MAX (bytes, or with a K,
+ * M or G suffix), else 256 MiB. */
+static uint64_t cache_max(void) {
+  const char *v = getenv("MISSIONC_CACHE_MAX");
+  if (!v || !*v) return CACHE_DEFAULT_MAX;
+  char *end;
+  errno = 0;
+  double n = strtod(v, &end);
+  double unit = 1;
+  if (*end == 'K' || *end == 'k') unit = 1024.0, end++;
+  else if (*end == 'M' || *end == 'm') unit = 1024.0 * 1024, end++;
+  else if (*end == 'G' || *end == 'g') unit = 1024.0 * 1024 * 1024, end++;
+  if (*end || errno || !(n >= 0) || n * unit > 1e18) {
+    cache_warning(&warned_max, "MISSIONC_CACHE_MAX takes a size in bytes (or 64K, 512M, 2G), not '%s'; "
+                  "using 256M", v);
+    return CACHE_DEFAULT_MAX;
+  }
+  return (uint64_t)(n * unit);
+}
+
+/* One entry of the cache directory, for eviction. */
+typedef struct {
+  char *path;
+  uint64_t size;
+  struct timespec used;
+} Entry;
+
+static int entry_older(const void *a, const void *b) {
+  const Entry *x = a, *y = b;
+  if (x->used.tv_sec != y->used.tv_sec) return x->used.tv_sec < y->used.tv_sec ? -1 : 1;
+  if (x->used.tv_nsec != y->used.tv_nsec) return x->used.tv_nsec < y->used.tv_nsec ? -1 : 1;
+  return strcmp(x->path, y->path);
+}
+
+/* Whether a directory entry's name is "<64 hex>.o", or a temporary left behind. */
+static bool is_entry_name(const char *name, bool *tmp) {
+  size_t n = strlen(name);
+  for (size_t i = 0; i < 64; i++)
+    if (i >= n || !strchr("0123456789abcdef", name[i])) return false;
+  *tmp = strncmp(name + 64, ".tmp.", 5) == 0;
+  return *tmp || strcmp(name + 64, ".o") == 0;
+}
+
+/* Evict the least recently used entries until they total at most the bound,
+ * and remove temporaries older than an hour (a run killed while writing). */
+static void cache_evict(const char *dir) {
+  uint64_t max = cache_max();
+  DIR *d = opendir(dir);
+  if (!d) return;
+  Entry *entries = NULL;
+  size_t n = 0, cap = 0;
+  uint64_t total = 0;
+  time_t now = time(NULL);
+  for (struct dirent *e; (e = readdir(d));) {
+    bool tmp;
+    if (!is_entry_name(e->d_name, &tmp)) continue;
+    char *path = malloc(strlen(dir) + strlen(e->d_name) + 2);
+    if (!path) break;
+    sprintf(path, "%s/%s", dir, e->d_name);
+    struct stat st;
+    if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+      free(path);
+      continue;
+    }
+    if (tmp) {
+      if (now - st.st_mtime > 3600) unlink(path);
+      free(path);
+      continue;
+    }
+    if (n == cap) {
+      cap = cap ? 2 * cap : 64;
+      Entry *grown = realloc(entries, cap * sizeof *entries);
+      if (!grown) {
+        free(path);
+        break;
+      }
+      entries = grown;
+    }
+    entries[n++] = (Entry){path, (uint64_t)st.st_size, st.st_mtim};
+    total += (uint64_t)st.st_size;
+  }
+  closedir(d);
+  if (total > max) qsort(entries, n, sizeof *entries, entry_older);
+  for (size_t i = 0; i < n; i++) {
+    if (total > max && unlink(entries[i].path) == 0) total -= entries[i].size;
+    free(entries[i].path);
+  }
+  free(entries);
 }
 
 /* ------------------------------------------------------------------------
@@ -891,7 +1139,8 @@ typedef struct {
   Job *jobs;
   size_t n;
   JitOpt level;
-  const char *cache_dir;
+  const char *cache_dir;   /* NULL: compile everything */
+  uint8_t secret[32];      /* the cache's secret, when cache_dir is set */
   atomic_size_t next;
 } Batch;
 
@@ -910,7 +1159,7 @@ static void compile_job(Batch *b, LLVMTargetMachineRef tm, Job *job) {
   CacheKey key;
   if (b->cache_dir) {
     cache_key(b->jit, job->mod, b->level, &key);
-    job->obj = cache_load(b->cache_dir, &key, &job->rejected);
+    job->obj = cache_load(b->cache_dir, b->secret, &key, &job->rejected);
     job->hit = job->obj != NULL;
   }
   if (!job->hit && jit_run_passes(job->mod, tm, b->level, &job->err) == 0) {
@@ -920,7 +1169,7 @@ static void compile_job(Batch *b, LLVMTargetMachineRef tm, Job *job) {
       job->obj = NULL;
     } else {
       job->miss = true;
-      job->written = b->cache_dir && cache_store(b->cache_dir, &key, job->obj) == 0;
+      job->written = b->cache_dir && cache_store(b->cache_dir, b->secret, &key, job->obj) == 0;
     }
     LLVMDisposeMessage(msg);
   }
@@ -1039,13 +1288,17 @@ int jit_compile_objects(Jit *jit, LLVMModuleRef *mods, LLVMContextRef *ctxs, siz
     jobs[i] = (Job){.mod = mods[i], .ctx = ctxs ? ctxs[i] : NULL};
   Batch b = {.jit = jit, .jobs = jobs, .n = n, .level = level, .cache_dir = jit->cache_dir};
   atomic_init(&b.next, 0);
-  if (b.cache_dir && make_dirs(b.cache_dir) != 0)
-    b.cache_dir = NULL; /* unusable cache: compile everything */
+  if (b.cache_dir && (!dir_trusted(b.cache_dir) || cache_secret(b.cache_dir, b.secret) != 0))
+    b.cache_dir = NULL; /* unusable or untrusted cache: compile everything */
   if (run_workers(&b, workers, nthreads, err) != 0) {
     discard_modules(mods, ctxs, n);
     goto out;
   }
+  size_t writes = jit->stats.cache_writes;
   rc = collect_jobs(jit, jobs, n, err);
+  /* the bound holds after a run that stored entries, or that names a bound */
+  if (b.cache_dir && (jit->stats.cache_writes > writes || getenv("MISSIONC_CACHE_MAX")))
+    cache_evict(b.cache_dir);
   if (rc == 0) rc = add_objects(jit, jobs, n, err);
 out:
   for (size_t i = 0; jobs && i < n; i++) {
