@@ -92,6 +92,62 @@ static int set_index_find(const SetIndex *ix, const Sym *rule) {
   return ix->keys[i] ? ix->pos[i] : -1;
 }
 
+/* Rules named by a formula. */
+typedef struct RefList {
+  const Sym **items;
+  int len, cap;
+} RefList;
+
+static void ref_push(RefList *l, const Sym *s) {
+  if (l->len == l->cap) {
+    l->cap = l->cap ? 2 * l->cap : 4;
+    l->items = xrealloc(l->items, sizeof *l->items * (size_t)l->cap);
+  }
+  l->items[l->len++] = s;
+}
+
+/* Rule values on the current row, by rule: open addressing, at most half full. */
+typedef struct RuleMemo {
+  const Sym **keys;
+  LLVMValueRef *vals;
+  size_t cap, len;
+} RuleMemo;
+
+static size_t rule_memo_slot(const RuleMemo *m, const Sym *rule) {
+  size_t i = (((size_t)(uintptr_t)rule >> 4) * 0x9E3779B97F4A7C15ull) & (m->cap - 1);
+  while (m->keys[i] && m->keys[i] != rule) i = (i + 1) & (m->cap - 1);
+  return i;
+}
+
+static LLVMValueRef rule_memo_get(const RuleMemo *m, const Sym *rule) {
+  if (!m->cap) return NULL;
+  size_t i = rule_memo_slot(m, rule);
+  return m->keys[i] ? m->vals[i] : NULL;
+}
+
+static void rule_memo_put(RuleMemo *m, const Sym *rule, LLVMValueRef v) {
+  if (2 * (m->len + 1) > m->cap) {
+    RuleMemo old = *m;
+    m->cap = old.cap ? 2 * old.cap : 64;
+    m->len = 0;
+    m->keys = xcalloc(m->cap, sizeof *m->keys);
+    m->vals = xcalloc(m->cap, sizeof *m->vals);
+    for (size_t i = 0; i < old.cap; i++)
+      if (old.keys[i]) rule_memo_put(m, old.keys[i], old.vals[i]);
+    free(old.keys);
+    free(old.vals);
+  }
+  size_t i = rule_memo_slot(m, rule);
+  if (!m->keys[i]) m->len++;
+  m->keys[i] = rule;
+  m->vals[i] = v;
+}
+
+static void rule_memo_clear(RuleMemo *m) {
+  if (m->cap) memset(m->keys, 0, sizeof *m->keys * m->cap);
+  m->len = 0;
+}
+
 typedef enum { LIBM_POW, LIBM_EXP, LIBM_LOG, LIBM_COUNT } Libm;
 static const char *const libm_names[LIBM_COUNT] = {"pow", "exp", "log"};
 
@@ -108,8 +164,9 @@ typedef struct Gen {
   LLVMAttributeRef nobuiltin, nounwind;
   const RuleSig *sig;       /* the rule being generated */
   LLVMValueRef *in;         /* per input slot: its base-unit value in this row */
-  Memo *memo;
+  Memo *memo;              /* fn calls by their arguments */
   int nmemo, capmemo;
+  RuleMemo rules;          /* rule values */
   /* Kernels of a set (gen_set_function): the rules of earlier kernels, already stored
    * in base units, are read back instead of recomputed. */
   const SetIndex *index;    /* rule -> its position in the set, or NULL */
@@ -146,6 +203,8 @@ static void gen_init(Gen *g, LLVMContextRef ctx, const char *name) {
 
 static void gen_done(Gen *g) {
   LLVMDisposeBuilder(g->b);
+  free(g->rules.keys);
+  free(g->rules.vals);
   for (int i = 0; i < g->nmemo; i++) {
     free(g->memo[i].args);
     free(g->memo[i].goals);
@@ -154,6 +213,7 @@ static void gen_done(Gen *g) {
 }
 
 static void memo_reset(Gen *g) {
+  rule_memo_clear(&g->rules);
   for (int i = 0; i < g->nmemo; i++) {
     free(g->memo[i].args);
     free(g->memo[i].goals);
@@ -308,14 +368,82 @@ static LLVMValueRef read_stored(Gen *g, int pos, const Sym *rule) {
   return v;
 }
 
+/* A rule's value: read back from an earlier kernel, or its body generated (the
+ * rules it uses are memoised already: gen_rule_deps). */
+static LLVMValueRef gen_rule_value(Gen *g, const Sym *rule) {
+  int pos = set_index_find(g->index, rule);
+  if (pos >= 0 && pos < g->avail) return read_stored(g, pos, rule);
+  return gen_expr(g, NULL, rule->rule.body);
+}
+
+/* The rules a formula names, in source order (rules never appear in fn bodies). */
+static void rule_refs(const Node *n, RefList *out) {
+  const ExprSem *s = n ? expr_sem(n) : NULL;
+  if (!s) return;
+  if (s->form == EX_RULE) {
+    ref_push(out, s->ref);
+    return;
+  }
+  switch (n->kind) {
+  case ND_CALL:
+    for (int i = 0; i < n->call.args.len; i++) rule_refs(n->call.args.items[i], out);
+    break;
+  case ND_UNARY: rule_refs(n->unary.operand, out); break;
+  case ND_BINARY:
+    rule_refs(n->binary.lhs, out);
+    rule_refs(n->binary.rhs, out);
+    break;
+  case ND_IF:
+    rule_refs(n->ifx.cond, out);
+    rule_refs(n->ifx.then, out);
+    rule_refs(n->ifx.els, out);
+    break;
+  default: break;
+  }
+}
+
+/* Generate every rule that `rule` uses, transitively, each after the rules it uses:
+ * a depth-first walk with an explicit stack, so that a chain of 100,000 rules does
+ * not recurse 100,000 times on the C stack. */
+static void gen_rule_deps(Gen *g, const Sym *rule) {
+  typedef struct { const Sym *rule; RefList deps; int next; } Visit;
+  int cap = 16, top = 0;
+  Visit *stack = xmalloc(sizeof *stack * (size_t)cap);
+  stack[0] = (Visit){rule, {0}, 0};
+  rule_refs(rule->rule.body, &stack[0].deps);
+  while (top >= 0) {
+    Visit *v = &stack[top];
+    if (v->next < v->deps.len) {
+      const Sym *d = v->deps.items[v->next++];
+      if (rule_memo_get(&g->rules, d)) continue;
+      int pos = set_index_find(g->index, d);
+      if (pos >= 0 && pos < g->avail) {
+        rule_memo_put(&g->rules, d, read_stored(g, pos, d));
+        continue;
+      }
+      if (++top == cap) {
+        cap *= 2;
+        stack = xrealloc(stack, sizeof *stack * (size_t)cap);
+      }
+      stack[top] = (Visit){d, {0}, 0};
+      rule_refs(d->rule.body, &stack[top].deps);
+      continue;
+    }
+    if (top > 0 && !rule_memo_get(&g->rules, v->rule))
+      rule_memo_put(&g->rules, v->rule, gen_rule_value(g, v->rule));
+    free(v->deps.items);
+    top--;
+  }
+  free(stack);
+}
+
 /* Another rule's value on this row, generated once (or read back: read_stored). */
 static LLVMValueRef gen_rule_ref(Gen *g, const Sym *rule) {
-  LLVMValueRef v = memo_find(g, rule, 0, NULL, NULL);
+  LLVMValueRef v = rule_memo_get(&g->rules, rule);
   if (v) return v;
-  int pos = set_index_find(g->index, rule);
-  if (pos >= 0 && pos < g->avail) v = read_stored(g, pos, rule);
-  else v = gen_expr(g, NULL, rule->rule.body);
-  memo_add(g, rule, 0, NULL, NULL, v);
+  gen_rule_deps(g, rule);
+  v = gen_rule_value(g, rule);
+  rule_memo_put(&g->rules, rule, v);
   return v;
 }
 
