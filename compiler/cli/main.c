@@ -63,7 +63,8 @@ static void usage(FILE *out) {
   fputs("\nRun 'missionc COMMAND --help' for the options of a command.\n\n"
         "Options:\n"
         "  -h, --help     show this help\n"
-        "  --version      show the version of missionc and of LLVM\n", out);
+        "  --version      show the version of missionc and of LLVM (with --verbose: the\n"
+        "                 target, CPU and CPU features that eval compiles for)\n", out);
 }
 
 static const Command *find_command(const char *name) {
