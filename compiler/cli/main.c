@@ -18,6 +18,9 @@
 #include "compiler.h"
 #include "driver.h"
 #include "options.h"
+#ifdef MISSIONC_NATIVE
+#include "eval.h"
+#endif
 
 #ifndef MISSIONC_VERSION
 #define MISSIONC_VERSION "0.0.0"
@@ -180,8 +183,15 @@ int main(int argc, char **argv) {
     return EXIT_OK;
   }
   if (strcmp(first, "--version") == 0 || strcmp(first, "-V") == 0) {
+    /* --verbose: the target, CPU and features eval compiles for, which takes LLVM */
+    bool verbose = argc > 2 && (strcmp(argv[2], "--verbose") == 0 || strcmp(argv[2], "-v") == 0);
+#ifndef MISSIONC_NATIVE
+    if (verbose) return run_native(argv);
+#endif
     printf("missionc %s (LLVM %s)\n", MISSIONC_VERSION, MISSIONC_LLVM_VERSION);
-    if (argc > 2 && (strcmp(argv[2], "--verbose") == 0 || strcmp(argv[2], "-v") == 0)) eval_print_target(stdout);
+#ifdef MISSIONC_NATIVE
+    if (verbose) eval_print_target(stdout);
+#endif
     return EXIT_OK;
   }
   const Command *cmd = find_command(first);
