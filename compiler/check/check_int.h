@@ -59,6 +59,7 @@ typedef struct CkSym {
   int nmemo;
   bool inputs_done;
   double expand;           /* rules and fns: operations once fn calls are inlined (capped) */
+  int nest;                /* rules and fns: nesting depth once fn calls are inlined (capped) */
 } CkSym;
 
 static inline CkSym *cksym(Sym *s) { return (CkSym *)s; }

@@ -9,6 +9,8 @@
 #include "check_int.h"
 #include "util.h"
 
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+
 /* ------------------------------------------------------------------------ */
 /* Dependencies                                                              */
 /* ------------------------------------------------------------------------ */
@@ -355,6 +357,35 @@ static double expansion(Node *n, int depth, Node **heavy, double *heavy_cost) {
   return cost < 1e18 ? cost : 1e18;
 }
 
+/* The nesting depth of a formula once its fn calls are inlined (callees are
+ * done), capped just above MAX_DEPTH: the evaluators walk it recursively. */
+static int inlined_depth(Node *n, int depth) {
+  if (!n || !n->sem || depth > MAX_DEPTH) return 0;
+  ExprSem *e = expr_sem(n);
+  int deepest = 0;
+  if (e->form == EX_CALL_FN && e->ref && !cksym(e->ref)->recursive) deepest = cksym(e->ref)->nest;
+  switch (n->kind) {
+  case ND_CALL:
+    for (int i = 0; i < n->call.args.len; i++) {
+      int d = inlined_depth(n->call.args.items[i], depth + 1);
+      if (d > deepest) deepest = d;
+    }
+    break;
+  case ND_UNARY: deepest = MAX(deepest, inlined_depth(n->unary.operand, depth + 1)); break;
+  case ND_BINARY:
+    deepest = MAX(deepest, inlined_depth(n->binary.lhs, depth + 1));
+    deepest = MAX(deepest, inlined_depth(n->binary.rhs, depth + 1));
+    break;
+  case ND_IF:
+    deepest = MAX(deepest, inlined_depth(n->ifx.cond, depth + 1));
+    deepest = MAX(deepest, inlined_depth(n->ifx.then, depth + 1));
+    deepest = MAX(deepest, inlined_depth(n->ifx.els, depth + 1));
+    break;
+  default: break;
+  }
+  return deepest >= MAX_DEPTH + 1 ? MAX_DEPTH + 1 : deepest + 1;
+}
+
 /* Refuse a rule whose fn calls expand to more than MAX_EXPANSION operations: the
  * evaluators inline every call, so a chain of fns that each call the next twice
  * would take time and code exponential in its length (E0620). */
@@ -362,7 +393,17 @@ static void check_expansion(Checker *k, CkSym *s) {
   Node *heavy = NULL;
   double heavy_cost = 0;
   s->expand = expansion(s->sym.rule.body, 0, &heavy, &heavy_cost);
-  if (s->sym.kind == DK_FN || s->expand <= MAX_EXPANSION || !heavy) return;
+  s->nest = inlined_depth(s->sym.rule.body, 0);
+  if (s->sym.kind == DK_FN) return;
+  if (s->nest > MAX_DEPTH && heavy && s->expand <= MAX_EXPANSION) {   /* deeper through calls */
+    Diagnostic *g = ck_error(k, s->sym.rule.body->span, E0611,
+                             "%s '%s' is nested too deeply (more than %d levels) once its calls of "
+                             "functions are expanded", ck_kind_word(s->sym.kind), s->sym.name, MAX_DEPTH);
+    ck_note(k, g, NO_SPAN, "every call of a function is expanded where it is called; split the "
+                           "chain of calls with scores");
+    return;
+  }
+  if (s->expand <= MAX_EXPANSION || !heavy) return;
   Diagnostic *g = ck_error(k, heavy->span, E0620,
                            "%s '%s' expands to more than %.0f operations through calls of functions",
                            ck_kind_word(s->sym.kind), s->sym.name, MAX_EXPANSION);

@@ -7,8 +7,8 @@
 #     with E0620 by check, eval (both engines) and build;
 #   - a chain of 2,000 scores, each using the previous one twice, compiles in linear
 #     time and both engines agree;
-#   - a chain of 30,000 scores and one of 20,000 typed fns evaluate without recursing
-#     on the C stack;
+#   - a chain of 30,000 scores and one of 1,000 typed fns evaluate without recursing
+#     deeply on the C stack; 20,000 nested fn calls are refused (E0611);
 #   - 1,000,000 nested parentheses, unary minus signs, `not`s, `if`s and unit
 #     parentheses, and a 200,000-term sum, are clear errors (E0109, E0611);
 #     --dump-ast of a 3,999-level formula is small.
@@ -51,6 +51,9 @@ write("chain2000.mission", ["indicator a { unit 1 }", "indicator b { unit % }", 
 write("chain30k.mission", ["indicator a { unit 1 }", "score r0 = a"]
       + [f"score r{i} = r{i-1} + 1" for i in range(1, 30000)])
 write("fnchain.mission", ["indicator a { unit 1 }"]
+      + [f"fn g{i}(x: 1) = g{i+1}(x) + 1" for i in range(1000)]
+      + ["fn g1000(x: 1) = x", "score s = g0(a)"])
+write("fnchain20k.mission", ["indicator a { unit 1 }"]
       + [f"fn g{i}(x: 1) = g{i+1}(x) + 1" for i in range(20000)]
       + ["fn g20000(x: 1) = x", "score s = g0(a)"])
 N = 1000000
@@ -84,7 +87,10 @@ run chain30k-interp 0 '' eval chain30k.mission -i rows.csv --rules r29999 --engi
 cmp -s chain30k-jit.out chain30k-interp.out || fail "chain of 30,000: the engines differ"
 run fnchain-jit 0 '' eval fnchain.mission -i rows.csv -O none
 run fnchain-interp 0 '' eval fnchain.mission -i rows.csv --engine interp
-[ "$(tr '\n' ' ' <fnchain-jit.out)" = "s 20001 20002 19999 " ] || fail "20,000 fns: $(cat fnchain-jit.out)"
+[ "$(tr '\n' ' ' <fnchain-jit.out)" = "s 1001 1002 999 " ] || fail "1,000 fns: $(cat fnchain-jit.out)"
+cmp -s fnchain-jit.out fnchain-interp.out || fail "1,000 fns: the engines differ"
+run fnchain20k 1 "error\[E0611\]: score 's' is nested too deeply \(more than 4000 levels\) once its calls of functions are expanded" \
+  eval fnchain20k.mission -i rows.csv
 
 # deep nesting: clear errors
 for f in parens minus nots ifs unit; do
@@ -101,4 +107,4 @@ run sum3999 0 '' eval sum3999.mission -i rows.csv --engine interp
 [ "$(sed -n 2p sum3999.out)" = 11997 ] || fail "3,999 terms: $(sed -n 2p sum3999.out)"
 run sum3999-jit 0 '' eval sum3999.mission -i rows.csv
 cmp -s sum3999.out sum3999-jit.out || fail "3,999 terms: the engines differ"
-echo "ok: exponential fns refused; chains of 2,000, 30,000 and 20,000 fns; nesting errors"
+echo "ok: exponential fns refused; chains of 2,000 and 30,000 scores, 1,000 and 20,000 fns; nesting errors"
