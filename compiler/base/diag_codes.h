@@ -160,6 +160,9 @@
     "A rule 'on' a record reads 'date' only when the record has a field of type date.") \
   X(E0611, "FormulaTooDeep", "formula nested too deeply", \
     "A formula is nested more deeply than the checker walks.") \
+  X(E0620, "FormulaTooLarge", "formula expands too far through functions", \
+    "A rule's formula, with every call of a function expanded in full, is limited to " \
+    "100000 operations.") \
   X(E0701, "UnknownAttribute", "unknown attribute", \
     "An attribute that the declaration's kind does not take (the message suggests a close " \
     "one).") \

@@ -20,6 +20,8 @@
 #include "schema.h"
 
 enum { MAX_DEPTH = 4000 };          /* deepest formula the checker walks */
+/* Most operations one rule may expand to once its fn calls are inlined (E0620). */
+#define MAX_EXPANSION 100000.0
 
 typedef enum { ST_NEW, ST_BUSY, ST_DONE } State;
 
@@ -57,6 +59,8 @@ typedef struct CkSym {
   InstMemo *memo;          /* fns: cached call types */
   int nmemo;
   bool inputs_done;
+  double expand;           /* rules and fns: operations once fn calls are inlined (capped) */
+  int nest;                /* rules and fns: nesting depth once fn calls are inlined (capped) */
 } CkSym;
 
 static inline CkSym *cksym(Sym *s) { return (CkSym *)s; }

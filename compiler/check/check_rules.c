@@ -9,6 +9,8 @@
 #include "check_int.h"
 #include "util.h"
 
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+
 /* ------------------------------------------------------------------------ */
 /* Dependencies                                                              */
 /* ------------------------------------------------------------------------ */
@@ -316,6 +318,103 @@ static void rule_inputs(Checker *k, CkSym *s) {
     if (in.fields[i]) y->rule.fields[y->rule.nfields_read++] = i;
 }
 
+/* ------------------------------------------------------------------------ */
+/* Expansion: each fn call is inlined in full (interp.c, codegen.c)          */
+/* ------------------------------------------------------------------------ */
+
+/* The operations of a formula once its fn calls are inlined (callees are done:
+ * see rule_order); a used rule counts once, as it is computed once per row.
+ * *heavy is set to the costliest fn call. Capped well above MAX_EXPANSION. */
+static double expansion(Node *n, int depth, Node **heavy, double *heavy_cost) {
+  if (!n || !n->sem || depth > MAX_DEPTH) return 0;
+  ExprSem *e = expr_sem(n);
+  double cost = 1;
+  if (e->form == EX_CALL_FN && e->ref && !cksym(e->ref)->recursive) {
+    double callee = cksym(e->ref)->expand;
+    if (callee > *heavy_cost) {
+      *heavy_cost = callee;
+      *heavy = n;
+    }
+    cost += callee;
+  }
+  switch (n->kind) {
+  case ND_CALL:
+    for (int i = 0; i < n->call.args.len; i++)
+      cost += expansion(n->call.args.items[i], depth + 1, heavy, heavy_cost);
+    break;
+  case ND_UNARY: cost += expansion(n->unary.operand, depth + 1, heavy, heavy_cost); break;
+  case ND_BINARY:
+    cost += expansion(n->binary.lhs, depth + 1, heavy, heavy_cost);
+    cost += expansion(n->binary.rhs, depth + 1, heavy, heavy_cost);
+    break;
+  case ND_IF:
+    cost += expansion(n->ifx.cond, depth + 1, heavy, heavy_cost);
+    cost += expansion(n->ifx.then, depth + 1, heavy, heavy_cost);
+    cost += expansion(n->ifx.els, depth + 1, heavy, heavy_cost);
+    break;
+  default: break;
+  }
+  return cost < 1e18 ? cost : 1e18;
+}
+
+/* The nesting depth of a formula once its fn calls are inlined (callees are
+ * done), capped just above MAX_DEPTH: the evaluators walk it recursively. */
+static int inlined_depth(Node *n, int depth) {
+  if (!n || !n->sem || depth > MAX_DEPTH) return 0;
+  ExprSem *e = expr_sem(n);
+  int deepest = 0;
+  if (e->form == EX_CALL_FN && e->ref && !cksym(e->ref)->recursive) deepest = cksym(e->ref)->nest;
+  switch (n->kind) {
+  case ND_CALL:
+    for (int i = 0; i < n->call.args.len; i++) {
+      int d = inlined_depth(n->call.args.items[i], depth + 1);
+      if (d > deepest) deepest = d;
+    }
+    break;
+  case ND_UNARY: deepest = MAX(deepest, inlined_depth(n->unary.operand, depth + 1)); break;
+  case ND_BINARY:
+    deepest = MAX(deepest, inlined_depth(n->binary.lhs, depth + 1));
+    deepest = MAX(deepest, inlined_depth(n->binary.rhs, depth + 1));
+    break;
+  case ND_IF:
+    deepest = MAX(deepest, inlined_depth(n->ifx.cond, depth + 1));
+    deepest = MAX(deepest, inlined_depth(n->ifx.then, depth + 1));
+    deepest = MAX(deepest, inlined_depth(n->ifx.els, depth + 1));
+    break;
+  default: break;
+  }
+  return deepest >= MAX_DEPTH + 1 ? MAX_DEPTH + 1 : deepest + 1;
+}
+
+/* Refuse a rule whose fn calls expand to more than MAX_EXPANSION operations: the
+ * evaluators inline every call, so a chain of fns that each call the next twice
+ * would take time and code exponential in its length (E0620). */
+static void check_expansion(Checker *k, CkSym *s) {
+  Node *heavy = NULL;
+  double heavy_cost = 0;
+  s->expand = expansion(s->sym.rule.body, 0, &heavy, &heavy_cost);
+  s->nest = inlined_depth(s->sym.rule.body, 0);
+  if (s->sym.kind == DK_FN) return;
+  if (s->nest > MAX_DEPTH && heavy && s->expand <= MAX_EXPANSION) {   /* deeper through calls */
+    Diagnostic *g = ck_error(k, s->sym.rule.body->span, E0611,
+                             "%s '%s' is nested too deeply (more than %d levels) once its calls of "
+                             "functions are expanded", ck_kind_word(s->sym.kind), s->sym.name, MAX_DEPTH);
+    ck_note(k, g, NO_SPAN, "every call of a function is expanded where it is called; split the "
+                           "chain of calls with scores");
+    return;
+  }
+  if (s->expand <= MAX_EXPANSION || !heavy) return;
+  Diagnostic *g = ck_error(k, heavy->span, E0620,
+                           "%s '%s' expands to more than %.0f operations through calls of functions",
+                           ck_kind_word(s->sym.kind), s->sym.name, MAX_EXPANSION);
+  const Sym *fn = expr_sem(heavy)->ref;
+  Span at = fn->decl ? fn->decl->decl.name.span : NO_SPAN;
+  if (heavy_cost >= 1e18) ck_note(k, g, at, "each call of '%s' expands to more than 10^18 operations", fn->name);
+  else ck_note(k, g, at, "each call of '%s' expands to %.0f operations", fn->name, heavy_cost);
+  ck_note(k, g, NO_SPAN, "every call of a function is expanded in full; compute a value used "
+                         "several times once, in a score, and use the score");
+}
+
 void ck_rules(Checker *k) {
   static const DeclKind kinds[] = {DK_FN, DK_SCORE, DK_CONDITION};
   int count = 0;
@@ -327,6 +426,10 @@ void ck_rules(Checker *k) {
     }
   PtrVec order = rule_order(k, count);
   for (int i = 0; i < order.len; i++) check_body(k, order.items[i]);
+  for (int i = 0; i < order.len; i++) {
+    CkSym *s = order.items[i];
+    if (!s->recursive) check_expansion(k, s);
+  }
   k->mark = arena_alloc(k->a, sizeof(int) * (size_t)(k->m->syms.len + 1));
   for (int i = 0; i < order.len; i++) {
     CkSym *s = order.items[i];

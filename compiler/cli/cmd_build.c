@@ -133,6 +133,12 @@ static const CliCommand build_command = {"build", build_help, NULL, build_option
 static int parse_args(Compiler *c, CommonOptions *co, BuildArgs *a, int argc, char **argv) {
   int st = cli_parse(c, co, &build_command, a, argc, argv);
   if (st >= 0) return st;
+  char *why = NULL;
+  if (jit_check_cpu(a->cpu, &why) != 0) {   /* before any thread: LLVM would abort() */
+    st = driver_usage_error("%s", why ? why : "unknown CPU");
+    free(why);
+    return st;
+  }
   if (!a->file) return driver_usage_error("build: no mission file");
   if (a->rules && a->on) return driver_usage_error("build: --rules and --on cannot go together");
   if (!a->emit_llvm && !a->output) return driver_usage_error("build: no output (-o NAME.o or NAME.so)");

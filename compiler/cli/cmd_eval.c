@@ -193,6 +193,12 @@ static const CliCommand eval_command = {"eval", eval_help, NULL, eval_options, C
 static int parse_args(Compiler *c, CommonOptions *co, EvalArgs *a, int argc, char **argv) {
   int st = cli_parse(c, co, &eval_command, a, argc, argv);
   if (st >= 0) return st;
+  char *why = NULL;
+  if (jit_check_cpu(a->eval.cpu, &why) != 0) {   /* before any thread: LLVM would abort() */
+    st = driver_usage_error("%s", why ? why : "unknown CPU");
+    free(why);
+    return st;
+  }
   if (!a->file) return driver_usage_error("eval: no mission file");
   if (!a->input && !a->emit_llvm) return driver_usage_error("eval: no input rows (--input ROWS.csv)");
   if (a->rules && a->on) return driver_usage_error("eval: --rules and --on cannot go together");
@@ -215,8 +221,20 @@ static int emit_llvm(const RuleSig **sigs, int n, const EvalOptions *o) {
   return EXIT_OK;
 }
 
+/* Whether two paths name the same existing file (device and inode, so links and
+ * other spellings count). */
+static bool same_file(const char *a, const char *b) {
+  struct stat sa, sb;
+  return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
 /* Evaluate the rules on the input, to stdout or through a temporary file. */
 static int evaluate(const EvalArgs *a, const RuleSig **sigs, int n) {
+  if (a->output && strcmp(a->file, "-") != 0 && same_file(a->output, a->file)) {
+    fprintf(stderr, "missionc: error: -o %s names the mission file %s: refusing to overwrite it\n",
+            a->output, a->file);
+    return EXIT_USAGE;
+  }
   int fd = strcmp(a->input, "-") == 0 ? STDIN_FILENO : open(a->input, O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     fprintf(stderr, "missionc: error: cannot open %s: %s\n", a->input, strerror(errno));

@@ -19,6 +19,9 @@
 #include "compiler.h"
 #include "driver.h"
 #include "options.h"
+#ifdef MISSIONC_NATIVE
+#include "eval.h"
+#endif
 
 #ifndef MISSIONC_VERSION
 #define MISSIONC_VERSION "0.0.0"
@@ -68,7 +71,8 @@ static void usage(FILE *out) {
   fputs("\nRun 'missionc COMMAND --help' for the options of a command.\n\n"
         "Options:\n"
         "  -h, --help     show this help\n"
-        "  --version      show the version of missionc and of LLVM\n", out);
+        "  --version      show the version of missionc and of LLVM (with --verbose: the\n"
+        "                 target, CPU and CPU features that eval compiles for)\n", out);
 }
 
 static const Command *find_command(const char *name) {
@@ -184,7 +188,15 @@ int main(int argc, char **argv) {
     return EXIT_OK;
   }
   if (strcmp(first, "--version") == 0 || strcmp(first, "-V") == 0) {
+    /* --verbose: the target, CPU and features eval compiles for, which takes LLVM */
+    bool verbose = argc > 2 && (strcmp(argv[2], "--verbose") == 0 || strcmp(argv[2], "-v") == 0);
+#ifndef MISSIONC_NATIVE
+    if (verbose) return run_native(argv);
+#endif
     printf("missionc %s (LLVM %s)\n", MISSIONC_VERSION, MISSIONC_LLVM_VERSION);
+#ifdef MISSIONC_NATIVE
+    if (verbose) eval_print_target(stdout);
+#endif
     return EXIT_OK;
   }
   const Command *cmd = find_command(first);

@@ -20,6 +20,7 @@
 #include "interp.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -139,6 +140,10 @@ typedef struct Ctx {
   int nmemo, capmemo;
 } Ctx;
 
+static size_t memo_hash(const Sym *rule) {
+  return ((size_t)(uintptr_t)rule >> 4) * 0x9E3779B97F4A7C15ull;
+}
+
 static double *stack_push(Stack *s) {
   if (s->len == s->cap) {
     s->cap = s->cap ? 2 * s->cap : 16;
@@ -194,17 +199,111 @@ static const Sym *goal_of(const Frame *f, const Node *arg) {
   unreachable_bug("the argument of a goal built-in is not a goal");
 }
 
-/* The value of another rule on this block, computed once. */
-static const double *ev_rule(Ctx *x, const Sym *rule) {
-  for (int i = 0; i < x->nmemo; i++)
+/* The memoised values of a rule on this block, or NULL. */
+static const double *memo_get(const Ctx *x, const Sym *rule) {
+  if (!x->capmemo) return NULL;
+  size_t mask = (size_t)x->capmemo - 1;
+  for (size_t i = memo_hash(rule) & mask; x->memo[i].rule; i = (i + 1) & mask)
     if (x->memo[i].rule == rule) return x->memo[i].vals;
+  return NULL;
+}
+
+/* Remember a rule's values on this block (open addressing, at most half full). */
+static void memo_put(Ctx *x, const Sym *rule, const double *vals) {
+  if (2 * (x->nmemo + 1) > x->capmemo) {
+    Memo *old = x->memo;
+    int oldcap = x->capmemo;
+    x->capmemo = oldcap ? 2 * oldcap : 64;
+    x->memo = xcalloc((size_t)x->capmemo, sizeof *x->memo);
+    x->nmemo = 0;
+    for (int i = 0; i < oldcap; i++)
+      if (old[i].rule) memo_put(x, old[i].rule, old[i].vals);
+    free(old);
+  }
+  size_t mask = (size_t)x->capmemo - 1, i = memo_hash(rule) & mask;
+  while (x->memo[i].rule && x->memo[i].rule != rule) i = (i + 1) & mask;
+  if (!x->memo[i].rule) x->nmemo++;
+  x->memo[i] = (Memo){rule, vals};
+}
+
+static void memo_clear(Ctx *x) {
+  if (x->capmemo) memset(x->memo, 0, sizeof *x->memo * (size_t)x->capmemo);
+  x->nmemo = 0;
+}
+
+/* A rule's values on this block into a kept buffer (its uses are memoised). */
+static const double *ev_rule_body(Ctx *x, const Sym *rule) {
   double *buf = stack_push(&x->keep);
   const double *v = ev(x, NULL, rule->rule.body, buf);
-  if (x->nmemo == x->capmemo) {
-    x->capmemo = x->capmemo ? 2 * x->capmemo : 8;
-    x->memo = xrealloc(x->memo, sizeof *x->memo * (size_t)x->capmemo);
+  return v;
+}
+
+/* The rules a formula names, in source order (fn bodies name none). */
+static void rule_refs(const Node *n, const Sym ***items, int *len, int *cap) {
+  const ExprSem *s = n ? expr_sem(n) : NULL;
+  if (!s) return;
+  if (s->form == EX_RULE) {
+    if (*len == *cap) {
+      *cap = *cap ? 2 * *cap : 4;
+      *items = xrealloc(*items, sizeof **items * (size_t)*cap);
+    }
+    (*items)[(*len)++] = s->ref;
+    return;
   }
-  x->memo[x->nmemo++] = (Memo){rule, v};
+  switch (n->kind) {
+  case ND_CALL:
+    for (int i = 0; i < n->call.args.len; i++) rule_refs(n->call.args.items[i], items, len, cap);
+    break;
+  case ND_UNARY: rule_refs(n->unary.operand, items, len, cap); break;
+  case ND_BINARY:
+    rule_refs(n->binary.lhs, items, len, cap);
+    rule_refs(n->binary.rhs, items, len, cap);
+    break;
+  case ND_IF:
+    rule_refs(n->ifx.cond, items, len, cap);
+    rule_refs(n->ifx.then, items, len, cap);
+    rule_refs(n->ifx.els, items, len, cap);
+    break;
+  default: break;
+  }
+}
+
+/* Evaluate every rule that `rule` uses, transitively, each after the rules it
+ * uses: an explicit stack, so a chain of 100,000 rules does not recurse on the C
+ * stack. */
+static void ev_rule_deps(Ctx *x, const Sym *rule) {
+  typedef struct { const Sym *rule; const Sym **deps; int len, cap, next; } Visit;
+  int cap = 16, top = 0;
+  Visit *stack = xmalloc(sizeof *stack * (size_t)cap);
+  stack[0] = (Visit){rule, NULL, 0, 0, 0};
+  rule_refs(rule->rule.body, &stack[0].deps, &stack[0].len, &stack[0].cap);
+  while (top >= 0) {
+    Visit *v = &stack[top];
+    if (v->next < v->len) {
+      const Sym *d = v->deps[v->next++];
+      if (memo_get(x, d)) continue;
+      if (++top == cap) {
+        cap *= 2;
+        stack = xrealloc(stack, sizeof *stack * (size_t)cap);
+      }
+      stack[top] = (Visit){d, NULL, 0, 0, 0};
+      rule_refs(d->rule.body, &stack[top].deps, &stack[top].len, &stack[top].cap);
+      continue;
+    }
+    if (top > 0 && !memo_get(x, v->rule)) memo_put(x, v->rule, ev_rule_body(x, v->rule));
+    free(v->deps);
+    top--;
+  }
+  free(stack);
+}
+
+/* The value of another rule on this block, computed once. */
+static const double *ev_rule(Ctx *x, const Sym *rule) {
+  const double *v = memo_get(x, rule);
+  if (v) return v;
+  ev_rule_deps(x, rule);
+  v = ev_rule_body(x, rule);
+  memo_put(x, rule, v);
   return v;
 }
 
@@ -412,7 +511,7 @@ void interp_eval_batch(const Interp *ip, size_t n, const double *const *cols, do
     x.len = n - start < BLOCK ? n - start : BLOCK;
     x.stack.len = 0;
     x.keep.len = 0;
-    x.nmemo = 0;
+    memo_clear(&x);
     load_inputs(&x, start, cols);
     double *r = out + start;
     const double *v = ev(&x, NULL, sig->rule->rule.body, r);

@@ -23,6 +23,7 @@
  */
 #include "codegen.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -50,6 +51,103 @@ typedef struct Frame {
   const Sym **goals;
 } Frame;
 
+/* Rules of a set by pointer: an open-addressing table (2^k slots, at most half full). */
+typedef struct SetIndex {
+  const Sym **keys;
+  int *pos;
+  size_t mask;
+} SetIndex;
+
+static size_t set_index_slot(const SetIndex *ix, const Sym *rule) {
+  size_t h = ((size_t)(uintptr_t)rule >> 4) * 0x9E3779B97F4A7C15ull;
+  size_t i = h & ix->mask;
+  while (ix->keys[i] && ix->keys[i] != rule) i = (i + 1) & ix->mask;
+  return i;
+}
+
+/* The table of a set's rules (the first position of a rule listed twice). */
+static void set_index_init(SetIndex *ix, const CgSet *set) {
+  size_t cap = 16;
+  while (cap < 2 * (size_t)set->n + 2) cap *= 2;
+  ix->keys = xcalloc(cap, sizeof *ix->keys);
+  ix->pos = xcalloc(cap, sizeof *ix->pos);
+  ix->mask = cap - 1;
+  for (int r = 0; r < set->n; r++) {
+    size_t i = set_index_slot(ix, set->sigs[r]->rule);
+    if (ix->keys[i]) continue;
+    ix->keys[i] = set->sigs[r]->rule;
+    ix->pos[i] = r;
+  }
+}
+
+static void set_index_free(SetIndex *ix) {
+  free(ix->keys);
+  free(ix->pos);
+}
+
+/* The position of a rule in the set, or -1. */
+static int set_index_find(const SetIndex *ix, const Sym *rule) {
+  if (!ix) return -1;
+  size_t i = set_index_slot(ix, rule);
+  return ix->keys[i] ? ix->pos[i] : -1;
+}
+
+/* Rules named by a formula. */
+typedef struct RefList {
+  const Sym **items;
+  int len, cap;
+} RefList;
+
+static void ref_push(RefList *l, const Sym *s) {
+  if (l->len == l->cap) {
+    l->cap = l->cap ? 2 * l->cap : 4;
+    l->items = xrealloc(l->items, sizeof *l->items * (size_t)l->cap);
+  }
+  l->items[l->len++] = s;
+}
+
+/* Rule values on the current row, by rule: open addressing, at most half full. */
+typedef struct RuleMemo {
+  const Sym **keys;
+  LLVMValueRef *vals;
+  size_t cap, len;
+} RuleMemo;
+
+static size_t rule_memo_slot(const RuleMemo *m, const Sym *rule) {
+  size_t i = (((size_t)(uintptr_t)rule >> 4) * 0x9E3779B97F4A7C15ull) & (m->cap - 1);
+  while (m->keys[i] && m->keys[i] != rule) i = (i + 1) & (m->cap - 1);
+  return i;
+}
+
+static LLVMValueRef rule_memo_get(const RuleMemo *m, const Sym *rule) {
+  if (!m->cap) return NULL;
+  size_t i = rule_memo_slot(m, rule);
+  return m->keys[i] ? m->vals[i] : NULL;
+}
+
+static void rule_memo_put(RuleMemo *m, const Sym *rule, LLVMValueRef v) {
+  if (2 * (m->len + 1) > m->cap) {
+    RuleMemo old = *m;
+    m->cap = old.cap ? 2 * old.cap : 64;
+    m->len = 0;
+    m->keys = xcalloc(m->cap, sizeof *m->keys);
+    m->vals = xcalloc(m->cap, sizeof *m->vals);
+    for (size_t i = 0; i < old.cap; i++)
+      if (old.keys[i]) rule_memo_put(m, old.keys[i], old.vals[i]);
+    free(old.keys);
+    free(old.vals);
+  }
+  size_t i = rule_memo_slot(m, rule);
+  if (!m->keys[i]) m->len++;
+  m->keys[i] = rule;
+  m->vals[i] = v;
+}
+
+static void rule_memo_clear(RuleMemo *m) {
+  if (m->cap) memset(m->keys, 0, sizeof *m->keys * m->cap);
+  m->len = 0;
+}
+
 typedef enum { LIBM_POW, LIBM_EXP, LIBM_LOG, LIBM_COUNT } Libm;
 static const char *const libm_names[LIBM_COUNT] = {"pow", "exp", "log"};
 
@@ -66,8 +164,17 @@ typedef struct Gen {
   LLVMAttributeRef nobuiltin, nounwind;
   const RuleSig *sig;       /* the rule being generated */
   LLVMValueRef *in;         /* per input slot: its base-unit value in this row */
-  Memo *memo;
+  Memo *memo;              /* fn calls by their arguments */
   int nmemo, capmemo;
+  RuleMemo rules;          /* rule values */
+  /* Kernels of a set (gen_set_function): the rules of earlier kernels, already stored
+   * in base units, are read back instead of recomputed. */
+  const SetIndex *index;    /* rule -> its position in the set, or NULL */
+  int avail;                /* rules at positions below this one are stored */
+  LLVMValueRef outs;        /* the kernel's outs parameter */
+  LLVMBasicBlockRef entry;  /* where the kernel loads its pointers */
+  LLVMValueRef row, rem;    /* the loop's first row and rows left */
+  bool base_out;            /* store results in base units (the caller scales them) */
 } Gen;
 
 static LLVMAttributeRef enum_attr(LLVMContextRef ctx, const char *name) {
@@ -96,6 +203,8 @@ static void gen_init(Gen *g, LLVMContextRef ctx, const char *name) {
 
 static void gen_done(Gen *g) {
   LLVMDisposeBuilder(g->b);
+  free(g->rules.keys);
+  free(g->rules.vals);
   for (int i = 0; i < g->nmemo; i++) {
     free(g->memo[i].args);
     free(g->memo[i].goals);
@@ -104,6 +213,7 @@ static void gen_done(Gen *g) {
 }
 
 static void memo_reset(Gen *g) {
+  rule_memo_clear(&g->rules);
   for (int i = 0; i < g->nmemo; i++) {
     free(g->memo[i].args);
     free(g->memo[i].goals);
@@ -240,12 +350,100 @@ static const Sym *goal_of(const Frame *f, const Node *arg) {
   unreachable_bug("the argument of a goal built-in is not a goal");
 }
 
-/* Another rule's value on this row, generated once. */
+static LLVMValueRef masked_access(Gen *g, bool store, LLVMValueRef p, LLVMValueRef mask,
+                                  LLVMValueRef v);
+static LLVMValueRef lane_mask(Gen *g, LLVMValueRef rem);
+static LLVMValueRef load_ptr_at(Gen *g, LLVMValueRef array, int idx);
+
+/* The value of the set's rule at position pos, which an earlier kernel stored in base
+ * units (a boolean as 0/1): read back on the loop's rows, exactly as computed. */
+static LLVMValueRef read_stored(Gen *g, int pos, const Sym *rule) {
+  LLVMBasicBlockRef here = LLVMGetInsertBlock(g->b);
+  LLVMPositionBuilderBefore(g->b, LLVMGetBasicBlockTerminator(g->entry));
+  LLVMValueRef col = load_ptr_at(g, g->outs, pos);
+  LLVMPositionBuilderAtEnd(g->b, here);
+  LLVMValueRef at = LLVMBuildInBoundsGEP2(g->b, g->f64, col, &g->row, 1, "");
+  LLVMValueRef v = masked_access(g, false, at, lane_mask(g, g->rem), NULL);
+  if (rule->rule.type.kind == TY_BOOL) return LLVMBuildFCmp(g->b, LLVMRealUNE, v, num(g, 0.0), "");
+  return v;
+}
+
+/* A rule's value: read back from an earlier kernel, or its body generated (the
+ * rules it uses are memoised already: gen_rule_deps). */
+static LLVMValueRef gen_rule_value(Gen *g, const Sym *rule) {
+  int pos = set_index_find(g->index, rule);
+  if (pos >= 0 && pos < g->avail) return read_stored(g, pos, rule);
+  return gen_expr(g, NULL, rule->rule.body);
+}
+
+/* The rules a formula names, in source order (rules never appear in fn bodies). */
+static void rule_refs(const Node *n, RefList *out) {
+  const ExprSem *s = n ? expr_sem(n) : NULL;
+  if (!s) return;
+  if (s->form == EX_RULE) {
+    ref_push(out, s->ref);
+    return;
+  }
+  switch (n->kind) {
+  case ND_CALL:
+    for (int i = 0; i < n->call.args.len; i++) rule_refs(n->call.args.items[i], out);
+    break;
+  case ND_UNARY: rule_refs(n->unary.operand, out); break;
+  case ND_BINARY:
+    rule_refs(n->binary.lhs, out);
+    rule_refs(n->binary.rhs, out);
+    break;
+  case ND_IF:
+    rule_refs(n->ifx.cond, out);
+    rule_refs(n->ifx.then, out);
+    rule_refs(n->ifx.els, out);
+    break;
+  default: break;
+  }
+}
+
+/* Generate every rule that `rule` uses, transitively, each after the rules it uses:
+ * a depth-first walk with an explicit stack, so that a chain of 100,000 rules does
+ * not recurse 100,000 times on the C stack. */
+static void gen_rule_deps(Gen *g, const Sym *rule) {
+  typedef struct { const Sym *rule; RefList deps; int next; } Visit;
+  int cap = 16, top = 0;
+  Visit *stack = xmalloc(sizeof *stack * (size_t)cap);
+  stack[0] = (Visit){rule, {0}, 0};
+  rule_refs(rule->rule.body, &stack[0].deps);
+  while (top >= 0) {
+    Visit *v = &stack[top];
+    if (v->next < v->deps.len) {
+      const Sym *d = v->deps.items[v->next++];
+      if (rule_memo_get(&g->rules, d)) continue;
+      int pos = set_index_find(g->index, d);
+      if (pos >= 0 && pos < g->avail) {
+        rule_memo_put(&g->rules, d, read_stored(g, pos, d));
+        continue;
+      }
+      if (++top == cap) {
+        cap *= 2;
+        stack = xrealloc(stack, sizeof *stack * (size_t)cap);
+      }
+      stack[top] = (Visit){d, {0}, 0};
+      rule_refs(d->rule.body, &stack[top].deps);
+      continue;
+    }
+    if (top > 0 && !rule_memo_get(&g->rules, v->rule))
+      rule_memo_put(&g->rules, v->rule, gen_rule_value(g, v->rule));
+    free(v->deps.items);
+    top--;
+  }
+  free(stack);
+}
+
+/* Another rule's value on this row, generated once (or read back: read_stored). */
 static LLVMValueRef gen_rule_ref(Gen *g, const Sym *rule) {
-  LLVMValueRef v = memo_find(g, rule, 0, NULL, NULL);
+  LLVMValueRef v = rule_memo_get(&g->rules, rule);
   if (v) return v;
-  v = gen_expr(g, NULL, rule->rule.body);
-  memo_add(g, rule, 0, NULL, NULL, v);
+  gen_rule_deps(g, rule);
+  v = gen_rule_value(g, rule);
+  rule_memo_put(&g->rules, rule, v);
   return v;
 }
 
@@ -455,7 +653,7 @@ static LLVMValueRef gen_result(Gen *g, const RuleSig *sig, LLVMValueRef *in) {
   g->in = in;
   LLVMValueRef v = gen_rule_ref(g, sig->rule);
   if (is_bool(g, v)) return LLVMBuildUIToFP(g->b, v, g->vt, "");
-  if (sig->result == VAL_NUM && sig->result_scale != 1.0)
+  if (sig->result == VAL_NUM && sig->result_scale != 1.0 && !g->base_out)
     return LLVMBuildFDiv(g->b, v, num(g, sig->result_scale), "");
   return v;
 }
@@ -570,6 +768,9 @@ static void gen_loop(Gen *g, LLVMValueRef fn, LLVMValueRef n, LLVMValueRef *col,
   LLVMValueRef i = LLVMBuildPhi(g->b, g->i64, "i");
   LLVMValueRef rem = LLVMBuildSub(g->b, n, i, "rem");
   LLVMValueRef full = LLVMBuildICmp(g->b, LLVMIntUGE, rem, lanes, "full");
+  g->entry = entry;
+  g->row = i;
+  g->rem = rem;
   for (int c = 0; c < nc; c++) at[c] = LLVMBuildInBoundsGEP2(g->b, g->f64, col[c], &i, 1, "");
   LLVMBuildCondBr(g->b, full, load_full, load_part);
 
@@ -693,8 +894,11 @@ static void gen_set_function(Gen *g, const CgSet *set, int first, int count, con
     }
     out[j] = load_ptr_at(g, outs, first + j);
   }
+  g->outs = outs;
+  g->avail = first;
   Loop L = {set->sigs + first, count, nc, col_of};
   gen_loop(g, fn, n, col, out, &L);
+  g->avail = 0;
   free(local);
   free(storage);
 }
@@ -807,6 +1011,10 @@ LLVMModuleRef cg_set_module(LLVMContextRef ctx, const char *name, const CgSet *s
                             const int *starts, int first_group, int ngroups) {
   Gen g;
   gen_init(&g, ctx, name);
+  SetIndex index;
+  set_index_init(&index, set);
+  g.index = &index;
+  g.base_out = true;
   for (int k = first_group; k < first_group + ngroups; k++) {
     char sym[64];
     snprintf(sym, sizeof sym, "missionc.kernel.%d", k);
@@ -814,6 +1022,7 @@ LLVMModuleRef cg_set_module(LLVMContextRef ctx, const char *name, const CgSet *s
   }
   LLVMModuleRef mod = g.mod;
   gen_done(&g);
+  set_index_free(&index);
   return mod;
 }
 
@@ -860,32 +1069,38 @@ int cg_print_ir(FILE *out, const RuleSig *const *sigs, int n, const CgOptions *o
  * The JIT: rule sets in groups, compiled in parallel
  * ------------------------------------------------------------------------ */
 
-/* The size of a formula once fns and rules are inlined (capped), to balance groups. */
-static int expr_cost(const Node *n, int cap) {
+/* The size of a formula once fns and rules are inlined (capped), to balance groups.
+ * A rule of the set before position `before` costs one load: it is computed in the
+ * same kernel or read back from an earlier one. */
+static int expr_cost(const Node *n, int cap, const SetIndex *ix, int before) {
   if (!n || cap <= 0) return 0;
   const ExprSem *s = expr_sem(n);
   int cost = 1;
   switch (s ? s->form : EX_CONST) {
-  case EX_RULE: return 1 + expr_cost(s->ref->rule.body, cap - 1);
+  case EX_RULE: {
+    int pos = set_index_find(ix, s->ref);
+    if (pos >= 0 && pos < before) return 1;
+    return 1 + expr_cost(s->ref->rule.body, cap - 1, ix, before);
+  }
   case EX_CALL_FN:   /* the body, then the arguments as for a built-in */
-    cost += expr_cost(s->ref->rule.body, cap - cost);
+    cost += expr_cost(s->ref->rule.body, cap - cost, ix, before);
     /* fall through */
   case EX_BUILTIN:
     if (s->builtin == BI_POW || s->builtin == BI_EXP || s->builtin == BI_LOG) cost += 4 * CG_LANES;
     for (int i = 0; i < n->call.args.len && cost < cap; i++)
-      cost += expr_cost(n->call.args.items[i], cap - cost);
+      cost += expr_cost(n->call.args.items[i], cap - cost, ix, before);
     return cost;
   case EX_OP:
-    if (n->kind == ND_UNARY) return 1 + expr_cost(n->unary.operand, cap - 1);
+    if (n->kind == ND_UNARY) return 1 + expr_cost(n->unary.operand, cap - 1, ix, before);
     if (n->kind == ND_BINARY) {
       if (n->binary.op == OP_POW) cost += 4 * CG_LANES;
-      cost += expr_cost(n->binary.lhs, cap - cost);
-      return cost + expr_cost(n->binary.rhs, cap - cost);
+      cost += expr_cost(n->binary.lhs, cap - cost, ix, before);
+      return cost + expr_cost(n->binary.rhs, cap - cost, ix, before);
     }
     if (n->kind == ND_IF) {
-      cost += expr_cost(n->ifx.cond, cap - cost);
-      cost += expr_cost(n->ifx.then, cap - cost);
-      return cost + expr_cost(n->ifx.els, cap - cost);
+      cost += expr_cost(n->ifx.cond, cap - cost, ix, before);
+      cost += expr_cost(n->ifx.then, cap - cost, ix, before);
+      return cost + expr_cost(n->ifx.els, cap - cost, ix, before);
     }
     return cost;
   default: return cost;
@@ -895,9 +1110,11 @@ static int expr_cost(const Node *n, int cap) {
 /* Split a set into groups of consecutive rules, each of up to `per` rules and about
  * `budget` operations; returns the group count (starts as for cg_groups). */
 static int group_rules(const CgSet *set, int per, int budget, int *starts) {
+  SetIndex index;
+  set_index_init(&index, set);
   int ngroups = 0, count = 0, cost = 0;
   for (int r = 0; r < set->n; r++) {
-    int c = expr_cost(set->sigs[r]->rule->rule.body, budget) + 2 * set->sigs[r]->ninputs;
+    int c = expr_cost(set->sigs[r]->rule->rule.body, budget, &index, r) + 2 * set->sigs[r]->ninputs;
     if (count > 0 && (count == per || cost + c > budget)) {
       count = 0;
       cost = 0;
@@ -907,6 +1124,7 @@ static int group_rules(const CgSet *set, int per, int budget, int *starts) {
     cost += c;
   }
   starts[ngroups] = set->n;
+  set_index_free(&index);
   return ngroups;
 }
 

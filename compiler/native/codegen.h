@@ -22,7 +22,10 @@
  *
  *   void kernel(size_t n, const double *const *cols, double *const *outs);
  *
- * where cols are the set's columns and outs[r] the output of the set's rule r.
+ * where cols are the set's columns and outs[r] the output of the set's rule r, in
+ * base units (the caller divides by the rule's scale: ruleset_eval). Kernels run in
+ * order on the same rows: a kernel reads back the rules of earlier kernels that its
+ * rules use instead of recomputing them, so a chain of rules compiles in linear time.
  *
  * Functions (`fn`) and the rules a rule uses are inlined into it; every value is
  * computed once per row; a loop body is branch-free (selects), vectorised here

@@ -128,9 +128,27 @@ void ruleset_free(RuleSet *rs) {
   free(rs);
 }
 
+void eval_print_target(FILE *out) {
+  char *triple, *name, *features;
+  jit_describe_cpu(NULL, &triple, &name, &features);
+  fprintf(out, "target: %s\nCPU: %s (--cpu native)\nfeatures: %s\n", triple, name,
+          *features ? features : "(none)");
+  free(triple);
+  free(name);
+  free(features);
+}
+
 void ruleset_eval(const RuleSet *rs, size_t n, const double *const *cols, double *const *outs) {
   if (rs->kernels) {
+    /* The kernels store base units (a later kernel reads back an earlier one's
+     * rules): leave in each rule's declared unit, as interp.c does. */
     for (int k = 0; k < rs->nkernels; k++) rs->kernels[k](n, cols, outs);
+    for (int r = 0; r < rs->n; r++) {
+      const RuleSig *sig = rs->sigs[r];
+      if (sig->result != VAL_NUM || sig->result_scale == 1.0) continue;
+      double *o = outs[r];
+      for (size_t i = 0; i < n; i++) o[i] /= sig->result_scale;
+    }
     return;
   }
   for (int r = 0; r < rs->n; r++) {
@@ -710,6 +728,11 @@ static void print_timing(const Run *run, size_t rows, double wall) {
           100 * run->cpu_read / total, run->cpu_parse, 100 * run->cpu_parse / total, run->cpu_eval,
           100 * run->cpu_eval / total, run->cpu_format, 100 * run->cpu_format / total,
           run->cpu_write, 100 * run->cpu_write / total);
+  if (run->rs->jit)
+    fprintf(stderr, "missionc eval: compiled for %s, CPU %s, features %s\n", jit_triple(run->rs->jit),
+            jit_cpu(run->rs->jit), *jit_features(run->rs->jit) ? jit_features(run->rs->jit) : "(none)");
+  else
+    fputs("missionc eval: evaluated by the interpreter (--engine interp)\n", stderr);
 }
 
 /* Read, evaluate and write every record; the header is already mapped. */

@@ -58,6 +58,9 @@ RuleSet *ruleset_new(const RuleSig **sigs, int n, const EvalOptions *o, char **e
 void ruleset_free(RuleSet *rs);
 /* Evaluate every rule on n rows: column c of the set at cols[c] (in its declared
  * unit), rule r's results to outs[r] (which must not overlap a column). */
+/* What the JIT compiles for by default: target triple, CPU name and features
+   (missionc --version --verbose). */
+void eval_print_target(FILE *out);
 void ruleset_eval(const RuleSet *rs, size_t n, const double *const *cols, double *const *outs);
 
 /* Print the LLVM IR of the JIT's kernels for these rules (eval --emit-llvm). */

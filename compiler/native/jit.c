@@ -25,7 +25,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <llvm-c/Analysis.h>
@@ -119,8 +122,23 @@ int jit_opt_parse(const char *name, JitOpt *level) {
 static pthread_once_t llvm_once = PTHREAD_ONCE_INIT;
 static bool llvm_ready;
 
-/* Registers the host target and its asm printer, once per process. */
+static atomic_flag fatal_reported = ATOMIC_FLAG_INIT;
+
+/* LLVM's fatal errors end the process through here rather than abort(): one
+ * message, whichever thread fails first, and the documented exit status 4. */
+static void fatal_handler(const char *reason) {
+  if (!atomic_flag_test_and_set(&fatal_reported))
+    fprintf(stderr, "missionc: internal error in LLVM: %s\n"
+                    "note: this is a bug in missionc; please report it with the command that gave it\n",
+            reason ? reason : "unknown");
+  fflush(stderr);
+  _exit(4);
+}
+
+/* Registers the host target and its asm printer, once per process, and the
+ * fatal-error handler. */
 static void init_llvm(void) {
+  LLVMInstallFatalErrorHandler(fatal_handler);
   llvm_ready = !LLVMInitializeNativeTarget() && !LLVMInitializeNativeAsmPrinter();
 }
 
@@ -130,11 +148,17 @@ static bool ensure_llvm(char **err) {
   return llvm_ready;
 }
 
-/* CPU name and features for a jit_new-style CPU request, malloc'd. */
+/* CPU name and features for a jit_new-style CPU request, malloc'd. For the
+ * host, the features come from the CPU itself (cpuid), so a CPU newer than this
+ * LLVM, whose name it reports as "generic", keeps its AVX2 or AVX-512. */
 static void resolve_cpu(const char *cpu, char **name, char **features) {
   if (!cpu || strcmp(cpu, "native") == 0) {
     *name = adopt_message(LLVMGetHostCPUName());
     *features = adopt_message(LLVMGetHostCPUFeatures());
+    if (!**name) {
+      free(*name);
+      *name = strdup("generic");
+    }
   } else {
     *name = strdup(cpu);
     *features = strdup("");
@@ -159,9 +183,190 @@ static LLVMTargetMachineRef make_tm(const char *cpu, const char *features, LLVMR
   return tm;
 }
 
+/* ------------------------------------------------------------------------
+ * CPU names: LLVM warns about an unknown one on stderr, once per target
+ * machine, then may abort() when it generates code. The C API lists no CPUs, so
+ * the names come from what LLVM prints for the CPU "help", read once from a
+ * temporary standard error, before any compiler thread runs.
+ * ------------------------------------------------------------------------ */
+
+/* What LLVM prints on stderr while it creates a target machine for cpu,
+ * malloc'd (NULL if it cannot be captured). */
+static char *capture_tm_messages(const char *cpu) {
+  FILE *t = tmpfile();
+  if (!t) return NULL;
+  fflush(stderr);
+  int saved = dup(STDERR_FILENO);
+  if (saved < 0 || dup2(fileno(t), STDERR_FILENO) < 0) {
+    if (saved >= 0) close(saved);
+    fclose(t);
+    return NULL;
+  }
+  LLVMTargetMachineRef tm = make_tm(cpu, "", LLVMRelocDefault, LLVMCodeModelDefault,
+                                    LLVMCodeGenLevelDefault, NULL);
+  if (tm) LLVMDisposeTargetMachine(tm);
+  fflush(stderr);
+  dup2(saved, STDERR_FILENO);
+  close(saved);
+  long size = ftell(t);
+  char *text = size >= 0 ? malloc((size_t)size + 1) : NULL;
+  if (text) {
+    rewind(t);
+    size_t got = fread(text, 1, (size_t)size, t);
+    text[got] = '\0';
+  }
+  fclose(t);
+  return text;
+}
+
+static pthread_once_t cpu_names_once = PTHREAD_ONCE_INIT;
+static char **cpu_names;   /* NULL-terminated, as LLVM lists them */
+static int ncpu_names;
+
+/* Parse "Available CPUs for this target:" up to the features' list. */
+static void load_cpu_names(void) {
+  if (!ensure_llvm(NULL)) return;
+  char *text = capture_tm_messages("help");
+  const char *p = text ? strstr(text, "Available CPUs for this target:") : NULL;
+  const char *end = p ? strstr(p, "Available features") : NULL;
+  if (!end && p) end = p + strlen(p);
+  int cap = 0;
+  while (p && (p = strchr(p, '\n')) && ++p < end) {
+    while (*p == ' ') p++;
+    size_t n = strcspn(p, " \n");
+    if (n == 0) continue;
+    if (ncpu_names + 1 >= cap) {
+      cap = cap ? 2 * cap : 128;
+      cpu_names = xrealloc(cpu_names, sizeof *cpu_names * (size_t)cap);
+    }
+    cpu_names[ncpu_names] = xmalloc(n + 1);
+    memcpy(cpu_names[ncpu_names], p, n);
+    cpu_names[ncpu_names++][n] = '\0';
+    cpu_names[ncpu_names] = NULL;
+  }
+  free(text);
+}
+
+const char *const *jit_cpu_names(void) {
+  pthread_once(&cpu_names_once, load_cpu_names);
+  static const char *const none[] = {NULL};
+  return cpu_names ? (const char *const *)cpu_names : none;
+}
+
+/* Whether LLVM knows cpu for the host target: in its list, or (if the list could
+ * not be read) created without "is not a recognized processor". */
+static bool cpu_known(const char *cpu) {
+  const char *const *names = jit_cpu_names();
+  if (*names) {
+    for (; *names; names++)
+      if (strcmp(*names, cpu) == 0) return true;
+    return false;
+  }
+  char *text = capture_tm_messages(cpu);
+  bool ok = text && !strstr(text, "not a recognized processor");
+  free(text);
+  return ok;
+}
+
+void jit_describe_cpu(const char *cpu, char **triple, char **name, char **features) {
+  *triple = adopt_message(LLVMGetDefaultTargetTriple());
+  if (!ensure_llvm(NULL)) {
+    *name = strdup(cpu ? cpu : "native");
+    *features = strdup("");
+    return;
+  }
+  resolve_cpu(cpu, name, features);
+}
+
+/* Whether LLVM can generate code for the host triple on cpu (a 32-bit CPU
+ * cannot run x86-64 code, and LLVM would abort): tried in a child process, on a
+ * function of one addition, before any thread of ours runs. */
+static bool cpu_can_compile(const char *cpu) {
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid < 0) return true;   /* cannot tell: let the compile try */
+  if (pid == 0) {
+    int null = open("/dev/null", O_WRONLY);
+    if (null >= 0) dup2(null, STDERR_FILENO);
+    LLVMTargetMachineRef tm = make_tm(cpu, "", LLVMRelocDefault, LLVMCodeModelDefault,
+                                      LLVMCodeGenLevelDefault, NULL);
+    if (!tm) _exit(1);
+    LLVMContextRef ctx = LLVMContextCreate();
+    LLVMModuleRef mod = LLVMModuleCreateWithNameInContext("probe", ctx);
+    LLVMTypeRef f64 = LLVMDoubleTypeInContext(ctx);
+    LLVMValueRef fn = LLVMAddFunction(mod, "probe", LLVMFunctionType(f64, &f64, 1, 0));
+    LLVMBuilderRef b = LLVMCreateBuilderInContext(ctx);
+    LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(ctx, fn, "entry"));
+    LLVMBuildRet(b, LLVMBuildFAdd(b, LLVMGetParam(fn, 0), LLVMGetParam(fn, 0), ""));
+    jit_target_module(mod, tm);
+    LLVMMemoryBufferRef obj = NULL;
+    char *msg = NULL;
+    _exit(LLVMTargetMachineEmitToMemoryBuffer(tm, mod, LLVMObjectFile, &msg, &obj) ? 1 : 0);
+  }
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+static pthread_mutex_t checked_lock = PTHREAD_MUTEX_INITIALIZER;
+static char *checked_cpu;   /* the last CPU found good: checked once */
+
+int jit_check_cpu(const char *cpu, char **err) {
+  if (!cpu || strcmp(cpu, "native") == 0 || strcmp(cpu, "generic") == 0) return 0;
+  if (!ensure_llvm(err)) return -1;
+  pthread_mutex_lock(&checked_lock);
+  bool seen = checked_cpu && strcmp(checked_cpu, cpu) == 0;
+  pthread_mutex_unlock(&checked_lock);
+  if (seen) return 0;
+  if (*cpu && strcmp(cpu, "help") != 0 && cpu_known(cpu)) {
+    if (cpu_can_compile(cpu)) {
+      pthread_mutex_lock(&checked_lock);
+      free(checked_cpu);
+      checked_cpu = strdup(cpu);
+      pthread_mutex_unlock(&checked_lock);
+      return 0;
+    }
+    char *triple = adopt_message(LLVMGetDefaultTargetTriple());
+    error_printf(err, "CPU '%s' cannot run code for %s (LLVM cannot generate it: a 32-bit CPU?)",
+                 cpu, triple);
+    free(triple);
+    return -1;
+  }
+  const char *best = NULL;
+  int best_d = (int)strlen(cpu) + 64;   /* the nearest name, however far */
+  for (const char *const *n = jit_cpu_names(); *n; n++) {
+    int d = edit_distance(cpu, *n, best_d - 1);
+    if (d < best_d) {
+      best_d = d;
+      best = *n;
+    }
+  }
+  char *triple = LLVMGetDefaultTargetTriple();
+  size_t len = 256 + strlen(cpu) + strlen(triple);
+  for (const char *const *n = jit_cpu_names(); *n; n++) len += strlen(*n) + 4;
+  char *msg = malloc(len);
+  if (msg) {
+    int at = snprintf(msg, len, "unknown CPU '%s' for %s", cpu, triple);
+    if (best) at += snprintf(msg + at, len - (size_t)at, "; did you mean '%s'?", best);
+    at += snprintf(msg + at, len - (size_t)at, "\nnote: --cpu takes native, generic");
+    int line = at - (int)strlen("note: --cpu takes native, generic");
+    for (const char *const *n = jit_cpu_names(); *n; n++) {
+      if (strcmp(*n, "generic") == 0) continue;
+      bool wrap = at - line + (int)strlen(*n) > 84;
+      at += snprintf(msg + at, len - (size_t)at, wrap ? ",\n  %s" : ", %s", *n);
+      if (wrap) line = at - (int)strlen(*n) - 2;
+    }
+  }
+  LLVMDisposeMessage(triple);
+  if (err) *err = msg;
+  else free(msg);
+  return -1;
+}
+
 LLVMTargetMachineRef jit_target_machine(const char *cpu, LLVMRelocMode reloc, LLVMCodeModel model,
                                         LLVMCodeGenOptLevel level, char **err) {
   if (!ensure_llvm(err)) return NULL;
+  if (jit_check_cpu(cpu, err) != 0) return NULL;
   char *name, *features;
   resolve_cpu(cpu, &name, &features);
   LLVMTargetMachineRef tm = make_tm(name, features, reloc, model, level, err);
@@ -289,6 +494,7 @@ static int make_lljit(Jit *jit, char **err) {
 
 Jit *jit_new(const char *cpu, char **err) {
   if (!ensure_llvm(err)) return NULL;
+  if (jit_check_cpu(cpu, err) != 0) return NULL;
   Jit *jit = calloc(1, sizeof *jit);
   if (!jit) {
     error_printf(err, "out of memory");
@@ -416,14 +622,28 @@ JitFunc jit_lookup_func(Jit *jit, const char *name, char **err) {
 /* ------------------------------------------------------------------------
  * Object cache
  *
- * An entry <dir>/<sha256 hex>.o is a 56-byte header, then the object:
- *   "MCOBJ01\n" | key (32 bytes) | object size (u64 LE) | FNV-1a 64 of
- *   the object (u64 LE).
+ * The cache runs machine code found on disk, so it trusts only what its user
+ * made (LANGUAGE.md section 10.3):
+ *   - the directory is created 0700; a directory or an entry that is not owned
+ *     by the user, or that group or others may write, is refused with a
+ *     warning, and the code is compiled instead;
+ *   - entries are written to a temporary file (O_EXCL, 0600) renamed into place;
+ *   - an entry <dir>/<sha256 hex>.o is an 80-byte header, then the object:
+ *       "MCOBJ02\n" | key (32 bytes) | object size (u64 LE) |
+ *       HMAC-SHA-256 of the first 48 bytes and the object (32 bytes)
+ *     under a secret of 32 random bytes in <dir>/secret (0600, the user's): a
+ *     truncated, damaged or re-sealed entry (one whose seal was recomputed
+ *     without the secret) is rejected and recompiled;
+ *   - the entries total at most MISSIONC_CACHE_MAX bytes (default 256 MiB):
+ *     after a run that stored entries (or any run when MISSIONC_CACHE_MAX is
+ *     set), the least recently used go first.
  * ------------------------------------------------------------------------ */
 
-#define CACHE_MAGIC "MCOBJ01\n"
-#define CACHE_HEADER 56
+#define CACHE_MAGIC "MCOBJ02\n"
+#define CACHE_HEADER 80
+#define CACHE_SEALED 48            /* bytes of the header under the seal */
 #define CACHE_MAX_OBJECT (1u << 30)
+#define CACHE_DEFAULT_MAX (256ull << 20)
 
 typedef struct {
   uint8_t key[32];
@@ -434,7 +654,7 @@ typedef struct {
 static void cache_key(const Jit *jit, LLVMModuleRef mod, JitOpt level, CacheKey *k) {
   Sha256 c;
   sha256_init(&c);
-  sha256_string(&c, "missionc object cache 1");
+  sha256_string(&c, "missionc object cache 2");
   sha256_string(&c, MISSIONC_VERSION);
   sha256_string(&c, LLVM_VERSION_STRING);
   sha256_string(&c, jit->triple);
@@ -449,11 +669,25 @@ static void cache_key(const Jit *jit, LLVMModuleRef mod, JitOpt level, CacheKey 
     sprintf(k->hex + 2 * i, "%02x", k->key[i]);
 }
 
-static uint64_t fnv1a64(const uint8_t *p, size_t n) {
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (size_t i = 0; i < n; i++)
-    h = (h ^ p[i]) * 0x100000001b3ull;
-  return h;
+/* HMAC-SHA-256 (RFC 2104) of a[0..na) then b[0..nb) under a 32-byte secret. */
+static void hmac_sha256(const uint8_t secret[32], const uint8_t *a, size_t na, const uint8_t *b,
+                        size_t nb, uint8_t out[32]) {
+  uint8_t pad[64], inner[32];
+  Sha256 c;
+  for (int pass = 0; pass < 2; pass++) {
+    memset(pad, pass ? 0x5c : 0x36, sizeof pad);
+    for (int i = 0; i < 32; i++) pad[i] ^= secret[i];
+    sha256_init(&c);
+    sha256_update(&c, pad, sizeof pad);
+    if (pass == 0) {
+      sha256_update(&c, a, na);
+      sha256_update(&c, b, nb);
+      sha256_final(&c, inner);
+    } else {
+      sha256_update(&c, inner, sizeof inner);
+      sha256_final(&c, out);
+    }
+  }
 }
 
 static void put_u64(uint8_t *p, uint64_t v) {
@@ -475,14 +709,49 @@ static char *cache_path(const char *dir, const CacheKey *k, const char *suffix) 
   return path;
 }
 
-/* Reads a whole file of at most max bytes; NULL if absent or unreadable. */
-static uint8_t *read_file(const char *path, size_t max, size_t *size) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return NULL;
+/* Why a file or directory the cache would trust is not trustworthy, or NULL:
+ * it must be the user's, and neither group nor others may write it. */
+static const char *untrusted(const struct stat *st) {
+  if (st->st_uid != geteuid()) return "it is not owned by you";
+  if (st->st_mode & (S_IWGRP | S_IWOTH)) return "group or others can write it";
+  return NULL;
+}
+
+/* One warning per process and kind of refusal: a run may meet many entries. */
+static atomic_flag warned_dir = ATOMIC_FLAG_INIT, warned_entry = ATOMIC_FLAG_INIT,
+                   warned_max = ATOMIC_FLAG_INIT;
+
+static void cache_warning(atomic_flag *once, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void cache_warning(atomic_flag *once, const char *fmt, ...) {
+  if (atomic_flag_test_and_set(once)) return;
+  char line[4096];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(line, sizeof line, fmt, ap);
+  va_end(ap);
+  fprintf(stderr, "missionc: warning: %s\n", line);   /* one write: no interleaving */
+}
+
+/* Reads a whole trusted regular file of at most max bytes; NULL if absent,
+ * unreadable or refused (*refused set, with a warning). Never follows a symlink. */
+static uint8_t *read_file(const char *path, size_t max, size_t *size, bool *refused) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) {
+    if (errno == ELOOP) {
+      *refused = true;
+      cache_warning(&warned_entry, "not using the cache entry %s: it is a symbolic link", path);
+    }
+    return NULL;
+  }
   struct stat st;
   uint8_t *data = NULL;
-  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size <= max &&
-      (data = malloc((size_t)st.st_size + 1))) {
+  const char *why = NULL;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) why = "it is not a regular file";
+  else why = untrusted(&st);
+  if (why) {
+    *refused = true;
+    cache_warning(&warned_entry, "not using the cache entry %s: %s; compiling instead", path, why);
+  } else if ((uint64_t)st.st_size <= max && (data = malloc((size_t)st.st_size + 1))) {
     size_t got = 0;
     ssize_t r = 1;
     while (got < (size_t)st.st_size && (r = read(fd, data + got, (size_t)st.st_size - got)) > 0)
@@ -497,26 +766,34 @@ static uint8_t *read_file(const char *path, size_t max, size_t *size) {
   return data;
 }
 
-/* Is data a well-formed entry for key? */
-static bool entry_ok(const uint8_t *data, size_t size, const CacheKey *k) {
+/* Is data a well-formed entry for key, sealed with the secret? */
+static bool entry_ok(const uint8_t *data, size_t size, const CacheKey *k, const uint8_t secret[32]) {
   if (size < CACHE_HEADER || memcmp(data, CACHE_MAGIC, 8) != 0 || memcmp(data + 8, k->key, 32) != 0)
     return false;
   uint64_t len = get_u64(data + 40);
-  return len == size - CACHE_HEADER && len > 0 &&
-         get_u64(data + 48) == fnv1a64(data + CACHE_HEADER, (size_t)len);
+  if (len != size - CACHE_HEADER || len == 0) return false;
+  uint8_t mac[32];
+  hmac_sha256(secret, data, CACHE_SEALED, data + CACHE_HEADER, (size_t)len, mac);
+  uint8_t diff = 0;   /* compared in constant time */
+  for (int i = 0; i < 32; i++) diff |= (uint8_t)(mac[i] ^ data[CACHE_SEALED + i]);
+  return diff == 0;
 }
 
-/* The cached object for key, or NULL; *rejected if an entry was bad. */
-static LLVMMemoryBufferRef cache_load(const char *dir, const CacheKey *k, bool *rejected) {
+/* The cached object for key, or NULL; *rejected if an entry was bad or refused. */
+static LLVMMemoryBufferRef cache_load(const char *dir, const uint8_t secret[32], const CacheKey *k,
+                                      bool *rejected) {
   char *path = cache_path(dir, k, ".o");
   size_t size = 0;
-  uint8_t *data = path ? read_file(path, CACHE_HEADER + (size_t)CACHE_MAX_OBJECT, &size) : NULL;
+  bool refused = false;
+  uint8_t *data = path ? read_file(path, CACHE_HEADER + (size_t)CACHE_MAX_OBJECT, &size, &refused) : NULL;
   LLVMMemoryBufferRef buf = NULL;
-  if (data && entry_ok(data, size, k))
+  if (data && entry_ok(data, size, k, secret)) {
     buf = LLVMCreateMemoryBufferWithMemoryRangeCopy((const char *)data + CACHE_HEADER,
                                                     size - CACHE_HEADER, k->hex);
-  else if (data || (path && access(path, F_OK) == 0))
+    utimensat(AT_FDCWD, path, NULL, AT_SYMLINK_NOFOLLOW);   /* used now: evicted last */
+  } else if (data || refused || (path && access(path, F_OK) == 0)) {
     *rejected = true;
+  }
   free(data);
   free(path);
   return buf;
@@ -535,32 +812,117 @@ static int write_all(int fd, const void *p, size_t n) {
   return 0;
 }
 
-/* Creates dir and its parents (like mkdir -p); 0 if it exists after. */
+/* Creates dir and its parents (like mkdir -p), each new one 0700; 0 if dir is
+ * a directory after. */
 static int make_dirs(const char *dir) {
   char *path = strdup(dir);
   if (!path) return -1;
   for (char *p = path + 1; *p; p++) {
     if (*p == '/') {
       *p = '\0';
-      mkdir(path, 0755);
+      mkdir(path, 0700);
       *p = '/';
     }
   }
-  int rc = mkdir(path, 0755) == 0 || errno == EEXIST ? 0 : -1;
+  int rc = mkdir(path, 0700) == 0 || errno == EEXIST ? 0 : -1;
+  struct stat st;
+  if (rc == 0 && stat(path, &st) != 0) rc = -1;
+  else if (rc == 0 && !S_ISDIR(st.st_mode)) {
+    errno = ENOTDIR;
+    rc = -1;
+  }
   free(path);
   return rc;
 }
 
-/* Stores an object under key: a temporary file renamed into place, so a
-   reader never sees half an entry.  Returns 0 if stored. */
-static int cache_store(const char *dir, const CacheKey *k, LLVMMemoryBufferRef obj) {
+/* Whether the cache may use dir: a directory of the user's that no one else can
+ * write (warning once if not). */
+static bool dir_trusted(const char *dir) {
+  struct stat st;
+  errno = 0;
+  if (make_dirs(dir) != 0 || stat(dir, &st) != 0) {
+    cache_warning(&warned_dir, "cannot use the object cache %s: %s; compiling without it", dir,
+                  errno ? strerror(errno) : "not a directory");
+    return false;
+  }
+  const char *why = untrusted(&st);
+  if (why) {
+    cache_warning(&warned_dir,
+                  "not using the object cache %s: %s (chmod 700 it, or set MISSIONC_CACHE_DIR); "
+                  "compiling without it", dir, why);
+    return false;
+  }
+  return true;
+}
+
+/* Fill buf with n random bytes from the kernel; 0 on success. */
+static int random_bytes(uint8_t *buf, size_t n) {
+  int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  size_t got = 0;
+  ssize_t r = 1;
+  while (got < n && (r = read(fd, buf + got, n - got)) > 0) got += (size_t)r;
+  close(fd);
+  return got == n ? 0 : -1;
+}
+
+/* The cache's secret (<dir>/secret): read, or made once with O_EXCL (a
+ * concurrent run that loses the race reads the winner's). 0 on success. */
+static int cache_secret(const char *dir, uint8_t secret[32]) {
+  char *path = malloc(strlen(dir) + sizeof "/secret");
+  if (!path) return -1;
+  sprintf(path, "%s/secret", dir);
+  int rc = -1;
+  for (int attempt = 0; attempt < 50 && rc != 0; attempt++) {
+    size_t size = 0;
+    bool refused = false;
+    uint8_t *data = read_file(path, 64, &size, &refused);
+    if (data && size == 32) {
+      memcpy(secret, data, 32);
+      rc = 0;
+    }
+    free(data);
+    if (rc == 0 || refused) break;
+    if (data) {                 /* a short secret: a run is writing it, or it is damaged */
+      if (attempt < 20) {
+        usleep(10000);
+        continue;
+      }
+      unlink(path);
+    }
+    uint8_t fresh[32];
+    if (random_bytes(fresh, sizeof fresh) != 0) break;
+    char *tmp = malloc(strlen(dir) + sizeof "/secret.tmp.XXXXXX");
+    if (!tmp) break;
+    sprintf(tmp, "%s/secret.tmp.XXXXXX", dir);
+    int fd = mkstemp(tmp);
+    if (fd >= 0) {
+      int w = write_all(fd, fresh, sizeof fresh) | close(fd);
+      /* link() fails if another run made the secret first: then use theirs */
+      if (w == 0 && link(tmp, path) == 0) {
+        memcpy(secret, fresh, 32);
+        rc = 0;
+      }
+      unlink(tmp);
+    }
+    free(tmp);
+    if (fd < 0) break;
+  }
+  free(path);
+  return rc;
+}
+
+/* Stores an object under key: a temporary file (O_EXCL, 0600) renamed into
+   place, so a reader never sees half an entry.  Returns 0 if stored. */
+static int cache_store(const char *dir, const uint8_t secret[32], const CacheKey *k,
+                       LLVMMemoryBufferRef obj) {
   const uint8_t *data = (const uint8_t *)LLVMGetBufferStart(obj);
   size_t size = LLVMGetBufferSize(obj);
   uint8_t header[CACHE_HEADER];
   memcpy(header, CACHE_MAGIC, 8);
   memcpy(header + 8, k->key, 32);
   put_u64(header + 40, size);
-  put_u64(header + 48, fnv1a64(data, size));
+  hmac_sha256(secret, header, CACHE_SEALED, data, size, header + CACHE_SEALED);
   char *final = cache_path(dir, k, ".o");
   char *tmp = cache_path(dir, k, ".tmp.XXXXXX");
   int rc = -1;
@@ -574,6 +936,96 @@ static int cache_store(const char *dir, const CacheKey *k, LLVMMemoryBufferRef o
   free(tmp);
   free(final);
   return rc;
+}
+
+/* The most bytes the entries may take: MISSIONC_CACHE_MAX (bytes, or with a K,
+ * M or G suffix), else 256 MiB. */
+static uint64_t cache_max(void) {
+  const char *v = getenv("MISSIONC_CACHE_MAX");
+  if (!v || !*v) return CACHE_DEFAULT_MAX;
+  char *end;
+  errno = 0;
+  double n = strtod(v, &end);
+  double unit = 1;
+  if (*end == 'K' || *end == 'k') unit = 1024.0, end++;
+  else if (*end == 'M' || *end == 'm') unit = 1024.0 * 1024, end++;
+  else if (*end == 'G' || *end == 'g') unit = 1024.0 * 1024 * 1024, end++;
+  if (*end || errno || !(n >= 0) || n * unit > 1e18) {
+    cache_warning(&warned_max, "MISSIONC_CACHE_MAX takes a size in bytes (or 64K, 512M, 2G), not '%s'; "
+                  "using 256M", v);
+    return CACHE_DEFAULT_MAX;
+  }
+  return (uint64_t)(n * unit);
+}
+
+/* One entry of the cache directory, for eviction. */
+typedef struct {
+  char *path;
+  uint64_t size;
+  struct timespec used;
+} Entry;
+
+static int entry_older(const void *a, const void *b) {
+  const Entry *x = a, *y = b;
+  if (x->used.tv_sec != y->used.tv_sec) return x->used.tv_sec < y->used.tv_sec ? -1 : 1;
+  if (x->used.tv_nsec != y->used.tv_nsec) return x->used.tv_nsec < y->used.tv_nsec ? -1 : 1;
+  return strcmp(x->path, y->path);
+}
+
+/* Whether a directory entry's name is "<64 hex>.o", or a temporary left behind. */
+static bool is_entry_name(const char *name, bool *tmp) {
+  size_t n = strlen(name);
+  for (size_t i = 0; i < 64; i++)
+    if (i >= n || !strchr("0123456789abcdef", name[i])) return false;
+  *tmp = strncmp(name + 64, ".tmp.", 5) == 0;
+  return *tmp || strcmp(name + 64, ".o") == 0;
+}
+
+/* Evict the least recently used entries until they total at most the bound,
+ * and remove temporaries older than an hour (a run killed while writing). */
+static void cache_evict(const char *dir) {
+  uint64_t max = cache_max();
+  DIR *d = opendir(dir);
+  if (!d) return;
+  Entry *entries = NULL;
+  size_t n = 0, cap = 0;
+  uint64_t total = 0;
+  time_t now = time(NULL);
+  for (struct dirent *e; (e = readdir(d));) {
+    bool tmp;
+    if (!is_entry_name(e->d_name, &tmp)) continue;
+    char *path = malloc(strlen(dir) + strlen(e->d_name) + 2);
+    if (!path) break;
+    sprintf(path, "%s/%s", dir, e->d_name);
+    struct stat st;
+    if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+      free(path);
+      continue;
+    }
+    if (tmp) {
+      if (now - st.st_mtime > 3600) unlink(path);
+      free(path);
+      continue;
+    }
+    if (n == cap) {
+      cap = cap ? 2 * cap : 64;
+      Entry *grown = realloc(entries, cap * sizeof *entries);
+      if (!grown) {
+        free(path);
+        break;
+      }
+      entries = grown;
+    }
+    entries[n++] = (Entry){path, (uint64_t)st.st_size, st.st_mtim};
+    total += (uint64_t)st.st_size;
+  }
+  closedir(d);
+  if (total > max) qsort(entries, n, sizeof *entries, entry_older);
+  for (size_t i = 0; i < n; i++) {
+    if (total > max && unlink(entries[i].path) == 0) total -= entries[i].size;
+    free(entries[i].path);
+  }
+  free(entries);
 }
 
 /* ------------------------------------------------------------------------
@@ -596,7 +1048,8 @@ typedef struct {
   Job *jobs;
   size_t n;
   JitOpt level;
-  const char *cache_dir;
+  const char *cache_dir;   /* NULL: compile everything */
+  uint8_t secret[32];      /* the cache's secret, when cache_dir is set */
   atomic_size_t next;
 } Batch;
 
@@ -615,7 +1068,7 @@ static void compile_job(Batch *b, LLVMTargetMachineRef tm, Job *job) {
   CacheKey key;
   if (b->cache_dir) {
     cache_key(b->jit, job->mod, b->level, &key);
-    job->obj = cache_load(b->cache_dir, &key, &job->rejected);
+    job->obj = cache_load(b->cache_dir, b->secret, &key, &job->rejected);
     job->hit = job->obj != NULL;
   }
   if (!job->hit && jit_run_passes(job->mod, tm, b->level, &job->err) == 0) {
@@ -625,7 +1078,7 @@ static void compile_job(Batch *b, LLVMTargetMachineRef tm, Job *job) {
       job->obj = NULL;
     } else {
       job->miss = true;
-      job->written = b->cache_dir && cache_store(b->cache_dir, &key, job->obj) == 0;
+      job->written = b->cache_dir && cache_store(b->cache_dir, b->secret, &key, job->obj) == 0;
     }
     LLVMDisposeMessage(msg);
   }
@@ -744,13 +1197,17 @@ int jit_compile_objects(Jit *jit, LLVMModuleRef *mods, LLVMContextRef *ctxs, siz
     jobs[i] = (Job){.mod = mods[i], .ctx = ctxs ? ctxs[i] : NULL};
   Batch b = {.jit = jit, .jobs = jobs, .n = n, .level = level, .cache_dir = jit->cache_dir};
   atomic_init(&b.next, 0);
-  if (b.cache_dir && make_dirs(b.cache_dir) != 0)
-    b.cache_dir = NULL; /* unusable cache: compile everything */
+  if (b.cache_dir && (!dir_trusted(b.cache_dir) || cache_secret(b.cache_dir, b.secret) != 0))
+    b.cache_dir = NULL; /* unusable or untrusted cache: compile everything */
   if (run_workers(&b, workers, nthreads, err) != 0) {
     discard_modules(mods, ctxs, n);
     goto out;
   }
+  size_t writes = jit->stats.cache_writes;
   rc = collect_jobs(jit, jobs, n, err);
+  /* the bound holds after a run that stored entries, or that names a bound */
+  if (b.cache_dir && (jit->stats.cache_writes > writes || getenv("MISSIONC_CACHE_MAX")))
+    cache_evict(b.cache_dir);
   if (rc == 0) rc = add_objects(jit, jobs, n, err);
 out:
   for (size_t i = 0; jobs && i < n; i++) {

@@ -68,10 +68,22 @@ const char *jit_opt_name(JitOpt level);
 int jit_opt_parse(const char *name, JitOpt *level);
 
 /* A JIT for this process.  cpu: NULL or "native" = the host CPU with its
-   features, "generic", or an LLVM CPU name ("x86-64-v3", "skylake"...);
-   LLVM warns on stderr about an unknown name and ignores it, and code for
-   a CPU the host is not may die of an illegal instruction. */
+   features (read from the CPU: a CPU newer than LLVM is named "generic" but
+   keeps its features), "generic", or an LLVM CPU name ("x86-64-v3",
+   "skylake"...); an unknown name fails as jit_check_cpu does. Code for a CPU
+   the host is not may die of an illegal instruction. */
 Jit *jit_new(const char *cpu, char **err);
+
+/* 0 if cpu is NULL, "native", "generic" or a CPU LLVM knows for the host target;
+   else -1 with a malloc'd message in *err: the nearest name, then a line
+   "note: --cpu takes native, generic, ..." listing the valid names. */
+int jit_check_cpu(const char *cpu, char **err);
+/* The triple, CPU name and features a JIT for cpu compiles for (as
+   jit_triple, jit_cpu and jit_features), malloc'd, without making a JIT. */
+void jit_describe_cpu(const char *cpu, char **triple, char **name, char **features);
+/* The CPU names LLVM knows for the host target, NULL-terminated (empty if
+   they cannot be read). */
+const char *const *jit_cpu_names(void);
 void jit_free(Jit *jit);
 
 /* The target the JIT compiles for (owned by the Jit). */

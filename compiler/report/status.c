@@ -934,10 +934,10 @@ static const char *md_cell(Arena *a, const char *s, bool code) {
   s = one_line(a, s);
   if (code) return *s ? arena_printf(a, "`%s`", s) : "";
   size_t n = 0;
-  for (const char *p = s; *p; p++) n += strchr("\\`*_[]<>|#~", *p) && *p ? 2 : 1;
+  for (const char *p = s; *p; p++) n += strchr("\\`*_[]<>|#~&", *p) && *p ? 2 : 1;
   char *out = arena_alloc(a, n + 1), *q = out;
   for (const char *p = s; *p; p++) {
-    if (strchr("\\`*_[]<>|#~", *p)) *q++ = '\\';
+    if (strchr("\\`*_[]<>|#~&", *p)) *q++ = '\\';
     *q++ = *p;
   }
   return out;

@@ -148,8 +148,17 @@ static void dump_decl(Dumper *d, const Node *n, int depth) {
   dump_child(d, "body", n->decl.body, depth + 1);
 }
 
+enum { DUMP_MAX_DEPTH = 200 };   /* deeper levels are elided: the output stays linear */
+
 /* One node and its children, indented two spaces a level. */
 static void dump_node(Dumper *d, const Node *n, int depth) {
+  if (depth > DUMP_MAX_DEPTH) {
+    if (depth == DUMP_MAX_DEPTH + 1) {
+      dump_indent(d, DUMP_MAX_DEPTH);
+      fprintf(d->out, "... (deeper than %d levels: not shown)\n", DUMP_MAX_DEPTH);
+    }
+    return;
+  }
   dump_indent(d, depth);
   fputs(node_kind_names[n->kind], d->out);
   switch (n->kind) {

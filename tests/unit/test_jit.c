@@ -171,16 +171,71 @@ Test(jit, opt_names) {
   cr_assert(eq(int, jit_opt_parse("O7", &level), -1));
 }
 
+/* Whether /proc/cpuinfo lists flag among the CPU's flags (false if unreadable). */
+static bool cpuinfo_has(const char *flag) {
+  FILE *f = fopen("/proc/cpuinfo", "r");
+  if (!f) return false;
+  char line[8192];
+  bool found = false;
+  size_t n = strlen(flag);
+  while (!found && fgets(line, sizeof line, f)) {
+    if (strncmp(line, "flags", 5) != 0) continue;
+    for (char *p = strstr(line, flag); p && !found; p = strstr(p + 1, flag))
+      found = p[-1] == ' ' && (p[n] == ' ' || p[n] == '\n' || p[n] == '\0');
+    break;
+  }
+  fclose(f);
+  return found;
+}
+
+/* Whether a comma-separated LLVM feature string enables feature ("+avx2"). */
+static bool feature_on(const char *features, const char *feature) {
+  size_t n = strlen(feature);
+  for (const char *p = strstr(features, feature); p; p = strstr(p + 1, feature))
+    if ((p == features || p[-1] == ',') && (p[n] == ',' || p[n] == '\0')) return true;
+  return false;
+}
+
+/* The host JIT compiles for what the CPU has, whatever LLVM calls it: a CPU
+ * newer than LLVM is "generic" by name but keeps its vector features. */
 Test(jit, host_target) {
   Jit *jit = must_jit(NULL);
   cr_assert(strlen(jit_triple(jit)) > 0);
   cr_assert(strlen(jit_cpu(jit)) > 0);
-  cr_assert(strcmp(jit_cpu(jit), "generic") != 0);
+  const char *features = jit_features(jit);
+#if defined(__x86_64__)
+  static const char *const flags[][2] = {{"sse2", "+sse2"}, {"avx", "+avx"}, {"avx2", "+avx2"},
+                                         {"fma", "+fma"}, {"avx512f", "+avx512f"}};
+  for (size_t i = 0; i < sizeof flags / sizeof *flags; i++)
+    if (cpuinfo_has(flags[i][0]))
+      cr_assert(feature_on(features, flags[i][1]), "the CPU has %s but the JIT's features miss %s: %s",
+                flags[i][0], flags[i][1], features);
+#endif
   jit_free(jit);
   jit = must_jit("generic");
   cr_assert(eq(str, (char *)jit_cpu(jit), "generic"));
   cr_assert(eq(str, (char *)jit_features(jit), ""));
   jit_free(jit);
+}
+
+/* An unknown or unusable CPU is an error with the nearest name, never an abort. */
+Test(jit, unknown_cpu) {
+  char *err = NULL;
+  cr_assert(eq(int, jit_check_cpu("skylak", &err), -1));
+  cr_assert(strstr(err, "did you mean 'skylake'?") != NULL, "%s", err);
+  cr_assert(strstr(err, "--cpu takes native, generic") != NULL, "%s", err);
+  free(err);
+  err = NULL;
+  cr_assert(eq(ptr, jit_new("bogus", &err), NULL));
+  cr_assert(strstr(err, "unknown CPU 'bogus'") != NULL, "%s", err);
+  free(err);
+  cr_assert(eq(int, jit_check_cpu("native", NULL), 0));
+  cr_assert(eq(int, jit_check_cpu("x86-64", NULL), 0));
+#if defined(__x86_64__)
+  err = NULL;
+  cr_assert(eq(int, jit_check_cpu("i386", &err), -1));
+  free(err);
+#endif
 }
 
 /* Builds, optimises and adds one module at a level, then runs it. */
