@@ -311,8 +311,8 @@ static const double *ev_rule(Ctx *x, const Sym *rule) {
 static const double *ev_call_fn(Ctx *x, const Frame *f, const Node *n, double *r) {
   const Sym *fn = expr_sem(n)->ref;
   int nargs = n->call.args.len;
-  const double *args[nargs > 0 ? nargs : 1];
-  const Sym *goals[nargs > 0 ? nargs : 1];
+  const double **args = xcalloc((size_t)nargs + 1, sizeof *args);
+  const Sym **goals = xcalloc((size_t)nargs + 1, sizeof *goals);
   int pushed = 0;
   for (int i = 0; i < nargs; i++) {
     const Node *a = n->call.args.items[i];
@@ -333,6 +333,8 @@ static const double *ev_call_fn(Ctx *x, const Frame *f, const Node *n, double *r
     v = r;
   }
   stack_pop(&x->stack, pushed);
+  free(args);
+  free(goals);
   return v;
 }
 
@@ -505,7 +507,7 @@ static void load_inputs(Ctx *x, size_t start, const double *const *cols) {
 void interp_eval_batch(const Interp *ip, size_t n, const double *const *cols, double *out) {
   const RuleSig *sig = ip->sig;
   Ctx x = {.sig = sig};
-  const double *in[sig->ninputs > 0 ? sig->ninputs : 1];
+  const double **in = xcalloc((size_t)sig->ninputs + 1, sizeof *in);
   x.in = in;
   for (size_t start = 0; start < n; start += BLOCK) {
     x.len = n - start < BLOCK ? n - start : BLOCK;
@@ -523,13 +525,15 @@ void interp_eval_batch(const Interp *ip, size_t n, const double *const *cols, do
   stack_free(&x.stack);
   stack_free(&x.keep);
   free(x.memo);
+  free(in);
 }
 
 double interp_eval_row(const Interp *ip, const double *in) {
   int n = ip->sig->ninputs;
-  const double *cols[n > 0 ? n : 1];
+  const double **cols = xcalloc((size_t)n + 1, sizeof *cols);
   for (int i = 0; i < n; i++) cols[i] = &in[i];
   double out;
   interp_eval_batch(ip, 1, cols, &out);
+  free(cols);
   return out;
 }

@@ -451,8 +451,8 @@ static LLVMValueRef gen_rule_ref(Gen *g, const Sym *rule) {
 static LLVMValueRef gen_call_fn(Gen *g, const Frame *f, const Node *n) {
   const Sym *fn = expr_sem(n)->ref;
   int nargs = n->call.args.len;
-  LLVMValueRef args[nargs > 0 ? nargs : 1];
-  const Sym *goals[nargs > 0 ? nargs : 1];
+  LLVMValueRef *args = xcalloc((size_t)nargs + 1, sizeof *args);
+  const Sym **goals = xcalloc((size_t)nargs + 1, sizeof *goals);
   for (int i = 0; i < nargs; i++) {
     const Node *a = n->call.args.items[i];
     const ExprSem *s = expr_sem(a);
@@ -464,10 +464,13 @@ static LLVMValueRef gen_call_fn(Gen *g, const Frame *f, const Node *n) {
       args[i] = gen_expr(g, f, a);
   }
   LLVMValueRef v = memo_find(g, fn, nargs, args, goals);
-  if (v) return v;
-  Frame callee = {args, goals};
-  v = gen_expr(g, &callee, fn->rule.body);
-  memo_add(g, fn, nargs, args, goals, v);
+  if (!v) {
+    Frame callee = {args, goals};
+    v = gen_expr(g, &callee, fn->rule.body);
+    memo_add(g, fn, nargs, args, goals, v);
+  }
+  free(args);
+  free(goals);
   return v;
 }
 
@@ -673,13 +676,14 @@ static void gen_row_function(Gen *g, const RuleSig *sig, const char *name) {
   LLVMValueRef in = LLVMGetParam(fn, 0);
   LLVMSetValueName2(in, "in", 2);
   LLVMPositionBuilderAtEnd(g->b, LLVMAppendBasicBlockInContext(g->ctx, fn, "entry"));
-  LLVMValueRef vals[sig->ninputs + 1];
+  LLVMValueRef *vals = xcalloc((size_t)sig->ninputs + 1, sizeof *vals);
   for (int k = 0; k < sig->ninputs; k++) {
     LLVMValueRef idx = LLVMConstInt(g->i64, (unsigned long long)k, 0);
     LLVMValueRef p = LLVMBuildInBoundsGEP2(g->b, g->f64, in, &idx, 1, "");
     vals[k] = enter_input(g, &sig->inputs[k], LLVMBuildLoad2(g->b, g->f64, p, ""));
   }
   LLVMBuildRet(g->b, gen_result(g, sig, vals));
+  free(vals);
 }
 
 /* A vector of lanes doubles at p (any alignment). */
@@ -760,7 +764,9 @@ static void gen_loop(Gen *g, LLVMValueRef fn, LLVMValueRef n, LLVMValueRef *col,
   LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(g->ctx, fn, "body");
   LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(g->ctx, fn, "done");
   int nc = L->ncols, nr = L->nrules;
-  LLVMValueRef at[nc + 1], full_v[nc + 1], part_v[nc + 1], x[nc + 1];
+  /* at, the full and partial loads, and the entered value of each column */
+  LLVMValueRef *at = xcalloc(4 * ((size_t)nc + 1), sizeof *at);
+  LLVMValueRef *full_v = at + nc + 1, *part_v = full_v + nc + 1, *x = part_v + nc + 1;
   LLVMValueRef lanes = LLVMConstInt(g->i64, CG_LANES, 0), zero = LLVMConstInt(g->i64, 0, 0);
   LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, n, zero, ""), done, head);
 
@@ -790,8 +796,7 @@ static void gen_loop(Gen *g, LLVMValueRef fn, LLVMValueRef n, LLVMValueRef *col,
     x[c] = LLVMBuildPhi(g->b, g->vt, "");
     LLVMAddIncoming(x[c], (LLVMValueRef[]){full_v[c], part_v[c]}, from, 2);
   }
-  bool entered[nc + 1];
-  memset(entered, 0, sizeof entered);
+  bool *entered = xcalloc((size_t)nc + 1, sizeof *entered);
   for (int r = 0; r < nr; r++) {
     const RuleSig *sig = L->sigs[r];
     for (int k = 0; k < sig->ninputs; k++) {
@@ -802,9 +807,10 @@ static void gen_loop(Gen *g, LLVMValueRef fn, LLVMValueRef n, LLVMValueRef *col,
   }
   for (int r = 0; r < nr; r++) {
     const RuleSig *sig = L->sigs[r];
-    LLVMValueRef in[sig->ninputs + 1];
+    LLVMValueRef *in = xcalloc((size_t)sig->ninputs + 1, sizeof *in);
     for (int k = 0; k < sig->ninputs; k++) in[k] = x[L->col_of[r][k]];
     LLVMValueRef res = gen_result(g, sig, in);
+    free(in);
     LLVMValueRef dst = LLVMBuildInBoundsGEP2(g->b, g->f64, out[r], &i, 1, "");
     LLVMBasicBlockRef st_full = LLVMAppendBasicBlockInContext(g->ctx, fn, "store");
     LLVMBasicBlockRef st_part = LLVMAppendBasicBlockInContext(g->ctx, fn, "store_part");
@@ -826,6 +832,8 @@ static void gen_loop(Gen *g, LLVMValueRef fn, LLVMValueRef n, LLVMValueRef *col,
 
   LLVMPositionBuilderAtEnd(g->b, done);
   LLVMBuildRetVoid(g->b);
+  free(entered);
+  free(at);
 }
 
 /* Load the pointer at index idx of an array of pointers. */
@@ -848,8 +856,8 @@ static void gen_batch_function(Gen *g, const RuleSig *sig, const char *name) {
   if (noalias) LLVMAddAttributeAtIndex(fn, 3, noalias);
   LLVMPositionBuilderAtEnd(g->b, LLVMAppendBasicBlockInContext(g->ctx, fn, "entry"));
   int nin = sig->ninputs;
-  LLVMValueRef col[nin + 1];
-  int identity[nin + 1];
+  LLVMValueRef *col = xcalloc((size_t)nin + 1, sizeof *col);
+  int *identity = xcalloc((size_t)nin + 1, sizeof *identity);
   int *col_of[1] = {identity};
   for (int k = 0; k < nin; k++) {
     col[k] = load_ptr_at(g, cols, k);
@@ -857,6 +865,8 @@ static void gen_batch_function(Gen *g, const RuleSig *sig, const char *name) {
   }
   Loop L = {&sig, 1, nin, col_of};
   gen_loop(g, fn, n, col, &out, &L);
+  free(identity);
+  free(col);
 }
 
 /* void NAME(size_t n, const double *const *cols, double *const *outs): the rules
@@ -876,8 +886,8 @@ static void gen_set_function(Gen *g, const CgSet *set, int first, int count, con
   for (int r = first; r < first + count; r++) total += set->sigs[r]->ninputs;
   int *local = xcalloc((size_t)total + 1, sizeof *local);   /* loop column -> set column */
   int *storage = xcalloc((size_t)total + 1, sizeof *storage);
-  int *col_of[count + 1];
-  LLVMValueRef col[total + 1], out[count + 1];
+  int **col_of = xcalloc((size_t)count + 1, sizeof *col_of);
+  LLVMValueRef *col = xcalloc((size_t)total + 1, sizeof *col), *out = xcalloc((size_t)count + 1, sizeof *out);
   int nc = 0, used = 0;
   for (int j = 0; j < count; j++) {
     const RuleSig *sig = set->sigs[first + j];
@@ -899,6 +909,9 @@ static void gen_set_function(Gen *g, const CgSet *set, int first, int count, con
   Loop L = {set->sigs + first, count, nc, col_of};
   gen_loop(g, fn, n, col, out, &L);
   g->avail = 0;
+  free(col_of);
+  free(col);
+  free(out);
   free(local);
   free(storage);
 }

@@ -153,9 +153,10 @@ void ruleset_eval(const RuleSet *rs, size_t n, const double *const *cols, double
   }
   for (int r = 0; r < rs->n; r++) {
     int nin = rs->sigs[r]->ninputs;
-    const double *rcols[nin + 1];
+    const double **rcols = xcalloc((size_t)nin + 1, sizeof *rcols);
     for (int k = 0; k < nin; k++) rcols[k] = cols[rs->col_of[r][k]];
     interp_eval_batch(rs->interps[r], n, rcols, outs[r]);
+    free(rcols);
   }
 }
 
@@ -334,11 +335,13 @@ static bool parse_chunk(Run *run, Chunk *c) {
 /* Run every rule on the chunk's columns. */
 static void eval_chunk(Run *run, Chunk *c) {
   const RuleSet *rs = run->rs;
-  const double *cols[rs->ncols + 1];
-  double *outs[rs->n + 1];
+  const double **cols = xcalloc((size_t)rs->ncols + 1, sizeof *cols);
+  double **outs = xcalloc((size_t)rs->n + 1, sizeof *outs);
   for (int k = 0; k < rs->ncols; k++) cols[k] = c->vals + (size_t)k * run->rows;
   for (int r = 0; r < rs->n; r++) outs[r] = c->outs + (size_t)r * run->rows;
-  ruleset_eval(rs, c->nrows, cols, outs);
+  ruleset_eval(rs, c->nrows, cols, (double *const *)outs);
+  free(outs);
+  free(cols);
 }
 
 /* Whether a CSV cell must be quoted to read back as the same text. */
