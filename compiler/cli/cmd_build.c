@@ -17,6 +17,7 @@
 #include "eval.h"
 #include "manifest.h"
 #include "object.h"
+#include "outfile.h"
 #include "util.h"
 
 static const char build_help[] =
@@ -45,7 +46,7 @@ static const char build_help[] =
     "                                with units, the symbols, the version and SHA-256s, as\n"
     "                                JSON (default: the output's name + .json)\n"
     "  --prefix P                    name the functions P_R (default: NAME's base name,\n"
-    "                                without a leading 'lib'; --prefix '' gives plain R)\n"
+    "                                without a leading 'lib'); P is a non-empty C identifier\n"
     "  --cpu generic|native|NAME     the CPU to compile for (default: generic, which\n"
     "                                runs on any CPU of this kind; native is faster)\n"
     "  --rules a,b                   only these rules (default: every score and condition)\n"
@@ -72,6 +73,11 @@ static bool is_identifier(const char *s) {
   for (; *s; s++)
     if (!isalnum((unsigned char)*s) && *s != '_') return false;
   return true;
+}
+
+/* Identifiers C reserves for the implementation: __x and _X. */
+static bool is_reserved_identifier(const char *s) {
+  return s[0] == '_' && (s[1] == '_' || isupper((unsigned char)s[1]));
 }
 
 /* The base name of path without its extension, as a C identifier (in the arena). */
@@ -101,9 +107,12 @@ static int take_file(void *args, const char *arg) {
   return cli_one_file("build", &((BuildArgs *)args)->file, arg);
 }
 
-/* --prefix P: a C identifier, or '' */
+/* --prefix P: a non-empty C identifier that C does not reserve */
 static int take_prefix(void *args, const char *v) {
-  if (*v && !is_identifier(v)) return driver_usage_error("--prefix takes a C identifier (or ''), not '%s'", v);
+  if (!is_identifier(v) || is_reserved_identifier(v))
+    return driver_usage_error("--prefix takes a non-empty C identifier that C does not reserve "
+                              "(it keeps the rules' names apart from C's: 'pow', 'int', 'main'), "
+                              "not '%s'", v);
   ((BuildArgs *)args)->prefix = v;
   return EXIT_OK;
 }
@@ -182,21 +191,22 @@ static bool symbols_clash(const RuleSig **sigs, int n, const CgOptions *o) {
   return clash;
 }
 
-/* Write the header, through a temporary file renamed into place. */
+/* Write the header through outfile (a temporary renamed into place). */
 static int write_header(Compiler *c, const char *path, const RuleSig **sigs, int n, const CgOptions *o) {
-  char *tmp = arena_printf(c->arena, "%s.tmp", path);
-  FILE *f = fopen(tmp, "w");
-  if (!f) {
-    fprintf(stderr, "missionc: error: cannot write %s: %s\n", path, strerror(errno));
+  OutFile out;
+  char *err = NULL;
+  if (outfile_open(&out, path, 0, &err) != 0) {
+    fprintf(stderr, "missionc: error: %s\n", err);
+    free(err);
     return EXIT_USAGE;
   }
   char *guard = identifier_of(c->arena, path);
   for (char *p = guard; *p; p++) *p = (char)toupper((unsigned char)*p);
   guard = arena_printf(c->arena, "%s_H", guard);
-  cg_write_header(f, guard, c->src, sigs, n, o);
-  if (fclose(f) != 0 || rename(tmp, path) != 0) {
-    fprintf(stderr, "missionc: error: cannot write %s: %s\n", path, strerror(errno));
-    remove(tmp);
+  cg_write_header(out.fp, guard, c->src, sigs, n, o);
+  if (outfile_commit(&out, &err) != 0) {
+    fprintf(stderr, "missionc: error: %s\n", err);
+    free(err);
     return EXIT_USAGE;
   }
   return EXIT_OK;
@@ -216,12 +226,12 @@ static int write_code(const BuildArgs *a, const RuleSig **sigs, int n, const CgO
     fputs(ir, stdout);
     LLVMDisposeMessage(ir);
   } else if (a->emit_llvm) {
-    char *msg = NULL;
-    if (LLVMPrintModuleToFile(mod, a->output, &msg)) {
-      fprintf(stderr, "missionc: error: cannot write %s: %s\n", a->output, msg ? msg : "?");
+    char *ir = LLVMPrintModuleToString(mod);
+    if (outfile_write(a->output, ir, strlen(ir), 0, &err) != 0) {
+      fprintf(stderr, "missionc: error: %s\n", err);
       status = EXIT_USAGE;
     }
-    LLVMDisposeMessage(msg);
+    LLVMDisposeMessage(ir);
   } else {
     ObjKind kind = ends_with(a->output, ".so") ? OBJ_SHARED : OBJ_OBJECT;
     if (obj_emit_file(mod, a->cpu, a->output, kind, &err) != 0) {
@@ -307,7 +317,12 @@ int cmd_build(Compiler *c, int argc, char **argv) {
   const char *manifest = NULL, *manifest_tmp = NULL;
   FILE *mf = NULL;
   if (symbols_clash(sigs, n, &o)) status = EXIT_INPUT;
-  else if (!a.emit_llvm && !(mf = open_manifest(c, &a, &manifest, &manifest_tmp))) status = EXIT_USAGE;
+  else if (a.output && a.header && (outfile_same_file(a.output, a.header) || strcmp(a.output, a.header) == 0))
+    status = driver_usage_error("build: -o and --header name the same file '%s'", a.header);
+  else if ((status = driver_check_output(c, a.output, NULL, 0)) != EXIT_OK ||
+           (status = driver_check_output(c, a.header, NULL, 0)) != EXIT_OK) {
+    /* reported */
+  } else if (!a.emit_llvm && !(mf = open_manifest(c, &a, &manifest, &manifest_tmp))) status = EXIT_USAGE;
   if (status == EXIT_OK) status = write_code(&a, sigs, n, &o);
   if (status == EXIT_OK && a.header) status = write_header(c, a.header, sigs, n, &o);
   if (mf && status == EXIT_OK) {

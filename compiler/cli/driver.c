@@ -9,6 +9,7 @@
 
 #include "front_end.h"
 #include "lint.h"
+#include "outfile.h"
 #include "util.h"
 
 #ifndef MISSIONC_VERSION
@@ -149,6 +150,21 @@ static int drop_warnings(Diag *d) {
   d->list.len = kept;
   d->warnings = 0;
   return dropped;
+}
+
+int driver_check_output(Compiler *c, const char *output, const char *const *inputs, int ninputs) {
+  if (!output || strcmp(output, "-") == 0) return EXIT_OK;
+  for (int i = 0; i < ninputs; i++)
+    if (inputs[i] && outfile_same_file(output, inputs[i]))
+      return driver_usage_error("the output '%s' is the input '%s': refusing to overwrite it",
+                                output, inputs[i]);
+  for (size_t i = 0; i < c->src->count; i++) {
+    const SourceFile *f = c->src->files[i];
+    if (f->real && outfile_same_file(output, f->real))
+      return driver_usage_error("the output '%s' is the input '%s': refusing to overwrite it",
+                                output, f->path);
+  }
+  return EXIT_OK;
 }
 
 int driver_finish(Compiler *c, const CommonOptions *o, int status) {
