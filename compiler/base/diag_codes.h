@@ -70,6 +70,9 @@
     "A call names no user fn and no built-in function.") \
   X(E0209, "MissionImported", "importing a mission", \
     "An imported file is a library: it cannot declare a mission.") \
+  X(E0210, "ImportTooDeep", "imports nested too deeply", \
+    "A chain of imports (a imports b, which imports c ...) is longer than 1000 files after " \
+    "the first.") \
   X(E0301, "UnknownUnit", "unknown unit", \
     "A unit name that is neither built in (1, %, day) nor declared with 'unit', here or " \
     "in an import.") \
