@@ -213,36 +213,43 @@ static const char *file_path(Checker *k, uint32_t id) { return src_file(k->c->sr
 /* The path of the file of stacked frame i. */
 static const char *frame_path(Loader *l, int i) { return file_path(l->k, l->frames[i].file->span.file); }
 
-/* Report an import that closes a cycle: the chain of files and the imports. */
+/* "a -> b -> ... -> target": the files of frames from.. on the stack, then target; a
+ * chain of more than 8 names its first and last three files and counts the others. */
+static char *chain_text(Loader *l, int from, uint32_t target) {
+  Checker *k = l->k;
+  char *chain = arena_strdup(k->a, frame_path(l, from));
+  for (int i = from + 1; i < l->len; i++) {
+    if (i == from + 3 && l->len - from > 8) {
+      chain = arena_printf(k->a, "%s -> ... (%d more) ...", chain, l->len - from - 6);
+      i = l->len - 3;
+    }
+    chain = arena_printf(k->a, "%s -> %s", chain, frame_path(l, i));
+  }
+  return arena_printf(k->a, "%s -> %s", chain, file_path(k, target));
+}
+
+/* Report an import that closes a cycle: the chain of files, and a note at each import
+ * of it (at most 20, then a count). */
 static void report_cycle(Loader *l, Node *import, uint32_t target) {
   Checker *k = l->k;
   int from = l->len - 1;
   while (from > 0 && l->frames[from].file->span.file != target) from--;
-  char *chain = arena_strdup(k->a, file_path(k, target));
-  for (int i = from + 1; i < l->len; i++) chain = arena_printf(k->a, "%s -> %s", chain, frame_path(l, i));
-  chain = arena_printf(k->a, "%s -> %s", chain, file_path(k, target));
-  Diagnostic *g = ck_error(k, import->span, E0205, "import cycle: %s", chain);
+  Diagnostic *g = ck_error(k, import->span, E0205, "import cycle: %s", chain_text(l, from, target));
   for (int i = from + 1; i < l->len; i++) {
+    if (i - from > 20) {
+      ck_note(k, g, NO_SPAN, "... and %d more imports in the cycle", l->len - i);
+      break;
+    }
     Node *via = l->frames[i].via;
     ck_note(k, g, via->span, "'%s' imports '%s' here", file_path(k, via->span.file), frame_path(l, i));
   }
 }
 
-/* Report an import one level deeper than MAX_IMPORT_DEPTH: the chain, its first and
- * last files named, the middle counted. */
+/* Report an import one level deeper than MAX_IMPORT_DEPTH, with the chain. */
 static void report_too_deep(Loader *l, Node *import, Node *target) {
   Checker *k = l->k;
-  char *chain = arena_strdup(k->a, frame_path(l, 0));
-  for (int i = 1; i < l->len; i++) {
-    if (i == 3 && l->len > 6) {
-      chain = arena_printf(k->a, "%s -> ... (%d more) ...", chain, l->len - 6);
-      i = l->len - 3;
-    }
-    chain = arena_printf(k->a, "%s -> %s", chain, frame_path(l, i));
-  }
-  chain = arena_printf(k->a, "%s -> %s", chain, file_path(k, target->span.file));
-  Diagnostic *g = ck_error(k, import->span, E0210,
-                           "imports nested more than %d deep: %s", MAX_IMPORT_DEPTH, chain);
+  Diagnostic *g = ck_error(k, import->span, E0210, "imports nested more than %d deep: %s",
+                           MAX_IMPORT_DEPTH, chain_text(l, 0, target->span.file));
   ck_note(k, g, NO_SPAN, "a chain of imports holds at most %d files after the first; "
           "import the libraries side by side from one file instead", MAX_IMPORT_DEPTH);
 }

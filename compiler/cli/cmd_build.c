@@ -159,7 +159,7 @@ static bool symbols_clash(const RuleSig **sigs, int n, const CgOptions *o) {
   int total = 3 * n + (o->fused ? 3 : 0);
   for (int r = 0; r < n; r++)
     if (strlen(sigs[r]->rule->name) + strlen(o->prefix) > 900) {
-      fprintf(stderr, "missionc: error: the name of rule '%.40s...' is too long for a C symbol\n",
+      util_error("the name of rule '%.40s...' is too long for a C symbol",
               sigs[r]->rule->name);
       return true;
     }
@@ -196,7 +196,7 @@ static int write_header(Compiler *c, const char *path, const RuleSig **sigs, int
   OutFile out;
   char *err = NULL;
   if (outfile_open(&out, path, 0, &err) != 0) {
-    fprintf(stderr, "missionc: error: %s\n", err);
+    util_error("%s", err);
     free(err);
     return EXIT_USAGE;
   }
@@ -205,7 +205,7 @@ static int write_header(Compiler *c, const char *path, const RuleSig **sigs, int
   guard = arena_printf(c->arena, "%s_H", guard);
   cg_write_header(out.fp, guard, c->src, sigs, n, o);
   if (outfile_commit(&out, &err) != 0) {
-    fprintf(stderr, "missionc: error: %s\n", err);
+    util_error("%s", err);
     free(err);
     return EXIT_USAGE;
   }
@@ -219,7 +219,7 @@ static int write_code(const BuildArgs *a, const RuleSig **sigs, int n, const CgO
   LLVMModuleRef mod = cg_optimized_module(ctx, sigs, n, o, a->cpu, a->opt, &err);
   int status = EXIT_OK;
   if (!mod) {
-    fprintf(stderr, "missionc: error: cannot compile the rules: %s\n", err ? err : "?");
+    util_error("cannot compile the rules: %s", err ? err : "?");
     status = EXIT_USAGE;
   } else if (a->emit_llvm && !a->output) {
     char *ir = LLVMPrintModuleToString(mod);
@@ -228,14 +228,14 @@ static int write_code(const BuildArgs *a, const RuleSig **sigs, int n, const CgO
   } else if (a->emit_llvm) {
     char *ir = LLVMPrintModuleToString(mod);
     if (outfile_write(a->output, ir, strlen(ir), 0, &err) != 0) {
-      fprintf(stderr, "missionc: error: %s\n", err);
+      util_error("%s", err);
       status = EXIT_USAGE;
     }
     LLVMDisposeMessage(ir);
   } else {
     ObjKind kind = ends_with(a->output, ".so") ? OBJ_SHARED : OBJ_OBJECT;
     if (obj_emit_file(mod, a->cpu, a->output, kind, &err) != 0) {
-      fprintf(stderr, "missionc: error: %s\n", err ? err : "cannot write the output");
+      util_error("%s", err ? err : "cannot write the output");
       status = EXIT_USAGE;
     }
   }

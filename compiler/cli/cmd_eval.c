@@ -145,7 +145,7 @@ static int parse_args(Compiler *c, CommonOptions *co, EvalArgs *a, int argc, cha
 static int emit_llvm(const RuleSig **sigs, int n, const EvalOptions *o) {
   char *err = NULL;
   if (eval_print_ir(stdout, sigs, n, o, &err) != 0) {
-    fprintf(stderr, "missionc: error: %s\n", err);
+    util_error("%s", err);
     free(err);
     return EXIT_USAGE;
   }
@@ -156,13 +156,19 @@ static int emit_llvm(const RuleSig **sigs, int n, const EvalOptions *o) {
 static int evaluate(const EvalArgs *a, const RuleSig **sigs, int n) {
   int fd = strcmp(a->input, "-") == 0 ? STDIN_FILENO : open(a->input, O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    fprintf(stderr, "missionc: error: cannot open %s: %s\n", a->input, strerror(errno));
+    util_error("cannot open %s: %s", a->input, strerror(errno));
+    return EXIT_USAGE;
+  }
+  struct stat st;
+  if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {   /* a usage error, as a missing file is */
+    util_error("cannot read %s: it is a directory", a->input);
+    if (fd != STDIN_FILENO) close(fd);
     return EXIT_USAGE;
   }
   char *err = NULL;
   RuleSet *rs = ruleset_new(sigs, n, &a->eval, &err);
   if (!rs) {
-    fprintf(stderr, "missionc: error: cannot compile the rules: %s\n", err ? err : "?");
+    util_error("cannot compile the rules: %s", err ? err : "?");
     free(err);
     if (fd != STDIN_FILENO) close(fd);
     return EXIT_USAGE;
@@ -171,7 +177,7 @@ static int evaluate(const EvalArgs *a, const RuleSig **sigs, int n) {
   int status;
   OutFile out;
   if (outfile_open(&out, a->output, 0, &err) != 0) {
-    fprintf(stderr, "missionc: error: %s\n", err);
+    util_error("%s", err);
     free(err);
     status = EXIT_USAGE;
   } else {
@@ -180,7 +186,7 @@ static int evaluate(const EvalArgs *a, const RuleSig **sigs, int n) {
     if (status != EXIT_OK) {
       outfile_abort(&out);
     } else if (outfile_commit(&out, &err) != 0) {
-      fprintf(stderr, "missionc: error: %s\n", err);
+      util_error("%s", err);
       free(err);
       status = EXIT_USAGE;
     }

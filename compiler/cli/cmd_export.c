@@ -11,6 +11,7 @@
 #include "export.h"
 #include "lint.h"
 #include "outfile.h"
+#include "util.h"
 
 static const char export_help[] =
     "usage: missionc export [--format json] [-o OUT] [options] FILE\n"
@@ -62,7 +63,7 @@ static int write_export(const Model *m, const char *path) {
   OutFile out;
   char *err = NULL;
   if (outfile_open(&out, path, 0, &err) != 0 || (export_json(out.fp, m), outfile_commit(&out, &err)) != 0) {
-    fprintf(stderr, "missionc: error: %s\n", err);
+    util_error("%s", err);
     free(err);
     return EXIT_USAGE;
   }

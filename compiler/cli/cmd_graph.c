@@ -58,7 +58,7 @@ static int emit(const Model *m, const GraphRequest *r, const char *path) {
   if (fclose(mem) != 0 && status == EXIT_OK) status = EXIT_USAGE;
   char *err = NULL;
   if (status == EXIT_OK && outfile_write(path, data, len, 0, &err) != 0) {
-    fprintf(stderr, "missionc: error: %s\n", err);
+    util_error("%s", err);
     free(err);
     status = EXIT_USAGE;
   }

@@ -95,7 +95,7 @@ static int emit(const StatusReport *r, const StatusOptions *so) {
   OutFile out;
   char *err = NULL;
   if (outfile_open(&out, so->output, 0, &err) != 0) {
-    fprintf(stderr, "missionc: error: %s\n", err);
+    util_error("%s", err);
     free(err);
     return EXIT_USAGE;
   }
@@ -105,7 +105,7 @@ static int emit(const StatusReport *r, const StatusOptions *so) {
     return st;
   }
   if (outfile_commit(&out, &err) != 0) {
-    fprintf(stderr, "missionc: error: %s\n", err);
+    util_error("%s", err);
     free(err);
     return EXIT_USAGE;
   }
@@ -126,7 +126,7 @@ static int write_charts(Compiler *c, StatusReport *r, const StatusOptions *so) {
     FILE *f = fopen(tmp, "w");
     if (f) chart_goal_svg(f, r, &r->goals[i]);
     if (!f || ferror(f) | (fclose(f) != 0) || rename(tmp, path) != 0) {
-      fprintf(stderr, "missionc: error: cannot write '%s': %s\n", path, strerror(errno));
+      util_error("cannot write '%s': %s", path, strerror(errno));
       if (f) remove(tmp);
       return EXIT_USAGE;
     }

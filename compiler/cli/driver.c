@@ -41,10 +41,13 @@ void driver_options_init(CommonOptions *o) {
 int driver_usage_error(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  fputs("missionc: error: ", stderr);
-  vfprintf(stderr, fmt, ap);
-  fputs("\nTry 'missionc --help' for more information.\n", stderr);
+  char msg[1024];   /* the values quoted are the user's: cut, and shown without controls */
+  int n = vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
+  size_t len = n < 0 ? 0 : (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1;
+  char clean[sizeof msg];
+  fprintf(stderr, "missionc: error: %s%s\nTry 'missionc --help' for more information.\n",
+          util_terminal_text(clean, msg, len, false), (size_t)n >= sizeof msg ? "..." : "");
   return EXIT_USAGE;
 }
 
