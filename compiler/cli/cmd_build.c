@@ -191,6 +191,22 @@ static bool symbols_clash(const RuleSig **sigs, int n, const CgOptions *o) {
   return clash;
 }
 
+/* Formula nodes of the functions of one build, dependencies inlined: beyond this, LLVM
+ * takes minutes (1,000 chained scores: 47-90 s); LANGUAGE.md E0904. */
+#define BUILD_MAX_NODES 100000
+
+/* Refuse rules whose inlined code would be too large (E0904), before LLVM sees them. */
+static bool too_large(Compiler *c, const Model *m, const RuleSig **sigs, int n) {
+  long size = cg_inlined_nodes(sigs, n, m->syms.len, BUILD_MAX_NODES);
+  if (size <= BUILD_MAX_NODES) return false;
+  Diagnostic *g = diag_error(c->diag, NO_SPAN, E0904,
+                             "the %d rules to build hold more than %d formula nodes once the rules "
+                             "they use are inlined into each", n, BUILD_MAX_NODES);
+  diag_note(c->diag, g, NO_SPAN, "a long chain of rules that use each other repeats the chain in "
+            "every rule's function; build the rules you need with --rules a,b");
+  return true;
+}
+
 /* Write the header through outfile (a temporary renamed into place). */
 static int write_header(Compiler *c, const char *path, const RuleSig **sigs, int n, const CgOptions *o) {
   OutFile out;
@@ -317,6 +333,7 @@ int cmd_build(Compiler *c, int argc, char **argv) {
   const char *manifest = NULL, *manifest_tmp = NULL;
   FILE *mf = NULL;
   if (symbols_clash(sigs, n, &o)) status = EXIT_INPUT;
+  else if (too_large(c, m, sigs, n)) status = driver_finish(c, &co, EXIT_INPUT);
   else if (a.output && a.header && (outfile_same_file(a.output, a.header) || strcmp(a.output, a.header) == 0))
     status = driver_usage_error("build: -o and --header name the same file '%s'", a.header);
   else if ((status = driver_check_output(c, a.output, NULL, 0)) != EXIT_OK ||

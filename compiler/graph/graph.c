@@ -903,6 +903,12 @@ int graph_emit(const Model *m, const GraphRequest *r, FILE *out) {
   }
   b.decor = r->decor;
   build(&b);
+  if (b.refused) {
+    status = EXIT_INPUT;
+    if (keep.full) agclose(keep.full);
+    free(keep.syms);
+    goto done;
+  }
   switch (r->format) {
   case GF_DOT:
     if (agwrite(b.g, out) != 0) status = MS_FAILED;
