@@ -904,7 +904,7 @@ int graph_emit(const Model *m, const GraphRequest *r, FILE *out) {
   b.decor = r->decor;
   build(&b);
   if (b.refused) {
-    status = EXIT_INPUT;
+    status = MS_INPUT;
     if (keep.full) agclose(keep.full);
     free(keep.syms);
     goto done;
