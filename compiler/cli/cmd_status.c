@@ -113,7 +113,7 @@ static int emit(const StatusReport *r, const StatusOptions *so) {
 }
 
 /* A Markdown report written to FILE.md gets each goal's chart beside it, as
- * FILE.GOAL.svg (each written to a temporary file, then renamed into place). */
+ * FILE.GOAL.svg, each through outfile (a chart that names an input is refused). */
 static int write_charts(Compiler *c, StatusReport *r, const StatusOptions *so) {
   if (so->format != SF_MARKDOWN || !so->output || strcmp(so->output, "-") == 0) return EXIT_OK;
   size_t n = strlen(so->output);
@@ -122,12 +122,18 @@ static int write_charts(Compiler *c, StatusReport *r, const StatusOptions *so) {
   for (int i = 0; i < r->ngoals; i++) {
     if (!r->goals[i].indicator) continue;
     const char *path = status_chart_path(c->arena, base, &r->goals[i]);
-    const char *tmp = arena_printf(c->arena, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (f) chart_goal_svg(f, r, &r->goals[i]);
-    if (!f || ferror(f) | (fclose(f) != 0) || rename(tmp, path) != 0) {
-      util_error("cannot write '%s': %s", path, strerror(errno));
-      if (f) remove(tmp);
+    const char *inputs[] = {so->input};
+    int st = driver_check_output(c, path, inputs, 1);
+    if (st != EXIT_OK) return st;
+    OutFile out;
+    char *err = NULL;
+    if (outfile_open(&out, path, 0, &err) == 0) {
+      chart_goal_svg(out.fp, r, &r->goals[i]);
+      outfile_commit(&out, &err);
+    }
+    if (err) {
+      util_error("%s", err);
+      free(err);
       return EXIT_USAGE;
     }
   }
