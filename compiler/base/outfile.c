@@ -176,6 +176,7 @@ static int open_temp(OutFile *o, const struct stat *old, unsigned flags, char **
     free(dir);
     free(o->temp);
     o->temp = NULL;
+    outfile_abort(o);   /* frees the target's path */
     return -1;
   }
   live_add(o->temp);
