@@ -84,7 +84,7 @@ set +e
 "$missionc" status dates.mission --input big.csv $quiet --diagnostics-format=sarif >/dev/null 2>err.sarif
 set -e
 [ $s = 1 ] || fail "bad cell: status $s"
-grep -q "^big.csv:2:12: error\[E0705\]: invalid number 'yyyy" err.txt || fail "bad cell: $(head -c 300 err.txt)"
+grep -q "^big.csv:2:12: error\[E0805\]: invalid number 'yyyy" err.txt || fail "bad cell: $(head -c 300 err.txt)"
 for f in err.txt err.json err.sarif; do
   [ "$(wc -c <$f)" -lt 20000 ] || fail "$f: $(wc -c <$f) bytes of diagnostics for one cell"
 done
