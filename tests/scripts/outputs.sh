@@ -188,7 +188,7 @@ if unshare -Urm true 2>/dev/null; then
         build) "$0" build m.mission '"$quiet"' -o small/old.'"$e"' ;;
         header) "$0" build m.mission '"$quiet"' -o tmp/x.o --header small/old.'"$e"' ;;
         llvm) "$0" build m.mission '"$quiet"' --emit-llvm -o small/old.'"$e"' ;;
-        graph) "$0" graph m.mission '"$quiet"' -T svg -o small/old.'"$e"' ;;
+        graph) "$0" graph m.mission '"$quiet"' -o small/old.'"$e"' ;;
         export) "$0" export m.mission '"$quiet"' -o small/old.'"$e"' ;;
       esac 2>err.txt
       s=$?
