@@ -928,6 +928,7 @@ long cg_inlined_nodes(const RuleSig *const *sigs, int n, int nsyms, long cap) {
   free(w.todo);
   free(w.seen);
   return w.total;
+}
 
 /* Split a set into groups of consecutive rules, each of up to `per` rules and about
  * `budget` operations; returns the group count (starts as for cg_groups). */
