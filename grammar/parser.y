@@ -29,6 +29,8 @@
 
 %code {
 #include <string.h>
+#include <limits.h>
+
 #include "lexer.h"
 
 static void yyerror(YYLTYPE *loc, void *scanner, Parser *p, const char *msg);
@@ -511,7 +513,12 @@ Node *parse_file(Arena *a, Interner *names, Diag *diag, Sources *src, uint32_t f
   yyscan_t scanner;
   yylex_init_extra(&p, &scanner);
   p.scanner = scanner;
+  /* The whole text as flex's one buffer: a token as long as the file (an 8 MB comment)
+   * is then matched once; fed in chunks through YY_INPUT, flex rescanned the token
+   * after each chunk, which was quadratic in the length of a line. */
+  YY_BUFFER_STATE whole = p.len <= INT_MAX - 2 ? yy_scan_bytes(p.text, (int)p.len, scanner) : NULL;
   yyparse(scanner, &p);
+  if (whole) yy_delete_buffer(whole, scanner);
   yylex_destroy(scanner);
   if (!p.root) p.root = ast_new(a, ND_FILE, (Span){file, 0, (uint32_t)f->len});
   p.root->span = (Span){file, 0, (uint32_t)f->len};

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util.h"
+
 Diag *diag_new(Arena *a, Sources *src) {
   Diag *d = arena_alloc(a, sizeof *d);
   d->arena = a;
@@ -16,6 +18,19 @@ bool diag_capped(const Diag *d) { return d->capped; }
 
 int diag_error_count(const Diag *d) { return d->errors + (d->werror ? d->warnings : 0); }
 
+/* Messages quote the input (a cell, a name): at most this many bytes of a message are
+ * kept, cut at a character boundary, with "..." after the cut. */
+#define DIAG_MAX_MESSAGE 1000
+
+/* The message, cut to DIAG_MAX_MESSAGE bytes (in the arena). */
+static char *cap_message(Arena *a, char *msg) {
+  size_t n = strlen(msg);
+  if (n <= DIAG_MAX_MESSAGE) return msg;
+  size_t cut = DIAG_MAX_MESSAGE;
+  while (cut > 0 && ((unsigned char)msg[cut] & 0xC0) == 0x80) cut--;
+  return arena_printf(a, "%.*s... (%zu more bytes)", (int)cut, msg, n - cut);
+}
+
 /* Record one diagnostic unless the error cap is reached. */
 static Diagnostic *diag_add(Diag *d, Severity sev, Span span, DiagCode code,
                             const char *option, const char *fmt, va_list ap) {
@@ -25,7 +40,7 @@ static Diagnostic *diag_add(Diag *d, Severity sev, Span span, DiagCode code,
   g->code = code;
   g->option = option;
   g->span = span;
-  g->msg = arena_vprintf(d->arena, fmt, ap);
+  g->msg = cap_message(d->arena, arena_vprintf(d->arena, fmt, ap));
   g->seq = (size_t)d->list.len;
   vec_push(d->arena, &d->list, g);
   if (sev == SEV_ERROR) d->errors++;
@@ -56,7 +71,7 @@ void diag_note(Diag *d, Diagnostic *on, Span span, const char *fmt, ...) {
   DiagNote *n = arena_alloc(d->arena, sizeof *n);
   va_list ap;
   va_start(ap, fmt);
-  n->msg = arena_vprintf(d->arena, fmt, ap);
+  n->msg = cap_message(d->arena, arena_vprintf(d->arena, fmt, ap));
   va_end(ap);
   n->span = span;
   if (on->last_note) on->last_note->next = n; else on->notes = n;
@@ -101,23 +116,51 @@ static const char *sev_color(Severity s) {
   return s == SEV_ERROR ? C_RED : s == SEV_WARNING ? C_MAGENTA : C_CYAN;
 }
 
-/* The source line of span and a ^~~~ underline of the whole span (first line only). */
+/* Source lines are quoted whole up to this many bytes; a longer line is shown as a
+ * window of this size around the start of the span, with "..." where it is cut. */
+#define DIAG_MAX_EXCERPT 240
+
+/* Print text for a terminal: control characters and invalid UTF-8 as '?'. */
+static void put_terminal_text(Diag *d, FILE *out, const char *s, size_t n) {
+  char *buf = arena_alloc(d->arena, n + 1);
+  fputs(util_terminal_text(buf, s, n, false), out);
+}
+
+/* The first byte of the character that holds byte i of line. */
+static size_t char_start(const char *line, size_t i) {
+  while (i > 0 && ((unsigned char)line[i] & 0xC0) == 0x80) i--;
+  return i;
+}
+
+/* The source line of span and a ^~~~ underline of the whole span (first line only);
+ * a long line is cut to a window around the span, and what a terminal would take as
+ * a command (ESC, BEL ...) is printed as '?'. */
 static void render_excerpt(Diag *d, FILE *out, Span span, bool color) {
-  size_t len;
+  size_t full;
   uint32_t line_start;
-  const char *line = src_line_text(d->src, span.file, span.start, &len, &line_start);
-  fprintf(out, "  %.*s\n  ", (int)len, line);
-  uint32_t start = span.start - line_start;
-  uint32_t end = span.end > span.start ? span.end - line_start : start + 1;
-  if (end > len) end = start < len ? (uint32_t)len : start + 1;
-  for (uint32_t i = 0; i < start; i++) {
+  const char *raw = src_line_text(d->src, span.file, span.start, &full, &line_start);
+  size_t start = span.start - line_start;
+  size_t end = span.end > span.start ? span.end - line_start : start + 1;
+  size_t from = 0, to = full;
+  if (full > DIAG_MAX_EXCERPT) {
+    from = char_start(raw, start > DIAG_MAX_EXCERPT / 3 ? start - DIAG_MAX_EXCERPT / 3 : 0);
+    to = from + DIAG_MAX_EXCERPT < full ? char_start(raw, from + DIAG_MAX_EXCERPT) : full;
+  }
+  size_t len = to - from;
+  char *line = util_terminal_text(arena_alloc(d->arena, len + 1), raw + from, len, false);
+  start -= from;
+  end = end > from ? end - from : start + 1;
+  if (end > len) end = start < len ? len : start + 1;
+  const char *lead = from > 0 ? "..." : "";
+  fprintf(out, "  %s%s%s\n  %s", lead, line, to < full ? "..." : "", from > 0 ? "   " : "");
+  for (size_t i = 0; i < start; i++) {
     unsigned char c = (unsigned char)line[i];
     if ((c & 0xC0) == 0x80) continue;
     fputc(c == '\t' ? '\t' : ' ', out);
   }
   if (color) fputs(C_GREEN, out);
   fputc('^', out);
-  for (uint32_t i = start + 1; i < end; i++)
+  for (size_t i = start + 1; i < end; i++)
     if (i >= len || ((unsigned char)line[i] & 0xC0) != 0x80) fputc('~', out);
   if (color) fputs(C_RESET, out);
   fputc('\n', out);
@@ -131,7 +174,9 @@ static void render_location(Diag *d, FILE *out, Span span, bool color) {
   } else {
     int line, col;
     src_linecol(d->src, span.file, span.start, &line, &col);
-    fprintf(out, "%s:%d:%d: ", src_file(d->src, span.file)->path, line, col);
+    const char *path = src_file(d->src, span.file)->path;
+    put_terminal_text(d, out, path, strlen(path));
+    fprintf(out, ":%d:%d: ", line, col);
   }
   if (color) fputs(C_RESET, out);
 }
@@ -142,7 +187,8 @@ static void render_text_one(Diag *d, FILE *out, const Diagnostic *g, bool color)
   if (color) fputs(sev_color(sev), out);
   fprintf(out, "%s[%s]", sev_name(sev), diag_code_text(g->code));
   if (color) fputs(C_RESET C_BOLD, out);
-  fprintf(out, ": %s", g->msg);
+  fputs(": ", out);
+  put_terminal_text(d, out, g->msg, strlen(g->msg));
   if (g->option) fprintf(out, " [-W%s]", g->option);
   if (color) fputs(C_RESET, out);
   fputc('\n', out);
@@ -152,7 +198,9 @@ static void render_text_one(Diag *d, FILE *out, const Diagnostic *g, bool color)
     if (color) fputs(C_CYAN, out);
     fputs("note", out);
     if (color) fputs(C_RESET, out);
-    fprintf(out, ": %s\n", n->msg);
+    fputs(": ", out);
+    put_terminal_text(d, out, n->msg, strlen(n->msg));
+    fputc('\n', out);
     if (n->span.file != NO_FILE) render_excerpt(d, out, n->span, color);
   }
   if (g->allowed) {
@@ -197,8 +245,19 @@ void diag_json_string_n(FILE *out, const char *s, size_t n) {
     case '\r': fputs("\\r", out); break;
     case '\t': fputs("\\t", out); break;
     default:
-      if (ch < 0x20 || ch == 0x7f) fprintf(out, "\\u%04x", ch);
-      else fputc(ch, out);
+      if (ch < 0x20 || ch == 0x7f) {
+        fprintf(out, "\\u%04x", ch);
+      } else if (ch >= 0x80) {   /* valid UTF-8 as it is; each invalid byte is U+FFFD */
+        size_t k = utf8_sequence(s + i, n - i);
+        if (k == 0) {
+          fputs("\\ufffd", out);
+        } else {
+          fwrite(s + i, 1, k, out);
+          i += k - 1;
+        }
+      } else {
+        fputc(ch, out);
+      }
     }
   }
   fputc('"', out);

@@ -70,6 +70,9 @@
     "A call names no user fn and no built-in function.") \
   X(E0209, "MissionImported", "importing a mission", \
     "An imported file is a library: it cannot declare a mission.") \
+  X(E0210, "ImportTooDeep", "imports nested too deeply", \
+    "A chain of imports (a imports b, which imports c ...) is longer than 1000 files after " \
+    "the first.") \
   X(E0301, "UnknownUnit", "unknown unit", \
     "A unit name that is neither built in (1, %, day) nor declared with 'unit', here or " \
     "in an import.") \
@@ -204,6 +207,12 @@
     "graph --focus names a declaration that does not exist.") \
   X(E0902, "FocusNotInView", "--focus not drawn by the view", \
     "graph --focus names a declaration that the chosen view does not draw.") \
+  X(E0903, "PortfolioTooLarge", "portfolio too large to draw as a table", \
+    "graph --view portfolio draws a table of at most 100,000 cells (instruments x goals); " \
+    "draw a part with --focus, or the flowchart with -T mermaid.") \
+  X(E0904, "BuildTooLarge", "rules too large to build", \
+    "build compiles at most 100,000 formula nodes, counting in each rule the rules it uses " \
+    "(inlined); build the rules needed with --rules.") \
   X(W0101, "MissionWashing", "a measurable, time-bound goal", \
     "Mazzucato's criterion: a mission is targeted, measurable and time-bound. A mission " \
     "with no goal that has an indicator, a baseline and a target with a deadline is " \

@@ -55,14 +55,25 @@ uint32_t src_add_as(Sources *s, const char *path, const char *real, const char *
   return src_push(s, path, real, copy, len);
 }
 
-/* Read all of fp into a NUL-terminated buffer. */
-static char *read_all(FILE *fp, size_t *len) {
+/* Standard input, pipes and devices (whose size is not known before reading) are read
+ * up to this many bytes; LANGUAGE.md section 11.3. */
+#define SRC_MAX_STREAM ((size_t)256 << 20)
+
+/* Read all of fp into a NUL-terminated buffer; NULL with errno EFBIG past max bytes. */
+static char *read_all(FILE *fp, size_t *len, size_t max) {
   size_t cap = 1 << 16, n = 0;
   char *buf = xmalloc(cap);
   for (;;) {
     if (cap - n < 2) buf = xrealloc(buf, cap *= 2);
-    size_t got = fread(buf + n, 1, cap - n - 1, fp);
+    size_t want = cap - n - 1;
+    if (want > max + 1 - n) want = max + 1 - n;
+    size_t got = fread(buf + n, 1, want, fp);
     n += got;
+    if (n > max) {
+      free(buf);
+      errno = EFBIG;
+      return NULL;
+    }
     if (got == 0) break;
   }
   if (ferror(fp)) {
@@ -83,7 +94,12 @@ int64_t src_find_real(const Sources *s, const char *real) {
 int64_t src_load(Sources *s, const char *path, char *err, size_t errlen) {
   if (strcmp(path, "-") == 0) {
     size_t len;
-    char *text = read_all(stdin, &len);
+    char *text = read_all(stdin, &len, SRC_MAX_STREAM);
+    if (!text && errno == EFBIG) {
+      snprintf(err, errlen, "cannot read standard input: more than %zu MB (the limit for input "
+               "that is not a regular file)", SRC_MAX_STREAM >> 20);
+      return -1;
+    }
     if (!text) {
       snprintf(err, errlen, "cannot read standard input: %s", strerror(errno));
       return -1;
@@ -109,9 +125,14 @@ int64_t src_load(Sources *s, const char *path, char *err, size_t errlen) {
     return -1;
   }
   size_t len;
-  char *text = read_all(fp, &len);
+  char *text = read_all(fp, &len, S_ISREG(st.st_mode) ? UINT32_MAX / 2 - 1 : SRC_MAX_STREAM);
   int saved = errno;
   fclose(fp);
+  if (!text && saved == EFBIG) {
+    snprintf(err, errlen, "cannot read '%s': more than %zu MB from a pipe or device (the limit "
+             "for input that is not a regular file)", path, SRC_MAX_STREAM >> 20);
+    return -1;
+  }
   if (!text) {
     snprintf(err, errlen, "cannot read '%s': %s", path, strerror(saved));
     return -1;

@@ -53,6 +53,55 @@ void error_printf(char **err, const char *fmt, ...) {
   va_end(ap);
 }
 
+size_t utf8_sequence(const char *s, size_t n) {
+  const unsigned char *u = (const unsigned char *)s;
+  if (n == 0) return 0;
+  if (u[0] < 0x80) return 1;
+  size_t len;
+  unsigned char lo = 0x80, hi = 0xBF;   /* the range of the second byte */
+  if (u[0] >= 0xC2 && u[0] <= 0xDF) len = 2;
+  else if (u[0] == 0xE0) len = 3, lo = 0xA0;
+  else if (u[0] == 0xED) len = 3, hi = 0x9F;
+  else if (u[0] >= 0xE1 && u[0] <= 0xEF) len = 3;
+  else if (u[0] == 0xF0) len = 4, lo = 0x90;
+  else if (u[0] == 0xF4) len = 4, hi = 0x8F;
+  else if (u[0] >= 0xF1 && u[0] <= 0xF3) len = 4;
+  else return 0;
+  if (n < len || u[1] < lo || u[1] > hi) return 0;
+  for (size_t i = 2; i < len; i++)
+    if ((u[i] & 0xC0) != 0x80) return 0;
+  return len;
+}
+
+char *util_terminal_text(char *buf, const char *s, size_t n, bool keep_newlines) {
+  size_t i = 0;
+  while (i < n) {
+    unsigned char c = (unsigned char)s[i];
+    size_t k = utf8_sequence(s + i, n - i);
+    bool c1 = k == 2 && c == 0xC2 && (unsigned char)s[i + 1] < 0xA0;   /* U+0080..U+009F */
+    if (k == 0 || c1 || c == 0x7F || (c < 0x20 && c != '\t' && !(keep_newlines && c == '\n'))) {
+      for (size_t j = 0; j < (k ? k : 1); j++) buf[i + j] = '?';
+      i += k ? k : 1;
+    } else {
+      memcpy(buf + i, s + i, k);
+      i += k;
+    }
+  }
+  buf[n] = '\0';
+  return buf;
+}
+
+void util_error(const char *fmt, ...) {
+  char msg[1024], clean[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  size_t len = n < 0 ? 0 : (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1;
+  fprintf(stderr, "missionc: error: %s%s\n", util_terminal_text(clean, msg, len, false),
+          n >= 0 && (size_t)n >= sizeof msg ? "..." : "");
+}
+
 /* Levenshtein distance, giving up (returning limit+1) once it exceeds limit. */
 int edit_distance(const char *a, const char *b, int limit) {
   size_t na = strlen(a), nb = strlen(b);

@@ -177,6 +177,32 @@ static void check_expects(Checker *k, Sym *m) {
 
 enum { WHITE, GREY, BLACK };
 
+/* A circle is named whole up to this many steps, then by its first and last three. */
+#define CHAIN_MAX_NAMED 8
+/* Notes at the steps of a circle: at most this many, then a count. */
+#define CHAIN_MAX_NOTES 20
+
+/* "a -> b -> ... (N more) ... -> y -> z" for names[0..n), in one buffer: linear in the
+ * length of the circle (each step copying the whole chain was quadratic, 6 GB for
+ * a circle of 40,000 parents). */
+static char *chain_text(Checker *k, const char *const *names, int n) {
+  bool cut = n > CHAIN_MAX_NAMED;
+  size_t len = 1;
+  for (int i = 0; i < n; i++)
+    if (!cut || i < 3 || i >= n - 3) len += strlen(names[i]) + 4;
+  len += 48;
+  char *buf = arena_alloc(k->a, len), *p = buf;
+  for (int i = 0; i < n; i++) {
+    if (cut && i == 3) {
+      p += snprintf(p, len - (size_t)(p - buf), " -> ... (%d more) ...", n - 6);
+      i = n - 4;
+      continue;
+    }
+    p += snprintf(p, len - (size_t)(p - buf), "%s%s", i ? " -> " : "", names[i]);
+  }
+  return buf;
+}
+
 typedef struct AfterFrame {
   Sym *s;
   AfterRef *refs;
@@ -187,14 +213,21 @@ typedef struct AfterFrame {
 static void report_after_cycle(Checker *k, AfterFrame *stack, int top, Sym *to, Span at) {
   int from = top;
   while (from > 0 && stack[from].s != to) from--;
-  char *chain = arena_strdup(k->a, to->name);
-  for (int i = from + 1; i <= top; i++) chain = arena_printf(k->a, "%s -> %s", chain, stack[i].s->name);
-  chain = arena_printf(k->a, "%s -> %s", chain, to->name);
+  int n = top - from + 2;
+  const char **names = arena_alloc(k->a, sizeof *names * (size_t)n);
+  for (int i = from; i <= top; i++) names[i - from] = stack[i].s->name;
+  names[n - 1] = to->name;
   Diagnostic *g = from == top ? ck_error(k, at, E0406, "%s is after itself", what_of(k, to))
-                              : ck_error(k, at, E0406, "%s is after itself, through %s", what_of(k, to), chain);
-  for (int i = from; i < top; i++)
+                              : ck_error(k, at, E0406, "%s is after itself, through %s", what_of(k, to),
+                                         chain_text(k, names, n));
+  for (int i = from; i < top; i++) {
+    if (i - from == CHAIN_MAX_NOTES) {
+      ck_note(k, g, NO_SPAN, "... and %d more steps in the circle", top - i);
+      break;
+    }
     ck_note(k, g, stack[i].refs[stack[i].next - 1].span, "'%s' is after '%s' here", stack[i].s->name,
             stack[i + 1].s->name);
+  }
 }
 
 /* A DFS frame with the `after` references of s. */
@@ -281,15 +314,25 @@ static void walk_parents(Checker *k, Sym *s, int *mark, int stamp) {
     x = parent_of(x);
   }
   if (!x || mark[x->index] != stamp) return;
-  char *chain = arena_strdup(k->a, x->name);
-  for (Sym *y = parent_of(x); y != x; y = parent_of(y)) chain = arena_printf(k->a, "%s -> %s", chain, y->name);
-  chain = arena_printf(k->a, "%s -> %s", chain, x->name);
+  int n = 2;
+  for (Sym *y = parent_of(x); y != x; y = parent_of(y)) n++;
+  const char **names = arena_alloc(k->a, sizeof *names * (size_t)n);
+  int i = 0;
+  names[i++] = x->name;
+  for (Sym *y = parent_of(x); y != x; y = parent_of(y)) names[i++] = y->name;
+  names[i] = x->name;
   Diagnostic *g = parent_of(x) == x
       ? ck_error(k, parent_span(x), E0603, "%s '%s' is its own parent", ck_kind_word(x->kind), x->name)
       : ck_error(k, parent_span(x), E0603, "%s '%s' is its own ancestor: %s", ck_kind_word(x->kind),
-                 x->name, chain);
-  for (Sym *y = parent_of(x); y != x; y = parent_of(y))
+                 x->name, chain_text(k, names, n));
+  int step = 0;
+  for (Sym *y = parent_of(x); y != x; y = parent_of(y), step++) {
+    if (step == CHAIN_MAX_NOTES) {
+      ck_note(k, g, NO_SPAN, "... and %d more parents in the circle", n - 2 - step);
+      break;
+    }
     ck_note(k, g, parent_span(y), "the parent of '%s' is '%s'", y->name, parent_of(y)->name);
+  }
 }
 
 void ck_parents(Checker *k) {

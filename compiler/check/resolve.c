@@ -174,10 +174,22 @@ bool resolve_find_import(Compiler *c, uint32_t from, const char *spec, char *out
 /* Loading                                                                   */
 /* ------------------------------------------------------------------------ */
 
+/* Imports nest at most this deep (the root file is depth 0); LANGUAGE.md E0210. */
+#define MAX_IMPORT_DEPTH 1000
+
+/* One file being loaded: its next item to look at, and the import that led to it. */
+typedef struct LoadFrame {
+  Node *file;          /* ND_FILE */
+  Node *via;           /* ND_IMPORT that led here; NULL for the root */
+  int next;            /* index of the next item of file to look at */
+} LoadFrame;
+
+/* The files being loaded, as an explicit stack: loading never recurses on the C
+ * stack, however long the chain of imports. */
 typedef struct Loader {
   Checker *k;
-  PtrVec stack;        /* Node* (ND_FILE) being loaded */
-  PtrVec via;          /* Node* (ND_IMPORT) that led to each stacked file (NULL for the root) */
+  LoadFrame *frames;
+  int len, cap;
 } Loader;
 
 static State file_state(Checker *k, uint32_t id) {
@@ -198,21 +210,48 @@ static void set_file_state(Checker *k, uint32_t id, State st) {
 
 static const char *file_path(Checker *k, uint32_t id) { return src_file(k->c->src, id)->path; }
 
-/* Report an import that closes a cycle: the chain of files and the imports. */
+/* The path of the file of stacked frame i. */
+static const char *frame_path(Loader *l, int i) { return file_path(l->k, l->frames[i].file->span.file); }
+
+/* "a -> b -> ... -> target": the files of frames from.. on the stack, then target; a
+ * chain of more than 8 names its first and last three files and counts the others. */
+static char *chain_text(Loader *l, int from, uint32_t target) {
+  Checker *k = l->k;
+  char *chain = arena_strdup(k->a, frame_path(l, from));
+  for (int i = from + 1; i < l->len; i++) {
+    if (i == from + 3 && l->len - from > 8) {
+      chain = arena_printf(k->a, "%s -> ... (%d more) ...", chain, l->len - from - 6);
+      i = l->len - 3;
+    }
+    chain = arena_printf(k->a, "%s -> %s", chain, frame_path(l, i));
+  }
+  return arena_printf(k->a, "%s -> %s", chain, file_path(k, target));
+}
+
+/* Report an import that closes a cycle: the chain of files, and a note at each import
+ * of it (at most 20, then a count). */
 static void report_cycle(Loader *l, Node *import, uint32_t target) {
   Checker *k = l->k;
-  int from = l->stack.len - 1;
-  while (from > 0 && ((Node *)l->stack.items[from])->span.file != target) from--;
-  char *chain = arena_strdup(k->a, file_path(k, target));
-  for (int i = from + 1; i < l->stack.len; i++)
-    chain = arena_printf(k->a, "%s -> %s", chain, file_path(k, ((Node *)l->stack.items[i])->span.file));
-  chain = arena_printf(k->a, "%s -> %s", chain, file_path(k, target));
-  Diagnostic *g = ck_error(k, import->span, E0205, "import cycle: %s", chain);
-  for (int i = from + 1; i < l->stack.len; i++) {
-    Node *via = l->via.items[i];
-    ck_note(k, g, via->span, "'%s' imports '%s' here", file_path(k, via->span.file),
-            file_path(k, ((Node *)l->stack.items[i])->span.file));
+  int from = l->len - 1;
+  while (from > 0 && l->frames[from].file->span.file != target) from--;
+  Diagnostic *g = ck_error(k, import->span, E0205, "import cycle: %s", chain_text(l, from, target));
+  for (int i = from + 1; i < l->len; i++) {
+    if (i - from > 20) {
+      ck_note(k, g, NO_SPAN, "... and %d more imports in the cycle", l->len - i);
+      break;
+    }
+    Node *via = l->frames[i].via;
+    ck_note(k, g, via->span, "'%s' imports '%s' here", file_path(k, via->span.file), frame_path(l, i));
   }
+}
+
+/* Report an import one level deeper than MAX_IMPORT_DEPTH, with the chain. */
+static void report_too_deep(Loader *l, Node *import, Node *target) {
+  Checker *k = l->k;
+  Diagnostic *g = ck_error(k, import->span, E0210, "imports nested more than %d deep: %s",
+                           MAX_IMPORT_DEPTH, chain_text(l, 0, target->span.file));
+  ck_note(k, g, NO_SPAN, "a chain of imports holds at most %d files after the first; "
+          "import the libraries side by side from one file instead", MAX_IMPORT_DEPTH);
 }
 
 /* An imported file may not hold a mission. */
@@ -229,10 +268,30 @@ static void check_library(Checker *k, Node *import, Node *file) {
   }
 }
 
-static void load_file(Loader *l, Node *file, Node *via);
+/* Start loading file: mark it busy and push its frame. */
+static void push_file(Loader *l, Node *file, Node *via) {
+  if (l->len == l->cap) {
+    int cap = l->cap ? l->cap * 2 : 16;
+    LoadFrame *f = arena_alloc(l->k->a, (size_t)cap * sizeof *f);
+    if (l->len) memcpy(f, l->frames, (size_t)l->len * sizeof *f);
+    l->frames = f;
+    l->cap = cap;
+  }
+  l->frames[l->len++] = (LoadFrame){file, via, 0};
+  set_file_state(l->k, file->span.file, ST_BUSY);
+}
 
-/* Resolve one import statement and load what it names. */
-static void load_import(Loader *l, Node *file, Node *import) {
+/* Finish the top file: its imports are loaded, so it joins the load order. */
+static void pop_file(Loader *l) {
+  Checker *k = l->k;
+  LoadFrame top = l->frames[--l->len];
+  set_file_state(k, top.file->span.file, ST_DONE);
+  vec_push(k->a, &k->files, top.file);
+  if (top.via) check_library(k, top.via, top.file);
+}
+
+/* The parsed file an import statement names, or NULL (reported) when there is none. */
+static Node *imported_file(Loader *l, Node *file, Node *import) {
   Checker *k = l->k;
   char path[PATH_MAX], real[PATH_MAX];
   if (!resolve_find_import(k->c, file->span.file, import->import.path, path, sizeof path)) {
@@ -240,13 +299,13 @@ static void load_import(Loader *l, Node *file, Node *import) {
                              import->import.path);
     ck_note(k, g, NO_SPAN, "looked next to '%s', in the -I folders, in MISSION_PATH and in the "
             "standard library", file_path(k, file->span.file));
-    return;
+    return NULL;
   }
   int64_t id = realpath(path, real) ? src_find_real(k->c->src, real) : -1;
   Node *root = id >= 0 ? compiler_file(k->c, (uint32_t)id) : NULL;
   if (id >= 0 && file_state(k, (uint32_t)id) == ST_BUSY) {
     report_cycle(l, import, (uint32_t)id);
-    return;
+    return NULL;
   }
   if (id >= 0 && !root) {
     root = parse_file(k->c->arena, k->c->names, k->c->diag, k->c->src, (uint32_t)id);
@@ -254,30 +313,37 @@ static void load_import(Loader *l, Node *file, Node *import) {
     k->c->files.items[id] = root;
   }
   if (!root) root = compiler_parse_path(k->c, path);
+  return root;
+}
+
+/* Resolve one import statement of the top file: push what it names when it is new,
+ * else (loaded before) check it is a library now. */
+static void load_import(Loader *l, Node *file, Node *import) {
+  Node *root = imported_file(l, file, import);
   if (!root) return;
-  if (file_state(k, root->span.file) == ST_NEW) load_file(l, root, import);
-  check_library(k, import, root);
-}
-
-/* Load the imports of file (depth first), then append it to the load order. */
-static void load_file(Loader *l, Node *file, Node *via) {
-  Checker *k = l->k;
-  set_file_state(k, file->span.file, ST_BUSY);
-  vec_push(k->a, &l->stack, file);
-  vec_push(k->a, &l->via, via);
-  for (int i = 0; i < file->file.items.len; i++) {
-    Node *item = file->file.items.items[i];
-    if (item->kind == ND_IMPORT) load_import(l, file, item);
+  if (file_state(l->k, root->span.file) != ST_NEW) {
+    check_library(l->k, import, root);
+  } else if (l->len > MAX_IMPORT_DEPTH) {
+    report_too_deep(l, import, root);
+  } else {
+    push_file(l, root, import);
   }
-  l->stack.len--;
-  l->via.len--;
-  set_file_state(k, file->span.file, ST_DONE);
-  vec_push(k->a, &k->files, file);
 }
 
+/* Load the imports of root depth first, each file after the files it imports, with an
+ * explicit stack of frames rather than recursion. */
 void resolve_imports(Checker *k, Node *root) {
   Loader l = {.k = k};
-  load_file(&l, root, NULL);
+  push_file(&l, root, NULL);
+  while (l.len > 0) {
+    LoadFrame *top = &l.frames[l.len - 1];
+    if (top->next == top->file->file.items.len) {
+      pop_file(&l);
+      continue;
+    }
+    Node *item = top->file->file.items.items[top->next++];
+    if (item->kind == ND_IMPORT) load_import(&l, top->file, item);
+  }
 }
 
 /* ------------------------------------------------------------------------ */

@@ -17,6 +17,7 @@
 #include "eval.h"
 #include "manifest.h"
 #include "object.h"
+#include "outfile.h"
 #include "util.h"
 
 static const char build_help[] =
@@ -45,7 +46,7 @@ static const char build_help[] =
     "                                with units, the symbols, the version and SHA-256s, as\n"
     "                                JSON (default: the output's name + .json)\n"
     "  --prefix P                    name the functions P_R (default: NAME's base name,\n"
-    "                                without a leading 'lib'; --prefix '' gives plain R)\n"
+    "                                without a leading 'lib'); P is a non-empty C identifier\n"
     "  --cpu generic|native|NAME     the CPU to compile for (default: generic, which\n"
     "                                runs on any CPU of this kind; native is faster)\n"
     "  --rules a,b                   only these rules (default: every score and condition)\n"
@@ -72,6 +73,11 @@ static bool is_identifier(const char *s) {
   for (; *s; s++)
     if (!isalnum((unsigned char)*s) && *s != '_') return false;
   return true;
+}
+
+/* Identifiers C reserves for the implementation: __x and _X. */
+static bool is_reserved_identifier(const char *s) {
+  return s[0] == '_' && (s[1] == '_' || isupper((unsigned char)s[1]));
 }
 
 /* The base name of path without its extension, as a C identifier (in the arena). */
@@ -101,9 +107,12 @@ static int take_file(void *args, const char *arg) {
   return cli_one_file("build", &((BuildArgs *)args)->file, arg);
 }
 
-/* --prefix P: a C identifier, or '' */
+/* --prefix P: a non-empty C identifier that C does not reserve */
 static int take_prefix(void *args, const char *v) {
-  if (*v && !is_identifier(v)) return driver_usage_error("--prefix takes a C identifier (or ''), not '%s'", v);
+  if (!is_identifier(v) || is_reserved_identifier(v))
+    return driver_usage_error("--prefix takes a non-empty C identifier that C does not reserve "
+                              "(it keeps the rules' names apart from C's: 'pow', 'int', 'main'), "
+                              "not '%s'", v);
   ((BuildArgs *)args)->prefix = v;
   return EXIT_OK;
 }
@@ -156,7 +165,7 @@ static bool symbols_clash(const RuleSig **sigs, int n, const CgOptions *o) {
   int total = 3 * n + (o->fused ? 3 : 0);
   for (int r = 0; r < n; r++)
     if (strlen(sigs[r]->rule->name) + strlen(o->prefix) > 900) {
-      fprintf(stderr, "missionc: error: the name of rule '%.40s...' is too long for a C symbol\n",
+      util_error("the name of rule '%.40s...' is too long for a C symbol",
               sigs[r]->rule->name);
       return true;
     }
@@ -188,21 +197,38 @@ static bool symbols_clash(const RuleSig **sigs, int n, const CgOptions *o) {
   return clash;
 }
 
-/* Write the header, through a temporary file renamed into place. */
+/* Formula nodes of the functions of one build, dependencies inlined: beyond this, LLVM
+ * takes minutes (1,000 chained scores: 47-90 s); LANGUAGE.md E0904. */
+#define BUILD_MAX_NODES 100000
+
+/* Refuse rules whose inlined code would be too large (E0904), before LLVM sees them. */
+static bool too_large(Compiler *c, const Model *m, const RuleSig **sigs, int n) {
+  long size = cg_inlined_nodes(sigs, n, m->syms.len, BUILD_MAX_NODES);
+  if (size <= BUILD_MAX_NODES) return false;
+  Diagnostic *g = diag_error(c->diag, NO_SPAN, E0904,
+                             "the %d rules to build hold more than %d formula nodes once the rules "
+                             "they use are inlined into each", n, BUILD_MAX_NODES);
+  diag_note(c->diag, g, NO_SPAN, "a long chain of rules that use each other repeats the chain in "
+            "every rule's function; build the rules you need with --rules a,b");
+  return true;
+}
+
+/* Write the header through outfile (a temporary renamed into place). */
 static int write_header(Compiler *c, const char *path, const RuleSig **sigs, int n, const CgOptions *o) {
-  char *tmp = arena_printf(c->arena, "%s.tmp", path);
-  FILE *f = fopen(tmp, "w");
-  if (!f) {
-    fprintf(stderr, "missionc: error: cannot write %s: %s\n", path, strerror(errno));
+  OutFile out;
+  char *err = NULL;
+  if (outfile_open(&out, path, 0, &err) != 0) {
+    util_error("%s", err);
+    free(err);
     return EXIT_USAGE;
   }
   char *guard = identifier_of(c->arena, path);
   for (char *p = guard; *p; p++) *p = (char)toupper((unsigned char)*p);
   guard = arena_printf(c->arena, "%s_H", guard);
-  cg_write_header(f, guard, c->src, sigs, n, o);
-  if (fclose(f) != 0 || rename(tmp, path) != 0) {
-    fprintf(stderr, "missionc: error: cannot write %s: %s\n", path, strerror(errno));
-    remove(tmp);
+  cg_write_header(out.fp, guard, c->src, sigs, n, o);
+  if (outfile_commit(&out, &err) != 0) {
+    util_error("%s", err);
+    free(err);
     return EXIT_USAGE;
   }
   return EXIT_OK;
@@ -215,23 +241,23 @@ static int write_code(const BuildArgs *a, const RuleSig **sigs, int n, const CgO
   LLVMModuleRef mod = cg_optimized_module(ctx, sigs, n, o, a->cpu, a->opt, &err);
   int status = EXIT_OK;
   if (!mod) {
-    fprintf(stderr, "missionc: error: cannot compile the rules: %s\n", err ? err : "?");
+    util_error("cannot compile the rules: %s", err ? err : "?");
     status = EXIT_USAGE;
   } else if (a->emit_llvm && !a->output) {
     char *ir = LLVMPrintModuleToString(mod);
     fputs(ir, stdout);
     LLVMDisposeMessage(ir);
   } else if (a->emit_llvm) {
-    char *msg = NULL;
-    if (LLVMPrintModuleToFile(mod, a->output, &msg)) {
-      fprintf(stderr, "missionc: error: cannot write %s: %s\n", a->output, msg ? msg : "?");
+    char *ir = LLVMPrintModuleToString(mod);
+    if (outfile_write(a->output, ir, strlen(ir), 0, &err) != 0) {
+      util_error("%s", err);
       status = EXIT_USAGE;
     }
-    LLVMDisposeMessage(msg);
+    LLVMDisposeMessage(ir);
   } else {
     ObjKind kind = ends_with(a->output, ".so") ? OBJ_SHARED : OBJ_OBJECT;
     if (obj_emit_file(mod, a->cpu, a->output, kind, &err) != 0) {
-      fprintf(stderr, "missionc: error: %s\n", err ? err : "cannot write the output");
+      util_error("%s", err ? err : "cannot write the output");
       status = EXIT_USAGE;
     }
   }
@@ -313,7 +339,13 @@ int cmd_build(Compiler *c, int argc, char **argv) {
   const char *manifest = NULL, *manifest_tmp = NULL;
   FILE *mf = NULL;
   if (symbols_clash(sigs, n, &o)) status = EXIT_INPUT;
-  else if (!a.emit_llvm && !(mf = open_manifest(c, &a, &manifest, &manifest_tmp))) status = EXIT_USAGE;
+  else if (too_large(c, m, sigs, n)) status = driver_finish(c, &co, EXIT_INPUT);
+  else if (a.output && a.header && (outfile_same_file(a.output, a.header) || strcmp(a.output, a.header) == 0))
+    status = driver_usage_error("build: -o and --header name the same file '%s'", a.header);
+  else if ((status = driver_check_output(c, a.output, NULL, 0)) != EXIT_OK ||
+           (status = driver_check_output(c, a.header, NULL, 0)) != EXIT_OK) {
+    /* reported */
+  } else if (!a.emit_llvm && !(mf = open_manifest(c, &a, &manifest, &manifest_tmp))) status = EXIT_USAGE;
   if (status == EXIT_OK) status = write_code(&a, sigs, n, &o);
   if (status == EXIT_OK && a.header) status = write_header(c, a.header, sigs, n, &o);
   if (mf && status == EXIT_OK) {

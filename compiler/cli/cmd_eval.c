@@ -19,6 +19,7 @@
 #include "driver.h"
 #include "options.h"
 #include "eval.h"
+#include "outfile.h"
 #include "util.h"
 
 static const char eval_help[] =
@@ -62,70 +63,6 @@ typedef struct EvalArgs {
   bool emit_llvm;
   EvalOptions eval;
 } EvalArgs;
-
-/* ------------------------------------------------------------------------
- * The output file: a temporary beside it, renamed on success
- * ------------------------------------------------------------------------ */
-
-static char *volatile temp_path;   /* removed if a signal ends the run */
-
-static void remove_temp_and_die(int sig) {
-  if (temp_path) unlink(temp_path);
-  signal(sig, SIG_DFL);
-  raise(sig);
-}
-
-static void catch_signals(void) {
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = remove_temp_and_die;
-  sigemptyset(&sa.sa_mask);
-  int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
-  for (size_t i = 0; i < COUNT_OF(sigs); i++) sigaction(sigs[i], &sa, NULL);
-}
-
-/* Open a temporary file beside path, with the permissions a new file would get. */
-static FILE *open_temp(const char *path, char **tmp) {
-  size_t n = strlen(path);
-  char *t = xmalloc(n + 16);
-  snprintf(t, n + 16, "%s.tmp.XXXXXX", path);
-  int fd = mkstemp(t);
-  if (fd < 0) {
-    fprintf(stderr, "missionc: error: cannot create %s: %s\n", t, strerror(errno));
-    free(t);
-    return NULL;
-  }
-  mode_t mask = umask(0);
-  umask(mask);
-  fchmod(fd, 0666 & ~mask);
-  FILE *f = fdopen(fd, "w");
-  if (!f) {
-    close(fd);
-    unlink(t);
-    free(t);
-    return NULL;
-  }
-  temp_path = t;
-  catch_signals();
-  *tmp = t;
-  return f;
-}
-
-/* Finish the temporary: rename it into place on success, remove it otherwise. */
-static int close_temp(FILE *f, char *tmp, const char *path, int status) {
-  if (fclose(f) != 0 && status == 0) {
-    fprintf(stderr, "missionc: error: cannot write %s: %s\n", path, strerror(errno));
-    status = EXIT_USAGE;
-  }
-  if (status == 0 && rename(tmp, path) != 0) {
-    fprintf(stderr, "missionc: error: cannot write %s: %s\n", path, strerror(errno));
-    status = EXIT_USAGE;
-  }
-  if (status != 0) unlink(tmp);
-  temp_path = NULL;
-  free(tmp);
-  return status;
-}
 
 /* ------------------------------------------------------------------------
  * Options
@@ -214,7 +151,7 @@ static int parse_args(Compiler *c, CommonOptions *co, EvalArgs *a, int argc, cha
 static int emit_llvm(const RuleSig **sigs, int n, const EvalOptions *o) {
   char *err = NULL;
   if (eval_print_ir(stdout, sigs, n, o, &err) != 0) {
-    fprintf(stderr, "missionc: error: %s\n", err);
+    util_error("%s", err);
     free(err);
     return EXIT_USAGE;
   }
@@ -237,31 +174,40 @@ static int evaluate(const EvalArgs *a, const RuleSig **sigs, int n) {
   }
   int fd = strcmp(a->input, "-") == 0 ? STDIN_FILENO : open(a->input, O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    fprintf(stderr, "missionc: error: cannot open %s: %s\n", a->input, strerror(errno));
+    util_error("cannot open %s: %s", a->input, strerror(errno));
+    return EXIT_USAGE;
+  }
+  struct stat st;
+  if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {   /* a usage error, as a missing file is */
+    util_error("cannot read %s: it is a directory", a->input);
+    if (fd != STDIN_FILENO) close(fd);
     return EXIT_USAGE;
   }
   char *err = NULL;
   RuleSet *rs = ruleset_new(sigs, n, &a->eval, &err);
   if (!rs) {
-    fprintf(stderr, "missionc: error: cannot compile the rules: %s\n", err ? err : "?");
+    util_error("cannot compile the rules: %s", err ? err : "?");
     free(err);
     if (fd != STDIN_FILENO) close(fd);
     return EXIT_USAGE;
   }
   const char *in_name = fd == STDIN_FILENO ? "<stdin>" : a->input;
   int status;
-  if (a->output) {
-    char *tmp = NULL;
-    FILE *out = open_temp(a->output, &tmp);
-    if (!out) {
-      status = EXIT_USAGE;
-    } else {
-      setvbuf(out, NULL, _IOFBF, 1 << 20);
-      status = eval_csv(rs, fd, in_name, out, a->output, &a->eval);
-      status = close_temp(out, tmp, a->output, status);
-    }
+  OutFile out;
+  if (outfile_open(&out, a->output, 0, &err) != 0) {
+    util_error("%s", err);
+    free(err);
+    status = EXIT_USAGE;
   } else {
-    status = eval_csv(rs, fd, in_name, stdout, "standard output", &a->eval);
+    if (!out.is_stdout) setvbuf(out.fp, NULL, _IOFBF, 1 << 20);
+    status = eval_csv(rs, fd, in_name, out.fp, out.name, &a->eval);
+    if (status != EXIT_OK) {
+      outfile_abort(&out);
+    } else if (outfile_commit(&out, &err) != 0) {
+      util_error("%s", err);
+      free(err);
+      status = EXIT_USAGE;
+    }
   }
   ruleset_free(rs);
   if (fd != STDIN_FILENO) close(fd);
@@ -289,5 +235,7 @@ int cmd_eval(Compiler *c, int argc, char **argv) {
   status = eval_select_rules(m, a.rules, a.on, false, &sigs, &n, &err);
   if (status != MS_OK) return driver_report(status, err);
   if (a.emit_llvm) return emit_llvm(sigs, n, &a.eval);
+  const char *inputs[] = {a.input};
+  if ((status = driver_check_output(c, a.output, inputs, 1)) != EXIT_OK) return status;
   return evaluate(&a, sigs, n);
 }

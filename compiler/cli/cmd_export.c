@@ -1,6 +1,7 @@
 /* cmd_export.c - `missionc export`: the checked model as JSON. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
@@ -9,6 +10,8 @@
 #include "util.h"
 #include "export.h"
 #include "lint.h"
+#include "outfile.h"
+#include "util.h"
 
 static const char export_help[] =
     "usage: missionc export [--format json] [-o OUT] [options] FILE\n"
@@ -55,21 +58,13 @@ static int parse_args(Compiler *c, int argc, char **argv, ExportArgs *args, Comm
   return driver_check_lint_flags(o);
 }
 
-/* Write the model to path ("-" or NULL: standard output). EXIT_USAGE on I/O errors. */
+/* Write the model to path ("-" or NULL: standard output) through outfile. EXIT_USAGE on I/O errors. */
 static int write_export(const Model *m, const char *path) {
-  bool to_stdout = !path || strcmp(path, "-") == 0;
-  FILE *out = to_stdout ? stdout : fopen(path, "w");
-  if (!out) {
-    fprintf(stderr, "missionc: error: cannot write '%s': %s\n", path, strerror(errno));
-    return EXIT_USAGE;
-  }
-  export_json(out, m);
-  bool failed = ferror(out) != 0;
-  if (to_stdout) failed |= fflush(out) != 0;
-  else failed |= fclose(out) != 0;
-  if (failed) {
-    fprintf(stderr, "missionc: error: cannot write '%s': %s\n", to_stdout ? "<stdout>" : path,
-            strerror(errno));
+  OutFile out;
+  char *err = NULL;
+  if (outfile_open(&out, path, 0, &err) != 0 || (export_json(out.fp, m), outfile_commit(&out, &err)) != 0) {
+    util_error("%s", err);
+    free(err);
     return EXIT_USAGE;
   }
   return EXIT_OK;
@@ -84,6 +79,7 @@ int cmd_export(Compiler *c, int argc, char **argv) {
   driver_options_apply(c, &o);
   Model *m = driver_front_end(c, args.file, &o);
   if (!m) return driver_finish(c, &o, EXIT_USAGE);
-  if (diag_error_count(c->diag) == 0) status = write_export(m, args.out);
+  if (diag_error_count(c->diag) == 0) status = driver_check_output(c, args.out, NULL, 0);
+  if (diag_error_count(c->diag) == 0 && status == EXIT_OK) status = write_export(m, args.out);
   return driver_finish(c, &o, status);
 }

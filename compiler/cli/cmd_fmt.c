@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "driver.h"
 #include "options.h"
+#include "outfile.h"
 #include "srcfmt.h"
 #include "util.h"
 
@@ -35,35 +36,22 @@ typedef struct FmtArgs {
   bool check, diff;
 } FmtArgs;
 
-/* Replace path's contents by text: a temporary file in the same folder, flushed to disk,
- * then renamed over it, so a failure never leaves a half-written file. */
+/* Replace path's contents by text through outfile (a temporary file in the same folder,
+ * fsync'ed, renamed over it; mode, owner and symlinks kept), so a failure never leaves a
+ * half-written file. Only a regular file is rewritten in place. */
 static bool write_replace(const char *path, const char *text, size_t len) {
   struct stat st;
   if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
-    fprintf(stderr, "missionc: error: cannot rewrite '%s': not a regular file\n", path);
+    util_error("cannot rewrite '%s': not a regular file", path);
     return false;
   }
-  size_t n = strlen(path);
-  char *tmp = malloc(n + 16);
-  if (!tmp) return false;
-  snprintf(tmp, n + 16, "%s.fmt-XXXXXX", path);
-  int fd = mkstemp(tmp);
-  bool ok = fd >= 0;
-  for (size_t done = 0; ok && done < len;) {
-    ssize_t w = write(fd, text + done, len - done);
-    if (w < 0 && errno == EINTR) continue;
-    ok = w > 0;
-    if (ok) done += (size_t)w;
+  char *err = NULL;
+  if (outfile_write(path, text, len, 0, &err) != 0) {
+    util_error("%s", err);
+    free(err);
+    return false;
   }
-  ok = ok && fchmod(fd, st.st_mode & 07777) == 0 && fsync(fd) == 0;
-  if (fd >= 0 && close(fd) != 0) ok = false;
-  ok = ok && rename(tmp, path) == 0;
-  if (!ok) {
-    fprintf(stderr, "missionc: error: cannot rewrite '%s': %s\n", path, strerror(errno));
-    if (fd >= 0) unlink(tmp);
-  }
-  free(tmp);
-  return ok;
+  return true;
 }
 
 /* Arguments of fmt go in an arena's vector. */

@@ -9,6 +9,7 @@
 #include "driver.h"
 #include "options.h"
 #include "graph.h"
+#include "outfile.h"
 #include "util.h"
 
 static void graph_help(void) {
@@ -55,19 +56,11 @@ static int emit(const Model *m, const GraphRequest *r, const char *path) {
   }
   int status = graph_emit(m, r, mem);
   if (fclose(mem) != 0 && status == EXIT_OK) status = EXIT_USAGE;
-  if (status == EXIT_OK) {
-    FILE *out = path ? fopen(path, "wb") : stdout;
-    if (!out) {
-      fprintf(stderr, "missionc: error: cannot write '%s': %s\n", path, strerror(errno));
-      status = EXIT_USAGE;
-    } else {
-      bool ok = fwrite(data, 1, len, out) == len;
-      ok = (path ? fclose(out) : fflush(out)) == 0 && ok;
-      if (!ok) {
-        fprintf(stderr, "missionc: error: cannot write '%s'\n", path ? path : "standard output");
-        status = EXIT_USAGE;
-      }
-    }
+  char *err = NULL;
+  if (status == EXIT_OK && outfile_write(path, data, len, 0, &err) != 0) {
+    util_error("%s", err);
+    free(err);
+    status = EXIT_USAGE;
   }
   free(data);
   return status;
@@ -147,5 +140,7 @@ int cmd_graph(Compiler *c, int argc, char **argv) {
   Model *m = driver_front_end(c, file, &o);
   if (!m) return driver_finish(c, &o, EXIT_USAGE);
   if (diag_error_count(c->diag) > 0) return driver_finish(c, &o, EXIT_INPUT);
-  return driver_finish(c, &o, emit(m, &r, out));
+  int status = driver_check_output(c, out, NULL, 0);
+  if (status == EXIT_OK) status = emit(m, &r, out);
+  return driver_finish(c, &o, status);
 }

@@ -2,6 +2,7 @@
  *                [--format text|markdown|html] [-o OUT]`: the status report. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "chart.h"
@@ -10,6 +11,7 @@
 #include "driver.h"
 #include "options.h"
 #include "lint.h"
+#include "outfile.h"
 #include "status.h"
 #include "util.h"
 
@@ -88,34 +90,30 @@ static int parse_options(Compiler *c, CommonOptions *o, StatusOptions *so, int a
   return EXIT_OK;
 }
 
-/* Write the report to -o FILE (created only once the report is ready) or stdout. */
+/* Write the report to -o FILE (through outfile: the old file kept on failure) or stdout. */
 static int emit(const StatusReport *r, const StatusOptions *so) {
-  if (!so->output || strcmp(so->output, "-") == 0) {
-    int st = status_write(r, so->format, stdout);
-    if (fflush(stdout) != 0 && st == EXIT_OK) {
-      fprintf(stderr, "missionc: error: cannot write the report: %s\n", strerror(errno));
-      st = EXIT_USAGE;
-    }
-    return st;
-  }
-  FILE *out = fopen(so->output, "w");
-  if (!out) {
-    fprintf(stderr, "missionc: error: cannot create '%s': %s\n", so->output, strerror(errno));
+  OutFile out;
+  char *err = NULL;
+  if (outfile_open(&out, so->output, 0, &err) != 0) {
+    util_error("%s", err);
+    free(err);
     return EXIT_USAGE;
   }
-  int st = status_write(r, so->format, out);
-  bool bad = ferror(out) != 0;
-  if (fclose(out) != 0) bad = true;
-  if (bad && st == EXIT_OK) {
-    fprintf(stderr, "missionc: error: cannot write '%s': %s\n", so->output, strerror(errno));
-    st = EXIT_USAGE;
+  int st = status_write(r, so->format, out.fp);
+  if (st != EXIT_OK) {
+    outfile_abort(&out);
+    return st;
   }
-  if (st != EXIT_OK) remove(so->output);
-  return st;
+  if (outfile_commit(&out, &err) != 0) {
+    util_error("%s", err);
+    free(err);
+    return EXIT_USAGE;
+  }
+  return EXIT_OK;
 }
 
 /* A Markdown report written to FILE.md gets each goal's chart beside it, as
- * FILE.GOAL.svg (each written to a temporary file, then renamed into place). */
+ * FILE.GOAL.svg, each through outfile (a chart that names an input is refused). */
 static int write_charts(Compiler *c, StatusReport *r, const StatusOptions *so) {
   if (so->format != SF_MARKDOWN || !so->output || strcmp(so->output, "-") == 0) return EXIT_OK;
   size_t n = strlen(so->output);
@@ -124,12 +122,18 @@ static int write_charts(Compiler *c, StatusReport *r, const StatusOptions *so) {
   for (int i = 0; i < r->ngoals; i++) {
     if (!r->goals[i].indicator) continue;
     const char *path = status_chart_path(c->arena, base, &r->goals[i]);
-    const char *tmp = arena_printf(c->arena, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (f) chart_goal_svg(f, r, &r->goals[i]);
-    if (!f || ferror(f) | (fclose(f) != 0) || rename(tmp, path) != 0) {
-      fprintf(stderr, "missionc: error: cannot write '%s': %s\n", path, strerror(errno));
-      if (f) remove(tmp);
+    const char *inputs[] = {so->input};
+    int st = driver_check_output(c, path, inputs, 1);
+    if (st != EXIT_OK) return st;
+    OutFile out;
+    char *err = NULL;
+    if (outfile_open(&out, path, 0, &err) == 0) {
+      chart_goal_svg(out.fp, r, &r->goals[i]);
+      outfile_commit(&out, &err);
+    }
+    if (err) {
+      util_error("%s", err);
+      free(err);
       return EXIT_USAGE;
     }
   }
@@ -160,6 +164,8 @@ int cmd_status(Compiler *c, int argc, char **argv) {
     }
     so.as_of = a->last;
   }
+  const char *inputs[] = {so.input};
+  if ((st = driver_check_output(c, so.output, inputs, 1)) != EXIT_OK) return driver_finish(c, &o, st);
   StatusReport *r = status_compute(m, a, so.as_of, so.as_of_given);
   st = write_charts(c, r, &so);
   if (st == EXIT_OK) st = emit(r, &so);

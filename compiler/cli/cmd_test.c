@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "outfile.h"
 #include "commands.h"
 #include "driver.h"
 #include "options.h"
@@ -57,37 +58,16 @@ static void text_xml(Text *t, const char *s) {
   }
 }
 
-/* Write text to path through a temporary file in the same folder and a rename: an
- * existing file is replaced only by a complete one. */
+/* Write text to path through outfile: a regular file is replaced only by a complete
+ * one, a device (/dev/stdout) or a FIFO is written directly, errors are reported. */
 static bool write_atomic(const char *path, const char *text, size_t len) {
-  struct stat st;
-  if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-    FILE *f = fopen(path, "w");   /* a device such as /dev/stdout */
-    bool ok = f && fwrite(text, 1, len, f) == len;
-    if (f && fclose(f) != 0) ok = false;
-    if (!ok) fprintf(stderr, "missionc: error: cannot write '%s': %s\n", path, strerror(errno));
-    return ok;
+  char *err = NULL;
+  if (outfile_write(path, text, len, 0, &err) != 0) {
+    util_error("%s", err);
+    free(err);
+    return false;
   }
-  size_t n = strlen(path) + 16;
-  char *tmp = xmalloc(n);
-  snprintf(tmp, n, "%s.tmp-XXXXXX", path);
-  int fd = mkstemp(tmp);
-  bool ok = fd >= 0;
-  for (size_t done = 0; ok && done < len;) {
-    ssize_t w = write(fd, text + done, len - done);
-    if (w < 0 && errno == EINTR) continue;
-    ok = w > 0;
-    if (ok) done += (size_t)w;
-  }
-  ok = ok && fchmod(fd, 0644) == 0 && fsync(fd) == 0;
-  if (fd >= 0 && close(fd) != 0) ok = false;
-  ok = ok && rename(tmp, path) == 0;
-  if (!ok) {
-    fprintf(stderr, "missionc: error: cannot write '%s': %s\n", path, strerror(errno));
-    if (fd >= 0) unlink(tmp);
-  }
-  free(tmp);
-  return ok;
+  return true;
 }
 
 /* Print and record the results of one file. */

@@ -9,6 +9,7 @@
 
 #include "front_end.h"
 #include "lint.h"
+#include "outfile.h"
 #include "util.h"
 
 #ifndef MISSIONC_VERSION
@@ -40,10 +41,13 @@ void driver_options_init(CommonOptions *o) {
 int driver_usage_error(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  fputs("missionc: error: ", stderr);
-  vfprintf(stderr, fmt, ap);
-  fputs("\nTry 'missionc --help' for more information.\n", stderr);
+  char msg[1024];   /* the values quoted are the user's: cut, and shown without controls */
+  int n = vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
+  size_t len = n < 0 ? 0 : (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1;
+  char clean[sizeof msg];
+  fprintf(stderr, "missionc: error: %s%s\nTry 'missionc --help' for more information.\n",
+          util_terminal_text(clean, msg, len, false), (size_t)n >= sizeof msg ? "..." : "");
   return EXIT_USAGE;
 }
 
@@ -149,6 +153,21 @@ static int drop_warnings(Diag *d) {
   d->list.len = kept;
   d->warnings = 0;
   return dropped;
+}
+
+int driver_check_output(Compiler *c, const char *output, const char *const *inputs, int ninputs) {
+  if (!output || strcmp(output, "-") == 0) return EXIT_OK;
+  for (int i = 0; i < ninputs; i++)
+    if (inputs[i] && outfile_same_file(output, inputs[i]))
+      return driver_usage_error("the output '%s' is the input '%s': refusing to overwrite it",
+                                output, inputs[i]);
+  for (size_t i = 0; i < c->src->count; i++) {
+    const SourceFile *f = c->src->files[i];
+    if (f->real && outfile_same_file(output, f->real))
+      return driver_usage_error("the output '%s' is the input '%s': refusing to overwrite it",
+                                output, f->path);
+  }
+  return EXIT_OK;
 }
 
 int driver_finish(Compiler *c, const CommonOptions *o, int status) {

@@ -49,6 +49,10 @@ const char *driver_option_value(int argc, char **argv, int *i, const char *name,
 /* The front end on one file: parse, load imports, check, lint. NULL when the
  * file cannot be read (the message is printed; the status is EXIT_USAGE). */
 Model *driver_front_end(Compiler *c, const char *path, const CommonOptions *o);
+/* Refuse an output file that is one of the inputs: every source file loaded (the
+ * mission and its imports) and the extra inputs given (NULLs skipped), compared by
+ * device and inode. Prints the usage error and returns EXIT_USAGE, or EXIT_OK. */
+int driver_check_output(Compiler *c, const char *output, const char *const *inputs, int ninputs);
 /* Print the diagnostics; the exit status: status if non-zero, else 1 on errors. */
 int driver_finish(Compiler *c, const CommonOptions *o, int status);
 

@@ -22,6 +22,7 @@
 #ifdef MISSIONC_NATIVE
 #include "eval.h"
 #endif
+#include "util.h"
 
 #ifndef MISSIONC_VERSION
 #define MISSIONC_VERSION "0.0.0"
@@ -169,7 +170,7 @@ static int run_native(char **argv) {
     }
   }
   if (tried)
-    fprintf(stderr, "missionc: error: '%s' needs missionc-native, the code generator: cannot run %s: %s\n",
+    util_error("'%s' needs missionc-native, the code generator: cannot run %s: %s",
             argv[1], tried, strerror(errno));
   else
     fprintf(stderr, "missionc: error: '%s' needs missionc-native, the code generator, which is not "

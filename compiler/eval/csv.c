@@ -193,8 +193,9 @@ static void shift_record(CsvReader *r) {
 static int reserve_block(CsvReader *r) {
   if (r->len > r->max_record)
     return fail(r, r->rec_line, (long)r->nspans + 1,
-                r->state == ST_QUOTED ? "unterminated quoted field (record longer than %zu bytes)"
-                                      : "record longer than %zu bytes",
+                r->state == ST_QUOTED
+                    ? "quoted field longer than %zu bytes, the longest record read (is a closing quote missing?)"
+                    : "record longer than %zu bytes, the longest record read",
                 r->max_record);
   if (r->cap - r->len - 1 >= r->block) return CSV_OK;
   size_t cap = 2 * r->cap;

@@ -843,23 +843,23 @@ static int render(Agraph_t *g, const char *format, FILE *out) {
   Agraph_t *copy = written == 0 ? agmemread(text) : NULL;
   free(text);
   if (!copy) {
-    fprintf(stderr, "missionc: error: Graphviz could not read back the graph\n");
+    util_error("Graphviz could not read back the graph");
     return MS_FAILED;
   }
   GVC_t *gvc = graph_gvc();
   if (!gvc) {
     agclose(copy);
-    fprintf(stderr, "missionc: error: cannot render %s after graph_shutdown()\n", format);
+    util_error("cannot render %s after graph_shutdown()", format);
     return MS_FAILED;
   }
   const char *engine = agget(copy, "layout");
   int status = MS_OK;
   if (gvLayout(gvc, copy, engine && *engine ? engine : "dot") != 0) {
-    fprintf(stderr, "missionc: error: Graphviz could not lay out the graph\n");
+    util_error("Graphviz could not lay out the graph");
     status = MS_FAILED;
   } else {
     if (gvRender(gvc, copy, format, out) != 0) {
-      fprintf(stderr, "missionc: error: Graphviz could not render %s\n", format);
+      util_error("Graphviz could not render %s", format);
       status = MS_FAILED;
     }
     gvFreeLayout(gvc, copy);
@@ -915,6 +915,12 @@ int graph_emit(const Model *m, const GraphRequest *r, FILE *out) {
   }
   b.decor = r->decor;
   build(&b);
+  if (b.refused) {
+    status = MS_INPUT;
+    if (keep.full) agclose(keep.full);
+    free(keep.syms);
+    goto done;
+  }
   switch (r->format) {
   case GF_DOT:
     if (agwrite(b.g, out) != 0) status = MS_FAILED;

@@ -86,6 +86,7 @@ typedef struct GB {
   bool *incl;                /* by Sym.index: the mission's declarations and what they use */
   bool detailed;             /* one node per project, however many (the --focus search) */
   const GraphDecor *decor;   /* the caller's additions, or NULL */
+  bool refused;              /* too large to draw: reported (E0903), nothing to write */
 } GB;
 
 /* Open the root graph with the house defaults; engine is "dot" or "neato". */

@@ -717,7 +717,28 @@ static void portfolio_flow(GB *b, const Matrix *x) {
     }
 }
 
+/* The portfolio table has one cell per instrument and goal: it is drawn up to this
+ * many cells (Graphviz's layout of an HTML table grows faster than its cells: 2,000 x
+ * 2,000 took 32 s and 2.1 GB); LANGUAGE.md E0903. */
+#define PORTFOLIO_MAX_CELLS 100000
+
+/* Refuse a portfolio table too large to draw, before building it (E0903). */
+static bool portfolio_too_large(GB *b) {
+  long rows = 0, cols = 0;
+  GB_EACH(b, DK_INSTRUMENT, i) if (gb_kept(b, i)) rows++;
+  GB_EACH(b, DK_GOAL, g) if (gb_kept(b, g)) cols++;
+  if (rows * (cols + 2) <= PORTFOLIO_MAX_CELLS) return false;
+  Diagnostic *d = diag_error(b->m->c->diag, NO_SPAN, E0903,
+                             "the portfolio table would have %ld instruments x %ld goals, more than "
+                             "%d cells to draw", rows, cols, PORTFOLIO_MAX_CELLS);
+  diag_note(b->m->c->diag, d, NO_SPAN, "draw a part of it with --focus NAME, or the whole as a "
+            "flowchart with -T mermaid");
+  b->refused = true;
+  return true;
+}
+
 void graph_build_portfolio(GB *b) {
+  if (!b->flow && portfolio_too_large(b)) return;
   gb_open(b, "dot", "LR");
   gb_title(b, b->flow ? "portfolio: which instruments fund projects that serve which goals"
                       : "portfolio: money of the projects each instrument funds, by the goals they serve");

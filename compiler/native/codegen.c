@@ -1120,6 +1120,67 @@ static int expr_cost(const Node *n, int cap, const SetIndex *ix, int before) {
   }
 }
 
+/* The walk of cg_inlined_nodes: rules reached from the current function, each once. */
+typedef struct SizeWalk {
+  const Sym **todo;
+  int ntodo;
+  unsigned *seen;       /* by Sym.index: the stamp of the function that reached it */
+  unsigned stamp;
+  long total, cap;
+} SizeWalk;
+
+/* Count the nodes of formula n; another rule is queued (once per function), a fn's body
+ * counted at each call, as gen_call_fn inlines it. */
+static void size_walk(SizeWalk *w, const Node *n) {
+  if (!n || w->total > w->cap) return;
+  w->total++;
+  const ExprSem *s = expr_sem(n);
+  switch (s ? s->form : EX_CONST) {
+  case EX_RULE:
+    if (s->ref->index >= 0 && w->seen[s->ref->index] != w->stamp) {
+      w->seen[s->ref->index] = w->stamp;
+      w->todo[w->ntodo++] = s->ref;
+    }
+    return;
+  case EX_CALL_FN:
+    size_walk(w, s->ref->rule.body);
+    /* fall through */
+  case EX_BUILTIN:
+    for (int i = 0; i < n->call.args.len; i++) size_walk(w, n->call.args.items[i]);
+    return;
+  case EX_OP:
+    if (n->kind == ND_UNARY) size_walk(w, n->unary.operand);
+    if (n->kind == ND_BINARY) {
+      size_walk(w, n->binary.lhs);
+      size_walk(w, n->binary.rhs);
+    }
+    if (n->kind == ND_IF) {
+      size_walk(w, n->ifx.cond);
+      size_walk(w, n->ifx.then);
+      size_walk(w, n->ifx.els);
+    }
+    return;
+  default: return;
+  }
+}
+
+long cg_inlined_nodes(const RuleSig *const *sigs, int n, int nsyms, long cap) {
+  SizeWalk w = {.cap = cap};
+  w.todo = xmalloc(sizeof *w.todo * (size_t)(nsyms + 1));
+  w.seen = xcalloc((size_t)nsyms + 1, sizeof *w.seen);
+  for (int r = 0; r < n && w.total <= cap; r++) {
+    w.stamp++;
+    w.ntodo = 0;
+    const Sym *root = sigs[r]->rule;
+    if (root->index >= 0) w.seen[root->index] = w.stamp;
+    w.todo[w.ntodo++] = root;
+    while (w.ntodo > 0 && w.total <= cap) size_walk(&w, w.todo[--w.ntodo]->rule.body);
+  }
+  free(w.todo);
+  free(w.seen);
+  return w.total;
+}
+
 /* Split a set into groups of consecutive rules, each of up to `per` rules and about
  * `budget` operations; returns the group count (starts as for cg_groups). */
 static int group_rules(const CgSet *set, int per, int budget, int *starts) {

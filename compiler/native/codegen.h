@@ -81,6 +81,12 @@ LLVMModuleRef cg_optimized_module(LLVMContextRef ctx, const RuleSig *const *sigs
 int cg_print_ir(FILE *out, const RuleSig *const *sigs, int n, const CgOptions *o, const char *cpu,
                 JitOpt level, char **err);
 
+/* The formula nodes of the functions of sigs once each rule's dependencies are inlined,
+ * as the code generator inlines them (each rule a function reaches once); counting stops
+ * past cap. Linear in the result: a chain of rules gives a quadratic count, which build
+ * refuses beyond its limit rather than spend minutes in LLVM. nsyms is Model.syms.len. */
+long cg_inlined_nodes(const RuleSig *const *sigs, int n, int nsyms, long cap);
+
 /* A set of rules evaluated together on the same columns. */
 struct CgSet {
   const RuleSig *const *sigs;  /* the rules, in output order */

@@ -161,16 +161,17 @@ void ruleset_eval(const RuleSet *rs, size_t n, const double *const *cols, double
 }
 
 size_t eval_format_value(ValKind kind, double v, char *buf) {
-  if (kind == VAL_BOOL) {
+  if (kind == VAL_BOOL && !isnan(v)) {
     buf[0] = v != 0.0 ? '1' : '0';
     buf[1] = '\0';
     return 1;
   }
+  if (kind == VAL_BOOL && isnan(v)) return csv_format_double(v, buf);   /* not available */
   /* Dates are whole days; a fraction of a day is dropped (floor). Days outside the
    * years 0000-9999 print as numbers. */
   if (kind == VAL_DATE && isfinite(v)) {
     double d = floor(v);
-    if (d >= -719528.0 && d <= 2932896.0) return csv_format_date((int32_t)d, buf);
+    if (d >= CSV_DAY_MIN && d <= CSV_DAY_MAX) return csv_format_date((int32_t)d, buf);
   }
   return csv_format_double(v, buf);
 }
@@ -205,6 +206,7 @@ typedef struct Chunk {
   char *out;            /* formatted CSV rows */
   size_t olen, ocap;
   bool bad;             /* a bad cell: the first one, in row then column order */
+  bool na_bool;         /* --na=nan read a bad boolean cell as not available */
   long bad_line, bad_col;
   char bad_msg[256];
   SlotState state;
@@ -325,11 +327,26 @@ static bool parse_chunk(Run *run, Chunk *c) {
           return false;
         }
         v = NAN;
+        if (run->cols[k].kind == VAL_BOOL) c->na_bool = true;
       }
       c->vals[(size_t)k * run->rows + i] = v;
     }
   }
   return true;
+}
+
+/* With --na=nan, a rule that reads a boolean cell that was not available gives NaN on
+ * that row: the kernels see NaN as false, which would let `not flag` pass. */
+static void mask_unknown_booleans(const RuleSet *rs, Chunk *c, size_t rows) {
+  for (int r = 0; r < rs->n; r++)
+    for (int k = 0; k < rs->sigs[r]->ninputs; k++) {
+      int col = rs->col_of[r][k];
+      if (rs->cols[col]->kind != VAL_BOOL) continue;
+      const double *in = c->vals + (size_t)col * rows;
+      double *out = c->outs + (size_t)r * rows;
+      for (size_t i = 0; i < c->nrows; i++)
+        if (isnan(in[i])) out[i] = NAN;
+    }
 }
 
 /* Run every rule on the chunk's columns. */
@@ -340,6 +357,7 @@ static void eval_chunk(Run *run, Chunk *c) {
   for (int k = 0; k < rs->ncols; k++) cols[k] = c->vals + (size_t)k * run->rows;
   for (int r = 0; r < rs->n; r++) outs[r] = c->outs + (size_t)r * run->rows;
   ruleset_eval(rs, c->nrows, cols, (double *const *)outs);
+  if (c->na_bool) mask_unknown_booleans(rs, c, run->rows);
   free(outs);
   free(cols);
 }
@@ -657,7 +675,7 @@ static bool write_chunk(Run *run, Chunk *c, FILE *out, const char *out_name, int
   if (!run->header_written) write_header(run, out);
   if (c->olen && fwrite(c->out, 1, c->olen, out) != c->olen) {
     progress_show(&run->progress, 0, true);
-    fprintf(stderr, "missionc: error: cannot write %s: %s\n", out_name, strerror(errno));
+    util_error("cannot write %s: %s", out_name, strerror(errno));
     *status = 2;
     atomic_store(&run->abort, true);
     return false;
@@ -754,7 +772,7 @@ static int stream_rows(Run *run, CsvReader *reader, FILE *out, const char *out_n
     c->seq = seq;
     c->nrows = 0;
     c->tlen = 0;
-    c->bad = false;
+    c->bad = c->na_bool = false;
     c->cpu_parse = c->cpu_eval = c->cpu_format = 0;
     double t0 = now_seconds(CLOCK_THREAD_CPUTIME_ID);
     while (c->nrows < run->rows) {
@@ -800,7 +818,7 @@ int eval_csv(const RuleSet *rs, int in_fd, const char *in_name, FILE *out, const
   atomic_init(&run.abort, false);
   CsvReader *reader = csv_open_fd(in_fd, NULL);
   if (!reader) {
-    fprintf(stderr, "missionc: error: out of memory\n");
+    util_error("out of memory");
     return 2;
   }
   CsvRecord hdr;
@@ -837,7 +855,7 @@ int eval_csv(const RuleSet *rs, int in_fd, const char *in_name, FILE *out, const
   status = stream_rows(&run, reader, out, out_name);
   if (run.threaded) stop_workers(&run);
   if (status == 0 && (fflush(out) != 0 || ferror(out))) {
-    fprintf(stderr, "missionc: error: cannot write %s: %s\n", out_name, strerror(errno));
+    util_error("cannot write %s: %s", out_name, strerror(errno));
     status = 2;
   }
   if (o->timing) print_timing(&run, run.total_rows, now_seconds(CLOCK_MONOTONIC) - wall0);

@@ -106,6 +106,14 @@ const char *jit_opt_name(JitOpt level) {
 }
 
 int jit_opt_parse(const char *name, JitOpt *level) {
+  /* -O0, -O2, -O3 as C compilers spell them (the option's value is then "0", "2", "3") */
+  static const struct { const char *name; JitOpt level; } digits[] = {
+      {"0", JIT_OPT_NONE}, {"O0", JIT_OPT_NONE}, {"2", JIT_OPT_O2}, {"3", JIT_OPT_O3}};
+  for (size_t i = 0; i < sizeof digits / sizeof *digits; i++)
+    if (strcmp(name, digits[i].name) == 0) {
+      *level = digits[i].level;
+      return 0;
+    }
   for (size_t i = 0; i < sizeof opt_names / sizeof *opt_names; i++) {
     if (strcmp(name, opt_names[i]) == 0) {
       *level = (JitOpt)i;

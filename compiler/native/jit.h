@@ -63,7 +63,8 @@ typedef struct JitStats {
   size_t cache_rejects; /* entries found but unreadable or corrupt */
 } JitStats;
 
-/* "none", "lean", "O2", "O3"; jit_opt_parse returns 0 if name is one. */
+/* "none", "lean", "O2", "O3"; jit_opt_parse returns 0 if name is one, or "0", "O0",
+ * "2", "3" (-O0, -O2, -O3 as C compilers spell them). */
 const char *jit_opt_name(JitOpt level);
 int jit_opt_parse(const char *name, JitOpt *level);
 

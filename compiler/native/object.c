@@ -15,6 +15,7 @@
 #include <llvm-c/TargetMachine.h>
 
 #include "jit.h"
+#include "outfile.h"
 #include "util.h"
 
 extern char **environ;
@@ -33,36 +34,68 @@ const char *obj_kind_name(ObjKind kind) {
 
 
 
-/* Verifies and emits the module as an object file at path. */
-static int emit_object(LLVMModuleRef mod, LLVMTargetMachineRef tm, const char *path, char **err) {
+/* Verifies the module and emits it as an object file in memory; NULL with *err. */
+static LLVMMemoryBufferRef emit_object(LLVMModuleRef mod, LLVMTargetMachineRef tm, char **err) {
   char *msg = NULL;
   if (LLVMVerifyModule(mod, LLVMReturnStatusAction, &msg)) {
     error_printf(err, "invalid module: %s", msg ? msg : "");
     LLVMDisposeMessage(msg);
-    return -1;
+    return NULL;
   }
   LLVMDisposeMessage(msg);
   msg = NULL;
-  char *file = strdup(path); /* the C API wants a mutable string */
-  int failed = !file || LLVMTargetMachineEmitToFile(tm, mod, file, LLVMObjectFile, &msg);
-  if (failed) error_printf(err, "cannot write %s: %s", path, msg ? msg : "out of memory");
+  LLVMMemoryBufferRef buf = NULL;
+  if (LLVMTargetMachineEmitToMemoryBuffer(tm, mod, LLVMObjectFile, &msg, &buf)) {
+    error_printf(err, "cannot emit the object code: %s", msg ? msg : "?");
+    buf = NULL;
+  }
   LLVMDisposeMessage(msg);
-  free(file);
-  return failed ? -1 : 0;
+  return buf;
 }
 
-/* Creates an empty temporary "....o" file; its path goes in buf. */
-static int temp_object(char *buf, size_t size, char **err) {
-  const char *dir = getenv("TMPDIR");
-  snprintf(buf, size, "%s/missionc-XXXXXX.o", dir && *dir ? dir : "/tmp");
-  int fd = mkstemps(buf, 2);
-  if (fd < 0) {
-    error_printf(err, "cannot create a temporary file in %s: %s", dir && *dir ? dir : "/tmp",
-              strerror(errno));
-    return -1;
+/* Writes len bytes to a new file at path (in the private temporary folder). */
+static int write_plain(const char *path, const char *data, size_t len, char **err) {
+  int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  size_t done = 0;
+  while (fd >= 0 && done < len) {
+    ssize_t n = write(fd, data + done, len - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += (size_t)n;
   }
-  close(fd);
-  return 0;
+  int e = errno;
+  if (fd >= 0 && close(fd) != 0 && done == len) {
+    e = errno;
+    done = 0;
+  }
+  if (fd >= 0 && done == len) return 0;
+  error_printf(err, "cannot write %s: %s", path, strerror(e));
+  return -1;
+}
+
+/* Reads the whole file at path into a malloc'd buffer. */
+static char *read_whole(const char *path, size_t *len, char **err) {
+  FILE *f = fopen(path, "rb");
+  char *data = NULL;
+  size_t cap = 0;
+  *len = 0;
+  if (!f) {
+    error_printf(err, "cannot read %s: %s", path, strerror(errno));
+    return NULL;
+  }
+  for (;;) {
+    if (*len == cap) data = xrealloc(data, cap = cap ? cap * 2 : 1 << 16);
+    size_t n = fread(data + *len, 1, cap - *len, f);
+    *len += n;
+    if (n == 0) break;
+  }
+  if (ferror(f)) {
+    error_printf(err, "cannot read %s: %s", path, strerror(errno));
+    free(data);
+    data = NULL;
+  }
+  fclose(f);
+  return data;
 }
 
 /* Reads fd to its end, keeping the first max bytes in a malloc'd string. */
@@ -139,22 +172,46 @@ static int link_shared(const char *object, const char *path, char **err) {
   return rc;
 }
 
+/* Links the object into a shared library in a private temporary folder, then writes
+ * the library to path through outfile (the linker never touches path itself). */
+static int emit_shared(const char *obj, size_t len, const char *path, char **err) {
+  const char *tmpdir = getenv("TMPDIR");
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s/missionc-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+  if (!mkdtemp(dir)) {
+    error_printf(err, "cannot create a temporary folder in %s: %s",
+                 tmpdir && *tmpdir ? tmpdir : "/tmp", strerror(errno));
+    return -1;
+  }
+  char object[4200], library[4200];
+  snprintf(object, sizeof object, "%s/rules.o", dir);
+  snprintf(library, sizeof library, "%s/librules.so", dir);
+  int rc = write_plain(object, obj, len, err);
+  if (rc == 0) rc = link_shared(object, library, err);
+  if (rc == 0) {
+    size_t n = 0;
+    char *data = read_whole(library, &n, err);
+    rc = data ? outfile_write(path, data, n, OUTFILE_EXECUTABLE, err) : -1;
+    free(data);
+  }
+  unlink(object);
+  unlink(library);
+  rmdir(dir);
+  return rc;
+}
+
 int obj_emit_file(LLVMModuleRef mod, const char *cpu, const char *path, ObjKind kind, char **err) {
   LLVMTargetMachineRef tm =
       jit_target_machine(cpu, LLVMRelocPIC, LLVMCodeModelDefault, LLVMCodeGenLevelDefault, err);
   if (!tm) return -1;
   jit_target_module(mod, tm);
-  int rc;
-  if (kind == OBJ_OBJECT) {
-    rc = emit_object(mod, tm, path, err);
-  } else {
-    char tmp[4096];
-    rc = temp_object(tmp, sizeof tmp, err);
-    if (rc == 0) {
-      rc = emit_object(mod, tm, tmp, err);
-      if (rc == 0) rc = link_shared(tmp, path, err);
-      unlink(tmp);
-    }
+  LLVMMemoryBufferRef buf = emit_object(mod, tm, err);
+  int rc = -1;
+  if (buf) {
+    const char *data = LLVMGetBufferStart(buf);
+    size_t len = LLVMGetBufferSize(buf);
+    rc = kind == OBJ_OBJECT ? outfile_write(path, data, len, 0, err) : emit_shared(data, len, path, err);
+    LLVMDisposeMemoryBuffer(buf);
   }
   LLVMDisposeTargetMachine(tm);
   return rc;

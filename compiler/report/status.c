@@ -324,7 +324,7 @@ Actuals *status_read_actuals(const Model *m, const char *path) {
   char err[512];
   int64_t id = src_load(m->c->src, path, err, sizeof err);
   if (id < 0) {
-    fprintf(stderr, "missionc: error: --input: %s\n", err);
+    util_error("--input: %s", err);
     return NULL;
   }
   const SourceFile *raw = src_file(m->c->src, (uint32_t)id);
@@ -352,7 +352,7 @@ Actuals *status_read_actuals(const Model *m, const char *path) {
   CsvReader *cr = in ? csv_open_file(in, NULL) : NULL;
   if (!cr) {
     if (in) fclose(in);
-    fprintf(stderr, "missionc: error: --input: out of memory reading '%s'\n", path);
+    util_error("--input: out of memory reading '%s'", path);
     return NULL;
   }
   CsvRecord rec;
@@ -742,12 +742,22 @@ static const char *obs_text(Arena *a, const Observation *o, const GoalStatus *g)
                       fmt_day(a, o->date));
 }
 
+/* A date-valued result: YYYY-MM-DD within the years 0000-9999, else the number of
+ * days (as eval prints it), never a wrapped-around date. */
+static const char *fmt_date_value(Arena *a, double v) {
+  double d = floor(v);
+  char buf[32];
+  if (isfinite(v) && d >= CSV_DAY_MIN && d <= CSV_DAY_MAX) return fmt_day(a, (int64_t)d);
+  csv_format_double(v, buf);
+  return arena_strdup(a, buf);
+}
+
 /* A score's value in its unit: true/false, a date, or a number. */
 static const char *score_value(Arena *a, const Model *m, const ScoreStatus *s) {
   if (s->why_not) return "-";
   switch (s->sig.result) {
   case VAL_BOOL: return s->value != 0 ? "true" : "false";
-  case VAL_DATE: return isfinite(s->value) ? fmt_day(a, (int64_t)floor(s->value)) : fmt_plain(a, s->value);
+  case VAL_DATE: return fmt_date_value(a, s->value);
   case VAL_NUM: break;
   }
   const char *num = fmt_plain(a, s->value);
@@ -929,10 +939,29 @@ static const char *one_line(Arena *a, const char *s) {
   return copy;
 }
 
+/* A CommonMark code span holding s literally, whatever backticks it holds: fenced by
+ * one backtick more than its longest run, padded by a space when s starts or ends
+ * with one (a file name with a backtick cannot close the span early). */
+static const char *md_code(Arena *a, const char *s) {
+  s = one_line(a, s);
+  if (!*s) return "";
+  int longest = 0, run = 0;
+  for (const char *p = s; *p; p++) {
+    run = *p == '`' ? run + 1 : 0;
+    if (run > longest) longest = run;
+  }
+  char *fence = arena_alloc(a, (size_t)longest + 2);
+  memset(fence, '`', (size_t)longest + 1);
+  fence[longest + 1] = '\0';
+  size_t n = strlen(s);
+  const char *pad = s[0] == '`' || s[n - 1] == '`' ? " " : "";
+  return arena_printf(a, "%s%s%s%s%s", fence, pad, s, pad, fence);
+}
+
 /* Markdown for a cell: a code span, or text with the punctuation escaped. */
 static const char *md_cell(Arena *a, const char *s, bool code) {
   s = one_line(a, s);
-  if (code) return *s ? arena_printf(a, "`%s`", s) : "";
+  if (code) return md_code(a, s);
   size_t n = 0;
   for (const char *p = s; *p; p++) n += strchr("\\`*_[]<>|#~&", *p) && *p ? 2 : 1;
   char *out = arena_alloc(a, n + 1), *q = out;
@@ -1295,9 +1324,9 @@ static void write_markdown(const StatusReport *r, FILE *out) {
     fprintf(out, "# Status of mission `%s`%s%s\n\n", ms->name, ms->title ? ": " : "",
             ms->title ? md_cell(a, ms->title, false) : "");
   else
-    fprintf(out, "# Status of `%s`\n\n", file_name(r, r->m->main_file));
-  fprintf(out, "As of **%s**%s. Actuals: `%s`, %s.\n\n", fmt_day(a, r->as_of),
-          r->as_of_given ? "" : " (the latest date in the actuals)", file_name(r, r->actuals->file),
+    fprintf(out, "# Status of %s\n\n", md_code(a, file_name(r, r->m->main_file)));
+  fprintf(out, "As of **%s**%s. Actuals: %s, %s.\n\n", fmt_day(a, r->as_of),
+          r->as_of_given ? "" : " (the latest date in the actuals)", md_code(a, file_name(r, r->actuals->file)),
           rows_text(a, r));
   fprintf(out, "%s.\n", verdict_summary(a, r));
   if (r->ngoals) {
@@ -1735,7 +1764,7 @@ static void write_inline_svg(FILE *out, const char *svg, const char *prefix) {
 static int html_diagram(const StatusReport *r, const GraphDecor *decor, FILE *out, GraphView view) {
   char *svg = graph_svg(r->m, view, decor);
   if (!svg) {
-    fprintf(stderr, "missionc: error: could not draw the %s\n", graph_view_names[view]);
+    util_error("could not draw the %s", graph_view_names[view]);
     return MS_FAILED;
   }
   /* Fitted to the page's width (nothing is cut off, on screen or in print); the
@@ -1887,10 +1916,27 @@ static int write_html(const StatusReport *r, FILE *out) {
   return MS_OK;
 }
 
+/* Write text or Markdown through a buffer, so that what reaches a terminal carries no
+ * control character (ESC, BEL ...) and no invalid UTF-8 from the mission's strings,
+ * the actuals' cells or the file names: each such byte is printed as '?'. */
+static void write_for_terminal(const StatusReport *r, FILE *out,
+                               void (*write)(const StatusReport *, FILE *)) {
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *mem = open_memstream(&buf, &len);
+  if (!mem) unreachable_bug("out of memory");
+  write(r, mem);
+  if (fclose(mem) != 0) unreachable_bug("out of memory");
+  char *clean = xmalloc(len + 1);
+  fwrite(util_terminal_text(clean, buf, len, true), 1, len, out);
+  free(clean);
+  free(buf);
+}
+
 int status_write(const StatusReport *r, StatusFormat f, FILE *out) {
   switch (f) {
-  case SF_TEXT: write_text(r, out); return MS_OK;
-  case SF_MARKDOWN: write_markdown(r, out); return MS_OK;
+  case SF_TEXT: write_for_terminal(r, out, write_text); return MS_OK;
+  case SF_MARKDOWN: write_for_terminal(r, out, write_markdown); return MS_OK;
   case SF_HTML: return write_html(r, out);
   default: unreachable_bug("unknown status format");
   }

@@ -38,7 +38,7 @@ Node *compiler_parse_path(Compiler *c, const char *path) {
   char err[512];
   int64_t id = src_load(c->src, path, err, sizeof err);
   if (id < 0) {
-    fprintf(stderr, "missionc: error: %s\n", err);
+    util_error("%s", err);
     return NULL;
   }
   Node *root = parse_file(c->arena, c->names, c->diag, c->src, (uint32_t)id);

@@ -57,13 +57,17 @@ for out in keep.mission ./keep.mission link.mission "$work/keep.mission"; do
   status=$?
   set -e
   [ "$status" = 2 ] || fail "eval -o $out (the mission file): exit status $status"
-  grep -q "names the mission file" refuse.err || fail "eval -o $out: $(cat refuse.err)"
+  grep -Eq "names the mission file|is the input .* refusing to overwrite it" refuse.err || fail "eval -o $out: $(cat refuse.err)"
   cmp -s keep.mission good.mission || fail "eval -o $out overwrote the mission file"
 done
 [ -L link.mission ] || fail "the symbolic link was replaced"
 
-# the CSV input may be the output
+# the CSV input is not an output either: refused, and left as it was
 cp rows.csv inout.csv
-"$missionc" eval good.mission -i inout.csv -o inout.csv
-[ "$(tr '\n' ' ' <inout.csv)" = "s 2 4 " ] || fail "eval -o INPUT.csv: $(cat inout.csv)"
-echo "ok: failed runs keep OUT; eval -o refuses the mission file"
+set +e
+"$missionc" eval good.mission -i inout.csv -o inout.csv 2>inout.err
+status=$?
+set -e
+[ "$status" = 2 ] || fail "eval -o INPUT.csv: exit status $status"
+cmp -s rows.csv inout.csv || fail "eval -o INPUT.csv changed the input"
+echo "ok: failed runs keep OUT; eval -o refuses the mission file and the input"

@@ -178,9 +178,37 @@ jq -e '.all.outputs == ["per_job","cut_on_track","next_review","decarbonise","fi
 grep -q 'double S_fit(const double \*in);' scores.h
 grep -q '\[1\] emission_cut *%' scores.h
 
-# The default prefix is the output's base name; --prefix '' gives plain names.
-"$missionc" build scores.mission -o plain.o --prefix ''
-nm plain.o | grep -q ' T per_job_batch$' || { echo "FAIL: --prefix ''"; nm plain.o; exit 1; }
+# The default prefix is the output's base name; an empty or reserved prefix is refused,
+# so rule names never collide with C's: a score named pow, int or main stays p_pow ...
+cat >clash.mission <<'M'
+indicator x "X" { unit 1 }
+score pow "Takes over libm's pow without a prefix" = x * 2
+score int "A C keyword" = x + 1
+score main "The C entry point" = x - 1
+M
+set +e
+"$missionc" build clash.mission -o plain.o --prefix '' 2>err.txt; s1=$?
+"$missionc" build clash.mission -o plain.o --prefix __x 2>/dev/null; s2=$?
+"$missionc" build clash.mission -o plain.o --prefix _X 2>/dev/null; s3=$?
+set -e
+[ "$s1$s2$s3" = 222 ] && [ ! -e plain.o ] || { echo "FAIL: empty or reserved prefix: $s1 $s2 $s3"; exit 1; }
+grep -q "non-empty C identifier" err.txt || { echo "FAIL: message"; cat err.txt; exit 1; }
+"$missionc" build clash.mission -o libclash.so --header clash.h -Wno-mission-washing 2>/dev/null
+grep -q 'double clash_pow(const double \*in);' clash.h && grep -q 'double clash_int(' clash.h &&
+  grep -q 'double clash_main(' clash.h || { echo "FAIL: prefixed names"; cat clash.h; exit 1; }
+cat >clash_main.c <<'C'
+#include <math.h>
+#include <stdio.h>
+#include "clash.h"
+int main(void) {
+  double in[1] = {3};
+  volatile double two = 2;
+  printf("%g %g %g %g\n", clash_pow(in), clash_int(in), clash_main(in), pow(two, 10));
+  return 0;
+}
+C
+"$cc" -std=c17 -Wall -Wextra -Werror -o clash clash_main.c -L. -lclash -Wl,-rpath,"$work" -lm
+[ "$(timeout 10 ./clash)" = "6 4 2 1024" ] || { echo "FAIL: linked against the library"; exit 1; }
 "$missionc" build scores.mission -o my-rules.o
 nm my-rules.o | grep -q ' T my_rules_fit$' || { echo "FAIL: default prefix"; nm my-rules.o; exit 1; }
 

@@ -4,7 +4,7 @@
 # A successful run replaces OUT.csv with the results (permissions of a new file); a
 # failed run (a bad cell late in a large input, a missing column, an unreadable input)
 # leaves OUT.csv as it was, or absent, and no temporary file behind; --na=nan turns
-# the bad cell into nan instead. The input may be the output file itself.
+# the bad cell into nan instead. The input may not be the output file.
 set -euo pipefail
 missionc=$1 bin=$3
 work=$bin/eval-output-file
@@ -33,7 +33,7 @@ set -e
 grep -q '^bad.csv:50002:1: error: bad number .oops. in column .x.$' err.txt ||
   { echo "FAIL: message:"; cat err.txt; exit 1; }
 cmp -s out.csv before.csv || { echo "FAIL: out.csv changed by a failed run"; exit 1; }
-[ -z "$(ls | grep '\.tmp\.')" ] || { echo "FAIL: temporary file left: $(ls)"; exit 1; }
+[ -z "$(ls -A | grep '^\.')" ] || { echo "FAIL: temporary file left: $(ls)"; exit 1; }
 
 # a failed run with no previous output leaves nothing
 set +e
@@ -50,16 +50,20 @@ set +e
 status=$?
 set -e
 [ $status = 1 ] && [ ! -e new.csv ] || { echo "FAIL: missing column: status $status"; exit 1; }
-[ -z "$(ls | grep '\.tmp\.')" ] || { echo "FAIL: temporary file left: $(ls)"; exit 1; }
+[ -z "$(ls -A | grep '^\.')" ] || { echo "FAIL: temporary file left: $(ls)"; exit 1; }
 
 # --na=nan
 "$missionc" eval rules.mission --input bad.csv --na=nan -o nan.csv
 [ "$(sed -n 50002p nan.csv)" = nan ] || { echo "FAIL: --na=nan"; exit 1; }
 
-# the input as its own output
+# the input as its own output is refused (exit 2), the input unchanged
 cp good.csv self.csv
-"$missionc" eval rules.mission --input self.csv -o self.csv
-cmp -s self.csv out.csv || { echo "FAIL: in-place run"; exit 1; }
+set +e
+"$missionc" eval rules.mission --input self.csv -o self.csv 2>/dev/null
+status=$?
+set -e
+[ $status = 2 ] || { echo "FAIL: -o naming the input: status $status"; exit 1; }
+cmp -s self.csv good.csv || { echo "FAIL: the input changed"; exit 1; }
 
 # nothing on stdout with -o, no progress line when stderr is not a terminal
 "$missionc" eval rules.mission --input good.csv -o quiet.csv >stdout.txt 2>stderr.txt
