@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "codegen.h"
 #include "commands.h"
@@ -267,6 +268,12 @@ static int write_code(const BuildArgs *a, const RuleSig **sigs, int n, const CgO
   return status;
 }
 
+/* Whether path exists and is not a regular file (a FIFO, a device). */
+static bool output_is_special(const char *path) {
+  struct stat st;
+  return path && stat(path, &st) == 0 && !S_ISREG(st.st_mode);
+}
+
 /* The manifest's path and its temporary file, opened before anything is written so
  * that a manifest that cannot be written leaves the old output alone. */
 static FILE *open_manifest(Compiler *c, const BuildArgs *a, const char **path, const char **tmp) {
@@ -345,6 +352,9 @@ int cmd_build(Compiler *c, int argc, char **argv) {
   else if ((status = driver_check_output(c, a.output, NULL, 0)) != EXIT_OK ||
            (status = driver_check_output(c, a.header, NULL, 0)) != EXIT_OK) {
     /* reported */
+  } else if (!a.emit_llvm && output_is_special(a.output)) {
+    /* a FIFO or a device: nothing to hash back and no folder to put a manifest in */
+    if (a.manifest) status = driver_usage_error("build: --manifest needs -o to be a file, not '%s'", a.output);
   } else if (!a.emit_llvm && !(mf = open_manifest(c, &a, &manifest, &manifest_tmp))) status = EXIT_USAGE;
   if (status == EXIT_OK) status = write_code(&a, sigs, n, &o);
   if (status == EXIT_OK && a.header) status = write_header(c, a.header, sigs, n, &o);
