@@ -37,7 +37,10 @@ int main(int argc, char **argv) {
   return m && errors == 0 ? 0 : 1;
 }
 C
-cc -std=c17 -I"$prefix/include" "$work/embed.c" -o "$work/embed" -L"$prefix/lib" -lmission \
+# a sanitizer build's library needs the same runtime in the program that loads it
+sanitize=""
+if ldd "$prefix/lib/libmission.so" | grep -q libasan; then sanitize="-fsanitize=address,undefined"; fi
+cc -std=c17 $sanitize -I"$prefix/include" "$work/embed.c" -o "$work/embed" -L"$prefix/lib" -lmission \
    -Wl,-rpath,"$prefix/lib" || { echo "FAIL: a program cannot build against the installed headers"; exit 1; }
 "$work/embed" "$work/climate_neutral_cities.mission" || { echo "FAIL: the embedding program failed"; exit 1; }
 if ldd "$work/embed" | grep -q libLLVM; then echo "FAIL: libmission pulls in libLLVM"; exit 1; fi
