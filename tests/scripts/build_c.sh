@@ -210,7 +210,7 @@ C
 "$cc" -std=c17 -Wall -Wextra -Werror -o clash clash_main.c -L. -lclash -Wl,-rpath,"$work" -lm
 [ "$(timeout 10 ./clash)" = "6 4 2 1024" ] || { echo "FAIL: linked against the library"; exit 1; }
 "$missionc" build scores.mission -o my-rules.o
-nm my-rules.o | grep -q ' T my_rules_fit$' || { echo "FAIL: default prefix"; nm my-rules.o; exit 1; }
+grep -q ' T my_rules_fit$' <<<"$(nm my-rules.o)" || { echo "FAIL: default prefix"; nm my-rules.o; exit 1; }
 
 # usage errors
 set +e

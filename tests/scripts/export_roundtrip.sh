@@ -510,5 +510,5 @@ set +e
 status=$?
 set -e
 [ "$status" -eq 2 ] || { echo "FAIL: --format xml exited $status, not 2"; exit 1; }
-"$missionc" export --help | grep -q 'usage: missionc export' || { echo "FAIL: export --help"; exit 1; }
+grep -q 'usage: missionc export' <<<"$("$missionc" export --help)" || { echo "FAIL: export --help"; exit 1; }
 echo "export_roundtrip: $n missions exported and read back"

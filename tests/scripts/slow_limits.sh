@@ -37,7 +37,7 @@ have_time=1
 [ -x /usr/bin/time ] || have_time=0
 if [ $have_time = 0 ]; then run() { local secs=$1; shift 2; set +e; timeout "$secs" "$@" >out.txt 2>err.txt; status=$?; set -e; [ $status != 124 ] || fail "$* did not finish in $secs s"; }; fi
 asan=0
-"$missionc" --version >/dev/null 2>&1 && nm -D "$missionc" 2>/dev/null | grep -q __asan_init && asan=1
+"$missionc" --version >/dev/null 2>&1 && grep -q __asan_init <<<"$(nm -D "$missionc" 2>/dev/null)" && asan=1
 mem() { if [ $asan = 1 ]; then echo $(($1 * 4)); else echo "$1"; fi; }
 
 # ---- circles of 40,000
