@@ -274,24 +274,24 @@ static bool output_is_special(const char *path) {
   return path && stat(path, &st) == 0 && !S_ISREG(st.st_mode);
 }
 
-/* The manifest's path and its temporary file, opened before anything is written so
- * that a manifest that cannot be written leaves the old output alone. */
-static FILE *open_manifest(Compiler *c, const BuildArgs *a, const char **path, const char **tmp) {
-  *path = a->manifest ? a->manifest : arena_printf(c->arena, "%s.json", a->output);
-  *tmp = arena_printf(c->arena, "%s.tmp", *path);
-  FILE *f = fopen(*tmp, "w");
-  if (!f) fprintf(stderr, "missionc: error: cannot write %s: %s\n", *path, strerror(errno));
-  return f;
+/* Open the manifest (through outfile: a temporary beside it) before anything is
+ * written, so that a manifest that cannot be written leaves the old output alone. */
+static bool open_manifest(Compiler *c, const BuildArgs *a, OutFile *out) {
+  const char *path = a->manifest ? a->manifest : arena_printf(c->arena, "%s.json", a->output);
+  char *err = NULL;
+  if (outfile_open(out, path, 0, &err) == 0) return true;
+  util_error("%s", err);
+  free(err);
+  return false;
 }
 
-/* Write the manifest of the output just written to f, and rename it into place. */
+/* Write the manifest of the output just written, and commit it into place. */
 static int write_manifest(Compiler *c, const BuildArgs *a, const Model *m, const RuleSig **sigs,
-                          int n, const CgOptions *o, FILE *f, const char *path, const char *tmp) {
+                          int n, const CgOptions *o, OutFile *out) {
   char lib_hash[65];
   if (manifest_file_sha256(a->output, lib_hash) != 0) {
-    fprintf(stderr, "missionc: error: cannot read %s: %s\n", a->output, strerror(errno));
-    fclose(f);
-    remove(tmp);
+    util_error("cannot read %s: %s", a->output, strerror(errno));
+    outfile_abort(out);
     return EXIT_USAGE;
   }
   const SourceFile *sf = src_file(c->src, m->main_file);
@@ -301,10 +301,11 @@ static int write_manifest(Compiler *c, const BuildArgs *a, const Model *m, const
       .library_kind = obj_kind_name(ends_with(a->output, ".so") ? OBJ_SHARED : OBJ_OBJECT),
       .header_path = a->header, .cpu = a->cpu, .opt = jit_opt_name(a->opt),
       .sigs = sigs, .n = n, .o = o};
-  manifest_write(f, &mi);
-  if (ferror(f) | (fclose(f) != 0) || rename(tmp, path) != 0) {
-    fprintf(stderr, "missionc: error: cannot write %s: %s\n", path, strerror(errno));
-    remove(tmp);
+  manifest_write(out->fp, &mi);
+  char *err = NULL;
+  if (outfile_commit(out, &err) != 0) {
+    util_error("%s", err);
+    free(err);
     return EXIT_USAGE;
   }
   return EXIT_OK;
@@ -343,8 +344,8 @@ int cmd_build(Compiler *c, int argc, char **argv) {
   CgSet set = {sigs, n, rs->col_of};
   CgFused fused = {&set, rs->cols, rs->ncols};
   o.fused = &fused;
-  const char *manifest = NULL, *manifest_tmp = NULL;
-  FILE *mf = NULL;
+  OutFile mf;
+  bool has_manifest = false;
   if (symbols_clash(sigs, n, &o)) status = EXIT_INPUT;
   else if (too_large(c, m, sigs, n)) status = driver_finish(c, &co, EXIT_INPUT);
   else if (a.output && a.header && (outfile_same_file(a.output, a.header) || strcmp(a.output, a.header) == 0))
@@ -355,15 +356,11 @@ int cmd_build(Compiler *c, int argc, char **argv) {
   } else if (!a.emit_llvm && output_is_special(a.output)) {
     /* a FIFO or a device: nothing to hash back and no folder to put a manifest in */
     if (a.manifest) status = driver_usage_error("build: --manifest needs -o to be a file, not '%s'", a.output);
-  } else if (!a.emit_llvm && !(mf = open_manifest(c, &a, &manifest, &manifest_tmp))) status = EXIT_USAGE;
+  } else if (!a.emit_llvm && !(has_manifest = open_manifest(c, &a, &mf))) status = EXIT_USAGE;
   if (status == EXIT_OK) status = write_code(&a, sigs, n, &o);
   if (status == EXIT_OK && a.header) status = write_header(c, a.header, sigs, n, &o);
-  if (mf && status == EXIT_OK) {
-    status = write_manifest(c, &a, m, sigs, n, &o, mf, manifest, manifest_tmp);
-  } else if (mf) {
-    fclose(mf);
-    remove(manifest_tmp);
-  }
+  if (has_manifest && status == EXIT_OK) status = write_manifest(c, &a, m, sigs, n, &o, &mf);
+  else if (has_manifest) outfile_abort(&mf);
   ruleset_free(rs);
   return status;
 }

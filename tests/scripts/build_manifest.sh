@@ -108,7 +108,7 @@ cp libm.so before.so
 set +e
 "$missionc" build m.mission -o libm.so --rules per_job --manifest nodir/x.json 2>err.txt; s1=$?
 set -e
-[ "$s1" = 2 ] && grep -q "cannot write nodir/x.json" err.txt || { echo "FAIL: unwritable manifest gave $s1"; cat err.txt; exit 1; }
+[ "$s1" = 2 ] && grep -q "cannot write 'nodir/x.json'" err.txt || { echo "FAIL: unwritable manifest gave $s1"; cat err.txt; exit 1; }
 cmp libm.so before.so || { echo "FAIL: the library was replaced"; exit 1; }
 
 # Inputs of one name but two kinds cannot share a column of the fused function.
