@@ -1441,7 +1441,7 @@ static const char *const page_css =
     "max-width:100%}section,figure,tr{break-inside:avoid}h2{break-after:avoid}}\n"
     "td.date{white-space:nowrap}\n"
     ".charts{display:flex;flex-wrap:wrap;gap:1rem}\n"
-    "figure.chart{margin:0;flex:1 1 30rem;max-width:40rem}\n"
+    "figure.chart{margin:0;flex:1 1 30rem;max-width:40rem}figure.chart:only-child{max-width:56rem}\n"
     "figure.chart svg{width:100%;height:auto;display:block}\n"
     "figcaption{font-size:.85rem;color:#1f2328;margin-top:.3rem}\n"
     "footer{margin-top:2rem;color:#8c959f;font-size:.8rem}\n";
