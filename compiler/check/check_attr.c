@@ -363,7 +363,7 @@ static bool value_unit(Checker *k, Node *n, Quantity *q) {
   return true;
 }
 
-/* A free tag (disciplines): a name. */
+/* A free name: a tag (disciplines) or the ROLE of `roles ACTOR: ROLE`. */
 static bool value_tag(Checker *k, const AttrSpec *spec, Node *n, Value *v) {
   if (n->kind != ND_NAME || n->name.nparts != 1) {
     wrong_value(k, spec, n);
@@ -401,21 +401,6 @@ static bool check_arg_shape(Checker *k, const AttrSpec *spec, Node *arg) {
                  schema_value_text(spec->value), arg->arg.qual == QUAL_AT ? "at" : "by");
   if (g) note_usage(k, g, spec);
   return !g;
-}
-
-/* `ROLE` in `roles ACTOR: ROLE`: a free identifier. */
-static bool value_role(Checker *k, const AttrSpec *spec, Node *n, Value *v) {
-  if (n->kind != ND_NAME || n->name.nparts != 1) {
-    wrong_value(k, spec, n);
-    return false;
-  }
-  v->str = n->name.parts[0].str;
-  ExprSem *e = ck_sem(k, n);
-  e->form = EX_CONST;
-  e->type = ck_type_of(TY_STRING);
-  e->str = v->str;
-  e->constant = true;
-  return true;
 }
 
 /* `allow CODE: "reason"`: a known warning code and a reason that says something. */
@@ -496,7 +481,7 @@ static bool check_value(Checker *k, const AttrSpec *spec, Node *arg, Value *v) {
                 value_money(k, spec, arg->arg.value, &v->q));
   case V_REF_ROLE:
     return both((v->ref = resolve_ref(k, n, spec->refs, spec->name)) != NULL,
-                value_role(k, spec, arg->arg.value, v));
+                value_tag(k, spec, arg->arg.value, v));
   case V_ALLOW: return value_allow(k, spec, arg, v);
   case V_LIKELIHOOD: return value_likelihood(k, spec, n, &v->q);
   case V_COUNT: break;
