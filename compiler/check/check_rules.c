@@ -9,7 +9,6 @@
 #include "check_int.h"
 #include "util.h"
 
-#define MAX(a, b) ((a) > (b) ? (a) : (b))
 
 /* ------------------------------------------------------------------------ */
 /* Dependencies                                                              */
@@ -357,6 +356,15 @@ static double expansion(Node *n, int depth, Node **heavy, double *heavy_cost) {
   return cost < 1e18 ? cost : 1e18;
 }
 
+static int inlined_depth(Node *n, int depth);
+
+/* The larger of deepest and the inlined depth of child (computed once: a macro
+ * MAX(deepest, inlined_depth(...)) would walk each child twice, 2^depth in all). */
+static int deeper(int deepest, Node *child, int depth) {
+  int d = inlined_depth(child, depth);
+  return d > deepest ? d : deepest;
+}
+
 /* The nesting depth of a formula once its fn calls are inlined (callees are
  * done), capped just above MAX_DEPTH: the evaluators walk it recursively. */
 static int inlined_depth(Node *n, int depth) {
@@ -366,20 +374,17 @@ static int inlined_depth(Node *n, int depth) {
   if (e->form == EX_CALL_FN && e->ref && !cksym(e->ref)->recursive) deepest = cksym(e->ref)->nest;
   switch (n->kind) {
   case ND_CALL:
-    for (int i = 0; i < n->call.args.len; i++) {
-      int d = inlined_depth(n->call.args.items[i], depth + 1);
-      if (d > deepest) deepest = d;
-    }
+    for (int i = 0; i < n->call.args.len; i++) deepest = deeper(deepest, n->call.args.items[i], depth + 1);
     break;
-  case ND_UNARY: deepest = MAX(deepest, inlined_depth(n->unary.operand, depth + 1)); break;
+  case ND_UNARY: deepest = deeper(deepest, n->unary.operand, depth + 1); break;
   case ND_BINARY:
-    deepest = MAX(deepest, inlined_depth(n->binary.lhs, depth + 1));
-    deepest = MAX(deepest, inlined_depth(n->binary.rhs, depth + 1));
+    deepest = deeper(deepest, n->binary.lhs, depth + 1);
+    deepest = deeper(deepest, n->binary.rhs, depth + 1);
     break;
   case ND_IF:
-    deepest = MAX(deepest, inlined_depth(n->ifx.cond, depth + 1));
-    deepest = MAX(deepest, inlined_depth(n->ifx.then, depth + 1));
-    deepest = MAX(deepest, inlined_depth(n->ifx.els, depth + 1));
+    deepest = deeper(deepest, n->ifx.cond, depth + 1);
+    deepest = deeper(deepest, n->ifx.then, depth + 1);
+    deepest = deeper(deepest, n->ifx.els, depth + 1);
     break;
   default: break;
   }
