@@ -121,6 +121,8 @@ void ck_suggest_init(Suggest *s, const char *name) {
 void ck_suggest_add(Suggest *s, const char *candidate, Span declared) {
   if (candidate == s->name || !candidate[0]) return;
   int d = strcasecmp(candidate, s->name) == 0 ? 0 : edit_distance(s->name, candidate, s->limit);
+  /* a candidate that shares nothing with the name ('x' for '%') is no suggestion */
+  if (d >= (int)strlen(s->name) && d > 0) return;
   if (d < s->best_d) {
     s->best_d = d;
     s->best = candidate;

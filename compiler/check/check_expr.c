@@ -94,8 +94,10 @@ static Type unknown_name(Checker *k, Ident id, const Scope *s) {
   if (!s->fn && !s->record && !s->attr) ck_suggest_add(&sg, k->s_date, NO_SPAN);
   resolve_suggest(k, &sg, REFS(INDICATOR) | REFS(SCORE) | REFS(CONDITION) | REFS(GOAL));
   if (s->owner && sg.best == s->owner->sym.name) sg.best = NULL;
-  for (int i = 0; i < units_count(k->units); i++)   /* a unit name means one of that unit */
-    if (units_at(k->units, i) != units_date(k->units)) ck_suggest_add(&sg, units_at(k->units, i)->name, NO_SPAN);
+  for (int i = 0; i < units_count(k->units); i++) {   /* a unit name means one of that unit */
+    const Unit *u = units_at(k->units, i);   /* (not the dimensionless "1": not a name) */
+    if (u != units_date(k->units) && u != units_dimensionless(k->units)) ck_suggest_add(&sg, u->name, NO_SPAN);
+  }
   ck_note_suggest(k, g, &sg);
   return err();
 }
