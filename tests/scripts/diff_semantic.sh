@@ -22,10 +22,10 @@ edit() {
     echo "FAIL: edit '$1' (exit $st), expected the line: $2"; cat "$work/out" "$work/err"; fail=1
   fi
 }
-edit 's/^  target    100 city by 2030$/  target    90 city by 2030/' 'goal hundred: target 100 city by 2030 → 90 city by 2030'
-edit '36s/budget    360 MEUR/budget    410 MEUR/' 'budget of the mission: 360 MEUR → 410 MEUR (+13.9%)'
+edit 's/^  target    100 city by 2030 per ncpflanders$/  target    90 city by 2030 per ncpflanders/' 'goal hundred: target 100 city by 2030 per ncpflanders → 90 city by 2030 per ncpflanders'
+edit 's/^  budget    360 MEUR per electriblog$/  budget    410 MEUR per electriblog/' 'budget of the mission: 360 MEUR per electriblog → 410 MEUR per electriblog (+13.9%)'
 edit 's/requires complete_contract, contract_reviewed/requires complete_contract/' 'instrument mission_label: no longer requires contract_reviewed'
-edit 's/^  period    2021-09-29 .. 2030-12-31$/  period    2021-09-29 .. 2031-12-31/' 'period of the mission: 2021-09-29 .. 2030-12-31 → 2021-09-29 .. 2031-12-31'
+edit 's/^  period    2021-09-29 .. 2030-12-31 per dzs$/  period    2021-09-29 .. 2031-12-31 per dzs/' 'period of the mission: 2021-09-29 .. 2030-12-31 per dzs → 2021-09-29 .. 2031-12-31 per dzs'
 edit '$a actor dropout "Drop-outs" { sector citizens }' 'actor dropout added'
 
 # A reformatted copy of each example is the same mission.

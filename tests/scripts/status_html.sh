@@ -38,8 +38,11 @@ cd "$src/examples"
   { cat "$work/flagship.err"; fail "the flagship example's page"; }
 
 # ---- self-contained: nothing to fetch ------------------------------------------------
+# (A link to a source, <a href="https://...">, is navigation, not a fetch: the flagship's
+# sources are linked. What would be fetched is a script, stylesheet, image, frame, an
+# SVG <use>/<image> reference or a url() in CSS.)
 for page in verdicts flagship; do
-  if grep -Eio '<script|<link|<img|<iframe|<object|<embed|@import|[[:space:]]src=|url\(["'"'"']?(https?:|//)|href="(https?:|//)' \
+  if grep -Eio '<script|<link|<img|<iframe|<object|<embed|@import|[[:space:]]src=|url\(["'"'"']?(https?:|//)|<(use|image)[^>]*href="(https?:|//)' \
     "$work/$page.html" | head -3 | grep -q .; then
     fail "$page.html refers to something outside the page"
   fi
