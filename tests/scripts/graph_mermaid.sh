@@ -3,14 +3,14 @@
 #
 # Every view of every example that checks clean, the escaping case and a
 # 300-project mission, as `-T mermaid`, parsed by Mermaid 10 itself (in node, with
-# jsdom). The npm packages are not part of the build: set MISSIONC_MERMAID_MODULES
-# to a node_modules folder holding mermaid@10 and jsdom (e.g. after
-# `npm install --prefix DIR mermaid@10 jsdom@22`, as .ci/setup does), else it is skipped
-# (exit 77; in CI, a failure).
+# jsdom). The npm packages are not part of the build: MISSIONC_MERMAID_MODULES names a
+# node_modules folder holding mermaid@10 and jsdom (by default the one .ci/setup fills,
+# ~/.cache/missionc/mermaid/node_modules); without them the test is skipped (exit 77;
+# in CI, a failure).
 set -u
 missionc=$1 src=$2
 source "$src/tests/scripts/skip.bash"
-modules=${MISSIONC_MERMAID_MODULES:-}
+modules=${MISSIONC_MERMAID_MODULES:-${MISSIONC_MERMAID_PREFIX:-$HOME/.cache/missionc/mermaid}/node_modules}
 if [ -z "$modules" ] || ! [ -d "$modules/mermaid" ] || ! command -v node >/dev/null; then
   skip_test "set MISSIONC_MERMAID_MODULES to a node_modules with mermaid@10 and jsdom (and install node)"
 fi
