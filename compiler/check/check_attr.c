@@ -117,6 +117,15 @@ static bool value_period(Checker *k, const AttrSpec *spec, Node *n, Period *p) {
   return true;
 }
 
+/* Record that the name n stands for the constant string str (a choice, tag or role). */
+static void mark_string_const(Checker *k, Node *n, const char *str) {
+  ExprSem *e = ck_sem(k, n);
+  e->form = EX_CONST;
+  e->type = ck_type_of(TY_STRING);
+  e->str = str;
+  e->constant = true;
+}
+
 /* A name from a fixed list (sector, level, kind, push). */
 static bool value_choice(Checker *k, const AttrSpec *spec, Node *n, Value *v) {
   char buf[200];
@@ -136,11 +145,7 @@ static bool value_choice(Checker *k, const AttrSpec *spec, Node *n, Value *v) {
     return false;
   }
   v->str = spec->choices[v->choice];
-  ExprSem *e = ck_sem(k, n);
-  e->form = EX_CONST;
-  e->type = ck_type_of(TY_STRING);
-  e->str = v->str;
-  e->constant = true;
+  mark_string_const(k, n, v->str);
   return true;
 }
 
@@ -370,11 +375,7 @@ static bool value_tag(Checker *k, const AttrSpec *spec, Node *n, Value *v) {
     return false;
   }
   v->str = n->name.parts[0].str;
-  ExprSem *e = ck_sem(k, n);
-  e->form = EX_CONST;
-  e->type = ck_type_of(TY_STRING);
-  e->str = v->str;
-  e->constant = true;
+  mark_string_const(k, n, v->str);
   return true;
 }
 
