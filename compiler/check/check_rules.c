@@ -36,24 +36,10 @@ static void collect_deps(Checker *k, CkSym *s, Node *n, int depth) {
     break;
   case ND_CALL:
     if (n->call.callee->name.nparts == 1) dep = named_rule(k, s, n->call.callee->name.parts[0].str, true);
-    for (int i = 0; i < n->call.args.len; i++) collect_deps(k, s, n->call.args.items[i], depth + 1);
-    break;
-  case ND_UNARY: collect_deps(k, s, n->unary.operand, depth + 1); break;
-  case ND_BINARY:
-    collect_deps(k, s, n->binary.lhs, depth + 1);
-    collect_deps(k, s, n->binary.rhs, depth + 1);
-    break;
-  case ND_IF:
-    collect_deps(k, s, n->ifx.cond, depth + 1);
-    collect_deps(k, s, n->ifx.then, depth + 1);
-    collect_deps(k, s, n->ifx.els, depth + 1);
-    break;
-  case ND_RANGE:
-    collect_deps(k, s, n->range.lo, depth + 1);
-    collect_deps(k, s, n->range.hi, depth + 1);
     break;
   default: break;
   }
+  for (int i = 0; i < ast_expr_kids(n); i++) collect_deps(k, s, ast_expr_kid(n, i), depth + 1);
   if (dep) {
     vec_push(k->a, &s->deps, dep);
     vec_push(k->a, &s->dep_nodes, n->kind == ND_CALL ? n->call.callee : n);
@@ -283,22 +269,7 @@ static void walk_inputs(Checker *k, Inputs *in, Node *n, int depth) {
     return;
   default: break;
   }
-  switch (n->kind) {
-  case ND_CALL:
-    for (int i = 0; i < n->call.args.len; i++) walk_inputs(k, in, n->call.args.items[i], depth + 1);
-    break;
-  case ND_UNARY: walk_inputs(k, in, n->unary.operand, depth + 1); break;
-  case ND_BINARY:
-    walk_inputs(k, in, n->binary.lhs, depth + 1);
-    walk_inputs(k, in, n->binary.rhs, depth + 1);
-    break;
-  case ND_IF:
-    walk_inputs(k, in, n->ifx.cond, depth + 1);
-    walk_inputs(k, in, n->ifx.then, depth + 1);
-    walk_inputs(k, in, n->ifx.els, depth + 1);
-    break;
-  default: break;
-  }
+  for (int i = 0; i < ast_expr_kids(n); i++) walk_inputs(k, in, ast_expr_kid(n, i), depth + 1);
 }
 
 /* Sym.rule.indicators, reads_date and fields of one rule. */
@@ -336,23 +307,7 @@ static double expansion(Node *n, int depth, Node **heavy, double *heavy_cost) {
     }
     cost += callee;
   }
-  switch (n->kind) {
-  case ND_CALL:
-    for (int i = 0; i < n->call.args.len; i++)
-      cost += expansion(n->call.args.items[i], depth + 1, heavy, heavy_cost);
-    break;
-  case ND_UNARY: cost += expansion(n->unary.operand, depth + 1, heavy, heavy_cost); break;
-  case ND_BINARY:
-    cost += expansion(n->binary.lhs, depth + 1, heavy, heavy_cost);
-    cost += expansion(n->binary.rhs, depth + 1, heavy, heavy_cost);
-    break;
-  case ND_IF:
-    cost += expansion(n->ifx.cond, depth + 1, heavy, heavy_cost);
-    cost += expansion(n->ifx.then, depth + 1, heavy, heavy_cost);
-    cost += expansion(n->ifx.els, depth + 1, heavy, heavy_cost);
-    break;
-  default: break;
-  }
+  for (int i = 0; i < ast_expr_kids(n); i++) cost += expansion(ast_expr_kid(n, i), depth + 1, heavy, heavy_cost);
   return cost < 1e18 ? cost : 1e18;
 }
 
@@ -372,22 +327,7 @@ static int inlined_depth(Node *n, int depth) {
   ExprSem *e = expr_sem(n);
   int deepest = 0;
   if (e->form == EX_CALL_FN && e->ref && !cksym(e->ref)->recursive) deepest = cksym(e->ref)->nest;
-  switch (n->kind) {
-  case ND_CALL:
-    for (int i = 0; i < n->call.args.len; i++) deepest = deeper(deepest, n->call.args.items[i], depth + 1);
-    break;
-  case ND_UNARY: deepest = deeper(deepest, n->unary.operand, depth + 1); break;
-  case ND_BINARY:
-    deepest = deeper(deepest, n->binary.lhs, depth + 1);
-    deepest = deeper(deepest, n->binary.rhs, depth + 1);
-    break;
-  case ND_IF:
-    deepest = deeper(deepest, n->ifx.cond, depth + 1);
-    deepest = deeper(deepest, n->ifx.then, depth + 1);
-    deepest = deeper(deepest, n->ifx.els, depth + 1);
-    break;
-  default: break;
-  }
+  for (int i = 0; i < ast_expr_kids(n); i++) deepest = deeper(deepest, ast_expr_kid(n, i), depth + 1);
   return deepest >= MAX_DEPTH + 1 ? MAX_DEPTH + 1 : deepest + 1;
 }
 

@@ -259,28 +259,9 @@ static void visit_roles(Lint *L, Sym *from, RoleList list, RefFn *fn) {
 /* Every declaration a formula names (indicators, rules, goals, fns ...). */
 static void visit_expr(Lint *L, Sym *from, const Node *n, RefFn *fn) {
   if (!n) return;
-  switch (n->kind) {
-  case ND_NAME: break;
-  case ND_CALL:
-    visit_expr(L, from, n->call.callee, fn);
-    for (int i = 0; i < n->call.args.len; i++) visit_expr(L, from, n->call.args.items[i], fn);
-    break;
-  case ND_UNARY: visit_expr(L, from, n->unary.operand, fn); break;
-  case ND_BINARY:
-    visit_expr(L, from, n->binary.lhs, fn);
-    visit_expr(L, from, n->binary.rhs, fn);
-    break;
-  case ND_IF:
-    visit_expr(L, from, n->ifx.cond, fn);
-    visit_expr(L, from, n->ifx.then, fn);
-    visit_expr(L, from, n->ifx.els, fn);
-    break;
-  case ND_RANGE:
-    visit_expr(L, from, n->range.lo, fn);
-    visit_expr(L, from, n->range.hi, fn);
-    break;
-  default: return;
-  }
+  if (n->kind == ND_CALL) visit_expr(L, from, n->call.callee, fn);
+  else if (n->kind != ND_NAME && ast_expr_kids(n) == 0) return;   /* a literal */
+  for (int i = 0; i < ast_expr_kids(n); i++) visit_expr(L, from, ast_expr_kid(n, i), fn);
   const ExprSem *sem = expr_sem(n);
   if (sem && sem->ref && sem->ref != from) fn(L, from, sem->ref);
 }

@@ -642,26 +642,7 @@ static void use_expr(Walk *w, const Node *n) {
   if (!n) return;
   const ExprSem *e = expr_sem(n);
   if (e && e->ref) use(w, e->ref);
-  switch (n->kind) {
-  case ND_CALL:
-    for (int i = 0; i < n->call.args.len; i++) use_expr(w, n->call.args.items[i]);
-    break;
-  case ND_UNARY: use_expr(w, n->unary.operand); break;
-  case ND_BINARY:
-    use_expr(w, n->binary.lhs);
-    use_expr(w, n->binary.rhs);
-    break;
-  case ND_IF:
-    use_expr(w, n->ifx.cond);
-    use_expr(w, n->ifx.then);
-    use_expr(w, n->ifx.els);
-    break;
-  case ND_RANGE:
-    use_expr(w, n->range.lo);
-    use_expr(w, n->range.hi);
-    break;
-  default: break;
-  }
+  for (int i = 0; i < ast_expr_kids(n); i++) use_expr(w, ast_expr_kid(n, i));
 }
 
 /* What declaration s refers to, each marked as used. */

@@ -115,22 +115,7 @@ static Agnode_t *call_node(Flow *f, const Node *n, const ExprSem *e) {
 static void walk(Flow *f, const Node *n, Agnode_t *sink);
 
 static void walk_children(Flow *f, const Node *n, Agnode_t *sink) {
-  switch (n->kind) {
-  case ND_CALL:
-    for (int i = 0; i < n->call.args.len; i++) walk(f, n->call.args.items[i], sink);
-    break;
-  case ND_UNARY: walk(f, n->unary.operand, sink); break;
-  case ND_BINARY:
-    walk(f, n->binary.lhs, sink);
-    walk(f, n->binary.rhs, sink);
-    break;
-  case ND_IF:
-    walk(f, n->ifx.cond, sink);
-    walk(f, n->ifx.then, sink);
-    walk(f, n->ifx.els, sink);
-    break;
-  default: break;
-  }
+  for (int i = 0; i < ast_expr_kids(n); i++) walk(f, ast_expr_kid(n, i), sink);
 }
 
 /* Connect the inputs that expression n reads to sink (a call or the rule). */

@@ -52,6 +52,30 @@ Node *ast_unary(Arena *a, Span span, Op op, Node *operand) {
   return n;
 }
 
+int ast_expr_kids(const Node *n) {
+  switch (n->kind) {
+  case ND_CALL: return n->call.args.len;
+  case ND_UNARY:
+  case ND_BOUND: return 1;
+  case ND_BINARY:
+  case ND_RANGE: return 2;
+  case ND_IF: return 3;
+  default: return 0;
+  }
+}
+
+Node *ast_expr_kid(const Node *n, int i) {
+  switch (n->kind) {
+  case ND_CALL: return n->call.args.items[i];
+  case ND_UNARY:
+  case ND_BOUND: return n->unary.operand;
+  case ND_BINARY: return i == 0 ? n->binary.lhs : n->binary.rhs;
+  case ND_RANGE: return i == 0 ? n->range.lo : n->range.hi;
+  case ND_IF: return i == 0 ? n->ifx.cond : i == 1 ? n->ifx.then : n->ifx.els;
+  default: return NULL;
+  }
+}
+
 int64_t date_first_day(Date d) {
   return date_days(d.year, d.prec >= DATE_MONTH ? d.month : 1, d.prec == DATE_DAY ? d.day : 1);
 }

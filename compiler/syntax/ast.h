@@ -148,6 +148,11 @@ Node *ast_new(Arena *a, NodeKind kind, Span span);
 void ast_list_push(Arena *a, NodeList *list, Node *n);
 Node *ast_binary(Arena *a, Span span, Op op, Node *lhs, Node *rhs);
 Node *ast_unary(Arena *a, Span span, Op op, Node *operand);
+/* The sub-expressions of an expression node in source order: a call's arguments, an
+ * operator's or a bound's operand(s), an if's condition and branches, a range's ends.
+ * ast_expr_kids gives how many (0 for a leaf), ast_expr_kid the i-th (may be NULL). */
+int ast_expr_kids(const Node *n);
+Node *ast_expr_kid(const Node *n, int i);
 
 /* Print the tree deterministically (for `missionc parse --dump-ast`). */
 void ast_dump(FILE *out, Sources *src, const Node *file);
