@@ -291,7 +291,12 @@ struct Sym {
       LinkList cofunded_by;  /* actor: money, not public money */
     } project;
     struct { double likelihood; LinkList affects; Sym *owner; SymList mitigated_by; } risk;
-    struct { const char *url, *publisher; int64_t published, retrieved; bool has_published, has_retrieved; } source;
+    struct {
+      const char *url, *publisher;
+      int64_t published, retrieved;   /* the last day of what was written: 2021-03 is 2021-03-31 */
+      DatePrec published_prec, retrieved_prec;   /* as written: a year, a month or a day */
+      bool has_published, has_retrieved;
+    } source;
     struct { Field *fields; int nfields; } record;
     /* score, condition and fn */
     struct {

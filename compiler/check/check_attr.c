@@ -78,6 +78,9 @@ static void wrong_value(Checker *k, const AttrSpec *spec, Node *n) {
   note_usage(k, g, spec);
 }
 
+/* The precision a date was written with (a bare year is a year). */
+static DatePrec written_prec(const Node *n) { return n->kind == ND_DATE ? n->date.date.prec : DATE_YEAR; }
+
 /* A date (or a bare year) as a day number: its first or last day. */
 static bool value_date(Checker *k, const AttrSpec *spec, Node *n, bool last, int64_t *out) {
   if (!model_date(n, last, out)) {
@@ -572,10 +575,12 @@ static bool store_chain(Checker *k, Sym *y, AttrId id, const Value *v, int n) {
   case A_SOURCE_publisher: y->source.publisher = v->str; break;
   case A_SOURCE_published:
     y->source.published = v->day;
+    y->source.published_prec = written_prec(v->arg->arg.expr);
     y->source.has_published = true;
     break;
   case A_SOURCE_retrieved:
     y->source.retrieved = v->day;
+    y->source.retrieved_prec = written_prec(v->arg->arg.expr);
     y->source.has_retrieved = true;
     break;
   default: return false;

@@ -849,6 +849,12 @@ static const char *cited(Arena *a, const StatusReport *r, const char *text, SymL
   return *m ? arena_printf(a, "%s %s", t, m) : t;
 }
 
+/* A source's date as precise as it was written: 2021, 2021-03 or 2021-03-24. */
+static const char *source_date(Arena *a, int64_t days, DatePrec prec) {
+  const char *d = fmt_day(a, days);
+  return prec == DATE_DAY ? d : arena_printf(a, "%.*s", prec == DATE_YEAR ? 4 : 7, d);
+}
+
 /* What a source is, for the list of sources: "Title. Publisher, published D, retrieved D." */
 static const char *source_text(Arena *a, const Citation *c) {
   if (!c->source) return c->url;
@@ -856,10 +862,10 @@ static const char *source_text(Arena *a, const Citation *c) {
   const char *out = s->title ? arena_printf(a, "%s.", s->title) : arena_printf(a, "%s.", s->name);
   if (s->source.publisher) out = arena_printf(a, "%s %s", out, s->source.publisher);
   if (s->source.has_published)
-    out = arena_printf(a, "%s%s published %s", out, s->source.publisher ? "," : "", fmt_day(a, s->source.published));
+    out = arena_printf(a, "%s%s published %s", out, s->source.publisher ? "," : "", source_date(a, s->source.published, s->source.published_prec));
   if (s->source.has_retrieved)
     out = arena_printf(a, "%s%s retrieved %s", out, s->source.publisher || s->source.has_published ? "," : "",
-                       fmt_day(a, s->source.retrieved));
+                       source_date(a, s->source.retrieved, s->source.retrieved_prec));
   if (s->source.publisher || s->source.has_published || s->source.has_retrieved) out = arena_printf(a, "%s.", out);
   return out;
 }
