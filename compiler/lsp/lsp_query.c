@@ -489,16 +489,7 @@ const char *lsp_references(Server *s, Doc *d, const Json *params, FILE *o) {
 }
 
 /* Keywords cannot name a declaration. */
-static const char *const keywords[] = {
-    "import", "as", "unit", "mission", "actor", "indicator", "goal", "phase", "milestone", "instrument",
-    "condition", "project", "record", "score", "fn", "on", "if", "then", "else", "and", "or", "not",
-    "true", "false", "at", "by", NULL};
-
-static bool is_keyword(const char *w) {
-  for (int i = 0; keywords[i]; i++)
-    if (strcmp(keywords[i], w) == 0) return true;
-  return false;
-}
+static bool is_keyword(const char *w) { return keyword_find(w, strlen(w)) != NULL; }
 
 static bool is_ident(const char *w) {
   if (!(*w == '_' || (*w >= 'A' && *w <= 'Z') || (*w >= 'a' && *w <= 'z'))) return false;
