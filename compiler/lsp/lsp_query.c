@@ -870,9 +870,10 @@ static void complete_in_block(Comp *cp, Items *it, const char *t, Ctx *c, int ki
 static void complete_top(Comp *cp, Items *it, const char *t, Ctx *c) {
   Span w[64];
   int n = words(t, c->stmt, c->word, w, 64);
-  if (n == 0) {
-    for (int k = 0; k < DK_COUNT; k++) item(it, decl_kind_names[k], 14, "declaration", NULL);
-    item(it, "import", 14, "import \"path\"", NULL);
+  if (n == 0) {   /* the keywords that start an item (keywords.h) */
+    for (int k = 0; k < KEYWORD_COUNT; k++)
+      if (KW_STARTS_ITEM(keywords[k].cls))
+        item(it, keywords[k].word, 14, keywords[k].cls == KW_ITEM ? "import \"path\"" : "declaration", NULL);
     return;
   }
   bool formula = memchr(t + c->stmt, '=', c->word - c->stmt) != NULL;
