@@ -197,7 +197,29 @@ static WordSet doc_words(const char *doc, const char *after, const char *end) {
   return ws;
 }
 
-/* LANGUAGE.md 2.4 lists every keyword, with their number; its KIND rule the DECL ones. */
+/* The words of the first column of the table after `after` in LANGUAGE.md. */
+static WordSet doc_first_column(const char *doc, const char *after) {
+  WordSet ws = {0};
+  const char *p = strstr(doc, after);
+  cr_assert(p != NULL, "LANGUAGE.md has no '%s'", after);
+  for (p += strlen(after); p[0] == '|'; p = strchr(p, '\n') + 1) {
+    const char *e = strchr(p + 1, '|');
+    cr_assert(e != NULL);
+    for (const char *q = p + 1; q < e;) {
+      if (q[0] >= 'a' && q[0] <= 'z') {
+        const char *w = q;
+        while (q < e && q[0] >= 'a' && q[0] <= 'z') q++;
+        set_add(&ws, w, (size_t)(q - w));
+      } else {
+        q++;
+      }
+    }
+  }
+  return ws;
+}
+
+/* LANGUAGE.md 2.4 lists every keyword, with their number; the KIND rule of its grammar
+ * the DECL ones; the table of 4.1 every kind of declaration. */
 Test(keywords, language_md_lists_them) {
   char *doc = read_source("LANGUAGE.md", NULL);
   char count[64];
@@ -209,7 +231,11 @@ Test(keywords, language_md_lists_them) {
   cr_assert(eq(u64, all.bits, of_classes(ALL)), "LANGUAGE.md 2.4 misses a keyword");
   WordSet kinds = doc_words(doc, "KIND      = ", ";");
   cr_assert(kinds.stray[0] == '\0', "the KIND rule lists '%s'", kinds.stray);
-  cr_assert(eq(u64, kinds.bits, of_classes(1u << KW_DECL)), "the KIND rule of LANGUAGE.md 11 is not the DECL keywords");
+  cr_assert(eq(u64, kinds.bits, of_classes(1u << KW_DECL)), "the KIND rule of LANGUAGE.md 3 is not the DECL keywords");
+  WordSet table = doc_first_column(doc, "| kind | form | section |\n| --- | --- | --- |\n");
+  cr_assert(table.stray[0] == '\0', "the table of LANGUAGE.md 4.1 has '%s'", table.stray);
+  cr_assert(eq(u64, table.bits, of_classes(1u << KW_DECL | 1u << KW_FORM)),
+            "the table of LANGUAGE.md 4.1 is not every kind of declaration");
   free(doc);
 }
 
