@@ -872,8 +872,8 @@ static void complete_top(Comp *cp, Items *it, const char *t, Ctx *c) {
   int n = words(t, c->stmt, c->word, w, 64);
   if (n == 0) {   /* the keywords that start an item (keywords.h) */
     for (int k = 0; k < KEYWORD_COUNT; k++)
-      if (KW_STARTS_ITEM(keywords[k].cls))
-        item(it, keywords[k].word, 14, keywords[k].cls == KW_ITEM ? "import \"path\"" : "declaration", NULL);
+      if (KW_STARTS_ITEM(keyword_table[k].cls))
+        item(it, keyword_table[k].word, 14, keyword_table[k].cls == KW_ITEM ? "import \"path\"" : "declaration", NULL);
     return;
   }
   bool formula = memchr(t + c->stmt, '=', c->word - c->stmt) != NULL;

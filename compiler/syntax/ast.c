@@ -14,7 +14,7 @@ const char *const decl_kind_names[DK_COUNT] = {
 #undef X
 };
 
-const Keyword keywords[KEYWORD_COUNT] = {
+const Keyword keyword_table[KEYWORD_COUNT] = {
 #define X(word, T, C) {word, KW_##C, KW_IF_DECLKIND_##C(DK_##T, DK_COUNT)},
   KEYWORD_LIST(X)
 #undef X
@@ -24,7 +24,7 @@ const Keyword keywords[KEYWORD_COUNT] = {
  * keywords itself). */
 const Keyword *keyword_find(const char *s, size_t n) {
   for (int i = 0; i < KEYWORD_COUNT; i++)
-    if (strlen(keywords[i].word) == n && memcmp(keywords[i].word, s, n) == 0) return &keywords[i];
+    if (strlen(keyword_table[i].word) == n && memcmp(keyword_table[i].word, s, n) == 0) return &keyword_table[i];
   return NULL;
 }
 

@@ -34,7 +34,7 @@ enum {
 #undef X
   KEYWORD_COUNT
 };
-extern const Keyword keywords[KEYWORD_COUNT];
+extern const Keyword keyword_table[KEYWORD_COUNT];
 
 /* The keyword spelt by the n bytes at s, or NULL when they spell none. */
 const Keyword *keyword_find(const char *s, size_t n);

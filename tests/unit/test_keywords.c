@@ -57,7 +57,7 @@ typedef struct WordSet {
 
 static void set_add(WordSet *ws, const char *w, size_t n) {
   const Keyword *k = keyword_find(w, n);
-  if (k) ws->bits |= 1ull << (k - keywords);
+  if (k) ws->bits |= 1ull << (k - keyword_table);
   else if (!ws->stray[0]) snprintf(ws->stray, sizeof ws->stray, "%.*s", (int)n, w);
 }
 
@@ -65,7 +65,7 @@ static void set_add(WordSet *ws, const char *w, size_t n) {
 static unsigned long long of_classes(unsigned mask) {
   unsigned long long bits = 0;
   for (int i = 0; i < KEYWORD_COUNT; i++)
-    if (mask & (1u << keywords[i].cls)) bits |= 1ull << i;
+    if (mask & (1u << keyword_table[i].cls)) bits |= 1ull << i;
   return bits;
 }
 
@@ -75,8 +75,8 @@ Test(keywords, the_list_is_well_formed) {
   cr_assert(KEYWORD_COUNT < 64, "the word sets of this test hold 64 keywords");
   int kinds = 0;
   for (int i = 0; i < KEYWORD_COUNT; i++) {
-    const Keyword *k = &keywords[i];
-    for (int j = 0; j < i; j++) cr_assert(strcmp(keywords[j].word, k->word) != 0, "'%s' twice", k->word);
+    const Keyword *k = &keyword_table[i];
+    for (int j = 0; j < i; j++) cr_assert(strcmp(keyword_table[j].word, k->word) != 0, "'%s' twice", k->word);
     for (const char *p = k->word; *p; p++) cr_assert(p[0] >= 'a' && p[0] <= 'z', "'%s' is no lowercase word", k->word);
     bool is_kind = k->cls == KW_DECL || k->cls == KW_FORM;
     if (is_kind) {
@@ -99,7 +99,7 @@ Test(keywords, the_list_is_well_formed) {
  * word or another case is a name; only true and false end a statement. */
 Test(keywords, the_lexer_knows_every_keyword) {
   for (int i = 0; i < KEYWORD_COUNT; i++) {
-    const char *w = keywords[i].word;
+    const char *w = keyword_table[i].word;
     char text[64];
     snprintf(text, sizeof text, "%s %sx %c%s\n", w, w, w[0] - 'a' + 'A', w + 1);
     Compiler *c = compiler_new();
@@ -108,7 +108,7 @@ Test(keywords, the_lexer_knows_every_keyword) {
     int n = parse_tokens(c->arena, c->names, c->diag, c->src, id, &t);
     cr_assert(n >= 3, "%s", text);
     cr_assert(t[0].ident == false && t[0].end - t[0].start == strlen(w), "'%s' lexes as a keyword", w);
-    cr_assert(eq(int, t[0].can_end, keywords[i].cls == KW_LITERAL), "'%s': a newline after it", w);
+    cr_assert(eq(int, t[0].can_end, keyword_table[i].cls == KW_LITERAL), "'%s': a newline after it", w);
     cr_assert(t[1].ident && t[2].ident, "'%sx' and its capitalised form are names", w);
     compiler_free(c);
   }
@@ -117,16 +117,16 @@ Test(keywords, the_lexer_knows_every_keyword) {
 /* decl_kw: every DECL keyword starts a declaration of its own kind, with its doc comment. */
 Test(keywords, every_decl_keyword_declares_its_kind) {
   for (int i = 0; i < KEYWORD_COUNT; i++) {
-    if (keywords[i].cls != KW_DECL) continue;
+    if (keyword_table[i].cls != KW_DECL) continue;
     char text[128];
-    snprintf(text, sizeof text, "/// the doc\n%s x \"title\" {\n}\n%s y = 1\n", keywords[i].word, keywords[i].word);
+    snprintf(text, sizeof text, "/// the doc\n%s x \"title\" {\n}\n%s y = 1\n", keyword_table[i].word, keyword_table[i].word);
     Compiler *c;
     Node *root = parse_text(&c, text);
     cr_assert(eq(int, c->diag->errors, 0), "%s", text);
     cr_assert(eq(int, root->file.items.len, 2));
     Node *a = root->file.items.items[0], *b = root->file.items.items[1];
-    cr_assert(eq(int, a->decl.kind, keywords[i].kind));
-    cr_assert(eq(int, b->decl.kind, keywords[i].kind));
+    cr_assert(eq(int, a->decl.kind, keyword_table[i].kind));
+    cr_assert(eq(int, b->decl.kind, keyword_table[i].kind));
     cr_assert(a->decl.has_block && !a->decl.body && b->decl.body && !b->decl.has_block);
     cr_assert(eq(str, (char *)a->decl.doc, "the doc"));
     compiler_free(c);
@@ -137,14 +137,14 @@ Test(keywords, every_decl_keyword_declares_its_kind) {
 Test(keywords, every_keyword_is_an_attribute_name) {
   for (int i = 0; i < KEYWORD_COUNT; i++) {
     char text[128];
-    snprintf(text, sizeof text, "mission m {\n  %s 1\n  %s\n}\n", keywords[i].word, keywords[i].word);
+    snprintf(text, sizeof text, "mission m {\n  %s 1\n  %s\n}\n", keyword_table[i].word, keyword_table[i].word);
     Compiler *c;
     Node *root = parse_text(&c, text);
     cr_assert(eq(int, c->diag->errors, 0), "%s", text);
     NodeList *attrs = &root->file.items.items[0]->decl.attrs;
     cr_assert(eq(int, attrs->len, 2));
-    cr_assert(eq(str, (char *)attrs->items[0]->attr.name.str, (char *)keywords[i].word));
-    cr_assert(eq(str, (char *)attrs->items[1]->attr.name.str, (char *)keywords[i].word));
+    cr_assert(eq(str, (char *)attrs->items[0]->attr.name.str, (char *)keyword_table[i].word));
+    cr_assert(eq(str, (char *)attrs->items[1]->attr.name.str, (char *)keyword_table[i].word));
     compiler_free(c);
   }
 }
@@ -166,12 +166,12 @@ Test(keywords, the_item_keywords_fold_into_a_declaration) {
 Test(keywords, a_line_that_starts_an_item_notes_the_open_brace) {
   for (int i = 0; i < KEYWORD_COUNT; i++) {
     char text[128];
-    snprintf(text, sizeof text, "mission m {\n  owner a\n%s x y\n", keywords[i].word);
+    snprintf(text, sizeof text, "mission m {\n  owner a\n%s x y\n", keyword_table[i].word);
     Compiler *c;
     parse_text(&c, text);
     char *m = messages(c);
     bool noted = strstr(m, "is a '}' missing before this line?") != NULL;
-    cr_assert(eq(int, noted, KW_STARTS_ITEM(keywords[i].cls)), "%s\n%s", text, m);
+    cr_assert(eq(int, noted, KW_STARTS_ITEM(keyword_table[i].cls)), "%s\n%s", text, m);
     free(m);
     compiler_free(c);
   }
@@ -288,9 +288,9 @@ Test(keywords, the_fuzzing_dictionary_has_them) {
   char *dict = read_source("tests/fuzz/mission.dict", NULL);
   for (int i = 0; i < KEYWORD_COUNT; i++) {
     char line[64];
-    snprintf(line, sizeof line, "\n\"%s\"\n", keywords[i].word);
+    snprintf(line, sizeof line, "\n\"%s\"\n", keyword_table[i].word);
     cr_assert(strstr(dict, line) != NULL || strncmp(dict, line + 1, strlen(line + 1)) == 0,
-              "tests/fuzz/mission.dict lacks \"%s\"", keywords[i].word);
+              "tests/fuzz/mission.dict lacks \"%s\"", keyword_table[i].word);
   }
   free(dict);
 }
