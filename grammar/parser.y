@@ -4,6 +4,11 @@
  * productions at the statement level (top-level items and block attributes)
  * resynchronise at the next statement end, so independent errors on different
  * lines are all reported in one run.
+ *
+ * The keywords come from one list, KEYWORD_LIST (compiler/syntax/keywords.h): the C
+ * code below expands it, and the build replaces each marker comment "@ NAME @" (alone
+ * on its line) with the %token lines and the keyword alternatives of decl_kw and
+ * attr_name (grammar/gen_grammar.c writes the grammar that bison reads).
  */
 %define api.pure full
 %define parse.error custom
@@ -16,6 +21,17 @@
 
 %code requires {
 #include "parse.h"
+
+/* The values of decl_kw and body, so that no reduction leaves state in the parser. */
+typedef struct DeclKw {
+  DeclKind kind;
+  const char *doc;       /* the /// comment above the keyword */
+} DeclKw;
+typedef struct DeclBody {
+  Node *expr;            /* `= expr`, or NULL for a block */
+  NodeList attrs;        /* the block's attributes */
+} DeclBody;
+
 #define YYLLOC_DEFAULT(Cur, Rhs, N)                          \
   do {                                                       \
     if (N) {                                                 \
@@ -36,7 +52,7 @@
 static void yyerror(YYLTYPE *loc, void *scanner, Parser *p, const char *msg);
 static Span S(Parser *p, Loc l) { return (Span){p->file, l.start, l.end}; }
 static Ident ID(Parser *p, Tok t, Loc l) { return (Ident){t.str, S(p, l)}; }
-static Node *decl(Parser *p, Loc l, DeclKind k, Tok kw, Ident name);
+static Node *decl(Parser *p, Loc l, DeclKind k, const char *doc, Ident name);
 static Node *name_node(Parser *p, Loc l, Ident id);
 static Node *name_extend(Parser *p, Loc l, Node *path, Ident id);
 static Node *quantity(Parser *p, Loc l, Tok num, Ident unit);
@@ -50,19 +66,15 @@ static Ident per_ident(Parser *p, Tok name, Loc l);
   Node *node;
   NodeList list;
   Tok tok;
-  DeclKind kind;
+  DeclKw kw;
+  DeclBody body;
   Op op;
   struct { Qual q; Node *when; } when;
 }
 
 %token <tok> IDENT "name" NUMBER "number" STRING "string" DATE "date"
 %token TERM "end of line"
-%token <tok> IMPORT "import" AS "as" UNIT "unit" FN "fn"
-%token <tok> MISSION "mission" ACTOR "actor" INDICATOR "indicator" GOAL "goal" PHASE "phase"
-%token <tok> MILESTONE "milestone" INSTRUMENT "instrument" CONDITION "condition"
-%token <tok> PROJECT "project" RECORD "record" SCORE "score" TEST "test" RISK "risk" SOURCE "source"
-%token <tok> ON "on" IF "if" THEN "then" ELSE "else" AND "and" OR "or" NOT "not"
-%token <tok> TRUE "true" FALSE "false" AT "at" BY "by" PER "per"
+/*@ keyword-tokens @*/
 %token EQ "==" NE "!=" LE "<=" GE ">=" DOTDOT ".."
 
 %nonassoc DOTDOT
@@ -77,9 +89,11 @@ static Ident per_ident(Parser *p, Tok name, Loc l);
 
 %type <node> item import unitdecl fndecl decl param attr arg
 %type <node> unitexpr unitatom expr op atom path
-%type <node> opt_value opt_unit opt_def body bound
+%type <node> opt_value opt_unit opt_def bound
 %type <list> params opt_params attrs opt_args args exprs opt_exprs block
-%type <tok> decl_kw attr_name opt_title
+%type <kw> decl_kw
+%type <body> body
+%type <tok> attr_name opt_title
 %type <tok> opt_on opt_per
 %type <when> opt_when
 
@@ -116,7 +130,7 @@ import
 
 /* unit MEUR = 1e6 EUR */
 unitdecl
-  : UNIT IDENT opt_def             { $$ = decl(p, @$, DK_UNIT, $1, ID(p, $2, @2)); $$->decl.body = $3; }
+  : UNIT IDENT opt_def             { $$ = decl(p, @$, DK_UNIT, $1.doc, ID(p, $2, @2)); $$->decl.body = $3; }
   ;
 
 opt_def: %empty { $$ = NULL; } | '=' expr { $$ = $2; } ;
@@ -124,7 +138,7 @@ opt_def: %empty { $$ = NULL; } | '=' expr { $$ = $2; } ;
 /* fn name(param, param: unit): unit = expr */
 fndecl
   : FN IDENT '(' opt_params ')' opt_unit '=' expr
-                                   { $$ = decl(p, @$, DK_FN, $1, ID(p, $2, @2));
+                                   { $$ = decl(p, @$, DK_FN, $1.doc, ID(p, $2, @2));
                                      $$->decl.params = $4; $$->decl.unit = $6; $$->decl.body = $8; }
   ;
 
@@ -141,29 +155,17 @@ param
 /* KIND name "title" on record : unit { attrs } | = expr */
 decl
   : decl_kw IDENT opt_title opt_on opt_unit body
-                                   { $$ = decl(p, @$, p->kind, $1, ID(p, $2, @2));
+                                   { $$ = decl(p, @$, $1.kind, $1.doc, ID(p, $2, @2));
                                      if ($3.str) { $$->decl.title = $3.str; $$->decl.title_span = S(p, @3); }
                                      if ($4.str) $$->decl.on = ID(p, $4, @4);
                                      $$->decl.unit = $5;
-                                     if ($6) $$->decl.body = $6;
-                                     else { $$->decl.has_block = true; $$->decl.attrs = p->block; } }
+                                     if ($6.expr) $$->decl.body = $6.expr;
+                                     else { $$->decl.has_block = true; $$->decl.attrs = $6.attrs; } }
   ;
 
+/* The keywords of class DECL (keywords.h), each with its kind. */
 decl_kw
-  : MISSION    { $$ = $1; p->kind = DK_MISSION; }
-  | ACTOR      { $$ = $1; p->kind = DK_ACTOR; }
-  | INDICATOR  { $$ = $1; p->kind = DK_INDICATOR; }
-  | GOAL       { $$ = $1; p->kind = DK_GOAL; }
-  | PHASE      { $$ = $1; p->kind = DK_PHASE; }
-  | MILESTONE  { $$ = $1; p->kind = DK_MILESTONE; }
-  | INSTRUMENT { $$ = $1; p->kind = DK_INSTRUMENT; }
-  | CONDITION  { $$ = $1; p->kind = DK_CONDITION; }
-  | PROJECT    { $$ = $1; p->kind = DK_PROJECT; }
-  | RECORD     { $$ = $1; p->kind = DK_RECORD; }
-  | SCORE      { $$ = $1; p->kind = DK_SCORE; }
-  | TEST       { $$ = $1; p->kind = DK_TEST; }
-  | RISK       { $$ = $1; p->kind = DK_RISK; }
-  | SOURCE     { $$ = $1; p->kind = DK_SOURCE; }
+  /*@ decl-keywords @*/
   ;
 
 opt_title: %empty { $$ = (Tok){0}; } | STRING ;
@@ -171,8 +173,8 @@ opt_on: %empty { $$ = (Tok){0}; } | ON IDENT { $$ = $2; } ;
 opt_unit: %empty { $$ = NULL; } | ':' unitexpr { $$ = $2; } ;
 
 body
-  : block                          { $$ = NULL; p->block = $1; }
-  | '=' expr                       { $$ = $2; }
+  : block                          { $$ = (DeclBody){NULL, $1}; }
+  | '=' expr                       { $$ = (DeclBody){$2, {0}}; }
   ;
 
 block
@@ -192,10 +194,10 @@ attr
   | error                          { $$ = NULL; }
   ;
 
+/* A name or any keyword */
 attr_name
-  : IDENT | IMPORT | AS | UNIT | FN | MISSION | ACTOR | INDICATOR | GOAL | PHASE | MILESTONE
-  | INSTRUMENT | CONDITION | PROJECT | RECORD | SCORE | TEST | ON | IF | THEN | ELSE | AND | OR | NOT
-  | TRUE | FALSE | AT | BY | RISK | SOURCE | PER
+  : IDENT
+  /*@ attr-keywords @*/
   ;
 
 opt_args: %empty { $$ = (NodeList){0}; } | args ;
@@ -291,11 +293,11 @@ exprs
 %%
 
 /* A declaration node of any kind, with the doc comment its keyword carried. */
-static Node *decl(Parser *p, Loc l, DeclKind k, Tok kw, Ident name) {
+static Node *decl(Parser *p, Loc l, DeclKind k, const char *doc, Ident name) {
   Node *n = ast_new(A, ND_DECL, S(p, l));
   n->decl.kind = k;
   n->decl.name = name;
-  n->decl.doc = kw.doc;
+  n->decl.doc = doc;
   return n;
 }
 
@@ -380,15 +382,12 @@ static bool starts_expr(yysymbol_kind_t k) {
   }
 }
 
-/* True for the keywords that start a top-level declaration. */
+/* True for the keywords that start a top-level declaration (or an import). */
 static bool starts_decl(yysymbol_kind_t k) {
   switch (k) {
-  case YYSYMBOL_IMPORT: case YYSYMBOL_UNIT: case YYSYMBOL_FN: case YYSYMBOL_MISSION:
-  case YYSYMBOL_ACTOR: case YYSYMBOL_INDICATOR: case YYSYMBOL_GOAL: case YYSYMBOL_PHASE:
-  case YYSYMBOL_MILESTONE: case YYSYMBOL_INSTRUMENT: case YYSYMBOL_CONDITION:
-  case YYSYMBOL_PROJECT: case YYSYMBOL_RECORD: case YYSYMBOL_SCORE: case YYSYMBOL_TEST:
-  case YYSYMBOL_RISK: case YYSYMBOL_SOURCE:
-    return true;
+#define X(word, T, C) case YYSYMBOL_##T: return KW_STARTS_ITEM(KW_##C);
+  KEYWORD_LIST(X)
+#undef X
   default:
     return false;
   }
@@ -419,19 +418,14 @@ static const char *lookahead_text(Parser *p, yysymbol_kind_t k, const Loc *loc) 
 /* Whether the line holding offset starts with a declaration keyword, after the line of
  * the brace at `open`: then that block was probably left open. */
 static bool line_starts_decl(Parser *p, uint32_t offset, uint32_t open) {
-  static const char *const kws[] = {"mission", "actor", "indicator", "goal", "phase", "milestone",
-                                    "instrument", "condition", "project", "record", "score", "test", "fn",
-                                    "unit", "import", "risk", "source"};
   uint32_t i = offset;
   while (i > 0 && p->text[i - 1] != '\n') i--;
   if (open >= i) return false;
   while (i < p->len && (p->text[i] == ' ' || p->text[i] == '\t')) i++;
-  for (size_t k = 0; k < sizeof kws / sizeof *kws; k++) {
-    size_t n = strlen(kws[k]);
-    if (i + n < p->len && strncmp(p->text + i, kws[k], n) == 0 && (p->text[i + n] == ' ' || p->text[i + n] == '\t'))
-      return true;
-  }
-  return false;
+  size_t n = 0;
+  while (i + n < p->len && p->text[i + n] != ' ' && p->text[i + n] != '\t' && p->text[i + n] != '\n') n++;
+  const Keyword *kw = keyword_find(p->text + i, n);
+  return kw && KW_STARTS_ITEM(kw->cls) && i + n < p->len && p->text[i + n] != '\n';
 }
 
 static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, Parser *p) {

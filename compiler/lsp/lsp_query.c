@@ -489,16 +489,7 @@ const char *lsp_references(Server *s, Doc *d, const Json *params, FILE *o) {
 }
 
 /* Keywords cannot name a declaration. */
-static const char *const keywords[] = {
-    "import", "as", "unit", "mission", "actor", "indicator", "goal", "phase", "milestone", "instrument",
-    "condition", "project", "record", "score", "fn", "on", "if", "then", "else", "and", "or", "not",
-    "true", "false", "at", "by", NULL};
-
-static bool is_keyword(const char *w) {
-  for (int i = 0; keywords[i]; i++)
-    if (strcmp(keywords[i], w) == 0) return true;
-  return false;
-}
+static bool is_keyword(const char *w) { return keyword_find(w, strlen(w)) != NULL; }
 
 static bool is_ident(const char *w) {
   if (!(*w == '_' || (*w >= 'A' && *w <= 'Z') || (*w >= 'a' && *w <= 'z'))) return false;
@@ -879,9 +870,10 @@ static void complete_in_block(Comp *cp, Items *it, const char *t, Ctx *c, int ki
 static void complete_top(Comp *cp, Items *it, const char *t, Ctx *c) {
   Span w[64];
   int n = words(t, c->stmt, c->word, w, 64);
-  if (n == 0) {
-    for (int k = 0; k < DK_COUNT; k++) item(it, decl_kind_names[k], 14, "declaration", NULL);
-    item(it, "import", 14, "import \"path\"", NULL);
+  if (n == 0) {   /* the keywords that start an item (keywords.h) */
+    for (int k = 0; k < KEYWORD_COUNT; k++)
+      if (KW_STARTS_ITEM(keyword_table[k].cls))
+        item(it, keyword_table[k].word, 14, keyword_table[k].cls == KW_ITEM ? "import \"path\"" : "declaration", NULL);
     return;
   }
   bool formula = memchr(t + c->stmt, '=', c->word - c->stmt) != NULL;

@@ -9,10 +9,24 @@
 #include "util.h"
 
 const char *const decl_kind_names[DK_COUNT] = {
-#define X(id, name) name,
-  DECL_KIND_LIST(X)
+#define X(word, T, C) KW_DECLKIND_##C([DK_##T] = word,)
+  KEYWORD_LIST(X)
 #undef X
 };
+
+const Keyword keyword_table[KEYWORD_COUNT] = {
+#define X(word, T, C) {word, KW_##C, KW_IF_DECLKIND_##C(DK_##T, DK_COUNT)},
+  KEYWORD_LIST(X)
+#undef X
+};
+
+/* The keyword spelt by the n bytes at s (not on a hot path: the lexer's DFA matches
+ * keywords itself). */
+const Keyword *keyword_find(const char *s, size_t n) {
+  for (int i = 0; i < KEYWORD_COUNT; i++)
+    if (strlen(keyword_table[i].word) == n && memcmp(keyword_table[i].word, s, n) == 0) return &keyword_table[i];
+  return NULL;
+}
 
 const char *const node_kind_names[ND_COUNT] = {
 #define X(id, name) name,

@@ -8,33 +8,36 @@
 
 #include "arena.h"
 #include "fmt.h"
+#include "keywords.h"
 #include "source.h"
 
-/* Declaration kinds that share the uniform `KIND name "title" ... { attrs } | = expr` form. */
-#define DECL_KIND_LIST(X)              \
-  X(DK_MISSION, "mission")             \
-  X(DK_ACTOR, "actor")                 \
-  X(DK_INDICATOR, "indicator")         \
-  X(DK_GOAL, "goal")                   \
-  X(DK_PHASE, "phase")                 \
-  X(DK_MILESTONE, "milestone")         \
-  X(DK_INSTRUMENT, "instrument")       \
-  X(DK_CONDITION, "condition")         \
-  X(DK_PROJECT, "project")             \
-  X(DK_RECORD, "record")               \
-  X(DK_SCORE, "score")                 \
-  X(DK_TEST, "test")                   \
-  X(DK_UNIT, "unit")                   \
-  X(DK_FN, "fn")                       \
-  X(DK_RISK, "risk")                   \
-  X(DK_SOURCE, "source")
-
+/* Declaration kinds: the DECL and FORM rows of the keyword list, in its order. DECL kinds
+ * share the uniform `KIND name "title" ... { attrs } | = expr` form; unit and fn have
+ * forms of their own. */
 typedef enum {
-#define X(id, name) id,
-  DECL_KIND_LIST(X)
+#define X(word, T, C) KW_DECLKIND_##C(DK_##T,)
+  KEYWORD_LIST(X)
 #undef X
   DK_COUNT
 } DeclKind;
+
+/* One keyword: a row of KEYWORD_LIST. */
+typedef struct Keyword {
+  const char *word;
+  KeywordClass cls;
+  DeclKind kind;       /* DECL and FORM: the kind it declares; DK_COUNT otherwise */
+} Keyword;
+
+enum {
+#define X(word, T, C) KWI_##T,
+  KEYWORD_LIST(X)
+#undef X
+  KEYWORD_COUNT
+};
+extern const Keyword keyword_table[KEYWORD_COUNT];
+
+/* The keyword spelt by the n bytes at s, or NULL when they spell none. */
+const Keyword *keyword_find(const char *s, size_t n);
 
 extern const char *const decl_kind_names[DK_COUNT];
 

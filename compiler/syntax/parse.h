@@ -50,9 +50,6 @@ typedef struct Parser {
   uint32_t noted_brace;  /* 1 + offset of the '{' already reported as unclosed */
   bool lex_error;        /* a lexical error was reported on the line below */
   uint32_t lex_error_start, lex_error_end;
-  /* parser state between the reductions of one declaration */
-  DeclKind kind;
-  NodeList block;
 } Parser;
 
 /* Parse one loaded file. Always returns a file node (possibly partial after errors). */

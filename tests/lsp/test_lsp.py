@@ -335,8 +335,9 @@ def run(work):
     err = client.response(rid).get("error", {})
     check("already declared, as an indicator" in err.get("message", "") and "one namespace" in err["message"],
           "rename onto an indicator's name: refused, one namespace")
-    rid = client.request_async("textDocument/rename", params(main_uri, MAIN, "goal cut", delta=6, newName="score"))
-    check("keyword" in client.response(rid).get("error", {}).get("message", ""), "rename to a keyword: refused")
+    for kw in ("score", "risk", "source", "test", "per"):   # the last four were missing from the server's own list
+        rid = client.request_async("textDocument/rename", params(main_uri, MAIN, "goal cut", delta=6, newName=kw))
+        check("keyword" in client.response(rid).get("error", {}).get("message", ""), "rename to keyword %s: refused" % kw)
     rid = client.request_async("textDocument/rename", params(main_uri, MAIN, "360 MEUR", delta=5, newName="X"))
     check("outside the workspace" in client.response(rid).get("error", {}).get("message", ""),
           "rename of a std/units unit: refused")
