@@ -71,6 +71,7 @@ struct CsvReader {
   size_t cap, len, pos;
   size_t block, max_record;
   bool eof, failed, started;
+  bool borrowed; /* buf belongs to the caller (csv_open_mem) */
   long line; /* physical line of buf[pos] */
 
   size_t rec_start; /* state of the record being scanned */
@@ -127,12 +128,50 @@ CsvReader *csv_open_fd(int fd, const CsvOptions *opts) {
   return reader_new(NULL, fd, opts);
 }
 
+static long read_some(CsvReader *r, char *dst, size_t n, const char **why);
+
+CsvReader *csv_open_mem(char *buf, size_t len, size_t fields) {
+  CsvReader *r = calloc(1, sizeof *r);
+  if (!r) return NULL;
+  r->fd = -1;
+  r->buf = buf;
+  r->len = len;
+  r->cap = len + 1;
+  r->borrowed = r->eof = r->started = true;
+  r->in.sniffed = true;
+  r->line = r->rec_line = 1;
+  r->state = ST_FIELD;
+  r->expected = fields;
+  r->nrecords = 1;
+  return r;
+}
+
+long csv_line(const CsvReader *r) {
+  return r->line;
+}
+
+long csv_read_rest(CsvReader *r, char *dst, size_t n, char *err, size_t errlen) {
+  if (r->pos < r->len) {
+    size_t k = r->len - r->pos < n ? r->len - r->pos : n;
+    memcpy(dst, r->buf + r->pos, k);
+    r->pos += k;
+    r->rec_start = r->pos;
+    return (long)k;
+  }
+  if (r->eof) return 0;
+  const char *why = "?";
+  long got = read_some(r, dst, n, &why);
+  if (got < 0) snprintf(err, errlen, "read error: %s", why);
+  if (got == 0) r->eof = true;
+  return got;
+}
+
 void csv_close(CsvReader *r) {
   if (!r) return;
   if (r->in.dec == DEC_GZIP) inflateEnd(&r->in.z);
   ZSTD_freeDStream(r->in.zstd);
   free(r->in.raw);
-  free(r->buf);
+  if (!r->borrowed) free(r->buf);
   free(r->spans);
   free(r->fields);
   free(r);
