@@ -18,8 +18,8 @@
  * one module each, compiled in parallel and cached by jit.c.
  *
  * The operations and their order are those of interp.c, value for value, lane for
- * lane; the library functions the optimiser knows too well (pow, exp, log) are
- * called with `nobuiltin` so it cannot rewrite them (pow(2, x) into exp2(x) ...).
+ * lane; pow, exp and log are SLEEF's deterministic functions (libm_call), which the
+ * optimiser does not know, so it cannot rewrite them (pow(2, x) into exp2(x) ...).
  */
 #include "codegen.h"
 
@@ -150,6 +150,7 @@ static void rule_memo_clear(RuleMemo *m) {
 
 typedef enum { LIBM_POW, LIBM_EXP, LIBM_LOG, LIBM_COUNT } Libm;
 static const char *const libm_names[LIBM_COUNT] = {"pow", "exp", "log"};
+enum { MATH_WIDTHS = 3 };   /* 1, 2 and 4 lanes: CgMath */
 
 enum { CG_LANES = 4 };   /* rows per vector in the batch kernel */
 
@@ -160,8 +161,9 @@ typedef struct Gen {
   LLVMTypeRef f64, i1, i8, i64, ptr, pptr, strptr;
   unsigned lanes;           /* 1 (row function) or CG_LANES (batch kernel) */
   LLVMTypeRef vt, bt;       /* a value: double or <lanes x double>; a boolean: i1 or <lanes x i1> */
-  LLVMValueRef libm[LIBM_COUNT];
-  LLVMAttributeRef nobuiltin, nounwind;
+  LLVMValueRef libm[LIBM_COUNT][MATH_WIDTHS];   /* by CgMath: 1, 2, 4 lanes */
+  CgMath math;
+  LLVMAttributeRef nounwind;
   const RuleSig *sig;       /* the rule being generated */
   LLVMValueRef *in;         /* per input slot: its base-unit value in this row */
   Memo *memo;              /* fn calls by their arguments */
@@ -197,7 +199,6 @@ static void gen_init(Gen *g, LLVMContextRef ctx, const char *name) {
   g->lanes = 1;
   g->vt = g->f64;
   g->bt = g->i1;
-  g->nobuiltin = enum_attr(ctx, "nobuiltin");
   g->nounwind = enum_attr(ctx, "nounwind");
 }
 
@@ -283,29 +284,78 @@ static LLVMValueRef intrinsic1(Gen *g, const char *name, LLVMValueRef x) {
   return LLVMBuildCall2(g->b, ty, fn, &x, 1, "");
 }
 
-/* A call of pow, exp or log from the C library, marked nobuiltin; on vectors, one
- * call per lane. */
+CgMath cg_math_for(const char *triple, const char *features) {
+  if (strncmp(triple, "x86_64", 6) != 0) return CG_MATH_SCALAR;
+  for (const char *f = features; (f = strstr(f, "+avx")) != NULL; f += 4)
+    if (f[4] == ',' || f[4] == '\0') return CG_MATH_AVX;
+  return CG_MATH_SSE2;
+}
+
+CgMath cg_math_for_cpu(const char *cpu) {
+  char *triple, *name, *features;
+  jit_describe_cpu(cpu, &triple, &name, &features);
+  CgMath m = cg_math_for(triple, features);
+  free(triple);
+  free(name);
+  free(features);
+  return m;
+}
+
+/* The SLEEF function `which` on `width` lanes (1, 2 or 4), declared once. */
+static LLVMValueRef math_fn(Gen *g, Libm which, unsigned width, LLVMTypeRef *ty) {
+  int nargs = which == LIBM_POW ? 2 : 1;
+  int w = width == 1 ? CG_MATH_SCALAR : width == 2 ? CG_MATH_SSE2 : CG_MATH_AVX;
+  LLVMTypeRef vt = width == 1 ? g->f64 : LLVMVectorType(g->f64, width);
+  LLVMTypeRef params[2] = {vt, vt};
+  *ty = LLVMFunctionType(vt, params, (unsigned)nargs, 0);
+  if (!g->libm[which][w]) {
+    static const char *const isa[MATH_WIDTHS] = {"purec", "sse2", "avx"};
+    char name[64];
+    snprintf(name, sizeof name, "Sleef_cinz_%sd%u_u10%s", libm_names[which], width, isa[w]);
+    g->libm[which][w] = LLVMGetNamedFunction(g->mod, name);
+    if (!g->libm[which][w]) g->libm[which][w] = LLVMAddFunction(g->mod, name, *ty);
+    if (g->nounwind) LLVMAddAttributeAtIndex(g->libm[which][w], LLVMAttributeFunctionIndex, g->nounwind);
+  }
+  return g->libm[which][w];
+}
+
+/* Lanes first .. first+width-1 of a vector (all of it when width is its size). */
+static LLVMValueRef lanes_of(Gen *g, LLVMValueRef v, unsigned first, unsigned width) {
+  if (width == g->lanes) return v;
+  LLVMTypeRef i32 = LLVMInt32TypeInContext(g->ctx);
+  if (width == 1) return LLVMBuildExtractElement(g->b, v, LLVMConstInt(i32, first, 0), "");
+  LLVMValueRef idx[CG_LANES];
+  for (unsigned k = 0; k < width; k++) idx[k] = LLVMConstInt(i32, first + k, 0);
+  return LLVMBuildShuffleVector(g->b, v, LLVMGetUndef(LLVMTypeOf(v)), LLVMConstVector(idx, width), "");
+}
+
+/* pow, exp or log: SLEEF's deterministic functions (base/vmath.h), whose every width
+ * gives the bits of the interpreter's scalar one; on vectors, as wide as the target
+ * allows (CgMath), the lanes split into parts of that width and joined again. */
 static LLVMValueRef libm_call(Gen *g, Libm which, LLVMValueRef *args) {
   int nargs = which == LIBM_POW ? 2 : 1;
-  LLVMTypeRef params[2] = {g->f64, g->f64};
-  LLVMTypeRef ty = LLVMFunctionType(g->f64, params, (unsigned)nargs, 0);
-  if (!g->libm[which]) {
-    g->libm[which] = LLVMGetNamedFunction(g->mod, libm_names[which]);
-    if (!g->libm[which]) g->libm[which] = LLVMAddFunction(g->mod, libm_names[which], ty);
-    if (g->nounwind) LLVMAddAttributeAtIndex(g->libm[which], LLVMAttributeFunctionIndex, g->nounwind);
-  }
-  LLVMValueRef result = g->lanes == 1 ? NULL : LLVMGetUndef(g->vt);
-  for (unsigned lane = 0; lane < g->lanes; lane++) {
-    LLVMValueRef idx = LLVMConstInt(LLVMInt32TypeInContext(g->ctx), lane, 0);
+  unsigned width = g->lanes == 1 || g->math == CG_MATH_SCALAR ? 1 : g->math == CG_MATH_SSE2 ? 2 : 4;
+  if (width > g->lanes) width = g->lanes;
+  LLVMTypeRef ty;
+  LLVMValueRef fn = math_fn(g, which, width, &ty);
+  LLVMValueRef parts[CG_LANES];
+  unsigned nparts = g->lanes / width;
+  for (unsigned p = 0; p < nparts; p++) {
     LLVMValueRef a[2];
-    for (int k = 0; k < nargs; k++)
-      a[k] = g->lanes == 1 ? args[k] : LLVMBuildExtractElement(g->b, args[k], idx, "");
-    LLVMValueRef call = LLVMBuildCall2(g->b, ty, g->libm[which], a, (unsigned)nargs, "");
-    if (g->nobuiltin) LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex, g->nobuiltin);
-    if (g->lanes == 1) return call;
-    result = LLVMBuildInsertElement(g->b, result, call, idx, "");
+    for (int k = 0; k < nargs; k++) a[k] = lanes_of(g, args[k], p * width, width);
+    parts[p] = LLVMBuildCall2(g->b, ty, fn, a, (unsigned)nargs, "");
   }
-  return result;
+  if (nparts == 1) return parts[0];
+  LLVMTypeRef i32 = LLVMInt32TypeInContext(g->ctx);
+  if (width == 1) {
+    LLVMValueRef v = LLVMGetUndef(g->vt);
+    for (unsigned p = 0; p < nparts; p++) v = LLVMBuildInsertElement(g->b, v, parts[p], LLVMConstInt(i32, p, 0), "");
+    return v;
+  }
+  /* CG_LANES = 4 lanes from two halves of 2 */
+  LLVMValueRef idx[CG_LANES];
+  for (unsigned k = 0; k < g->lanes; k++) idx[k] = LLVMConstInt(i32, k, 0);
+  return LLVMBuildShuffleVector(g->b, parts[0], parts[1], LLVMConstVector(idx, g->lanes), "");
 }
 
 /* min(a, b) = b < a ? b : a */
@@ -1008,6 +1058,7 @@ LLVMModuleRef cg_module(LLVMContextRef ctx, const char *name, const RuleSig *con
                         const CgOptions *o) {
   Gen g;
   gen_init(&g, ctx, name);
+  g.math = o->math;
   for (int r = 0; r < n; r++) {
     char sym[1024];
     if (o->row) gen_row_function(&g, sigs[r], cg_symbol_name(o, sigs[r]->rule, "", sym, sizeof sym));
@@ -1021,9 +1072,10 @@ LLVMModuleRef cg_module(LLVMContextRef ctx, const char *name, const RuleSig *con
 }
 
 LLVMModuleRef cg_set_module(LLVMContextRef ctx, const char *name, const CgSet *set,
-                            const int *starts, int first_group, int ngroups) {
+                            const int *starts, int first_group, int ngroups, CgMath math) {
   Gen g;
   gen_init(&g, ctx, name);
+  g.math = math;
   SetIndex index;
   set_index_init(&index, set);
   g.index = &index;
@@ -1053,7 +1105,9 @@ static int optimize_for(LLVMModuleRef mod, const char *cpu, JitOpt level, char *
 
 LLVMModuleRef cg_optimized_module(LLVMContextRef ctx, const RuleSig *const *sigs, int n,
                                   const CgOptions *o, const char *cpu, JitOpt level, char **err) {
-  LLVMModuleRef mod = cg_module(ctx, "missionc.rules", sigs, n, o);
+  CgOptions with_math = *o;
+  with_math.math = cg_math_for_cpu(cpu);
+  LLVMModuleRef mod = cg_module(ctx, "missionc.rules", sigs, n, &with_math);
   if (optimize_for(mod, cpu, level, err) != 0) {
     LLVMDisposeModule(mod);
     return NULL;
@@ -1225,13 +1279,14 @@ int cg_jit_set(Jit *jit, const CgSet *set, int threads, JitOpt level, CgSetFn *f
   }
   int *starts = xcalloc((size_t)set->n + 1, sizeof *starts);
   int ngroups = cg_groups(set, threads, starts);
+  CgMath math = cg_math_for(jit_triple(jit), jit_features(jit));
   LLVMModuleRef *mods = xcalloc((size_t)ngroups, sizeof *mods);
   LLVMContextRef *ctxs = xcalloc((size_t)ngroups, sizeof *ctxs);
   for (int k = 0; k < ngroups; k++) {
     char name[64];
     snprintf(name, sizeof name, "missionc.rules.%d", k);
     ctxs[k] = LLVMContextCreate();
-    mods[k] = cg_set_module(ctxs[k], name, set, starts, k, 1);
+    mods[k] = cg_set_module(ctxs[k], name, set, starts, k, 1, math);
   }
   int rc = jit_compile_objects(jit, mods, ctxs, (size_t)ngroups, threads, level, err);
   for (int k = 0; rc == 0 && k < ngroups; k++) {
@@ -1252,7 +1307,7 @@ int cg_print_set_ir(FILE *out, const CgSet *set, const char *cpu, JitOpt level, 
   int *starts = xcalloc((size_t)set->n + 1, sizeof *starts);
   int ngroups = cg_groups(set, 1, starts);
   LLVMContextRef ctx = LLVMContextCreate();
-  LLVMModuleRef mod = cg_set_module(ctx, "missionc.rules", set, starts, 0, ngroups);
+  LLVMModuleRef mod = cg_set_module(ctx, "missionc.rules", set, starts, 0, ngroups, cg_math_for_cpu(cpu));
   int rc = optimize_for(mod, cpu, level, err);
   if (rc == 0) print_module(out, mod);
   else LLVMDisposeModule(mod);
@@ -1343,7 +1398,8 @@ void cg_write_header(FILE *out, const char *guard, Sources *src, const RuleSig *
           "%s"
           " * Inputs are in their declared units; dates are days since 1970-01-01;\n"
           " * booleans are 0 or 1 (any non-zero, non-NaN value is true). The functions\n"
-          " * are pure and thread-safe; link with -lm.\n"
+          " * are pure and thread-safe; link with -lsleef -lm (exp, log and pow are\n"
+          " * SLEEF's deterministic functions: Debian's libsleef-dev).\n"
           " */\n"
           "#ifndef %s\n#define %s\n\n#include <stddef.h>\n\n"
           "#ifdef __cplusplus\nextern \"C\" {\n#endif\n",

@@ -1,0 +1,17 @@
+/* vmath.h - exp, log and pow as every engine computes them: SLEEF's deterministic
+ * functions (Sleef_cinz_*_u10: at most 1.0 ulp from the exact result, no fused
+ * multiply-add), which give the same bits at every vector width. The interpreter and
+ * the constant folder call the scalar ones declared here; the compiled code calls
+ * the 2- and 4-wide ones (codegen.c), so that every engine agrees bit for bit. */
+#ifndef MISSIONC_VMATH_H
+#define MISSIONC_VMATH_H
+
+double Sleef_cinz_expd1_u10purec(double x);
+double Sleef_cinz_logd1_u10purec(double x);
+double Sleef_cinz_powd1_u10purec(double x, double y);
+
+static inline double vm_exp(double x) { return Sleef_cinz_expd1_u10purec(x); }
+static inline double vm_log(double x) { return Sleef_cinz_logd1_u10purec(x); }
+static inline double vm_pow(double x, double y) { return Sleef_cinz_powd1_u10purec(x, y); }
+
+#endif
