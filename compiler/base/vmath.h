@@ -10,8 +10,11 @@ double Sleef_cinz_expd1_u10purec(double x);
 double Sleef_cinz_logd1_u10purec(double x);
 double Sleef_cinz_powd1_u10purec(double x, double y);
 
-static inline double vm_exp(double x) { return Sleef_cinz_expd1_u10purec(x); }
-static inline double vm_log(double x) { return Sleef_cinz_logd1_u10purec(x); }
-static inline double vm_pow(double x, double y) { return Sleef_cinz_powd1_u10purec(x, y); }
+/* A NaN result is the positive quiet NaN in every engine: SLEEF's widths agree on
+ * every bit but a NaN's sign (the AVX-512 functions give -NaN for log(-1)). */
+static inline double vm_nan_canonical(double r) { return r != r ? __builtin_nan("") : r; }
+static inline double vm_exp(double x) { return vm_nan_canonical(Sleef_cinz_expd1_u10purec(x)); }
+static inline double vm_log(double x) { return vm_nan_canonical(Sleef_cinz_logd1_u10purec(x)); }
+static inline double vm_pow(double x, double y) { return vm_nan_canonical(Sleef_cinz_powd1_u10purec(x, y)); }
 
 #endif

@@ -6,7 +6,7 @@
  * single basic block of arithmetic, compares and selects.
  *
  * The row function computes it on scalars. A loop (gen_loop) computes it on vectors
- * of CG_LANES rows at once (<4 x double>, selects on <4 x i1>): the code is
+ * of CG_LANES rows at once (<4 x double>, selects on <4 x i1>; 8 rows on AVX-512 targets): the code is
  * vectorised here, not left to the loop vectoriser, so there is one copy of the
  * body instead of a vector loop plus a scalar remainder loop, which halves the
  * code the back end compiles. The last, partial vector is read and written with
@@ -150,18 +150,18 @@ static void rule_memo_clear(RuleMemo *m) {
 
 typedef enum { LIBM_POW, LIBM_EXP, LIBM_LOG, LIBM_COUNT } Libm;
 static const char *const libm_names[LIBM_COUNT] = {"pow", "exp", "log"};
-enum { MATH_WIDTHS = 3 };   /* 1, 2 and 4 lanes: CgMath */
+enum { MATH_WIDTHS = 4 };   /* 1, 2, 4 and 8 lanes: CgMath */
 
-enum { CG_LANES = 4 };   /* rows per vector in the batch kernel */
+enum { CG_LANES = 4, CG_MAX_LANES = 8 };   /* rows per vector in the batch kernel: 8 with AVX-512 */
 
 typedef struct Gen {
   LLVMContextRef ctx;
   LLVMModuleRef mod;
   LLVMBuilderRef b;
   LLVMTypeRef f64, i1, i8, i64, ptr, pptr, strptr;
-  unsigned lanes;           /* 1 (row function) or CG_LANES (batch kernel) */
+  unsigned lanes;           /* 1 (row function) or batch_lanes() (batch kernel) */
   LLVMTypeRef vt, bt;       /* a value: double or <lanes x double>; a boolean: i1 or <lanes x i1> */
-  LLVMValueRef libm[LIBM_COUNT][MATH_WIDTHS];   /* by CgMath: 1, 2, 4 lanes */
+  LLVMValueRef libm[LIBM_COUNT][MATH_WIDTHS];   /* by CgMath: 1, 2, 4, 8 lanes */
   CgMath math;
   LLVMAttributeRef nounwind;
   const RuleSig *sig;       /* the rule being generated */
@@ -267,7 +267,7 @@ static void set_lanes(Gen *g, unsigned lanes) {
 /* A constant in every lane. */
 static LLVMValueRef splat(Gen *g, LLVMValueRef scalar) {
   if (g->lanes == 1) return scalar;
-  LLVMValueRef elems[CG_LANES];
+  LLVMValueRef elems[CG_MAX_LANES];
   for (unsigned i = 0; i < g->lanes; i++) elems[i] = scalar;
   return LLVMConstVector(elems, g->lanes);
 }
@@ -286,9 +286,13 @@ static LLVMValueRef intrinsic1(Gen *g, const char *name, LLVMValueRef x) {
 
 CgMath cg_math_for(const char *triple, const char *features) {
   if (strncmp(triple, "x86_64", 6) != 0) return CG_MATH_SCALAR;
-  for (const char *f = features; (f = strstr(f, "+avx")) != NULL; f += 4)
-    if (f[4] == ',' || f[4] == '\0') return CG_MATH_AVX;
-  return CG_MATH_SSE2;
+  CgMath m = CG_MATH_SSE2;
+  for (const char *f = features; (f = strchr(f, '+')) != NULL; f++) {
+    size_t len = strcspn(f, ",");
+    if (len == 4 && strncmp(f, "+avx", 4) == 0 && m < CG_MATH_AVX) m = CG_MATH_AVX;
+    if (len == 8 && strncmp(f, "+avx512f", 8) == 0) m = CG_MATH_AVX512;
+  }
+  return m;
 }
 
 CgMath cg_math_for_cpu(const char *cpu) {
@@ -304,12 +308,12 @@ CgMath cg_math_for_cpu(const char *cpu) {
 /* The SLEEF function `which` on `width` lanes (1, 2 or 4), declared once. */
 static LLVMValueRef math_fn(Gen *g, Libm which, unsigned width, LLVMTypeRef *ty) {
   int nargs = which == LIBM_POW ? 2 : 1;
-  int w = width == 1 ? CG_MATH_SCALAR : width == 2 ? CG_MATH_SSE2 : CG_MATH_AVX;
+  int w = width == 1 ? CG_MATH_SCALAR : width == 2 ? CG_MATH_SSE2 : width == 4 ? CG_MATH_AVX : CG_MATH_AVX512;
   LLVMTypeRef vt = width == 1 ? g->f64 : LLVMVectorType(g->f64, width);
   LLVMTypeRef params[2] = {vt, vt};
   *ty = LLVMFunctionType(vt, params, (unsigned)nargs, 0);
   if (!g->libm[which][w]) {
-    static const char *const isa[MATH_WIDTHS] = {"purec", "sse2", "avx"};
+    static const char *const isa[MATH_WIDTHS] = {"purec", "sse2", "avx", "avx512fnofma"};
     char name[64];
     snprintf(name, sizeof name, "Sleef_cinz_%sd%u_u10%s", libm_names[which], width, isa[w]);
     g->libm[which][w] = LLVMGetNamedFunction(g->mod, name);
@@ -324,7 +328,7 @@ static LLVMValueRef lanes_of(Gen *g, LLVMValueRef v, unsigned first, unsigned wi
   if (width == g->lanes) return v;
   LLVMTypeRef i32 = LLVMInt32TypeInContext(g->ctx);
   if (width == 1) return LLVMBuildExtractElement(g->b, v, LLVMConstInt(i32, first, 0), "");
-  LLVMValueRef idx[CG_LANES];
+  LLVMValueRef idx[CG_MAX_LANES];
   for (unsigned k = 0; k < width; k++) idx[k] = LLVMConstInt(i32, first + k, 0);
   return LLVMBuildShuffleVector(g->b, v, LLVMGetUndef(LLVMTypeOf(v)), LLVMConstVector(idx, width), "");
 }
@@ -334,28 +338,39 @@ static LLVMValueRef lanes_of(Gen *g, LLVMValueRef v, unsigned first, unsigned wi
  * allows (CgMath), the lanes split into parts of that width and joined again. */
 static LLVMValueRef libm_call(Gen *g, Libm which, LLVMValueRef *args) {
   int nargs = which == LIBM_POW ? 2 : 1;
-  unsigned width = g->lanes == 1 || g->math == CG_MATH_SCALAR ? 1 : g->math == CG_MATH_SSE2 ? 2 : 4;
+  static const unsigned widths[] = {1, 2, 4, 8};   /* by CgMath */
+  unsigned width = g->lanes == 1 ? 1 : widths[g->math];
   if (width > g->lanes) width = g->lanes;
   LLVMTypeRef ty;
   LLVMValueRef fn = math_fn(g, which, width, &ty);
-  LLVMValueRef parts[CG_LANES];
+  LLVMValueRef parts[CG_MAX_LANES];
   unsigned nparts = g->lanes / width;
   for (unsigned p = 0; p < nparts; p++) {
     LLVMValueRef a[2];
     for (int k = 0; k < nargs; k++) a[k] = lanes_of(g, args[k], p * width, width);
     parts[p] = LLVMBuildCall2(g->b, ty, fn, a, (unsigned)nargs, "");
   }
-  if (nparts == 1) return parts[0];
   LLVMTypeRef i32 = LLVMInt32TypeInContext(g->ctx);
-  if (width == 1) {
+  if (width == 1 && nparts > 1) {
     LLVMValueRef v = LLVMGetUndef(g->vt);
     for (unsigned p = 0; p < nparts; p++) v = LLVMBuildInsertElement(g->b, v, parts[p], LLVMConstInt(i32, p, 0), "");
     return v;
   }
-  /* CG_LANES = 4 lanes from two halves of 2 */
-  LLVMValueRef idx[CG_LANES];
-  for (unsigned k = 0; k < g->lanes; k++) idx[k] = LLVMConstInt(i32, k, 0);
-  return LLVMBuildShuffleVector(g->b, parts[0], parts[1], LLVMConstVector(idx, g->lanes), "");
+  /* join the parts pairwise: 2 + 2 -> 4, 4 + 4 -> 8 */
+  for (; nparts > 1; nparts /= 2, width *= 2)
+    for (unsigned p = 0; p < nparts / 2; p++) {
+      LLVMValueRef idx[CG_MAX_LANES];
+      for (unsigned k = 0; k < 2 * width; k++) idx[k] = LLVMConstInt(i32, k, 0);
+      parts[p] = LLVMBuildShuffleVector(g->b, parts[2 * p], parts[2 * p + 1], LLVMConstVector(idx, 2 * width), "");
+    }
+  return parts[0];
+}
+
+/* libm_call with a NaN result made the positive quiet NaN, as vmath.h does. */
+static LLVMValueRef math_call(Gen *g, Libm which, LLVMValueRef *args) {
+  LLVMValueRef r = libm_call(g, which, args);
+  LLVMValueRef nan = LLVMBuildFCmp(g->b, LLVMRealUNO, r, r, "");
+  return LLVMBuildSelect(g->b, nan, num(g, __builtin_nan("")), r, "");
 }
 
 /* min(a, b) = b < a ? b : a */
@@ -590,9 +605,9 @@ static LLVMValueRef gen_builtin(Gen *g, const Frame *f, const Node *n) {
   case BI_FLOOR: return intrinsic1(g, "llvm.floor", a[0]);
   case BI_CEIL: return intrinsic1(g, "llvm.ceil", a[0]);
   case BI_ROUND: return intrinsic1(g, "llvm.round", a[0]);
-  case BI_LOG: return libm_call(g, LIBM_LOG, a);
-  case BI_EXP: return libm_call(g, LIBM_EXP, a);
-  case BI_POW: return libm_call(g, LIBM_POW, a);
+  case BI_LOG: return math_call(g, LIBM_LOG, a);
+  case BI_EXP: return math_call(g, LIBM_EXP, a);
+  case BI_POW: return math_call(g, LIBM_POW, a);
   default: unreachable_bug("unknown built-in");
   }
 }
@@ -631,7 +646,7 @@ static LLVMValueRef gen_binary(Gen *g, const Frame *f, const Node *n) {
   case OP_SUB: return LLVMBuildFSub(g->b, a, b, "");
   case OP_MUL: return LLVMBuildFMul(g->b, a, b, "");
   case OP_DIV: return LLVMBuildFDiv(g->b, a, b, "");
-  case OP_POW: return libm_call(g, LIBM_POW, (LLVMValueRef[]){a, b});
+  case OP_POW: return math_call(g, LIBM_POW, (LLVMValueRef[]){a, b});
   case OP_AND: return LLVMBuildAnd(g->b, as_i1(g, a), as_i1(g, b), "");
   case OP_OR: return LLVMBuildOr(g->b, as_i1(g, a), as_i1(g, b), "");
   case OP_EQ: case OP_NE: case OP_LT: case OP_LE: case OP_GT: case OP_GE:
@@ -751,7 +766,7 @@ static void store_vector(Gen *g, LLVMValueRef v, LLVMValueRef p) {
 /* The lanes below rem: <0, 1, 2, 3> < rem. */
 static LLVMValueRef lane_mask(Gen *g, LLVMValueRef rem) {
   LLVMTypeRef i32 = LLVMInt32TypeInContext(g->ctx);
-  LLVMValueRef idx[CG_LANES], zeros[CG_LANES];
+  LLVMValueRef idx[CG_MAX_LANES], zeros[CG_MAX_LANES];
   for (unsigned l = 0; l < g->lanes; l++) {
     idx[l] = LLVMConstInt(g->i64, l, 0);
     zeros[l] = LLVMConstInt(i32, 0, 0);
@@ -805,7 +820,7 @@ typedef struct Loop {
  */
 static void gen_loop(Gen *g, LLVMValueRef fn, LLVMValueRef n, LLVMValueRef *col,
                      LLVMValueRef *out, const Loop *L) {
-  set_lanes(g, CG_LANES);
+  set_lanes(g, g->math == CG_MATH_AVX512 ? CG_MAX_LANES : CG_LANES);
   memo_reset(g);
   LLVMBasicBlockRef entry = LLVMGetInsertBlock(g->b);
   LLVMBasicBlockRef head = LLVMAppendBasicBlockInContext(g->ctx, fn, "head");
@@ -817,7 +832,7 @@ static void gen_loop(Gen *g, LLVMValueRef fn, LLVMValueRef n, LLVMValueRef *col,
   /* at, the full and partial loads, and the entered value of each column */
   LLVMValueRef *at = xcalloc(4 * ((size_t)nc + 1), sizeof *at);
   LLVMValueRef *full_v = at + nc + 1, *part_v = full_v + nc + 1, *x = part_v + nc + 1;
-  LLVMValueRef lanes = LLVMConstInt(g->i64, CG_LANES, 0), zero = LLVMConstInt(g->i64, 0, 0);
+  LLVMValueRef lanes = LLVMConstInt(g->i64, g->lanes, 0), zero = LLVMConstInt(g->i64, 0, 0);
   LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, n, zero, ""), done, head);
 
   LLVMPositionBuilderAtEnd(g->b, head);

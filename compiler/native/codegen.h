@@ -58,6 +58,7 @@ typedef enum {
   CG_MATH_SCALAR,   /* Sleef_cinz_*d1_u10purec, lane by lane (any target) */
   CG_MATH_SSE2,     /* Sleef_cinz_*d2_u10sse2 (x86-64) */
   CG_MATH_AVX,      /* Sleef_cinz_*d4_u10avx (x86-64 with AVX) */
+  CG_MATH_AVX512,   /* Sleef_cinz_*d8_u10avx512fnofma, and 8 rows per vector (AVX-512F) */
 } CgMath;
 
 /* The widest CgMath for a target triple and its features ("+avx,..."; a named CPU

@@ -480,6 +480,8 @@ static char *cache_dir_from_env(void) {
 void Sleef_cinz_expd1_u10purec(void), Sleef_cinz_logd1_u10purec(void), Sleef_cinz_powd1_u10purec(void);
 void Sleef_cinz_expd2_u10sse2(void), Sleef_cinz_logd2_u10sse2(void), Sleef_cinz_powd2_u10sse2(void);
 void Sleef_cinz_expd4_u10avx(void), Sleef_cinz_logd4_u10avx(void), Sleef_cinz_powd4_u10avx(void);
+void Sleef_cinz_expd8_u10avx512fnofma(void), Sleef_cinz_logd8_u10avx512fnofma(void);
+void Sleef_cinz_powd8_u10avx512fnofma(void);
 static const struct {
   const char *name;
   void (*addr)(void);
@@ -493,6 +495,9 @@ static const struct {
     {"Sleef_cinz_expd4_u10avx", Sleef_cinz_expd4_u10avx},
     {"Sleef_cinz_logd4_u10avx", Sleef_cinz_logd4_u10avx},
     {"Sleef_cinz_powd4_u10avx", Sleef_cinz_powd4_u10avx},
+    {"Sleef_cinz_expd8_u10avx512fnofma", Sleef_cinz_expd8_u10avx512fnofma},
+    {"Sleef_cinz_logd8_u10avx512fnofma", Sleef_cinz_logd8_u10avx512fnofma},
+    {"Sleef_cinz_powd8_u10avx512fnofma", Sleef_cinz_powd8_u10avx512fnofma},
 };
 
 /* Define the SLEEF functions in the JIT's main library. */

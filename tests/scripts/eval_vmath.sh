@@ -6,7 +6,8 @@
 # built ahead of time for the native and the generic CPU, linked with -lsleef into a C
 # program. 100,000 random rows plus the special values (0, -0, subnormals, +-inf,
 # NaN, the edges of exp's range, negative bases with whole and fractional exponents),
-# compared as text (csv_format_double's output) and through %a in C.
+# compared as text (csv_format_double's output) and through %a in C (NaNs as NaN,
+# whatever their sign).
 set -euo pipefail
 missionc=$1 bin=$3
 work=$bin/eval-vmath
@@ -85,6 +86,9 @@ for cpu in native generic; do
   "./gen_$cpu" "in_$cpu.csv" "bits_$cpu.txt"
 done
 cmp -s in_native.csv in_generic.csv || fail "the two C programs wrote different inputs"
+# a NaN is a NaN: its sign is not defined (x86 gives -NaN for 0 * inf, and which
+# operand's NaN an addition keeps depends on the order the back end picks)
+sed -i 's/-nan/nan/g' bits_native.txt bits_generic.txt
 cmp -s bits_native.txt bits_generic.txt || fail "objects for the native and the generic CPU differ: $(diff bits_native.txt bits_generic.txt | head -4)"
 for engine in "--engine interp" "--cpu native" "--cpu generic" "--cpu x86-64-v3"; do
   # shellcheck disable=SC2086
