@@ -250,6 +250,51 @@ static const char *read_exponent(const char *p, const char *e, long *q) {
   return p;
 }
 
+#ifdef CSV_SWAR
+/* How many of the 8 bytes of c, from the first, are ASCII digits. A byte past the
+   first non-digit may be misjudged (a carry), which does not matter here. */
+static int leading_digits(uint64_t c) {
+  const uint64_t high = 0xF0F0F0F0F0F0F0F0u, threes = 0x3030303030303030u;
+  uint64_t bad = ((c & high) ^ threes) | (((c + 0x0606060606060606u) & high) ^ threes);
+  return bad ? __builtin_ctzll(bad) >> 3 : 8;
+}
+
+/* The value of the first k (1..8) digits of c. */
+static uint32_t digits_value(uint64_t c, int k) {
+  int shift = 8 * (8 - k);   /* the digits to the top, '0's below */
+  if (shift) c = (c << shift) | (0x3030303030303030u >> (64 - shift));
+  return eight_digit_value(c);
+}
+
+static const uint32_t pow10_u32[8] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000};
+
+int csv_parse_double_padded(const char *s, size_t n, double *out) {
+  const char *p = s, *e = s + n;
+  bool neg = n > 0 && *p == '-';
+  p += neg;
+  uint64_t c;
+  memcpy(&c, p, 8);
+  int k = leading_digits(c), f = 0;
+  uint64_t w = k ? digits_value(c, k) : 0;
+  const char *q = p + k;
+  if (q < e && *q == '.') {
+    memcpy(&c, q + 1, 8);
+    f = leading_digits(c);
+    if (f) w = w * pow10_u32[f & 7] + digits_value(c, f);
+    q += 1 + f;
+  }
+  /* up to 7 + 7 digits: w < 2^53 and 10^f is exact, one rounding (Clinger) */
+  if (q != e || k == 8 || f == 8 || k + f == 0 || FLT_EVAL_METHOD != 0) return csv_parse_double(s, n, out);
+  double v = f ? (double)w / exact_pow10[f] : (double)w;
+  *out = neg ? -v : v;
+  return 0;
+}
+#else
+int csv_parse_double_padded(const char *s, size_t n, double *out) {
+  return csv_parse_double(s, n, out);
+}
+#endif
+
 int csv_parse_double(const char *s, size_t n, double *out) {
   const char *p = s, *e = s + n;
   while (p < e && (*p == ' ' || *p == '\t')) p++;

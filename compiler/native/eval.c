@@ -307,7 +307,7 @@ static bool parse_cell(const Column *col, const char *s, size_t n, double *v, ch
                        size_t size) {
   int rc;
   if (col->kind == VAL_NUM) {
-    rc = csv_parse_double(s, n, v);
+    rc = csv_parse_double_padded(s, n, v);   /* the chunk's text has TEXT_PAD bytes after it */
   } else if (col->kind == VAL_BOOL) {
     int b = 0;
     rc = csv_parse_bool(s, n, &b);

@@ -30,6 +30,19 @@ static double from_bits(uint64_t b) {
   return x;
 }
 
+/* csv_parse_double_padded reads the text followed by 16 bytes of digits, points
+   and NULs exactly as csv_parse_double reads it alone. */
+static void expect_padded(const char *text, size_t n, double want) {
+  static uint64_t junk = 99;
+  char buf[512];
+  cr_assert(n + 16 < sizeof buf);
+  memcpy(buf, text, n);
+  for (int i = 0; i < 16; i++) buf[n + i] = "0123456789..\0\0e-"[next_random(&junk) % 16];
+  double got = 0;
+  cr_assert(eq(int, csv_parse_double_padded(buf, n, &got), 0), "'%s' refused when padded", text);
+  cr_assert(memcmp(&got, &want, sizeof got) == 0, "'%s' padded: %a, alone %a", text, got, want);
+}
+
 /* Does csv_parse_double read text as strtod does (an error where strtod overflows)? */
 static void expect_strtod(const char *text) {
   size_t n = strlen(text);
@@ -46,6 +59,7 @@ static void expect_strtod(const char *text) {
   }
   cr_assert(eq(int, rc, 0), "'%s' was refused", text);
   cr_assert(memcmp(&got, &want, sizeof got) == 0, "'%s': %a, strtod %a", text, got, want);
+  expect_padded(text, n, got);
 }
 
 /* A random double: any finite bit pattern. */
@@ -176,6 +190,10 @@ Test(csv_number_vs_strtod, malformed_text_is_refused) {
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
     double v;
     cr_assert(eq(int, csv_parse_double(bad[i], strlen(bad[i]), &v), -1), "'%s' was accepted", bad[i]);
+    char padded[64] = {0};
+    memcpy(padded, bad[i], strlen(bad[i]));
+    memset(padded + strlen(bad[i]), '7', 20);   /* digits after the text are not part of it */
+    cr_assert(eq(int, csv_parse_double_padded(padded, strlen(bad[i]), &v), -1), "'%s' was accepted", bad[i]);
   }
   double v;
   cr_assert(eq(int, csv_parse_double("-Infinity", 9, &v), 0));
