@@ -500,10 +500,16 @@ static const struct {
     {"Sleef_cinz_powd8_u10avx512fnofma", Sleef_cinz_powd8_u10avx512fnofma},
 };
 
+#if LLVM_VERSION_MAJOR < 15
+typedef LLVMJITCSymbolMapPair MathPair;   /* renamed in LLVM 15 */
+#else
+typedef LLVMOrcCSymbolMapPair MathPair;
+#endif
+
 /* Define the SLEEF functions in the JIT's main library. */
 static int define_math(Jit *jit, char **err) {
   enum { N = sizeof math_symbols / sizeof *math_symbols };
-  LLVMOrcCSymbolMapPair pairs[N];
+  MathPair pairs[N];
   LLVMOrcExecutionSessionRef es = LLVMOrcLLJITGetExecutionSession(jit->lljit);
   for (size_t i = 0; i < N; i++) {
     pairs[i].Name = LLVMOrcExecutionSessionIntern(es, math_symbols[i].name);
