@@ -675,7 +675,7 @@ static void carry_over(Run *run, Chunk *c, size_t cut) {
     run->carry_cap = n;
     run->carry = xrealloc(run->carry, n);
   }
-  memcpy(run->carry, c->text + cut, n);
+  if (n) memcpy(run->carry, c->text + cut, n);
   run->carry_len = n;
   c->tlen = cut;
 }
@@ -693,7 +693,7 @@ static bool inside_quotes(const char *text, size_t len) {
  * tail error (reported after its rows). */
 static void fill_chunk(Run *run, CsvReader *reader, Chunk *c) {
   reserve_text(c, run->carry_len + PIECE);
-  memcpy(c->text, run->carry, run->carry_len);
+  if (run->carry_len) memcpy(c->text, run->carry, run->carry_len);
   c->tlen = run->carry_len;
   run->carry_len = 0;
   size_t target = PIECE;
