@@ -2,7 +2,8 @@
 # bench/vmath.sh BUILD_DIR [ROWS] - exp, log and pow in compiled rules against the same
 # loops in C built with `gcc -O3 -march=native -ffast-math` (which vectorises them with
 # glibc's libmvec) and with plain `-O3 -march=native` (scalar libm), on ROWS rows
-# (default 4,000,000): ns/row for each function, best of 7 interleaved runs, and the
+# (default 4,000,000): ns/row for each function (thread CPU time, so that other jobs on
+# the machine count less), best of 7 interleaved runs, and the
 # ratio to libmvec. BASELINE=/path/to/an/older/missionc adds its objects (before/after).
 # missionc's objects are built with `missionc build --cpu native` and call SLEEF's
 # deterministic functions (LANGUAGE.md, "exp, log and pow"). Asserts nothing.
@@ -33,7 +34,7 @@ cat >driver.c <<'C'
 #include <stdlib.h>
 #include <time.h>
 typedef void (*Fn)(size_t, const double *const *, double *);
-static double now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec + t.tv_nsec * 1e-9; }
+static double now(void) { struct timespec t; clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t); return t.tv_sec + t.tv_nsec * 1e-9; }   /* CPU time: a loaded machine does not count */
 int main(int argc, char **argv) {
   size_t n = strtoul(argv[1], NULL, 10);
   int nlib = argc - 2;
