@@ -120,8 +120,8 @@ void csv_error_format(const CsvError *e, const char *file, char *buf, size_t siz
 /* Value parsers: see the top of this file. */
 int csv_parse_double(const char *s, size_t n, double *out);
 /* csv_parse_double for text with 16 readable bytes after s[n] (a reader's field, a
-   piece of eval's input): short plain decimals (up to 7 + 7 digits, no blanks, no
-   exponent) a word at a time, the rest by csv_parse_double; the same results. */
+   piece of eval's input): short decimals (up to 7 + 7 digits, an exponent of up to 3
+   digits, no blanks) a word at a time, the rest by csv_parse_double; the same results. */
 int csv_parse_double_padded(const char *s, size_t n, double *out);
 int csv_parse_bool(const char *s, size_t n, int *out);
 int csv_parse_date(const char *s, size_t n, int32_t *days);

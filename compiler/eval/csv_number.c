@@ -283,9 +283,22 @@ int csv_parse_double_padded(const char *s, size_t n, double *out) {
     if (f) w = w * pow10_u32[f & 7] + digits_value(c, f);
     q += 1 + f;
   }
-  /* up to 7 + 7 digits: w < 2^53 and 10^f is exact, one rounding (Clinger) */
-  if (q != e || k == 8 || f == 8 || k + f == 0 || FLT_EVAL_METHOD != 0) return csv_parse_double(s, n, out);
-  double v = f ? (double)w / exact_pow10[f] : (double)w;
+  int x = 0;   /* an exponent of up to 3 digits */
+  if (q < e && (*q | 0x20) == 'e') {
+    const char *t = q + 1;
+    bool xneg = t < e && *t == '-';
+    t += t < e && (*t == '-' || *t == '+');
+    const char *first = t;
+    for (; t < e && t - first < 3 && digit(*t); t++) x = x * 10 + (*t - '0');
+    if (t == first) return csv_parse_double(s, n, out);
+    x = xneg ? -x : x;
+    q = t;
+  }
+  /* up to 7 + 7 digits: w < 2^53, and 10^|x - f| <= 10^22 is exact: one rounding (Clinger) */
+  int p10 = x - f;
+  if (q != e || k == 8 || f == 8 || k + f == 0 || p10 < -22 || p10 > 22 || FLT_EVAL_METHOD != 0)
+    return csv_parse_double(s, n, out);
+  double v = p10 < 0 ? (double)w / exact_pow10[-p10] : (double)w * exact_pow10[p10];
   *out = neg ? -v : v;
   return 0;
 }
