@@ -8,7 +8,7 @@
 #   int    2,000,000 rows of integers
 #   sci    2,000,000 rows of %.4e
 #
-# ROWS_short=... etc. change the row counts. Each tool runs on 1 thread and on 2
+# ROWS_short=... etc. change the row counts; SHAPES="short sci" runs only those shapes. Each tool runs on 1 thread and on 2
 # (pandas on 1); the runs are interleaved (round after round, every tool once a
 # round, each timed by `hyperfine --runs 1`) and the medians compared. The outputs of
 # the first round are checked to agree with missionc's, value for value (bits).

@@ -12,7 +12,7 @@ import pandas as pd
 missionc, here, work, rounds = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 baseline = sys.argv[5] if len(sys.argv) > 5 and sys.argv[5] else None
 mission = os.path.join(here, "peers.mission")
-shapes = ["short", "long17", "int", "sci"]
+shapes = os.environ.get("SHAPES", "short long17 int sci").split()
 
 
 def tools(shape):
