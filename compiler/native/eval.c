@@ -199,7 +199,9 @@ typedef struct Cell {
 typedef enum { SLOT_FREE, SLOT_QUEUED, SLOT_DONE } SlotState;
 
 enum {
-  PIECE = 1 << 20,      /* bytes of input per chunk, about */
+  PIECE = 1 << 20,      /* bytes of input per chunk, about (at most) */
+  PIECE_MIN = 4096,
+  OUT_BUDGET = 32 << 20, /* bytes of formatted output a chunk may hold, at most */
   TEXT_PAD = 64,        /* readable bytes after a chunk's text (the scanner loads 16) */
 };
 #define MAX_RECORD ((size_t)64 << 20)   /* the CSV reader's longest record */
@@ -248,6 +250,7 @@ typedef struct Run {
   bool header_written;
   size_t nfields;       /* fields per record: the header's */
   long line_base;       /* line of the first line of the next chunk to write */
+  size_t piece;         /* bytes of input per chunk: piece_size() */
   bool input_done;      /* the last piece has been read */
   char *carry;          /* the partial record after the last piece's cut */
   size_t carry_len, carry_cap;
@@ -668,6 +671,18 @@ static void add_record(Run *run, Chunk *c, const CsvRecord *rec) {
   }
 }
 
+/* Bytes of input per chunk, so that a chunk's output stays within OUT_BUDGET: a
+ * record takes at least one byte per field (its commas and line end), and its output
+ * row at most 40 bytes per rule plus its kept cells quoted (twice their size). Many
+ * rules over narrow records make small pieces. */
+static size_t piece_size(const Run *run) {
+  double rows = (double)OUT_BUDGET / (40.0 * run->rs->n + 3.0);   /* rows the budget holds */
+  double bytes = rows * (double)(run->nfields ? run->nfields : 1);
+  if (bytes > PIECE) bytes = PIECE;
+  if (bytes < PIECE_MIN) bytes = PIECE_MIN;
+  return (size_t)bytes;
+}
+
 /* Keep the bytes of the chunk from `cut` on for the next chunk. */
 static void carry_over(Run *run, Chunk *c, size_t cut) {
   size_t n = c->tlen - cut;
@@ -688,20 +703,21 @@ static bool inside_quotes(const char *text, size_t len) {
 }
 
 /* Fill chunk c with the next piece of input: the partial record the last piece left,
- * then blocks until about PIECE bytes; cut after the last whole record and carry the
+ * then blocks until about run->piece bytes; cut after the last whole record and carry the
  * rest over. A read error, or a record longer than MAX_RECORD, becomes the chunk's
  * tail error (reported after its rows). */
 static void fill_chunk(Run *run, CsvReader *reader, Chunk *c) {
-  reserve_text(c, run->carry_len + PIECE);
+  reserve_text(c, run->carry_len + run->piece);
   if (run->carry_len) memcpy(c->text, run->carry, run->carry_len);
   c->tlen = run->carry_len;
   run->carry_len = 0;
-  size_t target = PIECE;
+  size_t target = run->piece;
   for (;;) {
     while (c->tlen < target && !run->input_done) {
-      reserve_text(c, c->tlen + PIECE / 4);
+      size_t want = target - c->tlen;   /* no more: the piece's size bounds its output */
+      reserve_text(c, c->tlen + want);
       char why[sizeof c->tail_err.message];
-      long got = csv_read_rest(reader, c->text + c->tlen, c->tcap - TEXT_PAD - c->tlen, why, sizeof why);
+      long got = csv_read_rest(reader, c->text + c->tlen, want, why, sizeof why);
       if (got > 0) {
         c->tlen += (size_t)got;
         continue;
@@ -733,7 +749,7 @@ static void fill_chunk(Run *run, CsvReader *reader, Chunk *c) {
       run->input_done = true;
       break;
     }
-    target = c->tlen + PIECE;
+    target = c->tlen + run->piece;
   }
   c->text[c->tlen] = '\0';
 }
@@ -920,6 +936,7 @@ static int stream_rows(Run *run, CsvReader *reader, FILE *out, const char *out_n
   int status = 0;
   long seq = 0, written = 0;
   run->line_base = csv_line(reader);
+  run->piece = piece_size(run);
   while (!run->input_done && status == 0) {
     Chunk *c = &run->slots[seq % run->nslots];
     /* The slot's previous chunk, and every one before it, must be written first. */
