@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "check_int.h"
+#include "vmath.h"
 
 typedef enum { SIG_SAME, SIG_NUM, SIG_PLAIN, SIG_SQRT, SIG_POW, SIG_GOAL } Sig;
 
@@ -325,7 +326,7 @@ static double fold(Op op, double x, double y) {
   case OP_SUB: return x - y;
   case OP_MUL: return x * y;
   case OP_DIV: return x / y;
-  case OP_POW: return pow(x, y);
+  case OP_POW: return vm_pow(x, y);
   case OP_EQ: return x == y;
   case OP_NE: return x != y;
   case OP_LT: return x < y;
@@ -624,9 +625,9 @@ static double fold_builtin(Builtin b, const double *v) {
     return v[2] < m ? v[2] : m;
   case BI_ABS: return fabs(v[0]);
   case BI_SQRT: return sqrt(v[0]);
-  case BI_LOG: return log(v[0]);
-  case BI_EXP: return exp(v[0]);
-  case BI_POW: return pow(v[0], v[1]);
+  case BI_LOG: return vm_log(v[0]);
+  case BI_EXP: return vm_exp(v[0]);
+  case BI_POW: return vm_pow(v[0], v[1]);
   case BI_ROUND: return round(v[0]);
   case BI_FLOOR: return floor(v[0]);
   case BI_CEIL: return ceil(v[0]);

@@ -71,6 +71,7 @@ struct CsvReader {
   size_t cap, len, pos;
   size_t block, max_record;
   bool eof, failed, started;
+  bool borrowed; /* buf belongs to the caller (csv_open_mem) */
   long line; /* physical line of buf[pos] */
 
   size_t rec_start; /* state of the record being scanned */
@@ -127,12 +128,50 @@ CsvReader *csv_open_fd(int fd, const CsvOptions *opts) {
   return reader_new(NULL, fd, opts);
 }
 
+static long read_some(CsvReader *r, char *dst, size_t n, const char **why);
+
+CsvReader *csv_open_mem(char *buf, size_t len, size_t fields) {
+  CsvReader *r = calloc(1, sizeof *r);
+  if (!r) return NULL;
+  r->fd = -1;
+  r->buf = buf;
+  r->len = len;
+  r->cap = len + 1;
+  r->borrowed = r->eof = r->started = true;
+  r->in.sniffed = true;
+  r->line = r->rec_line = 1;
+  r->state = ST_FIELD;
+  r->expected = fields;
+  r->nrecords = 1;
+  return r;
+}
+
+long csv_line(const CsvReader *r) {
+  return r->line;
+}
+
+long csv_read_rest(CsvReader *r, char *dst, size_t n, char *err, size_t errlen) {
+  if (r->pos < r->len) {
+    size_t k = r->len - r->pos < n ? r->len - r->pos : n;
+    memcpy(dst, r->buf + r->pos, k);
+    r->pos += k;
+    r->rec_start = r->pos;
+    return (long)k;
+  }
+  if (r->eof) return 0;
+  const char *why = "?";
+  long got = read_some(r, dst, n, &why);
+  if (got < 0) snprintf(err, errlen, "read error: %s", why);
+  if (got == 0) r->eof = true;
+  return got;
+}
+
 void csv_close(CsvReader *r) {
   if (!r) return;
   if (r->in.dec == DEC_GZIP) inflateEnd(&r->in.z);
   ZSTD_freeDStream(r->in.zstd);
   free(r->in.raw);
-  free(r->buf);
+  if (!r->borrowed) free(r->buf);
   free(r->spans);
   free(r->fields);
   free(r);
@@ -688,117 +727,6 @@ static bool word_eq(const char *s, const char *e, const char *word) {
 
 static bool is_digit(char c) {
   return c >= '0' && c <= '9';
-}
-
-/* The powers of ten that are exact doubles. */
-static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                               1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                               1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-
-/* A decimal number split into digits and exponent by scan_digits. */
-typedef struct {
-  uint64_t mant; /* the first 19 significant digits */
-  long exp10;    /* value = mant * 10^exp10 (when exact) */
-  bool exact;    /* no nonzero digit was dropped */
-} Decimal;
-
-/* Reads [digits][.digits] into d; returns the end, or NULL if no digits. */
-static const char *scan_digits(const char *p, const char *e, Decimal *d) {
-  int ndig = 0;
-  bool any = false, frac = false;
-  for (; p < e; p++) {
-    if (*p == '.' && !frac) {
-      frac = true;
-      continue;
-    }
-    if (!is_digit(*p)) break;
-    int v = *p - '0';
-    any = true;
-    if (d->mant == 0 && v == 0) {
-      d->exp10 -= frac; /* a leading zero */
-    } else if (ndig < 19) {
-      d->mant = d->mant * 10 + (uint64_t)v;
-      ndig++;
-      d->exp10 -= frac;
-    } else {
-      d->exp10 += !frac; /* a dropped digit */
-      d->exact &= v == 0;
-    }
-  }
-  return any ? p : NULL;
-}
-
-/* Reads an exponent "e[+-]digits" into d; returns the end or NULL. */
-static const char *scan_exponent(const char *p, const char *e, Decimal *d) {
-  if (p == e || (*p != 'e' && *p != 'E')) return p;
-  p++;
-  int sign = 1;
-  if (p < e && (*p == '+' || *p == '-')) sign = *p++ == '-' ? -1 : 1;
-  if (p == e || !is_digit(*p)) return NULL;
-  long x = 0;
-  for (; p < e && is_digit(*p); p++)
-    if (x < 100000) x = x * 10 + (*p - '0');
-  d->exp10 += sign * x;
-  return p;
-}
-
-/* Exact m * 10^k when m <= 2^53 and |k| <= 22 (Clinger's fast path): both
-   operands are exact doubles, so one IEEE operation rounds correctly.  Off
-   where double arithmetic is evaluated in wider registers (x87). */
-static bool fast_path(Decimal d, double *out) {
-#if FLT_EVAL_METHOD != 0
-  return false;
-#endif
-  const uint64_t limit = (uint64_t)1 << 53;
-  if (!d.exact || d.mant > limit) return false;
-  while (d.exp10 > 22 && d.mant <= limit / 10) {
-    d.mant *= 10; /* still exact: shift zeros in */
-    d.exp10--;
-  }
-  if (d.exp10 > 22 || d.exp10 < -22 || d.mant > limit) return false;
-  double v = (double)d.mant;
-  *out = d.exp10 < 0 ? v / pow10[-d.exp10] : v * pow10[d.exp10];
-  return true;
-}
-
-/* strtod on a validated decimal; rejects overflow to infinity. */
-static int slow_path(const char *s, size_t n, double *out) {
-  char small[128];
-  char *copy = n < sizeof small ? small : malloc(n + 1);
-  if (!copy) return -1;
-  memcpy(copy, s, n);
-  copy[n] = '\0';
-  errno = 0;
-  char *end;
-  double v = strtod(copy, &end);
-  int ok = end == copy + n && !(errno == ERANGE && isinf(v));
-  if (copy != small) free(copy);
-  if (!ok) return -1;
-  *out = v;
-  return 0;
-}
-
-int csv_parse_double(const char *s, size_t n, double *out) {
-  const char *p = s, *e = s + n;
-  trim(&p, &e);
-  const char *start = p;
-  bool neg = p < e && *p == '-';
-  if (p < e && (*p == '-' || *p == '+')) p++;
-  if (word_eq(p, e, "nan") || word_eq(p, e, "inf") || word_eq(p, e, "infinity")) {
-    double v = (*p == 'n' || *p == 'N') ? NAN : INFINITY;
-    *out = neg ? -v : v;
-    return 0;
-  }
-  Decimal d = {0, 0, true};
-  p = scan_digits(p, e, &d);
-  if (p) p = scan_exponent(p, e, &d);
-  if (!p || p != e) return -1;
-  double v;
-  if (fast_path(d, &v)) {
-    *out = neg ? -v : v;
-    return 0;
-  }
-  return slow_path(start, (size_t)(e - start), out);
 }
 
 int csv_parse_bool(const char *s, size_t n, int *out) {

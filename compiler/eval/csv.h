@@ -82,6 +82,20 @@ enum { CSV_ERROR = -1, CSV_EOF = 0, CSV_OK = 1 };
 CsvReader *csv_open_file(FILE *f, const CsvOptions *opts);
 CsvReader *csv_open_fd(int fd, const CsvOptions *opts);
 
+/* A reader over len bytes of text at buf, which it parses in place (unquoting and
+   NUL-terminating fields): buf needs 16 readable bytes after buf[len] and buf[len]
+   writable.  Every record must have `fields` fields (0: the first one's count); lines
+   count from 1.  csv_close leaves buf alone. */
+CsvReader *csv_open_mem(char *buf, size_t len, size_t fields);
+/* The 1-based line of the next byte the reader would scan. */
+long csv_line(const CsvReader *r);
+/* After csv_read_header (or records): the rest of the decoded input, raw, up to n
+   bytes at dst; the count, 0 at the end, -1 with the reason in err. */
+long csv_read_rest(CsvReader *r, char *dst, size_t n, char *err, size_t errlen);
+/* Where to cut text that starts at a record boundary so that the first part holds
+   whole records only: just after the last line feed outside quotes, or 0 if none. */
+size_t csv_split_point(const char *text, size_t len);
+
 /* Whether data starts like gzip or Zstandard (which the readers decode). */
 bool csv_is_compressed(const char *data, size_t len);
 /* Decode compressed data (gzip, Zstandard) whole, into a malloc'd, NUL-terminated
@@ -105,6 +119,10 @@ void csv_error_format(const CsvError *e, const char *file, char *buf, size_t siz
 
 /* Value parsers: see the top of this file. */
 int csv_parse_double(const char *s, size_t n, double *out);
+/* csv_parse_double for text with 16 readable bytes after s[n] (a reader's field, a
+   piece of eval's input): short decimals (up to 7 + 7 digits, an exponent of up to 3
+   digits, no blanks) a word at a time, the rest by csv_parse_double; the same results. */
+int csv_parse_double_padded(const char *s, size_t n, double *out);
 int csv_parse_bool(const char *s, size_t n, int *out);
 int csv_parse_date(const char *s, size_t n, int32_t *days);
 

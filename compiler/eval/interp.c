@@ -7,7 +7,8 @@
  *     when it is non-zero and not NaN); literals are already in base units;
  *   - every operation runs on IEEE doubles in base units, in source order, with no
  *     algebraic rewriting and no fused multiply-add; `^` and pow, log and exp call
- *     the C library, sqrt, abs, floor, ceil and round are the exact IEEE operations;
+ *     SLEEF's deterministic functions (vmath.h), sqrt, abs, floor, ceil and round
+ *     are the exact IEEE operations;
  *   - min(a,b) = b < a ? b : a, max(a,b) = b > a ? b : a, clamp(x,lo,hi) =
  *     min(max(x,lo),hi); comparisons are false on NaN except != (true);
  *   - `if`, `and`, `or` evaluate both sides (there are no side effects), so the
@@ -25,6 +26,7 @@
 #include <string.h>
 
 #include "util.h"
+#include "vmath.h"
 
 const char *const val_kind_names[3] = {"number", "bool", "date"};
 
@@ -391,9 +393,9 @@ static const double *ev_builtin(Ctx *x, const Frame *f, const Node *n, double *r
   case BI_CLAMP: for (size_t i = 0; i < len; i++) r[i] = sem_clamp(a[i], b[i], c[i]); break;
   case BI_ABS: for (size_t i = 0; i < len; i++) r[i] = fabs(a[i]); break;
   case BI_SQRT: for (size_t i = 0; i < len; i++) r[i] = sqrt(a[i]); break;
-  case BI_LOG: for (size_t i = 0; i < len; i++) r[i] = log(a[i]); break;
-  case BI_EXP: for (size_t i = 0; i < len; i++) r[i] = exp(a[i]); break;
-  case BI_POW: for (size_t i = 0; i < len; i++) r[i] = pow(a[i], b[i]); break;
+  case BI_LOG: for (size_t i = 0; i < len; i++) r[i] = vm_log(a[i]); break;
+  case BI_EXP: for (size_t i = 0; i < len; i++) r[i] = vm_exp(a[i]); break;
+  case BI_POW: for (size_t i = 0; i < len; i++) r[i] = vm_pow(a[i], b[i]); break;
   case BI_ROUND: for (size_t i = 0; i < len; i++) r[i] = round(a[i]); break;
   case BI_FLOOR: for (size_t i = 0; i < len; i++) r[i] = floor(a[i]); break;
   case BI_CEIL: for (size_t i = 0; i < len; i++) r[i] = ceil(a[i]); break;
@@ -424,7 +426,7 @@ static const double *ev_binary(Ctx *x, const Frame *f, const Node *n, double *r)
   case OP_SUB: for (size_t i = 0; i < len; i++) r[i] = a[i] - b[i]; break;
   case OP_MUL: for (size_t i = 0; i < len; i++) r[i] = a[i] * b[i]; break;
   case OP_DIV: for (size_t i = 0; i < len; i++) r[i] = a[i] / b[i]; break;
-  case OP_POW: for (size_t i = 0; i < len; i++) r[i] = pow(a[i], b[i]); break;
+  case OP_POW: for (size_t i = 0; i < len; i++) r[i] = vm_pow(a[i], b[i]); break;
   case OP_EQ: for (size_t i = 0; i < len; i++) r[i] = a[i] == b[i]; break;
   case OP_NE: for (size_t i = 0; i < len; i++) r[i] = a[i] != b[i]; break;
   case OP_LT: for (size_t i = 0; i < len; i++) r[i] = a[i] < b[i]; break;

@@ -6,7 +6,7 @@
  * single basic block of arithmetic, compares and selects.
  *
  * The row function computes it on scalars. A loop (gen_loop) computes it on vectors
- * of CG_LANES rows at once (<4 x double>, selects on <4 x i1>): the code is
+ * of CG_LANES rows at once (<4 x double>, selects on <4 x i1>; 8 rows on AVX-512 targets): the code is
  * vectorised here, not left to the loop vectoriser, so there is one copy of the
  * body instead of a vector loop plus a scalar remainder loop, which halves the
  * code the back end compiles. The last, partial vector is read and written with
@@ -18,8 +18,8 @@
  * one module each, compiled in parallel and cached by jit.c.
  *
  * The operations and their order are those of interp.c, value for value, lane for
- * lane; the library functions the optimiser knows too well (pow, exp, log) are
- * called with `nobuiltin` so it cannot rewrite them (pow(2, x) into exp2(x) ...).
+ * lane; pow, exp and log are SLEEF's deterministic functions (libm_call), which the
+ * optimiser does not know, so it cannot rewrite them (pow(2, x) into exp2(x) ...).
  */
 #include "codegen.h"
 
@@ -150,18 +150,20 @@ static void rule_memo_clear(RuleMemo *m) {
 
 typedef enum { LIBM_POW, LIBM_EXP, LIBM_LOG, LIBM_COUNT } Libm;
 static const char *const libm_names[LIBM_COUNT] = {"pow", "exp", "log"};
+enum { MATH_WIDTHS = 4 };   /* 1, 2, 4 and 8 lanes: CgMath */
 
-enum { CG_LANES = 4 };   /* rows per vector in the batch kernel */
+enum { CG_LANES = 4, CG_MAX_LANES = 8 };   /* rows per vector in the batch kernel: 8 with AVX-512 */
 
 typedef struct Gen {
   LLVMContextRef ctx;
   LLVMModuleRef mod;
   LLVMBuilderRef b;
   LLVMTypeRef f64, i1, i8, i64, ptr, pptr, strptr;
-  unsigned lanes;           /* 1 (row function) or CG_LANES (batch kernel) */
+  unsigned lanes;           /* 1 (row function) or batch_lanes() (batch kernel) */
   LLVMTypeRef vt, bt;       /* a value: double or <lanes x double>; a boolean: i1 or <lanes x i1> */
-  LLVMValueRef libm[LIBM_COUNT];
-  LLVMAttributeRef nobuiltin, nounwind;
+  LLVMValueRef libm[LIBM_COUNT][MATH_WIDTHS];   /* by CgMath: 1, 2, 4, 8 lanes */
+  CgMath math;
+  LLVMAttributeRef nounwind;
   const RuleSig *sig;       /* the rule being generated */
   LLVMValueRef *in;         /* per input slot: its base-unit value in this row */
   Memo *memo;              /* fn calls by their arguments */
@@ -197,7 +199,6 @@ static void gen_init(Gen *g, LLVMContextRef ctx, const char *name) {
   g->lanes = 1;
   g->vt = g->f64;
   g->bt = g->i1;
-  g->nobuiltin = enum_attr(ctx, "nobuiltin");
   g->nounwind = enum_attr(ctx, "nounwind");
 }
 
@@ -266,7 +267,7 @@ static void set_lanes(Gen *g, unsigned lanes) {
 /* A constant in every lane. */
 static LLVMValueRef splat(Gen *g, LLVMValueRef scalar) {
   if (g->lanes == 1) return scalar;
-  LLVMValueRef elems[CG_LANES];
+  LLVMValueRef elems[CG_MAX_LANES];
   for (unsigned i = 0; i < g->lanes; i++) elems[i] = scalar;
   return LLVMConstVector(elems, g->lanes);
 }
@@ -283,29 +284,93 @@ static LLVMValueRef intrinsic1(Gen *g, const char *name, LLVMValueRef x) {
   return LLVMBuildCall2(g->b, ty, fn, &x, 1, "");
 }
 
-/* A call of pow, exp or log from the C library, marked nobuiltin; on vectors, one
- * call per lane. */
+CgMath cg_math_for(const char *triple, const char *features) {
+  if (strncmp(triple, "x86_64", 6) != 0) return CG_MATH_SCALAR;
+  CgMath m = CG_MATH_SSE2;
+  for (const char *f = features; (f = strchr(f, '+')) != NULL; f++) {
+    size_t len = strcspn(f, ",");
+    if (len == 4 && strncmp(f, "+avx", 4) == 0 && m < CG_MATH_AVX) m = CG_MATH_AVX;
+    if (len == 8 && strncmp(f, "+avx512f", 8) == 0) m = CG_MATH_AVX512;
+  }
+  return m;
+}
+
+CgMath cg_math_for_cpu(const char *cpu) {
+  char *triple, *name, *features;
+  jit_describe_cpu(cpu, &triple, &name, &features);
+  CgMath m = cg_math_for(triple, features);
+  free(triple);
+  free(name);
+  free(features);
+  return m;
+}
+
+/* The SLEEF function `which` on `width` lanes (1, 2 or 4), declared once. */
+static LLVMValueRef math_fn(Gen *g, Libm which, unsigned width, LLVMTypeRef *ty) {
+  int nargs = which == LIBM_POW ? 2 : 1;
+  int w = width == 1 ? CG_MATH_SCALAR : width == 2 ? CG_MATH_SSE2 : width == 4 ? CG_MATH_AVX : CG_MATH_AVX512;
+  LLVMTypeRef vt = width == 1 ? g->f64 : LLVMVectorType(g->f64, width);
+  LLVMTypeRef params[2] = {vt, vt};
+  *ty = LLVMFunctionType(vt, params, (unsigned)nargs, 0);
+  if (!g->libm[which][w]) {
+    static const char *const isa[MATH_WIDTHS] = {"purec", "sse2", "avx", "avx512fnofma"};
+    char name[64];
+    snprintf(name, sizeof name, "Sleef_cinz_%sd%u_u10%s", libm_names[which], width, isa[w]);
+    g->libm[which][w] = LLVMGetNamedFunction(g->mod, name);
+    if (!g->libm[which][w]) g->libm[which][w] = LLVMAddFunction(g->mod, name, *ty);
+    if (g->nounwind) LLVMAddAttributeAtIndex(g->libm[which][w], LLVMAttributeFunctionIndex, g->nounwind);
+  }
+  return g->libm[which][w];
+}
+
+/* Lanes first .. first+width-1 of a vector (all of it when width is its size). */
+static LLVMValueRef lanes_of(Gen *g, LLVMValueRef v, unsigned first, unsigned width) {
+  if (width == g->lanes) return v;
+  LLVMTypeRef i32 = LLVMInt32TypeInContext(g->ctx);
+  if (width == 1) return LLVMBuildExtractElement(g->b, v, LLVMConstInt(i32, first, 0), "");
+  LLVMValueRef idx[CG_MAX_LANES];
+  for (unsigned k = 0; k < width; k++) idx[k] = LLVMConstInt(i32, first + k, 0);
+  return LLVMBuildShuffleVector(g->b, v, LLVMGetUndef(LLVMTypeOf(v)), LLVMConstVector(idx, width), "");
+}
+
+/* pow, exp or log: SLEEF's deterministic functions (base/vmath.h), whose every width
+ * gives the bits of the interpreter's scalar one; on vectors, as wide as the target
+ * allows (CgMath), the lanes split into parts of that width and joined again. */
 static LLVMValueRef libm_call(Gen *g, Libm which, LLVMValueRef *args) {
   int nargs = which == LIBM_POW ? 2 : 1;
-  LLVMTypeRef params[2] = {g->f64, g->f64};
-  LLVMTypeRef ty = LLVMFunctionType(g->f64, params, (unsigned)nargs, 0);
-  if (!g->libm[which]) {
-    g->libm[which] = LLVMGetNamedFunction(g->mod, libm_names[which]);
-    if (!g->libm[which]) g->libm[which] = LLVMAddFunction(g->mod, libm_names[which], ty);
-    if (g->nounwind) LLVMAddAttributeAtIndex(g->libm[which], LLVMAttributeFunctionIndex, g->nounwind);
-  }
-  LLVMValueRef result = g->lanes == 1 ? NULL : LLVMGetUndef(g->vt);
-  for (unsigned lane = 0; lane < g->lanes; lane++) {
-    LLVMValueRef idx = LLVMConstInt(LLVMInt32TypeInContext(g->ctx), lane, 0);
+  static const unsigned widths[] = {1, 2, 4, 8};   /* by CgMath */
+  unsigned width = g->lanes == 1 ? 1 : widths[g->math];
+  if (width > g->lanes) width = g->lanes;
+  LLVMTypeRef ty;
+  LLVMValueRef fn = math_fn(g, which, width, &ty);
+  LLVMValueRef parts[CG_MAX_LANES];
+  unsigned nparts = g->lanes / width;
+  for (unsigned p = 0; p < nparts; p++) {
     LLVMValueRef a[2];
-    for (int k = 0; k < nargs; k++)
-      a[k] = g->lanes == 1 ? args[k] : LLVMBuildExtractElement(g->b, args[k], idx, "");
-    LLVMValueRef call = LLVMBuildCall2(g->b, ty, g->libm[which], a, (unsigned)nargs, "");
-    if (g->nobuiltin) LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex, g->nobuiltin);
-    if (g->lanes == 1) return call;
-    result = LLVMBuildInsertElement(g->b, result, call, idx, "");
+    for (int k = 0; k < nargs; k++) a[k] = lanes_of(g, args[k], p * width, width);
+    parts[p] = LLVMBuildCall2(g->b, ty, fn, a, (unsigned)nargs, "");
   }
-  return result;
+  LLVMTypeRef i32 = LLVMInt32TypeInContext(g->ctx);
+  if (width == 1 && nparts > 1) {
+    LLVMValueRef v = LLVMGetUndef(g->vt);
+    for (unsigned p = 0; p < nparts; p++) v = LLVMBuildInsertElement(g->b, v, parts[p], LLVMConstInt(i32, p, 0), "");
+    return v;
+  }
+  /* join the parts pairwise: 2 + 2 -> 4, 4 + 4 -> 8 */
+  for (; nparts > 1; nparts /= 2, width *= 2)
+    for (unsigned p = 0; p < nparts / 2; p++) {
+      LLVMValueRef idx[CG_MAX_LANES];
+      for (unsigned k = 0; k < 2 * width; k++) idx[k] = LLVMConstInt(i32, k, 0);
+      parts[p] = LLVMBuildShuffleVector(g->b, parts[2 * p], parts[2 * p + 1], LLVMConstVector(idx, 2 * width), "");
+    }
+  return parts[0];
+}
+
+/* libm_call with a NaN result made the positive quiet NaN, as vmath.h does. */
+static LLVMValueRef math_call(Gen *g, Libm which, LLVMValueRef *args) {
+  LLVMValueRef r = libm_call(g, which, args);
+  LLVMValueRef nan = LLVMBuildFCmp(g->b, LLVMRealUNO, r, r, "");
+  return LLVMBuildSelect(g->b, nan, num(g, __builtin_nan("")), r, "");
 }
 
 /* min(a, b) = b < a ? b : a */
@@ -540,9 +605,9 @@ static LLVMValueRef gen_builtin(Gen *g, const Frame *f, const Node *n) {
   case BI_FLOOR: return intrinsic1(g, "llvm.floor", a[0]);
   case BI_CEIL: return intrinsic1(g, "llvm.ceil", a[0]);
   case BI_ROUND: return intrinsic1(g, "llvm.round", a[0]);
-  case BI_LOG: return libm_call(g, LIBM_LOG, a);
-  case BI_EXP: return libm_call(g, LIBM_EXP, a);
-  case BI_POW: return libm_call(g, LIBM_POW, a);
+  case BI_LOG: return math_call(g, LIBM_LOG, a);
+  case BI_EXP: return math_call(g, LIBM_EXP, a);
+  case BI_POW: return math_call(g, LIBM_POW, a);
   default: unreachable_bug("unknown built-in");
   }
 }
@@ -581,7 +646,7 @@ static LLVMValueRef gen_binary(Gen *g, const Frame *f, const Node *n) {
   case OP_SUB: return LLVMBuildFSub(g->b, a, b, "");
   case OP_MUL: return LLVMBuildFMul(g->b, a, b, "");
   case OP_DIV: return LLVMBuildFDiv(g->b, a, b, "");
-  case OP_POW: return libm_call(g, LIBM_POW, (LLVMValueRef[]){a, b});
+  case OP_POW: return math_call(g, LIBM_POW, (LLVMValueRef[]){a, b});
   case OP_AND: return LLVMBuildAnd(g->b, as_i1(g, a), as_i1(g, b), "");
   case OP_OR: return LLVMBuildOr(g->b, as_i1(g, a), as_i1(g, b), "");
   case OP_EQ: case OP_NE: case OP_LT: case OP_LE: case OP_GT: case OP_GE:
@@ -701,7 +766,7 @@ static void store_vector(Gen *g, LLVMValueRef v, LLVMValueRef p) {
 /* The lanes below rem: <0, 1, 2, 3> < rem. */
 static LLVMValueRef lane_mask(Gen *g, LLVMValueRef rem) {
   LLVMTypeRef i32 = LLVMInt32TypeInContext(g->ctx);
-  LLVMValueRef idx[CG_LANES], zeros[CG_LANES];
+  LLVMValueRef idx[CG_MAX_LANES], zeros[CG_MAX_LANES];
   for (unsigned l = 0; l < g->lanes; l++) {
     idx[l] = LLVMConstInt(g->i64, l, 0);
     zeros[l] = LLVMConstInt(i32, 0, 0);
@@ -755,7 +820,7 @@ typedef struct Loop {
  */
 static void gen_loop(Gen *g, LLVMValueRef fn, LLVMValueRef n, LLVMValueRef *col,
                      LLVMValueRef *out, const Loop *L) {
-  set_lanes(g, CG_LANES);
+  set_lanes(g, g->math == CG_MATH_AVX512 ? CG_MAX_LANES : CG_LANES);
   memo_reset(g);
   LLVMBasicBlockRef entry = LLVMGetInsertBlock(g->b);
   LLVMBasicBlockRef head = LLVMAppendBasicBlockInContext(g->ctx, fn, "head");
@@ -767,7 +832,7 @@ static void gen_loop(Gen *g, LLVMValueRef fn, LLVMValueRef n, LLVMValueRef *col,
   /* at, the full and partial loads, and the entered value of each column */
   LLVMValueRef *at = xcalloc(4 * ((size_t)nc + 1), sizeof *at);
   LLVMValueRef *full_v = at + nc + 1, *part_v = full_v + nc + 1, *x = part_v + nc + 1;
-  LLVMValueRef lanes = LLVMConstInt(g->i64, CG_LANES, 0), zero = LLVMConstInt(g->i64, 0, 0);
+  LLVMValueRef lanes = LLVMConstInt(g->i64, g->lanes, 0), zero = LLVMConstInt(g->i64, 0, 0);
   LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, n, zero, ""), done, head);
 
   LLVMPositionBuilderAtEnd(g->b, head);
@@ -1008,6 +1073,7 @@ LLVMModuleRef cg_module(LLVMContextRef ctx, const char *name, const RuleSig *con
                         const CgOptions *o) {
   Gen g;
   gen_init(&g, ctx, name);
+  g.math = o->math;
   for (int r = 0; r < n; r++) {
     char sym[1024];
     if (o->row) gen_row_function(&g, sigs[r], cg_symbol_name(o, sigs[r]->rule, "", sym, sizeof sym));
@@ -1021,9 +1087,10 @@ LLVMModuleRef cg_module(LLVMContextRef ctx, const char *name, const RuleSig *con
 }
 
 LLVMModuleRef cg_set_module(LLVMContextRef ctx, const char *name, const CgSet *set,
-                            const int *starts, int first_group, int ngroups) {
+                            const int *starts, int first_group, int ngroups, CgMath math) {
   Gen g;
   gen_init(&g, ctx, name);
+  g.math = math;
   SetIndex index;
   set_index_init(&index, set);
   g.index = &index;
@@ -1053,7 +1120,9 @@ static int optimize_for(LLVMModuleRef mod, const char *cpu, JitOpt level, char *
 
 LLVMModuleRef cg_optimized_module(LLVMContextRef ctx, const RuleSig *const *sigs, int n,
                                   const CgOptions *o, const char *cpu, JitOpt level, char **err) {
-  LLVMModuleRef mod = cg_module(ctx, "missionc.rules", sigs, n, o);
+  CgOptions with_math = *o;
+  with_math.math = cg_math_for_cpu(cpu);
+  LLVMModuleRef mod = cg_module(ctx, "missionc.rules", sigs, n, &with_math);
   if (optimize_for(mod, cpu, level, err) != 0) {
     LLVMDisposeModule(mod);
     return NULL;
@@ -1225,13 +1294,14 @@ int cg_jit_set(Jit *jit, const CgSet *set, int threads, JitOpt level, CgSetFn *f
   }
   int *starts = xcalloc((size_t)set->n + 1, sizeof *starts);
   int ngroups = cg_groups(set, threads, starts);
+  CgMath math = cg_math_for(jit_triple(jit), jit_features(jit));
   LLVMModuleRef *mods = xcalloc((size_t)ngroups, sizeof *mods);
   LLVMContextRef *ctxs = xcalloc((size_t)ngroups, sizeof *ctxs);
   for (int k = 0; k < ngroups; k++) {
     char name[64];
     snprintf(name, sizeof name, "missionc.rules.%d", k);
     ctxs[k] = LLVMContextCreate();
-    mods[k] = cg_set_module(ctxs[k], name, set, starts, k, 1);
+    mods[k] = cg_set_module(ctxs[k], name, set, starts, k, 1, math);
   }
   int rc = jit_compile_objects(jit, mods, ctxs, (size_t)ngroups, threads, level, err);
   for (int k = 0; rc == 0 && k < ngroups; k++) {
@@ -1252,7 +1322,7 @@ int cg_print_set_ir(FILE *out, const CgSet *set, const char *cpu, JitOpt level, 
   int *starts = xcalloc((size_t)set->n + 1, sizeof *starts);
   int ngroups = cg_groups(set, 1, starts);
   LLVMContextRef ctx = LLVMContextCreate();
-  LLVMModuleRef mod = cg_set_module(ctx, "missionc.rules", set, starts, 0, ngroups);
+  LLVMModuleRef mod = cg_set_module(ctx, "missionc.rules", set, starts, 0, ngroups, cg_math_for_cpu(cpu));
   int rc = optimize_for(mod, cpu, level, err);
   if (rc == 0) print_module(out, mod);
   else LLVMDisposeModule(mod);
@@ -1343,7 +1413,8 @@ void cg_write_header(FILE *out, const char *guard, Sources *src, const RuleSig *
           "%s"
           " * Inputs are in their declared units; dates are days since 1970-01-01;\n"
           " * booleans are 0 or 1 (any non-zero, non-NaN value is true). The functions\n"
-          " * are pure and thread-safe; link with -lm.\n"
+          " * are pure and thread-safe; link with -lsleef -lm (exp, log and pow are\n"
+          " * SLEEF's deterministic functions: Debian's libsleef-dev).\n"
           " */\n"
           "#ifndef %s\n#define %s\n\n#include <stddef.h>\n\n"
           "#ifdef __cplusplus\nextern \"C\" {\n#endif\n",

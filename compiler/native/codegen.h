@@ -52,12 +52,28 @@ typedef struct CgFused {
   int ncols;
 } CgFused;
 
+/* How exp, log and pow are called: SLEEF's deterministic functions (base/vmath.h),
+ * which give the same bits at every width, as wide as the target allows. */
+typedef enum {
+  CG_MATH_SCALAR,   /* Sleef_cinz_*d1_u10purec, lane by lane (any target) */
+  CG_MATH_SSE2,     /* Sleef_cinz_*d2_u10sse2 (x86-64) */
+  CG_MATH_AVX,      /* Sleef_cinz_*d4_u10avx (x86-64 with AVX) */
+  CG_MATH_AVX512,   /* Sleef_cinz_*d8_u10avx512fnofma, and 8 rows per vector (AVX-512F) */
+} CgMath;
+
+/* The widest CgMath for a target triple and its features ("+avx,..."; a named CPU
+ * without features gets SSE2 on x86-64). */
+CgMath cg_math_for(const char *triple, const char *features);
+/* The same for a jit_new-style cpu. */
+CgMath cg_math_for_cpu(const char *cpu);
+
 typedef struct CgOptions {
   const char *prefix;  /* P_R, P_R_batch, P_R_inputs with prefix "P"; R ... with "" */
   bool row;            /* emit P_R */
   bool batch;          /* emit P_R_batch */
   bool inputs;         /* emit P_R_inputs */
   const CgFused *fused; /* emit P_all_batch, P_all_inputs, P_all_outputs (NULL: not) */
+  CgMath math;         /* the vector maths of the target (cg_optimized_module sets it) */
 } CgOptions;
 
 /* The name of the fused function's symbols: P_all_WHAT, what is "batch", "inputs"
@@ -101,7 +117,7 @@ typedef void (*CgSetFn)(size_t n, const double *const *cols, double *const *outs
 int cg_groups(const CgSet *set, int threads, int *starts);
 /* A module with the kernels "missionc.kernel.K" of groups first_group ... */
 LLVMModuleRef cg_set_module(LLVMContextRef ctx, const char *name, const CgSet *set,
-                            const int *starts, int first_group, int ngroups);
+                            const int *starts, int first_group, int ngroups, CgMath math);
 /* Compile a set's kernels in the JIT: one module per group, on `threads` threads
  * (<= 0: one per CPU), through the JIT's object cache. fns needs set->n entries;
  * *nfns is set to the number of kernels, all to be called on the same columns.

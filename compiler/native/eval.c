@@ -2,11 +2,16 @@
  *
  * The pipeline of eval_csv:
  *
- *   main thread:  read records (csv.c) -> copy the cells it needs into a chunk
- *   workers:      parse the cells into columns -> run each rule's batch function
- *                 -> format the output rows
+ *   main thread:  read the input in pieces of about a megabyte, each cut after its
+ *                 last whole record (csv_split_point), straight into a chunk
+ *   workers:      split the piece into records in place (csv_open_mem), parse the
+ *                 cells into columns, run the rules' batch functions, format the
+ *                 output rows; a batch of rows at a time
  *   main thread:  write the finished chunks in input order
  *
+ * The main thread only reads and writes, so the work scales with the workers. A
+ * worker counts the lines of its piece; the writer adds them up, so that messages
+ * name the line of the whole input.
  * Chunks live in a ring of a few slots, so memory is bounded by the ring whatever
  * the size of the input. The first error in input order wins: a chunk that holds a
  * bad cell stops the run when its turn to be written comes.
@@ -193,14 +198,28 @@ typedef struct Cell {
 
 typedef enum { SLOT_FREE, SLOT_QUEUED, SLOT_DONE } SlotState;
 
+enum {
+  PIECE = 1 << 20,      /* bytes of input per chunk, about (at most) */
+  PIECE_MIN = 4096,
+  OUT_BUDGET = 32 << 20, /* bytes of formatted output a chunk may hold, at most */
+  TEXT_PAD = 64,        /* readable bytes after a chunk's text (the scanner loads 16) */
+};
+#define MAX_RECORD ((size_t)64 << 20)   /* the CSV reader's longest record */
+
 /* Rows on their way through the pipeline. */
 typedef struct Chunk {
   long seq;
-  size_t nrows;
-  char *text;           /* the cells' text, back to back */
+  size_t nrows;         /* rows in the batch being processed */
+  size_t total;         /* rows in the whole piece */
+  char *text;           /* the piece of input: whole records, parsed in place */
   size_t tlen, tcap;
-  Cell *cells;          /* nrows x ncols, row-major */
-  long *lines;          /* line of each row's record */
+  long nlines;          /* lines the piece spans */
+  bool csv_failed;      /* a CSV syntax error in the piece (or reading after it) */
+  CsvError csv_err;     /* its line is counted from the piece's first line */
+  bool tail_failed;     /* reading the input failed after this piece */
+  CsvError tail_err;
+  Cell *cells;          /* nrows x ncols, row-major, offsets in text */
+  long *lines;          /* line of each row's record, in the piece */
   double *vals;         /* ncols columns of `rows` values */
   double *outs;         /* nrules columns of `rows` values */
   char *out;            /* formatted CSV rows */
@@ -210,7 +229,7 @@ typedef struct Chunk {
   long bad_line, bad_col;
   char bad_msg[256];
   SlotState state;
-  double cpu_parse, cpu_eval, cpu_format;
+  double cpu_read, cpu_parse, cpu_eval, cpu_format;
 } Chunk;
 
 /* The progress line on standard error. */
@@ -229,6 +248,12 @@ typedef struct Run {
   int in_fd;
   size_t total_rows;
   bool header_written;
+  size_t nfields;       /* fields per record: the header's */
+  long line_base;       /* line of the first line of the next chunk to write */
+  size_t piece;         /* bytes of input per chunk: piece_size() */
+  bool input_done;      /* the last piece has been read */
+  char *carry;          /* the partial record after the last piece's cut */
+  size_t carry_len, carry_cap;
   Column *cols;         /* the rule set's columns, with their place in the CSV */
   int ncols;
   int *keep;            /* --keep: the CSV fields copied to the output, in order */
@@ -251,10 +276,11 @@ typedef struct Run {
   double cpu_parse, cpu_eval, cpu_format, cpu_read, cpu_write;
 } Run;
 
-static void grow_text(Chunk *c, size_t need) {
-  if (c->tlen + need <= c->tcap) return;
-  size_t cap = c->tcap ? c->tcap : 1 << 16;
-  while (cap < c->tlen + need) cap *= 2;
+/* Room for `need` bytes of text in the chunk, and TEXT_PAD more. */
+static void reserve_text(Chunk *c, size_t need) {
+  if (need + TEXT_PAD <= c->tcap) return;
+  size_t cap = c->tcap ? c->tcap : PIECE + TEXT_PAD;
+  while (cap < need + TEXT_PAD) cap *= 2;
   c->text = xrealloc(c->text, cap);
   c->tcap = cap;
 }
@@ -284,7 +310,7 @@ static bool parse_cell(const Column *col, const char *s, size_t n, double *v, ch
                        size_t size) {
   int rc;
   if (col->kind == VAL_NUM) {
-    rc = csv_parse_double(s, n, v);
+    rc = csv_parse_double_padded(s, n, v);   /* the chunk's text has TEXT_PAD bytes after it */
   } else if (col->kind == VAL_BOOL) {
     int b = 0;
     rc = csv_parse_bool(s, n, &b);
@@ -388,7 +414,6 @@ static char *put_cell(char *p, const char *s, size_t n) {
 /* Format the chunk's results as CSV rows, after the kept input cells. */
 static void format_chunk(Run *run, Chunk *c) {
   const RuleSet *rs = run->rs;
-  c->olen = 0;
   for (size_t i = 0; i < c->nrows; i++) {
     size_t kept = 0;
     const Cell *row = &c->cells[i * (size_t)run->width + (size_t)run->ncols];
@@ -408,18 +433,59 @@ static void format_chunk(Run *run, Chunk *c) {
   }
 }
 
+static void add_record(Run *run, Chunk *c, const CsvRecord *rec);
+
+/* Split up to run->rows records of the piece into the batch; false when no more
+ * follow (the end of the piece, or a CSV error kept in the chunk). */
+static bool read_batch(Run *run, Chunk *c, CsvReader *r) {
+  c->nrows = 0;
+  while (c->nrows < run->rows) {
+    CsvRecord rec;
+    int rc = csv_read_record(r, &rec);
+    if (rc == CSV_OK) {
+      add_record(run, c, &rec);
+      continue;
+    }
+    if (rc == CSV_ERROR) {
+      c->csv_failed = true;
+      c->csv_err = *csv_error(r);
+    }
+    return false;
+  }
+  return true;
+}
+
+/* Parse, evaluate and format the piece, a batch of rows at a time. */
 static void process_chunk(Run *run, Chunk *c) {
   if (atomic_load(&run->abort)) return;
-  double t0 = now_seconds(CLOCK_THREAD_CPUTIME_ID);
-  bool ok = parse_chunk(run, c);
-  double t1 = now_seconds(CLOCK_THREAD_CPUTIME_ID);
-  c->cpu_parse = t1 - t0;
-  if (!ok) return;
-  eval_chunk(run, c);
-  double t2 = now_seconds(CLOCK_THREAD_CPUTIME_ID);
-  format_chunk(run, c);
-  c->cpu_eval = t2 - t1;
-  c->cpu_format = now_seconds(CLOCK_THREAD_CPUTIME_ID) - t2;
+  CsvReader *r = csv_open_mem(c->text, c->tlen, run->nfields);
+  if (!r) unreachable_bug("out of memory");
+  bool more = true;
+  while (more) {
+    double t0 = now_seconds(CLOCK_THREAD_CPUTIME_ID);
+    more = read_batch(run, c, r);
+    double t1 = now_seconds(CLOCK_THREAD_CPUTIME_ID);
+    bool ok = parse_chunk(run, c);
+    double t2 = now_seconds(CLOCK_THREAD_CPUTIME_ID);
+    c->cpu_read += t1 - t0;
+    c->cpu_parse += t2 - t1;
+    if (!ok) {
+      c->csv_failed = false;   /* the bad cell comes first */
+      break;
+    }
+    eval_chunk(run, c);
+    double t3 = now_seconds(CLOCK_THREAD_CPUTIME_ID);
+    format_chunk(run, c);
+    c->cpu_eval += t3 - t2;
+    c->cpu_format += now_seconds(CLOCK_THREAD_CPUTIME_ID) - t3;
+    c->total += c->nrows;
+  }
+  c->nlines = csv_line(r) - 1;
+  csv_close(r);
+  if (!c->bad && !c->csv_failed && c->tail_failed) {
+    c->csv_failed = true;
+    c->csv_err = c->tail_err;
+  }
 }
 
 static void *worker_main(void *arg) {
@@ -592,19 +658,100 @@ static bool map_keep(Run *run, const CsvRecord *hdr) {
  * Reading, writing, progress
  * ------------------------------------------------------------------------ */
 
-/* Copy the needed cells of a record into the chunk: the rules' inputs, then the
- * kept columns. */
+/* Note where the needed cells of a record are, in the chunk's text: the rules'
+ * inputs, then the kept columns. */
 static void add_record(Run *run, Chunk *c, const CsvRecord *rec) {
   size_t i = c->nrows++;
   c->lines[i] = rec->line;
+  Cell *row = &c->cells[i * (size_t)run->width];
   for (int k = 0; k < run->width; k++) {
     int field = k < run->ncols ? run->cols[k].field : run->keep[k - run->ncols];
     const CsvField *f = &rec->fields[field];
-    grow_text(c, f->len + 1);
-    memcpy(c->text + c->tlen, f->data, f->len);
-    c->cells[i * (size_t)run->width + (size_t)k] = (Cell){c->tlen, f->len};
-    c->tlen += f->len;
+    row[k] = (Cell){(size_t)(f->data - c->text), f->len};
   }
+}
+
+/* Bytes of input per chunk, so that a chunk's output stays within OUT_BUDGET: a
+ * record takes at least one byte per field (its commas and line end), and its output
+ * row at most 40 bytes per rule plus its kept cells quoted (twice their size). Many
+ * rules over narrow records make small pieces. */
+static size_t piece_size(const Run *run) {
+  double rows = (double)OUT_BUDGET / (40.0 * run->rs->n + 3.0);   /* rows the budget holds */
+  double bytes = rows * (double)(run->nfields ? run->nfields : 1);
+  if (bytes > PIECE) bytes = PIECE;
+  if (bytes < PIECE_MIN) bytes = PIECE_MIN;
+  return (size_t)bytes;
+}
+
+/* Keep the bytes of the chunk from `cut` on for the next chunk. */
+static void carry_over(Run *run, Chunk *c, size_t cut) {
+  size_t n = c->tlen - cut;
+  if (n > run->carry_cap) {
+    run->carry_cap = n;
+    run->carry = xrealloc(run->carry, n);
+  }
+  if (n) memcpy(run->carry, c->text + cut, n);
+  run->carry_len = n;
+  c->tlen = cut;
+}
+
+/* Whether text ends inside a quoted field (it starts at a record boundary). */
+static bool inside_quotes(const char *text, size_t len) {
+  bool inside = false;
+  for (const char *q = text; (q = memchr(q, '"', len - (size_t)(q - text))) != NULL; q++) inside = !inside;
+  return inside;
+}
+
+/* Fill chunk c with the next piece of input: the partial record the last piece left,
+ * then blocks until about run->piece bytes; cut after the last whole record and carry the
+ * rest over. A read error, or a record longer than MAX_RECORD, becomes the chunk's
+ * tail error (reported after its rows). */
+static void fill_chunk(Run *run, CsvReader *reader, Chunk *c) {
+  reserve_text(c, run->carry_len + run->piece);
+  if (run->carry_len) memcpy(c->text, run->carry, run->carry_len);
+  c->tlen = run->carry_len;
+  run->carry_len = 0;
+  size_t target = run->piece;
+  for (;;) {
+    while (c->tlen < target && !run->input_done) {
+      size_t want = target - c->tlen;   /* no more: the piece's size bounds its output */
+      reserve_text(c, c->tlen + want);
+      char why[sizeof c->tail_err.message];
+      long got = csv_read_rest(reader, c->text + c->tlen, want, why, sizeof why);
+      if (got > 0) {
+        c->tlen += (size_t)got;
+        continue;
+      }
+      run->input_done = true;
+      if (got < 0) {
+        c->tail_failed = true;
+        c->tail_err = (CsvError){0, 0, ""};
+        snprintf(c->tail_err.message, sizeof c->tail_err.message, "%s", why);
+        carry_over(run, c, csv_split_point(c->text, c->tlen));   /* whole records only */
+        run->carry_len = 0;
+      }
+    }
+    if (run->input_done) break;
+    size_t cut = csv_split_point(c->text, c->tlen);
+    if (cut > 0) {
+      carry_over(run, c, cut);
+      break;
+    }
+    if (c->tlen > MAX_RECORD) {   /* as the streaming reader says it */
+      c->tail_failed = true;
+      c->tail_err = (CsvError){1, 0, ""};
+      snprintf(c->tail_err.message, sizeof c->tail_err.message,
+               inside_quotes(c->text, c->tlen)
+                   ? "quoted field longer than %zu bytes, the longest record read (is a closing quote missing?)"
+                   : "record longer than %zu bytes, the longest record read",
+               MAX_RECORD);
+      c->tlen = 0;
+      run->input_done = true;
+      break;
+    }
+    target = c->tlen + run->piece;
+  }
+  c->text[c->tlen] = '\0';
 }
 
 
@@ -655,17 +802,34 @@ static void write_header(Run *run, FILE *out) {
   run->header_written = true;
 }
 
+/* Print a CSV error of a chunk, its line counted in the whole input:
+ * "file:line:col: error: message". */
+static void report_csv_error(Run *run, const CsvError *e) {
+  CsvError at = *e;
+  if (at.line > 0) at.line += run->line_base - 1;
+  progress_show(&run->progress, 0, true);
+  char msg[512];
+  csv_error_format(&at, run->in_name, msg, sizeof msg);
+  const char *colon = strstr(msg, ": ");
+  if (colon)
+    fprintf(stderr, "%.*s: error: %s\n", (int)(colon - msg), msg, colon + 2);
+  else
+    fprintf(stderr, "%s: error: %s\n", run->in_name, msg);
+}
+
 /* Write a finished chunk; false (with the error printed) if it holds a bad cell or
  * the write fails. */
 static bool write_chunk(Run *run, Chunk *c, FILE *out, const char *out_name, int *status) {
   wait_done(run, c);
+  run->cpu_read += c->cpu_read;
   run->cpu_parse += c->cpu_parse;
   run->cpu_eval += c->cpu_eval;
   run->cpu_format += c->cpu_format;
   c->state = SLOT_FREE;
   if (c->bad) {
     progress_show(&run->progress, 0, true);
-    fprintf(stderr, "%s:%ld:%ld: error: %s\n", run->in_name, c->bad_line, c->bad_col, c->bad_msg);
+    fprintf(stderr, "%s:%ld:%ld: error: %s\n", run->in_name, run->line_base + c->bad_line - 1, c->bad_col,
+            c->bad_msg);
     fputs("note: --na=nan reads bad cells as NaN\n", stderr);
     *status = 1;
     atomic_store(&run->abort, true);
@@ -681,6 +845,14 @@ static bool write_chunk(Run *run, Chunk *c, FILE *out, const char *out_name, int
     return false;
   }
   run->cpu_write += now_seconds(CLOCK_THREAD_CPUTIME_ID) - t0;
+  run->total_rows += c->total;
+  if (c->csv_failed) {
+    report_csv_error(run, &c->csv_err);
+    *status = 1;
+    atomic_store(&run->abort, true);
+    return false;
+  }
+  run->line_base += c->nlines;
   return true;
 }
 
@@ -731,6 +903,7 @@ static void free_run(Run *run) {
     free(c->outs);
     free(c->out);
   }
+  free(run->carry);
   free(run->slots);
   free(run->queue);
   free(run->cols);
@@ -762,32 +935,22 @@ static int stream_rows(Run *run, CsvReader *reader, FILE *out, const char *out_n
   progress_init(prog, run->in_fd, run->o);
   int status = 0;
   long seq = 0, written = 0;
-  bool eof = false, csv_failed = false;
-  while (!eof && status == 0) {
+  run->line_base = csv_line(reader);
+  run->piece = piece_size(run);
+  while (!run->input_done && status == 0) {
     Chunk *c = &run->slots[seq % run->nslots];
     /* The slot's previous chunk, and every one before it, must be written first. */
     while (status == 0 && written <= seq - run->nslots)
       if (!write_chunk(run, &run->slots[written++ % run->nslots], out, out_name, &status)) break;
     if (status) break;
     c->seq = seq;
-    c->nrows = 0;
-    c->tlen = 0;
-    c->bad = c->na_bool = false;
-    c->cpu_parse = c->cpu_eval = c->cpu_format = 0;
+    c->nrows = c->total = 0;
+    c->olen = 0;
+    c->bad = c->na_bool = c->csv_failed = c->tail_failed = false;
+    c->cpu_read = c->cpu_parse = c->cpu_eval = c->cpu_format = 0;
     double t0 = now_seconds(CLOCK_THREAD_CPUTIME_ID);
-    while (c->nrows < run->rows) {
-      CsvRecord rec;
-      int rc = csv_read_record(reader, &rec);
-      if (rc == CSV_OK) {
-        add_record(run, c, &rec);
-        continue;
-      }
-      eof = true;
-      csv_failed = rc == CSV_ERROR;
-      break;
-    }
+    fill_chunk(run, reader, c);
     run->cpu_read += now_seconds(CLOCK_THREAD_CPUTIME_ID) - t0;
-    run->total_rows += c->nrows;
     submit(run, (int)(seq++ % run->nslots));
     progress_show(prog, run->total_rows, false);
   }
@@ -796,19 +959,8 @@ static int stream_rows(Run *run, CsvReader *reader, FILE *out, const char *out_n
   /* Let the workers finish what they hold before the slots are freed. */
   while (written < seq) wait_done(run, &run->slots[written++ % run->nslots]);
   progress_show(prog, run->total_rows, true);
-  if (status == 0 && !csv_failed && !run->header_written) write_header(run, out);
-  if (status == 0 && csv_failed) {
-    char msg[512];
-    csv_error_format(csv_error(reader), run->in_name, msg, sizeof msg);
-    const char *colon = strstr(msg, ": ");
-    /* "file:line:col: message" -> "file:line:col: error: message" */
-    if (colon)
-      fprintf(stderr, "%.*s: error: %s\n", (int)(colon - msg), msg, colon + 2);
-    else
-      fprintf(stderr, "%s: error: %s\n", run->in_name, msg);
-    status = 1;
-  }
-  return status == 0 ? 0 : status;
+  if (status == 0 && !run->header_written) write_header(run, out);
+  return status;
 }
 
 int eval_csv(const RuleSet *rs, int in_fd, const char *in_name, FILE *out, const char *out_name,
@@ -831,6 +983,7 @@ int eval_csv(const RuleSet *rs, int in_fd, const char *in_name, FILE *out, const
     csv_close(reader);
     return 1;
   }
+  run.nfields = hdr.nfields;
   if (!map_columns(&run, &hdr) || !map_keep(&run, &hdr)) {
     free_run(&run);
     csv_close(reader);

@@ -474,6 +474,57 @@ static char *cache_dir_from_env(void) {
 }
 
 /* Creates the LLJIT from a target machine and lets it see process symbols. */
+/* SLEEF's deterministic exp, log and pow that compiled code calls (codegen.c,
+ * libm_call), by address: found even where the process does not export them (a
+ * library loaded by Python with RTLD_LOCAL). Declared without their vector types. */
+void Sleef_cinz_expd1_u10purec(void), Sleef_cinz_logd1_u10purec(void), Sleef_cinz_powd1_u10purec(void);
+void Sleef_cinz_expd2_u10sse2(void), Sleef_cinz_logd2_u10sse2(void), Sleef_cinz_powd2_u10sse2(void);
+void Sleef_cinz_expd4_u10avx(void), Sleef_cinz_logd4_u10avx(void), Sleef_cinz_powd4_u10avx(void);
+void Sleef_cinz_expd8_u10avx512fnofma(void), Sleef_cinz_logd8_u10avx512fnofma(void);
+void Sleef_cinz_powd8_u10avx512fnofma(void);
+static const struct {
+  const char *name;
+  void (*addr)(void);
+} math_symbols[] = {
+    {"Sleef_cinz_expd1_u10purec", Sleef_cinz_expd1_u10purec},
+    {"Sleef_cinz_logd1_u10purec", Sleef_cinz_logd1_u10purec},
+    {"Sleef_cinz_powd1_u10purec", Sleef_cinz_powd1_u10purec},
+    {"Sleef_cinz_expd2_u10sse2", Sleef_cinz_expd2_u10sse2},
+    {"Sleef_cinz_logd2_u10sse2", Sleef_cinz_logd2_u10sse2},
+    {"Sleef_cinz_powd2_u10sse2", Sleef_cinz_powd2_u10sse2},
+    {"Sleef_cinz_expd4_u10avx", Sleef_cinz_expd4_u10avx},
+    {"Sleef_cinz_logd4_u10avx", Sleef_cinz_logd4_u10avx},
+    {"Sleef_cinz_powd4_u10avx", Sleef_cinz_powd4_u10avx},
+    {"Sleef_cinz_expd8_u10avx512fnofma", Sleef_cinz_expd8_u10avx512fnofma},
+    {"Sleef_cinz_logd8_u10avx512fnofma", Sleef_cinz_logd8_u10avx512fnofma},
+    {"Sleef_cinz_powd8_u10avx512fnofma", Sleef_cinz_powd8_u10avx512fnofma},
+};
+
+#if LLVM_VERSION_MAJOR < 15
+typedef LLVMJITCSymbolMapPair MathPair;   /* renamed in LLVM 15 */
+#else
+typedef LLVMOrcCSymbolMapPair MathPair;
+#endif
+
+/* Define the SLEEF functions in the JIT's main library. */
+static int define_math(Jit *jit, char **err) {
+  enum { N = sizeof math_symbols / sizeof *math_symbols };
+  MathPair pairs[N];
+  LLVMOrcExecutionSessionRef es = LLVMOrcLLJITGetExecutionSession(jit->lljit);
+  for (size_t i = 0; i < N; i++) {
+    pairs[i].Name = LLVMOrcExecutionSessionIntern(es, math_symbols[i].name);
+    pairs[i].Sym.Address = (LLVMOrcJITTargetAddress)(uintptr_t)math_symbols[i].addr;
+    pairs[i].Sym.Flags.GenericFlags = LLVMJITSymbolGenericFlagsExported | LLVMJITSymbolGenericFlagsCallable;
+    pairs[i].Sym.Flags.TargetFlags = 0;
+  }
+  LLVMErrorRef e = LLVMOrcJITDylibDefine(LLVMOrcLLJITGetMainJITDylib(jit->lljit), LLVMOrcAbsoluteSymbols(pairs, N));
+  if (e) {
+    set_llvm_error(err, "cannot give the JIT the maths functions", e);
+    return -1;
+  }
+  return 0;
+}
+
 static int make_lljit(Jit *jit, char **err) {
   LLVMTargetMachineRef tm = make_tm(jit->cpu, jit->features, LLVMRelocDefault,
                                     LLVMCodeModelJITDefault, LLVMCodeGenLevelDefault, err);
@@ -497,7 +548,7 @@ static int make_lljit(Jit *jit, char **err) {
     return -1;
   }
   LLVMOrcJITDylibAddGenerator(LLVMOrcLLJITGetMainJITDylib(jit->lljit), gen);
-  return 0;
+  return define_math(jit, err);
 }
 
 Jit *jit_new(const char *cpu, char **err) {

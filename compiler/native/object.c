@@ -154,7 +154,7 @@ static int run_program(char *const argv[], char **output, char **err) {
 static int link_shared(const char *object, const char *path, char **err) {
   const char *cc = getenv("MISSIONC_CC");
   if (!cc || !*cc) cc = "cc";
-  char *argv[] = {(char *)cc, "-shared", "-o", (char *)path, (char *)object, "-lm", NULL};
+  char *argv[] = {(char *)cc, "-shared", "-o", (char *)path, (char *)object, "-lsleef", "-lm", NULL};
   char *output = NULL;
   int status = run_program(argv, &output, err);
   int rc = -1;

@@ -112,13 +112,13 @@ expected >expected.txt
 
 for cpu in generic native; do
   "$missionc" build scores.mission -o scores.o --header scores.h --prefix S --cpu $cpu
-  "$cc" -std=c17 -Wall -Wextra -Werror -o static main.c scores.o -lm
+  "$cc" -std=c17 -Wall -Wextra -Werror -o static main.c scores.o -lsleef -lm
   ./static >static.txt 2>inputs.txt
   cmp -s static.txt expected.txt || { echo "FAIL ($cpu): object file:"; diff static.txt expected.txt; exit 1; }
   [ "$(tr '\n' ' ' <inputs.txt)" = "input ghg input date " ] || { echo "FAIL: inputs"; cat inputs.txt; exit 1; }
 
   "$missionc" build scores.mission -o libscores.so --header scores.h --prefix S --cpu $cpu
-  "$cc" -std=c17 -Wall -Wextra -Werror -o dynamic main.c -L. -lscores -Wl,-rpath,"$work" -lm
+  "$cc" -std=c17 -Wall -Wextra -Werror -o dynamic main.c -L. -lscores -Wl,-rpath,"$work" -lsleef -lm
   ./dynamic >dynamic.txt 2>/dev/null
   cmp -s dynamic.txt expected.txt || { echo "FAIL ($cpu): shared library:"; diff dynamic.txt expected.txt; exit 1; }
 done
@@ -169,7 +169,7 @@ int main(void) {
   return 0;
 }
 C
-"$cc" -std=c17 -Wall -Wextra -Werror -o fused fused.c -L. -lscores -Wl,-rpath,"$work" -lm
+"$cc" -std=c17 -Wall -Wextra -Werror -o fused fused.c -L. -lscores -Wl,-rpath,"$work" -lsleef -lm
 [ "$(./fused)" = "fused ok" ] || { echo "FAIL: S_all_batch"; exit 1; }
 grep -q 'void S_all_batch(size_t n, const double \*const \*cols, double \*const \*outs);' scores.h
 jq -e '.all.outputs == ["per_job","cut_on_track","next_review","decarbonise","fit"] and
@@ -207,7 +207,7 @@ int main(void) {
   return 0;
 }
 C
-"$cc" -std=c17 -Wall -Wextra -Werror -o clash clash_main.c -L. -lclash -Wl,-rpath,"$work" -lm
+"$cc" -std=c17 -Wall -Wextra -Werror -o clash clash_main.c -L. -lclash -Wl,-rpath,"$work" -lsleef -lm
 [ "$(timeout 10 ./clash)" = "6 4 2 1024" ] || { echo "FAIL: linked against the library"; exit 1; }
 "$missionc" build scores.mission -o my-rules.o
 grep -q ' T my_rules_fit$' <<<"$(nm my-rules.o)" || { echo "FAIL: default prefix"; nm my-rules.o; exit 1; }
