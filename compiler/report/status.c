@@ -596,7 +596,8 @@ static void compute_gates_and_risks(StatusReport *r) {
 /* The footnote number of a source (a declaration or a URL), citing it on first use. */
 static int cite(StatusReport *r, const Sym *src, const char *url) {
   for (int i = 0; i < r->ncites; i++)
-    if (src ? r->cites[i].source == src : (!r->cites[i].source && strcmp(r->cites[i].url, url) == 0)) return i + 1;
+    if (src ? r->cites[i].source == src : (!r->cites[i].source && url && strcmp(r->cites[i].url, url) == 0))
+      return i + 1;
   if (r->ncites == r->capcites) {
     int cap = r->capcites ? 2 * r->capcites : 8;
     Citation *c = arena_alloc(r->m->c->arena, (size_t)cap * sizeof *c);
