@@ -203,6 +203,17 @@
   X(E0808, "UnknownRowSource", "source that names no source declaration", \
     "A cell of the actuals' 'source' column is neither a URL nor the name of a source " \
     "declaration.") \
+  X(E0809, "MissingInputColumn", "input column missing", \
+    "The rows file has no column for an input that the rules read (an indicator, 'date', " \
+    "or a field of the record), or has two columns of that name.") \
+  X(E0810, "RowOutOfRange", "row number outside the rows file", \
+    "explain --row N names a data row that the rows file does not have (rows are counted " \
+    "from 1, the first row under the header).") \
+  X(E0811, "UnreadableInputCell", "input cell that cannot be read", \
+    "A cell that a rule reads is empty or not a value of its input's kind: a number, " \
+    "true/false/1/0 for a boolean, YYYY-MM-DD for a date.") \
+  X(E0812, "MalformedRows", "malformed rows file", \
+    "The rows file is empty (no header) or is not well-formed CSV up to the row asked for.") \
   X(E0901, "UnknownFocus", "--focus names no declaration", \
     "graph --focus names a declaration that does not exist.") \
   X(E0902, "FocusNotInView", "--focus not drawn by the view", \
@@ -213,6 +224,9 @@
   X(E0904, "BuildTooLarge", "rules too large to build", \
     "build compiles at most 100,000 formula nodes, counting in each rule the rules it uses " \
     "(inlined); build the rules needed with --rules.") \
+  X(E0905, "UnknownRule", "--rule names no score or condition", \
+    "explain --rule names a declaration that is not a score or a condition, or no " \
+    "declaration at all.") \
   X(W0101, "MissionWashing", "a measurable, time-bound goal", \
     "Mazzucato's criterion: a mission is targeted, measurable and time-bound. A mission " \
     "with no goal that has an indicator, a baseline and a target with a deadline is " \

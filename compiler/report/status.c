@@ -72,23 +72,11 @@ static void index_lines(Reader *r) {
 /* The spans of the first n fields of the record that starts on `line` (1-based),
  * found by scanning the text the way the CSV reader does. */
 static void record_spans(const Reader *r, long line, size_t n, Span *out) {
-  const char *t = r->f->text;
-  size_t len = r->f->len;
-  size_t p = line >= 1 && (size_t)line <= r->nlines ? r->lines[line - 1] : len;
-  if (p == 0 && len >= 3 && memcmp(t, "\xEF\xBB\xBF", 3) == 0) p = 3;
-  for (size_t i = 0; i < n; i++) {
-    size_t start = p;
-    if (p < len && t[p] == '"') {
-      for (p++; p < len; p++) {
-        if (t[p] != '"') continue;
-        if (p + 1 < len && t[p + 1] == '"') p++;
-        else { p++; break; }
-      }
-    }
-    while (p < len && t[p] != ',' && t[p] != '\n' && t[p] != '\r') p++;
-    out[i] = (Span){r->a->file, (uint32_t)start, (uint32_t)p};
-    if (p < len && t[p] == ',') p++;
-  }
+  size_t p = line >= 1 && (size_t)line <= r->nlines ? r->lines[line - 1] : r->f->len;
+  size_t (*ranges)[2] = xmalloc((n + 1) * sizeof *ranges);
+  csv_field_ranges(r->f->text, r->f->len, p, n, ranges);
+  for (size_t i = 0; i < n; i++) out[i] = (Span){r->a->file, (uint32_t)ranges[i][0], (uint32_t)ranges[i][1]};
+  free(ranges);
 }
 
 /* The span of field `column` (1-based) of the record on `line`; column 0: the line. */
@@ -322,21 +310,10 @@ static bool reader_failure(Reader *r, CsvReader *cr, CsvError *last) {
 
 Actuals *status_read_actuals(const Model *m, const char *path) {
   char err[512];
-  int64_t id = src_load(m->c->src, path, err, sizeof err);
+  int64_t id = csv_load_source(m->c->src, path, err, sizeof err);
   if (id < 0) {
     util_error("--input: %s", err);
     return NULL;
-  }
-  const SourceFile *raw = src_file(m->c->src, (uint32_t)id);
-  if (csv_is_compressed(raw->text, raw->len)) {   /* .csv.gz, .csv.zst: carets point into the text */
-    char *text;
-    size_t len;
-    if (!csv_decompress(raw->text, raw->len, &text, &len, err, sizeof err)) {
-      fprintf(stderr, "missionc: error: --input: cannot decompress '%s': %s\n", path, err);
-      return NULL;
-    }
-    id = src_add(m->c->src, path, text, len);
-    free(text);
   }
   Arena *arena = m->c->arena;
   Actuals *a = arena_alloc(arena, sizeof *a);

@@ -1,0 +1,30 @@
+/* rules.h - the rules a command works on (eval, build, test, explain), and a
+ * rule's value as CSV text. No LLVM here. */
+#ifndef MISSION_RULES_H
+#define MISSION_RULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "check.h"
+#include "interp.h"
+
+/* The rules a command works on, as signatures allocated in the compiler's arena:
+ * the comma-separated `names` in that order; or every rule `on` that record; or
+ * (neither) every score and condition over the indicators, or with any_input every
+ * score and condition, in declaration order. When names or `on` are given, the
+ * rules must read the same input unless any_input. Returns MS_OK, or with a malloc'd
+ * message in *err MS_INPUT (the file cannot be evaluated) or MS_FAILED (bad names). */
+int eval_select_rules(Model *m, const char *names, const char *on, bool any_input,
+                      const RuleSig ***sigs, int *n, char **err);
+
+/* One value as CSV text of a result kind (numbers read back to the same double,
+ * booleans 0/1, dates YYYY-MM-DD). Returns the length; buf needs 40 bytes. */
+size_t eval_format_value(ValKind kind, double v, char *buf);
+
+/* Whether s is a score or a condition. */
+bool rules_is_rule(const Sym *s);
+/* The closest score or condition name to a misspelt one (edit distance <= 2), or NULL. */
+const char *rules_suggest(const Model *m, const char *name);
+
+#endif
