@@ -566,6 +566,12 @@ static const char *node_text(Arena *a, const Model *m, const Node *n) {
   return out;
 }
 
+const char *explain_value_text(Arena *a, const Model *m, const Type *t, double v) {
+  return value_text(a, m, t, v, false);
+}
+
+const char *explain_node_text(Arena *a, const Model *m, const Node *n) { return node_text(a, m, n); }
+
 /* The text of a node for a line of the text tree: at most 72 characters. */
 static const char *short_text(Arena *a, const Model *m, const Node *n) {
   const char *t = node_text(a, m, n);
@@ -973,6 +979,24 @@ static void goals_in(Chain c, int level, const ExplainNode *x, const Sym **goal,
     if (!x->kids[k]->body || x->kind != XK_CALL) goals_in(c, level, x->kids[k], goal, several);
 }
 
+/* The goal whose indicator is the one input x reads, when exactly one goal measures it. */
+static const Sym *goal_of_reads(const Explanation *e, const ExplainNode *x) {
+  const Sym *ind = NULL;
+  for (int k = 0; k < e->sig->ninputs; k++) {
+    if (!x->reads[k]) continue;
+    if (ind || !e->sig->inputs[k].indicator) return NULL;
+    ind = e->sig->inputs[k].indicator;
+  }
+  const Sym *goal = NULL;
+  for (int i = 0; ind && i < e->m->by_kind[DK_GOAL].len; i++) {
+    const Sym *g = e->m->by_kind[DK_GOAL].items[i];
+    if (g->goal.indicator != ind) continue;
+    if (goal) return NULL;
+    goal = g;
+  }
+  return goal;
+}
+
 typedef struct TermVec {
   ExplainTerm *items;
   int n, cap;
@@ -996,6 +1020,7 @@ static ExplainTerm make_term(const Explanation *e, Chain c, int level, const Exp
   bool several = false;
   goals_in(c, level, x, &goal, &several);
   if (!several) t.goal = goal;
+  if (!goal) t.goal = goal_of_reads(e, x);
   double hi;
   if (w >= 0 && isfinite(x->value) && upper_bound(e, c, level, x, &hi) && hi >= x->value) {
     t.has_shortfall = true;
@@ -1049,6 +1074,26 @@ static void split_sum(Arena *a, const Explanation *e, TermVec *v, Chain c, int l
   push_term(a, v, make_term(e, c, level, x, w));
 }
 
+/* The arguments of a min or max, nested ones of the same function flattened. */
+static void split_extreme(Arena *a, const Explanation *e, TermVec *v, Chain c, int level, const ExplainNode *x,
+                          Builtin bi, int depth) {
+  for (int k = 0; k < x->nkids; k++) {
+    Chain ca = c;
+    int la = level;
+    const ExplainNode *arg = resolve_params(&ca, &la, x->kids[k]);
+    Chain cy = ca;
+    int ly = la;
+    const ExplainNode *y = unwrap(&cy, &ly, arg);
+    if (depth < 200 && y->kind == XK_BUILTIN && expr_sem(y->node)->builtin == bi) {
+      split_extreme(a, e, v, cy, ly, y, bi, depth + 1);
+      continue;
+    }
+    ExplainTerm t = make_term(e, ca, la, arg, 1);
+    t.contribution = arg->value;
+    push_term(a, v, t);
+  }
+}
+
 ExplainTerms explain_terms(Arena *a, const Explanation *e) {
   ExplainTerms out = {TERMS_NONE, NULL, 0, -1};
   Chain c = {{0}};
@@ -1068,14 +1113,7 @@ ExplainTerms explain_terms(Arena *a, const Explanation *e) {
   if (x->kind == XK_BUILTIN && (expr_sem(x->node)->builtin == BI_MIN || expr_sem(x->node)->builtin == BI_MAX)) {
     bool is_min = expr_sem(x->node)->builtin == BI_MIN;
     out.kind = is_min ? TERMS_MIN : TERMS_MAX;
-    for (int k = 0; k < x->nkids; k++) {
-      Chain ca = c;
-      int la = level;
-      const ExplainNode *arg = resolve_params(&ca, &la, x->kids[k]);
-      ExplainTerm t = make_term(e, ca, la, arg, 1);
-      t.contribution = arg->value;
-      push_term(a, &v, t);
-    }
+    split_extreme(a, e, &v, c, level, x, expr_sem(x->node)->builtin, 0);
     int best = -1;
     for (int k = 0; k < v.n; k++)
       if (best < 0 || (is_min ? v.items[k].contribution < v.items[best].contribution
@@ -1095,6 +1133,8 @@ ExplainTerms explain_terms(Arena *a, const Explanation *e) {
   }
   out.items = v.items;
   out.n = v.n;
-  if (out.n < 2) out.kind = TERMS_NONE;
+  for (int k = 0; k < v.n; k++)
+    if (v.items[k].node->type.kind == TY_DATE) out.kind = TERMS_NONE;   /* date arithmetic, not a score of parts */
+  if (out.n < 2 || e->sig->result != VAL_NUM) out.kind = TERMS_NONE;
   return out;
 }

@@ -109,6 +109,12 @@ typedef struct ExplainItem {
 void explain_write(FILE *out, ExplainFormat format, const ExplainRows *rows, const ExplainItem *items,
                    int n);
 
+/* A value of type t (base units) as a reader reads it: "45 city", "42%", "true",
+ * "2025-06-30" (10 significant digits). */
+const char *explain_value_text(Arena *a, const Model *m, const Type *t, double v);
+/* The source text of a node on one line (runs of white space as one space). */
+const char *explain_node_text(Arena *a, const Model *m, const Node *n);
+
 /* ---- terms of a score (status) ---- */
 
 typedef enum { TERMS_NONE, TERMS_SUM, TERMS_MIN, TERMS_MAX } TermsKind;

@@ -532,9 +532,9 @@ static void compute_scores(StatusReport *r) {
       st->why_not = arena_printf(a, "no observation of %s", missing);
       continue;
     }
-    Interp *ip = interp_new(&st->sig);
-    st->value = interp_eval_row(ip, row);
-    interp_free(ip);
+    st->explained = explain_row(a, m, &st->sig, row);   /* the interpreter, traced */
+    st->value = st->explained->result;
+    st->terms = explain_terms(a, st->explained);
   }
 }
 
@@ -1094,6 +1094,45 @@ static Table risk_table(Arena *a, const StatusReport *r, bool markdown) {
   return t;
 }
 
+static const char *const term_head[] = {"score", "term", "goal", "value", "weight", "contribution", "shortfall", ""};
+static const char *const term_head_md[] = {"Score", "Term", "Goal", "Value", "Weight", "Contribution", "Shortfall", ""};
+
+/* What the last column says of a term: the one that pulled the score down most, or
+ * (min, max) the one that gives the score its value. */
+static const char *term_mark(const ExplainTerms *ts, int k, bool markdown) {
+  if (k == ts->worst) return markdown ? "**pulled it down most**" : "<- pulled it down most";
+  if (ts->items[k].binding) return ts->kind == TERMS_MAX ? "sets the score (highest)" : "sets the score (lowest)";
+  return "";
+}
+
+/* Each score's terms (explain.h): a sum's terms with their weights, contributions and
+ * shortfalls (weight x (best - value)); a min's or max's arguments. */
+static Table term_table(Arena *a, const StatusReport *r, bool markdown) {
+  Table t = {a, 8, markdown ? term_head_md : term_head, "ccclrrrm", {0}};
+  for (int i = 0; i < r->nscores; i++) {
+    const ScoreStatus *s = &r->scores[i];
+    if (s->why_not || s->terms.kind == TERMS_NONE) continue;
+    Type result = {TY_NUM, s->score->rule.type.dim, s->sig.result_unit};   /* as the score is shown */
+    const Type *score_type = &result;
+    for (int k = 0; k < s->terms.n; k++) {
+      const ExplainTerm *x = &s->terms.items[k];
+      bool sum = s->terms.kind == TERMS_SUM;
+      const char *row[] = {
+          k ? "" : s->score->name,
+          explain_node_text(a, r->m, x->node->node),
+          x->goal ? x->goal->name : "",
+          explain_value_text(a, r->m, &x->node->type, x->node->value),
+          sum ? fmt_num(a, x->weight) : "-",
+          sum ? explain_value_text(a, r->m, score_type, x->contribution) : "-",
+          x->has_shortfall ? explain_value_text(a, r->m, sum ? score_type : &x->node->type, x->shortfall) : "-",
+          term_mark(&s->terms, k, markdown),
+      };
+      table_row(&t, row);
+    }
+  }
+  return t;
+}
+
 static const char *const score_head[] = {"score", "value", "title", "inputs"};
 static const char *const score_head_md[] = {"Score", "Value", "Title", "Inputs"};
 
@@ -1242,6 +1281,12 @@ static void write_text(const StatusReport *r, FILE *out) {
     Table t = score_table(a, r, false);
     t.head = upper(a, t.head, t.ncols);
     table_write(&t, out, false);
+    Table terms = term_table(a, r, false);
+    if (terms.cells.len) {
+      fputs("\nSCORE TERMS (shortfall: weight x (best value - value), what the term keeps from the score)\n", out);
+      terms.head = upper(a, terms.head, terms.ncols);
+      table_write(&terms, out, false);
+    }
   }
   Table cof = cofunding_table(a, r, false);
   if (cof.cells.len) {
@@ -1345,6 +1390,13 @@ static void write_markdown(const StatusReport *r, FILE *out) {
                  "with `date` = %s.\n\n", fmt_day(a, r->as_of), fmt_day(a, r->as_of));
     Table t = score_table(a, r, true);
     table_write(&t, out, true);
+    Table terms = term_table(a, r, true);
+    if (terms.cells.len) {
+      fputs("\n### Score terms\n\nEach score's terms, as the interpreter computed them: weight, contribution to the "
+            "score, and shortfall = weight × (best value − value), what the term keeps from the score. "
+            "`missionc explain` shows every step.\n\n", out);
+      table_write(&terms, out, true);
+    }
   }
   Table cof = cofunding_table(a, r, true);
   if (cof.cells.len) {
@@ -1400,6 +1452,7 @@ static const char *const page_css =
     "th{background:#f6f8fa;font-weight:600}td.num{text-align:right;font-variant-numeric:tabular-nums;"
     "white-space:nowrap}\n"
     "code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.85em}\n"
+    "table.terms tr.worst td{background:#ffd591;font-weight:600}\n"
     ".badge{display:inline-block;padding:.05rem .5rem;border-radius:1rem;font-weight:600;white-space:nowrap;"
     "border:1px solid}\n"
     ".on-track .badge,.badge.on-track{background:#b9e0a5;border-color:#2e7d32;color:#1b4d1e}\n"
@@ -1555,6 +1608,34 @@ static void html_scores(const StatusReport *r, FILE *out) {
     fputs("</td><td>", out);
     fmt_html(out, score_inputs(a, r, s, false));
     fputs("</td></tr>\n", out);
+  }
+  fputs("</tbody>\n</table>\n", out);
+}
+
+/* Each score's terms; the one that pulled its score down most is marked. */
+static void html_terms(const StatusReport *r, FILE *out) {
+  Arena *a = r->m->c->arena;
+  Table t = term_table(a, r, false);
+  if (!t.cells.len) return;
+  fputs("<h3>Score terms</h3>\n<p class=\"note\">Each score's terms as the interpreter computed them: weight, "
+        "contribution to the score, and shortfall = weight &times; (best value &minus; value), what the term "
+        "keeps from the score. <code>missionc explain</code> shows every step.</p>\n"
+        "<table class=\"terms\">\n<thead><tr>", out);
+  for (int c = 0; c < t.ncols; c++) {
+    fputs("<th>", out);
+    fmt_html(out, c == t.ncols - 1 ? "" : term_head_md[c]);
+    fputs("</th>", out);
+  }
+  fputs("</tr></thead>\n<tbody>\n", out);
+  for (int i = 0; i < t.cells.len; i += t.ncols) {
+    const char *mark = t.cells.items[i + t.ncols - 1];
+    fputs(strstr(mark, "most") ? "<tr class=\"worst\">" : "<tr>", out);
+    for (int c = 0; c < t.ncols; c++) {
+      fputs(t.align[c] == 'r' ? "<td class=\"num\">" : c == 1 ? "<td><code>" : "<td>", out);
+      fmt_html(out, c == t.ncols - 1 && strstr(mark, "most") ? "pulled it down most" : t.cells.items[i + c]);
+      fputs(c == 1 ? "</code></td>" : "</td>", out);
+    }
+    fputs("</tr>\n", out);
   }
   fputs("</tbody>\n</table>\n", out);
 }
@@ -1866,6 +1947,7 @@ static int write_html(const StatusReport *r, FILE *out) {
   if (r->nscores) {
     fputs("<section id=\"scores\">\n<h2>Scores</h2>\n", out);
     html_scores(r, out);
+    html_terms(r, out);
     fputs("</section>\n", out);
   }
   html_table_section(out, "cofunding", "Co-funding (leverage = co-funding / public funding)", cofunding_table(a, r, true));

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# explain_eval.sh MISSIONC SOURCE_DIR BINARY_DIR - `missionc explain` gives the value
+# `missionc eval` gives, on every rule of every example and on random rows, and runs
+# without LLVM.
+#
+# For each example (and tests/golden/explain/scoring.mission, which uses fns of
+# std/scoring, rules calling rules, conditions, if, min and dates), the rules are
+# grouped by input (indicators; each record). Each group gets a CSV of random rows
+# (ordinary values, zeros, negatives, booleans, dates); `eval --engine interp` and
+# `eval --engine jit` score it, and `explain --format json` explains every row: the
+# root of each tree ("eval") must equal eval's cell byte for byte, on both engines.
+# The JSON must parse and its tree values must agree with the kinds (a bool node is
+# true/false). Finally strace shows that explain opens no libLLVM.
+set -euo pipefail
+missionc=$1 src=$2 bin=$3
+work=$bin/explain-eval
+rm -rf "$work"
+mkdir -p "$work"
+py=/usr/bin/python3
+[ -x "$py" ] || py=python3
+
+missions=("$src"/examples/*.mission "$src/tests/golden/explain/scoring.mission")
+checked=0
+for mission in "${missions[@]}"; do
+  name=$(basename "$mission" .mission)
+  "$missionc" export "$mission" >"$work/$name.json" 2>/dev/null
+  # groups.txt: one line per group: GROUP<TAB>rule,rule<TAB>col:kind,col:kind
+  "$py" - "$work/$name.json" "$work/$name" <<'PY'
+import json, random, sys
+doc = json.load(open(sys.argv[1]))
+out = sys.argv[2]
+decls = doc["declarations"]
+records = {d["name"]: d for d in decls if d["kind"] == "record"}
+groups = {}
+for d in decls:
+    if d["kind"] not in ("score", "condition") or d.get("imported"):
+        continue
+    a = d["attributes"]
+    key = a["on"] or ""
+    g = groups.setdefault(key, {"rules": [], "cols": {}})
+    g["rules"].append(d["name"])
+    ins = a["inputs"]
+    for ind in ins["indicators"]:
+        g["cols"][ind] = "number"
+    if ins["date"]:
+        g["cols"]["date"] = "date"
+    if a["on"]:
+        fields = {f["name"]: f["type"] for f in records[a["on"]]["attributes"]["fields"]}
+        for f in ins["fields"]:
+            g["cols"][f] = fields[f]
+rng = random.Random(15)
+def cell(kind):
+    if kind == "bool":
+        return rng.choice(["true", "false", "1", "0"])
+    if kind == "date":
+        return "%04d-%02d-%02d" % (rng.randint(2018, 2034), rng.randint(1, 12), rng.randint(1, 28))
+    r = rng.random()
+    if r < 0.1:
+        return "0"
+    if r < 0.2:
+        return repr(-rng.uniform(0, 100))
+    return repr(round(rng.uniform(0, 200), rng.randint(0, 6)))
+with open(out + ".groups", "w") as f:
+    for i, (key, g) in enumerate(sorted(groups.items())):
+        cols = list(g["cols"].items()) or [("unused", "number")]
+        path = "%s.g%d.csv" % (out, i)
+        with open(path, "w") as c:
+            c.write(",".join(n for n, _ in cols) + "\n")
+            for _ in range(12):
+                c.write(",".join(cell(k) for _, k in cols) + "\n")
+        f.write("%s\t%s\n" % (path, ",".join(g["rules"])))
+PY
+  while IFS=$'\t' read -r csv rules; do
+    for engine in interp jit; do
+      "$missionc" eval "$mission" --input "$csv" --rules "$rules" --engine "$engine" --no-progress \
+        >"$csv.$engine.out" 2>"$csv.$engine.err" || { echo "FAIL: eval $engine on $csv:"; cat "$csv.$engine.err"; exit 1; }
+    done
+    cmp -s "$csv.interp.out" "$csv.jit.out" || { echo "FAIL: the engines differ on $csv"; exit 1; }
+    for row in $(seq 1 12); do
+      "$missionc" explain "$mission" --input "$csv" --rule "$rules" --row "$row" --format json \
+        >"$csv.$row.json" 2>"$csv.$row.err" || { echo "FAIL: explain row $row of $csv:"; cat "$csv.$row.err"; exit 1; }
+    done
+    "$py" - "$csv" "$csv.interp.out" 12 <<'PY' || exit 1
+import csv, json, sys
+base, out, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+rows = list(csv.reader(open(out)))
+head = rows[0]
+def walk(node, path):
+    for key in ("kind", "text", "span", "reads", "children"):
+        if key not in node:
+            sys.exit("FAIL: %s: a node without %r" % (path, key))
+    if "value" in node and node.get("unit") == "bool" and node["value"] not in (True, False, None):
+        sys.exit("FAIL: %s: a bool node with value %r" % (path, node["value"]))
+    for k in node["children"]:
+        walk(k, path)
+for r in range(1, n + 1):
+    doc = json.load(open("%s.%d.json" % (base, r)))
+    if doc["rows"]["row"] != r:
+        sys.exit("FAIL: %s row %d: the document says row %d" % (base, r, doc["rows"]["row"]))
+    got = {x["rule"]: x for x in doc["rules"]}
+    for i, rule in enumerate(head):
+        want = rows[r][i]
+        if got[rule]["eval"] != want:
+            sys.exit("FAIL: %s row %d rule %s: explain says %s, eval %s" % (base, r, rule, got[rule]["eval"], want))
+        walk(got[rule]["tree"], "%s row %d %s" % (base, r, rule))
+PY
+    checked=$((checked + 1))
+  done <"$work/$name.groups"
+done
+[ "$checked" -ge 10 ] || { echo "FAIL: only $checked groups of rules were checked"; exit 1; }
+
+# explain runs in missionc itself: no libLLVM is opened.
+if command -v strace >/dev/null; then
+  csv=$(head -1 "$work/scoring.groups" | cut -f1)
+  strace -f -e trace=openat -o "$work/strace.txt" "$missionc" explain "$src/tests/golden/explain/scoring.mission" \
+    --input "$csv" --row 1 >/dev/null 2>&1
+  if grep -q libLLVM "$work/strace.txt"; then echo "FAIL: explain opened libLLVM"; exit 1; fi
+  grep -q 'scoring.mission' "$work/strace.txt" || { echo "FAIL: strace saw nothing"; exit 1; }
+else
+  # shellcheck source=tests/scripts/skip.bash
+  source "$src/tests/scripts/skip.bash"
+  skip_test "strace is not installed"
+fi
+echo "explain agrees with eval on $checked groups of rules, 12 rows each"
