@@ -377,11 +377,33 @@ static Type poly_type(const Builder *b, const ExplainNode *x) {
   }
 }
 
-/* The node's type: the checker's, or for a polymorphic fn's node, this call's. */
+/* The node's type: the checker's, or for a polymorphic fn's node, this call's. The
+ * unit it is shown in follows the values: a ratio of one dimension is a plain number
+ * (emission_cut / 10% = 0.65, not 65%); min, max, clamp ... and `if` show their
+ * value in the unit of the argument or branch it came from. */
 static Type type_of(const Builder *b, const ExplainNode *x) {
   const ExprSem *s = expr_sem(x->node);
-  if (!s->poly && s->type.kind != TY_ERROR) return s->type;
-  return poly_type(b, x);
+  Type t = !s->poly && s->type.kind != TY_ERROR ? s->type : poly_type(b, x);
+  if (t.kind != TY_NUM) return t;
+  if (x->kind == XK_OPERATOR && x->node->kind == ND_BINARY && x->node->binary.op == OP_DIV && dim_is_none(&t.dim))
+    t.unit = NULL;
+  if (x->kind == XK_CALL && !x->ref->rule.unit && x->nkids > 0 && x->kids[x->nkids - 1]->body &&
+      x->kids[x->nkids - 1]->type.kind == TY_NUM)
+    t.unit = x->kids[x->nkids - 1]->type.unit;   /* no declared unit: the body's */
+  if (x->kind == XK_IF && x->nkids == 3) {
+    const ExplainNode *k = x->kids[0]->value != 0.0 ? x->kids[1] : x->kids[2];
+    if (k->type.kind == TY_NUM) t.unit = k->type.unit;
+  }
+  if (x->kind == XK_BUILTIN && x->nkids > 0 && x->kids[0]->type.kind == TY_NUM) {
+    Builtin bi = s->builtin;
+    if (bi == BI_MIN || bi == BI_MAX || bi == BI_CLAMP || bi == BI_ABS)
+      for (int k = 0; k < x->nkids; k++)
+        if (x->kids[k]->value == x->value && x->kids[k]->type.kind == TY_NUM) {
+          t.unit = x->kids[k]->type.unit;
+          break;
+        }
+  }
+  return t;
 }
 
 /* An input leaf: its slot, name and declared unit. */
