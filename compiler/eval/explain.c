@@ -130,6 +130,12 @@ int explain_read_row(const Model *m, const char *path, long row, ExplainRows *ou
   } else {
     out->line = rec.line;
     out->cells = record_cells(a, f, out->file, rec.line, rec.nfields);
+    out->texts = arena_alloc(a, (rec.nfields + 1) * sizeof *out->texts);
+    out->lens = arena_alloc(a, (rec.nfields + 1) * sizeof *out->lens);
+    for (size_t i = 0; i < rec.nfields; i++) {
+      out->texts[i] = arena_strndup(a, rec.fields[i].data, rec.fields[i].len);
+      out->lens[i] = rec.fields[i].len;
+    }
     status = MS_OK;
   }
   csv_close(cr);
@@ -165,39 +171,9 @@ static int find_column(const Model *m, const ExplainRows *r, const RuleSig *sig,
 
 /* Parse one cell as eval does; false after a diagnostic. */
 static bool parse_input(const Model *m, const ExplainRows *r, int col, const RuleInput *in, double *v) {
-  Span at = r->cells[col];
-  const SourceFile *f = src_file(m->c->src, r->file);
-  size_t n = at.end - at.start;
-  const char *s = f->text + at.start;
-  if (n >= 2 && s[0] == '"') {   /* a quoted cell: its text between the quotes ("" inside is rare here) */
-    s++;
-    n -= 2;
-  }
-  int rc;
-  if (in->kind == VAL_NUM) {
-    rc = csv_parse_double(s, n, v);
-  } else if (in->kind == VAL_BOOL) {
-    int b = 0;
-    rc = csv_parse_bool(s, n, &b);
-    *v = b;
-  } else {
-    int32_t d = 0;
-    rc = csv_parse_date(s, n, &d);
-    *v = d;
-  }
-  if (rc == 0) return true;
-  size_t tn = n;
-  const char *t = trim(s, &tn);
-  if (tn == 0)
-    diag_error(m->c->diag, at, E0811, "empty cell in column '%s' (%s)", in->name, input_what(in));
-  else if (in->kind == VAL_NUM)
-    diag_error(m->c->diag, at, E0811, "bad number '%.*s' in column '%s'", (int)(tn > 40 ? 40 : tn), t, in->name);
-  else if (in->kind == VAL_BOOL)
-    diag_error(m->c->diag, at, E0811, "bad boolean '%.*s' in column '%s' (expected true, false, 1 or 0)",
-               (int)(tn > 40 ? 40 : tn), t, in->name);
-  else
-    diag_error(m->c->diag, at, E0811, "bad date '%.*s' in column '%s' (expected YYYY-MM-DD)",
-               (int)(tn > 40 ? 40 : tn), t, in->name);
+  char msg[256];
+  if (eval_parse_cell(in->kind, in->name, r->texts[col], r->lens[col], v, msg, sizeof msg)) return true;
+  diag_error(m->c->diag, r->cells[col], E0811, "%s", msg);
   return false;
 }
 

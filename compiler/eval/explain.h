@@ -84,6 +84,8 @@ typedef struct ExplainRows {
   Span header_line;
   Span *header_spans;
   Span *cells;              /* the row's cells */
+  const char **texts;       /* their text, unquoted as the CSV reader reads it */
+  size_t *lens;
   PtrVec reported;          /* const char*: inputs already reported missing or bad */
 } ExplainRows;
 

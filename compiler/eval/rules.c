@@ -6,10 +6,54 @@
 #include "rules.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "csv.h"
 #include "util.h"
+
+/* Cell text for a message: at most 40 bytes, control characters shown as '?'. */
+static void cell_excerpt(const char *s, size_t n, char *buf, size_t size) {
+  size_t k = 0;
+  for (size_t i = 0; i < n && k + 4 < size && i < 40; i++)
+    buf[k++] = (unsigned char)s[i] < 0x20 ? '?' : s[i];
+  if (n > 40 && k + 4 < size) {
+    memcpy(buf + k, "...", 3);
+    k += 3;
+  }
+  buf[k] = '\0';
+}
+
+bool eval_parse_cell(ValKind kind, const char *column, const char *s, size_t n, double *v, char *msg,
+                     size_t size) {
+  int rc;
+  if (kind == VAL_NUM) {
+    rc = csv_parse_double(s, n, v);
+  } else if (kind == VAL_BOOL) {
+    int b = 0;
+    rc = csv_parse_bool(s, n, &b);
+    *v = b;
+  } else {
+    int32_t d = 0;
+    rc = csv_parse_date(s, n, &d);
+    *v = d;
+  }
+  if (rc == 0) return true;
+  bool blank = true;
+  for (size_t i = 0; i < n && blank; i++) blank = s[i] == ' ' || s[i] == '\t';
+  char text[64];
+  cell_excerpt(s, n, text, sizeof text);
+  if (blank)
+    snprintf(msg, size, "empty cell in column '%s'", column);
+  else if (kind == VAL_NUM)
+    snprintf(msg, size, "bad number '%s' in column '%s'", text, column);
+  else if (kind == VAL_BOOL)
+    snprintf(msg, size, "bad boolean '%s' in column '%s' (expected true, false, 1 or 0)", text,
+             column);
+  else
+    snprintf(msg, size, "bad date '%s' in column '%s' (expected YYYY-MM-DD)", text, column);
+  return false;
+}
 
 size_t eval_format_value(ValKind kind, double v, char *buf) {
   if (kind == VAL_BOOL && !isnan(v)) {

@@ -22,6 +22,11 @@ int eval_select_rules(Model *m, const char *names, const char *on, bool any_inpu
  * booleans 0/1, dates YYYY-MM-DD). Returns the length; buf needs 40 bytes. */
 size_t eval_format_value(ValKind kind, double v, char *buf);
 
+/* Parse one CSV cell (unquoted) of an input of this kind, as eval reads it; false with
+ * a message naming the column ("bad number 'x' in column 'ghg'") when it is bad. */
+bool eval_parse_cell(ValKind kind, const char *column, const char *s, size_t n, double *v, char *msg,
+                     size_t size);
+
 /* Whether s is a score or a condition. */
 bool rules_is_rule(const Sym *s);
 /* The closest score or condition name to a misspelt one (edit distance <= 2), or NULL. */
