@@ -96,6 +96,7 @@ int explain_read_row(const Model *m, const char *path, long row, ExplainRows *ou
   }
   out->file = (uint32_t)id;
   const SourceFile *f = src_file(m->c->src, out->file);
+  out->path = f->path;   /* "<stdin>" for "-" */
   if (f->len == 0) {
     diag_error(m->c->diag, (Span){out->file, 0, 0}, E0812, "the rows file is empty: it needs a header naming its columns");
     return MS_INPUT;
@@ -361,6 +362,7 @@ static Type type_of(const Builder *b, const ExplainNode *x) {
   const ExprSem *s = expr_sem(x->node);
   Type t = !s->poly && s->type.kind != TY_ERROR ? s->type : poly_type(b, x);
   if (t.kind != TY_NUM) return t;
+  if (x->kind == XK_RULE) t.unit = x->ref->rule.unit;   /* as eval prints the rule: declared unit, else base */
   if (x->kind == XK_OPERATOR && x->node->kind == ND_BINARY && x->node->binary.op == OP_DIV && dim_is_none(&t.dim))
     t.unit = NULL;
   if (x->kind == XK_CALL && !x->ref->rule.unit && x->nkids > 0 && x->kids[x->nkids - 1]->body &&
