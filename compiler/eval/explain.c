@@ -649,6 +649,34 @@ static void text_node(FILE *out, Arena *a, const Explanation *e, const ExplainIt
   for (int k = 0; k < x->nkids; k++) text_node(out, a, e, it, x->kids[k], depth + 1);
 }
 
+static const char *const terms_kind_names[] = {"", "sum", "min", "max"};
+
+/* The type a rule's value is shown in: its declared unit, else base units. */
+static Type result_type(const Explanation *e) {
+  return (Type){TY_NUM, e->sig->rule->rule.type.dim, e->sig->result_unit};
+}
+
+/* The terms of a score under its tree: which one pulled it down (explain_terms). */
+static void text_terms(FILE *out, Arena *a, const Explanation *e) {
+  ExplainTerms ts = explain_terms(a, e);
+  if (ts.kind == TERMS_NONE) return;
+  Type rt = result_type(e);
+  fprintf(out, "\nterms of %s (%s%s):\n", e->sig->rule->name, terms_kind_names[ts.kind],
+          ts.kind == TERMS_SUM ? "; shortfall = weight x (best value - value)" : "");
+  for (int k = 0; k < ts.n; k++) {
+    const ExplainTerm *t = &ts.items[k];
+    fprintf(out, "  %s", short_text(a, e->m, t->node->node));
+    if (t->goal) fprintf(out, "  goal %s", t->goal->name);
+    fprintf(out, "  value %s", value_text(a, e->m, &t->node->type, t->node->value, false));
+    if (ts.kind == TERMS_SUM)
+      fprintf(out, "  weight %s  contribution %s", fmt_num(a, t->weight), value_text(a, e->m, &rt, t->contribution, false));
+    if (t->has_shortfall) fprintf(out, "  shortfall %s", value_text(a, e->m, &rt, t->shortfall, false));
+    if (k == ts.worst) fputs("  <- pulled it down most", out);
+    else if (t->binding) fputs(ts.kind == TERMS_MAX ? "  <- sets the score (highest)" : "  <- sets the score (lowest)", out);
+    fputc('\n', out);
+  }
+}
+
 /* "file:line:col" of a span. */
 static const char *where(Arena *a, const Model *m, Span s) {
   int line, col;
@@ -671,6 +699,7 @@ static void text_item(FILE *out, Arena *a, const ExplainRows *rows, const Explai
   }
   fprintf(out, "\n\n%s = %s\n", r->name, result_text(a, e, false));
   text_node(out, a, e, it, e->root, 1);
+  text_terms(out, a, e);
 }
 
 /* ------------------------------------------------------------------------
@@ -790,6 +819,47 @@ static void json_node(FILE *out, Arena *a, const Explanation *e, const ExplainNo
   fputc('}', out);
 }
 
+/* The terms of a score, or null (explain_terms). */
+static void json_terms(FILE *out, Arena *a, const Explanation *e) {
+  ExplainTerms ts = explain_terms(a, e);
+  fputs(",\n      \"terms\": ", out);
+  if (ts.kind == TERMS_NONE) {
+    fputs("null", out);
+    return;
+  }
+  Type rt = result_type(e);
+  fprintf(out, "{\"kind\": \"%s\", \"worst\": ", terms_kind_names[ts.kind]);
+  if (ts.worst >= 0) fprintf(out, "%d", ts.worst);
+  else fputs("null", out);
+  fputs(", \"items\": [", out);
+  for (int k = 0; k < ts.n; k++) {
+    const ExplainTerm *t = &ts.items[k];
+    fputs(k ? ",\n        {\"text\": " : "\n        {\"text\": ", out);
+    diag_json_string(out, node_text(a, e->m, t->node->node));
+    fputs(", \"span\": ", out);
+    json_span(out, e->m, t->node->node->span);
+    fputs(", \"goal\": ", out);
+    if (t->goal) diag_json_string(out, t->goal->name);
+    else fputs("null", out);
+    fputs(", \"value\": ", out);
+    json_value(out, a, e->m, &t->node->type, t->node->value);
+    fputs(", \"unit\": ", out);
+    json_unit(out, a, e->m, &t->node->type);
+    fputs(", \"weight\": ", out);
+    Type plain = {TY_NUM, {{0}}, NULL};
+    if (ts.kind == TERMS_SUM) json_value(out, a, e->m, &plain, t->weight);
+    else fputs("null", out);
+    fputs(", \"contribution\": ", out);
+    if (ts.kind == TERMS_SUM) json_value(out, a, e->m, &rt, t->contribution);
+    else fputs("null", out);
+    fputs(", \"shortfall\": ", out);
+    if (t->has_shortfall) json_value(out, a, e->m, &rt, t->shortfall);
+    else fputs("null", out);
+    fprintf(out, ", \"binding\": %s}", t->binding ? "true" : "false");
+  }
+  fputs("\n      ]}", out);
+}
+
 static void json_item(FILE *out, Arena *a, const ExplainRows *rows, const ExplainItem *it) {
   const Explanation *e = it->e;
   const Model *m = e->m;
@@ -836,6 +906,7 @@ static void json_item(FILE *out, Arena *a, const ExplainRows *rows, const Explai
   }
   fputs(e->sig->ninputs ? "\n      ],\n      \"tree\": " : "],\n      \"tree\": ", out);
   json_node(out, a, e, e->root, 3);
+  json_terms(out, a, e);
   fputs("\n    }", out);
 }
 

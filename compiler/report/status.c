@@ -1124,7 +1124,7 @@ static Table term_table(Arena *a, const StatusReport *r, bool markdown) {
           explain_value_text(a, r->m, &x->node->type, x->node->value),
           sum ? fmt_num(a, x->weight) : "-",
           sum ? explain_value_text(a, r->m, score_type, x->contribution) : "-",
-          x->has_shortfall ? explain_value_text(a, r->m, sum ? score_type : &x->node->type, x->shortfall) : "-",
+          x->has_shortfall ? explain_value_text(a, r->m, score_type, x->shortfall) : "-",
           term_mark(&s->terms, k, markdown),
       };
       table_row(&t, row);
