@@ -4,6 +4,8 @@
 # and Markdown reports are golden tests: tests/golden/status/terms-*.mission).
 set -euo pipefail
 missionc=$1 src=$2
+# shellcheck source=tests/scripts/graph_env.bash
+source "$src/tests/scripts/graph_env.bash"   # the HTML page renders the map: Graphviz's leaks under ASan
 dir=$src/tests/golden/explain
 html=$("$missionc" status "$dir/scoring.mission" --input "$dir/scoring.csv" --as-of 2025-06-30 --format html 2>/dev/null)
 fail() { echo "FAIL: $*"; exit 1; }
