@@ -1108,7 +1108,7 @@ static const char *term_mark(const ExplainTerms *ts, int k, bool markdown) {
 /* Each score's terms (explain.h): a sum's terms with their weights, contributions and
  * shortfalls (weight x (best - value)); a min's or max's arguments. */
 static Table term_table(Arena *a, const StatusReport *r, bool markdown) {
-  Table t = {a, 8, markdown ? term_head_md : term_head, "ccclrrrm", {0}};
+  Table t = {a, 8, markdown ? term_head_md : term_head, "cccrrrrm", {0}};
   for (int i = 0; i < r->nscores; i++) {
     const ScoreStatus *s = &r->scores[i];
     if (s->why_not || s->terms.kind == TERMS_NONE) continue;
@@ -1631,9 +1631,11 @@ static void html_terms(const StatusReport *r, FILE *out) {
     const char *mark = t.cells.items[i + t.ncols - 1];
     fputs(strstr(mark, "most") ? "<tr class=\"worst\">" : "<tr>", out);
     for (int c = 0; c < t.ncols; c++) {
-      fputs(t.align[c] == 'r' ? "<td class=\"num\">" : c == 1 ? "<td><code>" : "<td>", out);
+      bool code = c <= 1 && *(const char *)t.cells.items[i + c];   /* names and formulas */
+      fputs(t.align[c] == 'r' ? "<td class=\"num\">" : "<td>", out);
+      if (code) fputs("<code>", out);
       fmt_html(out, c == t.ncols - 1 && strstr(mark, "most") ? "pulled it down most" : t.cells.items[i + c]);
-      fputs(c == 1 ? "</code></td>" : "</td>", out);
+      fputs(code ? "</code></td>" : "</td>", out);
     }
     fputs("</tr>\n", out);
   }
