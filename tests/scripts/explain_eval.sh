@@ -109,6 +109,24 @@ PY
 done
 [ "$checked" -ge 10 ] || { echo "FAIL: only $checked groups of rules were checked"; exit 1; }
 
+# Every document validates against the JSON Schema of LANGUAGE.md (section 10.5), with the
+# validator of tests/sarif/; a document with a wrong kind of node must not.
+sed -n '/<!-- explain-schema: begin -->/,/<!-- explain-schema: end -->/p' "$src/LANGUAGE.md" |
+  sed '1,2d;$d' | sed '$d' >"$work/explain-schema.json"
+"$py" -c 'import json, sys; json.load(open(sys.argv[1]))' "$work/explain-schema.json" ||
+  { echo "FAIL: the schema in LANGUAGE.md (section 10.5) is not JSON"; exit 1; }
+docs=("$work"/*.csv.*.json)
+if ! "$py" "$src/tests/sarif/validate.py" "$work/explain-schema.json" "${docs[@]}" >"$work/validate.txt" 2>&1; then
+  echo "FAIL: explain's JSON does not validate against LANGUAGE.md's schema:"; grep -v ' valid$' "$work/validate.txt" | head -20
+  exit 1
+fi
+[ "$(grep -c ' valid$' "$work/validate.txt")" -eq "${#docs[@]}" ] || { echo "FAIL: not every document was validated"; exit 1; }
+"$py" -c 'import json, sys; d = json.load(open(sys.argv[1])); d["rules"][0]["tree"]["kind"] = "expression"; json.dump(d, open(sys.argv[2], "w"))' \
+  "${docs[0]}" "$work/mutated.json"
+if "$py" "$src/tests/sarif/validate.py" "$work/explain-schema.json" "$work/mutated.json" >/dev/null 2>&1; then
+  echo "FAIL: the schema accepted a node of kind \"expression\""; exit 1
+fi
+
 # explain runs in missionc itself: no libLLVM is opened.
 if command -v strace >/dev/null; then
   csv=$(head -1 "$work/scoring.groups" | cut -f1)
