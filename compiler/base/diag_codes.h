@@ -203,17 +203,21 @@
   X(E0808, "UnknownRowSource", "source that names no source declaration", \
     "A cell of the actuals' 'source' column is neither a URL nor the name of a source " \
     "declaration.") \
-  X(E0809, "MissingInputColumn", "input column missing", \
-    "The rows file has no column for an input that the rules read (an indicator, 'date', " \
-    "or a field of the record), or has two columns of that name.") \
-  X(E0810, "RowOutOfRange", "row number outside the rows file", \
+  X(E0810, "MissingColumn", "column missing from the header", \
+    "A column that eval or explain needs is not in the header of the rows: an input of " \
+    "a rule (an indicator, a field of the record, 'date'). Every missing column is " \
+    "reported, with the rules that need it.") \
+  X(E0811, "ColumnNameClash", "two columns of one name", \
+    "The header of the rows names a column that the rules read twice: which one holds " \
+    "the values is not known.") \
+  X(E0812, "EmptyCell", "empty cell", \
+    "A cell that a rule reads is empty.") \
+  X(E0813, "UnreadableCell", "cell that cannot be read", \
+    "A cell that a rule reads is not a number, a boolean (true, false, 1, 0) or a date " \
+    "(YYYY-MM-DD), as its column needs.") \
+  X(E0815, "RowOutOfRange", "row number outside the rows file", \
     "explain --row N names a data row that the rows file does not have (rows are counted " \
     "from 1, the first row under the header).") \
-  X(E0811, "UnreadableInputCell", "input cell that cannot be read", \
-    "A cell that a rule reads is empty or not a value of its input's kind: a number, " \
-    "true/false/1/0 for a boolean, YYYY-MM-DD for a date.") \
-  X(E0812, "MalformedRows", "malformed rows file", \
-    "The rows file is empty (no header) or is not well-formed CSV up to the row asked for.") \
   X(E0901, "UnknownFocus", "--focus names no declaration", \
     "graph --focus names a declaration that does not exist.") \
   X(E0902, "FocusNotInView", "--focus not drawn by the view", \

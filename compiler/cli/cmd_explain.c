@@ -45,8 +45,8 @@ static const char explain_help[] =
     "  -o FILE                       write to FILE (through a temporary file renamed on\n"
     "                                success) instead of standard output\n"
     "\n"
-    "A missing column, a bad cell, a row past the end and an unknown rule are errors\n"
-    "(E0809-E0812, E0905) with exit status 1.\n"
+    "A missing column, a bad cell, malformed CSV, a row past the end and an unknown rule\n"
+    "are errors (E0810-E0813, E0801, E0815, E0905) with exit status 1.\n"
     "\n";
 
 typedef struct ExplainArgs {
@@ -212,16 +212,14 @@ int cmd_explain(Compiler *c, int argc, char **argv) {
   }
   if (st != MS_OK) return driver_finish(c, &co, EXIT_INPUT);
   ExplainItem *items = arena_alloc(c->arena, sizeof *items * (size_t)(n + 1));
-  bool ok = true;
+  double **vals = arena_alloc(c->arena, sizeof *vals * (size_t)(n + 1));
+  int **cols = arena_alloc(c->arena, sizeof *cols * (size_t)(n + 1));
   for (int i = 0; i < n; i++) {
-    double *vals = arena_alloc(c->arena, sizeof *vals * (size_t)(sigs[i]->ninputs + 1));
-    int *cols = arena_alloc(c->arena, sizeof *cols * (size_t)(sigs[i]->ninputs + 1));
-    if (!explain_row_inputs(m, &rows, sigs[i], vals, cols)) {
-      ok = false;
-      continue;
-    }
-    items[i] = (ExplainItem){explain_row(c->arena, m, sigs[i], vals), cols};
+    vals[i] = arena_alloc(c->arena, sizeof **vals * (size_t)(sigs[i]->ninputs + 1));
+    cols[i] = arena_alloc(c->arena, sizeof **cols * (size_t)(sigs[i]->ninputs + 1));
   }
+  bool ok = explain_row_inputs(m, &rows, sigs, n, vals, cols);
+  for (int i = 0; ok && i < n; i++) items[i] = (ExplainItem){explain_row(c->arena, m, sigs[i], vals[i]), cols[i]};
   if (!ok) return driver_finish(c, &co, EXIT_INPUT);
   const char *inputs[] = {a.input};
   if ((st = driver_check_output(c, a.output, inputs, 1)) != EXIT_OK) return driver_finish(c, &co, st);

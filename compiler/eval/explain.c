@@ -1,7 +1,7 @@
 /* explain.c - one rule on one row, step by step (see explain.h).
  *
  *   explain_read_row     the rows file -> the header and the cells of one data row
- *   explain_row_inputs   those cells -> a rule's inputs (eval's parsing)
+ *   explain_row_inputs   those cells -> the rules' inputs (eval's parsing)
  *   explain_row          the interpreter's trace -> a tree of values (no evaluation here)
  *   explain_write        the tree as indented text or JSON
  *   explain_terms        the terms of a score: weights, contributions, shortfalls
@@ -67,7 +67,7 @@ static void reader_error(const Model *m, const ExplainRows *r, const SourceFile 
     at = line_span(f, r->file, e->line);
     if (e->column > 0) at = record_cells(m->c->arena, f, r->file, e->line, (size_t)e->column)[e->column - 1];
   }
-  diag_error(m->c->diag, at, E0812, "%s", e->message);
+  diag_error(m->c->diag, at, E0801, "%s", e->message);
 }
 
 /* The header: trimmed names and their spans. */
@@ -98,7 +98,7 @@ int explain_read_row(const Model *m, const char *path, long row, ExplainRows *ou
   const SourceFile *f = src_file(m->c->src, out->file);
   out->path = f->path;   /* "<stdin>" for "-" */
   if (f->len == 0) {
-    diag_error(m->c->diag, (Span){out->file, 0, 0}, E0812, "the rows file is empty: it needs a header naming its columns");
+    diag_error(m->c->diag, (Span){out->file, 0, 0}, E0801, "the rows file is empty: it needs a header naming its columns");
     return MS_INPUT;
   }
   FILE *in = fmemopen(f->text, f->len, "r");
@@ -123,7 +123,7 @@ int explain_read_row(const Model *m, const char *path, long row, ExplainRows *ou
   if (rc == CSV_ERROR) {
     reader_error(m, out, f, csv_error(cr));
   } else if (rc == CSV_EOF) {
-    Diagnostic *g = diag_error(m->c->diag, line_span(f, out->file, last_line), E0810,
+    Diagnostic *g = diag_error(m->c->diag, line_span(f, out->file, last_line), E0815,
                                "there is no row %ld: %s has %ld data row%s", row, path, rows,
                                rows == 1 ? "" : "s");
     diag_note(m->c->diag, g, NO_SPAN, "--row counts data rows from 1, the first row under the header "
@@ -151,8 +151,9 @@ static const char *input_what(const RuleInput *in) {
          : in->unit ? in->unit->name : "a number";
 }
 
-/* The column of input `in`: its 0-based index, or -1 after a diagnostic. */
-static int find_column(const Model *m, const ExplainRows *r, const RuleSig *sig, const RuleInput *in) {
+/* The 0-based column named `name`, or -1 after a diagnostic (E0810 with the rules that
+ * need it, or E0811). */
+static int find_column(const Model *m, const ExplainRows *r, const RuleSig *const *sigs, int n, const RuleInput *in) {
   int col = -1;
   for (size_t c = 0; c < r->ncols; c++) {
     if (strcmp(r->header[c], in->name) != 0) continue;
@@ -160,47 +161,61 @@ static int find_column(const Model *m, const ExplainRows *r, const RuleSig *sig,
       col = (int)c;
       continue;
     }
-    Diagnostic *g = diag_error(m->c->diag, r->header_spans[c], E0809, "two columns named '%s'", in->name);
+    Diagnostic *g = diag_error(m->c->diag, r->header_spans[c], E0811, "column '%s' appears twice (columns %d and %zu)",
+                               in->name, col + 1, c + 1);
     diag_note(m->c->diag, g, r->header_spans[col], "the first one");
     return -1;
   }
-  if (col < 0)
-    diag_error(m->c->diag, r->header_line, E0809, "missing column '%s' (%s), read by %s '%s'", in->name,
-               input_what(in), decl_kind_names[sig->rule->kind], sig->rule->name);
-  return col;
+  if (col >= 0) return col;
+  const char *needed = "";
+  for (int i = 0; i < n; i++)
+    for (int k = 0; k < sigs[i]->ninputs; k++)
+      if (strcmp(sigs[i]->inputs[k].name, in->name) == 0) {
+        needed = arena_printf(m->c->arena, "%s%s%s", needed, *needed ? ", " : "", sigs[i]->rule->name);
+        break;
+      }
+  diag_error(m->c->diag, r->header_line, E0810, "missing column '%s' (%s), needed by %s", in->name, input_what(in),
+             needed);
+  return -1;
 }
 
-/* Parse one cell as eval does; false after a diagnostic. */
+/* Parse one cell as eval does; false after a diagnostic (E0812 empty, E0813 unreadable). */
 static bool parse_input(const Model *m, const ExplainRows *r, int col, const RuleInput *in, double *v) {
   char msg[256];
-  if (eval_parse_cell(in->kind, in->name, r->texts[col], r->lens[col], v, msg, sizeof msg)) return true;
-  diag_error(m->c->diag, r->cells[col], E0811, "%s", msg);
+  bool empty = false;
+  if (eval_parse_cell(in->kind, in->name, r->texts[col], r->lens[col], v, msg, sizeof msg, &empty)) return true;
+  diag_error(m->c->diag, r->cells[col], empty ? E0812 : E0813, "%s", msg);
   return false;
 }
 
-/* Whether input `name` was reported already. */
-static bool reported(const ExplainRows *r, const char *name) {
-  for (int i = 0; i < r->reported.len; i++)
-    if (strcmp(r->reported.items[i], name) == 0) return true;
-  return false;
-}
+/* An input column of the row, looked up and parsed once for all the rules. */
+typedef struct Seen {
+  const char *name;
+  int col;       /* 0-based, or -1 after a problem */
+  double v;
+} Seen;
 
-bool explain_row_inputs(const Model *m, ExplainRows *r, const RuleSig *sig, double *vals, int *cols) {
+bool explain_row_inputs(const Model *m, const ExplainRows *r, const RuleSig *const *sigs, int n, double **vals,
+                        int **cols) {
   bool ok = true;
-  for (int k = 0; k < sig->ninputs; k++) {
-    const RuleInput *in = &sig->inputs[k];
-    if (cols) cols[k] = 0;
-    if (reported(r, in->name)) {
-      ok = false;
-      continue;
+  PtrVec seen = {0};
+  for (int i = 0; i < n; i++)
+    for (int k = 0; k < sigs[i]->ninputs; k++) {
+      const RuleInput *in = &sigs[i]->inputs[k];
+      Seen *s = NULL;
+      for (int j = 0; j < seen.len && !s; j++)
+        if (strcmp(((Seen *)seen.items[j])->name, in->name) == 0) s = seen.items[j];
+      if (!s) {
+        s = arena_alloc(m->c->arena, sizeof *s);
+        s->name = in->name;
+        s->col = find_column(m, r, sigs, n, in);
+        if (s->col >= 0 && !parse_input(m, r, s->col, in, &s->v)) s->col = -1;
+        vec_push(m->c->arena, &seen, s);
+      }
+      cols[i][k] = s->col + 1;
+      vals[i][k] = s->v;
+      if (s->col < 0) ok = false;
     }
-    int col = find_column(m, r, sig, in);
-    if (cols) cols[k] = col + 1;
-    if (col < 0 || !parse_input(m, r, col, in, &vals[k])) {
-      vec_push(m->c->arena, &r->reported, (void *)in->name);
-      ok = false;
-    }
-  }
   return ok;
 }
 

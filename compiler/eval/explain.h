@@ -12,7 +12,7 @@
  * term's weight, contribution and shortfall (status's per-term breakdown).
  *
  * The rows file is read the way eval reads it (explain_read_row); its problems are
- * diagnostics E0809-E0812 with the cell underlined. LANGUAGE.md section 10.5.
+ * diagnostics (E0801, E0810-E0813, E0815) with the cell underlined. LANGUAGE.md 10.5.
  */
 #ifndef MISSION_EXPLAIN_H
 #define MISSION_EXPLAIN_H
@@ -86,17 +86,17 @@ typedef struct ExplainRows {
   Span *cells;              /* the row's cells */
   const char **texts;       /* their text, unquoted as the CSV reader reads it */
   size_t *lens;
-  PtrVec reported;          /* const char*: inputs already reported missing or bad */
 } ExplainRows;
 
 /* Load the rows file (decoded if compressed; "-" is standard input) and find data
- * row `row`. MS_OK; MS_INPUT after diagnostics (E0810, E0812); MS_FAILED when the
+ * row `row`. MS_OK; MS_INPUT after diagnostics (E0815, E0801); MS_FAILED when the
  * file cannot be read (the message in *err, malloc'd). */
 int explain_read_row(const Model *m, const char *path, long row, ExplainRows *out, char **err);
-/* The inputs of sig from the row, in their declared units (vals has sig->ninputs
- * slots; cols receives each input's 1-based column, or NULL). False after
- * diagnostics (E0809, E0811), each input reported once whatever the number of rules. */
-bool explain_row_inputs(const Model *m, ExplainRows *rows, const RuleSig *sig, double *vals, int *cols);
+/* The inputs of n rules from the row, in their declared units: rule i's input k at
+ * vals[i][k], its 1-based column at cols[i][k]. False after diagnostics (E0810, E0811,
+ * E0812, E0813), each column reported once with every rule that needs it. */
+bool explain_row_inputs(const Model *m, const ExplainRows *rows, const RuleSig *const *sigs, int n, double **vals,
+                        int **cols);
 
 typedef enum { EXPLAIN_TEXT, EXPLAIN_JSON } ExplainFormat;
 

@@ -25,7 +25,7 @@ static void cell_excerpt(const char *s, size_t n, char *buf, size_t size) {
 }
 
 bool eval_parse_cell(ValKind kind, const char *column, const char *s, size_t n, double *v, char *msg,
-                     size_t size) {
+                     size_t size, bool *empty) {
   int rc;
   if (kind == VAL_NUM) {
     rc = csv_parse_double(s, n, v);
@@ -43,6 +43,7 @@ bool eval_parse_cell(ValKind kind, const char *column, const char *s, size_t n, 
   for (size_t i = 0; i < n && blank; i++) blank = s[i] == ' ' || s[i] == '\t';
   char text[64];
   cell_excerpt(s, n, text, sizeof text);
+  *empty = blank;
   if (blank)
     snprintf(msg, size, "empty cell in column '%s'", column);
   else if (kind == VAL_NUM)

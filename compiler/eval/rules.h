@@ -23,9 +23,10 @@ int eval_select_rules(Model *m, const char *names, const char *on, bool any_inpu
 size_t eval_format_value(ValKind kind, double v, char *buf);
 
 /* Parse one CSV cell (unquoted) of an input of this kind, as eval reads it; false with
- * a message naming the column ("bad number 'x' in column 'ghg'") when it is bad. */
+ * a message naming the column ("bad number 'x' in column 'ghg'") when it is bad, and
+ * *empty set when it is empty (blank). */
 bool eval_parse_cell(ValKind kind, const char *column, const char *s, size_t n, double *v, char *msg,
-                     size_t size);
+                     size_t size, bool *empty);
 
 /* Whether s is a score or a condition. */
 bool rules_is_rule(const Sym *s);
