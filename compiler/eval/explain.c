@@ -658,8 +658,11 @@ static void text_node(FILE *out, Arena *a, const Explanation *e, const ExplainIt
     if (x->kind != XK_CONSTANT || strcmp(v, text) != 0) fprintf(out, " = %s", v);
   }
   const char *note = note_of(a, e, it, x);
-  if (x->body && x->kind != XK_RULE) note = note ? note : NULL;
   if (note) fprintf(out, "  (%s)", note);
+  if (depth - 1 >= EXPLAIN_MAX_DEPTH && x->nkids) {   /* the root is at 1 */
+    fputs("  [deeper steps not shown]\n", out);
+    return;
+  }
   fputc('\n', out);
   for (int k = 0; k < x->nkids; k++) text_node(out, a, e, it, x->kids[k], depth + 1);
 }
@@ -812,6 +815,8 @@ static void json_node(FILE *out, Arena *a, const Explanation *e, const ExplainNo
   }
   if (x->body) fputs(", \"body\": true", out);
   if (x->repeat) fputs(", \"repeat\": true", out);
+  bool elided = (depth - 3) / 2 >= EXPLAIN_MAX_DEPTH && x->nkids;   /* the root is at 3, two per level */
+  if (elided) fputs(", \"elided\": true", out);
   fputs(",", out);
   json_indent(out, depth + 1);
   fputs("\"reads\": [", out);
@@ -823,12 +828,12 @@ static void json_node(FILE *out, Arena *a, const Explanation *e, const ExplainNo
   fputs("],", out);
   json_indent(out, depth + 1);
   fputs("\"children\": [", out);
-  for (int k = 0; k < x->nkids; k++) {
+  for (int k = 0; k < (elided ? 0 : x->nkids); k++) {
     if (k) fputc(',', out);
     json_indent(out, depth + 2);
     json_node(out, a, e, x->kids[k], depth + 2);
   }
-  if (x->nkids) json_indent(out, depth + 1);
+  if (x->nkids && !elided) json_indent(out, depth + 1);
   fputc(']', out);
   json_indent(out, depth);
   fputc('}', out);
@@ -959,6 +964,10 @@ static bool fixed(const Explanation *e, const ExplainNode *x) {
   return x->has_value && isfinite(x->value);
 }
 
+/* How deep the terms are looked for, and goals and bounds inside a term; a formula
+ * of more terms than TERMS_MAX_COUNT is no breakdown a reader can use. */
+enum { TERMS_MAX_DEPTH = 200, TERMS_MAX_COUNT = 64 };
+
 /* The fn calls entered on the way down from the root (their bodies hold parameters). */
 typedef struct Chain {
   const ExplainNode *calls[64];
@@ -1003,7 +1012,8 @@ static const ExplainNode *resolve_params(Chain *c, int *level, const ExplainNode
 
 /* The highest value x can take, when its formula bounds it: progress, a condition,
  * clamp to a fixed bound, and what is built from them. */
-static bool upper_bound(const Explanation *e, Chain c, int level, const ExplainNode *x, double *hi) {
+static bool upper_bound(const Explanation *e, Chain c, int level, const ExplainNode *x, double *hi, int depth) {
+  if (depth > TERMS_MAX_DEPTH) return false;
   x = unwrap(&c, &level, x);
   if (!x || !x->has_value) return false;
   if (x->type.kind == TY_BOOL) {
@@ -1020,10 +1030,10 @@ static bool upper_bound(const Explanation *e, Chain c, int level, const ExplainN
       *hi = 1;
       return true;
     }
-    if (bi == BI_CLAMP && x->nkids == 3) return upper_bound(e, c, level, x->kids[2], hi);
+    if (bi == BI_CLAMP && x->nkids == 3) return upper_bound(e, c, level, x->kids[2], hi, depth + 1);
     if ((bi == BI_MIN || bi == BI_MAX) && x->nkids == 2) {
       double a, b;
-      bool ka = upper_bound(e, c, level, x->kids[0], &a), kb = upper_bound(e, c, level, x->kids[1], &b);
+      bool ka = upper_bound(e, c, level, x->kids[0], &a, depth + 1), kb = upper_bound(e, c, level, x->kids[1], &b, depth + 1);
       if (bi == BI_MAX) {
         if (ka && kb) *hi = a > b ? a : b;
         return ka && kb;
@@ -1036,14 +1046,15 @@ static bool upper_bound(const Explanation *e, Chain c, int level, const ExplainN
   }
   if (x->kind == XK_IF && x->nkids == 3) {
     double a, b;
-    if (!upper_bound(e, c, level, x->kids[1], &a) || !upper_bound(e, c, level, x->kids[2], &b)) return false;
+    if (!upper_bound(e, c, level, x->kids[1], &a, depth + 1) || !upper_bound(e, c, level, x->kids[2], &b, depth + 1))
+      return false;
     *hi = a > b ? a : b;
     return true;
   }
   if (x->kind == XK_OPERATOR && x->node->kind == ND_BINARY && x->node->binary.op == OP_MUL && x->nkids == 2) {
     for (int s = 0; s < 2; s++) {
       double k = x->kids[s]->value, b;
-      if (fixed(e, x->kids[s]) && k >= 0 && upper_bound(e, c, level, x->kids[1 - s], &b)) {
+      if (fixed(e, x->kids[s]) && k >= 0 && upper_bound(e, c, level, x->kids[1 - s], &b, depth + 1)) {
         *hi = k * b;
         return true;
       }
@@ -1054,7 +1065,11 @@ static bool upper_bound(const Explanation *e, Chain c, int level, const ExplainN
 
 /* The one goal a term measures (goal built-ins and goal arguments inside it), or NULL
  * when it measures none or several. */
-static void goals_in(Chain c, int level, const ExplainNode *x, const Sym **goal, bool *several) {
+static void goals_in(Chain c, int level, const ExplainNode *x, const Sym **goal, bool *several, int depth) {
+  if (depth > TERMS_MAX_DEPTH) {   /* too deep to tell: no goal rather than a wrong one */
+    *several = true;
+    return;
+  }
   x = unwrap(&c, &level, x);
   if (!x) return;
   if ((x->kind == XK_BUILTIN || x->kind == XK_GOAL) && x->ref && x->ref->kind == DK_GOAL) {
@@ -1062,7 +1077,7 @@ static void goals_in(Chain c, int level, const ExplainNode *x, const Sym **goal,
     *goal = x->ref;
   }
   for (int k = 0; k < x->nkids; k++)
-    if (!x->kids[k]->body || x->kind != XK_CALL) goals_in(c, level, x->kids[k], goal, several);
+    if (!x->kids[k]->body || x->kind != XK_CALL) goals_in(c, level, x->kids[k], goal, several, depth + 1);
 }
 
 /* The goal whose indicator is the one input x reads, when exactly one goal measures it. */
@@ -1104,11 +1119,11 @@ static ExplainTerm make_term(const Explanation *e, Chain c, int level, const Exp
   ExplainTerm t = {.node = x, .weight = w, .contribution = w * x->value};
   const Sym *goal = NULL;
   bool several = false;
-  goals_in(c, level, x, &goal, &several);
+  goals_in(c, level, x, &goal, &several, 0);
   if (!several) t.goal = goal;
   if (!goal) t.goal = goal_of_reads(e, x);
   double hi;
-  if (w >= 0 && isfinite(x->value) && upper_bound(e, c, level, x, &hi) && hi >= x->value) {
+  if (w >= 0 && isfinite(x->value) && upper_bound(e, c, level, x, &hi, 0) && hi >= x->value) {
     t.has_shortfall = true;
     t.shortfall = w * (hi - x->value);
   }
@@ -1122,7 +1137,7 @@ static void split_sum(Arena *a, const Explanation *e, TermVec *v, Chain c, int l
   Chain cy = c;
   int ly = level;
   const ExplainNode *y = unwrap(&cy, &ly, x);
-  if (depth < 200 && y->kind == XK_OPERATOR && y->nkids == 2 && y->node->kind == ND_BINARY) {
+  if (depth < TERMS_MAX_DEPTH && y->kind == XK_OPERATOR && y->nkids == 2 && y->node->kind == ND_BINARY) {
     const ExplainNode *l = y->kids[0], *r = y->kids[1];
     switch (y->node->binary.op) {
     case OP_ADD:
@@ -1152,7 +1167,7 @@ static void split_sum(Arena *a, const Explanation *e, TermVec *v, Chain c, int l
     default: break;
     }
   }
-  if (depth < 200 && y->kind == XK_OPERATOR && y->node->kind == ND_UNARY && y->node->unary.op == OP_NEG &&
+  if (depth < TERMS_MAX_DEPTH && y->kind == XK_OPERATOR && y->node->kind == ND_UNARY && y->node->unary.op == OP_NEG &&
       y->nkids == 1) {
     split_sum(a, e, v, cy, ly, y->kids[0], -w, depth + 1);
     return;
@@ -1170,7 +1185,7 @@ static void split_extreme(Arena *a, const Explanation *e, TermVec *v, Chain c, i
     Chain cy = ca;
     int ly = la;
     const ExplainNode *y = unwrap(&cy, &ly, arg);
-    if (depth < 200 && y->kind == XK_BUILTIN && expr_sem(y->node)->builtin == bi) {
+    if (depth < TERMS_MAX_DEPTH && y->kind == XK_BUILTIN && expr_sem(y->node)->builtin == bi) {
       split_extreme(a, e, v, cy, ly, y, bi, depth + 1);
       continue;
     }
@@ -1221,6 +1236,28 @@ ExplainTerms explain_terms(Arena *a, const Explanation *e) {
   out.n = v.n;
   for (int k = 0; k < v.n; k++)
     if (v.items[k].node->type.kind == TY_DATE) out.kind = TERMS_NONE;   /* date arithmetic, not a score of parts */
-  if (out.n < 2 || e->sig->result != VAL_NUM) out.kind = TERMS_NONE;
+  if (out.n < 2 || out.n > TERMS_MAX_COUNT || e->sig->result != VAL_NUM) out.kind = TERMS_NONE;
+  if (out.kind == TERMS_NONE) out.n = 0, out.worst = -1;
+  return out;
+}
+
+ExplainTerms explain_row_terms(Arena *a, const Model *m, const RuleSig *sig, const double *row, double *result) {
+  Arena *scratch = arena_new();
+  const Explanation *e = explain_row(scratch, m, sig, row);
+  *result = e->result;
+  ExplainTerms t = explain_terms(scratch, e);
+  ExplainTerms out = {t.kind, NULL, t.n, t.worst};
+  if (t.n) out.items = arena_alloc(a, (size_t)t.n * sizeof *out.items);
+  for (int k = 0; k < t.n; k++) {
+    ExplainNode *copy = arena_alloc(a, sizeof *copy);
+    *copy = *t.items[k].node;
+    copy->kids = NULL;
+    copy->nkids = copy->capkids = 0;
+    copy->reads = NULL;
+    copy->name = copy->name ? arena_strdup(a, copy->name) : NULL;
+    out.items[k] = t.items[k];
+    out.items[k].node = copy;
+  }
+  arena_free(scratch);
   return out;
 }

@@ -100,6 +100,11 @@ bool explain_row_inputs(const Model *m, const ExplainRows *rows, const RuleSig *
 
 typedef enum { EXPLAIN_TEXT, EXPLAIN_JSON } ExplainFormat;
 
+/* The tree is written down to this many levels below the rule; a node there with
+ * children says "[deeper steps not shown]" (JSON: "elided": true, no children). A
+ * rule named deeper down can be explained on its own with --rule. */
+enum { EXPLAIN_MAX_DEPTH = 100 };
+
 /* One explained rule of a document: the explanation and where its inputs came from. */
 typedef struct ExplainItem {
   const Explanation *e;
@@ -141,5 +146,10 @@ typedef struct ExplainTerms {
 /* The terms of an explained score (see the top of this file). kind TERMS_NONE when
  * the formula is a single term. */
 ExplainTerms explain_terms(Arena *a, const Explanation *e);
+/* Evaluate rule sig on one row (*result: its value, as explain_row's) and return its
+ * terms in a. The tree lives in a scratch arena freed before returning: the terms'
+ * nodes are copies without children or reads, so memory stays bounded by one tree
+ * whatever the number of scores (status). */
+ExplainTerms explain_row_terms(Arena *a, const Model *m, const RuleSig *sig, const double *row, double *result);
 
 #endif

@@ -532,9 +532,7 @@ static void compute_scores(StatusReport *r) {
       st->why_not = arena_printf(a, "no observation of %s", missing);
       continue;
     }
-    st->explained = explain_row(a, m, &st->sig, row);   /* the interpreter, traced */
-    st->value = st->explained->result;
-    st->terms = explain_terms(a, st->explained);
+    st->terms = explain_row_terms(a, m, &st->sig, row, &st->value);   /* the interpreter, traced */
   }
 }
 

@@ -140,7 +140,6 @@ typedef struct ScoreStatus {
   const char *why_not;        /* non-NULL: not evaluated, and why */
   ScoreInput *inputs;
   double value;               /* in the declared unit (base units without one) */
-  const Explanation *explained;  /* the interpreter's tree of the value (explain.h) */
   ExplainTerms terms;         /* its terms: which one pulled the score down */
 } ScoreStatus;
 

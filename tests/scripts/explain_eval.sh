@@ -127,6 +127,29 @@ if "$py" "$src/tests/sarif/validate.py" "$work/explain-schema.json" "$work/mutat
   echo "FAIL: the schema accepted a node of kind \"expression\""; exit 1
 fi
 
+# A chain of 3,000 rules: the tree stops 100 levels down (elided), no crash, eval's value;
+# status on it keeps one tree at a time.
+"$py" -c '
+print("indicator x { unit 1 }\nscore r0 = x")
+for i in range(1, 3000): print("score r%d = r%d + 1" % (i, i - 1))' >"$work/chain.mission"
+printf 'x\n1\n' >"$work/chain.csv"
+"$missionc" explain "$work/chain.mission" --input "$work/chain.csv" --row 1 --rule r2999 --format json \
+  >"$work/chain.json" 2>/dev/null || { echo "FAIL: explain on a chain of 3,000 rules"; exit 1; }
+"$py" - "$work/chain.json" <<'PY' || exit 1
+import json, sys
+d = json.load(open(sys.argv[1]))
+r = d["rules"][0]
+assert r["eval"] == "3000", r["eval"]
+n, depth = r["tree"], 0
+while n["children"]:
+    n, depth = n["children"][0], depth + 1
+assert depth == 100 and n.get("elided") is True, (depth, n.get("elided"))
+PY
+"$py" "$src/tests/sarif/validate.py" "$work/explain-schema.json" "$work/chain.json" >/dev/null ||
+  { echo "FAIL: the chain's JSON does not validate"; exit 1; }
+grep -q 'deeper steps not shown' <<<"$("$missionc" explain "$work/chain.mission" --input "$work/chain.csv" --row 1 --rule r2999 2>/dev/null)" ||
+  { echo "FAIL: the text tree of the chain is not cut"; exit 1; }
+
 # explain runs in missionc itself: no libLLVM is opened.
 if command -v strace >/dev/null; then
   csv=$(head -1 "$work/scoring.groups" | cut -f1)
