@@ -24,6 +24,23 @@ static void cell_excerpt(const char *s, size_t n, char *buf, size_t size) {
   buf[k] = '\0';
 }
 
+bool eval_cell_message(ValKind kind, const char *column, const char *s, size_t n, char *msg, size_t size) {
+  bool blank = true;
+  for (size_t i = 0; i < n && blank; i++) blank = s[i] == ' ' || s[i] == '\t';
+  char text[64];
+  cell_excerpt(s, n, text, sizeof text);
+  if (blank)
+    snprintf(msg, size, "empty cell in column '%s'", column);
+  else if (kind == VAL_NUM)
+    snprintf(msg, size, "bad number '%s' in column '%s'", text, column);
+  else if (kind == VAL_BOOL)
+    snprintf(msg, size, "bad boolean '%s' in column '%s' (expected true, false, 1 or 0)", text,
+             column);
+  else
+    snprintf(msg, size, "bad date '%s' in column '%s' (expected YYYY-MM-DD)", text, column);
+  return blank;
+}
+
 bool eval_parse_cell(ValKind kind, const char *column, const char *s, size_t n, double *v, char *msg,
                      size_t size, bool *empty) {
   int rc;
@@ -39,20 +56,7 @@ bool eval_parse_cell(ValKind kind, const char *column, const char *s, size_t n, 
     *v = d;
   }
   if (rc == 0) return true;
-  bool blank = true;
-  for (size_t i = 0; i < n && blank; i++) blank = s[i] == ' ' || s[i] == '\t';
-  char text[64];
-  cell_excerpt(s, n, text, sizeof text);
-  *empty = blank;
-  if (blank)
-    snprintf(msg, size, "empty cell in column '%s'", column);
-  else if (kind == VAL_NUM)
-    snprintf(msg, size, "bad number '%s' in column '%s'", text, column);
-  else if (kind == VAL_BOOL)
-    snprintf(msg, size, "bad boolean '%s' in column '%s' (expected true, false, 1 or 0)", text,
-             column);
-  else
-    snprintf(msg, size, "bad date '%s' in column '%s' (expected YYYY-MM-DD)", text, column);
+  *empty = eval_cell_message(kind, column, s, n, msg, size);
   return false;
 }
 

@@ -28,6 +28,9 @@ size_t eval_format_value(ValKind kind, double v, char *buf);
 bool eval_parse_cell(ValKind kind, const char *column, const char *s, size_t n, double *v, char *msg,
                      size_t size, bool *empty);
 
+/* The message of a bad cell, as eval words it; true when the cell is empty (blank). */
+bool eval_cell_message(ValKind kind, const char *column, const char *s, size_t n, char *msg, size_t size);
+
 /* Whether s is a score or a condition. */
 bool rules_is_rule(const Sym *s);
 /* The closest score or condition name to a misspelt one (edit distance <= 2), or NULL. */

@@ -277,18 +277,6 @@ static void grow_out(Chunk *c, size_t need) {
   c->ocap = cap;
 }
 
-/* Cell text for a message: at most 40 bytes, control characters shown as '?'. */
-static void cell_excerpt(const char *s, size_t n, char *buf, size_t size) {
-  size_t k = 0;
-  for (size_t i = 0; i < n && k + 4 < size && i < 40; i++)
-    buf[k++] = (unsigned char)s[i] < 0x20 ? '?' : s[i];
-  if (n > 40 && k + 4 < size) {
-    memcpy(buf + k, "...", 3);
-    k += 3;
-  }
-  buf[k] = '\0';
-}
-
 /* Parse one cell of column c; false with a message when it is bad. */
 static bool parse_cell(const Column *col, const char *s, size_t n, double *v, char *msg,
                        size_t size) {
@@ -305,19 +293,7 @@ static bool parse_cell(const Column *col, const char *s, size_t n, double *v, ch
     *v = d;
   }
   if (rc == 0) return true;
-  bool blank = true;
-  for (size_t i = 0; i < n && blank; i++) blank = s[i] == ' ' || s[i] == '\t';
-  char text[64];
-  cell_excerpt(s, n, text, sizeof text);
-  if (blank)
-    snprintf(msg, size, "empty cell in column '%s'", col->name);
-  else if (col->kind == VAL_NUM)
-    snprintf(msg, size, "bad number '%s' in column '%s'", text, col->name);
-  else if (col->kind == VAL_BOOL)
-    snprintf(msg, size, "bad boolean '%s' in column '%s' (expected true, false, 1 or 0)", text,
-             col->name);
-  else
-    snprintf(msg, size, "bad date '%s' in column '%s' (expected YYYY-MM-DD)", text, col->name);
+  eval_cell_message(col->kind, col->name, s, n, msg, size);   /* rules.c */
   return false;
 }
 
