@@ -203,6 +203,21 @@
   X(E0808, "UnknownRowSource", "source that names no source declaration", \
     "A cell of the actuals' 'source' column is neither a URL nor the name of a source " \
     "declaration.") \
+  X(E0810, "MissingColumn", "column missing from the header", \
+    "A column that eval or explain needs is not in the header of the rows: an input of " \
+    "a rule (an indicator, a field of the record, 'date'). Every missing column is " \
+    "reported, with the rules that need it.") \
+  X(E0811, "ColumnNameClash", "two columns of one name", \
+    "The header of the rows names a column that the rules read twice: which one holds " \
+    "the values is not known.") \
+  X(E0812, "EmptyCell", "empty cell", \
+    "A cell that a rule reads is empty.") \
+  X(E0813, "UnreadableCell", "cell that cannot be read", \
+    "A cell that a rule reads is not a number, a boolean (true, false, 1, 0) or a date " \
+    "(YYYY-MM-DD), as its column needs.") \
+  X(E0815, "RowOutOfRange", "row number outside the rows file", \
+    "explain --row N names a data row that the rows file does not have (rows are counted " \
+    "from 1, the first row under the header).") \
   X(E0901, "UnknownFocus", "--focus names no declaration", \
     "graph --focus names a declaration that does not exist.") \
   X(E0902, "FocusNotInView", "--focus not drawn by the view", \
@@ -213,6 +228,9 @@
   X(E0904, "BuildTooLarge", "rules too large to build", \
     "build compiles at most 100,000 formula nodes, counting in each rule the rules it uses " \
     "(inlined); build the rules needed with --rules.") \
+  X(E0905, "UnknownRule", "--rule names no score or condition", \
+    "explain --rule names a declaration that is not a score or a condition, or no " \
+    "declaration at all.") \
   X(W0101, "MissionWashing", "a measurable, time-bound goal", \
     "Mazzucato's criterion: a mission is targeted, measurable and time-bound. A mission " \
     "with no goal that has an indicator, a baseline and a target with a deadline is " \

@@ -9,6 +9,7 @@
 int cmd_graph(Compiler *c, int argc, char **argv);   /* cmd_graph.c */
 int cmd_export(Compiler *c, int argc, char **argv);  /* cmd_export.c */
 int cmd_status(Compiler *c, int argc, char **argv);  /* cmd_status.c */
+int cmd_explain(Compiler *c, int argc, char **argv); /* cmd_explain.c */
 int cmd_fmt(Compiler *c, int argc, char **argv);     /* cmd_fmt.c */
 int cmd_diff(Compiler *c, int argc, char **argv);    /* cmd_diff.c */
 int cmd_lsp(Compiler *c, int argc, char **argv);     /* cmd_lsp.c */

@@ -1,7 +1,7 @@
 /* main.c - the missionc driver: the list of commands and the front-end stages.
  *
  *   parse (grammar/) -> imports + names + schema + units + dates + budgets (check.c)
- *     -> mission criteria (lint.c) -> one back end: export | graph | eval | build | status
+ *     -> mission criteria (lint.c) -> one back end: export | graph | eval | explain | build | status
  *   lsp: the same front end, once per change of each document an editor has open
  *
  * Each command is cmd_<name>() in cmd_<name>.c, or below for the front end alone.
@@ -56,6 +56,7 @@ static const Command commands[] = {
     {"graph", "draw a mission: map, timeline, actors, rules or portfolio (DOT, SVG, PNG, PDF, Mermaid)", cmd_graph},
     {"export", "write the checked model as JSON (for dashboards and notebooks)", cmd_export},
     {"eval", "evaluate scores and conditions on the rows of a CSV file (LLVM JIT)", NATIVE(cmd_eval)},
+    {"explain", "show how scores and conditions come about on one row: every step, its value and unit", cmd_explain},
     {"build", "compile scores and conditions to an object file or shared library", NATIVE(cmd_build)},
     {"fmt", "rewrite mission files in the canonical layout (--check, --diff)", cmd_fmt},
     {"diff", "what changed in a mission between two versions (text, Markdown, JSON; git:REV:PATH)", cmd_diff},

@@ -103,6 +103,16 @@ bool csv_is_compressed(const char *data, size_t len);
 bool csv_decompress(const char *data, size_t len, char **out, size_t *out_len, char *err, size_t errlen);
 void csv_close(CsvReader *r);
 
+/* Load a CSV file ("-": standard input) into the sources, decoded when it is
+ * compressed, so that diagnostics underline cells of the text a user reads. The
+ * source index, or -1 with the reason in err. */
+struct Sources;
+int64_t csv_load_source(struct Sources *src, const char *path, char *err, size_t errlen);
+/* The byte ranges [start, end) of the first n fields of the record that starts at
+ * byte `at` of text[0..len) (a byte order mark at 0 skipped), found the way the reader
+ * splits them; fields past the record's end are empty ranges at its end. */
+void csv_field_ranges(const char *text, size_t len, size_t at, size_t n, size_t (*out)[2]);
+
 /* Reads the first record as the header; its field count becomes the one
    every later record must have.  An empty input is an error ("no header").
    Returns CSV_OK or CSV_ERROR. */

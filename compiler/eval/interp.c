@@ -140,6 +140,7 @@ typedef struct Ctx {
   Stack keep;             /* memoised rule values, freed once per block */
   Memo *memo;
   int nmemo, capmemo;
+  const InterpTrace *trace;   /* interp_trace_row: told of every node, else NULL */
 } Ctx;
 
 static size_t memo_hash(const Sym *rule) {
@@ -236,7 +237,9 @@ static void memo_clear(Ctx *x) {
 /* A rule's values on this block into a kept buffer (its uses are memoised). */
 static const double *ev_rule_body(Ctx *x, const Sym *rule) {
   double *buf = stack_push(&x->keep);
+  if (x->trace) x->trace->rule_begin(x->trace->ctx, rule);
   const double *v = ev(x, NULL, rule->rule.body, buf);
+  if (x->trace) x->trace->rule_end(x->trace->ctx, rule);
   return v;
 }
 
@@ -451,9 +454,8 @@ static const double *ev_if(Ctx *x, const Frame *f, const Node *n, double *r) {
   return r;
 }
 
-/* Evaluate n on the block. Returns r filled in, or a vector that already holds the
- * values (an input, a parameter, a rule value) and stays valid while r would. */
-static const double *ev(Ctx *x, const Frame *f, const Node *n, double *r) {
+/* Evaluate n on the block by its checked form (see ev). */
+static const double *ev_form(Ctx *x, const Frame *f, const Node *n, double *r) {
   const ExprSem *s = expr_sem(n);
   if (!s) unreachable_bug("an expression without a checked meaning");
   switch (s->form) {
@@ -483,6 +485,17 @@ static const double *ev(Ctx *x, const Frame *f, const Node *n, double *r) {
   unreachable_bug("an expression that is not a value");
 }
 
+/* Evaluate n on the block. Returns r filled in, or a vector that already holds the
+ * values (an input, a parameter, a rule value) and stays valid while r would. With
+ * a trace (one row), the tracer sees the node before and its value after. */
+static const double *ev(Ctx *x, const Frame *f, const Node *n, double *r) {
+  if (!x->trace) return ev_form(x, f, n, r);
+  x->trace->enter(x->trace->ctx, n);
+  const double *v = ev_form(x, f, n, r);
+  x->trace->leave(x->trace->ctx, n, v[0]);
+  return v;
+}
+
 /* ------------------------------------------------------------------------
  * Batches
  * ------------------------------------------------------------------------ */
@@ -506,9 +519,11 @@ static void load_inputs(Ctx *x, size_t start, const double *const *cols) {
   }
 }
 
-void interp_eval_batch(const Interp *ip, size_t n, const double *const *cols, double *out) {
+/* interp_eval_batch, with an optional tracer (one row). */
+static void eval_batch(const Interp *ip, size_t n, const double *const *cols, double *out,
+                       const InterpTrace *trace) {
   const RuleSig *sig = ip->sig;
-  Ctx x = {.sig = sig};
+  Ctx x = {.sig = sig, .trace = trace};
   const double **in = xcalloc((size_t)sig->ninputs + 1, sizeof *in);
   x.in = in;
   for (size_t start = 0; start < n; start += BLOCK) {
@@ -530,12 +545,18 @@ void interp_eval_batch(const Interp *ip, size_t n, const double *const *cols, do
   free(in);
 }
 
-double interp_eval_row(const Interp *ip, const double *in) {
+void interp_eval_batch(const Interp *ip, size_t n, const double *const *cols, double *out) {
+  eval_batch(ip, n, cols, out, NULL);
+}
+
+double interp_trace_row(const Interp *ip, const double *in, const InterpTrace *trace) {
   int n = ip->sig->ninputs;
   const double **cols = xcalloc((size_t)n + 1, sizeof *cols);
   for (int i = 0; i < n; i++) cols[i] = &in[i];
   double out;
-  interp_eval_batch(ip, 1, cols, &out);
+  eval_batch(ip, 1, cols, &out, trace);
   free(cols);
   return out;
 }
+
+double interp_eval_row(const Interp *ip, const double *in) { return interp_trace_row(ip, in, NULL); }

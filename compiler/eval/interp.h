@@ -70,4 +70,20 @@ void interp_eval_batch(const Interp *ip, size_t n, const double *const *cols, do
 /* Evaluate one row: input i at in[i]. */
 double interp_eval_row(const Interp *ip, const double *in);
 
+/* Watching the interpreter work on one row (missionc explain, explain.h). The
+ * tracer is told of every expression node as the walk reaches it and of the value
+ * it gives (in base units; booleans 0/1), and of the body of every other rule the
+ * row needs (evaluated once, before or while the node that names it is evaluated).
+ * Goal arguments of progress & co. are not values and are not reported. */
+typedef struct InterpTrace {
+  void *ctx;
+  void (*enter)(void *ctx, const Node *n);
+  void (*leave)(void *ctx, const Node *n, double value);
+  void (*rule_begin)(void *ctx, const Sym *rule);
+  void (*rule_end)(void *ctx, const Sym *rule);
+} InterpTrace;
+
+/* interp_eval_row, telling trace (non-NULL) of each step. Same result, bit for bit. */
+double interp_trace_row(const Interp *ip, const double *in, const InterpTrace *trace);
+
 #endif

@@ -16,6 +16,7 @@
 
 #include "compiler.h"
 #include "interp.h"
+#include "rules.h"
 
 /* No LLVM header here: main.c includes this file. */
 typedef struct Jit Jit;
@@ -72,19 +73,5 @@ int eval_print_ir(FILE *out, const RuleSig **sigs, int n, const EvalOptions *o, 
  * Returns 0, 1 for bad input, 2 for an I/O error. */
 int eval_csv(const RuleSet *rs, int in_fd, const char *in_name, FILE *out, const char *out_name,
              const EvalOptions *o);
-
-/* The rules a command works on, as signatures allocated in the compiler's arena:
- * the comma-separated `names` in that order; or every rule `on` that record; or
- * (neither) every score and condition over the indicators, or with any_input every
- * score and condition, in declaration order. When names or `on` are given, the
- * rules must read the same input unless any_input. Returns MS_OK, or with a malloc'd
- * message in *err MS_INPUT (the file cannot be evaluated) or MS_FAILED (bad names). */
-int eval_select_rules(Model *m, const char *names, const char *on, bool any_input,
-                      const RuleSig ***sigs, int *n, char **err);
-
-/* One value as CSV text of a result kind (numbers read back to the same double,
- * booleans 0/1, dates YYYY-MM-DD). Returns the length; buf needs 40 bytes. */
-size_t eval_format_value(ValKind kind, double v, char *buf);
-
 
 #endif

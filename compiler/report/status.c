@@ -72,23 +72,11 @@ static void index_lines(Reader *r) {
 /* The spans of the first n fields of the record that starts on `line` (1-based),
  * found by scanning the text the way the CSV reader does. */
 static void record_spans(const Reader *r, long line, size_t n, Span *out) {
-  const char *t = r->f->text;
-  size_t len = r->f->len;
-  size_t p = line >= 1 && (size_t)line <= r->nlines ? r->lines[line - 1] : len;
-  if (p == 0 && len >= 3 && memcmp(t, "\xEF\xBB\xBF", 3) == 0) p = 3;
-  for (size_t i = 0; i < n; i++) {
-    size_t start = p;
-    if (p < len && t[p] == '"') {
-      for (p++; p < len; p++) {
-        if (t[p] != '"') continue;
-        if (p + 1 < len && t[p + 1] == '"') p++;
-        else { p++; break; }
-      }
-    }
-    while (p < len && t[p] != ',' && t[p] != '\n' && t[p] != '\r') p++;
-    out[i] = (Span){r->a->file, (uint32_t)start, (uint32_t)p};
-    if (p < len && t[p] == ',') p++;
-  }
+  size_t p = line >= 1 && (size_t)line <= r->nlines ? r->lines[line - 1] : r->f->len;
+  size_t (*ranges)[2] = xmalloc((n + 1) * sizeof *ranges);
+  csv_field_ranges(r->f->text, r->f->len, p, n, ranges);
+  for (size_t i = 0; i < n; i++) out[i] = (Span){r->a->file, (uint32_t)ranges[i][0], (uint32_t)ranges[i][1]};
+  free(ranges);
 }
 
 /* The span of field `column` (1-based) of the record on `line`; column 0: the line. */
@@ -322,21 +310,10 @@ static bool reader_failure(Reader *r, CsvReader *cr, CsvError *last) {
 
 Actuals *status_read_actuals(const Model *m, const char *path) {
   char err[512];
-  int64_t id = src_load(m->c->src, path, err, sizeof err);
+  int64_t id = csv_load_source(m->c->src, path, err, sizeof err);
   if (id < 0) {
     util_error("--input: %s", err);
     return NULL;
-  }
-  const SourceFile *raw = src_file(m->c->src, (uint32_t)id);
-  if (csv_is_compressed(raw->text, raw->len)) {   /* .csv.gz, .csv.zst: carets point into the text */
-    char *text;
-    size_t len;
-    if (!csv_decompress(raw->text, raw->len, &text, &len, err, sizeof err)) {
-      fprintf(stderr, "missionc: error: --input: cannot decompress '%s': %s\n", path, err);
-      return NULL;
-    }
-    id = src_add(m->c->src, path, text, len);
-    free(text);
   }
   Arena *arena = m->c->arena;
   Actuals *a = arena_alloc(arena, sizeof *a);
@@ -555,9 +532,7 @@ static void compute_scores(StatusReport *r) {
       st->why_not = arena_printf(a, "no observation of %s", missing);
       continue;
     }
-    Interp *ip = interp_new(&st->sig);
-    st->value = interp_eval_row(ip, row);
-    interp_free(ip);
+    st->terms = explain_row_terms(a, m, &st->sig, row, &st->value);   /* the interpreter, traced */
   }
 }
 
@@ -1117,6 +1092,45 @@ static Table risk_table(Arena *a, const StatusReport *r, bool markdown) {
   return t;
 }
 
+static const char *const term_head[] = {"score", "term", "goal", "value", "weight", "contribution", "shortfall", ""};
+static const char *const term_head_md[] = {"Score", "Term", "Goal", "Value", "Weight", "Contribution", "Shortfall", ""};
+
+/* What the last column says of a term: the one that pulled the score down most, or
+ * (min, max) the one that gives the score its value. */
+static const char *term_mark(const ExplainTerms *ts, int k, bool markdown) {
+  if (k == ts->worst) return markdown ? "**pulled it down most**" : "<- pulled it down most";
+  if (ts->items[k].binding) return ts->kind == TERMS_MAX ? "sets the score (highest)" : "sets the score (lowest)";
+  return "";
+}
+
+/* Each score's terms (explain.h): a sum's terms with their weights, contributions and
+ * shortfalls (weight x (best - value)); a min's or max's arguments. */
+static Table term_table(Arena *a, const StatusReport *r, bool markdown) {
+  Table t = {a, 8, markdown ? term_head_md : term_head, "cccrrrrm", {0}};
+  for (int i = 0; i < r->nscores; i++) {
+    const ScoreStatus *s = &r->scores[i];
+    if (s->why_not || s->terms.kind == TERMS_NONE) continue;
+    Type result = {TY_NUM, s->score->rule.type.dim, s->sig.result_unit};   /* as the score is shown */
+    const Type *score_type = &result;
+    for (int k = 0; k < s->terms.n; k++) {
+      const ExplainTerm *x = &s->terms.items[k];
+      bool sum = s->terms.kind == TERMS_SUM;
+      const char *row[] = {
+          k ? "" : s->score->name,
+          explain_node_text(a, r->m, x->node->node),
+          x->goal ? x->goal->name : "",
+          explain_value_text(a, r->m, &x->node->type, x->node->value),
+          sum ? fmt_num(a, x->weight) : "-",
+          sum ? explain_value_text(a, r->m, score_type, x->contribution) : "-",
+          x->has_shortfall ? explain_value_text(a, r->m, score_type, x->shortfall) : "-",
+          term_mark(&s->terms, k, markdown),
+      };
+      table_row(&t, row);
+    }
+  }
+  return t;
+}
+
 static const char *const score_head[] = {"score", "value", "title", "inputs"};
 static const char *const score_head_md[] = {"Score", "Value", "Title", "Inputs"};
 
@@ -1265,6 +1279,12 @@ static void write_text(const StatusReport *r, FILE *out) {
     Table t = score_table(a, r, false);
     t.head = upper(a, t.head, t.ncols);
     table_write(&t, out, false);
+    Table terms = term_table(a, r, false);
+    if (terms.cells.len) {
+      fputs("\nSCORE TERMS (shortfall: weight x (best value - value), what the term keeps from the score)\n", out);
+      terms.head = upper(a, terms.head, terms.ncols);
+      table_write(&terms, out, false);
+    }
   }
   Table cof = cofunding_table(a, r, false);
   if (cof.cells.len) {
@@ -1368,6 +1388,13 @@ static void write_markdown(const StatusReport *r, FILE *out) {
                  "with `date` = %s.\n\n", fmt_day(a, r->as_of), fmt_day(a, r->as_of));
     Table t = score_table(a, r, true);
     table_write(&t, out, true);
+    Table terms = term_table(a, r, true);
+    if (terms.cells.len) {
+      fputs("\n### Score terms\n\nEach score's terms, as the interpreter computed them: weight, contribution to the "
+            "score, and shortfall = weight × (best value − value), what the term keeps from the score. "
+            "`missionc explain` shows every step.\n\n", out);
+      table_write(&terms, out, true);
+    }
   }
   Table cof = cofunding_table(a, r, true);
   if (cof.cells.len) {
@@ -1423,6 +1450,7 @@ static const char *const page_css =
     "th{background:#f6f8fa;font-weight:600}td.num{text-align:right;font-variant-numeric:tabular-nums;"
     "white-space:nowrap}\n"
     "code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.85em}\n"
+    "table.terms tr.worst td{background:#ffd591;font-weight:600}\n"
     ".badge{display:inline-block;padding:.05rem .5rem;border-radius:1rem;font-weight:600;white-space:nowrap;"
     "border:1px solid}\n"
     ".on-track .badge,.badge.on-track{background:#b9e0a5;border-color:#2e7d32;color:#1b4d1e}\n"
@@ -1578,6 +1606,36 @@ static void html_scores(const StatusReport *r, FILE *out) {
     fputs("</td><td>", out);
     fmt_html(out, score_inputs(a, r, s, false));
     fputs("</td></tr>\n", out);
+  }
+  fputs("</tbody>\n</table>\n", out);
+}
+
+/* Each score's terms; the one that pulled its score down most is marked. */
+static void html_terms(const StatusReport *r, FILE *out) {
+  Arena *a = r->m->c->arena;
+  Table t = term_table(a, r, false);
+  if (!t.cells.len) return;
+  fputs("<h3>Score terms</h3>\n<p class=\"note\">Each score's terms as the interpreter computed them: weight, "
+        "contribution to the score, and shortfall = weight &times; (best value &minus; value), what the term "
+        "keeps from the score. <code>missionc explain</code> shows every step.</p>\n"
+        "<table class=\"terms\">\n<thead><tr>", out);
+  for (int c = 0; c < t.ncols; c++) {
+    fputs("<th>", out);
+    fmt_html(out, c == t.ncols - 1 ? "" : term_head_md[c]);
+    fputs("</th>", out);
+  }
+  fputs("</tr></thead>\n<tbody>\n", out);
+  for (int i = 0; i < t.cells.len; i += t.ncols) {
+    const char *mark = t.cells.items[i + t.ncols - 1];
+    fputs(strstr(mark, "most") ? "<tr class=\"worst\">" : "<tr>", out);
+    for (int c = 0; c < t.ncols; c++) {
+      bool code = c <= 1 && *(const char *)t.cells.items[i + c];   /* names and formulas */
+      fputs(t.align[c] == 'r' ? "<td class=\"num\">" : "<td>", out);
+      if (code) fputs("<code>", out);
+      fmt_html(out, c == t.ncols - 1 && strstr(mark, "most") ? "pulled it down most" : t.cells.items[i + c]);
+      fputs(code ? "</code></td>" : "</td>", out);
+    }
+    fputs("</tr>\n", out);
   }
   fputs("</tbody>\n</table>\n", out);
 }
@@ -1889,6 +1947,7 @@ static int write_html(const StatusReport *r, FILE *out) {
   if (r->nscores) {
     fputs("<section id=\"scores\">\n<h2>Scores</h2>\n", out);
     html_scores(r, out);
+    html_terms(r, out);
     fputs("</section>\n", out);
   }
   html_table_section(out, "cofunding", "Co-funding (leverage = co-funding / public funding)", cofunding_table(a, r, true));

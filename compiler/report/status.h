@@ -18,6 +18,7 @@
 
 #include "check.h"
 #include "compiler.h"
+#include "explain.h"
 #include "interp.h"
 
 /* ---- actuals ------------------------------------------------------------------ */
@@ -139,6 +140,7 @@ typedef struct ScoreStatus {
   const char *why_not;        /* non-NULL: not evaluated, and why */
   ScoreInput *inputs;
   double value;               /* in the declared unit (base units without one) */
+  ExplainTerms terms;         /* its terms: which one pulled the score down */
 } ScoreStatus;
 
 typedef struct StatusReport {

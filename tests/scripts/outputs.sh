@@ -2,7 +2,7 @@
 # outputs.sh MISSIONC SOURCE_DIR BINARY_DIR - every command's -o goes through one writer
 # (LANGUAGE.md section 10, "Output files").
 #
-# For status, eval, build (-o, --header, --emit-llvm -o), graph and export:
+# For status, eval, explain, build (-o, --header, --emit-llvm -o), graph and export:
 #   - a device copy of /dev/full (mknod c 1 7 here, never the real /dev): exit 2 with
 #     "No space left on device", and the node is still a character device;
 #   - a copy of /dev/null (c 1 3) and a FIFO: written directly, they stay what they are;
@@ -44,6 +44,7 @@ run() {
   case $1 in
     status) "$missionc" status m.mission --input actuals.csv $quiet -o "$out" ;;
     eval) "$missionc" eval m.mission --input rows.csv $quiet --engine interp -o "$out" ;;
+    explain) "$missionc" explain m.mission --input rows.csv --row 2 $quiet -o "$out" ;;
     build) "$missionc" build m.mission $quiet --prefix p -o "$out" ;;
     header) "$missionc" build m.mission $quiet --prefix p -o "$scratch/x.o" --header "$out" ;;
     llvm) "$missionc" build m.mission $quiet --prefix p --emit-llvm -o "$out" ;;
@@ -55,7 +56,7 @@ run() {
 }
 # same A B: the outputs agree (a header's include guard follows its name)
 same() { cmp -s <(grep -av '_H\b' "$1") <(grep -av '_H\b' "$2"); }
-ext() { case $1 in status) echo txt ;; eval) echo csv ;; build) echo o ;; header) echo h ;; llvm) echo ll ;; graph) echo dot ;; export) echo json ;; esac; }
+ext() { case $1 in status) echo txt ;; explain) echo explain ;; eval) echo csv ;; build) echo o ;; header) echo h ;; llvm) echo ll ;; graph) echo dot ;; export) echo json ;; esac; }
 scratch=$work/scratch
 mkdir -p "$scratch"
 
@@ -63,7 +64,7 @@ have_mknod=1
 mknod probe c 1 3 2>/dev/null || have_mknod=0
 rm -f probe
 
-for cmd in status eval build header llvm graph export; do
+for cmd in status eval explain build header llvm graph export; do
   e=$(ext $cmd)
   # a reference output
   run $cmd "ref.$e"
@@ -126,6 +127,7 @@ for cmd in status eval build header llvm graph export; do
       status) setpriv --reuid=65534 --regid=65534 --clear-groups "$missionc" status m.mission --input actuals.csv $quiet -o ro/out.$e ;;
       export) setpriv --reuid=65534 --regid=65534 --clear-groups "$missionc" export m.mission $quiet -o ro/out.$e ;;
       graph) setpriv --reuid=65534 --regid=65534 --clear-groups "$missionc" graph m.mission $quiet -o ro/out.$e ;;
+      explain) setpriv --reuid=65534 --regid=65534 --clear-groups "$missionc" explain m.mission --input rows.csv --row 2 $quiet -o ro/out.$e ;;
       *) TMPDIR=/tmp setpriv --reuid=65534 --regid=65534 --clear-groups "$missionc" eval m.mission --input rows.csv $quiet --engine interp -o ro/out.$e ;;
     esac >/dev/null 2>err.txt
     status=$?
@@ -149,7 +151,7 @@ check_refused() {
   [ $status = 2 ] || { cat err.txt; fail "$*: status $status"; }
   grep -q "refusing to overwrite it" err.txt || { cat err.txt; fail "$*: message"; }
 }
-for cmd in status eval build header llvm graph export; do
+for cmd in status eval explain build header llvm graph export; do
   for target in m.mission lib.mission soft.mission; do
     case $cmd:$target in build:*|llvm:*) continue ;; esac
     run $cmd $target; check_refused "$cmd -o $target"
@@ -158,6 +160,7 @@ done
 run status actuals.csv; check_refused "status -o actuals.csv"
 run status hard.csv; check_refused "status -o hard.csv"
 run eval rows.csv; check_refused "eval -o rows.csv"
+run explain rows.csv; check_refused "explain -o rows.csv"
 cmp -s m.mission m.orig && cmp -s lib.mission lib.orig && cmp -s actuals.csv actuals.orig &&
   cmp -s rows.csv rows.orig || fail "an input changed"
 set +e
@@ -169,7 +172,7 @@ set -e
 # a full file system: the old file kept, no temporary, nothing in TMPDIR
 if unshare -Urm true 2>/dev/null; then
   mkdir -p small tmp
-  for cmd in status eval build header llvm graph export; do
+  for cmd in status eval explain build header llvm graph export; do
     e=$(ext $cmd)
     set +e
     # shellcheck disable=SC2016
@@ -185,6 +188,7 @@ if unshare -Urm true 2>/dev/null; then
         status) "$0" status m.mission --input actuals.csv '"$quiet"' -o small/old.'"$e"' ;;
         eval) awk "BEGIN { print \"labelled\"; for (i = 0; i < 20000; i++) print i }" >big.csv
               "$0" eval m.mission --input big.csv '"$quiet"' --engine interp -o small/old.'"$e"' ;;
+        explain) "$0" explain m.mission --input rows.csv --row 2 '"$quiet"' -o small/old.'"$e"' ;;
         build) "$0" build m.mission '"$quiet"' -o small/old.'"$e"' ;;
         header) "$0" build m.mission '"$quiet"' -o tmp/x.o --header small/old.'"$e"' ;;
         llvm) "$0" build m.mission '"$quiet"' --emit-llvm -o small/old.'"$e"' ;;

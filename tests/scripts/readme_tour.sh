@@ -23,6 +23,12 @@ sed -n '/^\$ missionc eval examples\/climate_neutral_cities.mission/,/^```$/p' R
   >"$work/eval.expected"
 diff -u "$work/eval.expected" "$work/eval.csv" || fail "README's eval output is stale"
 
+# explain: the exact tree the README shows
+"$mc" explain "$flag" --input "$acts" --row 3 --rule label_share >"$work/explain.txt" 2>/dev/null
+sed -n '/^\$ missionc explain examples\/climate_neutral_cities.mission/,/^```$/p' README.md | sed '1d;$d' \
+  >"$work/explain.expected"
+diff -u "$work/explain.expected" "$work/explain.txt" || fail "README's explain output is stale"
+
 # build + ctypes
 "$mc" build "$flag" -o "$work/libcities.so" --header "$work/cities.h"
 got=$(cd "$work" && python3 -c '
