@@ -302,18 +302,14 @@ static Node *decl(Parser *p, Loc l, DeclKind k, const char *doc, Ident name) {
 }
 
 static Node *name_node(Parser *p, Loc l, Ident id) {
-  Node *n = ast_new(A, ND_NAME, S(p, l));
-  n->name.parts = arena_alloc(A, sizeof(Ident));
+  Node *n = ast_name(A, S(p, l), 1);
   n->name.parts[0] = id;
-  n->name.nparts = 1;
   return n;
 }
 
 /* path.IDENT: a copy of the path with one more part. */
 static Node *name_extend(Parser *p, Loc l, Node *path, Ident id) {
-  Node *n = ast_new(A, ND_NAME, S(p, l));
-  n->name.nparts = path->name.nparts + 1;
-  n->name.parts = arena_alloc(A, sizeof(Ident) * (size_t)n->name.nparts);
+  Node *n = ast_name(A, S(p, l), path->name.nparts + 1);
   memcpy(n->name.parts, path->name.parts, sizeof(Ident) * (size_t)path->name.nparts);
   n->name.parts[path->name.nparts] = id;
   return n;
