@@ -9,6 +9,12 @@
  * code below expands it, and the build replaces each marker comment "@ NAME @" (alone
  * on its line) with the %token lines and the keyword alternatives of decl_kw and
  * attr_name (grammar/gen_grammar.c writes the grammar that bison reads).
+ *
+ * The build compiles this grammar twice: parser.c with LAC (exact lists of expected
+ * tokens in syntax errors) and parser_fast.c without it (bison -Fparse.lac=none,
+ * MISSION_FAST_PARSER, yyparse_fast). parse_file runs the fast one first; at its
+ * first syntax error (or any diagnostic) it gives up and the file is parsed again
+ * with LAC, so the messages are the same and a valid file pays for no LAC.
  */
 %define api.pure full
 %define parse.error custom
@@ -426,6 +432,10 @@ static bool line_starts_decl(Parser *p, uint32_t offset, uint32_t open) {
 
 static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, Parser *p) {
   (void)scanner;
+  if (p->fast) {   /* the parse without LAC gives up: parse_file parses again with it */
+    p->fast_failed = true;
+    return 2;
+  }
   enum { MAX = 64 };
   yysymbol_kind_t expected[MAX];
   int n = yypcontext_expected_tokens(ctx, expected, MAX);
@@ -486,13 +496,32 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, Parser 
 
 static void yyerror(YYLTYPE *loc, void *scanner, Parser *p, const char *msg) {
   (void)scanner;
+  if (p->fast) {
+    p->fast_failed = true;
+    return;
+  }
   diag_error(p->diag, S(p, *loc), E0109, "%s (nesting too deep?)", msg);
 }
 
-/* Parse one loaded file into a syntax tree. */
+#ifndef MISSION_FAST_PARSER
+int yyparse_fast(void *scanner, Parser *p);
+static Node *parse_pass(Arena *a, Interner *names, Diag *diag, Sources *src, uint32_t file, bool fast);
+
+/* Parse one loaded file into a syntax tree: without LAC first, into diagnostics of its
+ * own; on any diagnostic, again with LAC into diag (see the top of this file). */
 Node *parse_file(Arena *a, Interner *names, Diag *diag, Sources *src, uint32_t file) {
+  Diag *scratch = diag_new(a, src);
+  scratch->max_errors = diag->max_errors;
+  Node *root = parse_pass(a, names, scratch, src, file, true);
+  if (root) return root;
+  return parse_pass(a, names, diag, src, file, false);
+}
+
+/* One parse of a file; NULL when the fast parse (without LAC) met a diagnostic. */
+static Node *parse_pass(Arena *a, Interner *names, Diag *diag, Sources *src, uint32_t file, bool fast) {
   const SourceFile *f = src_file(src, file);
   Parser p = {0};
+  p.fast = fast;
   p.arena = a;
   p.names = names;
   p.diag = diag;
@@ -507,9 +536,11 @@ Node *parse_file(Arena *a, Interner *names, Diag *diag, Sources *src, uint32_t f
    * is then matched once; fed in chunks through YY_INPUT, flex rescanned the token
    * after each chunk, which was quadratic in the length of a line. */
   YY_BUFFER_STATE whole = p.len <= INT_MAX - 2 ? yy_scan_bytes(p.text, (int)p.len, scanner) : NULL;
-  yyparse(scanner, &p);
+  if (fast) yyparse_fast(scanner, &p);
+  else yyparse(scanner, &p);
   if (whole) yy_delete_buffer(whole, scanner);
   yylex_destroy(scanner);
+  if (fast && (p.fast_failed || diag->list.len > 0)) return NULL;
   if (!p.root) p.root = ast_new(a, ND_FILE, (Span){file, 0, (uint32_t)f->len});
   p.root->span = (Span){file, 0, (uint32_t)f->len};
   p.root->file.doc = p.file_doc;
@@ -547,3 +578,4 @@ int parse_tokens(Arena *a, Interner *names, Diag *diag, Sources *src, uint32_t f
   *out = toks;
   return n;
 }
+#endif

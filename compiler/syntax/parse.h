@@ -50,6 +50,8 @@ typedef struct Parser {
   uint32_t noted_brace;  /* 1 + offset of the '{' already reported as unclosed */
   bool lex_error;        /* a lexical error was reported on the line below */
   uint32_t lex_error_start, lex_error_end;
+  bool fast;             /* the parse without LAC (parser_fast.c): gives up at an error */
+  bool fast_failed;      /* ... and it did */
 } Parser;
 
 /* Parse one loaded file. Always returns a file node (possibly partial after errors). */
