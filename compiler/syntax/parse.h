@@ -14,12 +14,14 @@ typedef struct Loc {
   uint32_t start, end;
 } Loc;
 
-/* A token's value. */
+/* A token's value: the parser's stack copies it at every step, so it is small. */
 typedef struct Tok {
   const char *str;     /* identifier (interned), keyword text, string contents, number text */
-  double num;
-  Date date;
-  const char *doc;     /* declaration keywords: the /// comment before it */
+  union {
+    double num;        /* NUMBER */
+    Date date;         /* DATE */
+    const char *doc;   /* names and keywords: the /// comment before it */
+  };
 } Tok;
 
 /* Everything the reentrant lexer and the pure parser share. */
