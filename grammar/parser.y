@@ -50,8 +50,9 @@ typedef struct DeclBody {
 }
 
 %code {
-#include <string.h>
 #include <limits.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "lexer.h"
 
@@ -534,11 +535,19 @@ static Node *parse_pass(Arena *a, Interner *names, Diag *diag, Sources *src, uin
   p.scanner = scanner;
   /* The whole text as flex's one buffer: a token as long as the file (an 8 MB comment)
    * is then matched once; fed in chunks through YY_INPUT, flex rescanned the token
-   * after each chunk, which was quadratic in the length of a line. */
-  YY_BUFFER_STATE whole = p.len <= INT_MAX - 2 ? yy_scan_bytes(p.text, (int)p.len, scanner) : NULL;
+   * after each chunk, which was quadratic in the length of a line.
+   * The copy ends in the two NULs flex wants (memcpy: yy_scan_bytes copied byte by byte). */
+  char *copy = NULL;
+  YY_BUFFER_STATE whole = NULL;
+  if (p.len <= INT_MAX - 2 && (copy = malloc(p.len + 2))) {
+    memcpy(copy, p.text, p.len);
+    copy[p.len] = copy[p.len + 1] = '\0';
+    whole = yy_scan_buffer(copy, p.len + 2, scanner);
+  }
   if (fast) yyparse_fast(scanner, &p);
   else yyparse(scanner, &p);
   if (whole) yy_delete_buffer(whole, scanner);
+  free(copy);
   yylex_destroy(scanner);
   if (fast && (p.fast_failed || diag->list.len > 0)) return NULL;
   if (!p.root) p.root = ast_new(a, ND_FILE, (Span){file, 0, (uint32_t)f->len});
