@@ -511,10 +511,12 @@ static Node *parse_pass(Arena *a, Interner *names, Diag *diag, Sources *src, uin
 /* Parse one loaded file into a syntax tree: without LAC first, into diagnostics of its
  * own; on any diagnostic, again with LAC into diag (see the top of this file). */
 Node *parse_file(Arena *a, Interner *names, Diag *diag, Sources *src, uint32_t file) {
-  Diag *scratch = diag_new(a, src);
-  scratch->max_errors = diag->max_errors;
-  Node *root = parse_pass(a, names, scratch, src, file, true);
-  if (root) return root;
+  if (!diag_capped(diag)) {   /* capped: the lexer stops at once, as it always did */
+    Diag *scratch = diag_new(a, src);
+    scratch->max_errors = diag->max_errors;
+    Node *root = parse_pass(a, names, scratch, src, file, true);
+    if (root) return root;
+  }
   return parse_pass(a, names, diag, src, file, false);
 }
 
