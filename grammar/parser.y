@@ -9,6 +9,12 @@
  * code below expands it, and the build replaces each marker comment "@ NAME @" (alone
  * on its line) with the %token lines and the keyword alternatives of decl_kw and
  * attr_name (grammar/gen_grammar.c writes the grammar that bison reads).
+ *
+ * The build compiles this grammar twice: parser.c with LAC (exact lists of expected
+ * tokens in syntax errors) and parser_fast.c without it (bison -Fparse.lac=none,
+ * MISSION_FAST_PARSER, yyparse_fast). parse_file runs the fast one first; at its
+ * first syntax error (or any diagnostic) it gives up and the file is parsed again
+ * with LAC, so the messages are the same and a valid file pays for no LAC.
  */
 %define api.pure full
 %define parse.error custom
@@ -44,8 +50,9 @@ typedef struct DeclBody {
 }
 
 %code {
-#include <string.h>
 #include <limits.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "lexer.h"
 
@@ -302,18 +309,14 @@ static Node *decl(Parser *p, Loc l, DeclKind k, const char *doc, Ident name) {
 }
 
 static Node *name_node(Parser *p, Loc l, Ident id) {
-  Node *n = ast_new(A, ND_NAME, S(p, l));
-  n->name.parts = arena_alloc(A, sizeof(Ident));
+  Node *n = ast_name(A, S(p, l), 1);
   n->name.parts[0] = id;
-  n->name.nparts = 1;
   return n;
 }
 
 /* path.IDENT: a copy of the path with one more part. */
 static Node *name_extend(Parser *p, Loc l, Node *path, Ident id) {
-  Node *n = ast_new(A, ND_NAME, S(p, l));
-  n->name.nparts = path->name.nparts + 1;
-  n->name.parts = arena_alloc(A, sizeof(Ident) * (size_t)n->name.nparts);
+  Node *n = ast_name(A, S(p, l), path->name.nparts + 1);
   memcpy(n->name.parts, path->name.parts, sizeof(Ident) * (size_t)path->name.nparts);
   n->name.parts[path->name.nparts] = id;
   return n;
@@ -430,6 +433,10 @@ static bool line_starts_decl(Parser *p, uint32_t offset, uint32_t open) {
 
 static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, Parser *p) {
   (void)scanner;
+  if (p->fast) {   /* the parse without LAC gives up: parse_file parses again with it */
+    p->fast_failed = true;
+    return 2;
+  }
   enum { MAX = 64 };
   yysymbol_kind_t expected[MAX];
   int n = yypcontext_expected_tokens(ctx, expected, MAX);
@@ -490,13 +497,34 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, Parser 
 
 static void yyerror(YYLTYPE *loc, void *scanner, Parser *p, const char *msg) {
   (void)scanner;
+  if (p->fast) {
+    p->fast_failed = true;
+    return;
+  }
   diag_error(p->diag, S(p, *loc), E0109, "%s (nesting too deep?)", msg);
 }
 
-/* Parse one loaded file into a syntax tree. */
+#ifndef MISSION_FAST_PARSER
+int yyparse_fast(void *scanner, Parser *p);
+static Node *parse_pass(Arena *a, Interner *names, Diag *diag, Sources *src, uint32_t file, bool fast);
+
+/* Parse one loaded file into a syntax tree: without LAC first, into diagnostics of its
+ * own; on any diagnostic, again with LAC into diag (see the top of this file). */
 Node *parse_file(Arena *a, Interner *names, Diag *diag, Sources *src, uint32_t file) {
+  if (!diag_capped(diag)) {   /* capped: the lexer stops at once, as it always did */
+    Diag *scratch = diag_new(a, src);
+    scratch->max_errors = diag->max_errors;
+    Node *root = parse_pass(a, names, scratch, src, file, true);
+    if (root) return root;
+  }
+  return parse_pass(a, names, diag, src, file, false);
+}
+
+/* One parse of a file; NULL when the fast parse (without LAC) met a diagnostic. */
+static Node *parse_pass(Arena *a, Interner *names, Diag *diag, Sources *src, uint32_t file, bool fast) {
   const SourceFile *f = src_file(src, file);
   Parser p = {0};
+  p.fast = fast;
   p.arena = a;
   p.names = names;
   p.diag = diag;
@@ -509,11 +537,21 @@ Node *parse_file(Arena *a, Interner *names, Diag *diag, Sources *src, uint32_t f
   p.scanner = scanner;
   /* The whole text as flex's one buffer: a token as long as the file (an 8 MB comment)
    * is then matched once; fed in chunks through YY_INPUT, flex rescanned the token
-   * after each chunk, which was quadratic in the length of a line. */
-  YY_BUFFER_STATE whole = p.len <= INT_MAX - 2 ? yy_scan_bytes(p.text, (int)p.len, scanner) : NULL;
-  yyparse(scanner, &p);
+   * after each chunk, which was quadratic in the length of a line.
+   * The copy ends in the two NULs flex wants (memcpy: yy_scan_bytes copied byte by byte). */
+  char *copy = NULL;
+  YY_BUFFER_STATE whole = NULL;
+  if (p.len <= INT_MAX - 2 && (copy = malloc(p.len + 2))) {
+    memcpy(copy, p.text, p.len);
+    copy[p.len] = copy[p.len + 1] = '\0';
+    whole = yy_scan_buffer(copy, p.len + 2, scanner);
+  }
+  if (fast) yyparse_fast(scanner, &p);
+  else yyparse(scanner, &p);
   if (whole) yy_delete_buffer(whole, scanner);
+  free(copy);
   yylex_destroy(scanner);
+  if (fast && (p.fast_failed || diag->list.len > 0)) return NULL;
   if (!p.root) p.root = ast_new(a, ND_FILE, (Span){file, 0, (uint32_t)f->len});
   p.root->span = (Span){file, 0, (uint32_t)f->len};
   p.root->file.doc = p.file_doc;
@@ -551,3 +589,4 @@ int parse_tokens(Arena *a, Interner *names, Diag *diag, Sources *src, uint32_t f
   *out = toks;
   return n;
 }
+#endif

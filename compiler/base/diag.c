@@ -66,8 +66,23 @@ Diagnostic *diag_warning(Diag *d, Span span, DiagCode code, const char *option,
   return g;
 }
 
+/* Past DIAG_MAX_LOCATED_NOTES notes with a location under one diagnostic, the rest are
+ * counted, not formatted, and one note "and N more" stands for them where the first
+ * would have been; notes without a location (hints) are always kept. */
 void diag_note(Diag *d, Diagnostic *on, Span span, const char *fmt, ...) {
   if (!on) return;
+  if (span.file != NO_FILE && on->located_notes++ >= DIAG_MAX_LOCATED_NOTES) {
+    int more = on->located_notes - DIAG_MAX_LOCATED_NOTES;
+    if (!on->more_note) {
+      on->more_note = arena_alloc(d->arena, sizeof *on->more_note);
+      on->more_note->span = NO_SPAN;
+      on->more_note->msg = on->more_text = arena_alloc(d->arena, 48);
+      if (on->last_note) on->last_note->next = on->more_note; else on->notes = on->more_note;
+      on->last_note = on->more_note;
+    }
+    snprintf(on->more_text, 48, "and %d more like %s", more, more == 1 ? "it" : "them");
+    return;
+  }
   DiagNote *n = arena_alloc(d->arena, sizeof *n);
   va_list ap;
   va_start(ap, fmt);

@@ -37,7 +37,13 @@ typedef struct Diagnostic {
   DiagFix *fixes;       /* fix-its, in the order given */
   size_t seq;           /* emission order, to keep sorting stable */
   const char *allowed;  /* silenced by an `allow`: its reason, else NULL */
+  int located_notes;    /* notes with a location given so far (see diag_note) */
+  DiagNote *more_note;  /* "and N more like them", past DIAG_MAX_LOCATED_NOTES */
+  char *more_text;
 } Diagnostic;
+
+/* Notes with a location listed under one diagnostic; diag_note counts the rest. */
+#define DIAG_MAX_LOCATED_NOTES 20
 
 typedef struct Diag {
   Arena *arena;
@@ -58,7 +64,8 @@ Diagnostic *diag_error(Diag *d, Span span, DiagCode code, const char *fmt, ...)
 /* A warning controlled by -W<option>. */
 Diagnostic *diag_warning(Diag *d, Span span, DiagCode code, const char *option,
                          const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-/* A note under a diagnostic (no-op on NULL). */
+/* A note under a diagnostic (no-op on NULL); past DIAG_MAX_LOCATED_NOTES notes with a
+ * location, one "and N more like them" note counts the others without formatting them. */
 void diag_note(Diag *d, Diagnostic *on, Span span, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* The code as text ("E0201"), and its title as LANGUAGE.md heads it ("unknown name"). */

@@ -172,3 +172,26 @@ void fmt_html(FILE *out, const char *s) {
     }
   }
 }
+
+/* Powers of ten that a double holds exactly. */
+static const double exact_tens[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                    1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                    1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+double fmt_strtod(const char *s) {
+  uint64_t m = 0;
+  int digits = 0, decimals = 0;
+  const char *c = s;
+  while (*c == '0') c++;   /* leading zeros are not significant */
+  for (; *c >= '0' && *c <= '9'; c++, digits++) m = m * 10 + (uint64_t)(*c - '0');
+  if (*c == '.') {
+    for (c++; *c >= '0' && *c <= '9'; c++, decimals++) {
+      if (digits == 0 && *c == '0' && m == 0) continue;   /* 0.000x: zeros before the first digit */
+      m = m * 10 + (uint64_t)(*c - '0');
+      digits++;
+    }
+  }
+  if (*c != '\0' || c == s || digits > 15 || decimals > 22 || (c == s + 1 && *s == '.'))
+    return strtod(s, NULL);
+  return (double)m / exact_tens[decimals];
+}

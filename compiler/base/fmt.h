@@ -21,6 +21,11 @@ void date_from_days(int64_t days, int *year, int *month, int *day);
 
 /* ---- numbers and quantities ---- */
 
+/* strtod(s, NULL), the same bits: a plain decimal of up to 15 significant digits and up
+ * to 22 decimals (the literals of a mission, almost all) is one exact integer divided by
+ * an exact power of ten, correctly rounded as strtod rounds; anything else is strtod's. */
+double fmt_strtod(const char *s);
+
 /* Up to 10 significant digits, no exponent below 1e15 ("32", "0.125"). */
 const char *fmt_num(Arena *a, double v);
 /* With `decimals` decimals; never "-0". */

@@ -151,11 +151,10 @@ static void build_lines(SourceFile *f) {
   size_t cap = 64, n = 0;
   uint32_t *lines = xmalloc(cap * sizeof *lines);
   lines[n++] = 0;
-  for (size_t i = 0; i < f->len; i++) {
-    if (f->text[i] == '\n') {
-      if (n == cap) lines = xrealloc(lines, (cap *= 2) * sizeof *lines);
-      lines[n++] = (uint32_t)(i + 1);
-    }
+  const char *text = f->text, *end = f->text + f->len;
+  for (const char *nl; text < end && (nl = memchr(text, '\n', (size_t)(end - text))); text = nl + 1) {
+    if (n == cap) lines = xrealloc(lines, (cap *= 2) * sizeof *lines);
+    lines[n++] = (uint32_t)(nl + 1 - f->text);
   }
   f->lines = lines;
   f->nlines = n;

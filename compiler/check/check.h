@@ -69,12 +69,12 @@ typedef enum {
   EX_OP,           /* ND_UNARY, ND_BINARY or ND_IF: see the node */
 } ExprForm;
 
-typedef struct ExprSem {
-  ExprForm form;
+typedef struct ExprSem {   /* one per checked expression node: laid out without holes */
   Type type;
   double value;        /* EX_CONST: in base units; dates in days; bools 0/1 */
   const char *str;     /* EX_CONST strings */
   Sym *ref;
+  ExprForm form;
   int index;
   Builtin builtin;
   bool constant;       /* known when checking (value holds it, in base units), whatever the form */

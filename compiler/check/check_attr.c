@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "check_int.h"
+#include "util.h"
 
 /* One checked argument of an attribute. */
 typedef struct Value {
@@ -697,7 +698,11 @@ static bool check_arity(Checker *k, const AttrSpec *spec, Node *attr) {
 static void fill_attr(Checker *k, CkSym *s, const AttrSpec *spec, Node *attr) {
   if (!check_arity(k, spec, attr)) return;
   NodeList *args = &attr->attr.args;
-  Value *v = arena_alloc(k->a, sizeof(Value) * (size_t)args->len);
+  /* The values are copied out (store_common): a few on the stack, more in the arena. */
+  Value local[4];
+  Value *v = local;
+  if (args->len > (int)COUNT_OF(local)) v = arena_alloc(k->a, sizeof(Value) * (size_t)args->len);
+  else memset(local, 0, sizeof(Value) * (size_t)args->len);
   int n = 0;
   for (int i = 0; i < args->len; i++)
     if (check_value(k, spec, args->items[i], &v[n])) n++;

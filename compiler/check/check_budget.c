@@ -16,22 +16,16 @@ enum { MAX_SHOWN = 4 };   /* contributions listed under an exceeded budget */
 static bool exceeds(double sum, double limit) { return sum - limit > 1e-9 * fabs(limit); }
 
 /* Same currency: "cannot add USD to EUR" for money. */
-static bool same_currency(Checker *k, const Quantity *a, const Quantity *b, Span at, const char *what,
-                          const char *limit) {
-  if (dim_eq(&a->unit->dim, &b->unit->dim)) return true;
+static bool same_currency(const Quantity *a, const Quantity *b) { return dim_eq(&a->unit->dim, &b->unit->dim); }
+
+/* E0504: a and b are different currencies (what and limit name them). */
+static void currency_error(Checker *k, const Quantity *a, const Quantity *b, Span at, const char *what,
+                           const char *limit) {
   Type ta = ck_type_num(a->unit->dim, a->unit), tb = ck_type_num(b->unit->dim, b->unit);
   Diagnostic *g = ck_error(k, at, E0504, "%s is %s, but %s is %s", what, ck_type_in(k, &ta),
                            limit, ck_type_in(k, &tb));
   ck_note(k, g, b->span, "%s is set here", limit);
   ck_note(k, g, NO_SPAN, "currencies are separate dimensions; declare a rate such as 'unit SEK = 0.087 EUR'");
-  return false;
-}
-
-/* List the first contributions under g. */
-static void note_parts(Checker *k, Diagnostic *g, PtrVec *spans, PtrVec *texts) {
-  for (int i = 0; i < spans->len && i < MAX_SHOWN; i++)
-    ck_note(k, g, *(Span *)spans->items[i], "%s", (const char *)texts->items[i]);
-  if (spans->len > MAX_SHOWN) ck_note(k, g, NO_SPAN, "and %d more", spans->len - MAX_SHOWN);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -105,8 +99,11 @@ static void rates(Checker *k) {
       if (!l->has_value || !l->q.per) continue;
       const Period *per = p->project.period.set ? &p->project.period
                           : l->target ? instrument_period(k, l->target) : NULL;
-      rate_total(k, &l->q, per, arena_printf(k->a, "the funding of '%s' by '%s'", p->name,
-                                             l->target ? l->target->name : "?"));
+      if (!per || !per->set)
+        rate_total(k, &l->q, per, arena_printf(k->a, "the funding of '%s' by '%s'", p->name,
+                                               l->target ? l->target->name : "?"));
+      else
+        rate_total(k, &l->q, per, NULL);   /* the text names it only in an error */
       l->value = l->q.value;
       l->has_value = l->q.set;
     }
@@ -120,10 +117,18 @@ static void rates(Checker *k) {
 /* Sums of intervals                                                         */
 /* ------------------------------------------------------------------------ */
 
+/* One amount in a sum: its text is made only when a diagnostic lists it. */
+typedef struct Part {
+  const Quantity *q;
+  Span span;
+  const char *name;        /* the project (takes) or the instrument (has) */
+  bool has;
+} Part;
+
 typedef struct Funding {
   double lo, hi;           /* sums of the parts' lower and upper ends */
   bool ranged;             /* some part is a range */
-  PtrVec spans, texts;
+  PtrVec parts;            /* Part* */
 } Funding;
 
 /* "5 MEUR" or "5 MEUR .. 10 MEUR" in unit u. */
@@ -142,14 +147,24 @@ static const char *rate_text(Checker *k, const Quantity *q) {
                       ck_number(k, q->days / per), q->per->name);
 }
 
-static void add_part(Checker *k, Funding *f, const Quantity *q, const char *text) {
-  Span *s = arena_alloc(k->a, sizeof *s);
-  *s = q->span;
+/* Add q (written at span, by name) to the sum f. */
+static void add_part(Checker *k, Funding *f, const Quantity *q, Span span, const char *name, bool has) {
+  Part *part = arena_alloc(k->a, sizeof *part);
+  *part = (Part){q, span, name, has};
   f->lo += quantity_lo(q);
   f->hi += quantity_hi(q);
   f->ranged |= q->bound == QB_RANGE;
-  vec_push(k->a, &f->spans, s);
-  vec_push(k->a, &f->texts, (void *)text);
+  vec_push(k->a, &f->parts, part);
+}
+
+/* List the first contributions under g, amounts in unit u. */
+static void note_parts(Checker *k, Diagnostic *g, const PtrVec *parts, const Unit *u) {
+  for (int i = 0; i < parts->len && i < MAX_SHOWN; i++) {
+    const Part *p = parts->items[i];
+    ck_note(k, g, p->span, "'%s' %s %s%s", p->name, p->has ? "has" : "takes",
+            interval_text(k, quantity_lo(p->q), quantity_hi(p->q), u), rate_text(k, p->q));
+  }
+  if (parts->len > MAX_SHOWN) ck_note(k, g, NO_SPAN, "and %d more", parts->len - MAX_SHOWN);
 }
 
 /* What each project takes from each instrument, summed per instrument. */
@@ -162,38 +177,43 @@ static void sum_funding(Checker *k, Funding *by_instrument) {
       Sym *ins = l->target;
       Quantity *budget = &ins->instrument.budget;
       if (!budget->set || !l->has_value) continue;
-      Quantity q = l->q;
-      q.span = l->span;
-      const char *what = arena_printf(k->a, "the funding of '%s' by '%s'", p->name, ins->name);
-      const char *limit = arena_printf(k->a, "the budget of '%s'", ins->name);
-      if (!same_currency(k, &q, budget, l->span, what, limit)) continue;
-      add_part(k, &by_instrument[ins->index], &q,
-               arena_printf(k->a, "'%s' takes %s%s", p->name,
-                            interval_text(k, quantity_lo(&q), quantity_hi(&q), budget->unit), rate_text(k, &q)));
+      if (!same_currency(&l->q, budget)) {
+        currency_error(k, &l->q, budget, l->span,
+                       arena_printf(k->a, "the funding of '%s' by '%s'", p->name, ins->name),
+                       arena_printf(k->a, "the budget of '%s'", ins->name));
+        continue;
+      }
+      add_part(k, &by_instrument[ins->index], &l->q, l->span, p->name, false);
     }
   }
 }
 
 /* Parts that sum to lo..hi against a container b: E0501/E0502 when they surely
- * exceed it (lo > its upper end), W0114 when they may (hi > its lower end). */
-static void check_sum(Checker *k, Funding *f, const Quantity *b, DiagCode code, const char *sure,
-                      const char *may) {
+ * exceed it (lo > its upper end), W0114 when they may (hi > its lower end). The
+ * messages are formats of the sum and the limit; ins names the instrument for
+ * formats that name it first (NULL: the mission). */
+static void check_sum(Checker *k, Funding *f, const Quantity *b, DiagCode code, const char *ins,
+                      const char *sure, const char *may) {
   double blo = quantity_lo(b), bhi = quantity_hi(b);
+  bool surely = exceeds(f->lo, bhi);
+  if (!surely && !exceeds(f->hi, blo)) return;
   const char *sum = interval_text(k, f->lo, f->hi, b->unit), *limit = interval_text(k, blo, bhi, b->unit);
+  if (ins) {
+    sure = arena_printf(k->a, sure, ins);
+    may = arena_printf(k->a, may, ins);
+  }
   Diagnostic *g;
-  if (exceeds(f->lo, bhi)) {
+  if (surely) {
     g = ck_error(k, b->span, code, sure, sum, limit);
     if (f->ranged || b->bound == QB_RANGE)
       ck_note(k, g, NO_SPAN, "even the lower ends add up to %s, more than the upper end %s",
               ck_quantity(k, f->lo, b->unit), ck_quantity(k, bhi, b->unit));
-  } else if (exceeds(f->hi, blo)) {
+  } else {
     g = ck_warning(k, b->span, W0114, "budget-may-exceed", may, sum, limit);
     ck_note(k, g, NO_SPAN, "the upper ends add up to %s, more than the lower end %s", ck_quantity(k, f->hi, b->unit),
             ck_quantity(k, blo, b->unit));
-  } else {
-    return;
   }
-  note_parts(k, g, &f->spans, &f->texts);
+  note_parts(k, g, &f->parts, b->unit);
 }
 
 /* Each instrument's budget covers what its projects take. */
@@ -203,10 +223,9 @@ static void check_instruments(Checker *k, Funding *by_instrument) {
     Sym *ins = instruments->items[i];
     Quantity *b = &ins->instrument.budget;
     if (!b->set) continue;
-    check_sum(k, &by_instrument[ins->index], b, E0501,
-              arena_printf(k->a, "projects funded by '%s' take %%s in total, more than its budget of %%s", ins->name),
-              arena_printf(k->a, "projects funded by '%s' take %%s in total, which may exceed its budget of %%s",
-                           ins->name));
+    check_sum(k, &by_instrument[ins->index], b, E0501, ins->name,
+              "projects funded by '%s' take %%s in total, more than its budget of %%s",
+              "projects funded by '%s' take %%s in total, which may exceed its budget of %%s");
   }
 }
 
@@ -221,12 +240,14 @@ static void check_mission(Checker *k) {
     Sym *ins = instruments->items[i];
     Quantity *b = &ins->instrument.budget;
     if (ins->imported || !b->set) continue;
-    const char *what = arena_printf(k->a, "the budget of '%s'", ins->name);
-    if (!same_currency(k, b, limit, b->span, what, "the mission budget")) continue;
-    add_part(k, &f, b, arena_printf(k->a, "'%s' has %s%s", ins->name,
-                                    interval_text(k, quantity_lo(b), quantity_hi(b), limit->unit), rate_text(k, b)));
+    if (!same_currency(b, limit)) {
+      currency_error(k, b, limit, b->span, arena_printf(k->a, "the budget of '%s'", ins->name),
+                     "the mission budget");
+      continue;
+    }
+    add_part(k, &f, b, b->span, ins->name, true);
   }
-  check_sum(k, &f, limit, E0502, "the instruments' budgets add up to %s, more than the mission budget of %s",
+  check_sum(k, &f, limit, E0502, NULL, "the instruments' budgets add up to %s, more than the mission budget of %s",
             "the instruments' budgets add up to %s, which may exceed the mission budget of %s");
 }
 

@@ -41,10 +41,14 @@ static int count_after(Sym *y) {
 /* Inside the mission period                                                 */
 /* ------------------------------------------------------------------------ */
 
-/* A day or a period [start, end] must lie inside the mission's period. */
+static const char *what_of(Checker *k, const Sym *y);
+
+/* A day or a period [start, end] of y must lie inside the mission's period (deadline:
+ * the day is the deadline of goal y). */
 static void inside_mission(Checker *k, const Period *mp, int64_t start, int64_t end, Span at,
-                           const char *what) {
+                           const Sym *y, bool deadline) {
   if (start >= mp->start && end <= mp->end) return;
+  const char *what = deadline ? arena_printf(k->a, "the deadline of goal '%s'", y->name) : what_of(k, y);
   bool late = end > mp->end;
   const char *when = start == end ? arena_printf(k->a, "falls on %s", ck_date(k, start))
                                   : arena_printf(k->a, "runs from %s to %s", ck_date(k, start), ck_date(k, end));
@@ -67,18 +71,17 @@ static void check_in_mission(Checker *k, Sym *y, const Period *mp) {
   case DK_PROJECT: p = &y->project.period; break;
   case DK_MILESTONE:
     if (y->milestone.date_span.end)
-      inside_mission(k, mp, y->milestone.date, y->milestone.date, y->milestone.date_span, what_of(k, y));
+      inside_mission(k, mp, y->milestone.date, y->milestone.date, y->milestone.date_span, y, false);
     return;
   case DK_GOAL:
     if (y->goal.target.set)
-      inside_mission(k, mp, y->goal.deadline, y->goal.deadline, y->goal.target_date_span,
-                     arena_printf(k->a, "the deadline of goal '%s'", y->name));
+      inside_mission(k, mp, y->goal.deadline, y->goal.deadline, y->goal.target_date_span, y, true);
     return;
   default: return;
   }
   if (!p->set) return;
   if (y->kind == DK_PHASE) {
-    inside_mission(k, mp, p->start, p->end, p->span, what_of(k, y));
+    inside_mission(k, mp, p->start, p->end, p->span, y, false);
     return;
   }
   /* Instruments and projects need only overlap: missions adopt what already runs. */

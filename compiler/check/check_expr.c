@@ -104,8 +104,12 @@ static Type unknown_name(Checker *k, Ident id, const Scope *s) {
 }
 
 /* Attributes hold constants and fns read only their parameters. */
-static bool input_allowed(Checker *k, Ident id, const Scope *s, const char *what) {
+/* what is a format of up to three strings: the text is made only for an error. */
+static bool input_allowed(Checker *k, Ident id, const Scope *s, const char *what, const char *a,
+                          const char *b, const char *c) {
   Diagnostic *g = NULL;
+  if (!s->attr && !s->fn) return true;
+  what = arena_printf(k->a, what, a, b, c);
   if (s->attr)
     g = ck_error(k, id.span, E0609, "'%s' takes a constant, but %s is read from the data", s->attr_name, what);
   else if (s->fn)
@@ -117,7 +121,7 @@ static bool input_allowed(Checker *k, Ident id, const Scope *s, const char *what
 
 /* `date`: the row's date, in rules over the indicators only. */
 static Type date_input(Checker *k, Ident id, const Scope *s, ExprSem *e) {
-  if (!input_allowed(k, id, s, "'date' (the row's date)")) return err();
+  if (!input_allowed(k, id, s, "'date' (the row's date)", "", "", "")) return err();
   if (s->record) {
     Diagnostic *g = ck_error(k, id.span, E0610, "%s '%s' is on record '%s', whose rows have no 'date'",
                              ck_kind_word(s->owner->sym.kind), s->owner->sym.name, s->record->name);
@@ -151,7 +155,7 @@ static bool same_input(Checker *k, Ident id, const Scope *s, Sym *y) {
 
 /* An indicator: an input column of rules without `on`. */
 static Type indicator_input(Checker *k, Ident id, const Scope *s, ExprSem *e, Sym *y) {
-  if (!input_allowed(k, id, s, arena_printf(k->a, "indicator '%s'", y->name))) return err();
+  if (!input_allowed(k, id, s, "indicator '%s'", y->name, "", "")) return err();
   if (s->record) {
     Diagnostic *g = ck_error(k, id.span, E0605, "%s '%s' is on record '%s' and cannot read indicator '%s'",
                              ck_kind_word(s->owner->sym.kind), s->owner->sym.name, s->record->name, y->name);
@@ -167,7 +171,7 @@ static Type indicator_input(Checker *k, Ident id, const Scope *s, ExprSem *e, Sy
 
 /* The value of another score or condition on the same row. */
 static Type rule_input(Checker *k, Ident id, const Scope *s, ExprSem *e, Sym *y) {
-  if (!input_allowed(k, id, s, arena_printf(k->a, "%s '%s'", ck_kind_word(y->kind), y->name))) return err();
+  if (!input_allowed(k, id, s, "%s '%s'", ck_kind_word(y->kind), y->name, "")) return err();
   if (!same_input(k, id, s, y)) return err();
   e->form = EX_RULE;
   e->ref = y;
@@ -538,10 +542,10 @@ static Sym *goal_arg(Checker *k, Node *arg, const Scope *s, Builtin b) {
   }
   ck_fill(k, cksym(y));
   Sym *ind = y->goal.indicator;
-  const char *what = arena_printf(k->a, "'%s(%s)', which reads indicator '%s'", fname, id.str,
-                                  ind ? ind->name : "?");
-  if (!input_allowed(k, id, s, what)) return NULL;
+  const char *what = "'%s(%s)', which reads indicator '%s'";
+  if (!input_allowed(k, id, s, what, fname, id.str, ind ? ind->name : "?")) return NULL;
   if (s->record) {
+    what = arena_printf(k->a, what, fname, id.str, ind ? ind->name : "?");
     Diagnostic *g = ck_error(k, arg->span, E0605, "%s '%s' is on record '%s' and cannot use %s",
                              ck_kind_word(s->owner->sym.kind), s->owner->sym.name, s->record->name, what);
     ck_note(k, g, NO_SPAN, "a rule on a record reads only the fields of that record");

@@ -116,21 +116,55 @@ static bool knot_fits(Checker *k, const Sym *g, const Knot *p) {
   return false;
 }
 
-/* The knots of goal g: baseline, the milestones' points in date order, target. */
-static void plan_goal(Checker *k, Sym *g, PtrVec *milestones) {
-  int cap = 2;
-  for (int i = 0; i < milestones->len; i++) cap += ((Sym *)milestones->items[i])->milestone.expects.len;
-  Knot *pts = arena_alloc(k->a, sizeof *pts * (size_t)cap);
-  int n = 0;
+/* The milestones' expectations of each goal, in milestone order: goal i (its index in
+ * Model.syms) owns exp[first[i] .. first[i + 1]). One pass over the milestones, not one
+ * per goal. */
+typedef struct Expects {
+  int *first;
+  const Link **link;
+  const Sym **milestone;
+} Expects;
+
+static Expects expects_by_goal(Checker *k, const PtrVec *milestones) {
+  int nsyms = k->m->syms.len;
+  Expects x = {arena_alloc(k->a, sizeof(int) * (size_t)(nsyms + 2)), NULL, NULL};
+  int total = 0;
+  for (int i = 0; i < milestones->len; i++) {
+    const Sym *m = milestones->items[i];
+    for (int j = 0; j < m->milestone.expects.len; j++) {
+      const Sym *t = m->milestone.expects.items[j].target;
+      if (t && t->kind == DK_GOAL && t->index >= 0) x.first[t->index + 2]++;
+    }
+  }
+  for (int i = 0; i < nsyms; i++) x.first[i + 2] += x.first[i + 1];   /* first[i + 1]: start of i */
+  total = x.first[nsyms + 1];
+  x.link = arena_alloc(k->a, sizeof *x.link * (size_t)(total + 1));
+  x.milestone = arena_alloc(k->a, sizeof *x.milestone * (size_t)(total + 1));
   for (int i = 0; i < milestones->len; i++) {
     const Sym *m = milestones->items[i];
     for (int j = 0; j < m->milestone.expects.len; j++) {
       const Link *l = &m->milestone.expects.items[j];
-      if (l->target != g || !dim_eq(&l->unit->dim, &g->goal.target.unit->dim)) continue;
-      Knot p = {(double)m->milestone.date, l->value, m, l};
-      if (knot_fits(k, g, &p) && p.day > (double)g->goal.start && p.day < (double)g->goal.deadline)
-        pts[n++] = p;
+      if (!l->target || l->target->kind != DK_GOAL || l->target->index < 0) continue;
+      int at = x.first[l->target->index + 1]++;
+      x.link[at] = l;
+      x.milestone[at] = m;
     }
+  }
+  return x;   /* now first[i] .. first[i + 1] are goal i's */
+}
+
+/* The knots of goal g: baseline, the milestones' points in date order, target. */
+static void plan_goal(Checker *k, Sym *g, const Expects *x) {
+  int from = x->first[g->index], to = x->first[g->index + 1];
+  Knot *pts = arena_alloc(k->a, sizeof *pts * (size_t)(to - from + 2));
+  int n = 0;
+  for (int i = from; i < to; i++) {
+    const Sym *m = x->milestone[i];
+    const Link *l = x->link[i];
+    if (!dim_eq(&l->unit->dim, &g->goal.target.unit->dim)) continue;
+    Knot p = {(double)m->milestone.date, l->value, m, l};
+    if (knot_fits(k, g, &p) && p.day > (double)g->goal.start && p.day < (double)g->goal.deadline)
+      pts[n++] = p;
   }
   qsort(pts, (size_t)n, sizeof *pts, knot_cmp);
   double *day = arena_alloc(k->a, sizeof(double) * (size_t)(n + 2));
@@ -164,10 +198,11 @@ static void plan_goal(Checker *k, Sym *g, PtrVec *milestones) {
 /* The planned path of every goal with a baseline and a target. */
 static void plan_goals(Checker *k) {
   PtrVec *goals = &k->m->by_kind[DK_GOAL];
+  Expects x = expects_by_goal(k, &k->m->by_kind[DK_MILESTONE]);
   for (int i = 0; i < goals->len; i++) {
     Sym *g = goals->items[i];
     if (!g->goal.baseline.set || !g->goal.target.set || g->goal.start >= g->goal.deadline) continue;
-    plan_goal(k, g, &k->m->by_kind[DK_MILESTONE]);
+    plan_goal(k, g, &x);
   }
 }
 

@@ -1,6 +1,7 @@
 /* schema.c - the attribute table of every declaration kind (see SCHEMA_LIST). */
 #include "schema.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -65,15 +66,27 @@ const char *schema_kind_text(DeclKind kind) {
   return kind < DK_COUNT ? kind_texts[kind] : "a declaration";
 }
 
-const AttrSpec *schema_rows(DeclKind kind, int *count) {
-  int first = -1, n = 0;
+/* The rows of each kind, which SCHEMA_LIST keeps together: first row and count,
+ * counted once (every attribute of every declaration looks its kind up). */
+static struct { int first, count; } kind_rows[DK_COUNT];
+static pthread_once_t kind_rows_once = PTHREAD_ONCE_INIT;
+
+static void kind_rows_init(void) {
+  for (int k = 0; k < DK_COUNT; k++) kind_rows[k].first = -1;
   for (int i = 0; i < A_COUNT; i++) {
-    if (rows[i].kind != kind) continue;
-    if (first < 0) first = i;
-    n++;
+    if (kind_rows[rows[i].kind].first < 0) kind_rows[rows[i].kind].first = i;
+    kind_rows[rows[i].kind].count++;
   }
-  *count = n;
-  return first < 0 ? NULL : &rows[first];
+}
+
+const AttrSpec *schema_rows(DeclKind kind, int *count) {
+  pthread_once(&kind_rows_once, kind_rows_init);
+  if ((unsigned)kind >= DK_COUNT || kind_rows[kind].first < 0) {
+    *count = 0;
+    return NULL;
+  }
+  *count = kind_rows[kind].count;
+  return &rows[kind_rows[kind].first];
 }
 
 const AttrSpec *schema_find(DeclKind kind, const char *name) {

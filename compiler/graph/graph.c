@@ -368,7 +368,7 @@ static void id_register(void *state, int objtype, void *obj) {
 }
 
 static Agiddisc_t id_disc = {id_open, id_map, id_alloc, id_free, id_print, id_close, id_register};
-static Agdisc_t graph_disc = {&AgMemDisc, &id_disc, &AgIoDisc};
+static Agdisc_t graph_disc = {NULL, &id_disc, NULL};   /* mem and io: Graphviz's, set in gb_open */
 
 /* ------------------------------------------------------------------------ */
 /* The builder                                                              */
@@ -398,6 +398,8 @@ static GRec *bind_rec(void *obj) {
 }
 
 void gb_open(GB *b, const char *engine, const char *rankdir) {
+  graph_disc.mem = &AgMemDisc;
+  graph_disc.io = &AgIoDisc;
   b->g = agopen((char *)graph_view_names[b->view], Agdirected, &graph_disc);
   bind_rec(b->g);
   Agraph_t *g = b->g;
@@ -858,6 +860,7 @@ static const char *main_title(const Model *m) {
 }
 
 int graph_emit(const Model *m, const GraphRequest *r, FILE *out) {
+  if (!gv_load()) return MS_FAILED;
   GB b = {.m = m, .a = m->c->arena, .view = r->view, .title = main_title(m)};
   b.flow = r->view == GV_PORTFOLIO && r->format == GF_MERMAID;
   b.incl = compute_included(m);

@@ -8,7 +8,7 @@
 #ifndef MISSION_GRAPH_INT_H
 #define MISSION_GRAPH_INT_H
 
-#include <graphviz/cgraph.h>
+#include "gv_load.h"   /* Graphviz, loaded on first use */
 #include <stdbool.h>
 #include <stdint.h>
 

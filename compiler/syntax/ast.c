@@ -2,6 +2,7 @@
 #include "ast.h"
 
 #include <inttypes.h>
+#include <stddef.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,10 +41,38 @@ const char *const op_texts[OP_COUNT] = {
 #undef X
 };
 
+#define NODE_MEMBER_SIZE(member) (offsetof(Node, member) + sizeof(((Node *)0)->member))
+static const uint8_t node_sizes[ND_COUNT] = {
+  [ND_FILE] = NODE_MEMBER_SIZE(file),         [ND_IMPORT] = NODE_MEMBER_SIZE(import),
+  [ND_DECL] = NODE_MEMBER_SIZE(decl),         [ND_PARAM] = NODE_MEMBER_SIZE(param),
+  [ND_ATTR] = NODE_MEMBER_SIZE(attr),         [ND_ARG] = NODE_MEMBER_SIZE(arg),
+  [ND_NUMBER] = NODE_MEMBER_SIZE(number),     [ND_QUANTITY] = NODE_MEMBER_SIZE(quantity),
+  [ND_PERCENT] = offsetof(Node, file),        [ND_DATE] = NODE_MEMBER_SIZE(date),
+  [ND_STRING] = NODE_MEMBER_SIZE(string),     [ND_BOOL] = NODE_MEMBER_SIZE(boolean),
+  [ND_NAME] = NODE_MEMBER_SIZE(name),         [ND_CALL] = NODE_MEMBER_SIZE(call),
+  [ND_UNARY] = NODE_MEMBER_SIZE(unary),       [ND_BINARY] = NODE_MEMBER_SIZE(binary),
+  [ND_IF] = NODE_MEMBER_SIZE(ifx),            [ND_RANGE] = NODE_MEMBER_SIZE(range),
+  [ND_BOUND] = NODE_MEMBER_SIZE(unary),
+};
+
+size_t ast_node_size(NodeKind kind) { return node_sizes[kind]; }
+
+/* A zeroed node of the size of its kind (the header and its member of the union). */
 Node *ast_new(Arena *a, NodeKind kind, Span span) {
-  Node *n = arena_alloc(a, sizeof *n);
+  Node *n = arena_alloc(a, node_sizes[kind]);
   n->kind = kind;
   n->span = span;
+  return n;
+}
+
+/* A name node with room for nparts parts right after it (one allocation). */
+Node *ast_name(Arena *a, Span span, int nparts) {
+  size_t head = (node_sizes[ND_NAME] + _Alignof(Ident) - 1) & ~(_Alignof(Ident) - 1);
+  Node *n = arena_alloc(a, head + sizeof(Ident) * (size_t)nparts);
+  n->kind = ND_NAME;
+  n->span = span;
+  n->name.parts = (Ident *)((char *)n + head);
+  n->name.nparts = nparts;
   return n;
 }
 

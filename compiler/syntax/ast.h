@@ -108,10 +108,14 @@ typedef struct NodeList {
 
 typedef enum { QUAL_NONE, QUAL_AT, QUAL_BY } Qual;
 
+/* A node is allocated with the size of its kind: the header and the one member of the
+ * union that its kind uses (ast_node_size), so a node is read only through the member
+ * of its kind (ND_BOUND: unary). The union's members are laid out without padding holes. */
 typedef struct Node Node;
 struct Node {
   NodeKind kind;
   Span span;
+  void *sem;                 /* checker annotation (see check.h) */
   union {
     struct { NodeList items; const char *doc; } file;   /* doc: the file's /// header */
     struct { const char *path; } import;
@@ -143,11 +147,14 @@ struct Node {
     struct { Node *cond, *then, *els; } ifx;
     struct { Node *lo, *hi; } range;
   };
-  void *sem;                 /* checker annotation (see check.h) */
 };
 
-/* Constructors: every node is allocated in the compilation's arena. */
+/* Constructors: every node is allocated in the compilation's arena, zeroed. */
 Node *ast_new(Arena *a, NodeKind kind, Span span);
+/* A name node of nparts parts (to fill), its parts allocated with it. */
+Node *ast_name(Arena *a, Span span, int nparts);
+/* Bytes of a node of this kind. */
+size_t ast_node_size(NodeKind kind);
 void ast_list_push(Arena *a, NodeList *list, Node *n);
 Node *ast_binary(Arena *a, Span span, Op op, Node *lhs, Node *rhs);
 Node *ast_unary(Arena *a, Span span, Op op, Node *operand);

@@ -14,12 +14,14 @@ typedef struct Loc {
   uint32_t start, end;
 } Loc;
 
-/* A token's value. */
+/* A token's value: the parser's stack copies it at every step, so it is small. */
 typedef struct Tok {
   const char *str;     /* identifier (interned), keyword text, string contents, number text */
-  double num;
-  Date date;
-  const char *doc;     /* declaration keywords: the /// comment before it */
+  union {
+    double num;        /* NUMBER */
+    Date date;         /* DATE */
+    const char *doc;   /* names and keywords: the /// comment before it */
+  };
 } Tok;
 
 /* Everything the reentrant lexer and the pure parser share. */
@@ -50,6 +52,8 @@ typedef struct Parser {
   uint32_t noted_brace;  /* 1 + offset of the '{' already reported as unclosed */
   bool lex_error;        /* a lexical error was reported on the line below */
   uint32_t lex_error_start, lex_error_end;
+  bool fast;             /* the parse without LAC (parser_fast.c): gives up at an error */
+  bool fast_failed;      /* ... and it did */
 } Parser;
 
 /* Parse one loaded file. Always returns a file node (possibly partial after errors). */
