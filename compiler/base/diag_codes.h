@@ -65,7 +65,8 @@
     "parameter; 'bool' is a type, not a unit.") \
   X(E0207, "BuiltinRedefined", "function named like a built-in", \
     "A fn cannot take the name of a built-in function (min, max, clamp, abs, sqrt, log, " \
-    "exp, pow, round, floor, ceil, progress, expected, on_track).") \
+    "exp, pow, round, floor, ceil, progress, expected, on_track, planned, is_missing, " \
+    "coalesce).") \
   X(E0208, "UnknownFunction", "unknown function", \
     "A call names no user fn and no built-in function.") \
   X(E0209, "MissionImported", "importing a mission", \

@@ -209,7 +209,6 @@ typedef struct Chunk {
   char *out;            /* formatted CSV rows */
   size_t olen, ocap;
   bool bad;             /* a bad cell: the first one, in row then column order */
-  bool na_bool;         /* --na=nan read a bad boolean cell as not available */
   long bad_line, bad_col;
   char bad_msg[256];
   SlotState state;
@@ -312,27 +311,12 @@ static bool parse_chunk(Run *run, Chunk *c) {
           c->bad_col = run->cols[k].field + 1;
           return false;
         }
-        v = NAN;
-        if (run->cols[k].kind == VAL_BOOL) c->na_bool = true;
+        v = NAN;   /* missing: the rules see NaN (LANGUAGE.md 7.5) */
       }
       c->vals[(size_t)k * run->rows + i] = v;
     }
   }
   return true;
-}
-
-/* With --na=nan, a rule that reads a boolean cell that was not available gives NaN on
- * that row: the kernels see NaN as false, which would let `not flag` pass. */
-static void mask_unknown_booleans(const RuleSet *rs, Chunk *c, size_t rows) {
-  for (int r = 0; r < rs->n; r++)
-    for (int k = 0; k < rs->sigs[r]->ninputs; k++) {
-      int col = rs->col_of[r][k];
-      if (rs->cols[col]->kind != VAL_BOOL) continue;
-      const double *in = c->vals + (size_t)col * rows;
-      double *out = c->outs + (size_t)r * rows;
-      for (size_t i = 0; i < c->nrows; i++)
-        if (isnan(in[i])) out[i] = NAN;
-    }
 }
 
 /* Run every rule on the chunk's columns. */
@@ -343,7 +327,6 @@ static void eval_chunk(Run *run, Chunk *c) {
   for (int k = 0; k < rs->ncols; k++) cols[k] = c->vals + (size_t)k * run->rows;
   for (int r = 0; r < rs->n; r++) outs[r] = c->outs + (size_t)r * run->rows;
   ruleset_eval(rs, c->nrows, cols, (double *const *)outs);
-  if (c->na_bool) mask_unknown_booleans(rs, c, run->rows);
   free(outs);
   free(cols);
 }
@@ -906,7 +889,7 @@ static int stream_rows(Run *run, CsvReader *reader, FILE *out, const char *out_n
     c->seq = seq;
     c->nrows = c->total = 0;
     c->olen = 0;
-    c->bad = c->na_bool = c->csv_failed = c->tail_failed = false;
+    c->bad = c->csv_failed = c->tail_failed = false;
     c->cpu_read = c->cpu_parse = c->cpu_eval = c->cpu_format = 0;
     double t0 = now_seconds(CLOCK_THREAD_CPUTIME_ID);
     fill_chunk(run, reader, c);
