@@ -16,6 +16,13 @@ Diag *diag_new(Arena *a, Sources *src) {
 
 bool diag_capped(const Diag *d) { return d->capped; }
 
+void diag_clear(Diag *d) {
+  d->list.len = 0;
+  d->allowed.len = 0;
+  d->errors = d->warnings = 0;
+  d->capped = false;
+}
+
 int diag_error_count(const Diag *d) { return d->errors + (d->werror ? d->warnings : 0); }
 
 /* Messages quote the input (a cell, a name): at most this many bytes of a message are
@@ -196,6 +203,12 @@ static void render_location(Diag *d, FILE *out, Span span, bool color) {
   if (color) fputs(C_RESET, out);
 }
 
+/* Whether the source line of span is known (a hidden excerpt of a data file gives
+ * the location only). */
+static bool shows_line(Diag *d, Span span) {
+  return span.file != NO_FILE && !src_file(d->src, span.file)->hidden;
+}
+
 static void render_text_one(Diag *d, FILE *out, const Diagnostic *g, bool color) {
   Severity sev = g->sev == SEV_WARNING && d->werror && !g->allowed ? SEV_ERROR : g->sev;
   render_location(d, out, g->span, color);
@@ -207,7 +220,7 @@ static void render_text_one(Diag *d, FILE *out, const Diagnostic *g, bool color)
   if (g->option) fprintf(out, " [-W%s]", g->option);
   if (color) fputs(C_RESET, out);
   fputc('\n', out);
-  if (g->span.file != NO_FILE) render_excerpt(d, out, g->span, color);
+  if (shows_line(d, g->span)) render_excerpt(d, out, g->span, color);
   for (const DiagNote *n = g->notes; n; n = n->next) {
     if (n->span.file != NO_FILE) render_location(d, out, n->span, color);
     if (color) fputs(C_CYAN, out);
@@ -216,7 +229,7 @@ static void render_text_one(Diag *d, FILE *out, const Diagnostic *g, bool color)
     fputs(": ", out);
     put_terminal_text(d, out, n->msg, strlen(n->msg));
     fputc('\n', out);
-    if (n->span.file != NO_FILE) render_excerpt(d, out, n->span, color);
+    if (shows_line(d, n->span)) render_excerpt(d, out, n->span, color);
   }
   if (g->allowed) {
     if (color) fputs(C_CYAN, out);
@@ -289,9 +302,11 @@ static void json_location(Diag *d, FILE *out, Span span) {
   src_linecol(d->src, span.file, span.end, &l2, &c2);
   fputs("{\"file\":", out);
   diag_json_string(out, src_file(d->src, span.file)->path);
-  fprintf(out, ",\"line\":%d,\"column\":%d,\"endLine\":%d,\"endColumn\":%d,"
-               "\"startByte\":%u,\"endByte\":%u}",
-          l1, c1, l2, c2, span.start, span.end);
+  fprintf(out, ",\"line\":%d,\"column\":%d,\"endLine\":%d,\"endColumn\":%d,", l1, c1, l2, c2);
+  if (src_file(d->src, span.file)->excerpt)   /* a streamed data file: byte offsets not kept */
+    fputs("\"startByte\":null,\"endByte\":null}", out);
+  else
+    fprintf(out, "\"startByte\":%u,\"endByte\":%u}", span.start, span.end);
 }
 
 /* The severity a diagnostic is shown with (-Werror makes warnings errors). */
@@ -535,7 +550,10 @@ static void render_sarif(Diag *d, FILE *out, Diagnostic **sorted, int n, const c
     fputs(i ? ",\n" : "\n", out);
     fputs("{\"location\":{\"uri\":", out);
     sarif_uri(out, f->path);
-    fprintf(out, "},\"length\":%zu,\"sourceLanguage\":\"mission\"}", f->len);
+    if (f->excerpt)   /* a data file read as a stream: its length is not known */
+      fputs("},\"sourceLanguage\":\"csv\"}", out);
+    else
+      fprintf(out, "},\"length\":%zu,\"sourceLanguage\":\"mission\"}", f->len);
   }
   fputs("],\n\"columnKind\":\"unicodeCodePoints\",\n\"results\":[", out);
   for (int i = 0; i < n; i++) {

@@ -63,8 +63,9 @@ for t in 1 2 3; do
   status=0
   "$missionc" eval m.mission --input bad.csv -o bad_out.csv --threads "$t" --no-progress 2>err.txt || status=$?
   [ "$status" = 1 ] || fail "--threads $t: a bad cell gives status $status"
-  grep -q "^bad.csv:$(cat bad_line.txt):2: error: bad number 'oops' in column 'x'" err.txt ||
+  grep -q "^bad.csv:$(cat bad_line.txt):5: error\[E0813\]: bad number 'oops' in column 'x'" err.txt ||
     fail "--threads $t: the bad cell's line is not $(cat bad_line.txt): $(cat err.txt)"
+  grep -qx "  bad,oops" err.txt || fail "--threads $t: the bad cell's line is not quoted: $(cat err.txt)"
   [ ! -e bad_out.csv ] || fail "--threads $t: a failed run wrote its output"
 done
 # Many rules over narrow records: a piece is cut small enough that its formatted output
