@@ -23,6 +23,13 @@ sed -n '/^\$ missionc eval examples\/climate_neutral_cities.mission/,/^```$/p' R
   >"$work/eval.expected"
 diff -u "$work/eval.expected" "$work/eval.csv" || fail "README's eval output is stale"
 
+# eval with missing values: --na=nan and --carry-forward
+"$mc" eval --na=nan --carry-forward --order date --keep date "$flag" --input "$acts" >"$work/eval-na.csv"
+sed -n '/^\$ missionc eval --na=nan --carry-forward --order date --keep date examples/,/^```$/p' README.md |
+  sed '1d;$d' >"$work/eval-na.expected"
+[ -s "$work/eval-na.expected" ] || fail "README's eval --carry-forward example is gone"
+diff -u "$work/eval-na.expected" "$work/eval-na.csv" || fail "README's eval --carry-forward output is stale"
+
 # explain: the exact tree the README shows
 "$mc" explain "$flag" --input "$acts" --row 3 --rule label_share >"$work/explain.txt" 2>/dev/null
 sed -n '/^\$ missionc explain examples\/climate_neutral_cities.mission/,/^```$/p' README.md | sed '1d;$d' \
