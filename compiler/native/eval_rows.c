@@ -114,12 +114,12 @@ static bool readable_back(int fd) {
   return got >= 0 && !csv_is_compressed(head, (size_t)got);
 }
 
-/* Line `line` (1-based) of a regular file, without its line end, at most
- * ROWS_MAX_LINE bytes (malloc'd); NULL when it cannot be read back. */
-static char *read_line(int fd, long line, size_t *len) {
+/* Up to `max` bytes of a regular file from the start of line `line` (1-based), in a
+ * malloc'd buffer with room for one more byte; NULL when it cannot be read back. */
+static char *read_from_line(int fd, long line, size_t max, size_t *len) {
   if (line < 1 || !readable_back(fd)) return NULL;
   enum { BLOCK = 1 << 20 };
-  char *buf = xmalloc(BLOCK);
+  char *buf = xmalloc((max > BLOCK ? max : BLOCK) + 1);
   off_t pos = 0, start = line == 1 ? 0 : -1;
   long seen = 1;
   while (start < 0 && pos < ROWS_MAX_SCAN) {
@@ -132,35 +132,68 @@ static char *read_line(int fd, long line, size_t *len) {
       }
     pos += got;
   }
-  ssize_t got = start >= 0 ? pread(fd, buf, ROWS_MAX_LINE, start) : -1;
+  ssize_t got = start >= 0 ? pread(fd, buf, max, start) : -1;
   if (got <= 0) {   /* no such line */
     free(buf);
     return NULL;
   }
-  char *nl = memchr(buf, '\n', (size_t)got);
-  size_t n = nl ? (size_t)(nl - buf) : (size_t)got;
-  if (n && buf[n - 1] == '\r') n--;
+  *len = (size_t)got;
+  return buf;
+}
+
+/* The line of text[0..len) that holds offset `at`: its start and end (without the line
+ * end) in *start and *end; returns how many line feeds come before it. */
+static size_t line_around(const char *text, size_t len, size_t at, size_t *start, size_t *end) {
+  size_t s = 0, lines = 0;
+  for (size_t i = 0; i < at && i < len; i++)
+    if (text[i] == '\n') s = i + 1, lines++;
+  size_t e = s;
+  while (e < len && text[e] != '\n') e++;
+  if (e > s && text[e - 1] == '\r') e--;
+  *start = s;
+  *end = e;
+  return lines;
+}
+
+/* Line `line` (1-based) of a regular file, without its line end, at most
+ * ROWS_MAX_LINE bytes (malloc'd); NULL when it cannot be read back. */
+static char *read_line(int fd, long line, size_t *len) {
+  size_t got;
+  char *buf = read_from_line(fd, line, ROWS_MAX_LINE, &got);
+  if (!buf) return NULL;
+  size_t start, n;
+  line_around(buf, got, 0, &start, &n);
   buf[n] = '\0';
   *len = n;
   return buf;
 }
 
 Span rows_diag_cell_span(RowsDiag *rd, long line, uint32_t at, const char *text, size_t len) {
-  size_t n;
-  char *real = read_line(rd->fd, line, &n);
+  /* The record from its first line on: a cell after a quoted field that holds line
+   * feeds is on a later line of the file. */
+  size_t n = 0;
+  char *real = read_from_line(rd->fd, line, (size_t)at + len + ROWS_MAX_LINE, &n);
   if (real && at + len <= n && memcmp(real + at, text, len) == 0) {
-    uint32_t file = src_add_excerpt(rd->d->src, rd->path, real, n, (uint32_t)(line - 1), false);
+    size_t start, end;
+    size_t before = line_around(real, n, at, &start, &end);
+    size_t cell_end = at + len < end ? at + len : end;
+    uint32_t file = src_add_excerpt(rd->d->src, rd->path, real + start, end - start,
+                                    (uint32_t)(line - 1 + (long)before), false);
     free(real);
-    return (Span){file, at, at + (uint32_t)len};
+    return (Span){file, (uint32_t)(at - start), (uint32_t)(cell_end - start)};
   }
-  /* A quoted cell: its opening quote is at `at` or just before; underline to the closing one. */
-  uint32_t q = real && at < n && real[at] == '"' ? at : real && at > 0 && at <= n && real[at - 1] == '"' ? at - 1 : UINT32_MAX;
-  if (q != UINT32_MAX) {
-    uint32_t end = q + 1;
-    while (end < n && !(real[end] == '"' && (end + 1 >= n || real[end + 1] != '"'))) end += real[end] == '"' ? 2 : 1;
-    uint32_t file = src_add_excerpt(rd->d->src, rd->path, real, n, (uint32_t)(line - 1), false);
+  /* A quoted cell (its text unescaped): its opening quote is at `at` or just before;
+   * underline to the closing one, or to the end of the quote's line. */
+  size_t q = real && at < n && real[at] == '"' ? at : real && at > 0 && at <= n && real[at - 1] == '"' ? at - 1 : SIZE_MAX;
+  if (q != SIZE_MAX) {
+    size_t start, end;
+    size_t before = line_around(real, n, q, &start, &end);
+    size_t e = q + 1;
+    while (e < end && !(real[e] == '"' && (e + 1 >= end || real[e + 1] != '"'))) e += real[e] == '"' ? 2 : 1;
+    uint32_t file = src_add_excerpt(rd->d->src, rd->path, real + start, end - start,
+                                    (uint32_t)(line - 1 + (long)before), false);
     free(real);
-    return (Span){file, q, end < n ? end + 1 : (uint32_t)n};
+    return (Span){file, (uint32_t)(q - start), (uint32_t)((e < end ? e + 1 : end) - start)};
   }
   free(real);
   /* The line is not known (standard input, a compressed file): the cell at its place. */

@@ -43,8 +43,9 @@ void rows_diag_header(RowsDiag *rd, const CsvRecord *hdr);
 Span rows_diag_header_span(const RowsDiag *rd, long f);
 /* The span of field f of a record at hand (the record rebuilt as its line). */
 Span rows_diag_record_span(RowsDiag *rd, const CsvRecord *rec, size_t f);
-/* The span of a cell found on line `line`, `at` bytes after its record's start, with
- * its text: the line read back from the file, or a location without the line. */
+/* The span of a cell of the record that starts on line `line`, `at` bytes after its
+ * start, with its text: in the line of the file that holds it, read back (a record may
+ * span lines: quoted line feeds), or a location without the line. */
 Span rows_diag_cell_span(RowsDiag *rd, long line, uint32_t at, const char *text, size_t len);
 /* The span of a CSV syntax error of the reader (line 0: the start of the file). */
 Span rows_diag_csv_span(RowsDiag *rd, const CsvError *e);

@@ -44,7 +44,7 @@ expect bom 0 '^s\|2\|4\|$' '^$'
 printf 'x\r\n1\r\n2\r\n' >crlf.csv
 expect crlf 0 '^s\|2\|4\|$' '^$'
 printf 'x,y\n"1\n",2\n3,4\n' >quoted_newline.csv
-expect quoted_newline 1 '' "^quoted_newline.csv:2:1: error\[E0813\]: bad number '1.' in column 'x'"
+expect quoted_newline 1 '' "^quoted_newline.csv:2:2: error\[E0813\]: bad number '1.' in column 'x'"
 printf 'x,y\n"a ""quoted"" cell, with comma",2\n"5",4\n' >quotes.csv
 expect quotes 1 '' "^quotes.csv:2:1: error\[E0813\]: bad number 'a \"quoted\" cell, with comma' in column 'x'"
 printf 'x\n1\n2\0003\n' >nul.csv
