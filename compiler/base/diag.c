@@ -16,6 +16,13 @@ Diag *diag_new(Arena *a, Sources *src) {
 
 bool diag_capped(const Diag *d) { return d->capped; }
 
+void diag_clear(Diag *d) {
+  d->list.len = 0;
+  d->allowed.len = 0;
+  d->errors = d->warnings = 0;
+  d->capped = false;
+}
+
 int diag_error_count(const Diag *d) { return d->errors + (d->werror ? d->warnings : 0); }
 
 /* Messages quote the input (a cell, a name): at most this many bytes of a message are
@@ -196,6 +203,12 @@ static void render_location(Diag *d, FILE *out, Span span, bool color) {
   if (color) fputs(C_RESET, out);
 }
 
+/* Whether the source line of span is known (a hidden excerpt of a data file gives
+ * the location only). */
+static bool shows_line(Diag *d, Span span) {
+  return span.file != NO_FILE && !src_file(d->src, span.file)->hidden;
+}
+
 static void render_text_one(Diag *d, FILE *out, const Diagnostic *g, bool color) {
   Severity sev = g->sev == SEV_WARNING && d->werror && !g->allowed ? SEV_ERROR : g->sev;
   render_location(d, out, g->span, color);
@@ -207,7 +220,7 @@ static void render_text_one(Diag *d, FILE *out, const Diagnostic *g, bool color)
   if (g->option) fprintf(out, " [-W%s]", g->option);
   if (color) fputs(C_RESET, out);
   fputc('\n', out);
-  if (g->span.file != NO_FILE) render_excerpt(d, out, g->span, color);
+  if (shows_line(d, g->span)) render_excerpt(d, out, g->span, color);
   for (const DiagNote *n = g->notes; n; n = n->next) {
     if (n->span.file != NO_FILE) render_location(d, out, n->span, color);
     if (color) fputs(C_CYAN, out);
@@ -216,7 +229,7 @@ static void render_text_one(Diag *d, FILE *out, const Diagnostic *g, bool color)
     fputs(": ", out);
     put_terminal_text(d, out, n->msg, strlen(n->msg));
     fputc('\n', out);
-    if (n->span.file != NO_FILE) render_excerpt(d, out, n->span, color);
+    if (shows_line(d, n->span)) render_excerpt(d, out, n->span, color);
   }
   if (g->allowed) {
     if (color) fputs(C_CYAN, out);
@@ -289,9 +302,11 @@ static void json_location(Diag *d, FILE *out, Span span) {
   src_linecol(d->src, span.file, span.end, &l2, &c2);
   fputs("{\"file\":", out);
   diag_json_string(out, src_file(d->src, span.file)->path);
-  fprintf(out, ",\"line\":%d,\"column\":%d,\"endLine\":%d,\"endColumn\":%d,"
-               "\"startByte\":%u,\"endByte\":%u}",
-          l1, c1, l2, c2, span.start, span.end);
+  fprintf(out, ",\"line\":%d,\"column\":%d,\"endLine\":%d,\"endColumn\":%d,", l1, c1, l2, c2);
+  if (src_file(d->src, span.file)->excerpt)   /* a streamed data file: byte offsets not kept */
+    fputs("\"startByte\":null,\"endByte\":null}", out);
+  else
+    fprintf(out, "\"startByte\":%u,\"endByte\":%u}", span.start, span.end);
 }
 
 /* The severity a diagnostic is shown with (-Werror makes warnings errors). */
@@ -422,9 +437,27 @@ static void sarif_message(Diag *d, FILE *out, const char *msg, const DiagNote *n
   fputc('}', out);
 }
 
-/* "physicalLocation":{artifactLocation, region with its snippet}. Artifacts are
- * listed by source index, so the index is the span's file. */
-static void sarif_physical(Diag *d, FILE *out, Span span) {
+/* The artifact of each source file: its index, except that the excerpts of one data
+ * file (a header, a row) are one artifact, that of the first. */
+static int *sarif_artifacts(Diag *d) {
+  size_t n = d->src->count;
+  int *art = arena_alloc(d->arena, (n ? n : 1) * sizeof *art);
+  int next = 0;
+  for (size_t i = 0; i < n; i++) {
+    const SourceFile *f = src_file(d->src, (uint32_t)i);
+    art[i] = -1;
+    for (size_t j = 0; j < i && f->excerpt && art[i] < 0; j++) {
+      const SourceFile *e = src_file(d->src, (uint32_t)j);
+      if (e->excerpt && strcmp(e->path, f->path) == 0) art[i] = art[j];
+    }
+    if (art[i] < 0) art[i] = next++;
+  }
+  return art;
+}
+
+/* "physicalLocation":{artifactLocation (art: the artifact of each file), region with its
+ * snippet}. */
+static void sarif_physical(Diag *d, FILE *out, Span span, const int *art) {
   const SourceFile *f = src_file(d->src, span.file);
   int l1, c1, l2, c2;
   src_linecol(d->src, span.file, span.start, &l1, &c1);
@@ -432,9 +465,9 @@ static void sarif_physical(Diag *d, FILE *out, Span span) {
   if (l2 < l1 || (l2 == l1 && c2 <= c1)) l2 = l1, c2 = c1 + 1;   /* show empty spans as one character */
   fputs("\"physicalLocation\":{\"artifactLocation\":{\"uri\":", out);
   sarif_uri(out, f->path);
-  fprintf(out, ",\"index\":%u},\"region\":{\"startLine\":%d,\"startColumn\":%d,\"endLine\":%d,"
+  fprintf(out, ",\"index\":%d},\"region\":{\"startLine\":%d,\"startColumn\":%d,\"endLine\":%d,"
                "\"endColumn\":%d",
-          span.file, l1, c1, l2, c2);
+          art[span.file], l1, c1, l2, c2);
   if (span.end > span.start && span.end <= f->len && span.end - span.start <= 4096) {
     fputs(",\"snippet\":{\"text\":", out);
     diag_json_string(out, arena_strndup(d->arena, f->text + span.start, span.end - span.start));
@@ -478,7 +511,7 @@ static void sarif_rule(Diag *d, FILE *out, DiagCode code) {
 }
 
 /* One result: rule, level, message, location and the notes as related locations. */
-static void sarif_result(Diag *d, FILE *out, const Diagnostic *g, int rule) {
+static void sarif_result(Diag *d, FILE *out, const Diagnostic *g, int rule, const int *art) {
   Severity sev = shown_sev(d, g);
   fputs("{\"ruleId\":", out);
   diag_json_string(out, diag_code_text(g->code));
@@ -487,7 +520,7 @@ static void sarif_result(Diag *d, FILE *out, const Diagnostic *g, int rule) {
   sarif_message(d, out, g->msg, g->notes);
   if (g->span.file != NO_FILE) {
     fputs(",\"locations\":[{", out);
-    sarif_physical(d, out, g->span);
+    sarif_physical(d, out, g->span, art);
     fputs("}]", out);
   }
   int id = 0;
@@ -495,7 +528,7 @@ static void sarif_result(Diag *d, FILE *out, const Diagnostic *g, int rule) {
     if (nt->span.file == NO_FILE) continue;
     fprintf(out, "%s{\"id\":%d,", id ? "," : ",\"relatedLocations\":[", id);
     id++;
-    sarif_physical(d, out, nt->span);
+    sarif_physical(d, out, nt->span, art);
     fputs(",\"message\":", out);
     sarif_message(d, out, nt->msg, NULL);
     fputc('}', out);
@@ -530,19 +563,24 @@ static void render_sarif(Diag *d, FILE *out, Diagnostic **sorted, int n, const c
                  "\"Too many errors (%d); stopping (use --max-errors to change the limit).\"}}]",
             d->max_errors);
   fputs("}],\n\"artifacts\":[", out);
-  for (size_t i = 0; i < d->src->count; i++) {
+  int *art = sarif_artifacts(d);
+  for (size_t i = 0, listed = 0; i < d->src->count; i++) {
     const SourceFile *f = src_file(d->src, (uint32_t)i);
-    fputs(i ? ",\n" : "\n", out);
+    if ((size_t)art[i] < listed) continue;   /* another excerpt of a data file listed already */
+    fputs(listed++ ? ",\n" : "\n", out);
     fputs("{\"location\":{\"uri\":", out);
     sarif_uri(out, f->path);
-    fprintf(out, "},\"length\":%zu,\"sourceLanguage\":\"mission\"}", f->len);
+    if (f->excerpt)   /* a data file read as a stream: its length is not known */
+      fputs("},\"sourceLanguage\":\"csv\"}", out);
+    else
+      fprintf(out, "},\"length\":%zu,\"sourceLanguage\":\"mission\"}", f->len);
   }
   fputs("],\n\"columnKind\":\"unicodeCodePoints\",\n\"results\":[", out);
   for (int i = 0; i < n; i++) {
     int rule = 0;
     while (rule < ncodes - 1 && codes[rule] != sorted[i]->code) rule++;
     fputs(i ? ",\n" : "\n", out);
-    sarif_result(d, out, sorted[i], rule);
+    sarif_result(d, out, sorted[i], rule, art);
   }
   fputs("\n]}]}\n", out);
 }

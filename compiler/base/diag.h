@@ -75,6 +75,9 @@ const char *diag_code_title(DiagCode code);
 void diag_fix(Diag *d, Diagnostic *on, Span span, const char *text, const char *title);
 /* True once --max-errors errors were reported. */
 bool diag_capped(const Diag *d);
+/* Forget the diagnostics reported so far (once they are rendered), so that a later
+ * render shows only the new ones. */
+void diag_clear(Diag *d);
 /* Number of errors, counting warnings under -Werror. */
 int diag_error_count(const Diag *d);
 

@@ -65,7 +65,8 @@
     "parameter; 'bool' is a type, not a unit.") \
   X(E0207, "BuiltinRedefined", "function named like a built-in", \
     "A fn cannot take the name of a built-in function (min, max, clamp, abs, sqrt, log, " \
-    "exp, pow, round, floor, ceil, progress, expected, on_track).") \
+    "exp, pow, round, floor, ceil, progress, expected, on_track, planned, is_missing, " \
+    "coalesce).") \
   X(E0208, "UnknownFunction", "unknown function", \
     "A call names no user fn and no built-in function.") \
   X(E0209, "MissionImported", "importing a mission", \
@@ -184,9 +185,11 @@
   X(E0707, "NotOnRecord", "declaration in the wrong form", \
     "Only scores and conditions can be 'on' a record, and only scores and functions take " \
     "a result unit.") \
-  X(E0801, "MalformedActuals", "malformed actuals file", \
-    "The actuals file is empty, its first column is not 'date', or it is not well-formed " \
-    "CSV (an unterminated quote, a row with more or fewer cells than the header).") \
+  X(E0801, "MalformedCsv", "malformed CSV file", \
+    "The actuals of status or the rows of eval and explain are not well-formed CSV: the " \
+    "file is empty (no header), a quote is not closed, a record has more or fewer cells " \
+    "than the header, a record is too long; or the first column of the actuals is not " \
+    "'date'.") \
   X(E0802, "UnknownColumn", "column that names no indicator", \
     "A column of the actuals names no indicator: an unknown name, a declaration of " \
     "another kind, or an empty name.") \
@@ -197,7 +200,8 @@
   X(E0805, "InvalidCell", "cell that is not a number", \
     "A cell of the actuals is not a number, or not a finite one (nan, inf).") \
   X(E0806, "SecondObservation", "two observations on one date", \
-    "An indicator is observed twice on the same date in the actuals.") \
+    "An indicator is observed twice on the same date in the actuals; or, with eval " \
+    "--carry-forward, a column has a value in two rows of one key on the same date.") \
   X(E0807, "NoReportDate", "no date for the report", \
     "The actuals have no rows and no --as-of is given: there is no date to report on.") \
   X(E0808, "UnknownRowSource", "source that names no source declaration", \
@@ -205,16 +209,23 @@
     "declaration.") \
   X(E0810, "MissingColumn", "column missing from the header", \
     "A column that eval or explain needs is not in the header of the rows: an input of " \
-    "a rule (an indicator, a field of the record, 'date'). Every missing column is " \
-    "reported, with the rules that need it.") \
+    "a rule (an indicator, a field of the record, 'date'), or a column named by eval's " \
+    "--keep, --by or --order. Every missing column is reported, with the rules that " \
+    "need it.") \
   X(E0811, "ColumnNameClash", "two columns of one name", \
-    "The header of the rows names a column that the rules read twice: which one holds " \
-    "the values is not known.") \
+    "The header of the rows names a column that the rules read twice (which one holds " \
+    "the values is not known), or eval --keep copies a column named like a rule, so " \
+    "that the output would have two columns of that name.") \
   X(E0812, "EmptyCell", "empty cell", \
-    "A cell that a rule reads is empty.") \
+    "A cell that a rule reads is empty. eval --na=nan reads it as a missing value (NaN); " \
+    "eval --carry-forward takes the last observation of its column for the row's key, " \
+    "as status does.") \
   X(E0813, "UnreadableCell", "cell that cannot be read", \
     "A cell that a rule reads is not a number, a boolean (true, false, 1, 0) or a date " \
-    "(YYYY-MM-DD), as its column needs.") \
+    "(YYYY-MM-DD), as its column needs; eval --na=nan reads it as a missing value (NaN).") \
+  X(E0814, "RowsOutOfOrder", "rows out of order", \
+    "With eval --carry-forward --order COLUMN, the rows of one key must come in the " \
+    "order of that column (dates or numbers, earliest first): sort the file first.") \
   X(E0815, "RowOutOfRange", "row number outside the rows file", \
     "explain --row N names a data row that the rows file does not have (rows are counted " \
     "from 1, the first row under the header).") \

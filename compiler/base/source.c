@@ -55,6 +55,16 @@ uint32_t src_add_as(Sources *s, const char *path, const char *real, const char *
   return src_push(s, path, real, copy, len);
 }
 
+uint32_t src_add_excerpt(Sources *s, const char *path, const char *text, size_t len, uint32_t line_base,
+                         bool hidden) {
+  uint32_t id = src_add(s, path, text, len);
+  SourceFile *f = s->files[id];
+  f->excerpt = true;
+  f->hidden = hidden;
+  f->line_base = line_base;
+  return id;
+}
+
 /* Standard input, pipes and devices (whose size is not known before reading) are read
  * up to this many bytes; LANGUAGE.md section 11.3. */
 #define SRC_MAX_STREAM ((size_t)256 << 20)
@@ -178,7 +188,7 @@ void src_linecol(Sources *s, uint32_t file, uint32_t offset, int *line, int *col
   int c = 1;
   for (uint32_t i = f->lines[li]; i < offset; i++)
     if (((unsigned char)f->text[i] & 0xC0) != 0x80) c++;   /* count UTF-8 characters */
-  *line = (int)li + 1;
+  *line = (int)li + 1 + (int)f->line_base;
   *col = c;
 }
 

@@ -22,6 +22,11 @@ typedef struct SourceFile {
   size_t len;
   uint32_t *lines;      /* byte offset of each line start, built on first use */
   size_t nlines;
+  /* An excerpt of a data file (a CSV that is streamed, never held whole): text holds
+   * only some of its lines, the first of which is line line_base + 1 of the file. */
+  bool excerpt;
+  bool hidden;          /* an excerpt whose lines are not known: locations only, no source line */
+  uint32_t line_base;
 } SourceFile;
 
 typedef struct Sources {
@@ -36,6 +41,11 @@ uint32_t src_add(Sources *s, const char *path, const char *text, size_t len);
 /* The same for the unsaved text of a file on disk (an editor's buffer): real is its
  * canonical path, so that imports resolve next to it and an import of it finds it. */
 uint32_t src_add_as(Sources *s, const char *path, const char *real, const char *text, size_t len);
+/* An excerpt of a data file: text is its lines from line line_base + 1 on (copied);
+ * hidden when the text only places a value at its column (the line itself is not
+ * known: standard input, a compressed file). Returns its index. */
+uint32_t src_add_excerpt(Sources *s, const char *path, const char *text, size_t len, uint32_t line_base,
+                         bool hidden);
 /* Read a file ("-" is stdin). Returns its index, or -1 with errno-based message in *err. */
 int64_t src_load(Sources *s, const char *path, char *err, size_t errlen);
 /* The index of an already loaded file with this canonical path, or -1. */

@@ -42,7 +42,8 @@ typedef struct Type {
   X(BI_ABS, "abs") X(BI_SQRT, "sqrt") X(BI_LOG, "log") X(BI_EXP, "exp")      \
   X(BI_POW, "pow") X(BI_ROUND, "round") X(BI_FLOOR, "floor")                 \
   X(BI_CEIL, "ceil") X(BI_PROGRESS, "progress") X(BI_EXPECTED, "expected")   \
-  X(BI_ON_TRACK, "on_track") X(BI_PLANNED, "planned")
+  X(BI_ON_TRACK, "on_track") X(BI_PLANNED, "planned")                        \
+  X(BI_IS_MISSING, "is_missing") X(BI_COALESCE, "coalesce")
 
 typedef enum {
 #define X(id, name) id,

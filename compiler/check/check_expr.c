@@ -12,8 +12,9 @@
 
 #include "check_int.h"
 #include "vmath.h"
+#include "valsem.h"
 
-typedef enum { SIG_SAME, SIG_NUM, SIG_PLAIN, SIG_SQRT, SIG_POW, SIG_GOAL } Sig;
+typedef enum { SIG_SAME, SIG_NUM, SIG_PLAIN, SIG_SQRT, SIG_POW, SIG_GOAL, SIG_ANY, SIG_ANY_SAME } Sig;
 
 /* Arity and argument rule of each built-in. */
 static const struct {
@@ -25,6 +26,7 @@ static const struct {
   [BI_EXP] = {1, SIG_PLAIN},     [BI_POW] = {2, SIG_POW},        [BI_ROUND] = {1, SIG_PLAIN},
   [BI_FLOOR] = {1, SIG_PLAIN},   [BI_CEIL] = {1, SIG_PLAIN},     [BI_PROGRESS] = {1, SIG_GOAL},
   [BI_EXPECTED] = {2, SIG_GOAL}, [BI_ON_TRACK] = {2, SIG_GOAL},  [BI_PLANNED] = {2, SIG_GOAL},
+  [BI_IS_MISSING] = {1, SIG_ANY}, [BI_COALESCE] = {2, SIG_ANY_SAME},
 };
 
 /* One node, by kind. */
@@ -324,21 +326,22 @@ static void check_bare_pair(Checker *k, Node *a, Node *b) {
 /* Operators                                                                 */
 /* ------------------------------------------------------------------------ */
 
+/* lhs op rhs on constants, with the engines' semantics (valsem.h). */
 static double fold(Op op, double x, double y) {
   switch (op) {
   case OP_ADD: return x + y;
   case OP_SUB: return x - y;
   case OP_MUL: return x * y;
   case OP_DIV: return x / y;
-  case OP_POW: return vm_pow(x, y);
-  case OP_EQ: return x == y;
-  case OP_NE: return x != y;
-  case OP_LT: return x < y;
-  case OP_LE: return x <= y;
-  case OP_GT: return x > y;
-  case OP_GE: return x >= y;
-  case OP_AND: return x != 0 && y != 0;
-  case OP_OR: return x != 0 || y != 0;
+  case OP_POW: return sem_pow(x, y);
+  case OP_EQ: return sem_eq(x, y);
+  case OP_NE: return sem_ne(x, y);
+  case OP_LT: return sem_lt(x, y);
+  case OP_LE: return sem_le(x, y);
+  case OP_GT: return sem_gt(x, y);
+  case OP_GE: return sem_ge(x, y);
+  case OP_AND: return sem_and(x, y);
+  case OP_OR: return sem_or(x, y);
   default: return NAN;
   }
 }
@@ -473,7 +476,7 @@ static Type walk_unary(Checker *k, Node *n, const Scope *s, ExprSem *e) {
   if (n->unary.op == OP_NEG && t.kind != TY_NUM) return wrong_operand(k, x, "-", "a number", &t);
   if (is_const(x) && !k->inst) {
     e->constant = true;
-    e->value = n->unary.op == OP_NOT ? const_of(x) == 0 : -const_of(x);
+    e->value = n->unary.op == OP_NOT ? sem_not(const_of(x)) : -const_of(x);
   }
   return t;
 }
@@ -498,7 +501,7 @@ static Type walk_if(Checker *k, Node *n, const Scope *s, ExprSem *e) {
   check_bare_pair(k, n->ifx.then, n->ifx.els);
   if (!k->inst && is_const(n->ifx.cond) && is_const(n->ifx.then) && is_const(n->ifx.els)) {
     e->constant = true;
-    e->value = const_of(n->ifx.cond) != 0 ? const_of(n->ifx.then) : const_of(n->ifx.els);
+    e->value = sem_if(const_of(n->ifx.cond), const_of(n->ifx.then), const_of(n->ifx.els));
   }
   return with_unit(a, b.unit);
 }
@@ -593,7 +596,22 @@ static Type same_args(Checker *k, Node *n, Builtin b, const Type *t) {
   return r;
 }
 
-/* The result type of a numeric built-in from its argument types. */
+/* A number, a date or a bool: what a row can hold. */
+static bool is_value(const Type *t) { return t->kind == TY_NUM || t->kind == TY_DATE || t->kind == TY_BOOL; }
+
+/* coalesce: two values of one type (numbers of one dimension, dates or bools). */
+static Type any_same_args(Checker *k, Node *n, Builtin b, const Type *t) {
+  Node **args = n->call.args.items;
+  for (int i = 0; i < 2; i++)
+    if (!is_value(&t[i])) return wrong_operand(k, args[i], builtin_names[b], "a number, a date or a bool", &t[i]);
+  if (same_type(&t[0], &t[1])) return with_unit(t[0], t[1].unit);
+  ck_error(k, args[1]->span, t[0].kind == t[1].kind ? E0302 : E0607,
+           "'%s' needs arguments of one type, but this is %s and the first is %s", builtin_names[b],
+           ck_type_in(k, &t[1]), ck_type_in(k, &t[0]));
+  return err();
+}
+
+/* The result type of a built-in from its argument types. */
 static Type builtin_type(Checker *k, Node *n, Builtin b, const Type *t) {
   Node **args = n->call.args.items;
   const char *name = builtin_names[b];
@@ -613,28 +631,31 @@ static Type builtin_type(Checker *k, Node *n, Builtin b, const Type *t) {
              ck_type_text(k, &t[0]));
     return err();
   case SIG_POW: return pow_type(k, n, "pow", &t[0], args[1], &t[1]);
+  case SIG_ANY:   /* is_missing: of a number, a date or a bool */
+    if (!is_value(&t[0])) return wrong_operand(k, args[0], name, "a number, a date or a bool", &t[0]);
+    return ck_type_of(TY_BOOL);
+  case SIG_ANY_SAME: return any_same_args(k, n, b, t);
   case SIG_GOAL: break;
   }
   return err();
 }
 
-/* A built-in's value from constant arguments. */
+/* A built-in's value from constant arguments, with the engines' semantics. */
 static double fold_builtin(Builtin b, const double *v) {
-  double m;
   switch (b) {
-  case BI_MIN: return v[1] < v[0] ? v[1] : v[0];
-  case BI_MAX: return v[1] > v[0] ? v[1] : v[0];
-  case BI_CLAMP:
-    m = v[1] > v[0] ? v[1] : v[0];
-    return v[2] < m ? v[2] : m;
+  case BI_MIN: return sem_min(v[0], v[1]);
+  case BI_MAX: return sem_max(v[0], v[1]);
+  case BI_CLAMP: return sem_clamp(v[0], v[1], v[2]);
   case BI_ABS: return fabs(v[0]);
   case BI_SQRT: return sqrt(v[0]);
   case BI_LOG: return vm_log(v[0]);
   case BI_EXP: return vm_exp(v[0]);
-  case BI_POW: return vm_pow(v[0], v[1]);
+  case BI_POW: return sem_pow(v[0], v[1]);
   case BI_ROUND: return round(v[0]);
   case BI_FLOOR: return floor(v[0]);
   case BI_CEIL: return ceil(v[0]);
+  case BI_IS_MISSING: return sem_is_missing(v[0]);
+  case BI_COALESCE: return sem_coalesce(v[0], v[1]);
   default: return NAN;
   }
 }
@@ -667,7 +688,8 @@ static Type walk_builtin(Checker *k, Node *n, const Scope *s, ExprSem *e) {
   e->poly = poly;
   if (bad) return err();
   Type r = builtin_type(k, n, b, t);
-  for (int i = 0; r.kind != TY_ERROR && signatures[b].sig == SIG_SAME && i < na; i++)
+  bool same = signatures[b].sig == SIG_SAME || signatures[b].sig == SIG_ANY_SAME;
+  for (int i = 0; r.kind != TY_ERROR && same && i < na; i++)
     for (int j = i + 1; j < na; j++) check_bare_pair(k, n->call.args.items[i], n->call.args.items[j]);
   bool all_const = !k->inst && r.kind != TY_ERROR;
   double v[3] = {0};

@@ -24,7 +24,8 @@
 
 static const char eval_help[] =
     "usage: missionc eval FILE --input ROWS.csv [--rules a,b | --on RECORD] [-o OUT.csv]\n"
-    "                     [--engine jit|interp] [--threads N] [--na=nan] [options]\n"
+    "                     [--engine jit|interp] [--threads N] [--na=nan]\n"
+    "                     [--carry-forward [--by id] [--order date]] [options]\n"
     "\n"
     "Evaluate the scores and conditions of FILE on every row of ROWS.csv and print a CSV\n"
     "with one column per rule and one row per input row, in input order.\n"
@@ -45,7 +46,16 @@ static const char eval_help[] =
     "  --engine jit|interp           native code through LLVM (default), or the\n"
     "                                reference interpreter\n"
     "  --threads N                   threads for compiling and evaluating (default: one per CPU)\n"
-    "  --na=nan|error                a bad cell becomes NaN, or is an error (default)\n"
+    "  --na=nan|error                an empty or bad cell is a missing value (NaN), or an\n"
+    "                                error (default); rules give NaN where a value they\n"
+    "                                need is missing\n"
+    "  --carry-forward               an empty cell takes its column's last value for the\n"
+    "                                row's key, as status does with its actuals\n"
+    "  --by a,b                      the key columns of --carry-forward (default: none,\n"
+    "                                the whole file is one key)\n"
+    "  --order date                  the column (dates or numbers) that orders each key's\n"
+    "                                rows (default: input order); rows out of order are\n"
+    "                                an error\n"
     "  --keep a,b | --keep '*'       copy these input columns (or all) to the output,\n"
     "                                before the results, to join them back (ids, names)\n"
     "  -O, --opt none|lean|O2|O3     JIT optimisation (default: lean)\n"
@@ -55,7 +65,8 @@ static const char eval_help[] =
     "  --no-progress                 no progress line on standard error\n"
     "\n"
     "Compiled code is cached (see MISSIONC_CACHE_DIR, MISSIONC_CACHE=0 in LANGUAGE.md section 10.3).\n"
-    "A bad cell, a missing column or a CSV syntax error stops the run with exit status 1.\n"
+    "A bad cell, a missing column or a CSV syntax error stops the run with exit status 1;\n"
+    "--diagnostics-format json|sarif reports it (codes E08xx) like errors in FILE.\n"
     "\n";
 
 typedef struct EvalArgs {
@@ -119,6 +130,9 @@ static const CliOption eval_options[] = {
     {"--opt", "-O", "a value", CLI_CALL, 0, take_opt},
     {"--cpu", NULL, "a value", CLI_STRING, offsetof(EvalArgs, eval.cpu), NULL},
     {"--keep", NULL, "a value", CLI_STRING, offsetof(EvalArgs, eval.keep), NULL},
+    {"--carry-forward", NULL, NULL, CLI_FLAG, offsetof(EvalArgs, eval.carry_forward), NULL},
+    {"--by", NULL, "a value", CLI_STRING, offsetof(EvalArgs, eval.by), NULL},
+    {"--order", NULL, "a value", CLI_STRING, offsetof(EvalArgs, eval.order), NULL},
     {"--emit-llvm", NULL, NULL, CLI_FLAG, offsetof(EvalArgs, emit_llvm), NULL},
     {"--time", NULL, NULL, CLI_FLAG, offsetof(EvalArgs, eval.timing), NULL},
     {"--no-progress", NULL, NULL, CLI_UNFLAG, offsetof(EvalArgs, eval.progress), NULL},
@@ -139,6 +153,10 @@ static int parse_args(Compiler *c, CommonOptions *co, EvalArgs *a, int argc, cha
   if (!a->file) return driver_usage_error("eval: no mission file");
   if (!a->input && !a->emit_llvm) return driver_usage_error("eval: no input rows (--input ROWS.csv)");
   if (a->rules && a->on) return driver_usage_error("eval: --rules and --on cannot go together");
+  if ((a->eval.by || a->eval.order) && !a->eval.carry_forward)
+    return driver_usage_error("eval: --by and --order go with --carry-forward");
+  if ((a->eval.by && !*a->eval.by) || (a->eval.order && !*a->eval.order))
+    return driver_usage_error("eval: --by and --order take column names");
   if (a->input && a->output && strcmp(a->output, "-") == 0) a->output = NULL;
   return -1;
 }
@@ -227,8 +245,15 @@ int cmd_eval(Compiler *c, int argc, char **argv) {
   driver_options_apply(c, &co);
   Model *m = driver_front_end(c, a.file, &co);
   if (!m) return driver_finish(c, &co, EXIT_USAGE);
-  status = driver_finish(c, &co, EXIT_OK);   /* diagnostics first, then results */
-  if (status != EXIT_OK) return status;
+  /* Text: the mission's diagnostics first, then results, then any data errors. JSON and
+   * SARIF: one document at the end, with both. */
+  bool one_document = co.render.format != DIAG_TEXT;
+  if (!one_document || diag_error_count(c->diag) > 0) {
+    status = driver_finish(c, &co, EXIT_OK);
+    if (status != EXIT_OK) return status;
+    diag_clear(c->diag);
+  }
+  a.eval.diag = c->diag;
   const RuleSig **sigs = NULL;
   int n = 0;
   char *err = NULL;
@@ -237,5 +262,7 @@ int cmd_eval(Compiler *c, int argc, char **argv) {
   if (a.emit_llvm) return emit_llvm(sigs, n, &a.eval);
   const char *inputs[] = {a.input};
   if ((status = driver_check_output(c, a.output, inputs, 1)) != EXIT_OK) return status;
-  return evaluate(&a, sigs, n);
+  status = evaluate(&a, sigs, n);
+  if (one_document || c->diag->list.len) status = driver_finish(c, &co, status);
+  return status;
 }

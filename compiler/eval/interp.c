@@ -3,20 +3,21 @@
  * This file is the definition of what a rule computes; codegen.c emits the same
  * operations in the same order. The rules of the game (LANGUAGE.md section 10.3):
  *
- *   - an input enters as v * scale of its declared unit (a boolean input is true
- *     when it is non-zero and not NaN); literals are already in base units;
+ *   - an input enters as v * scale of its declared unit (a boolean input is 1 when
+ *     it is non-zero, 0 when zero, NaN when missing); literals are in base units;
  *   - every operation runs on IEEE doubles in base units, in source order, with no
  *     algebraic rewriting and no fused multiply-add; `^` and pow, log and exp call
  *     SLEEF's deterministic functions (vmath.h), sqrt, abs, floor, ceil and round
  *     are the exact IEEE operations;
- *   - min(a,b) = b < a ? b : a, max(a,b) = b > a ? b : a, clamp(x,lo,hi) =
- *     min(max(x,lo),hi); comparisons are false on NaN except != (true);
+ *   - NaN is a missing value (valsem.h): min(a,b) = b < a ? b : a, max(a,b) =
+ *     b > a ? b : a, clamp(x,lo,hi) = min(max(x,lo),hi), pow, comparisons, not and
+ *     if give NaN when an operand is NaN; and/or are three-valued (Kleene);
  *   - `if`, `and`, `or` evaluate both sides (there are no side effects), so the
  *     compiled code can use selects;
  *   - the result leaves as x / scale of the declared unit; booleans as 0/1.
  *
  * The tree is walked once per block of BLOCK rows: every node fills a vector of
- * values, so the walk costs little per row. Booleans are 0.0/1.0 in the vectors.
+ * values, so the walk costs little per row. Booleans are 0.0/1.0/NaN in the vectors.
  */
 #include "interp.h"
 
@@ -367,7 +368,7 @@ static void ev_on_track(Ctx *x, const Sym *g, const double *d, double *r) {
   const double *v = input_of(x, g->goal.indicator, -1, false);
   bool up = g->goal.target.value > g->goal.baseline.value;
   ev_expected(x, g, d, r);
-  for (size_t i = 0; i < x->len; i++) r[i] = up ? v[i] >= r[i] : v[i] <= r[i];
+  for (size_t i = 0; i < x->len; i++) r[i] = up ? sem_ge(v[i], r[i]) : sem_le(v[i], r[i]);
 }
 
 /* A built-in function. */
@@ -398,7 +399,9 @@ static const double *ev_builtin(Ctx *x, const Frame *f, const Node *n, double *r
   case BI_SQRT: for (size_t i = 0; i < len; i++) r[i] = sqrt(a[i]); break;
   case BI_LOG: for (size_t i = 0; i < len; i++) r[i] = vm_log(a[i]); break;
   case BI_EXP: for (size_t i = 0; i < len; i++) r[i] = vm_exp(a[i]); break;
-  case BI_POW: for (size_t i = 0; i < len; i++) r[i] = vm_pow(a[i], b[i]); break;
+  case BI_POW: for (size_t i = 0; i < len; i++) r[i] = sem_pow(a[i], b[i]); break;
+  case BI_IS_MISSING: for (size_t i = 0; i < len; i++) r[i] = sem_is_missing(a[i]); break;
+  case BI_COALESCE: for (size_t i = 0; i < len; i++) r[i] = sem_coalesce(a[i], b[i]); break;
   case BI_ROUND: for (size_t i = 0; i < len; i++) r[i] = round(a[i]); break;
   case BI_FLOOR: for (size_t i = 0; i < len; i++) r[i] = floor(a[i]); break;
   case BI_CEIL: for (size_t i = 0; i < len; i++) r[i] = ceil(a[i]); break;
@@ -414,7 +417,7 @@ static const double *ev_unary(Ctx *x, const Frame *f, const Node *n, double *r) 
   if (n->unary.op == OP_NEG)
     for (size_t i = 0; i < x->len; i++) r[i] = -a[i];
   else
-    for (size_t i = 0; i < x->len; i++) r[i] = a[i] == 0.0;
+    for (size_t i = 0; i < x->len; i++) r[i] = sem_not(a[i]);
   stack_pop(&x->stack, 1);
   return r;
 }
@@ -429,27 +432,27 @@ static const double *ev_binary(Ctx *x, const Frame *f, const Node *n, double *r)
   case OP_SUB: for (size_t i = 0; i < len; i++) r[i] = a[i] - b[i]; break;
   case OP_MUL: for (size_t i = 0; i < len; i++) r[i] = a[i] * b[i]; break;
   case OP_DIV: for (size_t i = 0; i < len; i++) r[i] = a[i] / b[i]; break;
-  case OP_POW: for (size_t i = 0; i < len; i++) r[i] = vm_pow(a[i], b[i]); break;
-  case OP_EQ: for (size_t i = 0; i < len; i++) r[i] = a[i] == b[i]; break;
-  case OP_NE: for (size_t i = 0; i < len; i++) r[i] = a[i] != b[i]; break;
-  case OP_LT: for (size_t i = 0; i < len; i++) r[i] = a[i] < b[i]; break;
-  case OP_LE: for (size_t i = 0; i < len; i++) r[i] = a[i] <= b[i]; break;
-  case OP_GT: for (size_t i = 0; i < len; i++) r[i] = a[i] > b[i]; break;
-  case OP_GE: for (size_t i = 0; i < len; i++) r[i] = a[i] >= b[i]; break;
-  case OP_AND: for (size_t i = 0; i < len; i++) r[i] = (a[i] != 0.0) & (b[i] != 0.0); break;
-  case OP_OR: for (size_t i = 0; i < len; i++) r[i] = (a[i] != 0.0) | (b[i] != 0.0); break;
+  case OP_POW: for (size_t i = 0; i < len; i++) r[i] = sem_pow(a[i], b[i]); break;
+  case OP_EQ: for (size_t i = 0; i < len; i++) r[i] = sem_eq(a[i], b[i]); break;
+  case OP_NE: for (size_t i = 0; i < len; i++) r[i] = sem_ne(a[i], b[i]); break;
+  case OP_LT: for (size_t i = 0; i < len; i++) r[i] = sem_lt(a[i], b[i]); break;
+  case OP_LE: for (size_t i = 0; i < len; i++) r[i] = sem_le(a[i], b[i]); break;
+  case OP_GT: for (size_t i = 0; i < len; i++) r[i] = sem_gt(a[i], b[i]); break;
+  case OP_GE: for (size_t i = 0; i < len; i++) r[i] = sem_ge(a[i], b[i]); break;
+  case OP_AND: for (size_t i = 0; i < len; i++) r[i] = sem_and(a[i], b[i]); break;
+  case OP_OR: for (size_t i = 0; i < len; i++) r[i] = sem_or(a[i], b[i]); break;
   default: unreachable_bug("unknown binary operator");
   }
   stack_pop(&x->stack, 2);
   return r;
 }
 
-/* if c then a else b: both sides evaluated, then a choice per row. */
+/* if c then a else b: both sides evaluated, then a choice per row (NaN when c is). */
 static const double *ev_if(Ctx *x, const Frame *f, const Node *n, double *r) {
   const double *c = ev_push(x, f, n->ifx.cond);
   const double *a = ev_push(x, f, n->ifx.then);
   const double *b = ev_push(x, f, n->ifx.els);
-  for (size_t i = 0; i < x->len; i++) r[i] = c[i] != 0.0 ? a[i] : b[i];
+  for (size_t i = 0; i < x->len; i++) r[i] = sem_if(c[i], a[i], b[i]);
   stack_pop(&x->stack, 3);
   return r;
 }
@@ -500,14 +503,15 @@ static const double *ev(Ctx *x, const Frame *f, const Node *n, double *r) {
  * Batches
  * ------------------------------------------------------------------------ */
 
-/* The inputs of rows [start, start+len) in base units: scaled, or booleans as 0/1. */
+/* The inputs of rows [start, start+len) in base units: scaled, or booleans as 0/1
+ * (NaN stays NaN: a missing boolean). */
 static void load_inputs(Ctx *x, size_t start, const double *const *cols) {
   for (int k = 0; k < x->sig->ninputs; k++) {
     const RuleInput *in = &x->sig->inputs[k];
     const double *col = cols[k] + start;
     if (in->kind == VAL_BOOL) {
       double *v = stack_push(&x->stack);
-      for (size_t i = 0; i < x->len; i++) v[i] = col[i] < 0.0 || col[i] > 0.0;
+      for (size_t i = 0; i < x->len; i++) v[i] = sem_bool_in(col[i]);
       x->in[k] = v;
     } else if (in->scale != 1.0) {
       double *v = stack_push(&x->stack);

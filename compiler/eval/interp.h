@@ -6,7 +6,8 @@
  * (transitively, in first-use order) and then `date` if it reads the date; for a
  * rule `on R`, the fields of R it reads, in field order. Inputs arrive in their
  * declared units (dates as days since 1970-01-01, booleans 0/1); the result leaves
- * in the rule's declared unit (base units without `: unit`), booleans as 0/1.
+ * in the rule's declared unit (base units without `: unit`), booleans as 0/1, and
+ * NaN where a value is missing (valsem.h).
  *
  * The interpreter walks the checked tree over blocks of rows. It is the definition
  * of the semantics: the JIT and the compiled objects must give the same doubles,
@@ -53,11 +54,8 @@ bool rule_sig(Arena *a, const Sym *rule, RuleSig *out, const char **why);
 /* The slot of an input in a signature: indicator (NULL for date) or field. -1 if absent. */
 int rule_sig_slot(const RuleSig *sig, const Sym *indicator, int field, bool date);
 
-/* The value semantics shared by every engine, one scalar at a time. */
-static inline double sem_min(double a, double b) { return b < a ? b : a; }
-static inline double sem_max(double a, double b) { return b > a ? b : a; }
-/* clamp(x, lo, hi) = min(max(x, lo), hi) */
-static inline double sem_clamp(double x, double lo, double hi) { return sem_min(sem_max(x, lo), hi); }
+/* The value semantics shared by every engine, one scalar at a time (sem_min ...). */
+#include "valsem.h"
 
 typedef struct Interp Interp;
 

@@ -689,6 +689,9 @@ static const struct {
     {"progress", "progress(goal)", "clamp((x − baseline) / (target − baseline), 0, 1) for the goal's indicator value x"},
     {"expected", "expected(goal, date)", "the straight line from baseline to target, at a date"},
     {"on_track", "on_track(goal, date)", "whether the indicator's value is at or beyond expected(goal, date)"},
+    {"planned", "planned(goal, date)", "the path from baseline through the milestones' expects to target, at a date"},
+    {"is_missing", "is_missing(x)", "whether x is missing (NaN): true or false, never missing itself"},
+    {"coalesce", "coalesce(x, y)", "x, or y where x is missing (NaN); of one type"},
 };
 
 /* LSP CompletionItemKind of a declaration kind. */

@@ -23,6 +23,7 @@
  */
 #include "codegen.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,7 +161,8 @@ typedef struct Gen {
   LLVMBuilderRef b;
   LLVMTypeRef f64, i1, i8, i64, ptr, pptr, strptr;
   unsigned lanes;           /* 1 (row function) or batch_lanes() (batch kernel) */
-  LLVMTypeRef vt, bt;       /* a value: double or <lanes x double>; a boolean: i1 or <lanes x i1> */
+  LLVMTypeRef vt, bt;       /* a value (booleans too: 1, 0 or NaN): double or <lanes x double>;
+                               a lane mask: i1 or <lanes x i1> */
   LLVMValueRef libm[LIBM_COUNT][MATH_WIDTHS];   /* by CgMath: 1, 2, 4, 8 lanes */
   CgMath math;
   LLVMAttributeRef nounwind;
@@ -273,7 +275,21 @@ static LLVMValueRef splat(Gen *g, LLVMValueRef scalar) {
 }
 
 static LLVMValueRef num(Gen *g, double v) { return splat(g, LLVMConstReal(g->f64, v)); }
-static LLVMValueRef truth(Gen *g, bool v) { return splat(g, LLVMConstInt(g->i1, v, 0)); }
+static LLVMValueRef truth(Gen *g, bool v) { return num(g, v ? 1.0 : 0.0); }
+static LLVMValueRef nan_value(Gen *g) { return num(g, NAN); }
+
+/* An i1 (or i1 vector) as a boolean value 1/0. */
+static LLVMValueRef from_i1(Gen *g, LLVMValueRef c) { return LLVMBuildUIToFP(g->b, c, g->vt, ""); }
+
+/* Whether a or b is NaN (fcmp uno). */
+static LLVMValueRef either_nan(Gen *g, LLVMValueRef a, LLVMValueRef b) {
+  return LLVMBuildFCmp(g->b, LLVMRealUNO, a, b, "");
+}
+
+/* v, or NaN where a or b is NaN (valsem.h: NaN in, NaN out). */
+static LLVMValueRef nan_if(Gen *g, LLVMValueRef a, LLVMValueRef b, LLVMValueRef v) {
+  return LLVMBuildSelect(g->b, either_nan(g, a, b), nan_value(g), v, "");
+}
 
 /* A call of an LLVM intrinsic on doubles (llvm.fabs, llvm.sqrt ...), lane-wise. */
 static LLVMValueRef intrinsic1(Gen *g, const char *name, LLVMValueRef x) {
@@ -373,14 +389,19 @@ static LLVMValueRef math_call(Gen *g, Libm which, LLVMValueRef *args) {
   return LLVMBuildSelect(g->b, nan, num(g, __builtin_nan("")), r, "");
 }
 
-/* min(a, b) = b < a ? b : a */
+/* min(a, b) = b < a ? b : a; NaN when either is NaN */
 static LLVMValueRef gen_min(Gen *g, LLVMValueRef a, LLVMValueRef b) {
-  return LLVMBuildSelect(g->b, LLVMBuildFCmp(g->b, LLVMRealOLT, b, a, ""), b, a, "");
+  return nan_if(g, a, b, LLVMBuildSelect(g->b, LLVMBuildFCmp(g->b, LLVMRealOLT, b, a, ""), b, a, ""));
 }
 
-/* max(a, b) = b > a ? b : a */
+/* max(a, b) = b > a ? b : a; NaN when either is NaN */
 static LLVMValueRef gen_max(Gen *g, LLVMValueRef a, LLVMValueRef b) {
-  return LLVMBuildSelect(g->b, LLVMBuildFCmp(g->b, LLVMRealOGT, b, a, ""), b, a, "");
+  return nan_if(g, a, b, LLVMBuildSelect(g->b, LLVMBuildFCmp(g->b, LLVMRealOGT, b, a, ""), b, a, ""));
+}
+
+/* pow(a, b) (SLEEF's, vmath.h); NaN when either is NaN */
+static LLVMValueRef gen_pow(Gen *g, LLVMValueRef a, LLVMValueRef b) {
+  return nan_if(g, a, b, math_call(g, LIBM_POW, (LLVMValueRef[]){a, b}));
 }
 
 /* clamp(x, lo, hi) = min(max(x, lo), hi) */
@@ -388,11 +409,26 @@ static LLVMValueRef gen_clamp(Gen *g, LLVMValueRef x, LLVMValueRef lo, LLVMValue
   return gen_min(g, gen_max(g, x, lo), hi);
 }
 
-static bool is_bool(Gen *g, LLVMValueRef v) { return LLVMTypeOf(v) == g->bt; }
+/* Whether a boolean value is true: non-zero and not NaN (fcmp one). */
+static LLVMValueRef is_true(Gen *g, LLVMValueRef v) {
+  return LLVMBuildFCmp(g->b, LLVMRealONE, v, num(g, 0.0), "");
+}
 
-/* A boolean operand as i1 (a double that reached a boolean place is non-zero). */
-static LLVMValueRef as_i1(Gen *g, LLVMValueRef v) {
-  return is_bool(g, v) ? v : LLVMBuildFCmp(g->b, LLVMRealUNE, v, num(g, 0.0), "");
+/* Whether a boolean value is false: zero (fcmp oeq). */
+static LLVMValueRef is_false(Gen *g, LLVMValueRef v) {
+  return LLVMBuildFCmp(g->b, LLVMRealOEQ, v, num(g, 0.0), "");
+}
+
+/* a and b (Kleene): false if either is false, else NaN if either is NaN, else true. */
+static LLVMValueRef gen_and(Gen *g, LLVMValueRef a, LLVMValueRef b) {
+  LLVMValueRef any_false = LLVMBuildOr(g->b, is_false(g, a), is_false(g, b), "");
+  return LLVMBuildSelect(g->b, any_false, truth(g, false), nan_if(g, a, b, truth(g, true)), "");
+}
+
+/* a or b (Kleene): true if either is true, else NaN if either is NaN, else false. */
+static LLVMValueRef gen_or(Gen *g, LLVMValueRef a, LLVMValueRef b) {
+  LLVMValueRef any_true = LLVMBuildOr(g->b, is_true(g, a), is_true(g, b), "");
+  return LLVMBuildSelect(g->b, any_true, truth(g, true), nan_if(g, a, b, truth(g, false)), "");
 }
 
 /* ------------------------------------------------------------------------
@@ -428,9 +464,8 @@ static LLVMValueRef read_stored(Gen *g, int pos, const Sym *rule) {
   LLVMValueRef col = load_ptr_at(g, g->outs, pos);
   LLVMPositionBuilderAtEnd(g->b, here);
   LLVMValueRef at = LLVMBuildInBoundsGEP2(g->b, g->f64, col, &g->row, 1, "");
-  LLVMValueRef v = masked_access(g, false, at, lane_mask(g, g->rem), NULL);
-  if (rule->rule.type.kind == TY_BOOL) return LLVMBuildFCmp(g->b, LLVMRealUNE, v, num(g, 0.0), "");
-  return v;
+  (void)rule;
+  return masked_access(g, false, at, lane_mask(g, g->rem), NULL);
 }
 
 /* A rule's value: read back from an earlier kernel, or its body generated (the
@@ -587,7 +622,7 @@ static LLVMValueRef gen_goal_builtin(Gen *g, const Frame *f, const Node *n, Buil
   LLVMValueRef e = gen_expected(g, goal, gen_expr(g, f, args[1]));
   if (bi == BI_EXPECTED) return e;
   LLVMValueRef x = input_of(g, goal->goal.indicator, -1, false);
-  return LLVMBuildFCmp(g->b, t > b ? LLVMRealOGE : LLVMRealOLE, x, e, "on_track");
+  return nan_if(g, x, e, from_i1(g, LLVMBuildFCmp(g->b, t > b ? LLVMRealOGE : LLVMRealOLE, x, e, "on_track")));
 }
 
 static LLVMValueRef gen_builtin(Gen *g, const Frame *f, const Node *n) {
@@ -607,7 +642,9 @@ static LLVMValueRef gen_builtin(Gen *g, const Frame *f, const Node *n) {
   case BI_ROUND: return intrinsic1(g, "llvm.round", a[0]);
   case BI_LOG: return math_call(g, LIBM_LOG, a);
   case BI_EXP: return math_call(g, LIBM_EXP, a);
-  case BI_POW: return math_call(g, LIBM_POW, a);
+  case BI_POW: return gen_pow(g, a[0], a[1]);
+  case BI_IS_MISSING: return from_i1(g, either_nan(g, a[0], a[0]));
+  case BI_COALESCE: return LLVMBuildSelect(g->b, either_nan(g, a[0], a[0]), a[1], a[0], "");
   default: unreachable_bug("unknown built-in");
   }
 }
@@ -615,16 +652,12 @@ static LLVMValueRef gen_builtin(Gen *g, const Frame *f, const Node *n) {
 static LLVMValueRef gen_unary(Gen *g, const Frame *f, const Node *n) {
   LLVMValueRef a = gen_expr(g, f, n->unary.operand);
   if (n->unary.op == OP_NEG) return LLVMBuildFNeg(g->b, a, "");
-  return LLVMBuildNot(g->b, as_i1(g, a), "");
+  return nan_if(g, a, a, from_i1(g, is_false(g, a)));   /* not: NaN stays NaN */
 }
 
-/* A comparison: booleans compare as booleans, numbers and dates as IEEE doubles
- * (false on NaN, except != which is true). */
+/* A comparison of numbers, dates or booleans (1/0) as IEEE doubles: 1 or 0, or NaN
+ * when either side is NaN (valsem.h). */
 static LLVMValueRef gen_compare(Gen *g, Op op, LLVMValueRef a, LLVMValueRef b) {
-  if (is_bool(g, a) && is_bool(g, b))
-    return LLVMBuildICmp(g->b, op == OP_EQ ? LLVMIntEQ : LLVMIntNE, a, b, "");
-  if (is_bool(g, a)) a = LLVMBuildUIToFP(g->b, a, g->vt, "");
-  if (is_bool(g, b)) b = LLVMBuildUIToFP(g->b, b, g->vt, "");
   LLVMRealPredicate p;
   switch (op) {
   case OP_EQ: p = LLVMRealOEQ; break;
@@ -634,7 +667,7 @@ static LLVMValueRef gen_compare(Gen *g, Op op, LLVMValueRef a, LLVMValueRef b) {
   case OP_GT: p = LLVMRealOGT; break;
   default: p = LLVMRealOGE; break;
   }
-  return LLVMBuildFCmp(g->b, p, a, b, "");
+  return nan_if(g, a, b, from_i1(g, LLVMBuildFCmp(g->b, p, a, b, "")));
 }
 
 static LLVMValueRef gen_binary(Gen *g, const Frame *f, const Node *n) {
@@ -646,28 +679,25 @@ static LLVMValueRef gen_binary(Gen *g, const Frame *f, const Node *n) {
   case OP_SUB: return LLVMBuildFSub(g->b, a, b, "");
   case OP_MUL: return LLVMBuildFMul(g->b, a, b, "");
   case OP_DIV: return LLVMBuildFDiv(g->b, a, b, "");
-  case OP_POW: return math_call(g, LIBM_POW, (LLVMValueRef[]){a, b});
-  case OP_AND: return LLVMBuildAnd(g->b, as_i1(g, a), as_i1(g, b), "");
-  case OP_OR: return LLVMBuildOr(g->b, as_i1(g, a), as_i1(g, b), "");
+  case OP_POW: return gen_pow(g, a, b);
+  case OP_AND: return gen_and(g, a, b);
+  case OP_OR: return gen_or(g, a, b);
   case OP_EQ: case OP_NE: case OP_LT: case OP_LE: case OP_GT: case OP_GE:
     return gen_compare(g, op, a, b);
   default: unreachable_bug("unknown binary operator");
   }
 }
 
-/* if c then a else b: a select, both sides computed. */
+/* if c then a else b: a select, both sides computed; NaN when c is NaN. */
 static LLVMValueRef gen_if(Gen *g, const Frame *f, const Node *n) {
-  LLVMValueRef c = as_i1(g, gen_expr(g, f, n->ifx.cond));
+  LLVMValueRef c = gen_expr(g, f, n->ifx.cond);
   LLVMValueRef a = gen_expr(g, f, n->ifx.then);
   LLVMValueRef b = gen_expr(g, f, n->ifx.els);
-  if (is_bool(g, a) != is_bool(g, b)) {
-    if (is_bool(g, a)) a = LLVMBuildUIToFP(g->b, a, g->vt, "");
-    if (is_bool(g, b)) b = LLVMBuildUIToFP(g->b, b, g->vt, "");
-  }
-  return LLVMBuildSelect(g->b, c, a, b, "");
+  LLVMValueRef v = LLVMBuildSelect(g->b, LLVMBuildFCmp(g->b, LLVMRealUNE, c, num(g, 0.0), ""), a, b, "");
+  return nan_if(g, c, c, v);
 }
 
-/* The value of n on the current row: double, or i1 for booleans. */
+/* The value of n on the current row: a double (booleans 1, 0 or NaN). */
 static LLVMValueRef gen_expr(Gen *g, const Frame *f, const Node *n) {
   const ExprSem *s = expr_sem(n);
   if (!s) unreachable_bug("an expression without a checked meaning");
@@ -704,10 +734,10 @@ static LLVMValueRef gen_expr(Gen *g, const Frame *f, const Node *n) {
 
 static int group_rules(const CgSet *set, int per, int budget, int *starts);
 
-/* Bring an input (raw, in its declared unit) into base units; booleans become i1,
- * true when non-zero and not NaN. */
+/* Bring an input (raw, in its declared unit) into base units; booleans become 1 when
+ * non-zero, 0 when zero, NaN when missing. */
 static LLVMValueRef enter_input(Gen *g, const RuleInput *in, LLVMValueRef raw) {
-  if (in->kind == VAL_BOOL) return LLVMBuildFCmp(g->b, LLVMRealONE, raw, num(g, 0.0), in->name);
+  if (in->kind == VAL_BOOL) return nan_if(g, raw, raw, from_i1(g, is_true(g, raw)));
   if (in->scale != 1.0) return LLVMBuildFMul(g->b, raw, num(g, in->scale), in->name);
   LLVMSetValueName2(raw, in->name, strlen(in->name));
   return raw;
@@ -720,7 +750,6 @@ static LLVMValueRef gen_result(Gen *g, const RuleSig *sig, LLVMValueRef *in) {
   g->sig = sig;
   g->in = in;
   LLVMValueRef v = gen_rule_ref(g, sig->rule);
-  if (is_bool(g, v)) return LLVMBuildUIToFP(g->b, v, g->vt, "");
   if (sig->result == VAL_NUM && sig->result_scale != 1.0 && !g->base_out)
     return LLVMBuildFDiv(g->b, v, num(g, sig->result_scale), "");
   return v;
@@ -1341,7 +1370,7 @@ static const char *unit_text(const Unit *u) { return u ? u->name : "1"; }
 /* What a rule returns, in words. */
 static void describe_result(FILE *out, const RuleSig *sig) {
   switch (sig->result) {
-  case VAL_BOOL: fputs("1 if it holds, else 0", out); break;
+  case VAL_BOOL: fputs("1 if it holds, 0 if not, NaN if unknown", out); break;
   case VAL_DATE: fputs("a date, in days since 1970-01-01", out); break;
   case VAL_NUM:
     if (sig->result_unit) fprintf(out, "a number in %s", sig->result_unit->name);
@@ -1412,9 +1441,10 @@ void cg_write_header(FILE *out, const char *guard, Sources *src, const RuleSig *
           " *   const char *const R_inputs[];   the input names, NULL-terminated\n"
           "%s"
           " * Inputs are in their declared units; dates are days since 1970-01-01;\n"
-          " * booleans are 0 or 1 (any non-zero, non-NaN value is true). The functions\n"
-          " * are pure and thread-safe; link with -lsleef -lm (exp, log and pow are\n"
-          " * SLEEF's deterministic functions: Debian's libsleef-dev).\n"
+          " * booleans are 0 or 1 (any non-zero value is true); NaN is a missing value,\n"
+          " * which comes out as NaN (LANGUAGE.md 7.5). The functions are pure and\n"
+          " * thread-safe; link with -lsleef -lm (exp, log and pow are SLEEF's\n"
+          " * deterministic functions: Debian's libsleef-dev).\n"
           " */\n"
           "#ifndef %s\n#define %s\n\n#include <stddef.h>\n\n"
           "#ifdef __cplusplus\nextern \"C\" {\n#endif\n",

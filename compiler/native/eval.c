@@ -30,6 +30,7 @@
 
 #include "codegen.h"
 #include "csv.h"
+#include "eval_rows.h"
 #include "util.h"
 
 /* ------------------------------------------------------------------------
@@ -177,8 +178,9 @@ typedef struct Column {
 } Column;
 
 typedef struct Cell {
-  size_t off, len;      /* in the chunk's text */
+  size_t off, len;      /* in the chunk's text; with CELL_SIDE set, in its side text */
 } Cell;
+#define CELL_SIDE ((size_t)1 << (sizeof(size_t) * 8 - 1))
 
 typedef enum { SLOT_FREE, SLOT_QUEUED, SLOT_DONE } SlotState;
 
@@ -203,15 +205,21 @@ typedef struct Chunk {
   bool tail_failed;     /* reading the input failed after this piece */
   CsvError tail_err;
   Cell *cells;          /* nrows x ncols, row-major, offsets in text */
+  char *side;           /* --carry-forward: the carried cells of the batch (TEXT_PAD after) */
+  size_t slen, scap;
+  uint32_t *at;         /* nrows x ncols: each input cell's byte offset in its record (messages) */
   long *lines;          /* line of each row's record, in the piece */
   double *vals;         /* ncols columns of `rows` values */
   double *outs;         /* nrules columns of `rows` values */
   char *out;            /* formatted CSV rows */
   size_t olen, ocap;
   bool bad;             /* a bad cell: the first one, in row then column order */
-  bool na_bool;         /* --na=nan read a bad boolean cell as not available */
-  long bad_line, bad_col;
+  bool bad_empty;       /* it is empty (E0812), else unreadable (E0813) */
+  size_t bad_row;
+  int bad_k;            /* its column among the rules' inputs */
+  long bad_line;        /* in the piece */
   char bad_msg[256];
+  bool carry_failed;    /* --carry-forward reported an error at the record after the batch */
   SlotState state;
   double cpu_read, cpu_parse, cpu_eval, cpu_format;
 } Chunk;
@@ -258,6 +266,10 @@ typedef struct Run {
   atomic_bool abort;
   Progress progress;
   double cpu_parse, cpu_eval, cpu_format, cpu_read, cpu_write;
+  RowsDiag rd;          /* data errors as diagnostics */
+  CarryForward *cf;     /* --carry-forward (then no workers), else NULL */
+  CarryColumn *cf_cols;
+  CsvField *subst;      /* per input column: the carried text for the record at hand */
 } Run;
 
 /* Room for `need` bytes of text in the chunk, and TEXT_PAD more. */
@@ -269,6 +281,21 @@ static void reserve_text(Chunk *c, size_t need) {
   c->tcap = cap;
 }
 
+/* Room for `need` more bytes of side text, and TEXT_PAD more. */
+static void reserve_side(Chunk *c, size_t need) {
+  if (c->slen + need + TEXT_PAD <= c->scap) return;
+  size_t cap = c->scap ? c->scap : 4096;
+  while (cap < c->slen + need + TEXT_PAD) cap *= 2;
+  c->side = xrealloc(c->side, cap);
+  memset(c->side + c->scap, 0, cap - c->scap);   /* the pad is read, so it is defined */
+  c->scap = cap;
+}
+
+/* The text of a cell: in the piece, or carried forward into the side text. */
+static const char *cell_text(const Chunk *c, const Cell *cell) {
+  return cell->off & CELL_SIDE ? c->side + (cell->off & ~CELL_SIDE) : c->text + cell->off;
+}
+
 static void grow_out(Chunk *c, size_t need) {
   if (c->olen + need <= c->ocap) return;
   size_t cap = c->ocap ? c->ocap : 1 << 16;
@@ -277,9 +304,9 @@ static void grow_out(Chunk *c, size_t need) {
   c->ocap = cap;
 }
 
-/* Parse one cell of column c; false with a message when it is bad. */
+/* Parse one cell of column c; false with a message when it is bad (*empty: blank). */
 static bool parse_cell(const Column *col, const char *s, size_t n, double *v, char *msg,
-                       size_t size) {
+                       size_t size, bool *empty) {
   int rc;
   if (col->kind == VAL_NUM) {
     rc = csv_parse_double_padded(s, n, v);   /* the chunk's text has TEXT_PAD bytes after it */
@@ -293,7 +320,7 @@ static bool parse_cell(const Column *col, const char *s, size_t n, double *v, ch
     *v = d;
   }
   if (rc == 0) return true;
-  eval_cell_message(col->kind, col->name, s, n, msg, size);   /* rules.c */
+  *empty = eval_cell_message(col->kind, col->name, s, n, msg, size);   /* rules.c */
   return false;
 }
 
@@ -304,35 +331,23 @@ static bool parse_chunk(Run *run, Chunk *c) {
     for (int k = 0; k < ncols; k++) {
       const Cell *cell = &c->cells[i * (size_t)run->width + (size_t)k];
       double v;
-      if (!parse_cell(&run->cols[k], c->text + cell->off, cell->len, &v, c->bad_msg,
-                      sizeof c->bad_msg)) {
+      bool empty;
+      if (!parse_cell(&run->cols[k], cell_text(c, cell), cell->len, &v, c->bad_msg, sizeof c->bad_msg,
+                      &empty)) {
         if (!run->o->na_nan) {
           c->bad = true;
+          c->bad_empty = empty;
+          c->bad_row = i;
+          c->bad_k = k;
           c->bad_line = c->lines[i];
-          c->bad_col = run->cols[k].field + 1;
           return false;
         }
-        v = NAN;
-        if (run->cols[k].kind == VAL_BOOL) c->na_bool = true;
+        v = NAN;   /* missing: the rules see NaN (LANGUAGE.md 7.5) */
       }
       c->vals[(size_t)k * run->rows + i] = v;
     }
   }
   return true;
-}
-
-/* With --na=nan, a rule that reads a boolean cell that was not available gives NaN on
- * that row: the kernels see NaN as false, which would let `not flag` pass. */
-static void mask_unknown_booleans(const RuleSet *rs, Chunk *c, size_t rows) {
-  for (int r = 0; r < rs->n; r++)
-    for (int k = 0; k < rs->sigs[r]->ninputs; k++) {
-      int col = rs->col_of[r][k];
-      if (rs->cols[col]->kind != VAL_BOOL) continue;
-      const double *in = c->vals + (size_t)col * rows;
-      double *out = c->outs + (size_t)r * rows;
-      for (size_t i = 0; i < c->nrows; i++)
-        if (isnan(in[i])) out[i] = NAN;
-    }
 }
 
 /* Run every rule on the chunk's columns. */
@@ -343,7 +358,6 @@ static void eval_chunk(Run *run, Chunk *c) {
   for (int k = 0; k < rs->ncols; k++) cols[k] = c->vals + (size_t)k * run->rows;
   for (int r = 0; r < rs->n; r++) outs[r] = c->outs + (size_t)r * run->rows;
   ruleset_eval(rs, c->nrows, cols, (double *const *)outs);
-  if (c->na_bool) mask_unknown_booleans(rs, c, run->rows);
   free(outs);
   free(cols);
 }
@@ -395,13 +409,28 @@ static void format_chunk(Run *run, Chunk *c) {
 
 static void add_record(Run *run, Chunk *c, const CsvRecord *rec);
 
+/* --carry-forward: fill run->subst for a record of the piece at hand, its line counted
+ * in the whole input. There are no workers then, so every chunk before this one is
+ * written and run->line_base is this piece's first line. False after an error. */
+static bool carry_record(Run *run, const CsvRecord *rec) {
+  CsvRecord at = *rec;
+  at.line = run->line_base + rec->line - 1;
+  return carry_row(run->cf, &at, run->subst);
+}
+
 /* Split up to run->rows records of the piece into the batch; false when no more
- * follow (the end of the piece, or a CSV error kept in the chunk). */
+ * follow (the end of the piece, a CSV error kept in the chunk, or a --carry-forward
+ * error already reported). */
 static bool read_batch(Run *run, Chunk *c, CsvReader *r) {
   c->nrows = 0;
+  c->slen = 0;
   while (c->nrows < run->rows) {
     CsvRecord rec;
     int rc = csv_read_record(r, &rec);
+    if (rc == CSV_OK && run->cf && !carry_record(run, &rec)) {
+      c->carry_failed = true;   /* the rows before it are written, then the run stops */
+      return false;
+    }
     if (rc == CSV_OK) {
       add_record(run, c, &rec);
       continue;
@@ -442,7 +471,7 @@ static void process_chunk(Run *run, Chunk *c) {
   }
   c->nlines = csv_line(r) - 1;
   csv_close(r);
-  if (!c->bad && !c->csv_failed && c->tail_failed) {
+  if (!c->bad && !c->csv_failed && !c->carry_failed && c->tail_failed) {
     c->csv_failed = true;
     c->csv_err = c->tail_err;
   }
@@ -503,7 +532,19 @@ static bool header_is(const CsvField *f, const char *name) {
   return strlen(name) == n && memcmp(s, name, n) == 0;
 }
 
-/* The columns the rules read, found in the header. Prints the errors (every missing
+/* A header cell's text, trimmed as header_is reads it, in a new string. */
+static char *header_text(const CsvField *f) {
+  const char *s = f->data;
+  size_t n = f->len;
+  while (n && (*s == ' ' || *s == '\t')) s++, n--;
+  while (n && (s[n - 1] == ' ' || s[n - 1] == '\t')) n--;
+  char *t = xmalloc(n + 1);
+  memcpy(t, s, n);
+  t[n] = '\0';
+  return t;
+}
+
+/* The columns the rules read, found in the header. Reports the errors (every missing
  * column, with the rules that need it) and returns false when one is missing. */
 static bool map_columns(Run *run, const CsvRecord *hdr) {
   const RuleSet *rs = run->rs;
@@ -518,41 +559,41 @@ static bool map_columns(Run *run, const CsvRecord *hdr) {
         if (field < 0) field = (int)f;
         else if (twice < 0) twice = (int)f;
       }
+    Diag *d = run->o->diag;
     if (twice >= 0) {
-      fprintf(stderr, "%s:%ld:%d: error: column '%s' appears twice (columns %d and %d)\n",
-              run->in_name, hdr->line, twice + 1, in->name, field + 1, twice + 1);
+      Diagnostic *g = diag_error(d, rows_diag_header_span(&run->rd, twice), E0811,
+                                 "column '%s' appears twice (columns %d and %d)", in->name, field + 1, twice + 1);
+      diag_note(d, g, rows_diag_header_span(&run->rd, field), "the first one");
       ok = false;
     }
     run->cols[c] = (Column){in->name, in->kind, field};
     if (field >= 0) continue;
     ok = false;
-    fprintf(stderr, "%s:%ld: error: missing column '%s' (%s), needed by ", run->in_name,
-            hdr->line, in->name,
-            in->kind == VAL_DATE ? "a date, YYYY-MM-DD"
-            : in->kind == VAL_BOOL ? "a boolean"
-            : in->unit ? in->unit->name : "a number");
-    int named = 0;
+    const char *users = "";
     for (int r = 0; r < rs->n; r++)
       for (int k = 0; k < rs->sigs[r]->ninputs; k++)
         if (rs->col_of[r][k] == c) {
-          fprintf(stderr, "%s%s", named++ ? ", " : "", rs->sigs[r]->rule->name);
+          users = arena_printf(d->arena, "%s%s%s", users, *users ? ", " : "", rs->sigs[r]->rule->name);
           break;
         }
-    fputc('\n', stderr);
+    Diagnostic *g = diag_error(d, rows_diag_header_span(&run->rd, -1), E0810, "missing column '%s' (%s), needed by %s",
+                               in->name, in->kind == VAL_DATE ? "a date, YYYY-MM-DD"
+                                         : in->kind == VAL_BOOL ? "a boolean"
+                                         : in->unit ? in->unit->name : "a number", users);
+    int best = -1, best_d = 3;
+    for (size_t f = 0; f < hdr->nfields; f++) {
+      char *t = header_text(&hdr->fields[f]);
+      int dist = edit_distance(in->name, t, best_d - 1);
+      if (dist < best_d) best = (int)f, best_d = dist;
+      free(t);
+    }
+    if (best >= 0) {
+      char *t = header_text(&hdr->fields[best]);
+      diag_note(d, g, rows_diag_header_span(&run->rd, best), "the header has '%s': a misspelling of '%s'?", t, in->name);
+      free(t);
+    }
   }
   return ok;
-}
-
-/* A header cell's text, trimmed as header_is reads it, in a new string. */
-static char *header_text(const CsvField *f) {
-  const char *s = f->data;
-  size_t n = f->len;
-  while (n && (*s == ' ' || *s == '\t')) s++, n--;
-  while (n && (s[n - 1] == ' ' || s[n - 1] == '\t')) n--;
-  char *t = xmalloc(n + 1);
-  memcpy(t, s, n);
-  t[n] = '\0';
-  return t;
 }
 
 /* Add header field f to the kept columns. */
@@ -561,7 +602,7 @@ static void keep_field(Run *run, const CsvRecord *hdr, size_t f) {
   run->keep_names[run->nkeep++] = header_text(&hdr->fields[f]);
 }
 
-/* The --keep columns ("a,b" or "*"), found in the header. Prints every problem (an
+/* The --keep columns ("a,b" or "*"), found in the header. Reports every problem (an
  * unknown column, with the nearest name; a kept column named like a rule) and
  * returns false when there is one. */
 static bool map_keep(Run *run, const CsvRecord *hdr) {
@@ -592,10 +633,13 @@ static bool map_keep(Run *run, const CsvRecord *hdr) {
       if (field >= 0) {
         keep_field(run, hdr, (size_t)field);
       } else {
-        char *hint = best >= 0 ? header_text(&hdr->fields[best]) : NULL;
-        fprintf(stderr, "%s:%ld: error: --keep: no column '%s' in the header%s%s%s\n", run->in_name, hdr->line,
-                name, hint ? "; did you mean '" : "", hint ? hint : "", hint ? "'?" : "");
-        free(hint);
+        Diagnostic *g = diag_error(run->o->diag, rows_diag_header_span(&run->rd, -1), E0810,
+                                   "--keep: no column '%s' in the header", name);
+        if (best >= 0) {
+          char *hint = header_text(&hdr->fields[best]);
+          diag_note(run->o->diag, g, rows_diag_header_span(&run->rd, best), "did you mean '%s'?", hint);
+          free(hint);
+        }
         ok = false;
       }
       free(name);
@@ -606,8 +650,9 @@ static bool map_keep(Run *run, const CsvRecord *hdr) {
   for (int k = 0; k < run->nkeep; k++)
     for (int r = 0; r < run->rs->n; r++)
       if (strcmp(run->keep_names[k], run->rs->sigs[r]->rule->name) == 0) {
-        fprintf(stderr, "%s:%ld: error: --keep: column '%s' has the name of a rule: the output would have "
-                        "two columns '%s'\n", run->in_name, hdr->line, run->keep_names[k], run->keep_names[k]);
+        diag_error(run->o->diag, rows_diag_header_span(&run->rd, run->keep[k]), E0811,
+                   "--keep: column '%s' has the name of a rule: the output would have two columns '%s'",
+                   run->keep_names[k], run->keep_names[k]);
         ok = false;
       }
   run->width = run->ncols + run->nkeep;
@@ -624,9 +669,22 @@ static void add_record(Run *run, Chunk *c, const CsvRecord *rec) {
   size_t i = c->nrows++;
   c->lines[i] = rec->line;
   Cell *row = &c->cells[i * (size_t)run->width];
+  uint32_t *at = &c->at[i * (size_t)run->ncols];
+  const char *start = rec->fields[0].data;   /* the record's first byte: its opening quote if any */
+  if (start > c->text && start[-1] == '"') start--;
   for (int k = 0; k < run->width; k++) {
     int field = k < run->ncols ? run->cols[k].field : run->keep[k - run->ncols];
     const CsvField *f = &rec->fields[field];
+    if (k < run->ncols) at[k] = (uint32_t)(f->data - start);
+    if (k < run->ncols && run->subst && run->subst[k].data) {   /* carried forward */
+      f = &run->subst[k];
+      reserve_side(c, f->len + 1);
+      memcpy(c->side + c->slen, f->data, f->len);
+      c->side[c->slen + f->len] = '\0';
+      row[k] = (Cell){CELL_SIDE | c->slen, f->len};
+      c->slen += f->len + 1;
+      continue;
+    }
     row[k] = (Cell){(size_t)(f->data - c->text), f->len};
   }
 }
@@ -762,23 +820,34 @@ static void write_header(Run *run, FILE *out) {
   run->header_written = true;
 }
 
-/* Print a CSV error of a chunk, its line counted in the whole input:
- * "file:line:col: error: message". */
-static void report_csv_error(Run *run, const CsvError *e) {
+/* Report a CSV error (E0801), its line counted in the whole input when it is a
+ * chunk's (from `line_base` on; 1 for the header). */
+static void report_csv_error(Run *run, const CsvError *e, long line_base, const char *what) {
   CsvError at = *e;
-  if (at.line > 0) at.line += run->line_base - 1;
+  if (at.line > 0) at.line += line_base - 1;
   progress_show(&run->progress, 0, true);
-  char msg[512];
-  csv_error_format(&at, run->in_name, msg, sizeof msg);
-  const char *colon = strstr(msg, ": ");
-  if (colon)
-    fprintf(stderr, "%.*s: error: %s\n", (int)(colon - msg), msg, colon + 2);
-  else
-    fprintf(stderr, "%s: error: %s\n", run->in_name, msg);
+  diag_error(run->o->diag, rows_diag_csv_span(&run->rd, &at), E0801, "%s%s", what, at.message);
 }
 
-/* Write a finished chunk; false (with the error printed) if it holds a bad cell or
- * the write fails. */
+/* Report the chunk's bad cell: E0812 (empty) or E0813, with what would read it. */
+static void report_bad_cell(Run *run, const Chunk *c) {
+  Diag *d = run->o->diag;
+  const Cell *cell = &c->cells[c->bad_row * (size_t)run->width + (size_t)c->bad_k];
+  uint32_t at = c->at[c->bad_row * (size_t)run->ncols + (size_t)c->bad_k];
+  Span span = rows_diag_cell_span(&run->rd, run->line_base + c->bad_line - 1, at, cell_text(c, cell), cell->len);
+  Diagnostic *g = diag_error(d, span, c->bad_empty ? E0812 : E0813, "%s", c->bad_msg);
+  if (c->bad_empty && run->cf)
+    diag_note(d, g, NO_SPAN, "--carry-forward found no earlier value of '%s' for this row's key",
+              run->cols[c->bad_k].name);
+  diag_note(d, g, NO_SPAN, "--na=nan reads %s as missing values (NaN): the rules that need them give nan",
+            c->bad_empty ? "empty cells" : "cells that cannot be read");
+  if (c->bad_empty && !run->cf)
+    diag_note(d, g, NO_SPAN, "--carry-forward --by KEY --order DATE takes the last value of the column for "
+                             "the row's key instead, as status does");
+}
+
+/* Write a finished chunk; false (with the error reported) if it holds a bad cell, a
+ * CSV error or a --carry-forward error, or the write fails. */
 static bool write_chunk(Run *run, Chunk *c, FILE *out, const char *out_name, int *status) {
   wait_done(run, c);
   run->cpu_read += c->cpu_read;
@@ -788,9 +857,7 @@ static bool write_chunk(Run *run, Chunk *c, FILE *out, const char *out_name, int
   c->state = SLOT_FREE;
   if (c->bad) {
     progress_show(&run->progress, 0, true);
-    fprintf(stderr, "%s:%ld:%ld: error: %s\n", run->in_name, run->line_base + c->bad_line - 1, c->bad_col,
-            c->bad_msg);
-    fputs("note: --na=nan reads bad cells as NaN\n", stderr);
+    report_bad_cell(run, c);
     *status = 1;
     atomic_store(&run->abort, true);
     return false;
@@ -807,7 +874,12 @@ static bool write_chunk(Run *run, Chunk *c, FILE *out, const char *out_name, int
   run->cpu_write += now_seconds(CLOCK_THREAD_CPUTIME_ID) - t0;
   run->total_rows += c->total;
   if (c->csv_failed) {
-    report_csv_error(run, &c->csv_err);
+    report_csv_error(run, &c->csv_err, run->line_base, "");
+    *status = 1;
+    atomic_store(&run->abort, true);
+    return false;
+  }
+  if (c->carry_failed) {   /* reported when it was found */
     *status = 1;
     atomic_store(&run->abort, true);
     return false;
@@ -845,6 +917,7 @@ static void alloc_slots(Run *run) {
     Chunk *c = &run->slots[s];
     c->cells = xmalloc(sizeof *c->cells * run->rows * (size_t)(run->width + 1));
     c->lines = xmalloc(sizeof *c->lines * run->rows);
+    c->at = xmalloc(sizeof *c->at * run->rows * (size_t)(run->ncols + 1));
     c->vals = xmalloc(sizeof *c->vals * run->rows * (size_t)(run->ncols + 1));
     c->outs = xmalloc(sizeof *c->outs * run->rows * (size_t)(run->rs->n + 1));
   }
@@ -859,6 +932,8 @@ static void free_run(Run *run) {
     free(c->text);
     free(c->cells);
     free(c->lines);
+    free(c->at);
+    free(c->side);
     free(c->vals);
     free(c->outs);
     free(c->out);
@@ -867,6 +942,10 @@ static void free_run(Run *run) {
   free(run->slots);
   free(run->queue);
   free(run->cols);
+  carry_free(run->cf);
+  free(run->cf_cols);
+  free(run->subst);
+  rows_diag_free(&run->rd);
 }
 
 static void print_timing(const Run *run, size_t rows, double wall) {
@@ -906,7 +985,7 @@ static int stream_rows(Run *run, CsvReader *reader, FILE *out, const char *out_n
     c->seq = seq;
     c->nrows = c->total = 0;
     c->olen = 0;
-    c->bad = c->na_bool = c->csv_failed = c->tail_failed = false;
+    c->bad = c->csv_failed = c->tail_failed = c->carry_failed = false;
     c->cpu_read = c->cpu_parse = c->cpu_eval = c->cpu_format = 0;
     double t0 = now_seconds(CLOCK_THREAD_CPUTIME_ID);
     fill_chunk(run, reader, c);
@@ -923,6 +1002,16 @@ static int stream_rows(Run *run, CsvReader *reader, FILE *out, const char *out_n
   return status;
 }
 
+/* --carry-forward: the state per key, over the rules' input columns. */
+static bool start_carry(Run *run, const CsvRecord *hdr) {
+  run->cf_cols = xcalloc((size_t)run->ncols + 1, sizeof *run->cf_cols);
+  for (int k = 0; k < run->ncols; k++)
+    run->cf_cols[k] = (CarryColumn){run->cols[k].name, run->cols[k].kind, run->cols[k].field};
+  run->subst = xcalloc((size_t)run->ncols + 1, sizeof *run->subst);
+  run->cf = carry_new(&run->rd, hdr, run->o->by, run->o->order, run->cf_cols, run->ncols, run->o->na_nan);
+  return run->cf != NULL;
+}
+
 int eval_csv(const RuleSet *rs, int in_fd, const char *in_name, FILE *out, const char *out_name,
              const EvalOptions *o) {
   double wall0 = now_seconds(CLOCK_MONOTONIC);
@@ -935,16 +1024,19 @@ int eval_csv(const RuleSet *rs, int in_fd, const char *in_name, FILE *out, const
   }
   CsvRecord hdr;
   int status = 0;
+  rows_diag_init(&run.rd, o->diag, in_name, in_fd);
   if (csv_read_header(reader, &hdr) != CSV_OK) {
-    char msg[512];
-    csv_error_format(csv_error(reader), in_name, msg, sizeof msg);
-    fprintf(stderr, "%s: error: cannot read the header row: %s\n", in_name,
-            strstr(msg, ": ") ? strstr(msg, ": ") + 2 : msg);
+    report_csv_error(&run, csv_error(reader), 1, "cannot read the header row: ");
+    free_run(&run);
     csv_close(reader);
     return 1;
   }
   run.nfields = hdr.nfields;
-  if (!map_columns(&run, &hdr) || !map_keep(&run, &hdr)) {
+  rows_diag_header(&run.rd, &hdr);
+  bool mapped = map_columns(&run, &hdr);
+  mapped = map_keep(&run, &hdr) && mapped;
+  if (mapped && o->carry_forward) mapped = start_carry(&run, &hdr);
+  if (!mapped) {
     free_run(&run);
     csv_close(reader);
     return 1;
@@ -955,6 +1047,7 @@ int eval_csv(const RuleSet *rs, int in_fd, const char *in_name, FILE *out, const
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     threads = cpus > 0 ? (int)cpus : 1;
   }
+  if (run.cf) threads = 1;   /* carry-forward reads the records in input order, here */
   size_t width = (size_t)run.width + (size_t)rs->n + 1;
   run.rows = 262144 / width;
   if (run.rows > 8192) run.rows = 8192;

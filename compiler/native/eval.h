@@ -33,6 +33,10 @@ typedef struct EvalOptions {
   bool progress;        /* may show progress on stderr (only on a terminal, large inputs) */
   bool timing;          /* print where the time went on stderr */
   const char *keep;     /* input columns copied to the output first: "a,b", "*" (all), or NULL */
+  bool carry_forward;   /* an empty cell takes its column's last value for the row's key */
+  const char *by;       /* --by: the key columns, "a,b" (NULL: one key, the whole file) */
+  const char *order;    /* --order: the column rows of a key follow (NULL: input order) */
+  struct Diag *diag;    /* eval_csv reports data errors here (E08xx) */
 } EvalOptions;
 
 void eval_options_init(EvalOptions *o);
@@ -68,9 +72,9 @@ void ruleset_eval(const RuleSet *rs, size_t n, const double *const *cols, double
 int eval_print_ir(FILE *out, const RuleSig **sigs, int n, const EvalOptions *o, char **err);
 
 /* Evaluate the rules on the CSV read from in_fd (named in_name in messages) and
- * write the result CSV to out. Errors (a missing column, a bad cell, a CSV syntax
- * error, a write error) are printed on stderr as "file:line:col: error: ...".
- * Returns 0, 1 for bad input, 2 for an I/O error. */
+ * write the result CSV to out. Data errors (a missing column, a bad cell, a CSV
+ * syntax error: E08xx) go to o->diag, for the caller to render; an I/O error is
+ * printed. Returns 0, 1 for bad input, 2 for an I/O error. */
 int eval_csv(const RuleSet *rs, int in_fd, const char *in_name, FILE *out, const char *out_name,
              const EvalOptions *o);
 

@@ -525,14 +525,15 @@ static void compute_scores(StatusReport *r) {
         continue;
       }
       st->inputs[k].obs = series_at(actuals_series(r->actuals, in->indicator), r->as_of);
-      if (st->inputs[k].obs) row[k] = st->inputs[k].obs->value;
-      else missing = missing ? arena_printf(a, "%s, %s", missing, in->name) : in->name;
-    }
-    if (missing) {
-      st->why_not = arena_printf(a, "no observation of %s", missing);
-      continue;
+      if (st->inputs[k].obs) {
+        row[k] = st->inputs[k].obs->value;
+      } else {   /* a missing value (LANGUAGE.md 7.5): coalesce and is_missing may handle it */
+        row[k] = NAN;
+        missing = missing ? arena_printf(a, "%s, %s", missing, in->name) : in->name;
+      }
     }
     st->terms = explain_row_terms(a, m, &st->sig, row, &st->value);   /* the interpreter, traced */
+    if (missing && isnan(st->value)) st->why_not = arena_printf(a, "no observation of %s", missing);
   }
 }
 
@@ -732,7 +733,7 @@ static const char *fmt_date_value(Arena *a, double v) {
 static const char *score_value(Arena *a, const Model *m, const ScoreStatus *s) {
   if (s->why_not) return "-";
   switch (s->sig.result) {
-  case VAL_BOOL: return s->value != 0 ? "true" : "false";
+  case VAL_BOOL: return isnan(s->value) ? "unknown" : s->value != 0 ? "true" : "false";
   case VAL_DATE: return fmt_date_value(a, s->value);
   case VAL_NUM: break;
   }
@@ -753,7 +754,8 @@ static const char *score_inputs(Arena *a, const StatusReport *r, const ScoreStat
     const ScoreInput *in = &s->inputs[k];
     const char *v = in->obs ? arena_printf(a, "%s (%s)", with_unit(a, fmt_plain(a, in->obs->value), in->input->unit),
                                            fmt_day(a, in->obs->date))
-                            : fmt_day(a, r->as_of);
+                    : in->input->indicator ? "missing"
+                                           : fmt_day(a, r->as_of);
     const char *name = markdown ? arena_printf(a, "`%s`", in->input->name) : in->input->name;
     out = arena_printf(a, "%s%s%s = %s", out, k ? ", " : "", name, v);
   }

@@ -360,6 +360,9 @@ class Evaluator:
         column per rule, on the data's index. Numbers are float64 in the rule's unit,
         conditions bool, dates datetime64[ns]; raw=True gives every result as float64
         as the C functions return it (dates in days since 1970-01-01, booleans 0/1).
+        A missing input (NaN, NaT, <NA>) is a missing value (LANGUAGE.md 7.5): numbers
+        give NaN, dates NaT, and a condition column that has one is pandas' nullable
+        "boolean" with <NA> there (NaN with raw=True).
         threads > 1 splits the rows among threads.
 
         Raises MissingColumnError, ColumnTypeError, UnknownRuleError.
@@ -441,10 +444,19 @@ class Evaluator:
             if raw or kind == "number":
                 columns[name] = v
             elif kind == "bool":
-                columns[name] = v != 0.0
+                columns[name] = _as_booleans(v)
             else:
                 columns[name] = _days_as_dates(v, name)
         return pd.DataFrame(columns, index=index, copy=False)
+
+
+def _as_booleans(v: np.ndarray):
+    """1/0 as bool; a NaN (a condition on a missing value, LANGUAGE.md 7.5) is neither
+    true nor false: then the column is pandas' nullable "boolean", with <NA> there."""
+    missing = np.isnan(v)
+    if not missing.any():
+        return v != 0.0
+    return pd.arrays.BooleanArray(v != 0.0, missing)
 
 
 _NS_DAYS = (pd.Timestamp.min.value // 86_400_000_000_000 + 1,

@@ -142,6 +142,7 @@ def assert_same_as_eval(testcase, frame, expected, manifest_rules):
     """Every result of frame (raw=False) equals eval's text for the same rule, bit for
     bit: numbers by their 64 bits, conditions 0/1, dates as YYYY-MM-DD."""
     import numpy as np
+    import pandas as pd
     kinds = {r["name"]: r["result"]["kind"] for r in manifest_rules}
     for name, want in expected.items():
         got = frame[name].to_numpy()
@@ -150,8 +151,8 @@ def assert_same_as_eval(testcase, frame, expected, manifest_rules):
         for i, text in enumerate(want):
             if kind == "number":
                 ok = bits(float(got[i])) == bits(float(text))
-            elif kind == "bool":
-                ok = bool(got[i]) == (text == "1")
+            elif kind == "bool":   # a condition on a missing value: <NA>, "nan" in eval
+                ok = text == "nan" if got[i] is pd.NA else text != "nan" and bool(got[i]) == (text == "1")
             else:
                 ok = (str(np.datetime64(got[i], "D")) == text) if not np.isnat(got[i]) else text == "nan"
             if not ok:

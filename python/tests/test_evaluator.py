@@ -112,6 +112,37 @@ class EvaluatorTest(unittest.TestCase):
                          ["tax_haven", "emission_cut", "employees"])
         self.assertEqual(self.ind.rules["per_job"].result_unit, "kEUR")
 
+    def test_missing_values(self):
+        # NaN in, NaN out; three-valued and/or; is_missing and coalesce: the same as eval
+        d = self.path("na")
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, "na.mission"), "w") as f:
+            f.write("record r { x 1; y %; flag bool }\n"
+                    "score low on r = min(x, y / 1%)\n"
+                    "condition big on r = x > 2 and flag\n"
+                    "condition either on r = flag or x > 2\n"
+                    "condition gap on r = is_missing(x)\n"
+                    "score filled on r : % = coalesce(y, 50%)\n"
+                    "score pick on r = if flag then x else 0\n")
+        rows = [("1", "2", "true"), ("nan", "3", "false"), ("5", "nan", "true"),
+                ("nan", "nan", "true"), ("3", "1", "nan"), ("1", "1", "nan")]
+        with open(os.path.join(d, "rows.csv"), "w") as f:
+            f.write("x,y,flag\n" + "".join(",".join(r) + "\n" for r in rows))
+        mc = support.missionc()
+        support.run(mc, "build", "na.mission", "-o", "libna.so", "--on", "r", cwd=d)
+        support.run(mc, "eval", "na.mission", "--on", "r", "--input", "rows.csv", "--na=nan",
+                    "-o", "out.csv", cwd=d)
+        ev = missionc.Evaluator(os.path.join(d, "libna.so"))
+        data = pd.DataFrame({"x": [float(r[0]) for r in rows], "y": [float(r[1]) for r in rows],
+                             "flag": pd.array([True, False, True, True, None, None], dtype="boolean")})
+        out = ev.evaluate(data)
+        support.assert_same_as_eval(self, out, support.read_eval_csv(os.path.join(d, "out.csv")),
+                                    ev.manifest["rules"])
+        self.assertEqual(str(out["big"].dtype), "boolean")   # it has <NA>s
+        self.assertEqual(str(out["gap"].dtype), "bool")      # is_missing is never missing
+        self.assertEqual(list(out["either"].isna()), [False, True, False, False, False, True])
+        self.assertEqual(list(out["filled"]), [2, 3, 50, 50, 1, 1])
+
     # --- errors ----------------------------------------------------------------
 
     def test_missing_column(self):

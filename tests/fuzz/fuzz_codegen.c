@@ -2,6 +2,7 @@
  * code generator (IR for every score and condition, verified by LLVM) and the
  * reference interpreter (one row of inputs taken from the tail of the bytes).
  * Nothing may crash, trip a sanitizer or produce IR that LLVM rejects. */
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -31,11 +32,14 @@ static int collect_rules(Model *m, Arena *a, RuleSig *out) {
   return n;
 }
 
-/* Run the interpreter on one row made of the input's bytes. */
+/* Run the interpreter on one row made of the input's bytes (a byte 0xff is a
+ * missing value, NaN). */
 static void interpret(const RuleSig *sig, const uint8_t *data, size_t size) {
   double row[64] = {0};
-  for (int i = 0; i < sig->ninputs && i < 64; i++)
-    row[i] = size ? (double)data[(size_t)i % size] - 100.0 : 0.0;
+  for (int i = 0; i < sig->ninputs && i < 64; i++) {
+    uint8_t b = size ? data[(size_t)i % size] : 0;
+    row[i] = b == 0xff ? NAN : (double)b - 100.0;
+  }
   Interp *ip = interp_new(sig);
   if (!ip) return;
   (void)interp_eval_row(ip, row);

@@ -40,6 +40,9 @@ score next_review = date + pick(share > 50%, 30 day, 90 day)
 score days_left : day = cut.deadline - date
 condition odd = jobs != jobs or share == 0 or not (spend >= 0 MEUR)
 score uses = fit * 100 + per_job / 1 kEUR * 0
+score filled = coalesce(share, 0%) + coalesce(jobs, -1) * 1% + max(coalesce(spend, 0 MEUR), 1 MEUR) / 1 MEUR
+condition missing = is_missing(spend) or is_missing(ghg) and not is_missing(date)
+condition kleene = (share > 50% or jobs > 10) and not (ghg < 0 MtCO2e)
 MISSION
 
 python3 - <<'PY'
@@ -80,16 +83,17 @@ python3 - <<'PY'
 import csv, math
 rows = list(csv.reader(open("jit1.csv")))
 assert rows[0] == ["per_job", "fit", "curve", "rounded", "powers", "track", "on_time", "gap", "plan_gap",
-                   "next_review", "days_left", "odd", "uses"], rows[0]
+                   "next_review", "days_left", "odd", "uses", "filled", "missing", "kleene"], rows[0]
 assert len(rows) == 30012, len(rows)
 finite = 0
 for r in rows[1:]:
     for i, v in enumerate(r):
-        if i in (6, 11): assert v in ("0", "1"), v
+        if i in (6, 11, 15): assert v in ("0", "1", "nan"), v   # a condition on a missing value is nan
+        elif i == 14: assert v in ("0", "1"), v                  # is_missing is never missing
         elif i == 9: assert v == "nan" or (len(v) == 10 and v[4] == "-"), v
         else:
             x = float(v)
             finite += math.isfinite(x)
 assert finite > 200000, finite
 PY
-echo "ok: 30011 rows, 13 rules, identical in every engine"
+echo "ok: 30011 rows, 16 rules, identical in every engine"

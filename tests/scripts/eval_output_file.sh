@@ -30,7 +30,7 @@ set +e
 status=$?
 set -e
 [ $status = 1 ] || { echo "FAIL: exit status $status for a bad cell"; exit 1; }
-grep -q '^bad.csv:50002:1: error: bad number .oops. in column .x.$' err.txt ||
+grep -q '^bad.csv:50002:1: error\[E0813\]: bad number .oops. in column .x.$' err.txt ||
   { echo "FAIL: message:"; cat err.txt; exit 1; }
 cmp -s out.csv before.csv || { echo "FAIL: out.csv changed by a failed run"; exit 1; }
 [ -z "$(ls -A | grep '^\.')" ] || { echo "FAIL: temporary file left: $(ls)"; exit 1; }

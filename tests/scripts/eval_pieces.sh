@@ -5,7 +5,8 @@
 # CRLF, CRLF line ends and blank lines, the output is the same on 1, 2 and 3 threads,
 # from plain, gzip and Zstandard input, and equals what Python's csv module computes;
 # an error far into the input names its line in the whole input, counted across pieces
-# and multi-line fields, whatever the thread count; memory stays bounded when 200 rules
+# and multi-line fields, whatever the thread count; --carry-forward gives Python's
+# answer across pieces and places a row out of order at its line; memory stays bounded when 200 rules
 # read one narrow column (the pieces shrink with the output they make).
 set -euo pipefail
 missionc=$1 bin=$3
@@ -63,10 +64,52 @@ for t in 1 2 3; do
   status=0
   "$missionc" eval m.mission --input bad.csv -o bad_out.csv --threads "$t" --no-progress 2>err.txt || status=$?
   [ "$status" = 1 ] || fail "--threads $t: a bad cell gives status $status"
-  grep -q "^bad.csv:$(cat bad_line.txt):2: error: bad number 'oops' in column 'x'" err.txt ||
+  grep -q "^bad.csv:$(cat bad_line.txt):5: error\[E0813\]: bad number 'oops' in column 'x'" err.txt ||
     fail "--threads $t: the bad cell's line is not $(cat bad_line.txt): $(cat err.txt)"
+  grep -qx "  bad,oops" err.txt || fail "--threads $t: the bad cell's line is not quoted: $(cat err.txt)"
   [ ! -e bad_out.csv ] || fail "--threads $t: a failed run wrote its output"
 done
+# --carry-forward across pieces: each empty x takes its key's last value (Python's
+# answer), the carried text held beside the piece; an out-of-order row far into the
+# input (after multi-line fields) is E0814 at its line in the whole input.
+python3 - <<'PY'
+import random
+random.seed(5)
+notes = ["plain", "a,b", "two\nlines", 'say "hi"']
+last, out, line = {}, [], 2
+bad_at = 149999 - 37 + 5 - 149999 % 37    # a late row of key 'k,5'
+with open("carry.csv", "w", newline="") as f, open("carry_bad.csv", "w", newline="") as g:
+    f.write("id,note,day,x\n")
+    g.write("id,note,day,x\n")
+    for i in range(150000):
+        key = f'"k,{i % 37}"'
+        note = random.choice(notes)
+        text = '"' + note.replace('"', '""') + '"'
+        x = "" if random.random() < 0.4 and i >= 37 else str(random.randint(-999, 999))
+        f.write(f"{key},{text},{i},{x}\n")
+        g.write(f"{key},{text},{7 if i == bad_at else i},{x}\n")
+        if i == bad_at:   # the day cell's line: after the note's line feeds
+            open("carry_bad_line.txt", "w").write(str(line + note.count("\n")))
+        if x:
+            last[i % 37] = int(x)
+        out.append(2 * last[i % 37])
+        line += 1 + note.count("\n")
+open("carry_expected.csv", "w").write("twice\n" + "".join(f"{v}\n" for v in out))
+PY
+[ "$(wc -c <carry.csv)" -gt 3000000 ] || fail "carry.csv must span several pieces"
+"$missionc" eval m.mission --input carry.csv --carry-forward --by id --order day -o carry_out.csv --threads 3 --no-progress
+cmp -s carry_out.csv carry_expected.csv || fail "--carry-forward: output differs from Python's: $(diff carry_out.csv carry_expected.csv | head -5)"
+gzip -k carry.csv
+"$missionc" eval m.mission --input carry.csv.gz --carry-forward --by id --order day -o carry_gz.csv --no-progress
+cmp -s carry_gz.csv carry_expected.csv || fail "--carry-forward, gzip input: output differs"
+status=0
+"$missionc" eval m.mission --input carry_bad.csv --carry-forward --by id --order day -o carry_bad_out.csv \
+  --no-progress 2>err.txt || status=$?
+[ "$status" = 1 ] || fail "--carry-forward: a row out of order gives status $status"
+grep -q "^carry_bad.csv:$(cat carry_bad_line.txt):[0-9]*: error\[E0814\]: key 'k,5': this row (day 7) comes after" err.txt ||
+  fail "--carry-forward: the row out of order is not at line $(cat carry_bad_line.txt): $(cat err.txt)"
+[ ! -e carry_bad_out.csv ] || fail "--carry-forward: a failed run wrote its output"
+
 # Many rules over narrow records: a piece is cut small enough that its formatted output
 # stays bounded (a 400 KB piece of one-digit rows would hold 200 MB of output).
 if [ -x /usr/bin/time ]; then

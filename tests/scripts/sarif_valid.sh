@@ -45,6 +45,21 @@ cp "$lint/weights.mission" "$work/odd dir/mission ü #1.mission"
 sarif odd-path "$work/odd dir" "mission ü #1.mission"
 n=$((n + 5))
 
+# eval: the data errors of the rows (E08xx), with the rows as an artifact of their own.
+evalsarif() {
+  local name=$1 dir=$2
+  shift 2
+  (cd "$dir" && "$missionc" eval --diagnostics-format=sarif "$@" 2>"$work/logs/$name.json" >/dev/null) || true
+}
+ev=$src/tests/golden/eval
+evalsarif rows-bad-cell "$ev" bad_cell.mission --input bad_cell.csv
+evalsarif rows-missing-column "$ev" missing_column.mission --input missing_column.csv
+evalsarif rows-keep-unknown "$ev" keep_unknown.mission --on applicant --input keep.csv --keep id,nmae
+evalsarif rows-carry-order "$ev" carry_out_of_order.mission --input carry_order.csv --carry-forward --by id --order date
+evalsarif rows-pipe "$ev" bad_cell.mission --input - < <(cat "$ev/bad_cell.csv")
+evalsarif rows-ok "$ev" indicators.mission --input indicators.csv
+n=$((n + 6))
+
 # The validator must reject what is not SARIF: a result level that does not exist.
 python3 - "$work/logs/lint-weights.json" "$work/broken/bad-level.json" <<'EOF'
 import json, sys
@@ -136,6 +151,13 @@ for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.json"))):
         uri = run["artifacts"][0]["location"]["uri"]
         if uri != "mission%20%C3%BC%20%231.mission":
             fail(f"odd-path: uri {uri!r} is not percent-encoded")
+    if name.startswith("rows-") and name != "rows-ok.json":
+        if not run["results"] or not all(r["ruleId"].startswith("E08") for r in run["results"]):
+            fail(f"{name}: data errors E08xx expected")
+        if run["artifacts"][-1].get("sourceLanguage") != "csv":
+            fail(f"{name}: the rows are not a csv artifact")
+    if name == "rows-ok.json" and run["results"]:
+        fail("rows-ok: no result expected")
     if name == "werror-weights.json":
         if not run["results"] or any(r["level"] != "error" for r in run["results"]):
             fail("-Werror: every result must have level error")

@@ -139,17 +139,17 @@ static const char *const record_src =
 
 Test(semantics, min_max_follow_the_definitions_with_nan_and_zeros, .init = setup, .fini = teardown) {
   load(record_src);
-  /* min(a,b) = b < a ? b : a; max(a,b) = b > a ? b : a */
+  /* min(a,b) = b < a ? b : a; max(a,b) = b > a ? b : a; NaN in, NaN out */
   expect(ROW("s_min", 1, 2), 1);
   expect(ROW("s_min", 2, 1), 1);
-  expect(ROW("s_min", NAN, 1), NAN);  /* 1 < NaN is false: a */
-  expect(ROW("s_min", 1, NAN), 1);
+  expect(ROW("s_min", NAN, 1), NAN);
+  expect(ROW("s_min", 1, NAN), NAN);
   expect(ROW("s_min", 0.0, -0.0), 0.0);
   cr_assert(signbit(ROW("s_min", 0.0, -0.0)) == 0);
   cr_assert(signbit(ROW("s_min", -0.0, 0.0)));
   expect(ROW("s_max", 1, 2), 2);
   expect(ROW("s_max", NAN, 1), NAN);
-  expect(ROW("s_max", 1, NAN), 1);
+  expect(ROW("s_max", 1, NAN), NAN);
 }
 
 Test(semantics, clamp_is_min_of_max, .init = setup, .fini = teardown) {
@@ -158,6 +158,8 @@ Test(semantics, clamp_is_min_of_max, .init = setup, .fini = teardown) {
   expect(ROW("s_clamp", -5, 0, 1), 0);
   expect(ROW("s_clamp", 0.25, 0, 1), 0.25);
   expect(ROW("s_clamp", NAN, 0, 1), NAN);
+  expect(ROW("s_clamp", 0.5, NAN, 1), NAN);
+  expect(ROW("s_clamp", 0.5, 0, NAN), NAN);
   expect(ROW("s_clamp", 2, 3, 1), 1);   /* lo > hi: min(max(2,3),1) */
 }
 
@@ -176,6 +178,8 @@ Test(semantics, ieee_division_and_library_functions, .init = setup, .fini = tear
   cr_assert(fabs(vm_exp(1) - exp(1)) <= nextafter(exp(1), 3) - exp(1));
   expect(ROW("s_log", 10), vm_log(10));
   cr_assert(fabs(vm_log(10) - log(10)) <= nextafter(log(10), 3) - log(10));
+  expect(ROW("s_pow", NAN, 0), NAN);   /* pow(NaN, 0) is 1: NaN in, NaN out */
+  expect(ROW("s_pow", 1, NAN), NAN);
   expect(ROW("s_log", 0), -INFINITY);
   expect(ROW("s_log", -1), NAN);
   expect(ROW("s_sqrt", 2), sqrt(2));
@@ -210,21 +214,63 @@ Test(semantics, booleans_and_comparisons, .init = setup, .fini = teardown) {
   expect(ROW("c_flag", 0), 0);
   expect(ROW("c_flag", 2), 1);
   expect(ROW("c_flag", -1), 1);
-  expect(ROW("c_flag", NAN), 0);   /* an N/A boolean is false */
-  expect(ROW("c_not", NAN), 1);
+  expect(ROW("c_flag", NAN), NAN);   /* a missing boolean stays missing */
+  expect(ROW("c_not", NAN), NAN);
+  expect(ROW("c_not", 0), 1);
   expect(ROW("c_and", 2, 1, 1), 1);
   expect(ROW("c_and", 2, 1, 0), 0);
   expect(ROW("c_or", 1, 2, 0), 0);
   expect(ROW("c_or", 1, 2, 1), 1);
   expect(ROW("c_eq", 1, 1), 1);
-  expect(ROW("c_eq", NAN, NAN), 0);
-  expect(ROW("c_ne", NAN, NAN), 1);
-  expect(ROW("c_lt", NAN, 1), 0);
-  expect(ROW("c_ge", NAN, 1), 0);
+  expect(ROW("c_eq", NAN, NAN), NAN);
+  expect(ROW("c_ne", NAN, NAN), NAN);
+  expect(ROW("c_ne", 1, NAN), NAN);
+  expect(ROW("c_lt", NAN, 1), NAN);
+  expect(ROW("c_ge", NAN, 1), NAN);
   expect(ROW("c_ge", 0.0, -0.0), 1);
   expect(ROW("s_if", 3, 2), 3);
   expect(ROW("s_if", 2, 3), 3);
-  expect(ROW("s_if", NAN, 3), 3);
+  expect(ROW("s_if", NAN, 3), NAN);   /* the condition is missing */
+}
+
+/* and/or are three-valued (Kleene): a missing side matters only when the other
+ * side does not decide. Fields: a b c p flag (c_and and c_or read flag, a, b). */
+Test(semantics, and_or_are_three_valued, .init = setup, .fini = teardown) {
+  load(record_src);
+  expect(ROW("c_and", 1, 2, NAN), 0);      /* NaN and false = false */
+  expect(ROW("c_and", 2, 1, NAN), NAN);    /* NaN and true = NaN */
+  expect(ROW("c_and", NAN, 1, 0), 0);      /* false and NaN = false */
+  expect(ROW("c_and", NAN, 1, 1), NAN);    /* true and NaN = NaN */
+  expect(ROW("c_or", 2, 1, NAN), 1);       /* NaN or true = true */
+  expect(ROW("c_or", 1, 2, NAN), NAN);     /* NaN or false = NaN */
+  expect(ROW("c_or", NAN, 1, 1), 1);       /* true or NaN = true */
+  expect(ROW("c_or", NAN, 1, 0), NAN);     /* false or NaN = NaN */
+  expect(ROW("c_or", NAN, NAN, NAN), NAN);
+}
+
+Test(semantics, is_missing_and_coalesce, .init = setup, .fini = teardown) {
+  load("record r {\n  a 1\n  b 1\n  flag bool\n  when date\n}\n"
+       "condition miss on r = is_missing(a)\n"
+       "condition miss_flag on r = is_missing(flag)\n"
+       "score co on r = coalesce(a, b)\n"
+       "condition co_flag on r = coalesce(flag, false)\n"
+       "score co_date on r = coalesce(when, 2020-01-01)\n"
+       "score co_nested on r = coalesce(a, coalesce(b, 7))\n");
+  expect(ROW("miss", NAN), 1);
+  expect(ROW("miss", 0), 0);
+  expect(ROW("miss", INFINITY), 0);
+  expect(ROW("miss_flag", NAN), 1);
+  expect(ROW("miss_flag", 0), 0);
+  expect(ROW("co", NAN, 2), 2);
+  expect(ROW("co", 1, 2), 1);
+  expect(ROW("co", NAN, NAN), NAN);
+  expect(ROW("co", -0.0, 2), -0.0);
+  cr_assert(signbit(ROW("co", -0.0, 2)));
+  expect(ROW("co_flag", NAN), 0);
+  expect(ROW("co_flag", 3), 1);
+  expect(ROW("co_date", NAN), (double)date_days(2020, 1, 1));
+  expect(ROW("co_nested", NAN, NAN), 7);
+  expect(ROW("co_nested", NAN, 5), 5);
 }
 
 Test(semantics, dates_are_days, .init = setup, .fini = teardown) {
@@ -249,6 +295,7 @@ Test(semantics, goals_progress_expected_on_track, .init = setup, .fini = teardow
   expect(ROW("p_up", 25), 0.25);
   expect(ROW("p_up", 150), 1);
   expect(ROW("p_up", -5), 0);
+  expect(ROW("p_up", NAN), NAN);   /* a missing indicator: no progress, not 0 */
   expect(ROW("p_down", 90), (90.0 - 120.0) / (0.0 - 120.0));
   double s = (double)date_days(2019, 1, 1), e = (double)date_days(2030, 12, 31);
   double d = 19000;
@@ -259,6 +306,8 @@ Test(semantics, goals_progress_expected_on_track, .init = setup, .fini = teardow
   double x_up = 0 + 100 * (d - s_up) / (e_up - s_up);
   expect(ROW("ok_up", x_up + 1, d), 1);
   expect(ROW("ok_up", x_up - 1, d), 0);
+  expect(ROW("ok_up", NAN, d), NAN);
+  expect(ROW("ok_up", x_up + 1, NAN), NAN);
   double x_down = 120 + (0.0 - 120) * (d - s) / (e - s);
   expect(ROW("ok_down", x_down - 1, d), 1);
   expect(ROW("ok_down", x_down + 1, d), 0);

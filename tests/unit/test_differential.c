@@ -5,7 +5,8 @@
  * dimensions at several scales, indicators, goals, polymorphic fns, a record, and
  * scores and conditions built from every operator and built-in, using each other),
  * checks it with the real front end, and evaluates every rule on random rows (with
- * zeros, negative zeros, NaNs, infinities, huge and tiny values) through
+ * zeros, negative zeros, NaNs -- missing values, in numbers, dates and booleans --
+ * infinities, huge and tiny values) through
  *
  *   - the reference interpreter (interp.c),
  *   - the JIT's fused kernels (the rule set, as `missionc eval` runs it),
@@ -168,7 +169,8 @@ static void num(Prog *p, int dim, int depth) {
   }
   int d = depth - 1;
   switch (pick(dim == D_NONE ? 24 : 16)) {
-  case 0: case 1: num_leaf(p, dim); return;
+  case 0: num_leaf(p, dim); return;
+  case 1: out(p, "coalesce("); num(p, dim, d); out(p, ", "); num(p, dim, d); out(p, ")"); return;
   case 2: out(p, "("); num(p, dim, d); out(p, " + "); num(p, dim, d); out(p, ")"); return;
   case 3: out(p, "("); num(p, dim, d); out(p, " - "); num(p, dim, d); out(p, ")"); return;
   case 4: out(p, "("); num(p, dim, d); out(p, " * "); num(p, D_NONE, d); out(p, ")"); return;
@@ -241,7 +243,7 @@ static void num(Prog *p, int dim, int depth) {
 static void boolean(Prog *p, int depth) {
   int d = depth - 1;
   static const char *const cmps[] = {"==", "!=", "<", "<=", ">", ">="};
-  int r = depth <= 0 ? pick(3) : pick(11);
+  int r = depth <= 0 ? pick(3) : pick(14);
   switch (r) {
   case 0:
     if (p->on_record && some(p, p->fields, p->nfields, K_BOOL, 0)) return;
@@ -273,6 +275,16 @@ static void boolean(Prog *p, int depth) {
     out(p, "(if "); boolean(p, d); out(p, " then "); boolean(p, d); out(p, " else ");
     boolean(p, d); out(p, ")");
     return;
+  case 10: {   /* missing values: is_missing of any kind, coalesce of booleans */
+    int kind = pick(3);
+    out(p, "is_missing(");
+    if (kind == 0) num(p, pick(D_COUNT), d);
+    else if (kind == 1) boolean(p, d);
+    else date(p, d);
+    out(p, ")");
+    return;
+  }
+  case 11: out(p, "coalesce("); boolean(p, d); out(p, ", "); boolean(p, d); out(p, ")"); return;
   default:
     out(p, "("); date(p, d); out(p, " %s ", cmps[pick(6)]); date(p, d); out(p, ")");
     return;
@@ -282,7 +294,7 @@ static void boolean(Prog *p, int depth) {
 /* A date. */
 static void date(Prog *p, int depth) {
   int d = depth - 1;
-  switch (depth <= 0 ? pick(3) : pick(6)) {
+  switch (depth <= 0 ? pick(3) : pick(7)) {
   case 0:
     if (!p->on_record) {
       out(p, "date");
@@ -299,6 +311,7 @@ static void date(Prog *p, int depth) {
   case 2: out(p, "%04d-%02d-%02d", 2015 + pick(20), 1 + pick(12), 1 + pick(28)); return;
   case 3: out(p, "("); date(p, d); out(p, " + "); num(p, D_DAY, d); out(p, ")"); return;
   case 4: out(p, "("); date(p, d); out(p, " - "); num(p, D_DAY, d); out(p, ")"); return;
+  case 5: out(p, "coalesce("); date(p, d); out(p, ", "); date(p, d); out(p, ")"); return;
   default:
     out(p, "(if "); boolean(p, d); out(p, " then "); date(p, d); out(p, " else "); date(p, d);
     out(p, ")");
