@@ -31,24 +31,9 @@ void rows_diag_init(RowsDiag *rd, Diag *d, const char *path, int fd) {
 
 void rows_diag_free(RowsDiag *rd) { free(rd->hdr_start); }
 
-/* A field as CSV: quoted (with '""') only when it holds ',', '"', CR or LF. Returns
- * the length written at out (room for 2n + 2 bytes). */
-static size_t put_field(const char *s, size_t n, char *out) {
-  bool quote = false;
-  for (size_t i = 0; i < n && !quote; i++) quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
-  if (!quote) {
-    memcpy(out, s, n);
-    return n;
-  }
-  size_t k = 0;
-  out[k++] = '"';
-  for (size_t i = 0; i < n; i++) {
-    if (s[i] == '"') out[k++] = '"';
-    out[k++] = s[i];
-  }
-  out[k++] = '"';
-  return k;
-}
+/* A field as CSV, as csv_quote writes it, except that an empty field stays empty (inside
+ * a record it is not a blank line). Returns the length written at out (room for 2n + 2). */
+static size_t put_field(const char *s, size_t n, char *out) { return n ? csv_quote(s, n, out) : 0; }
 
 /* A record rebuilt as the line it was read from: each field quoted where it must be,
  * separated by commas (a field quoted without need loses its quotes). starts[f] gets
