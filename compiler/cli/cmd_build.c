@@ -250,10 +250,7 @@ static int write_code(const BuildArgs *a, const RuleSig **sigs, int n, const CgO
     LLVMDisposeMessage(ir);
   } else if (a->emit_llvm) {
     char *ir = LLVMPrintModuleToString(mod);
-    if (outfile_write(a->output, ir, strlen(ir), 0, &err) != 0) {
-      util_error("%s", err);
-      status = EXIT_USAGE;
-    }
+    if (!driver_write_file(a->output, ir, strlen(ir))) status = EXIT_USAGE;
     LLVMDisposeMessage(ir);
   } else {
     ObjKind kind = ends_with(a->output, ".so") ? OBJ_SHARED : OBJ_OBJECT;

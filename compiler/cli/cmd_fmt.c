@@ -45,13 +45,7 @@ static bool write_replace(const char *path, const char *text, size_t len) {
     util_error("cannot rewrite '%s': not a regular file", path);
     return false;
   }
-  char *err = NULL;
-  if (outfile_write(path, text, len, 0, &err) != 0) {
-    util_error("%s", err);
-    free(err);
-    return false;
-  }
-  return true;
+  return driver_write_file(path, text, len);
 }
 
 /* Arguments of fmt go in an arena's vector. */

@@ -56,12 +56,7 @@ static int emit(const Model *m, const GraphRequest *r, const char *path) {
   }
   int status = graph_emit(m, r, mem);
   if (fclose(mem) != 0 && status == EXIT_OK) status = EXIT_USAGE;
-  char *err = NULL;
-  if (status == EXIT_OK && outfile_write(path, data, len, 0, &err) != 0) {
-    util_error("%s", err);
-    free(err);
-    status = EXIT_USAGE;
-  }
+  if (status == EXIT_OK && !driver_write_file(path, data, len)) status = EXIT_USAGE;
   free(data);
   return status;
 }

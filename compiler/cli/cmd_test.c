@@ -58,17 +58,6 @@ static void text_xml(Text *t, const char *s) {
   }
 }
 
-/* Write text to path through outfile: a regular file is replaced only by a complete
- * one, a device (/dev/stdout) or a FIFO is written directly, errors are reported. */
-static bool write_atomic(const char *path, const char *text, size_t len) {
-  char *err = NULL;
-  if (outfile_write(path, text, len, 0, &err) != 0) {
-    util_error("%s", err);
-    free(err);
-    return false;
-  }
-  return true;
-}
 
 /* Print and record the results of one file. */
 static void report_file(Compiler *c, const char *path, const TestReport *r, Text *junit, int *passed, int *failed) {
@@ -174,7 +163,7 @@ int cmd_test(Compiler *c, int argc, char **argv) {
     text_cstr(&x, head);
     if (junit.s) text_add(&x, junit.s, junit.len);
     text_cstr(&x, "</testsuites>\n");
-    if (!write_atomic(junit_path, x.s, x.len)) status = EXIT_USAGE;
+    if (!driver_write_file(junit_path, x.s, x.len)) status = EXIT_USAGE;
     free(x.s);
   }
   free(junit.s);

@@ -181,3 +181,11 @@ int driver_finish(Compiler *c, const CommonOptions *o, int status) {
   return status;
 }
 
+
+bool driver_write_file(const char *path, const void *data, size_t len) {
+  char *err = NULL;
+  if (outfile_write(path, data, len, 0, &err) == 0) return true;
+  util_error("%s", err);
+  free(err);
+  return false;
+}

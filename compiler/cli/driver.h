@@ -40,6 +40,9 @@ int driver_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)
 /* Report what a library call returned: a usage error for MS_FAILED, an error for
  * MS_INPUT (err is freed). Returns the exit status. */
 int driver_report(int status, char *err);
+/* Write len bytes to path through outfile (a whole new file or none); false after
+ * printing the error. */
+bool driver_write_file(const char *path, const void *data, size_t len);
 /* Check the -W options once parsed: the exit status (usage error printed). */
 int driver_check_lint_flags(const CommonOptions *o);
 /* The value of "--name=value" or "--name value" in argv[*i]; NULL when argv[*i] is
