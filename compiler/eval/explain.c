@@ -238,6 +238,7 @@ typedef struct Builder {
   PtrVec frames;     /* ExplainNode*: the fn calls whose bodies are running; NULL in a rule body */
   RuleTree *rules;
   int nrules, caprules;
+  int *tree_of;      /* by Sym.index: 1 + the rule's place in rules, 0 before its body ran */
 } Builder;
 
 static ExplainNode *top(const PtrVec *v) { return v->len ? v->items[v->len - 1] : NULL; }
@@ -416,14 +417,13 @@ static void finish_input(Builder *b, ExplainNode *x) {
 /* A rule named in the formula: its tree the first time, a reference back after. */
 static void finish_rule(Builder *b, ExplainNode *x) {
   x->ref = expr_sem(x->node)->ref;
-  for (int i = 0; i < b->nrules; i++) {
-    RuleTree *t = &b->rules[i];
-    if (t->rule != x->ref) continue;
-    or_reads(b, x, t->tree->reads);
-    if (t->attached) x->repeat = true;
-    else add_kid(b->a, x, t->tree);
-    t->attached = true;
-  }
+  int i = b->tree_of[x->ref->index] - 1;   /* the interpreter ran each rule's body at most once */
+  if (i < 0) return;
+  RuleTree *t = &b->rules[i];
+  or_reads(b, x, t->tree->reads);
+  if (t->attached) x->repeat = true;
+  else add_kid(b->a, x, t->tree);
+  t->attached = true;
 }
 
 /* A built-in: goal arguments as leaves, and the goal's indicator as read. */
@@ -500,10 +500,11 @@ static void on_rule_end(void *ctx, const Sym *rule) {
   }
   holder->kids[0]->body = true;
   b->rules[b->nrules++] = (RuleTree){rule, holder->kids[0], false};
+  b->tree_of[rule->index] = b->nrules;
 }
 
 Explanation *explain_row(Arena *a, const Model *m, const RuleSig *sig, const double *row) {
-  Builder b = {.a = a, .m = m, .sig = sig};
+  Builder b = {.a = a, .m = m, .sig = sig, .tree_of = xcalloc((size_t)m->syms.len + 1, sizeof(int))};
   ExplainNode holder = {0};
   vec_push(a, &b.open, &holder);
   InterpTrace trace = {&b, on_enter, on_leave, on_rule_begin, on_rule_end};
@@ -517,6 +518,7 @@ Explanation *explain_row(Arena *a, const Model *m, const RuleSig *sig, const dou
   e->result = interp_trace_row(ip, row, &trace);
   interp_free(ip);
   free(b.rules);
+  free(b.tree_of);
   if (holder.nkids != 1) unreachable_bug("explain: the rule gave no tree");
   e->root = holder.kids[0];
   e->root->body = true;

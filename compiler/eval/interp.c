@@ -115,10 +115,11 @@ int rule_sig_slot(const RuleSig *sig, const Sym *indicator, int field, bool date
  * Evaluation context: scratch vectors, rule values, fn frames
  * ------------------------------------------------------------------------ */
 
-/* Vectors of BLOCK doubles handed out last-in first-out. */
+/* Vectors of `width` doubles (BLOCK, or fewer for fewer rows) handed out last-in first-out. */
 typedef struct Stack {
   double **bufs;
   int len, cap;   /* len: in use; cap: allocated */
+  size_t width;
 } Stack;
 
 /* The value of another rule on the rows of this block. */
@@ -152,7 +153,7 @@ static double *stack_push(Stack *s) {
   if (s->len == s->cap) {
     s->cap = s->cap ? 2 * s->cap : 16;
     s->bufs = xrealloc(s->bufs, sizeof *s->bufs * (size_t)s->cap);
-    for (int i = s->len; i < s->cap; i++) s->bufs[i] = xmalloc(sizeof(double) * BLOCK);
+    for (int i = s->len; i < s->cap; i++) s->bufs[i] = xmalloc(sizeof(double) * s->width);
   }
   return s->bufs[s->len++];
 }
@@ -528,6 +529,7 @@ static void eval_batch(const Interp *ip, size_t n, const double *const *cols, do
                        const InterpTrace *trace) {
   const RuleSig *sig = ip->sig;
   Ctx x = {.sig = sig, .trace = trace};
+  x.stack.width = x.keep.width = n == 0 ? 1 : n < BLOCK ? n : BLOCK;   /* one row: one double each */
   const double **in = xcalloc((size_t)sig->ninputs + 1, sizeof *in);
   x.in = in;
   for (size_t start = 0; start < n; start += BLOCK) {
