@@ -23,7 +23,7 @@
 
 static const char explain_help[] =
     "usage: missionc explain FILE --input ROWS.csv --row N [--rule NAME[,NAME...] | --on RECORD]\n"
-    "                        [--format text|json] [-o OUT]\n"
+    "                        [--na=nan|error] [--format text|json] [-o OUT]\n"
     "\n"
     "Evaluate scores and conditions of FILE on one row of ROWS.csv with the reference\n"
     "interpreter and print how each value came about: every sub-expression of the\n"
@@ -41,18 +41,22 @@ static const char explain_help[] =
     "  --on RECORD                   every rule on RECORD\n"
     "                                (default: every score and condition over the\n"
     "                                indicators, as eval evaluates them)\n"
+    "  --na=nan|error                an empty or unreadable cell is a missing value (NaN),\n"
+    "                                as eval --na=nan reads it, or an error (default)\n"
     "  --format text|json            an indented tree (default), or JSON (LANGUAGE.md 10.5)\n"
     "  -o FILE                       write to FILE (through a temporary file renamed on\n"
     "                                success) instead of standard output\n"
     "\n"
     "A missing column, a bad cell, malformed CSV, a row past the end and an unknown rule\n"
-    "are errors (E0810-E0813, E0801, E0815, E0905) with exit status 1.\n"
+    "are errors (E0810-E0813, E0801, E0815, E0905) with exit status 1; with --na=nan an\n"
+    "empty or unreadable cell is a missing value instead.\n"
     "\n";
 
 typedef struct ExplainArgs {
   const char *file, *input, *output, *rules, *on;
   long row;
   bool row_given;
+  bool na_nan;
   ExplainFormat format;
 } ExplainArgs;
 
@@ -81,11 +85,20 @@ static int take_format(void *args, const char *v) {
   return EXIT_OK;
 }
 
+/* --na=nan|error, as eval's */
+static int take_na(void *args, const char *v) {
+  if (strcmp(v, "nan") == 0) ((ExplainArgs *)args)->na_nan = true;
+  else if (strcmp(v, "error") == 0) ((ExplainArgs *)args)->na_nan = false;
+  else return driver_usage_error("--na takes nan or error, not '%s'", v);
+  return EXIT_OK;
+}
+
 static const CliOption explain_options[] = {
     {"--input", "-i", "a CSV file", CLI_STRING, offsetof(ExplainArgs, input), NULL},
     {"--row", NULL, "a row number", CLI_CALL, 0, take_row},
     {"--rule", "--rules", "a rule name", CLI_STRING, offsetof(ExplainArgs, rules), NULL},
     {"--on", NULL, "a record name", CLI_STRING, offsetof(ExplainArgs, on), NULL},
+    {"--na", NULL, "a value", CLI_CALL, 0, take_na},
     {"--format", NULL, "text or json", CLI_CALL, 0, take_format},
     {"-o", NULL, "a file name", CLI_STRING, offsetof(ExplainArgs, output), NULL},
 };
@@ -218,7 +231,7 @@ int cmd_explain(Compiler *c, int argc, char **argv) {
     vals[i] = arena_alloc(c->arena, sizeof **vals * (size_t)(sigs[i]->ninputs + 1));
     cols[i] = arena_alloc(c->arena, sizeof **cols * (size_t)(sigs[i]->ninputs + 1));
   }
-  bool ok = explain_row_inputs(m, &rows, sigs, n, vals, cols);
+  bool ok = explain_row_inputs(m, &rows, sigs, n, a.na_nan, vals, cols);
   for (int i = 0; ok && i < n; i++) items[i] = (ExplainItem){explain_row(c->arena, m, sigs[i], vals[i]), cols[i]};
   if (!ok) return driver_finish(c, &co, EXIT_INPUT);
   const char *inputs[] = {a.input};

@@ -179,11 +179,16 @@ static int find_column(const Model *m, const ExplainRows *r, const RuleSig *cons
   return -1;
 }
 
-/* Parse one cell as eval does; false after a diagnostic (E0812 empty, E0813 unreadable). */
-static bool parse_input(const Model *m, const ExplainRows *r, int col, const RuleInput *in, double *v) {
+/* Parse one cell as eval does; false after a diagnostic (E0812 empty, E0813 unreadable),
+ * or with na_nan such a cell is a missing value (NaN), as `eval --na=nan` reads it. */
+static bool parse_input(const Model *m, const ExplainRows *r, int col, const RuleInput *in, bool na_nan, double *v) {
   char msg[256];
   bool empty = false;
   if (eval_parse_cell(in->kind, in->name, r->texts[col], r->lens[col], v, msg, sizeof msg, &empty)) return true;
+  if (na_nan) {
+    *v = NAN;
+    return true;
+  }
   diag_error(m->c->diag, r->cells[col], empty ? E0812 : E0813, "%s", msg);
   return false;
 }
@@ -195,8 +200,8 @@ typedef struct Seen {
   double v;
 } Seen;
 
-bool explain_row_inputs(const Model *m, const ExplainRows *r, const RuleSig *const *sigs, int n, double **vals,
-                        int **cols) {
+bool explain_row_inputs(const Model *m, const ExplainRows *r, const RuleSig *const *sigs, int n, bool na_nan,
+                        double **vals, int **cols) {
   bool ok = true;
   PtrVec seen = {0};
   for (int i = 0; i < n; i++)
@@ -209,7 +214,7 @@ bool explain_row_inputs(const Model *m, const ExplainRows *r, const RuleSig *con
         s = arena_alloc(m->c->arena, sizeof *s);
         s->name = in->name;
         s->col = find_column(m, r, sigs, n, in);
-        if (s->col >= 0 && !parse_input(m, r, s->col, in, &s->v)) s->col = -1;
+        if (s->col >= 0 && !parse_input(m, r, s->col, in, na_nan, &s->v)) s->col = -1;
         vec_push(m->c->arena, &seen, s);
       }
       cols[i][k] = s->col + 1;

@@ -94,9 +94,10 @@ typedef struct ExplainRows {
 int explain_read_row(const Model *m, const char *path, long row, ExplainRows *out, char **err);
 /* The inputs of n rules from the row, in their declared units: rule i's input k at
  * vals[i][k], its 1-based column at cols[i][k]. False after diagnostics (E0810, E0811,
- * E0812, E0813), each column reported once with every rule that needs it. */
-bool explain_row_inputs(const Model *m, const ExplainRows *rows, const RuleSig *const *sigs, int n, double **vals,
-                        int **cols);
+ * E0812, E0813), each column reported once with every rule that needs it; with na_nan
+ * an empty or unreadable cell is NaN instead of E0812/E0813 (eval --na=nan). */
+bool explain_row_inputs(const Model *m, const ExplainRows *rows, const RuleSig *const *sigs, int n, bool na_nan,
+                        double **vals, int **cols);
 
 typedef enum { EXPLAIN_TEXT, EXPLAIN_JSON } ExplainFormat;
 
