@@ -10,7 +10,7 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/corpus"
 name=$(basename "$fuzzer")
 if [ -d "$root/tests/fuzz/seeds_${name#fuzz_}" ]; then
-  # a fuzzer with seeds of its own (seeds_lsp: LSP messages, seeds_csv: rows files)
+  # a fuzzer with seeds of its own (seeds_lsp: LSP messages, seeds_csv: rows files, seeds_status: actuals)
   cp "$root"/tests/fuzz/seeds_"${name#fuzz_}"/* "$work/corpus/"
 else
   find "$root/examples" "$root/stdlib" "$root/tests/golden" -name '*.mission' -exec cp {} "$work/corpus/" \; 2>/dev/null || true
