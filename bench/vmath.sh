@@ -6,7 +6,9 @@
 # the machine count less), best of 7 interleaved runs, and the
 # ratio to libmvec. BASELINE=/path/to/an/older/missionc adds its objects (before/after).
 # missionc's objects are built with `missionc build --cpu native` and call SLEEF's
-# deterministic functions (LANGUAGE.md, "exp, log and pow"). Asserts nothing.
+# deterministic functions (LANGUAGE.md, "exp, log and pow"): the finz family (FMA) on a
+# CPU with FMA and AVX2, and once more with MISSIONC_VMATH=cinz, the family of objects
+# for a CPU without FMA (cinz: exp and pow u10, log u35). Asserts nothing.
 set -euo pipefail
 build=$(cd "${1:?usage: bench/vmath.sh BUILD_DIR [ROWS]}" && pwd)
 rows=${2:-4000000}
@@ -68,8 +70,10 @@ int main(int argc, char **argv) {
 C
 "$build/missionc" build v.mission -o libmc.so --header v.h --prefix m --cpu native
 grep -A6 'score v_pow' v.h | grep -q '\[0\] y' || { echo "bench/vmath.sh: pow's inputs are not (y, x)"; exit 1; }
-libs=("$work/libmc.so")
-labels=("missionc (SLEEF cinz u10)")
+MISSIONC_VMATH=cinz "$build/missionc" build v.mission -o libmc_cinz.so --prefix m --cpu native
+family=$(grep -o 'deterministic [a-z]* functions' v.h | cut -d' ' -f2)
+libs=("$work/libmc.so" "$work/libmc_cinz.so")
+labels=("missionc ($family)" "missionc (cinz)")
 if [ -n "${BASELINE:-}" ]; then
   "$BASELINE" build v.mission -o libbase.so --prefix m --cpu native
   libs+=("$work/libbase.so"); labels+=("baseline missionc")
