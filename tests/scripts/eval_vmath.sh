@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # eval_vmath.sh MISSIONC SOURCE_DIR BINARY_DIR - exp, log and pow give the same bits in
-# every engine: the interpreter (SLEEF's scalar deterministic functions), the JIT for
-# the native CPU (4-wide AVX ones where the CPU has AVX, as here on AVX2/AVX-512
-# hosts), for a named CPU and for the generic x86-64 (2-wide SSE2 ones), and objects
-# built ahead of time for the native and the generic CPU, linked with -lsleef into a C
-# program. 100,000 random rows plus the special values (0, -0, subnormals, +-inf,
-# NaN, the edges of exp's range, negative bases with whole and fractional exponents),
-# compared as text (csv_format_double's output) and through %a in C (NaNs as NaN,
-# whatever their sign).
+# every engine of one SLEEF family (LANGUAGE.md, "exp, log and pow"). The host's family
+# (finz, with FMA, on a CPU with FMA and AVX2; else cinz): the interpreter (scalar
+# functions), the JIT for the native CPU (8-wide AVX-512 or 4-wide AVX2 ones), for a
+# named CPU and for the generic x86-64 (2-wide ones), and objects built ahead of time
+# for the native CPU, linked with -lsleef into a C program. The cinz family: objects
+# for the generic CPU (2-wide SSE2 functions) equal MISSIONC_VMATH=cinz's interpreter,
+# JIT and `build --cpu native` objects (8- or 4-wide). 100,000 random rows plus the
+# special values (0, -0, subnormals, +-inf, NaN, the edges of exp's range, negative
+# bases with whole and fractional exponents), compared as text (csv_format_double's
+# output) and through %a in C (NaNs as NaN, whatever their sign).
 set -euo pipefail
 missionc=$1 bin=$3
 work=$bin/eval-vmath
@@ -80,24 +82,25 @@ int main(int argc, char **argv) {
 C
 
 fail() { echo "FAIL: $*"; exit 1; }
-for cpu in native generic; do
-  "$missionc" build m.mission -o "m_$cpu.o" --header m.h --prefix m --cpu "$cpu"
-  "$cc" -std=c17 -O2 -Wall -Werror -o "gen_$cpu" gen.c "m_$cpu.o" -lsleef -lm
-  "./gen_$cpu" "in_$cpu.csv" "bits_$cpu.txt"
-done
-cmp -s in_native.csv in_generic.csv || fail "the two C programs wrote different inputs"
-# a NaN is a NaN: its sign is not defined (x86 gives -NaN for 0 * inf, and which
-# operand's NaN an addition keeps depends on the order the back end picks)
-sed -i 's/-nan/nan/g' bits_native.txt bits_generic.txt
-cmp -s bits_native.txt bits_generic.txt || fail "objects for the native and the generic CPU differ: $(diff bits_native.txt bits_generic.txt | head -4)"
-for engine in "--engine interp" "--cpu native" "--cpu generic" "--cpu x86-64-v3"; do
+# build for cpu $2 with MISSIONC_VMATH=$3 (or unset) and run it: in_$1.csv, bits_$1.txt
+object() {
+  local name=$1 cpu=$2 family=$3
+  MISSIONC_VMATH=$family "$missionc" build m.mission -o "m_$name.o" --header "m_$name.h" --prefix m --cpu "$cpu"
+  cp "m_$name.h" m.h
+  "$cc" -std=c17 -O2 -Wall -Werror -o "gen_$name" gen.c "m_$name.o" -lsleef -lm
+  "./gen_$name" "in_$name.csv" "bits_$name.txt"
+  # a NaN is a NaN: its sign is not defined (x86 gives -NaN for 0 * inf, and which
+  # operand's NaN an addition keeps depends on the order the back end picks)
+  sed -i 's/-nan/nan/g' "bits_$name.txt"
+}
+# eval with MISSIONC_VMATH=$1 and the engine options $2 into $3
+run_eval() {
   # shellcheck disable=SC2086
-  "$missionc" eval m.mission --input in_native.csv -o "out.csv" $engine --no-progress
-  if [ "$engine" = "--engine interp" ]; then cp out.csv interp.csv; continue; fi
-  cmp -s out.csv interp.csv || fail "eval $engine differs from the interpreter: $(diff out.csv interp.csv | head -4)"
-done
-# the AOT objects against the interpreter, as text
-python3 - interp.csv bits_native.txt <<'PY' || fail "objects differ from the interpreter"
+  MISSIONC_VMATH=$1 "$missionc" eval m.mission --input in_native.csv -o "$3" $2 --no-progress
+}
+# the interpreter's output $1 against an object's bits $2, as numbers
+same_as_object() {
+  python3 - "$1" "$2" <<'PY'
 import struct, sys
 rows = [l.rstrip("\n").split(",") for l in open(sys.argv[1])][1:]
 bits = [l.rstrip("\n").split(",") for l in open(sys.argv[2])]
@@ -108,4 +111,46 @@ for i, (r, b) in enumerate(zip(rows, bits)):
         if struct.pack("<d", v) != struct.pack("<d", w) and not (v != v and w != w):
             sys.exit(f"row {i + 1}: interpreter {t}, object {h}")
 PY
+}
+
+"$missionc" build m.mission -o probe.o --header probe.h --cpu native
+host=$(grep -o 'deterministic [a-z]* functions' probe.h | cut -d' ' -f2)
+echo "the host's family: $host"
+object native native ""
+object generic generic ""
+object cinz_native native cinz
+cmp -s in_native.csv in_generic.csv || fail "the C programs wrote different inputs"
+grep -qF 'deterministic cinz functions' m_generic.h || fail "the header of objects for the generic CPU does not say cinz"
+grep -qF "deterministic $host functions" m_native.h || fail "the header of native objects does not say $host"
+grep -qF 'deterministic cinz functions' m_cinz_native.h || fail "MISSIONC_VMATH=cinz build does not say cinz"
+
+# the host's family in every engine
+for engine in "--engine interp" "--cpu native" "--cpu generic" "--cpu x86-64-v3"; do
+  run_eval "" "$engine" out.csv
+  if [ "$engine" = "--engine interp" ]; then cp out.csv interp.csv; continue; fi
+  cmp -s out.csv interp.csv || fail "eval $engine differs from the interpreter: $(diff out.csv interp.csv | head -4)"
+done
+same_as_object interp.csv bits_native.txt || fail "native objects differ from the interpreter"
+
+# the cinz family in every engine: what objects for another CPU compute
+for engine in "--engine interp" "--cpu native" "--cpu generic"; do
+  run_eval cinz "$engine" out.csv
+  if [ "$engine" = "--engine interp" ]; then cp out.csv interp_cinz.csv; continue; fi
+  cmp -s out.csv interp_cinz.csv || fail "MISSIONC_VMATH=cinz eval $engine differs from its interpreter: $(diff out.csv interp_cinz.csv | head -4)"
+done
+cmp -s bits_generic.txt bits_cinz_native.txt || fail "cinz objects for the native and the generic CPU differ: $(diff bits_generic.txt bits_cinz_native.txt | head -4)"
+same_as_object interp_cinz.csv bits_generic.txt || fail "objects for the generic CPU differ from MISSIONC_VMATH=cinz's interpreter"
+
+if [ "$host" = finz ]; then
+  # the families really differ (exp in the last bit on most arguments), so the
+  # comparisons above compared what they say
+  cmp -s bits_native.txt bits_generic.txt && fail "finz and cinz objects gave the same bits"
+  cmp -s interp.csv interp_cinz.csv && fail "MISSIONC_VMATH=cinz did not change the interpreter's bits"
+  run_eval finz "--engine interp" out.csv
+  cmp -s out.csv interp.csv || fail "MISSIONC_VMATH=finz differs from the host's default"
+fi
+# a bad MISSIONC_VMATH: a warning, and the host's family
+warn=$(run_eval fast "--engine interp" out.csv 2>&1)
+grep -qF "MISSIONC_VMATH takes cinz" <<<"$warn" || fail "no warning for MISSIONC_VMATH=fast: $warn"
+cmp -s out.csv interp.csv || fail "MISSIONC_VMATH=fast is not the host's family"
 echo ok
