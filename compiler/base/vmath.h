@@ -11,6 +11,7 @@
 #define MISSIONC_VMATH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 typedef enum { VM_CINZ, VM_FINZ } VmFamily;
 
@@ -32,6 +33,13 @@ const char *vm_family_name(VmFamily f);
 double vm_exp(double x);
 double vm_log(double x);
 double vm_pow(double x, double y);
+
+/* The same on n values at once (the interpreter's blocks), as wide as this CPU
+ * allows in the family (8-wide on AVX-512, 4-wide on AVX or AVX2, else 2-wide or
+ * scalar): the same bits as the scalar functions. r may be a or b, or apart from them. */
+void vm_exp_n(const double *a, double *r, size_t n);
+void vm_log_n(const double *a, double *r, size_t n);
+void vm_pow_n(const double *a, const double *b, double *r, size_t n);
 
 static inline double vm_nan_canonical(double r) { return r != r ? __builtin_nan("") : r; }
 
