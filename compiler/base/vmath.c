@@ -81,7 +81,7 @@ typedef struct VmKernels {
 /* fn on a, n values into r, W at a time (the last ones padded with 1.0): a function
  * NAME compiled for the ISA target (vector type T, its unaligned load and store). */
 #define VM_UNARY(NAME, TARGET, T, W, LOAD, STORE, FN)                                \
-  T FN(T);                                                                            \
+  __attribute__((target(TARGET))) T FN(T);                                            \
   __attribute__((target(TARGET))) static void NAME(const double *a, double *r, size_t n) { \
     size_t i = 0;                                                                     \
     for (; i + W <= n; i += W) STORE(r + i, FN(LOAD(a + i)));                         \
@@ -92,7 +92,7 @@ typedef struct VmKernels {
     for (size_t k = 0; i + k < n; k++) r[i + k] = tr[k];                              \
   }
 #define VM_BINARY(NAME, TARGET, T, W, LOAD, STORE, FN)                                \
-  T FN(T, T);                                                                         \
+  __attribute__((target(TARGET))) T FN(T, T);                                         \
   __attribute__((target(TARGET))) static void NAME(const double *a, const double *b, double *r, \
                                                    size_t n) {                        \
     size_t i = 0;                                                                     \
