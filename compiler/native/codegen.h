@@ -80,7 +80,8 @@ typedef struct CgOptions {
   bool inputs;         /* emit P_R_inputs */
   const CgFused *fused; /* emit P_all_batch, P_all_inputs, P_all_outputs (NULL: not) */
   CgMath math;         /* the vector maths of the target (cg_optimized_module sets it) */
-  VmFamily family;     /* and their family (cg_optimized_module sets it) */
+  VmFamily family;     /* and their family (cg_optimized_module sets it; code run in this
+                          process, as the JIT, needs vm_family(): zero is VM_CINZ) */
 } CgOptions;
 
 /* The name of the fused function's symbols: P_all_WHAT, what is "batch", "inputs"
