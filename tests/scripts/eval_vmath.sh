@@ -11,6 +11,7 @@
 # bases with whole and fractional exponents), compared as text (csv_format_double's
 # output) and through %a in C (NaNs as NaN, whatever their sign).
 set -euo pipefail
+unset MISSIONC_VMATH   # the host's family unless a step asks for another
 missionc=$1 bin=$3
 work=$bin/eval-vmath
 rm -rf "$work"
