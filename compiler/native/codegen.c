@@ -374,7 +374,7 @@ static LLVMValueRef lanes_of(Gen *g, LLVMValueRef v, unsigned first, unsigned wi
 }
 
 /* pow, exp or log: SLEEF's deterministic functions (base/vmath.h), whose every width
- * gives the bits of the scalar one of the same family, which the interpreter calls; on vectors, as wide as the target
+ * gives the bits of the same family's scalar one; on vectors, as wide as the target
  * allows (CgMath), the lanes split into parts of that width and joined again. */
 static LLVMValueRef libm_call(Gen *g, Libm which, LLVMValueRef *args) {
   int nargs = which == LIBM_POW ? 2 : 1;
