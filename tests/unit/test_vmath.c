@@ -1,6 +1,7 @@
 /* test_vmath.c - exp, log and pow on blocks (vm_*_n: SLEEF's vector functions, as wide
  * as the CPU allows) give the scalar functions' bits, at every length and in place, in
- * both SLEEF families (vmath.h). */
+ * both SLEEF families (vmath.h); and SLEEF's determinism guarantee itself: every width
+ * of a family (2, 4 and 8 lanes, as far as this CPU runs them) gives the scalar bits. */
 #include <criterion/criterion.h>
 
 #include <math.h>
@@ -116,3 +117,70 @@ Test(vmath, special_values) {
   vm_log_n(a, r, 9);   /* the AVX-512 functions give -NaN: made the positive one */
   for (int i = 0; i < 9; i++) cr_assert(isnan(r[i]) && !signbit(r[i]));
 }
+
+/* ------------------------------------------------------------------------
+ * SLEEF's guarantee itself: within a family, every width gives the scalar bits
+ * (the 2-, 4- and 8-wide functions the compiled code calls on other CPUs too)
+ * ------------------------------------------------------------------------ */
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+double Sleef_finz_expd1_u10purecfma(double x);
+double Sleef_finz_logd1_u35purecfma(double x);
+double Sleef_finz_powd1_u10purecfma(double x, double y);
+
+/* fn on xs (and ys) W at a time into r. */
+#define WIDE(NAME, TARGET, T, W, LOAD, STORE, EXP, LOG, POW)                                    \
+  __attribute__((target(TARGET))) T EXP(T);                                                     \
+  __attribute__((target(TARGET))) T LOG(T);                                                     \
+  __attribute__((target(TARGET))) T POW(T, T);                                                  \
+  __attribute__((target(TARGET))) static void NAME(int fn, double *r) {                         \
+    for (int i = 0; i + W <= N; i += W)                                                         \
+      STORE(r + i, fn == 0 ? EXP(LOAD(xs + i)) : fn == 1 ? LOG(LOAD(xs + i)) : POW(LOAD(xs + i), LOAD(ys + i))); \
+  }
+WIDE(cinz2, "sse2", __m128d, 2, _mm_loadu_pd, _mm_storeu_pd, Sleef_cinz_expd2_u10sse2, Sleef_cinz_logd2_u35sse2,
+     Sleef_cinz_powd2_u10sse2)
+WIDE(cinz4, "avx", __m256d, 4, _mm256_loadu_pd, _mm256_storeu_pd, Sleef_cinz_expd4_u10avx, Sleef_cinz_logd4_u35avx,
+     Sleef_cinz_powd4_u10avx)
+WIDE(cinz8, "avx512f", __m512d, 8, _mm512_loadu_pd, _mm512_storeu_pd, Sleef_cinz_expd8_u10avx512fnofma,
+     Sleef_cinz_logd8_u35avx512fnofma, Sleef_cinz_powd8_u10avx512fnofma)
+WIDE(finz2, "avx2,fma", __m128d, 2, _mm_loadu_pd, _mm_storeu_pd, Sleef_finz_expd2_u10avx2128, Sleef_finz_logd2_u35avx2128,
+     Sleef_finz_powd2_u10avx2128)
+WIDE(finz4, "avx2,fma", __m256d, 4, _mm256_loadu_pd, _mm256_storeu_pd, Sleef_finz_expd4_u10avx2, Sleef_finz_logd4_u35avx2,
+     Sleef_finz_powd4_u10avx2)
+WIDE(finz8, "avx512f", __m512d, 8, _mm512_loadu_pd, _mm512_storeu_pd, Sleef_finz_expd8_u10avx512f,
+     Sleef_finz_logd8_u35avx512f, Sleef_finz_powd8_u10avx512f)
+
+/* The scalar function fn (0 exp, 1 log, 2 pow) of a family on row i. */
+static double scalar_of(bool finz, int fn, int i) {
+  double x = xs[i], y = ys[i];
+  if (finz) return fn == 0 ? Sleef_finz_expd1_u10purecfma(x) : fn == 1 ? Sleef_finz_logd1_u35purecfma(x)
+                                                                         : Sleef_finz_powd1_u10purecfma(x, y);
+  return fn == 0 ? Sleef_cinz_expd1_u10purec(x) : fn == 1 ? Sleef_cinz_logd1_u35purec(x) : Sleef_cinz_powd1_u10purec(x, y);
+}
+
+/* One width of a family against its scalar functions (NaNs as NaN, whatever their sign). */
+static void check_width(const char *name, bool finz, void (*wide)(int, double *)) {
+  static const char *const fns[] = {"exp", "log", "pow"};
+  double r[N];
+  for (int fn = 0; fn < 3; fn++) {
+    wide(fn, r);
+    for (int i = 0; i < N; i++) {
+      double s = scalar_of(finz, fn, i);
+      cr_assert(same_bits(r[i], s) || (isnan(r[i]) && isnan(s)), "%s %s(%a, %a): %a, scalar %a", name, fns[fn], xs[i],
+                ys[i], r[i], s);
+    }
+  }
+}
+
+Test(vmath, every_width_of_a_family_gives_the_scalar_bits) {
+  fill();
+  check_width("cinz sse2", false, cinz2);
+  if (__builtin_cpu_supports("avx")) check_width("cinz avx", false, cinz4);
+  if (__builtin_cpu_supports("avx512f")) check_width("cinz avx512fnofma", false, cinz8);
+  if (!vm_host_has_fma()) return;
+  check_width("finz avx2128", true, finz2);
+  check_width("finz avx2", true, finz4);
+  if (__builtin_cpu_supports("avx512f")) check_width("finz avx512f", true, finz8);
+}
+#endif
