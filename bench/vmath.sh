@@ -6,7 +6,10 @@
 # the machine count less), best of 7 interleaved runs, and the
 # ratio to libmvec. BASELINE=/path/to/an/older/missionc adds its objects (before/after).
 # missionc's objects are built with `missionc build --cpu native` and call SLEEF's
-# deterministic functions (LANGUAGE.md, "exp, log and pow"). Asserts nothing.
+# deterministic functions (LANGUAGE.md, "exp, log and pow"): the finz family (FMA) on a
+# CPU with FMA and AVX2, and once more with MISSIONC_VMATH=cinz, the family of objects
+# for a CPU without FMA (cinz: exp and pow u10, log u35); on a finz CPU, a tight C loop
+# over the same SLEEF functions too (what the generated kernel adds). Asserts nothing.
 set -euo pipefail
 build=$(cd "${1:?usage: bench/vmath.sh BUILD_DIR [ROWS]}" && pwd)
 rows=${2:-4000000}
@@ -68,11 +71,53 @@ int main(int argc, char **argv) {
 C
 "$build/missionc" build v.mission -o libmc.so --header v.h --prefix m --cpu native
 grep -A6 'score v_pow' v.h | grep -q '\[0\] y' || { echo "bench/vmath.sh: pow's inputs are not (y, x)"; exit 1; }
-libs=("$work/libmc.so")
-labels=("missionc (SLEEF cinz u10)")
+MISSIONC_VMATH=cinz "$build/missionc" build v.mission -o libmc_cinz.so --prefix m --cpu native
+family=$(grep -o 'deterministic [a-z]* functions' v.h | cut -d' ' -f2)
+libs=("$work/libmc.so" "$work/libmc_cinz.so")
+labels=("missionc ($family)" "missionc (cinz)")
 if [ -n "${BASELINE:-}" ]; then
   "$BASELINE" build v.mission -o libbase.so --prefix m --cpu native
   libs+=("$work/libbase.so"); labels+=("baseline missionc")
+fi
+# the same SLEEF functions as missionc's native objects in a tight C loop (the widest
+# vectors, a scalar tail): what the generated kernel costs beyond the calls
+cat >sleef.c <<'C'
+#include <immintrin.h>
+#include <stddef.h>
+#if defined(__AVX512F__)
+typedef __m512d V;
+enum { W = 8 };
+#define LOAD _mm512_loadu_pd
+#define STORE _mm512_storeu_pd
+#define F(fn, ulp, isa) Sleef_finz_##fn##d8_##ulp##avx512f
+#else
+typedef __m256d V;
+enum { W = 4 };
+#define LOAD _mm256_loadu_pd
+#define STORE _mm256_storeu_pd
+#define F(fn, ulp, isa) Sleef_finz_##fn##d4_##ulp##avx2
+#endif
+V F(exp, u10, )(V), F(log, u35, )(V), F(pow, u10, )(V, V);
+double Sleef_finz_expd1_u10purecfma(double), Sleef_finz_logd1_u35purecfma(double), Sleef_finz_powd1_u10purecfma(double, double);
+void m_v_exp_batch(size_t n, const double *const *c, double *o) {
+  size_t i = 0;
+  for (; i + W <= n; i += W) STORE(o + i, F(exp, u10, )(LOAD(c[0] + i)));
+  for (; i < n; i++) o[i] = Sleef_finz_expd1_u10purecfma(c[0][i]);
+}
+void m_v_log_batch(size_t n, const double *const *c, double *o) {
+  size_t i = 0;
+  for (; i + W <= n; i += W) STORE(o + i, F(log, u35, )(LOAD(c[0] + i)));
+  for (; i < n; i++) o[i] = Sleef_finz_logd1_u35purecfma(c[0][i]);
+}
+void m_v_pow_batch(size_t n, const double *const *c, double *o) {
+  size_t i = 0;
+  for (; i + W <= n; i += W) STORE(o + i, F(pow, u10, )(LOAD(c[0] + i), LOAD(c[1] + i)));
+  for (; i < n; i++) o[i] = Sleef_finz_powd1_u10purecfma(c[0][i], c[1][i]);
+}
+C
+if [ "$family" = finz ]; then
+  gcc -O3 -march=native -fPIC -shared -o libsleefloop.so sleef.c -lsleef
+  libs+=("$work/libsleefloop.so"); labels+=("C loop over SLEEF finz")
 fi
 gcc -O3 -march=native -ffast-math -fPIC -shared -o libmvec.so hand.c -lm
 gcc -O3 -march=native -fPIC -shared -o libm_scalar.so hand.c -lm

@@ -1,20 +1,46 @@
 /* vmath.h - exp, log and pow as every engine computes them: SLEEF's deterministic
- * functions (Sleef_cinz_*_u10: at most 1.0 ulp from the exact result, no fused
- * multiply-add), which give the same bits at every vector width. The interpreter and
- * the constant folder call the scalar ones declared here; the compiled code calls
- * the 2- and 4-wide ones (codegen.c), so that every engine agrees bit for bit. */
+ * functions, which give the same bits at every vector width within one *family*:
+ *   VM_FINZ  Sleef_finz_*: with fused multiply-add (x86-64 with FMA and AVX2)
+ *   VM_CINZ  Sleef_cinz_*: without (any CPU)
+ * exp and pow are the u10 functions (at most 1.0 ulp from the exact result), log the
+ * u35 one (at most 3.5 ulp; LANGUAGE.md "exp, log and pow"). The two families differ
+ * in the last bit on some arguments, so one process uses one: vm_family(). The
+ * interpreter and the constant folder call the scalar functions here; compiled code
+ * calls the same family's 2-, 4- and 8-wide ones (codegen.c). */
 #ifndef MISSIONC_VMATH_H
 #define MISSIONC_VMATH_H
 
-double Sleef_cinz_expd1_u10purec(double x);
-double Sleef_cinz_logd1_u10purec(double x);
-double Sleef_cinz_powd1_u10purec(double x, double y);
+#include <stdbool.h>
+#include <stddef.h>
 
-/* A NaN result is the positive quiet NaN in every engine: SLEEF's widths agree on
- * every bit but a NaN's sign (the AVX-512 functions give -NaN for log(-1)). */
+typedef enum { VM_CINZ, VM_FINZ } VmFamily;
+
+/* Whether this CPU can run the FMA family (x86-64 with FMA and AVX2). */
+bool vm_host_has_fma(void);
+/* This process's family: VM_FINZ where the CPU can run it, unless MISSIONC_VMATH=cinz
+ * (a warning once, and the default, for any value but cinz and finz), or
+ * vm_set_family lowered it. Thread-safe. */
+VmFamily vm_family(void);
+/* Use f from now on (before any thread computes); VM_FINZ only where vm_family()
+ * is VM_FINZ already (`build` for a CPU without FMA lowers it to VM_CINZ). */
+void vm_set_family(VmFamily f);
+/* "finz" or "cinz". */
+const char *vm_family_name(VmFamily f);
+
+/* exp, log and pow of the process's family; a NaN result is the positive quiet NaN
+ * in every engine (SLEEF's widths agree on every bit but a NaN's sign: the AVX-512
+ * functions give -NaN for log(-1)). */
+double vm_exp(double x);
+double vm_log(double x);
+double vm_pow(double x, double y);
+
+/* The same on n values at once (the interpreter's blocks), as wide as this CPU
+ * allows in the family (8-wide on AVX-512, 4-wide on AVX or AVX2, else 2-wide or
+ * scalar): the same bits as the scalar functions. r may be a or b, or apart from them. */
+void vm_exp_n(const double *a, double *r, size_t n);
+void vm_log_n(const double *a, double *r, size_t n);
+void vm_pow_n(const double *a, const double *b, double *r, size_t n);
+
 static inline double vm_nan_canonical(double r) { return r != r ? __builtin_nan("") : r; }
-static inline double vm_exp(double x) { return vm_nan_canonical(Sleef_cinz_expd1_u10purec(x)); }
-static inline double vm_log(double x) { return vm_nan_canonical(Sleef_cinz_logd1_u10purec(x)); }
-static inline double vm_pow(double x, double y) { return vm_nan_canonical(Sleef_cinz_powd1_u10purec(x, y)); }
 
 #endif

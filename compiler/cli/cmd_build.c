@@ -315,6 +315,9 @@ int cmd_build(Compiler *c, int argc, char **argv) {
   BuildArgs a = {.cpu = "generic", .opt = JIT_OPT_O2};
   int status = parse_args(c, &co, &a, argc, argv);
   if (status >= 0) return status;
+  /* exp, log and pow of the target's family, constants folded by the front end too */
+  VmFamily family = cg_family_for_cpu(a.cpu);
+  vm_set_family(family);
   driver_options_apply(c, &co);
   Model *m = driver_front_end(c, a.file, &co);
   if (!m) return driver_finish(c, &co, EXIT_USAGE);
@@ -325,7 +328,7 @@ int cmd_build(Compiler *c, int argc, char **argv) {
   char *err = NULL;
   status = eval_select_rules(m, a.rules, a.on, true, &sigs, &n, &err);
   if (status != MS_OK) return driver_report(status, err);
-  CgOptions o = {.row = true, .batch = true, .inputs = true};
+  CgOptions o = {.row = true, .batch = true, .inputs = true, .family = family};
   o.prefix = a.prefix ? a.prefix : default_prefix(c->arena, a.output ? a.output : a.file);
   /* The fused function's columns: one per input name, as `eval` reads them. */
   EvalOptions eo;

@@ -7,7 +7,8 @@
  *     it is non-zero, 0 when zero, NaN when missing); literals are in base units;
  *   - every operation runs on IEEE doubles in base units, in source order, with no
  *     algebraic rewriting and no fused multiply-add; `^` and pow, log and exp call
- *     SLEEF's deterministic functions (vmath.h), sqrt, abs, floor, ceil and round
+ *     SLEEF's deterministic functions (vmath.h) on the whole block, as wide as the
+ *     CPU allows (the same bits at every width), sqrt, abs, floor, ceil and round
  *     are the exact IEEE operations;
  *   - NaN is a missing value (valsem.h): min(a,b) = b < a ? b : a, max(a,b) =
  *     b > a ? b : a, clamp(x,lo,hi) = min(max(x,lo),hi), pow, comparisons, not and
@@ -372,6 +373,13 @@ static void ev_on_track(Ctx *x, const Sym *g, const double *d, double *r) {
   for (size_t i = 0; i < x->len; i++) r[i] = up ? sem_ge(v[i], r[i]) : sem_le(v[i], r[i]);
 }
 
+/* pow on a block: SLEEF's (vmath.h), NaN where a or b is NaN (sem_pow); r apart. */
+static void ev_pow(const double *a, const double *b, double *r, size_t len) {
+  vm_pow_n(a, b, r, len);
+  for (size_t i = 0; i < len; i++)
+    if (sem_na2(a[i], b[i])) r[i] = NAN;
+}
+
 /* A built-in function. */
 static const double *ev_builtin(Ctx *x, const Frame *f, const Node *n, double *r) {
   Builtin bi = expr_sem(n)->builtin;
@@ -398,9 +406,9 @@ static const double *ev_builtin(Ctx *x, const Frame *f, const Node *n, double *r
   case BI_CLAMP: for (size_t i = 0; i < len; i++) r[i] = sem_clamp(a[i], b[i], c[i]); break;
   case BI_ABS: for (size_t i = 0; i < len; i++) r[i] = fabs(a[i]); break;
   case BI_SQRT: for (size_t i = 0; i < len; i++) r[i] = sqrt(a[i]); break;
-  case BI_LOG: for (size_t i = 0; i < len; i++) r[i] = vm_log(a[i]); break;
-  case BI_EXP: for (size_t i = 0; i < len; i++) r[i] = vm_exp(a[i]); break;
-  case BI_POW: for (size_t i = 0; i < len; i++) r[i] = sem_pow(a[i], b[i]); break;
+  case BI_LOG: vm_log_n(a, r, len); break;
+  case BI_EXP: vm_exp_n(a, r, len); break;
+  case BI_POW: ev_pow(a, b, r, len); break;
   case BI_IS_MISSING: for (size_t i = 0; i < len; i++) r[i] = sem_is_missing(a[i]); break;
   case BI_COALESCE: for (size_t i = 0; i < len; i++) r[i] = sem_coalesce(a[i], b[i]); break;
   case BI_ROUND: for (size_t i = 0; i < len; i++) r[i] = round(a[i]); break;
@@ -433,7 +441,7 @@ static const double *ev_binary(Ctx *x, const Frame *f, const Node *n, double *r)
   case OP_SUB: for (size_t i = 0; i < len; i++) r[i] = a[i] - b[i]; break;
   case OP_MUL: for (size_t i = 0; i < len; i++) r[i] = a[i] * b[i]; break;
   case OP_DIV: for (size_t i = 0; i < len; i++) r[i] = a[i] / b[i]; break;
-  case OP_POW: for (size_t i = 0; i < len; i++) r[i] = sem_pow(a[i], b[i]); break;
+  case OP_POW: ev_pow(a, b, r, len); break;
   case OP_EQ: for (size_t i = 0; i < len; i++) r[i] = sem_eq(a[i], b[i]); break;
   case OP_NE: for (size_t i = 0; i < len; i++) r[i] = sem_ne(a[i], b[i]); break;
   case OP_LT: for (size_t i = 0; i < len; i++) r[i] = sem_lt(a[i], b[i]); break;

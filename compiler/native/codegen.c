@@ -18,8 +18,9 @@
  * one module each, compiled in parallel and cached by jit.c.
  *
  * The operations and their order are those of interp.c, value for value, lane for
- * lane; pow, exp and log are SLEEF's deterministic functions (libm_call), which the
- * optimiser does not know, so it cannot rewrite them (pow(2, x) into exp2(x) ...).
+ * lane; pow, exp and log are SLEEF's deterministic functions of one family (libm_call,
+ * base/vmath.h), which the optimiser does not know, so it cannot rewrite them (pow(2, x)
+ * into exp2(x) ...).
  */
 #include "codegen.h"
 
@@ -165,6 +166,7 @@ typedef struct Gen {
                                a lane mask: i1 or <lanes x i1> */
   LLVMValueRef libm[LIBM_COUNT][MATH_WIDTHS];   /* by CgMath: 1, 2, 4, 8 lanes */
   CgMath math;
+  VmFamily family;          /* of exp, log and pow (vmath.h) */
   LLVMAttributeRef nounwind;
   const RuleSig *sig;       /* the rule being generated */
   LLVMValueRef *in;         /* per input slot: its base-unit value in this row */
@@ -321,7 +323,26 @@ CgMath cg_math_for_cpu(const char *cpu) {
   return m;
 }
 
-/* The SLEEF function `which` on `width` lanes (1, 2 or 4), declared once. */
+/* Whether a feature list ("+a,-b,+c") turns `want` on ("+fma"). */
+static bool has_feature(const char *features, const char *want) {
+  size_t n = strlen(want);
+  for (const char *f = features; (f = strstr(f, want)) != NULL; f += n)
+    if ((f == features || f[-1] == ',') && (f[n] == ',' || f[n] == '\0')) return true;
+  return false;
+}
+
+VmFamily cg_family_for_cpu(const char *cpu) {
+  char *triple, *name, *features;
+  jit_describe_cpu(cpu, &triple, &name, &features);
+  bool fma = strncmp(triple, "x86_64", 6) == 0 && has_feature(features, "+fma") && has_feature(features, "+avx2");
+  free(triple);
+  free(name);
+  free(features);
+  return fma && vm_family() == VM_FINZ ? VM_FINZ : VM_CINZ;
+}
+
+/* The SLEEF function `which` of the module's family on `width` lanes (1, 2, 4 or 8),
+ * declared once: exp and pow the u10 ones, log the u35 one (vmath.h). */
 static LLVMValueRef math_fn(Gen *g, Libm which, unsigned width, LLVMTypeRef *ty) {
   int nargs = which == LIBM_POW ? 2 : 1;
   int w = width == 1 ? CG_MATH_SCALAR : width == 2 ? CG_MATH_SSE2 : width == 4 ? CG_MATH_AVX : CG_MATH_AVX512;
@@ -329,9 +350,12 @@ static LLVMValueRef math_fn(Gen *g, Libm which, unsigned width, LLVMTypeRef *ty)
   LLVMTypeRef params[2] = {vt, vt};
   *ty = LLVMFunctionType(vt, params, (unsigned)nargs, 0);
   if (!g->libm[which][w]) {
-    static const char *const isa[MATH_WIDTHS] = {"purec", "sse2", "avx", "avx512fnofma"};
+    static const char *const isa[2][MATH_WIDTHS] = {{"purec", "sse2", "avx", "avx512fnofma"},
+                                                    {"purecfma", "avx2128", "avx2", "avx512f"}};
+    bool finz = g->family == VM_FINZ;
     char name[64];
-    snprintf(name, sizeof name, "Sleef_cinz_%sd%u_u10%s", libm_names[which], width, isa[w]);
+    snprintf(name, sizeof name, "Sleef_%s_%sd%u_%s%s", finz ? "finz" : "cinz", libm_names[which], width,
+             which == LIBM_LOG ? "u35" : "u10", isa[finz][w]);
     g->libm[which][w] = LLVMGetNamedFunction(g->mod, name);
     if (!g->libm[which][w]) g->libm[which][w] = LLVMAddFunction(g->mod, name, *ty);
     if (g->nounwind) LLVMAddAttributeAtIndex(g->libm[which][w], LLVMAttributeFunctionIndex, g->nounwind);
@@ -350,7 +374,7 @@ static LLVMValueRef lanes_of(Gen *g, LLVMValueRef v, unsigned first, unsigned wi
 }
 
 /* pow, exp or log: SLEEF's deterministic functions (base/vmath.h), whose every width
- * gives the bits of the interpreter's scalar one; on vectors, as wide as the target
+ * gives the bits of the same family's scalar one; on vectors, as wide as the target
  * allows (CgMath), the lanes split into parts of that width and joined again. */
 static LLVMValueRef libm_call(Gen *g, Libm which, LLVMValueRef *args) {
   int nargs = which == LIBM_POW ? 2 : 1;
@@ -1103,6 +1127,7 @@ LLVMModuleRef cg_module(LLVMContextRef ctx, const char *name, const RuleSig *con
   Gen g;
   gen_init(&g, ctx, name);
   g.math = o->math;
+  g.family = o->family;
   for (int r = 0; r < n; r++) {
     char sym[1024];
     if (o->row) gen_row_function(&g, sigs[r], cg_symbol_name(o, sigs[r]->rule, "", sym, sizeof sym));
@@ -1120,6 +1145,7 @@ LLVMModuleRef cg_set_module(LLVMContextRef ctx, const char *name, const CgSet *s
   Gen g;
   gen_init(&g, ctx, name);
   g.math = math;
+  g.family = vm_family();
   SetIndex index;
   set_index_init(&index, set);
   g.index = &index;
@@ -1151,6 +1177,7 @@ LLVMModuleRef cg_optimized_module(LLVMContextRef ctx, const RuleSig *const *sigs
                                   const CgOptions *o, const char *cpu, JitOpt level, char **err) {
   CgOptions with_math = *o;
   with_math.math = cg_math_for_cpu(cpu);
+  with_math.family = cg_family_for_cpu(cpu);
   LLVMModuleRef mod = cg_module(ctx, "missionc.rules", sigs, n, &with_math);
   if (optimize_for(mod, cpu, level, err) != 0) {
     LLVMDisposeModule(mod);
@@ -1444,11 +1471,15 @@ void cg_write_header(FILE *out, const char *guard, Sources *src, const RuleSig *
           " * booleans are 0 or 1 (any non-zero value is true); NaN is a missing value,\n"
           " * which comes out as NaN (LANGUAGE.md 7.5). The functions are pure and\n"
           " * thread-safe; link with -lsleef -lm (exp, log and pow are SLEEF's\n"
-          " * deterministic functions: Debian's libsleef-dev).\n"
+          " * deterministic %s functions, Debian's libsleef-dev: %s).\n"
           " */\n"
           "#ifndef %s\n#define %s\n\n#include <stddef.h>\n\n"
           "#ifdef __cplusplus\nextern \"C\" {\n#endif\n",
-          o->fused && n > 0 ? " * and all_batch, at the end, for every rule at once.\n" : "", guard, guard);
+          o->fused && n > 0 ? " * and all_batch, at the end, for every rule at once.\n" : "",
+          vm_family_name(o->family),
+          o->family == VM_FINZ ? "with FMA, the bits of\n * missionc eval on a CPU with FMA and AVX2"
+                               : "without FMA, the bits of\n * missionc eval on a CPU without FMA or with MISSIONC_VMATH=cinz",
+          guard, guard);
   for (int r = 0; r < n; r++) {
     const RuleSig *sig = sigs[r];
     const Sym *rule = sig->rule;

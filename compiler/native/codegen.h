@@ -42,6 +42,7 @@
 #include "compiler.h"
 #include "interp.h"
 #include "jit.h"
+#include "vmath.h"
 
 typedef struct CgSet CgSet;
 
@@ -52,13 +53,15 @@ typedef struct CgFused {
   int ncols;
 } CgFused;
 
-/* How exp, log and pow are called: SLEEF's deterministic functions (base/vmath.h),
- * which give the same bits at every width, as wide as the target allows. */
+/* How wide the calls of exp, log and pow are: SLEEF's deterministic functions of one
+ * family (base/vmath.h: finz with FMA, cinz without), which give the same bits at
+ * every width, as wide as the target allows. The ISA part of the name by family:
+ *                    cinz                 finz */
 typedef enum {
-  CG_MATH_SCALAR,   /* Sleef_cinz_*d1_u10purec, lane by lane (any target) */
-  CG_MATH_SSE2,     /* Sleef_cinz_*d2_u10sse2 (x86-64) */
-  CG_MATH_AVX,      /* Sleef_cinz_*d4_u10avx (x86-64 with AVX) */
-  CG_MATH_AVX512,   /* Sleef_cinz_*d8_u10avx512fnofma, and 8 rows per vector (AVX-512F) */
+  CG_MATH_SCALAR,   /* *d1_*purec            *d1_*purecfma   lane by lane (any target) */
+  CG_MATH_SSE2,     /* *d2_*sse2             *d2_*avx2128    (x86-64) */
+  CG_MATH_AVX,      /* *d4_*avx              *d4_*avx2       (x86-64 with AVX) */
+  CG_MATH_AVX512,   /* *d8_*avx512fnofma     *d8_*avx512f    and 8 rows per vector (AVX-512F) */
 } CgMath;
 
 /* The widest CgMath for a target triple and its features ("+avx,..."; a named CPU
@@ -66,6 +69,9 @@ typedef enum {
 CgMath cg_math_for(const char *triple, const char *features);
 /* The same for a jit_new-style cpu. */
 CgMath cg_math_for_cpu(const char *cpu);
+/* The family of code built ahead of time for a jit_new-style cpu: finz when the
+ * target has FMA and AVX2 and this process computes finz (vm_family), else cinz. */
+VmFamily cg_family_for_cpu(const char *cpu);
 
 typedef struct CgOptions {
   const char *prefix;  /* P_R, P_R_batch, P_R_inputs with prefix "P"; R ... with "" */
@@ -74,6 +80,8 @@ typedef struct CgOptions {
   bool inputs;         /* emit P_R_inputs */
   const CgFused *fused; /* emit P_all_batch, P_all_inputs, P_all_outputs (NULL: not) */
   CgMath math;         /* the vector maths of the target (cg_optimized_module sets it) */
+  VmFamily family;     /* and their family (cg_optimized_module sets it; code run in this
+                          process, as the JIT, needs vm_family(): zero is VM_CINZ) */
 } CgOptions;
 
 /* The name of the fused function's symbols: P_all_WHAT, what is "batch", "inputs"
@@ -115,7 +123,8 @@ typedef void (*CgSetFn)(size_t n, const double *const *cols, double *const *outs
 /* Split a set into groups of consecutive rules, one kernel each: group k is rules
  * starts[k] .. starts[k+1]-1 (starts needs n+1 entries). Returns the group count. */
 int cg_groups(const CgSet *set, int threads, int *starts);
-/* A module with the kernels "missionc.kernel.K" of groups first_group ... */
+/* A module with the kernels "missionc.kernel.K" of groups first_group ...; exp, log
+ * and pow as wide as math, of the process's family (vm_family: the JIT runs here). */
 LLVMModuleRef cg_set_module(LLVMContextRef ctx, const char *name, const CgSet *set,
                             const int *starts, int first_group, int ngroups, CgMath math);
 /* Compile a set's kernels in the JIT: one module per group, on `threads` threads

@@ -475,30 +475,25 @@ static char *cache_dir_from_env(void) {
 
 /* Creates the LLJIT from a target machine and lets it see process symbols. */
 /* SLEEF's deterministic exp, log and pow that compiled code calls (codegen.c,
- * libm_call), by address: found even where the process does not export them (a
- * library loaded by Python with RTLD_LOCAL). Declared without their vector types. */
-void Sleef_cinz_expd1_u10purec(void), Sleef_cinz_logd1_u10purec(void), Sleef_cinz_powd1_u10purec(void);
-void Sleef_cinz_expd2_u10sse2(void), Sleef_cinz_logd2_u10sse2(void), Sleef_cinz_powd2_u10sse2(void);
-void Sleef_cinz_expd4_u10avx(void), Sleef_cinz_logd4_u10avx(void), Sleef_cinz_powd4_u10avx(void);
-void Sleef_cinz_expd8_u10avx512fnofma(void), Sleef_cinz_logd8_u10avx512fnofma(void);
-void Sleef_cinz_powd8_u10avx512fnofma(void);
+ * libm_call), of both families at every width (base/vmath.h), by address: found even
+ * where the process does not export them (a library loaded by Python with
+ * RTLD_LOCAL). Declared without their vector types. */
+#define MATH_FAMILY(X, fam, isa1, isa2, isa4, isa8)                                        \
+  X(fam, exp, 1, u10, isa1) X(fam, log, 1, u35, isa1) X(fam, pow, 1, u10, isa1)              \
+  X(fam, exp, 2, u10, isa2) X(fam, log, 2, u35, isa2) X(fam, pow, 2, u10, isa2)              \
+  X(fam, exp, 4, u10, isa4) X(fam, log, 4, u35, isa4) X(fam, pow, 4, u10, isa4)              \
+  X(fam, exp, 8, u10, isa8) X(fam, log, 8, u35, isa8) X(fam, pow, 8, u10, isa8)
+#define MATH_FUNCTIONS(X)                                            \
+  MATH_FAMILY(X, cinz, purec, sse2, avx, avx512fnofma)               \
+  MATH_FAMILY(X, finz, purecfma, avx2128, avx2, avx512f)
+#define MATH_DECLARE(fam, fn, w, ulp, isa) void Sleef_##fam##_##fn##d##w##_##ulp##isa(void);
+#define MATH_ENTRY(fam, fn, w, ulp, isa) \
+  {"Sleef_" #fam "_" #fn "d" #w "_" #ulp #isa, Sleef_##fam##_##fn##d##w##_##ulp##isa},
+MATH_FUNCTIONS(MATH_DECLARE)
 static const struct {
   const char *name;
   void (*addr)(void);
-} math_symbols[] = {
-    {"Sleef_cinz_expd1_u10purec", Sleef_cinz_expd1_u10purec},
-    {"Sleef_cinz_logd1_u10purec", Sleef_cinz_logd1_u10purec},
-    {"Sleef_cinz_powd1_u10purec", Sleef_cinz_powd1_u10purec},
-    {"Sleef_cinz_expd2_u10sse2", Sleef_cinz_expd2_u10sse2},
-    {"Sleef_cinz_logd2_u10sse2", Sleef_cinz_logd2_u10sse2},
-    {"Sleef_cinz_powd2_u10sse2", Sleef_cinz_powd2_u10sse2},
-    {"Sleef_cinz_expd4_u10avx", Sleef_cinz_expd4_u10avx},
-    {"Sleef_cinz_logd4_u10avx", Sleef_cinz_logd4_u10avx},
-    {"Sleef_cinz_powd4_u10avx", Sleef_cinz_powd4_u10avx},
-    {"Sleef_cinz_expd8_u10avx512fnofma", Sleef_cinz_expd8_u10avx512fnofma},
-    {"Sleef_cinz_logd8_u10avx512fnofma", Sleef_cinz_logd8_u10avx512fnofma},
-    {"Sleef_cinz_powd8_u10avx512fnofma", Sleef_cinz_powd8_u10avx512fnofma},
-};
+} math_symbols[] = {MATH_FUNCTIONS(MATH_ENTRY)};
 
 #if LLVM_VERSION_MAJOR < 15
 typedef LLVMJITCSymbolMapPair MathPair;   /* renamed in LLVM 15 */

@@ -39,6 +39,7 @@ cat >want.json <<'JSON'
   "header": "m.h",
   "cpu": "generic",
   "opt": "O2",
+  "vmath": "cinz",
   "prefix": "m",
   "rules": [
     {

@@ -170,14 +170,15 @@ Test(semantics, ieee_division_and_library_functions, .init = setup, .fini = tear
   expect(ROW("s_div", 0, 0), NAN);
   expect(ROW("s_div", 1, 3), 1.0 / 3.0);
   expect(ROW("s_pow", 2, 10), 1024);
-  /* SLEEF's deterministic functions (vmath.h), within 1 ulp of the C library's */
+  /* SLEEF's deterministic functions (vmath.h): exp and pow within 1 ulp of the C
+     library's, log (u35) within 3.5 ulp of the exact result, so 4 of glibc's */
   expect(ROW("s_pow", 1.1, 2.5), vm_pow(1.1, 2.5));
   expect(ROW("s_pow2", 0.3), vm_pow(2, 0.3));
   expect(ROW("s_pow2", 1e-3), vm_pow(2, 1e-3));
   expect(ROW("s_exp", 1), vm_exp(1));
   cr_assert(fabs(vm_exp(1) - exp(1)) <= nextafter(exp(1), 3) - exp(1));
   expect(ROW("s_log", 10), vm_log(10));
-  cr_assert(fabs(vm_log(10) - log(10)) <= nextafter(log(10), 3) - log(10));
+  cr_assert(fabs(vm_log(10) - log(10)) <= 4 * (nextafter(log(10), 3) - log(10)));
   expect(ROW("s_pow", NAN, 0), NAN);   /* pow(NaN, 0) is 1: NaN in, NaN out */
   expect(ROW("s_pow", 1, NAN), NAN);
   expect(ROW("s_log", 0), -INFINITY);
@@ -440,7 +441,7 @@ Test(aot, row_batch_and_inputs_agree_with_the_interpreter, .init = setup, .fini 
   Jit *jit = jit_new(NULL, &err);
   cr_assert(jit != NULL, "%s", err ? err : "");
   LLVMContextRef ctx = LLVMContextCreate();
-  CgOptions o = {.prefix = "t", .row = true, .batch = true, .inputs = true};
+  CgOptions o = {.prefix = "t", .row = true, .batch = true, .inputs = true, .family = vm_family()};
   LLVMModuleRef mod = cg_module(ctx, "aot", sigs, R, &o);
   jit_prepare_module(jit, mod);
   cr_assert(jit_optimize(jit, mod, JIT_OPT_O2, &err) == 0, "%s", err ? err : "");
@@ -497,11 +498,19 @@ Test(ir, library_calls_are_not_rewritten, .init = setup, .fini = teardown) {
   load(record_src);
   char *ir = ir_of("s_pow2", JIT_OPT_O3);
   /* the row function calls the scalar SLEEF pow; the batch loop the AVX-512 one (8
-     lanes) on an AVX-512 host, the AVX one (4 lanes) on an AVX host, else two SSE2 ones */
-  cr_assert(strstr(ir, "@Sleef_cinz_powd1_u10purec(") != NULL, "%s", ir);
-  cr_assert(strstr(ir, "@Sleef_cinz_powd8_u10avx512fnofma(") != NULL || strstr(ir, "@Sleef_cinz_powd4_u10avx(") != NULL ||
-                strstr(ir, "@Sleef_cinz_powd2_u10sse2(") != NULL,
-            "%s", ir);
+     lanes) on an AVX-512 host, the AVX one (4 lanes) on an AVX host, else two SSE2 ones;
+     all of the finz family (FMA) on a host that has FMA and AVX2, else of cinz */
+  if (cg_family_for_cpu("native") == VM_FINZ) {
+    cr_assert(strstr(ir, "@Sleef_finz_powd1_u10purecfma(") != NULL, "%s", ir);
+    cr_assert(strstr(ir, "@Sleef_finz_powd8_u10avx512f(") != NULL || strstr(ir, "@Sleef_finz_powd4_u10avx2(") != NULL,
+              "%s", ir);
+    cr_assert(strstr(ir, "Sleef_cinz") == NULL, "%s", ir);
+  } else {
+    cr_assert(strstr(ir, "@Sleef_cinz_powd1_u10purec(") != NULL, "%s", ir);
+    cr_assert(strstr(ir, "@Sleef_cinz_powd8_u10avx512fnofma(") != NULL || strstr(ir, "@Sleef_cinz_powd4_u10avx(") != NULL ||
+                  strstr(ir, "@Sleef_cinz_powd2_u10sse2(") != NULL,
+              "%s", ir);
+  }
   cr_assert(strstr(ir, "exp2") == NULL, "pow(2, x) became exp2:\n%s", ir);
   cr_assert(strstr(ir, "@pow(") == NULL, "the C library's pow is called:\n%s", ir);
   free(ir);
