@@ -150,6 +150,17 @@ long csv_line(const CsvReader *r) {
   return r->line;
 }
 
+size_t csv_mem_offset(const CsvReader *r) {
+  return r->pos;
+}
+
+void csv_mem_skip(CsvReader *r, size_t pos, long records) {
+  r->pos = r->rec_start = pos;
+  r->line += records;
+  r->rec_line = r->line;
+  r->nrecords += records;
+}
+
 long csv_read_rest(CsvReader *r, char *dst, size_t n, char *err, size_t errlen) {
   if (r->pos < r->len) {
     size_t k = r->len - r->pos < n ? r->len - r->pos : n;
