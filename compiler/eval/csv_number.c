@@ -341,10 +341,10 @@ static inline bool short_exponent(const char *q, const char *e, int *x) {
  * (Clinger) when V <= 2^53 and the power is within 10^+-22. False when
  * csv_parse_double must decide. */
 __attribute__((target("sse4.1"))) static inline bool simd_short(const char *s, size_t n, double *out) {
-  bool neg = n > 0 && *s == '-';
+  bool neg = *s == '-';   /* s[0] is readable even when n == 0 */
   const char *p = s + neg;
   unsigned m = (unsigned)(n - neg);
-  if (n == 0 || n - neg > 16 || m == 0 || FLT_EVAL_METHOD != 0) return false;
+  if (n - neg - 1 >= 16 || FLT_EVAL_METHOD != 0) return false;   /* 1 to 16 bytes (n = 0 wraps) */
   __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
   __m128i d = _mm_sub_epi8(x, _mm_set1_epi8('0'));
   unsigned dig = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d));
@@ -373,8 +373,8 @@ __attribute__((target("sse4.1"))) static inline bool simd_short(const char *s, s
   t = _mm_madd_epi16(t, _mm_setr_epi16(10000, 1, 10000, 1, 10000, 1, 10000, 1));
   uint64_t v = (uint64_t)(uint32_t)_mm_cvtsi128_si32(t) * 100000000u + (uint32_t)_mm_extract_epi32(t, 1);
   int p10 = e10 - frac - 16 + (int)em;   /* the last digit sits in lane em - 1 */
-  if (v > (uint64_t)1 << 53 || p10 < -22 || p10 > 22) return false;
-  double r = p10 < 0 ? (double)v / exact_pow10[-p10] : (double)v * exact_pow10[p10];
+  if (v > (uint64_t)1 << 53 || (unsigned)(p10 + 22) > 44) return false;
+  double r = p10 < 0 ? (double)(int64_t)v / exact_pow10[-p10] : (double)(int64_t)v * exact_pow10[p10];
   *out = neg ? -r : r;
   return true;
 }

@@ -186,6 +186,7 @@ typedef enum { SLOT_FREE, SLOT_QUEUED, SLOT_DONE } SlotState;
 enum {
   PIECE = 1 << 20,      /* bytes of input per chunk, about (at most) */
   PIECE_MIN = 4096,
+  ROWS_MAX = 8192,      /* rows per batch, at most */
   OUT_BUDGET = 32 << 20, /* bytes of formatted output a chunk may hold, at most */
   TEXT_PAD = 64,        /* readable bytes after a chunk's text (csv_scan_simple loads 64) */
 };
@@ -1144,7 +1145,7 @@ int eval_csv(const RuleSet *rs, int in_fd, const char *in_name, FILE *out, const
   if (run.cf) threads = 1;   /* carry-forward reads the records in input order, here */
   size_t width = (size_t)run.width + (size_t)rs->n + 1;
   run.rows = 262144 / width;
-  if (run.rows > 8192) run.rows = 8192;
+  if (run.rows > ROWS_MAX) run.rows = ROWS_MAX;
   if (run.rows < 16) run.rows = 16;
   plan_scan(&run);
   run.nworkers = threads > 1 ? threads : 0;
