@@ -45,6 +45,23 @@ static bool digit(char c) {
   return (unsigned char)(c - '0') < 10;
 }
 
+/* The exponent "e[+-]d{1,3}" that fills [q, e) exactly, into *x; false otherwise. */
+static inline bool short_exponent(const char *q, const char *e, int *x) {
+  if ((*q | 0x20) != 'e') return false;
+  q++;
+  bool neg = q < e && *q == '-';
+  q += q < e && (*q == '-' || *q == '+');
+  if (q == e || e - q > 3) return false;
+  int v = 0;
+  for (; q < e; q++) {
+    if (!digit(*q)) return false;
+    v = v * 10 + (*q - '0');
+  }
+  *x = neg ? -v : v;
+  return true;
+}
+
+
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define CSV_SWAR 1
 /* Are the 8 bytes all ASCII digits? */
@@ -54,7 +71,7 @@ static bool eight_digits(uint64_t v) {
 }
 
 /* The value of 8 ASCII digits, the first in the lowest byte. */
-static uint32_t eight_digit_value(uint64_t v) {
+static inline __attribute__((always_inline)) uint32_t eight_digit_value(uint64_t v) {
   const uint64_t mask = 0x000000FF000000FFu, mul1 = 0x000F424000000064u, mul2 = 0x0000271000000001u;
   v -= 0x3030303030303030u;
   v = v * 10 + (v >> 8);
@@ -253,14 +270,14 @@ static const char *read_exponent(const char *p, const char *e, long *q) {
 #ifdef CSV_SWAR
 /* How many of the 8 bytes of c, from the first, are ASCII digits. A byte past the
    first non-digit may be misjudged (a carry), which does not matter here. */
-static int leading_digits(uint64_t c) {
+static inline __attribute__((always_inline)) int leading_digits(uint64_t c) {
   const uint64_t high = 0xF0F0F0F0F0F0F0F0u, threes = 0x3030303030303030u;
   uint64_t bad = ((c & high) ^ threes) | (((c + 0x0606060606060606u) & high) ^ threes);
   return bad ? __builtin_ctzll(bad) >> 3 : 8;
 }
 
 /* The value of the first k (1..8) digits of c. */
-static uint32_t digits_value(uint64_t c, int k) {
+static inline __attribute__((always_inline)) uint32_t digits_value(uint64_t c, int k) {
   int shift = 8 * (8 - k);   /* the digits to the top, '0's below */
   if (shift) c = (c << shift) | (0x3030303030303030u >> (64 - shift));
   return eight_digit_value(c);
@@ -310,29 +327,75 @@ static inline bool padded_short(const char *s, size_t n, double *out) {
 }
 #endif
 
+#ifdef CSV_SWAR
+static const uint64_t pow10_u64[9] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
+
+/* Reads the digits at [*p, e) into *w, 8 at a time (the text has 8 readable bytes past
+   e); their count. Past 19 digits *w has wrapped (the caller gives up). */
+static inline int padded_digits(const char **p, const char *e, uint64_t *w) {
+  int count = 0;
+  for (;;) {
+    uint64_t c;
+    memcpy(&c, *p, 8);
+    if (e - *p >= 8 && eight_digits(c)) {
+      *w = *w * 100000000u + eight_digit_value(c);
+      *p += 8;
+      count += 8;
+      if (count > 19) return count;
+      continue;
+    }
+    int k = leading_digits(c);
+    if (k > e - *p) k = (int)(e - *p);
+    if (k) *w = *w * pow10_u64[k] + digits_value(c, k);
+    *p += k;
+    return count + k;
+  }
+}
+
+/* csv_parse_double_padded's path for up to 19 digits ([-]digits[.digits][e[+-]ddd]):
+   Clinger where it is exact, else Eisel-Lemire, straight from the text (no blanks, no
+   copies); false when csv_parse_double must decide. */
+static inline bool padded_long(const char *s, size_t n, double *out) {
+  const char *p = s, *e = s + n;
+  bool neg = n > 0 && *p == '-';
+  p += neg;
+  uint64_t w = 0;
+  int whole = padded_digits(&p, e, &w), frac = 0;
+  if (p < e && *p == '.') {
+    p++;
+    frac = padded_digits(&p, e, &w);
+  }
+  int x = 0;
+  if (whole + frac == 0 || whole + frac > 19 || (p < e && !short_exponent(p, e, &x))) return false;
+  long q = (long)x - frac;
+  double v;
+  if (w == 0) {
+    v = 0.0;
+  } else if (w <= (uint64_t)1 << 53 && q >= -22 && q <= 22 && FLT_EVAL_METHOD == 0) {
+    v = q < 0 ? (double)(int64_t)w / exact_pow10[-q] : (double)(int64_t)w * exact_pow10[q];
+  } else {
+    int64_t bits = eisel_lemire(w, q);
+    if (bits < 0 || bits == (int64_t)0x7FF << 52) return false;   /* undecided, or overflow */
+    uint64_t u = (uint64_t)bits;
+    memcpy(&v, &u, sizeof v);
+  }
+  *out = neg ? -v : v;
+  return true;
+}
+#else
+static inline bool padded_long(const char *s, size_t n, double *out) {
+  (void)s, (void)n, (void)out;
+  return false;
+}
+#endif
+
 int csv_parse_double_padded(const char *s, size_t n, double *out) {
-  return padded_short(s, n, out) ? 0 : csv_parse_double(s, n, out);
+  return padded_short(s, n, out) || padded_long(s, n, out) ? 0 : csv_parse_double(s, n, out);
 }
 
 #if defined(CSV_SWAR) && defined(__x86_64__)
 #define CSV_SIMD 1
 #include <immintrin.h>
-
-/* The exponent "e[+-]d{1,3}" that fills [q, e) exactly, into *x; false otherwise. */
-static inline bool short_exponent(const char *q, const char *e, int *x) {
-  if ((*q | 0x20) != 'e') return false;
-  q++;
-  bool neg = q < e && *q == '-';
-  q += q < e && (*q == '-' || *q == '+');
-  if (q == e || e - q > 3) return false;
-  int v = 0;
-  for (; q < e; q++) {
-    if (!digit(*q)) return false;
-    v = v * 10 + (*q - '0');
-  }
-  *x = neg ? -v : v;
-  return true;
-}
 
 /* A decimal of up to 16 bytes after its '-' ([-]digits[.digits][e[+-]ddd], at least one
  * digit) by SSE4.1 in one 16-byte load: the digits become a 16-digit integer V (the
@@ -384,7 +447,8 @@ __attribute__((target("sse4.1"))) static size_t parse_column_sse41(const char *t
                                                                     size_t stride, size_t n, double *out) {
   for (size_t i = 0; i < n; i++) {
     const CsvCell *c = &cells[i * stride];
-    if (!simd_short(text + c->off, c->len, &out[i]) && csv_parse_double(text + c->off, c->len, &out[i]) != 0)
+    if (!simd_short(text + c->off, c->len, &out[i]) && !padded_long(text + c->off, c->len, &out[i]) &&
+        csv_parse_double(text + c->off, c->len, &out[i]) != 0)
       return i;
   }
   return n;
@@ -395,7 +459,8 @@ __attribute__((target("sse4.1"))) static size_t parse_column_sse41(const char *t
 static size_t parse_column_swar(const char *text, const CsvCell *cells, size_t stride, size_t n, double *out) {
   for (size_t i = 0; i < n; i++) {
     const CsvCell *c = &cells[i * stride];
-    if (!padded_short(text + c->off, c->len, &out[i]) && csv_parse_double(text + c->off, c->len, &out[i]) != 0)
+    if (!padded_short(text + c->off, c->len, &out[i]) && !padded_long(text + c->off, c->len, &out[i]) &&
+        csv_parse_double(text + c->off, c->len, &out[i]) != 0)
       return i;
   }
   return n;

@@ -90,13 +90,15 @@ static inline size_t scan_with(MaskFn fn, const char *text, size_t len, size_t *
   for (size_t base = rec; base < len && n < max; base += 64) {
     Masks m = fn(text + base);
     uint64_t valid = len - base >= 64 ? UINT64_MAX : ((uint64_t)1 << (len - base)) - 1;
-    uint64_t bits = (m.comma | m.lf | m.odd) & valid;
+    uint64_t odd = m.odd & valid;
+    if (odd) valid = (odd - 1) & ~odd;   /* the bytes before the first odd one */
+    uint64_t bits = (m.comma | m.lf) & valid;
     while (bits) {
       int i = __builtin_ctzll(bits);
       bits &= bits - 1;
       uint64_t bit = (uint64_t)1 << i;
       size_t at = base + (size_t)i;
-      if ((m.odd & bit) || f == nfields) goto stop;     /* not plain, or too many fields */
+      if (f == nfields) goto stop;   /* too many fields */
       sep[f++] = (uint32_t)(at - rec);
       if (!(m.lf & bit)) continue;
       if (f != nfields || at == rec) goto stop;        /* too few fields, or a blank line */
@@ -106,6 +108,7 @@ static inline size_t scan_with(MaskFn fn, const char *text, size_t len, size_t *
       f = 0;
       if (n == max) goto stop;
     }
+    if (odd) break;   /* the record at rec holds an odd byte */
   }
 stop:
   *pos = rec;

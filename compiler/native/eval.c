@@ -442,7 +442,9 @@ static void format_chunk(Run *run, Chunk *c) {
     }
     for (int r = 0; r < rs->n; r++) {
       if (r) *p++ = ',';
-      p += eval_format_value(rs->sigs[r]->result, c->outs[(size_t)r * run->rows + i], p);
+      double v = c->outs[(size_t)r * run->rows + i];
+      ValKind kind = rs->sigs[r]->result;
+      p += kind == VAL_NUM ? csv_format_double(v, p) : eval_format_value(kind, v, p);
     }
     *p++ = '\n';
     c->olen = (size_t)(p - c->out);
