@@ -207,11 +207,21 @@ Test(csv_scan, stops_before_what_is_not_plain) {
 static size_t random_cell(uint64_t *rng, char *out) {
   uint64_t r = next_random(rng);
   char *o = out;
-  switch (r % 8) {
+  switch (r % 9) {
   case 0: return (size_t)sprintf(out, "%.*g", (int)(1 + (r >> 8) % 17), (double)(int64_t)next_random(rng) / (double)(1ull << (r >> 16) % 64));
   case 1: return (size_t)sprintf(out, "%.*e", (int)((r >> 8) % 18), ldexp((double)next_random(rng), (int)((r >> 16) % 200) - 160));
   case 2: return (size_t)sprintf(out, "%.*f", (int)((r >> 8) % 12), ((double)(next_random(rng) % 2000000) - 1e6) / 97.0);
   case 3: return (size_t)sprintf(out, "%d", (int)(next_random(rng) % 40000) - 20000);
+  case 4: { /* 15 to 21 digits, a point somewhere, maybe an exponent: the long path */
+    int len = 15 + (int)((r >> 8) % 7), point = (int)((r >> 16) % (uint64_t)(len + 1));
+    if (r >> 40 & 1) *o++ = '-';
+    for (int i = 0; i < len; i++) {
+      if (i == point) *o++ = '.';
+      *o++ = (char)('0' + next_random(rng) % 10);
+    }
+    if (r >> 41 & 1) o += sprintf(o, "e%d", (int)((r >> 42) % 700) - 350);
+    return (size_t)(o - out);
+  }
   default: break;
   }
   int len = (int)(r % 20);
@@ -259,7 +269,10 @@ Test(csv_parse_doubles, every_isa_reads_as_csv_parse_double) {
 Test(csv_parse_doubles, short_layouts) {
   static const char *const texts[] = {"0", "-0", "5.", ".5", "-.5", "1e5", "1E-5", "-1.5e+3", "123456789012345",
                                       "1234567890123456", "9007199254740993", "0.000000000000001", "1.e2",
-                                      "99999999999999.99", "-9.999e-300", "1e22", "1e23", "1e-22", "1e-23", "12.5e-20"};
+                                      "99999999999999.99", "-9.999e-300", "1e22", "1e23", "1e-22", "1e-23", "12.5e-20",
+                                      "0.84040636182244887", "-0.036512825697360696", "1234567890123456789",
+                                      "9007199254740993.0", "1.7976931348623157e308", "4.9406564584124654e-324",
+                                      "2.2250738585072011e-308", "123456789.0123456789e-300"};
   char buf[64];
   for (size_t k = 0; k < sizeof parse_isas / sizeof *parse_isas; k++) {
     if (!csv_parse_use(parse_isas[k])) continue;
