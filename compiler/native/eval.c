@@ -847,7 +847,7 @@ static void fill_chunk(Run *run, CsvReader *reader, Chunk *c) {
     }
     target = c->tlen + run->piece;
   }
-  c->text[c->tlen] = '\0';
+  memset(c->text + c->tlen, 0, TEXT_PAD);   /* the pad the scans read past the end is defined */
 }
 
 
