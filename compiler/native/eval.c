@@ -1094,6 +1094,9 @@ static void plan_scan(Run *run) {
   run->field_of = xcalloc((size_t)run->width + 1, sizeof *run->field_of);
   for (int k = 0; k < run->width; k++)
     run->field_of[k] = k < run->ncols ? run->cols[k].field : run->keep[k - run->ncols];
+  size_t none = 0;   /* pick the instruction sets here, before the workers start */
+  csv_scan_simple("", 0, &none, 1, 0, NULL, NULL);
+  csv_parse_doubles("", NULL, 1, 0, NULL);
   if (run->cf || run->nfields == 0 || run->nfields > SCAN_SEPS) return;
   run->scan_rows = SCAN_SEPS / run->nfields;
   if (run->scan_rows > run->rows) run->scan_rows = run->rows;
