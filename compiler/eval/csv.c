@@ -150,6 +150,17 @@ long csv_line(const CsvReader *r) {
   return r->line;
 }
 
+size_t csv_mem_offset(const CsvReader *r) {
+  return r->pos;
+}
+
+void csv_mem_skip(CsvReader *r, size_t pos, long records) {
+  r->pos = r->rec_start = pos;
+  r->line += records;
+  r->rec_line = r->line;
+  r->nrecords += records;
+}
+
 long csv_read_rest(CsvReader *r, char *dst, size_t n, char *err, size_t errlen) {
   if (r->pos < r->len) {
     size_t k = r->len - r->pos < n ? r->len - r->pos : n;
@@ -1256,81 +1267,88 @@ static bool reads_back(const Scaled *s, uint64_t c) {
   return (c >= least) & (c <= most);
 }
 
-/* "00" "01" ... "99". */
-static const char digit_pairs[201] = "00010203040506070809101112131415161718192021222324"
-                                     "25262728293031323334353637383940414243444546474849"
-                                     "50515253545556575859606162636465666768697071727374"
-                                     "75767778798081828384858687888990919293949596979899";
-
-/* Writes x < 10^8 as exactly 8 digits, two at a time. */
-static void write_8_digits(char *out, uint32_t x) {
-  uint32_t high = x / 10000, low = x % 10000;
-  memcpy(out, digit_pairs + 2 * (high / 100), 2);
-  memcpy(out + 2, digit_pairs + 2 * (high % 100), 2);
-  memcpy(out + 4, digit_pairs + 2 * (low / 100), 2);
-  memcpy(out + 6, digit_pairs + 2 * (low % 100), 2);
+/* x < 10^8 as 8 ASCII digits in a word, the first digit in the lowest byte (the
+   first in memory on a little-endian host): the halves, quarters and digits split
+   by multiplications in the lanes of one register (no table, no memory). */
+static uint64_t ascii_8_digits(uint32_t x) {
+  uint64_t v = x / 10000 | (uint64_t)(x % 10000) << 32;             /* 2 lanes < 10^4 */
+  uint64_t hundreds = (v * 5243 >> 19) & 0x0000007F0000007Fu;        /* /100, exact below 43699 */
+  v = hundreds | (v - hundreds * 100) << 16;                         /* 4 lanes < 100 */
+  uint64_t tens = (v * 103 >> 10) & 0x000F000F000F000Fu;             /* /10, exact below 179 */
+  v = tens | (v - tens * 10) << 8;                                   /* 8 lanes < 10 */
+  return v + 0x3030303030303030u;
 }
 
-/* The index of the last digit of d[0..17) that is not '0' (d[0] is not
-   '0' when all the others are). */
-static int last_nonzero(const char d[17]) {
-#ifdef __SSE2__
-  __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(d + 1));
-  unsigned zeros = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('0')));
-  unsigned nonzero = ~zeros & 0xffffu;
-  return nonzero ? 32 - __builtin_clz(nonzero) : 0;
-#else
-  int i = 16;
-  while (i > 0 && d[i] == '0')
-    i--;
-  return i;
-#endif
+/* Stores the 8 bytes of w at p. */
+static void store_word(char *p, uint64_t w) {
+  memcpy(p, &w, 8);
+}
+
+/* Bytes [k, k + 8) of the 24-byte string w[0..3) (k <= 16). */
+static uint64_t word_at(const uint64_t w[3], int k) {
+  int i = k >> 3, sh = (k & 7) * 8;
+  return sh ? w[i] >> sh | w[i + 1] << (64 - sh) : w[i];
 }
 
 /* Writes what %.{p}g prints for the p significant digits t (or 10^p after
    rounding carried) whose first digit has decimal exponent x: plain when
-   -4 <= x < p, else d.ddde+XX, trailing zeros dropped either way.  Builds
-   the text with fixed-size copies (no branches on the digits) in a roomy
-   scratch buffer, then copies all 32 bytes to buf. */
+   -4 <= x < p, else d.ddde+XX, trailing zeros dropped either way.  The 17
+   digits of t * 10^(17 - p) are built in three words of registers and stored
+   whole, shifted in registers where a point goes between them: nothing is read
+   back from memory (a narrow store read by a wider load stalls), and nothing is
+   written past buf[31] (see the bounds below). */
 static size_t write_g(char buf[32], bool neg, uint64_t t, int p, int x) {
   if (t == pow10_u64[p]) {
     t /= 10;
     x++;
   }
-  char all[64]; /* 4 '0's, t as 17 digits (its p digits are the last p), '0's */
-  memset(all, '0', sizeof all);
-  uint32_t top = (uint32_t)(t / 100000000);
-  all[4] = (char)('0' + top / 100000000);
-  write_8_digits(all + 5, top % 100000000);
-  write_8_digits(all + 13, (uint32_t)(t % 100000000));
-  const char *d = all + 4 + 17 - p;
-  int n = last_nonzero(all + 4) - (17 - p) + 1; /* digits without trailing zeros */
-  char out[64], *o = out;
+  uint64_t d = t * pow10_u64[17 - p];   /* 17 digits, the first not 0 */
+  uint64_t a = ascii_8_digits((uint32_t)(d / 100000000 % 100000000));
+  uint64_t b = ascii_8_digits((uint32_t)(d % 100000000));
+  uint64_t first = '0' + d / 10000000000000000u;
+  uint64_t w[3] = {first | a << 8, a >> 56 | b << 8, b >> 56 | 0x3030303030303000u};
+  /* digits without trailing zeros: after the last byte that is not '0' */
+  uint64_t nz1 = w[1] ^ 0x3030303030303030u, nz0 = w[0] ^ 0x3030303030303030u;
+  int n = (w[2] & 0xff) != '0' ? 17
+          : nz1            ? 8 + (63 - __builtin_clzll(nz1)) / 8 + 1
+                           : (63 - __builtin_clzll(nz0)) / 8 + 1;
+  char *o = buf;
   *o = '-';
   o += neg;
-  if (x < -4 || x >= p) { /* d.ddde+XX */
-    o[0] = d[0];
+  if (x < -4 || x >= p) { /* d.ddde+XX: at most 1 + 2 + 16 + 5 bytes */
+    o[0] = (char)first;
     o[1] = '.';
-    memcpy(o + 2, d + 1, 16);
+    store_word(o + 2, a);
+    store_word(o + 10, b);
     o += n > 1 ? n + 1 : 1;
     *o++ = 'e';
     *o++ = x < 0 ? '-' : '+';
     int e = x < 0 ? -x : x;
     if (e >= 100) *o++ = (char)('0' + e / 100);
-    memcpy(o, digit_pairs + 2 * (e % 100), 2);
-    o += 2;
-  } else { /* ddd.ddd, ddd000 or 0.000ddd: the latter as 0000ddd with x = 0 */
-    int lead = x < 0 ? -x : 0;
-    const char *z = d - lead;
-    int whole = x + lead + 1, digits = n + lead; /* digits before '.', in all */
-    memcpy(o, z, 32);
-    o[whole] = '.';
-    memcpy(o + whole + 1, z + whole, 32);
-    o += digits > whole ? digits + 1 : whole;
+    *o++ = (char)('0' + e % 100 / 10);
+    *o++ = (char)('0' + e % 10);
+  } else if (x < 0) { /* 0.000ddd: at most 1 + 5 + 24 bytes */
+    store_word(o, 0x3030303030302e30u);   /* "0.000000" */
+    char *dd = o + 1 - x;
+    store_word(dd, w[0]);
+    store_word(dd + 8, w[1]);
+    store_word(dd + 16, w[2]);
+    o = dd + n;
+  } else { /* ddd.ddd or ddd000: at most 1 + 24, or 1 + x + 2 + 16 bytes with x <= 7 */
+    store_word(o, w[0]);
+    store_word(o + 8, w[1]);
+    store_word(o + 16, w[2]);
+    if (n > x + 1) { /* x <= 15: the digits after the point, 16 - x bytes */
+      o[x + 1] = '.';
+      store_word(o + x + 2, word_at(w, x + 1));
+      if (x < 8) store_word(o + x + 10, word_at(w, x + 9));
+      o += n + 1;
+    } else {
+      o += x + 1;
+    }
   }
   *o = '\0';
-  memcpy(buf, out, 32);
-  return (size_t)(o - out);
+  return (size_t)(o - buf);
 }
 
 /* csv_format_double for a finite nonzero v, exactly, in integers; 0 for

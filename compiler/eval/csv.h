@@ -89,6 +89,24 @@ CsvReader *csv_open_fd(int fd, const CsvOptions *opts);
 CsvReader *csv_open_mem(char *buf, size_t len, size_t fields);
 /* The 1-based line of the next byte the reader would scan. */
 long csv_line(const CsvReader *r);
+/* A reader over memory (csv_open_mem), between records: the offset of the next
+   record, and skipping `records` records that end at `pos` (read by csv_scan_simple,
+   one line each), so that the next read starts there. */
+size_t csv_mem_offset(const CsvReader *r);
+void csv_mem_skip(CsvReader *r, size_t pos, long records);
+/* The plain records of text[*pos, len), *pos at a record boundary: up to `max` records
+   of exactly `nfields` unquoted fields, each ended by a line feed, with no '"', CR or
+   NUL. Stops before the first record that is not plain (a blank line, a quote, a
+   carriage return, a NUL, another field count, no line feed before len), which the
+   reader must read. Record j starts at starts[j]; the byte that ends its field f (','
+   or LF) is at starts[j] + seps[j * nfields + f]. Advances *pos past the records and
+   returns their count. text needs 64 readable bytes after text[len - 1]. The fields
+   are not NUL-terminated. Vector compares (AVX2 or SSE2, whichever the CPU has). */
+size_t csv_scan_simple(const char *text, size_t len, size_t *pos, size_t nfields, size_t max, uint32_t *seps,
+                       size_t *starts);
+/* For tests and benchmarks: make csv_scan_simple use "avx2", "sse2" or "scalar" (NULL:
+   the best the CPU has); the name of the one in use, NULL if this CPU has not that one. */
+const char *csv_scan_use(const char *isa);
 /* After csv_read_header (or records): the rest of the decoded input, raw, up to n
    bytes at dst; the count, 0 at the end, -1 with the reason in err. */
 long csv_read_rest(CsvReader *r, char *dst, size_t n, char *err, size_t errlen);
@@ -133,6 +151,19 @@ int csv_parse_double(const char *s, size_t n, double *out);
    piece of eval's input): short decimals (up to 7 + 7 digits, an exponent of up to 3
    digits, no blanks) a word at a time, the rest by csv_parse_double; the same results. */
 int csv_parse_double_padded(const char *s, size_t n, double *out);
+/* A cell of text: len bytes at offset off. */
+typedef struct CsvCell {
+  size_t off, len;
+} CsvCell;
+/* csv_parse_double of n cells of text (cells[i * stride] for i < n), each with 16
+   readable bytes after it, into out[0..n): the index of the first cell that is not a
+   number (out[i] for the cells before it is set), or n. Short decimals (up to 16
+   bytes after a '-', an exponent of up to 3 digits) go a vector at a time where the
+   CPU has SSE4.1, else a word at a time; the same results. */
+size_t csv_parse_doubles(const char *text, const CsvCell *cells, size_t stride, size_t n, double *out);
+/* For tests and benchmarks: make csv_parse_doubles use "sse4.1" or "swar" (NULL: the
+   best the CPU has); the name of the one in use, NULL if this CPU has not that one. */
+const char *csv_parse_use(const char *isa);
 int csv_parse_bool(const char *s, size_t n, int *out);
 int csv_parse_date(const char *s, size_t n, int32_t *days);
 

@@ -45,6 +45,23 @@ static bool digit(char c) {
   return (unsigned char)(c - '0') < 10;
 }
 
+/* The exponent "e[+-]d{1,3}" that fills [q, e) exactly, into *x; false otherwise. */
+static inline bool short_exponent(const char *q, const char *e, int *x) {
+  if ((*q | 0x20) != 'e') return false;
+  q++;
+  bool neg = q < e && *q == '-';
+  q += q < e && (*q == '-' || *q == '+');
+  if (q == e || e - q > 3) return false;
+  int v = 0;
+  for (; q < e; q++) {
+    if (!digit(*q)) return false;
+    v = v * 10 + (*q - '0');
+  }
+  *x = neg ? -v : v;
+  return true;
+}
+
+
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define CSV_SWAR 1
 /* Are the 8 bytes all ASCII digits? */
@@ -54,7 +71,7 @@ static bool eight_digits(uint64_t v) {
 }
 
 /* The value of 8 ASCII digits, the first in the lowest byte. */
-static uint32_t eight_digit_value(uint64_t v) {
+static inline __attribute__((always_inline)) uint32_t eight_digit_value(uint64_t v) {
   const uint64_t mask = 0x000000FF000000FFu, mul1 = 0x000F424000000064u, mul2 = 0x0000271000000001u;
   v -= 0x3030303030303030u;
   v = v * 10 + (v >> 8);
@@ -253,14 +270,14 @@ static const char *read_exponent(const char *p, const char *e, long *q) {
 #ifdef CSV_SWAR
 /* How many of the 8 bytes of c, from the first, are ASCII digits. A byte past the
    first non-digit may be misjudged (a carry), which does not matter here. */
-static int leading_digits(uint64_t c) {
+static inline __attribute__((always_inline)) int leading_digits(uint64_t c) {
   const uint64_t high = 0xF0F0F0F0F0F0F0F0u, threes = 0x3030303030303030u;
   uint64_t bad = ((c & high) ^ threes) | (((c + 0x0606060606060606u) & high) ^ threes);
   return bad ? __builtin_ctzll(bad) >> 3 : 8;
 }
 
 /* The value of the first k (1..8) digits of c. */
-static uint32_t digits_value(uint64_t c, int k) {
+static inline __attribute__((always_inline)) uint32_t digits_value(uint64_t c, int k) {
   int shift = 8 * (8 - k);   /* the digits to the top, '0's below */
   if (shift) c = (c << shift) | (0x3030303030303030u >> (64 - shift));
   return eight_digit_value(c);
@@ -268,7 +285,8 @@ static uint32_t digits_value(uint64_t c, int k) {
 
 static const uint32_t pow10_u32[8] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000};
 
-int csv_parse_double_padded(const char *s, size_t n, double *out) {
+/* csv_parse_double_padded's short path: false when csv_parse_double must decide. */
+static inline bool padded_short(const char *s, size_t n, double *out) {
   const char *p = s, *e = s + n;
   bool neg = n > 0 && *p == '-';
   p += neg;
@@ -290,23 +308,188 @@ int csv_parse_double_padded(const char *s, size_t n, double *out) {
     t += t < e && (*t == '-' || *t == '+');
     const char *first = t;
     for (; t < e && t - first < 3 && digit(*t); t++) x = x * 10 + (*t - '0');
-    if (t == first) return csv_parse_double(s, n, out);
+    if (t == first) return false;
     x = xneg ? -x : x;
     q = t;
   }
   /* up to 7 + 7 digits: w < 2^53, and 10^|x - f| <= 10^22 is exact: one rounding (Clinger) */
   int p10 = x - f;
   if (q != e || k == 8 || f == 8 || k + f == 0 || p10 < -22 || p10 > 22 || FLT_EVAL_METHOD != 0)
-    return csv_parse_double(s, n, out);
+    return false;
   double v = p10 < 0 ? (double)w / exact_pow10[-p10] : (double)w * exact_pow10[p10];
   *out = neg ? -v : v;
-  return 0;
+  return true;
 }
 #else
-int csv_parse_double_padded(const char *s, size_t n, double *out) {
-  return csv_parse_double(s, n, out);
+static inline bool padded_short(const char *s, size_t n, double *out) {
+  (void)s, (void)n, (void)out;
+  return false;
 }
 #endif
+
+#ifdef CSV_SWAR
+static const uint64_t pow10_u64[9] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
+
+/* Reads the digits at [*p, e) into *w, 8 at a time (the text has 8 readable bytes past
+   e); their count. Past 19 digits *w has wrapped (the caller gives up). */
+static inline int padded_digits(const char **p, const char *e, uint64_t *w) {
+  int count = 0;
+  for (;;) {
+    uint64_t c;
+    memcpy(&c, *p, 8);
+    if (e - *p >= 8 && eight_digits(c)) {
+      *w = *w * 100000000u + eight_digit_value(c);
+      *p += 8;
+      count += 8;
+      if (count > 19) return count;
+      continue;
+    }
+    int k = leading_digits(c);
+    if (k > e - *p) k = (int)(e - *p);
+    if (k) *w = *w * pow10_u64[k] + digits_value(c, k);
+    *p += k;
+    return count + k;
+  }
+}
+
+/* csv_parse_double_padded's path for up to 19 digits ([-]digits[.digits][e[+-]ddd]):
+   Clinger where it is exact, else Eisel-Lemire, straight from the text (no blanks, no
+   copies); false when csv_parse_double must decide. */
+static inline bool padded_long(const char *s, size_t n, double *out) {
+  const char *p = s, *e = s + n;
+  bool neg = n > 0 && *p == '-';
+  p += neg;
+  uint64_t w = 0;
+  int whole = padded_digits(&p, e, &w), frac = 0;
+  if (p < e && *p == '.') {
+    p++;
+    frac = padded_digits(&p, e, &w);
+  }
+  int x = 0;
+  if (whole + frac == 0 || whole + frac > 19 || (p < e && !short_exponent(p, e, &x))) return false;
+  long q = (long)x - frac;
+  double v;
+  if (w == 0) {
+    v = 0.0;
+  } else if (w <= (uint64_t)1 << 53 && q >= -22 && q <= 22 && FLT_EVAL_METHOD == 0) {
+    v = q < 0 ? (double)(int64_t)w / exact_pow10[-q] : (double)(int64_t)w * exact_pow10[q];
+  } else {
+    int64_t bits = eisel_lemire(w, q);
+    if (bits < 0 || bits == (int64_t)0x7FF << 52) return false;   /* undecided, or overflow */
+    uint64_t u = (uint64_t)bits;
+    memcpy(&v, &u, sizeof v);
+  }
+  *out = neg ? -v : v;
+  return true;
+}
+#else
+static inline bool padded_long(const char *s, size_t n, double *out) {
+  (void)s, (void)n, (void)out;
+  return false;
+}
+#endif
+
+int csv_parse_double_padded(const char *s, size_t n, double *out) {
+  return padded_short(s, n, out) || padded_long(s, n, out) ? 0 : csv_parse_double(s, n, out);
+}
+
+#if defined(CSV_SWAR) && defined(__x86_64__)
+#define CSV_SIMD 1
+#include <immintrin.h>
+
+/* A decimal of up to 16 bytes after its '-' ([-]digits[.digits][e[+-]ddd], at least one
+ * digit) by SSE4.1 in one 16-byte load: the digits become a 16-digit integer V (the
+ * point taken out by a one-byte shift of the digits before it, the bytes after the
+ * mantissa zeroed), then the value is V times an exact power of ten, one rounding
+ * (Clinger) when V <= 2^53 and the power is within 10^+-22. False when
+ * csv_parse_double must decide. */
+__attribute__((target("sse4.1"))) static inline bool simd_short(const char *s, size_t n, double *out) {
+  bool neg = *s == '-';   /* s[0] is readable even when n == 0 */
+  const char *p = s + neg;
+  unsigned m = (unsigned)(n - neg);
+  if (n - neg - 1 >= 16 || FLT_EVAL_METHOD != 0) return false;   /* 1 to 16 bytes (n = 0 wraps) */
+  __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+  __m128i d = _mm_sub_epi8(x, _mm_set1_epi8('0'));
+  unsigned dig = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d));
+  unsigned dot = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('.')));
+  unsigned valid = (1u << m) - 1;
+  unsigned other = ~(dig | dot) & valid;
+  unsigned em = other ? (unsigned)__builtin_ctz(other) : m;   /* the mantissa's end */
+  unsigned in_mant = (1u << em) - 1;
+  dot &= in_mant;
+  if ((dot & (dot - 1)) || (dig & in_mant) == 0) return false;   /* two points, or no digit */
+  int e10 = 0;
+  if (em < m && !short_exponent(p + em, p + m, &e10)) return false;
+  const __m128i lane = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  d = _mm_and_si128(d, _mm_cmpgt_epi8(_mm_set1_epi8((char)em), lane));
+  int frac = 0;
+  if (dot) {
+    int j = __builtin_ctz(dot);
+    frac = (int)em - 1 - j;
+    __m128i before = _mm_cmpgt_epi8(_mm_set1_epi8((char)(j + 1)), lane);   /* lanes <= j */
+    d = _mm_blendv_epi8(d, _mm_slli_si128(d, 1), before);
+  }
+  /* digit pairs, groups of 4, of 8, then the 16 */
+  __m128i t = _mm_maddubs_epi16(d, _mm_setr_epi8(10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1));
+  t = _mm_madd_epi16(t, _mm_setr_epi16(100, 1, 100, 1, 100, 1, 100, 1));
+  t = _mm_packus_epi32(t, t);
+  t = _mm_madd_epi16(t, _mm_setr_epi16(10000, 1, 10000, 1, 10000, 1, 10000, 1));
+  uint64_t v = (uint64_t)(uint32_t)_mm_cvtsi128_si32(t) * 100000000u + (uint32_t)_mm_extract_epi32(t, 1);
+  int p10 = e10 - frac - 16 + (int)em;   /* the last digit sits in lane em - 1 */
+  if (v > (uint64_t)1 << 53 || (unsigned)(p10 + 22) > 44) return false;
+  double r = p10 < 0 ? (double)(int64_t)v / exact_pow10[-p10] : (double)(int64_t)v * exact_pow10[p10];
+  *out = neg ? -r : r;
+  return true;
+}
+
+/* csv_parse_doubles with simd_short. */
+__attribute__((target("sse4.1"))) static size_t parse_column_sse41(const char *text, const CsvCell *cells,
+                                                                    size_t stride, size_t n, double *out) {
+  for (size_t i = 0; i < n; i++) {
+    const CsvCell *c = &cells[i * stride];
+    if (!simd_short(text + c->off, c->len, &out[i]) && !padded_long(text + c->off, c->len, &out[i]) &&
+        csv_parse_double(text + c->off, c->len, &out[i]) != 0)
+      return i;
+  }
+  return n;
+}
+#endif
+
+/* csv_parse_doubles with padded_short. */
+static size_t parse_column_swar(const char *text, const CsvCell *cells, size_t stride, size_t n, double *out) {
+  for (size_t i = 0; i < n; i++) {
+    const CsvCell *c = &cells[i * stride];
+    if (!padded_short(text + c->off, c->len, &out[i]) && !padded_long(text + c->off, c->len, &out[i]) &&
+        csv_parse_double(text + c->off, c->len, &out[i]) != 0)
+      return i;
+  }
+  return n;
+}
+
+typedef size_t (*ColumnFn)(const char *, const CsvCell *, size_t, size_t, double *);
+static _Atomic(ColumnFn) column_fn;
+
+const char *csv_parse_use(const char *isa) {
+  ColumnFn fn = NULL;
+#ifdef CSV_SIMD
+  __builtin_cpu_init();
+  bool sse41 = __builtin_cpu_supports("sse4.1");
+  if ((!isa && sse41) || (isa && strcmp(isa, "sse4.1") == 0 && sse41)) fn = parse_column_sse41;
+#endif
+  if (!fn && (!isa || strcmp(isa, "swar") == 0)) fn = parse_column_swar;
+  if (!fn) return NULL;
+  column_fn = fn;
+  return fn == parse_column_swar ? "swar" : "sse4.1";
+}
+
+size_t csv_parse_doubles(const char *text, const CsvCell *cells, size_t stride, size_t n, double *out) {
+  ColumnFn fn = column_fn;
+  if (!fn) {
+    csv_parse_use(NULL);
+    fn = column_fn;
+  }
+  return fn(text, cells, stride, n, out);
+}
 
 int csv_parse_double(const char *s, size_t n, double *out) {
   const char *p = s, *e = s + n;

@@ -177,9 +177,8 @@ typedef struct Column {
   int field;            /* 0-based index in the CSV header */
 } Column;
 
-typedef struct Cell {
-  size_t off, len;      /* in the chunk's text; with CELL_SIDE set, in its side text */
-} Cell;
+/* A cell: off and len in the chunk's text; with CELL_SIDE set in off, in its side text. */
+typedef CsvCell Cell;
 #define CELL_SIDE ((size_t)1 << (sizeof(size_t) * 8 - 1))
 
 typedef enum { SLOT_FREE, SLOT_QUEUED, SLOT_DONE } SlotState;
@@ -187,8 +186,9 @@ typedef enum { SLOT_FREE, SLOT_QUEUED, SLOT_DONE } SlotState;
 enum {
   PIECE = 1 << 20,      /* bytes of input per chunk, about (at most) */
   PIECE_MIN = 4096,
+  ROWS_MAX = 8192,      /* rows per batch, at most */
   OUT_BUDGET = 32 << 20, /* bytes of formatted output a chunk may hold, at most */
-  TEXT_PAD = 64,        /* readable bytes after a chunk's text (the scanner loads 16) */
+  TEXT_PAD = 64,        /* readable bytes after a chunk's text (csv_scan_simple loads 64) */
 };
 #define MAX_RECORD ((size_t)64 << 20)   /* the CSV reader's longest record */
 
@@ -208,6 +208,8 @@ typedef struct Chunk {
   char *side;           /* --carry-forward: the carried cells of the batch (TEXT_PAD after) */
   size_t slen, scap;
   uint32_t *at;         /* nrows x ncols: each input cell's byte offset in its record (messages) */
+  uint32_t *seps;       /* csv_scan_simple's field ends (run->scan_rows x nfields) */
+  size_t *starts;       /* and record starts */
   long *lines;          /* line of each row's record, in the piece */
   double *vals;         /* ncols columns of `rows` values */
   double *outs;         /* nrules columns of `rows` values */
@@ -252,6 +254,8 @@ typedef struct Run {
   const char **keep_names;
   int nkeep;
   int width;            /* cells per row in a chunk: ncols, then nkeep */
+  int *field_of;        /* the CSV field of each of the `width` cells */
+  size_t scan_rows;     /* records per csv_scan_simple call; 0: no fast scan */
   size_t rows;          /* rows per chunk */
   Chunk *slots;
   int nslots;
@@ -324,14 +328,52 @@ static bool parse_cell(const Column *col, const char *s, size_t n, double *v, ch
   return false;
 }
 
-/* Parse the chunk's cells into columns. False at the first bad cell (unless --na=nan). */
+/* Parse column k of the chunk, numbers in the text, a column at a time
+ * (csv_parse_doubles); a bad cell becomes NaN (--na=nan) or the chunk's bad
+ * cell when it comes before the one already found (row, then column order). */
+static void parse_numbers(Run *run, Chunk *c, int k) {
+  double *vals = c->vals + (size_t)k * run->rows;
+  size_t i = 0, stride = (size_t)run->width;
+  while (i < c->nrows) {
+    i += csv_parse_doubles(c->text, &c->cells[i * stride + (size_t)k], stride, c->nrows - i, vals + i);
+    if (i == c->nrows) return;
+    if (c->bad && c->bad_row <= i) return;   /* an earlier bad cell (columns go in order) */
+    const Cell *cell = &c->cells[i * stride + (size_t)k];
+    char msg[sizeof c->bad_msg];
+    bool empty = eval_cell_message(VAL_NUM, run->cols[k].name, c->text + cell->off, cell->len, msg, sizeof msg);
+    if (!run->o->na_nan) {
+      c->bad = true;
+      c->bad_empty = empty;
+      c->bad_row = i;
+      c->bad_k = k;
+      c->bad_line = c->lines[i];
+      memcpy(c->bad_msg, msg, sizeof msg);
+      return;
+    }
+    vals[i++] = NAN;   /* missing: the rules see NaN (LANGUAGE.md 7.5) */
+  }
+}
+
+/* Parse the chunk's cells into columns. False at the first bad cell (unless --na=nan).
+ * Without side text (--carry-forward), columns of numbers go a column at a time. */
 static bool parse_chunk(Run *run, Chunk *c) {
   int ncols = run->ncols;
-  for (size_t i = 0; i < c->nrows; i++) {
+  if (!run->cf) {
+    bool all = true;
     for (int k = 0; k < ncols; k++) {
+      if (run->cols[k].kind == VAL_NUM) parse_numbers(run, c, k);
+      else all = false;
+    }
+    if (all) return !c->bad;
+  }
+  for (size_t i = 0; i < c->nrows; i++) {
+    if (c->bad && c->bad_row <= i) return false;
+    for (int k = 0; k < ncols; k++) {
+      if (!run->cf && run->cols[k].kind == VAL_NUM) continue;   /* parsed above */
       const Cell *cell = &c->cells[i * (size_t)run->width + (size_t)k];
       double v;
       bool empty;
+      if (c->bad && c->bad_row == i && c->bad_k < k) return false;
       if (!parse_cell(&run->cols[k], cell_text(c, cell), cell->len, &v, c->bad_msg, sizeof c->bad_msg,
                       &empty)) {
         if (!run->o->na_nan) {
@@ -347,7 +389,7 @@ static bool parse_chunk(Run *run, Chunk *c) {
       c->vals[(size_t)k * run->rows + i] = v;
     }
   }
-  return true;
+  return !c->bad;
 }
 
 /* Run every rule on the chunk's columns. */
@@ -400,7 +442,9 @@ static void format_chunk(Run *run, Chunk *c) {
     }
     for (int r = 0; r < rs->n; r++) {
       if (r) *p++ = ',';
-      p += eval_format_value(rs->sigs[r]->result, c->outs[(size_t)r * run->rows + i], p);
+      double v = c->outs[(size_t)r * run->rows + i];
+      ValKind kind = rs->sigs[r]->result;
+      p += kind == VAL_NUM ? csv_format_double(v, p) : eval_format_value(kind, v, p);
     }
     *p++ = '\n';
     c->olen = (size_t)(p - c->out);
@@ -418,13 +462,47 @@ static bool carry_record(Run *run, const CsvRecord *rec) {
   return carry_row(run->cf, &at, run->subst);
 }
 
+/* Note the cells of plain record j of a csv_scan_simple run, on line `line`. */
+static void add_plain(Run *run, Chunk *c, size_t j, long line) {
+  size_t i = c->nrows++, start = c->starts[j];
+  const uint32_t *sep = c->seps + j * run->nfields;
+  c->lines[i] = line;
+  Cell *row = &c->cells[i * (size_t)run->width];
+  uint32_t *at = &c->at[i * (size_t)run->ncols];
+  for (int k = 0; k < run->width; k++) {
+    int field = run->field_of[k];
+    uint32_t from = field ? sep[field - 1] + 1 : 0;
+    row[k] = (Cell){start + from, sep[field] - from};
+    if (k < run->ncols) at[k] = from;
+  }
+}
+
+/* Take the plain records at the reader's place into the batch, by the vector scan,
+ * up to the batch's size; the reader goes on after them. */
+static void scan_plain(Run *run, Chunk *c, CsvReader *r) {
+  while (c->nrows < run->rows) {
+    size_t pos = csv_mem_offset(r), want = run->rows - c->nrows;
+    if (want > run->scan_rows) want = run->scan_rows;
+    size_t n = csv_scan_simple(c->text, c->tlen, &pos, run->nfields, want, c->seps, c->starts);
+    long line = csv_line(r);
+    for (size_t j = 0; j < n; j++) add_plain(run, c, j, line + (long)j);
+    csv_mem_skip(r, pos, (long)n);
+    if (n < want) return;
+  }
+}
+
 /* Split up to run->rows records of the piece into the batch; false when no more
  * follow (the end of the piece, a CSV error kept in the chunk, or a --carry-forward
- * error already reported). */
+ * error already reported). Plain records go by the vector scan, the others (and all
+ * with --carry-forward) by the reader. */
 static bool read_batch(Run *run, Chunk *c, CsvReader *r) {
   c->nrows = 0;
   c->slen = 0;
   while (c->nrows < run->rows) {
+    if (run->scan_rows) {
+      scan_plain(run, c, r);
+      if (c->nrows == run->rows) break;
+    }
     CsvRecord rec;
     int rc = csv_read_record(r, &rec);
     if (rc == CSV_OK && run->cf && !carry_record(run, &rec)) {
@@ -769,7 +847,7 @@ static void fill_chunk(Run *run, CsvReader *reader, Chunk *c) {
     }
     target = c->tlen + run->piece;
   }
-  c->text[c->tlen] = '\0';
+  memset(c->text + c->tlen, 0, TEXT_PAD);   /* the pad the scans read past the end is defined */
 }
 
 
@@ -918,6 +996,10 @@ static void alloc_slots(Run *run) {
     c->cells = xmalloc(sizeof *c->cells * run->rows * (size_t)(run->width + 1));
     c->lines = xmalloc(sizeof *c->lines * run->rows);
     c->at = xmalloc(sizeof *c->at * run->rows * (size_t)(run->ncols + 1));
+    if (run->scan_rows) {
+      c->seps = xmalloc(sizeof *c->seps * run->scan_rows * run->nfields);
+      c->starts = xmalloc(sizeof *c->starts * run->scan_rows);
+    }
     c->vals = xmalloc(sizeof *c->vals * run->rows * (size_t)(run->ncols + 1));
     c->outs = xmalloc(sizeof *c->outs * run->rows * (size_t)(run->rs->n + 1));
   }
@@ -927,12 +1009,15 @@ static void free_run(Run *run) {
   for (int k = 0; k < run->nkeep; k++) free((char *)run->keep_names[k]);
   free(run->keep_names);
   free(run->keep);
+  free(run->field_of);
   for (int s = 0; s < run->nslots; s++) {
     Chunk *c = &run->slots[s];
     free(c->text);
     free(c->cells);
     free(c->lines);
     free(c->at);
+    free(c->seps);
+    free(c->starts);
     free(c->side);
     free(c->vals);
     free(c->outs);
@@ -1002,6 +1087,21 @@ static int stream_rows(Run *run, CsvReader *reader, FILE *out, const char *out_n
   return status;
 }
 
+/* Where the batch's cells come from, for the vector scan of plain records (not with
+ * --carry-forward, which reads every record through the reader). */
+static void plan_scan(Run *run) {
+  enum { SCAN_SEPS = 1 << 16 };   /* field ends per scan: 256 KiB */
+  run->field_of = xcalloc((size_t)run->width + 1, sizeof *run->field_of);
+  for (int k = 0; k < run->width; k++)
+    run->field_of[k] = k < run->ncols ? run->cols[k].field : run->keep[k - run->ncols];
+  size_t none = 0;   /* pick the instruction sets here, before the workers start */
+  csv_scan_simple("", 0, &none, 1, 0, NULL, NULL);
+  csv_parse_doubles("", NULL, 1, 0, NULL);
+  if (run->cf || run->nfields == 0 || run->nfields > SCAN_SEPS) return;
+  run->scan_rows = SCAN_SEPS / run->nfields;
+  if (run->scan_rows > run->rows) run->scan_rows = run->rows;
+}
+
 /* --carry-forward: the state per key, over the rules' input columns. */
 static bool start_carry(Run *run, const CsvRecord *hdr) {
   run->cf_cols = xcalloc((size_t)run->ncols + 1, sizeof *run->cf_cols);
@@ -1050,8 +1150,9 @@ int eval_csv(const RuleSet *rs, int in_fd, const char *in_name, FILE *out, const
   if (run.cf) threads = 1;   /* carry-forward reads the records in input order, here */
   size_t width = (size_t)run.width + (size_t)rs->n + 1;
   run.rows = 262144 / width;
-  if (run.rows > 8192) run.rows = 8192;
+  if (run.rows > ROWS_MAX) run.rows = ROWS_MAX;
   if (run.rows < 16) run.rows = 16;
+  plan_scan(&run);
   run.nworkers = threads > 1 ? threads : 0;
   run.nslots = threads > 1 ? 2 * threads + 2 : 1;
   run.slots = xcalloc((size_t)run.nslots, sizeof *run.slots);

@@ -1,0 +1,76 @@
+/* fuzz_csv_scan.c - libFuzzer entry point: eval's vector paths for CSV against the code
+ * they stand in for. The first byte picks the field count (1-8), the rest is CSV:
+ * csv_scan_simple, on every instruction set the CPU has, must take exactly the
+ * records the reader (csv_open_mem) reads as plain, with the same fields; every field
+ * of them must read alike by csv_parse_doubles (every instruction set) and by
+ * csv_parse_double. A difference aborts; nothing may crash, hang, leak or trip a
+ * sanitizer. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Every field of the plain record at text[start..] (its field ends at seps) reads
+ * alike by csv_parse_doubles and csv_parse_double. */
+static void check_numbers(const char *text, size_t start, const uint32_t *seps, size_t nfields) {
+  static const char *const isas[] = {"swar", "sse4.1"};
+  for (size_t f = 0; f < nfields; f++) {
+    size_t from = f ? seps[f - 1] + 1 : 0;
+    CsvCell cell = {start + from, seps[f] - from};
+    double want, got;
+    size_t ok = csv_parse_double(text + cell.off, cell.len, &want) == 0;
+    for (size_t k = 0; k < 2; k++) {
+      if (!csv_parse_use(isas[k])) continue;
+      if (csv_parse_doubles(text, &cell, 1, 1, &got) != ok || (ok && memcmp(&got, &want, sizeof got) != 0)) abort();
+    }
+  }
+}
+
+/* The whole text by csv_scan_simple (one ISA) and by the reader, side by side. */
+static void check_scan(const char *text, size_t len, size_t nfields) {
+  enum { MAX = 7 };
+  uint32_t seps[MAX * 8];
+  size_t starts[MAX];
+  char *copy = malloc(len + 64);
+  memcpy(copy, text, len + 64);
+  CsvReader *r = csv_open_mem(copy, len, nfields);
+  size_t pos = 0;
+  while (pos < len) {
+    size_t n = csv_scan_simple(text, len, &pos, nfields, MAX, seps, starts);
+    for (size_t j = 0; j < n; j++) {
+      CsvRecord rec;
+      if (csv_read_record(r, &rec) != CSV_OK || rec.nfields != nfields) abort();
+      for (size_t f = 0; f < nfields; f++) {
+        size_t from = f ? seps[j * nfields + f - 1] + 1 : 0;
+        if (rec.fields[f].data != copy + starts[j] + from || rec.fields[f].len != seps[j * nfields + f] - from)
+          abort();
+      }
+      check_numbers(text, starts[j], seps + j * nfields, nfields);
+    }
+    if (n == MAX) continue;
+    csv_mem_skip(r, pos, 0);
+    CsvRecord rec;
+    int rc = csv_read_record(r, &rec);   /* what is not plain: the reader's */
+    if (rc == CSV_EOF || (rc == CSV_ERROR && strncmp(csv_error(r)->message, "record has", 10) != 0)) break;
+    if (csv_mem_offset(r) <= pos) abort();
+    pos = csv_mem_offset(r);
+  }
+  csv_close(r);
+  free(copy);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  static const char *const isas[] = {"scalar", "sse2", "avx2"};
+  if (size < 1) return 0;
+  size_t nfields = 1 + data[0] % 8, len = size - 1;
+  char *text = malloc(len + 64);
+  if (len) memcpy(text, data + 1, len);
+  memset(text + len, '\n', 64);   /* the pad, as eval's pieces have it */
+  for (size_t i = 0; i < 3; i++)
+    if (csv_scan_use(isas[i])) check_scan(text, len, nfields);
+  free(text);
+  return 0;
+}

@@ -1,0 +1,301 @@
+/* test_csv_scan.c - eval's vector paths against the code they stand in for, on
+ * millions of random inputs, on every instruction set this CPU has:
+ *
+ *   csv_scan_simple (AVX2, SSE2, scalar masks) against its definition (a record is
+ *   plain when a line feed ends it and it holds no '"', CR or NUL, is not blank and
+ *   has the header's field count) and against the reader (csv_open_mem), field for
+ *   field and line for line;
+ *   csv_parse_doubles (SSE4.1, SWAR) against csv_parse_double, bit for bit, and on
+ *   which cell is the first bad one.
+ */
+#include <criterion/criterion.h>
+#include <criterion/new/assert.h>
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv.h"
+
+/* A 64-bit pseudo-random number (splitmix64). */
+static uint64_t next_random(uint64_t *state) {
+  uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+static const char *const scan_isas[] = {"scalar", "sse2", "avx2"};
+static const char *const parse_isas[] = {"swar", "sse4.1"};
+
+/* ------------------------------------------------------------------------
+ * csv_scan_simple
+ * ------------------------------------------------------------------------ */
+
+/* Random CSV-like text: records of about `nfields` fields of digits, with now and
+ * then a quote, a CR, a NUL, a blank line, a field too many or too few, no final
+ * line feed. `odd` (0-1000) is how often, per mille of bytes. Returns the length;
+ * buf holds 64 more bytes of junk. */
+static size_t random_text(uint64_t *rng, char *buf, size_t cap, size_t nfields, unsigned odd) {
+  size_t n = 0;
+  while (n + 200 < cap) {
+    size_t fields = nfields;
+    if (next_random(rng) % 1000 < odd) fields = nfields + (next_random(rng) % 3) - 1;
+    for (size_t f = 0; f < fields; f++) {
+      int len = (int)(next_random(rng) % 12);
+      for (int i = 0; i < len; i++) {
+        uint64_t r = next_random(rng);
+        char c = (char)('0' + r % 10);
+        if (r % 1000 < odd) c = "\"\r\0.\n,-e"[(r >> 20) % 9];
+        buf[n++] = c;
+      }
+      if (f + 1 < fields) buf[n++] = ',';
+    }
+    buf[n++] = '\n';
+  }
+  if (next_random(rng) % 2) n--;   /* no final line feed */
+  for (int i = 0; i < 64; i++) buf[n + (size_t)i] = "\n,\"0"[next_random(rng) % 4];
+  return n;
+}
+
+/* The definition: is the record at pos plain, and where does it end (its LF)? */
+static bool plain_at(const char *t, size_t len, size_t pos, size_t nfields, size_t *lf) {
+  size_t commas = 0, i = pos;
+  for (; i < len && t[i] != '\n'; i++) {
+    if (t[i] == '"' || t[i] == '\r' || t[i] == '\0') return false;
+    commas += t[i] == ',';
+  }
+  if (i == len || i == pos || commas + 1 != nfields) return false;
+  *lf = i;
+  return true;
+}
+
+/* The line of byte n of t, counted on from the last call (n never goes back). */
+static long line_of(const char *t, size_t n) {
+  static const char *text;
+  static size_t at;
+  static long line;
+  if (t != text || n < at) text = t, at = 0, line = 1;
+  for (; at < n; at++) line += t[at] == '\n';
+  return line;
+}
+
+/* A reader over a fresh copy of text[from..len). */
+static CsvReader *reader_from(const char *text, size_t len, size_t from, size_t nfields, char *copy) {
+  memcpy(copy, text, len + 64);
+  return csv_open_mem(copy + from, len - from, nfields);
+}
+
+/* Scans the whole text by csv_scan_simple in random steps, checking every record
+ * against the definition and against the reader (fields and lines); after a stop, the
+ * reader reads the record that is not plain; after a syntax error, both go on at the
+ * next line. */
+static void check_scan(const char *isa, const char *text, size_t len, size_t nfields, uint64_t *rng) {
+  size_t cap = 300;
+  uint32_t *seps = malloc(sizeof *seps * cap * nfields);
+  size_t *starts = malloc(sizeof *starts * cap);
+  char *copy = malloc(len + 64);
+  size_t base = 0, pos = 0;   /* the reader reads copy + base */
+  long base_line = 1;
+  CsvReader *r = reader_from(text, len, 0, nfields, copy);
+  while (pos < len) {
+    size_t max = 1 + next_random(rng) % cap, at = pos;
+    size_t n = csv_scan_simple(text, len, &pos, nfields, max, seps, starts);
+    cr_assert(n <= max);
+    for (size_t j = 0; j < n; j++) {
+      size_t lf;
+      cr_assert(eq(sz, starts[j], at), "%s: record %zu starts at %zu, not %zu", isa, j, starts[j], at);
+      cr_assert(plain_at(text, len, at, nfields, &lf), "%s: the record at %zu is not plain", isa, at);
+      CsvRecord rec;
+      cr_assert(eq(int, csv_read_record(r, &rec), CSV_OK), "%s: the reader refuses the record at %zu", isa, at);
+      cr_assert(eq(sz, rec.nfields, nfields));
+      cr_assert(eq(long, rec.line + base_line - 1, line_of(text, at)), "%s: the line of the record at %zu", isa, at);
+      for (size_t f = 0; f < nfields; f++) {
+        size_t from = f ? seps[j * nfields + f - 1] + 1 : 0, to = seps[j * nfields + f];
+        cr_assert(eq(sz, (size_t)(rec.fields[f].data - copy), at + from), "%s: field %zu at %zu", isa, f, at);
+        cr_assert(eq(sz, rec.fields[f].len, to - from));
+      }
+      cr_assert(eq(int, text[at + seps[j * nfields + nfields - 1]], '\n'));
+      at = lf + 1;
+    }
+    cr_assert(eq(sz, pos, at), "%s: stopped at %zu after the records, not at %zu", isa, pos, at);
+    if (n == max) continue;
+    size_t lf;
+    bool plain = plain_at(text, len, pos, nfields, &lf);
+    cr_assert(not(plain), "%s: stopped before the plain record at %zu", isa, pos);
+    csv_mem_skip(r, pos - base, 0);
+    if (pos >= len) break;
+    CsvRecord rec;
+    int rc = csv_read_record(r, &rec);   /* the record that is not plain, or an error */
+    if (rc == CSV_EOF) break;
+    if (rc == CSV_OK || strncmp(csv_error(r)->message, "record has", 10) == 0) {
+      pos = base + csv_mem_offset(r);
+      continue;
+    }
+    const char *next = memchr(text + pos, '\n', len - pos);   /* a syntax error: on at the next line */
+    if (!next) break;
+    pos = (size_t)(next - text) + 1;
+    csv_close(r);
+    base = pos;
+    base_line = line_of(text, pos);
+    r = reader_from(text, len, pos, nfields, copy);
+  }
+  csv_close(r);
+  free(copy);
+  free(seps);
+  free(starts);
+}
+
+Test(csv_scan, every_isa_matches_the_definition_and_the_reader) {
+  uint64_t rng = 2026;
+  size_t cap = 1 << 16;
+  char *text = malloc(cap + 64);
+  for (int round = 0; round < 400; round++) {
+    size_t nfields = 1 + round % 7;
+    unsigned odd = round % 4 == 0 ? 0 : round % 4 == 1 ? 1 : round % 4 == 2 ? 5 : 40;
+    size_t len = random_text(&rng, text, cap, nfields, odd);
+    for (size_t i = 0; i < sizeof scan_isas / sizeof *scan_isas; i++) {
+      if (!csv_scan_use(scan_isas[i])) continue;
+      uint64_t steps = rng;
+      check_scan(scan_isas[i], text, len, nfields, &steps);
+    }
+  }
+  csv_scan_use(NULL);
+  free(text);
+}
+
+Test(csv_scan, stops_before_what_is_not_plain) {
+  static const struct {
+    const char *text;
+    size_t nfields, records, stop;
+  } cases[] = {
+      {"1,2\n3,4\n", 2, 2, 8},
+      {"1,2\n3,4", 2, 1, 4},          /* no final line feed */
+      {"1,2\n\n3,4\n", 2, 1, 4},      /* a blank line */
+      {"1,2\n\"3\",4\n", 2, 1, 4},    /* a quote */
+      {"1,2\r\n3,4\n", 2, 0, 0},      /* CRLF */
+      {"1,2\n3,4,5\n", 2, 1, 4},      /* a field too many */
+      {"1,2\n3\n", 2, 1, 4},          /* too few */
+      {",\n,\n", 2, 2, 4},            /* empty fields are plain */
+      {"\n", 1, 0, 0},                /* one field: a blank line is not a record */
+  };
+  uint32_t seps[64];
+  size_t starts[16];
+  for (size_t i = 0; i < sizeof scan_isas / sizeof *scan_isas; i++) {
+    if (!csv_scan_use(scan_isas[i])) continue;
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+      char buf[128] = {0};
+      size_t len = strlen(cases[k].text);
+      memcpy(buf, cases[k].text, len);
+      size_t pos = 0;
+      size_t n = csv_scan_simple(buf, len, &pos, cases[k].nfields, 16, seps, starts);
+      cr_assert(eq(sz, n, cases[k].records), "%s: '%s'", scan_isas[i], cases[k].text);
+      cr_assert(eq(sz, pos, cases[k].stop), "%s: '%s'", scan_isas[i], cases[k].text);
+    }
+  }
+  csv_scan_use(NULL);
+}
+
+/* ------------------------------------------------------------------------
+ * csv_parse_doubles
+ * ------------------------------------------------------------------------ */
+
+/* A random cell: short decimals of every layout, exponents, long digit strings,
+ * signs, blanks, words and junk. */
+static size_t random_cell(uint64_t *rng, char *out) {
+  uint64_t r = next_random(rng);
+  char *o = out;
+  switch (r % 9) {
+  case 0: return (size_t)sprintf(out, "%.*g", (int)(1 + (r >> 8) % 17), (double)(int64_t)next_random(rng) / (double)(1ull << (r >> 16) % 64));
+  case 1: return (size_t)sprintf(out, "%.*e", (int)((r >> 8) % 18), ldexp((double)next_random(rng), (int)((r >> 16) % 200) - 160));
+  case 2: return (size_t)sprintf(out, "%.*f", (int)((r >> 8) % 12), ((double)(next_random(rng) % 2000000) - 1e6) / 97.0);
+  case 3: return (size_t)sprintf(out, "%d", (int)(next_random(rng) % 40000) - 20000);
+  case 4: { /* 15 to 21 digits, a point somewhere, maybe an exponent: the long path */
+    int len = 15 + (int)((r >> 8) % 7), point = (int)((r >> 16) % (uint64_t)(len + 1));
+    if (r >> 40 & 1) *o++ = '-';
+    for (int i = 0; i < len; i++) {
+      if (i == point) *o++ = '.';
+      *o++ = (char)('0' + next_random(rng) % 10);
+    }
+    if (r >> 41 & 1) o += sprintf(o, "e%d", (int)((r >> 42) % 700) - 350);
+    return (size_t)(o - out);
+  }
+  default: break;
+  }
+  int len = (int)(r % 20);
+  for (int i = 0; i < len; i++) {
+    uint64_t c = next_random(rng);
+    *o++ = c % 100 < 80 ? (char)('0' + c % 10) : "-+.eE .\tnaif,x"[(c >> 10) % 14];
+  }
+  return (size_t)(o - out);
+}
+
+Test(csv_parse_doubles, every_isa_reads_as_csv_parse_double) {
+  uint64_t rng = 17;
+  enum { N = 4096 };
+  char *text = malloc((size_t)N * 40 + 64);
+  CsvCell *cells = malloc(sizeof *cells * N * 2);
+  double *want = malloc(sizeof *want * N), *got = malloc(sizeof *got * N);
+  for (int round = 0; round < 500; round++) {   /* 2 million cells */
+    size_t n = 0;
+    size_t first_bad = N;
+    for (size_t i = 0; i < N; i++) {
+      size_t len = random_cell(&rng, text + n);
+      cells[2 * i] = (CsvCell){n, len};
+      cells[2 * i + 1] = (CsvCell){0, 0};   /* another column between (stride 2) */
+      if (csv_parse_double(text + n, len, &want[i]) != 0 && first_bad == N) first_bad = i;
+      n += len;
+      text[n++] = "\n,0.5e"[next_random(&rng) % 6];   /* what follows a cell */
+    }
+    for (int i = 0; i < 64; i++) text[n + (size_t)i] = "0123456789.e-"[next_random(&rng) % 13];
+    for (size_t k = 0; k < sizeof parse_isas / sizeof *parse_isas; k++) {
+      if (!csv_parse_use(parse_isas[k])) continue;
+      size_t stop = csv_parse_doubles(text, cells, 2, N, got);
+      cr_assert(eq(sz, stop, first_bad), "%s: first bad cell %zu, not %zu", parse_isas[k], stop, first_bad);
+      for (size_t i = 0; i < stop; i++)
+        cr_assert(memcmp(&got[i], &want[i], sizeof got[i]) == 0, "%s: '%.*s' read as %a, not %a", parse_isas[k],
+                  (int)cells[2 * i].len, text + cells[2 * i].off, got[i], want[i]);
+    }
+  }
+  csv_parse_use(NULL);
+  free(text);
+  free(cells);
+  free(want);
+  free(got);
+}
+
+Test(csv_parse_doubles, short_layouts) {
+  static const char *const texts[] = {"0", "-0", "5.", ".5", "-.5", "1e5", "1E-5", "-1.5e+3", "123456789012345",
+                                      "1234567890123456", "9007199254740993", "0.000000000000001", "1.e2",
+                                      "99999999999999.99", "-9.999e-300", "1e22", "1e23", "1e-22", "1e-23", "12.5e-20",
+                                      "0.84040636182244887", "-0.036512825697360696", "1234567890123456789",
+                                      "9007199254740993.0", "1.7976931348623157e308", "4.9406564584124654e-324",
+                                      "2.2250738585072011e-308", "123456789.0123456789e-300"};
+  char buf[64];
+  for (size_t k = 0; k < sizeof parse_isas / sizeof *parse_isas; k++) {
+    if (!csv_parse_use(parse_isas[k])) continue;
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+      memset(buf, '7', sizeof buf);
+      size_t len = strlen(texts[i]);
+      memcpy(buf, texts[i], len);
+      CsvCell cell = {0, len};
+      double want, got;
+      cr_assert(eq(int, csv_parse_double(texts[i], len, &want), 0));
+      cr_assert(eq(sz, csv_parse_doubles(buf, &cell, 1, 1, &got), 1), "%s: '%s'", parse_isas[k], texts[i]);
+      cr_assert(memcmp(&got, &want, sizeof got) == 0, "%s: '%s' read as %a, not %a", parse_isas[k], texts[i], got,
+                want);
+    }
+    static const char *const bad[] = {"", "-", ".", "e5", "1e", "1..2", "--1", "1e1234", "0x10", "1,5", " 1x"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+      memset(buf, '7', sizeof buf);
+      size_t len = strlen(bad[i]);
+      memcpy(buf, bad[i], len);
+      CsvCell cell = {0, len};
+      double got;
+      cr_assert(eq(sz, csv_parse_doubles(buf, &cell, 1, 1, &got), 0), "%s: '%s' was read", parse_isas[k], bad[i]);
+    }
+  }
+  csv_parse_use(NULL);
+}
