@@ -328,6 +328,15 @@ static bool parse_cell(const Column *col, const char *s, size_t n, double *v, ch
   return false;
 }
 
+/* Keep the cell at row i, column k as the chunk's first bad cell (its message is in bad_msg). */
+static void mark_bad(Chunk *c, size_t i, int k, bool empty) {
+  c->bad = true;
+  c->bad_empty = empty;
+  c->bad_row = i;
+  c->bad_k = k;
+  c->bad_line = c->lines[i];
+}
+
 /* Parse column k of the chunk, numbers in the text, a column at a time
  * (csv_parse_doubles); a bad cell becomes NaN (--na=nan) or the chunk's bad
  * cell when it comes before the one already found (row, then column order). */
@@ -342,11 +351,7 @@ static void parse_numbers(Run *run, Chunk *c, int k) {
     char msg[sizeof c->bad_msg];
     bool empty = eval_cell_message(VAL_NUM, run->cols[k].name, c->text + cell->off, cell->len, msg, sizeof msg);
     if (!run->o->na_nan) {
-      c->bad = true;
-      c->bad_empty = empty;
-      c->bad_row = i;
-      c->bad_k = k;
-      c->bad_line = c->lines[i];
+      mark_bad(c, i, k, empty);
       memcpy(c->bad_msg, msg, sizeof msg);
       return;
     }
@@ -377,11 +382,7 @@ static bool parse_chunk(Run *run, Chunk *c) {
       if (!parse_cell(&run->cols[k], cell_text(c, cell), cell->len, &v, c->bad_msg, sizeof c->bad_msg,
                       &empty)) {
         if (!run->o->na_nan) {
-          c->bad = true;
-          c->bad_empty = empty;
-          c->bad_row = i;
-          c->bad_k = k;
-          c->bad_line = c->lines[i];
+          mark_bad(c, i, k, empty);
           return false;
         }
         v = NAN;   /* missing: the rules see NaN (LANGUAGE.md 7.5) */
