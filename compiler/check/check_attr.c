@@ -238,7 +238,7 @@ static bool value_quantity(Checker *k, const AttrSpec *spec, Node *n, Quantity *
 /* The currency unit of a money dimension (its base unit). */
 static const Unit *currency_of(Checker *k, const Dim *dim) {
   for (int i = 0; i < MAX_BASE_UNITS; i++)
-    if (dim->e[i]) return units_base(k->units, i);
+    if (dim_exp(dim, i)) return units_base(k->units, i);
   return units_dimensionless(k->units);
 }
 

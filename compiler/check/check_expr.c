@@ -63,7 +63,7 @@ static Type date_type(Checker *k) {
 static Type day_type(Checker *k) { return ck_type_num(units_day(k->units)->dim, units_day(k->units)); }
 
 static Type plain_type(void) {
-  Dim none = {{0}};
+  Dim none = {NULL};
   return ck_type_num(none, NULL);
 }
 
