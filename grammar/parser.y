@@ -66,7 +66,7 @@ static Node *name_pair(Parser *p, Loc l, Ident a, Ident b);
 static Node *quantity(Parser *p, Loc l, Tok num, Ident unit);
 static Node *arg(Parser *p, Loc l, Node *e, Node *value, Qual q, Node *when);
 static Node *bound(Parser *p, Loc l, Op op, Node *value);
-static Ident per_ident(Parser *p, Tok name, Loc l);
+static Node *per_name(Parser *p, Tok name, Loc l);
 #define A p->arena
 }
 
@@ -227,11 +227,11 @@ arg
   ;
 arg_rest
   : ':' value opt_when opt_per     { $$ = arg(p, @$, NULL, $2, $3.q, $3.when);
-                                     if ($4.str) $$->arg.per = per_ident(p, $4, @4); }
+                                     if ($4.str) $$->arg.per = per_name(p, $4, @4); }
   | when opt_per                   { $$ = arg(p, @$, NULL, NULL, $1.q, $1.when);
-                                     if ($2.str) $$->arg.per = per_ident(p, $2, @2); }
+                                     if ($2.str) $$->arg.per = per_name(p, $2, @2); }
   | PER IDENT                      { $$ = arg(p, @$, NULL, NULL, QUAL_NONE, NULL);
-                                     $$->arg.per = per_ident(p, $2, @$); }
+                                     $$->arg.per = per_name(p, $2, @$); }
   ;
 opt_per: %empty { $$ = (Tok){0}; } | PER IDENT { $$ = $2; } ;
 value: expr | bound ;
@@ -371,12 +371,12 @@ static Node *bound(Parser *p, Loc l, Op op, Node *value) {
   return n;
 }
 
-/* The source name of `per NAME`: the span of NAME alone (l covers both words). */
-static Ident per_ident(Parser *p, Tok name, Loc l) {
-  Ident id = ID(p, name, l);
+/* The source name of `per NAME`: a name node with the span of NAME alone (l covers
+ * both words). */
+static Node *per_name(Parser *p, Tok name, Loc l) {
   size_t n = strlen(name.str);
-  if (id.span.end - id.span.start > n) id.span.start = id.span.end - (uint32_t)n;
-  return id;
+  if (l.end - l.start > n) l.start = l.end - (uint32_t)n;
+  return name_node(p, l, ID(p, name, l));
 }
 
 /* ------------------------------------------------------------------------ */

@@ -51,7 +51,7 @@ struct Arena {
   Chunk *head;
   size_t total;
   Table *tables;
-  void **spare[VEC_CLASSES];   /* dead vector storage of 4 << i items; [0] links the next */
+  void **spare[VEC_CLASSES];   /* dead vector storage of 1 << i items; [0] links the next */
 };
 
 /* Create an empty arena. */
@@ -150,10 +150,10 @@ char *arena_printf(Arena *a, const char *fmt, ...) {
 
 size_t arena_used(const Arena *a) { return a->total; }
 
-/* The class of a vector capacity of 4 << i items, or -1 for any other capacity. */
+/* The class of a vector capacity of 1 << i items, or -1 for any other capacity. */
 static int vec_class(int cap) {
-  if (cap < 4 || (cap & (cap - 1))) return -1;
-  int i = __builtin_ctz((unsigned)cap) - 2;
+  if (cap < 1 || (cap & (cap - 1))) return -1;
+  int i = __builtin_ctz((unsigned)cap);
   return i < VEC_CLASSES ? i : -1;
 }
 
@@ -174,13 +174,13 @@ static void vec_retire(Arena *a, void **items, int cap) {
   if (i < 0 || !items) return;
   items[0] = a->spare[i];
   a->spare[i] = items;
-  ARENA_POISON(items + 1, (size_t)(cap - 1) * sizeof *items);
+  if (cap > 1) ARENA_POISON(items + 1, (size_t)(cap - 1) * sizeof *items);
 }
 
 /* Append an item, doubling the storage when full. */
 void vec_push(Arena *a, PtrVec *v, void *item) {
   if (v->len == v->cap) {
-    int cap = v->cap ? v->cap * 2 : 4;
+    int cap = v->cap ? v->cap * 2 : 1;   /* most lists hold one item; the rest grow through reused storage */
     void **items = vec_storage(a, cap);
     if (v->len) memcpy(items, v->items, (size_t)v->len * sizeof *items);
     vec_retire(a, v->items, v->cap);

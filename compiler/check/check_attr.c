@@ -356,11 +356,8 @@ static bool value_likelihood(Checker *k, const AttrSpec *spec, Node *n, Quantity
 /* `per SOURCE` after an argument: the name of a source declaration. */
 static bool value_per(Checker *k, Node *arg, Value *v) {
   v->per = NULL;
-  if (!arg->arg.per.str) return true;
-  Node *name = ast_new(k->a, ND_NAME, arg->arg.per.span);
-  name->name.parts = &arg->arg.per;
-  name->name.nparts = 1;
-  v->per = resolve_ref(k, name, REFS(SOURCE), "per");
+  if (!arg->arg.per) return true;
+  v->per = resolve_ref(k, arg->arg.per, REFS(SOURCE), "per");
   return v->per != NULL;
 }
 
@@ -888,7 +885,7 @@ static bool fill_field(Checker *k, CkSym *s, Node *attr, Field *f) {
   NodeList *args = &attr->attr.args;
   f->name = attr->attr.name.str;
   f->span = attr->attr.name.span;
-  if (args->len != 1 || args->items[0]->arg.value || args->items[0]->arg.qual || args->items[0]->arg.per.str) {
+  if (args->len != 1 || args->items[0]->arg.value || args->items[0]->arg.qual || args->items[0]->arg.per) {
     Diagnostic *g = ck_error(k, args->len ? args->items[0]->span : attr->span, E0705,
                              "field '%s' takes exactly one unit or type", f->name);
     ck_note(k, g, NO_SPAN, "write '%s UNIT', '%s bool' or '%s date'", f->name, f->name, f->name);
