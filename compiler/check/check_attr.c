@@ -972,14 +972,14 @@ static void fill_params(Checker *k, CkSym *s) {
 static void fill_rule_header(Checker *k, CkSym *s) {
   Node *d = s->sym.decl;
   s->sym.rule.body = d->decl.body;
-  s->declared = ck_type_of(TY_ERROR);
+  s->rs->declared = ck_type_of(TY_ERROR);
   if (d->decl.on.str && s->sym.kind != DK_FN) {
     s->sym.rule.on = rule_record(k, d);
     s->bad_on = !s->sym.rule.on;
   }
   if (d->decl.unit && (s->sym.kind == DK_SCORE || s->sym.kind == DK_FN)) {
-    s->declared = ck_unit_expr(k, d->decl.unit, true);
-    s->sym.rule.unit = s->declared.unit;
+    s->rs->declared = ck_unit_expr(k, d->decl.unit, true);
+    s->sym.rule.unit = s->rs->declared.unit;
   }
   if (s->sym.kind == DK_FN) fill_params(k, s);
 }
@@ -990,7 +990,7 @@ void ck_fill(Checker *k, CkSym *s) {
   s->form_ok = !ck_damaged(k, s->sym.decl) && check_form(k, s);
   if (!s->form_ok && s->sym.kind == DK_RECORD) s->fields = namemap_new(k->a, 1);
   if (!s->form_ok) {
-    s->declared = ck_type_of(TY_ERROR);
+    if (s->rs) s->rs->declared = ck_type_of(TY_ERROR);
     s->fill = ST_DONE;
     return;
   }

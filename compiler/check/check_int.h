@@ -42,6 +42,18 @@ typedef struct InstMemo {
   Type result;
 } InstMemo;
 
+/* The checker's state of a score, condition or fn (its formula and dependencies). */
+typedef struct CkRule {
+  PtrVec deps;             /* CkSym* named in the body */
+  PtrVec dep_nodes;        /* Node* where each dependency is named */
+  Type declared;           /* scores and fns: the declared `: unit` (TY_ERROR if none) */
+  InstMemo *memo;          /* fns: cached call types */
+  int nmemo;
+  int order;               /* DFS state for the dependency graph */
+  int nest;                /* nesting depth once fn calls are inlined (capped) */
+  double expand;           /* operations once fn calls are inlined (capped) */
+} CkRule;
+
 /* A declaration with the checker's private state. The model's Sym comes last, so that
  * a CkSym is allocated with only the member of Sym's union that its kind uses
  * (ck_sym_size): a Sym* of the model is &CkSym.sym, and cksym() goes back. */
@@ -53,15 +65,8 @@ typedef struct CkSym {
   bool inputs_done;
   State fill;              /* attributes (or header of a rule) */
   State body;              /* rule and fn bodies */
-  int order;               /* rules and fns: DFS state for the dependency graph */
-  int nmemo;
-  int nest;                /* rules and fns: nesting depth once fn calls are inlined (capped) */
-  double expand;           /* rules and fns: operations once fn calls are inlined (capped) */
-  PtrVec deps;             /* rules and fns: CkSym* named in the body */
-  PtrVec dep_nodes;        /* Node* where each dependency is named */
   NameMap *fields;         /* records: field name -> index + 1 */
-  Type declared;           /* scores and fns: the declared `: unit` (TY_ERROR if none) */
-  InstMemo *memo;          /* fns: cached call types */
+  CkRule *rs;              /* scores, conditions and fns (allocated with them); else NULL */
   Sym sym;                 /* last, and only as long as its kind needs */
 } CkSym;
 
