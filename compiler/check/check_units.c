@@ -291,10 +291,14 @@ void ck_define_units(Checker *k) {
 bool ck_is_money(Checker *k, const Dim *dim) {
   int base = -1;
   if (!dim->e) return false;
-  for (int i = 0; i < MAX_BASE_UNITS; i++) {
-    if (!dim->e[i]) continue;
-    if (dim->e[i] != 1 || base >= 0) return false;
-    base = i;
+  for (int w = 0; w < MAX_BASE_UNITS; w += 8) {   /* eight exponents at a time: most are 0 */
+    uint64_t word;
+    memcpy(&word, dim->e + w, sizeof word);
+    for (int i = w; word && i < w + 8; i++) {
+      if (!dim->e[i]) continue;
+      if (dim->e[i] != 1 || base >= 0) return false;
+      base = i;
+    }
   }
   return base >= 0 && k->currency[base];
 }
