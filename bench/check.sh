@@ -7,6 +7,10 @@
 #   2. Peak memory of both (/usr/bin/time -f %M), and missionc's against its input size.
 #   3. Start-up: `missionc check` of the flagship example against `/bin/true` and
 #      `luac5.4 -p` of a small Lua file.
+#   4. With CALLGRIND=1 (and valgrind installed): instructions per line of `missionc
+#      check` (and of BASE's), in all and split into parse (lexer included), check and
+#      lint, from callgrind's inclusive counts. Instruction counts do not depend on the
+#      machine's load.
 #
 # The machine is shared and noisy: every pair is measured in ROUNDS (default 5)
 # interleaved hyperfine runs of RUNS (default 5, start-up: 20x as many) each, and the
@@ -104,6 +108,28 @@ print(f"  peak memory: missionc check / its input = {mmc * 1024 / smc:.1f}x (goa
 if tb:
     print(f"  against BASE: {tb / tmc:.2f}x faster wall, {cb / cmc:.2f}x cpu, {mb / mmc:.2f}x less peak memory")
 PY
+
+# instructions per line (callgrind): total, parse (lexer included), check, lint
+instr_per_line() {
+  local bin=$1 out=$work/cg.$RANDOM
+  valgrind --tool=callgrind --callgrind-out-file="$out" "$bin" check "$mission" >/dev/null 2>"$out.log" || true
+  python3 - "$out" "$lines" "$bin" <<'PY'
+import re, subprocess, sys
+out, lines, binary = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+text = subprocess.run(["callgrind_annotate", "--inclusive=yes", out], capture_output=True, text=True).stdout
+def incl(fn):
+    m = re.search(r"^\s*([\d,]+) .*:%s \[" % fn, text, re.M)
+    return int(m.group(1).replace(",", "")) if m else 0
+total = int(re.search(r"Collected : (\d+)", open(out + ".log").read()).group(1))
+print(f"  {binary}: {total / lines:7.0f} instructions a line (parse {incl('parse_file') / lines:.0f}, "
+      f"check {incl('check_program') / lines:.0f}, lint {incl('lint_run') / lines:.0f}; {total / 1e6:.1f}M in all)")
+PY
+}
+if [[ ${CALLGRIND:-0} == 1 ]] && command -v valgrind >/dev/null; then
+  echo -e "\ninstructions per line (callgrind, inclusive counts):"
+  instr_per_line "$mc"
+  [[ -n $base ]] && instr_per_line "$base"
+fi
 
 # start-up: a small file of each
 flagship=$root/examples/climate_neutral_cities.mission

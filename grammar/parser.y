@@ -62,10 +62,11 @@ static Ident ID(Parser *p, Tok t, Loc l) { return (Ident){t.str, S(p, l)}; }
 static Node *decl(Parser *p, Loc l, DeclKind k, const char *doc, Ident name);
 static Node *name_node(Parser *p, Loc l, Ident id);
 static Node *name_extend(Parser *p, Loc l, Node *path, Ident id);
+static Node *name_pair(Parser *p, Loc l, Ident a, Ident b);
 static Node *quantity(Parser *p, Loc l, Tok num, Ident unit);
 static Node *arg(Parser *p, Loc l, Node *e, Node *value, Qual q, Node *when);
 static Node *bound(Parser *p, Loc l, Op op, Node *value);
-static Ident per_ident(Parser *p, Tok name, Loc l);
+static Node *per_name(Parser *p, Tok name, Loc l);
 #define A p->arena
 }
 
@@ -96,13 +97,13 @@ static Ident per_ident(Parser *p, Tok name, Loc l);
 
 %type <node> item import unitdecl fndecl decl param attr arg
 %type <node> unitexpr unitatom expr op atom path
-%type <node> opt_value opt_unit opt_def bound
-%type <list> params opt_params attrs opt_args args exprs opt_exprs block
+%type <node> arg_rest value opt_unit opt_def bound
+%type <list> params opt_params attrs args exprs opt_exprs block
 %type <kw> decl_kw
 %type <body> body
 %type <tok> attr_name opt_title
 %type <tok> opt_on opt_per
-%type <when> opt_when
+%type <when> opt_when when
 
 %%
 
@@ -196,7 +197,9 @@ attrs
 
 /* name arg, arg, ...  (the first word of a statement in a block is always a name) */
 attr
-  : attr_name opt_args             { $$ = ast_new(A, ND_ATTR, S(p, @$)); $$->attr.name = ID(p, $1, @1);
+  : attr_name                      { $$ = ast_new(A, ND_ATTR, S(p, @$)); $$->attr.name = ID(p, $1, @1);
+                                     $$->attr.doc = $1.doc; }
+  | attr_name args                 { $$ = ast_new(A, ND_ATTR, S(p, @$)); $$->attr.name = ID(p, $1, @1);
                                      $$->attr.args = $2; $$->attr.doc = $1.doc; }
   | error                          { $$ = NULL; }
   ;
@@ -207,28 +210,38 @@ attr_name
   /*@ attr-keywords @*/
   ;
 
-opt_args: %empty { $$ = (NodeList){0}; } | args ;
 args
   : arg                            { $$ = (NodeList){0}; ast_list_push(A, &$$, $1); }
   | args ',' arg                   { $$ = $1; ast_list_push(A, &$$, $3); }
   ;
 
-/* expr [: value] [at|by when] [per SOURCE]; a value may be a bound (target >= 95% by 2030) */
+/* expr [: value] [at|by when] [per SOURCE]; a value may be a bound (target >= 95% by 2030).
+ * A bare expression, the common case, is an arg at once (no empty reductions for the
+ * parts it lacks); arg_rest builds the node when there is more, and arg fills in the
+ * expression. */
 arg
-  : expr opt_value opt_when opt_per  { $$ = arg(p, @$, $1, $2, $3.q, $3.when);
-                                       if ($4.str) $$->arg.per = per_ident(p, $4, @4); }
-  | bound opt_value opt_when opt_per { $$ = arg(p, @$, $1, $2, $3.q, $3.when);
-                                       if ($4.str) $$->arg.per = per_ident(p, $4, @4); }
+  : expr                           { $$ = arg(p, @$, $1, NULL, QUAL_NONE, NULL); }
+  | bound                          { $$ = arg(p, @$, $1, NULL, QUAL_NONE, NULL); }
+  | expr arg_rest                  { $$ = $2; $$->arg.expr = $1; $$->span = S(p, @$); }
+  | bound arg_rest                 { $$ = $2; $$->arg.expr = $1; $$->span = S(p, @$); }
+  ;
+arg_rest
+  : ':' value opt_when opt_per     { $$ = arg(p, @$, NULL, $2, $3.q, $3.when);
+                                     if ($4.str) $$->arg.per = per_name(p, $4, @4); }
+  | when opt_per                   { $$ = arg(p, @$, NULL, NULL, $1.q, $1.when);
+                                     if ($2.str) $$->arg.per = per_name(p, $2, @2); }
+  | PER IDENT                      { $$ = arg(p, @$, NULL, NULL, QUAL_NONE, NULL);
+                                     $$->arg.per = per_name(p, $2, @$); }
   ;
 opt_per: %empty { $$ = (Tok){0}; } | PER IDENT { $$ = $2; } ;
-opt_value: %empty { $$ = NULL; } | ':' expr { $$ = $2; } | ':' bound { $$ = $2; } ;
+value: expr | bound ;
 bound
   : GE op                          { $$ = bound(p, @$, OP_GE, $2); }
   | LE op                          { $$ = bound(p, @$, OP_LE, $2); }
   ;
-opt_when
-  : %empty                         { $$.q = QUAL_NONE; $$.when = NULL; }
-  | AT expr                        { $$.q = QUAL_AT; $$.when = $2; }
+opt_when: %empty { $$.q = QUAL_NONE; $$.when = NULL; } | when ;
+when
+  : AT expr                        { $$.q = QUAL_AT; $$.when = $2; }
   | BY expr                        { $$.q = QUAL_BY; $$.when = $2; }
   ;
 
@@ -283,12 +296,16 @@ atom
   | STRING                         { $$ = ast_new(A, ND_STRING, S(p, @$)); $$->string.value = $1.str; }
   | TRUE                           { $$ = ast_new(A, ND_BOOL, S(p, @$)); $$->boolean.value = true; }
   | FALSE                          { $$ = ast_new(A, ND_BOOL, S(p, @$)); $$->boolean.value = false; }
+  | IDENT                          { $$ = name_node(p, @$, ID(p, $1, @1)); }
   | path
+  | IDENT '(' opt_exprs ')'        { $$ = ast_new(A, ND_CALL, S(p, @$));
+                                     $$->call.callee = name_node(p, @1, ID(p, $1, @1)); $$->call.args = $3; }
   | path '(' opt_exprs ')'         { $$ = ast_new(A, ND_CALL, S(p, @$)); $$->call.callee = $1; $$->call.args = $3; }
   | '(' expr ')'                   { $$ = $2; }
   ;
+/* A dotted name (a plain one is an atom at once: one reduction less per name). */
 path
-  : IDENT                          { $$ = name_node(p, @$, ID(p, $1, @1)); }
+  : IDENT '.' IDENT                { $$ = name_pair(p, @$, ID(p, $1, @1), ID(p, $3, @3)); }
   | path '.' IDENT                 { $$ = name_extend(p, @$, $1, ID(p, $3, @3)); }
   ;
 opt_exprs: %empty { $$ = (NodeList){0}; } | exprs ;
@@ -311,6 +328,14 @@ static Node *decl(Parser *p, Loc l, DeclKind k, const char *doc, Ident name) {
 static Node *name_node(Parser *p, Loc l, Ident id) {
   Node *n = ast_name(A, S(p, l), 1);
   n->name.parts[0] = id;
+  return n;
+}
+
+/* a.b: a name of two parts. */
+static Node *name_pair(Parser *p, Loc l, Ident a, Ident b) {
+  Node *n = ast_name(A, S(p, l), 2);
+  n->name.parts[0] = a;
+  n->name.parts[1] = b;
   return n;
 }
 
@@ -346,12 +371,12 @@ static Node *bound(Parser *p, Loc l, Op op, Node *value) {
   return n;
 }
 
-/* The source name of `per NAME`: the span of NAME alone (l covers both words). */
-static Ident per_ident(Parser *p, Tok name, Loc l) {
-  Ident id = ID(p, name, l);
+/* The source name of `per NAME`: a name node with the span of NAME alone (l covers
+ * both words). */
+static Node *per_name(Parser *p, Tok name, Loc l) {
   size_t n = strlen(name.str);
-  if (id.span.end - id.span.start > n) id.span.start = id.span.end - (uint32_t)n;
-  return id;
+  if (l.end - l.start > n) l.start = l.end - (uint32_t)n;
+  return name_node(p, l, ID(p, name, l));
 }
 
 /* ------------------------------------------------------------------------ */

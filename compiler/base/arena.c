@@ -1,5 +1,10 @@
 /* arena.c - bump allocator and string interning.
  *
+ * Memory that the arena knows is dead is used again: the storage a growing vector
+ * leaves behind goes on a list by capacity and is handed to the next vector that
+ * grows to that capacity, and hash tables that double (the interner, name maps) have
+ * blocks of their own that are freed when the table moves.
+ *
  * Chunks come from calloc and memory is never reused before the arena is freed, so
  * every allocation is zero already: nothing is cleared twice. Large chunks are fresh
  * pages from the kernel (calloc does not clear them), so memory that is reserved but
@@ -34,9 +39,19 @@ typedef struct Chunk {
   max_align_t data[];
 } Chunk;
 
+/* A table's block of its own, in a list so that the arena frees what is left. */
+typedef struct Table {
+  struct Table *prev, *next;
+  max_align_t data[];
+} Table;
+
+enum { VEC_CLASSES = 32 };
+
 struct Arena {
   Chunk *head;
   size_t total;
+  Table *tables;
+  void **spare[VEC_CLASSES];   /* dead vector storage of 1 << i items; [0] links the next */
 };
 
 /* Create an empty arena. */
@@ -53,7 +68,30 @@ void arena_free(Arena *a) {
     ARENA_UNPOISON(c->data, c->size);
     free(c);
   }
+  for (Table *t = a->tables, *next; t; t = next) {
+    next = t->next;
+    free(t);
+  }
   free(a);
+}
+
+/* A zeroed block of its own for a hash table, freed by arena_free_table or with the arena. */
+void *arena_alloc_table(Arena *a, size_t size) {
+  Table *t = xcalloc(1, sizeof *t + size);
+  t->next = a->tables;
+  if (a->tables) a->tables->prev = t;
+  a->tables = t;
+  return t->data;
+}
+
+/* Give back a block of arena_alloc_table (the table has moved to a larger one). */
+void arena_free_table(Arena *a, void *p) {
+  if (!p) return;
+  Table *t = (Table *)((char *)p - offsetof(Table, data));
+  if (t->prev) t->prev->next = t->next;
+  else a->tables = t->next;
+  if (t->next) t->next->prev = t->prev;
+  free(t);
 }
 
 /* Allocate zeroed memory, 8-byte aligned (nothing in an arena needs more), that lives
@@ -112,12 +150,40 @@ char *arena_printf(Arena *a, const char *fmt, ...) {
 
 size_t arena_used(const Arena *a) { return a->total; }
 
+/* The class of a vector capacity of 1 << i items, or -1 for any other capacity. */
+static int vec_class(int cap) {
+  if (cap < 1 || (cap & (cap - 1))) return -1;
+  int i = __builtin_ctz((unsigned)cap);
+  return i < VEC_CLASSES ? i : -1;
+}
+
+/* Storage for cap items: dead storage of that capacity if there is some. */
+static void **vec_storage(Arena *a, int cap) {
+  int i = vec_class(cap);
+  void **items = i >= 0 ? a->spare[i] : NULL;
+  if (!items) return arena_alloc(a, (size_t)cap * sizeof *items);
+  ARENA_UNPOISON(items, (size_t)cap * sizeof *items);
+  a->spare[i] = items[0];
+  return items;
+}
+
+/* Keep the storage a vector has left, for the next one that grows to its capacity
+ * (a vector's storage is never shared: copies of a PtrVec are dead once it grows). */
+static void vec_retire(Arena *a, void **items, int cap) {
+  int i = vec_class(cap);
+  if (i < 0 || !items) return;
+  items[0] = a->spare[i];
+  a->spare[i] = items;
+  if (cap > 1) ARENA_POISON(items + 1, (size_t)(cap - 1) * sizeof *items);
+}
+
 /* Append an item, doubling the storage when full. */
 void vec_push(Arena *a, PtrVec *v, void *item) {
   if (v->len == v->cap) {
-    int cap = v->cap ? v->cap * 2 : 4;
-    void **items = arena_alloc(a, (size_t)cap * sizeof *items);
+    int cap = v->cap ? v->cap * 2 : 1;   /* most lists hold one item; the rest grow through reused storage */
+    void **items = vec_storage(a, cap);
     if (v->len) memcpy(items, v->items, (size_t)v->len * sizeof *items);
+    vec_retire(a, v->items, v->cap);
     v->items = items;
     v->cap = cap;
   }
@@ -160,14 +226,14 @@ Interner *intern_new(Arena *a) {
   Interner *in = arena_alloc(a, sizeof *in);
   in->arena = a;
   in->cap = 1024;
-  in->slots = arena_alloc(a, in->cap * sizeof *in->slots);
+  in->slots = arena_alloc_table(a, in->cap * sizeof *in->slots);
   return in;
 }
 
-/* Double the table, rehashing every name. */
+/* Double the table, rehashing every name (the old table is freed). */
 static void intern_grow(Interner *in) {
   size_t cap = in->cap * 2;
-  Slot *slots = arena_alloc(in->arena, cap * sizeof *slots);
+  Slot *slots = arena_alloc_table(in->arena, cap * sizeof *slots);
   for (size_t i = 0; i < in->cap; i++) {
     Slot s = in->slots[i];
     if (!s.str) continue;
@@ -175,6 +241,7 @@ static void intern_grow(Interner *in) {
     while (slots[j].str) j = (j + 1) & (cap - 1);
     slots[j] = s;
   }
+  arena_free_table(in->arena, in->slots);
   in->slots = slots;
   in->cap = cap;
 }

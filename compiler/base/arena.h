@@ -15,8 +15,14 @@ char *arena_strdup(Arena *a, const char *s);
 char *arena_printf(Arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *arena_vprintf(Arena *a, const char *fmt, va_list ap);
 size_t arena_used(const Arena *a);
+/* A zeroed block of its own (a hash table that doubles): freed by arena_free_table
+ * when the table moves, or with the arena. */
+void *arena_alloc_table(Arena *a, size_t size);
+void arena_free_table(Arena *a, void *p);
 
-/* Growable array of pointers living in an arena (old storage is abandoned on growth). */
+/* Growable array of pointers living in an arena. The storage it leaves when it grows
+ * is reused by the next vector of the arena that grows to that size, so a copy of a
+ * PtrVec (or NodeList) must not be read once the vector has grown. */
 typedef struct PtrVec {
   void **items;
   int len, cap;

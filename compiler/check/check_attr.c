@@ -238,7 +238,7 @@ static bool value_quantity(Checker *k, const AttrSpec *spec, Node *n, Quantity *
 /* The currency unit of a money dimension (its base unit). */
 static const Unit *currency_of(Checker *k, const Dim *dim) {
   for (int i = 0; i < MAX_BASE_UNITS; i++)
-    if (dim->e[i]) return units_base(k->units, i);
+    if (dim_exp(dim, i)) return units_base(k->units, i);
   return units_dimensionless(k->units);
 }
 
@@ -356,11 +356,8 @@ static bool value_likelihood(Checker *k, const AttrSpec *spec, Node *n, Quantity
 /* `per SOURCE` after an argument: the name of a source declaration. */
 static bool value_per(Checker *k, Node *arg, Value *v) {
   v->per = NULL;
-  if (!arg->arg.per.str) return true;
-  Node *name = ast_new(k->a, ND_NAME, arg->arg.per.span);
-  name->name.parts = &arg->arg.per;
-  name->name.nparts = 1;
-  v->per = resolve_ref(k, name, REFS(SOURCE), "per");
+  if (!arg->arg.per) return true;
+  v->per = resolve_ref(k, arg->arg.per, REFS(SOURCE), "per");
   return v->per != NULL;
 }
 
@@ -888,7 +885,7 @@ static bool fill_field(Checker *k, CkSym *s, Node *attr, Field *f) {
   NodeList *args = &attr->attr.args;
   f->name = attr->attr.name.str;
   f->span = attr->attr.name.span;
-  if (args->len != 1 || args->items[0]->arg.value || args->items[0]->arg.qual || args->items[0]->arg.per.str) {
+  if (args->len != 1 || args->items[0]->arg.value || args->items[0]->arg.qual || args->items[0]->arg.per) {
     Diagnostic *g = ck_error(k, args->len ? args->items[0]->span : attr->span, E0705,
                              "field '%s' takes exactly one unit or type", f->name);
     ck_note(k, g, NO_SPAN, "write '%s UNIT', '%s bool' or '%s date'", f->name, f->name, f->name);
@@ -975,14 +972,14 @@ static void fill_params(Checker *k, CkSym *s) {
 static void fill_rule_header(Checker *k, CkSym *s) {
   Node *d = s->sym.decl;
   s->sym.rule.body = d->decl.body;
-  s->declared = ck_type_of(TY_ERROR);
+  s->rs->declared = ck_type_of(TY_ERROR);
   if (d->decl.on.str && s->sym.kind != DK_FN) {
     s->sym.rule.on = rule_record(k, d);
     s->bad_on = !s->sym.rule.on;
   }
   if (d->decl.unit && (s->sym.kind == DK_SCORE || s->sym.kind == DK_FN)) {
-    s->declared = ck_unit_expr(k, d->decl.unit, true);
-    s->sym.rule.unit = s->declared.unit;
+    s->rs->declared = ck_unit_expr(k, d->decl.unit, true);
+    s->sym.rule.unit = s->rs->declared.unit;
   }
   if (s->sym.kind == DK_FN) fill_params(k, s);
 }
@@ -993,7 +990,7 @@ void ck_fill(Checker *k, CkSym *s) {
   s->form_ok = !ck_damaged(k, s->sym.decl) && check_form(k, s);
   if (!s->form_ok && s->sym.kind == DK_RECORD) s->fields = namemap_new(k->a, 1);
   if (!s->form_ok) {
-    s->declared = ck_type_of(TY_ERROR);
+    if (s->rs) s->rs->declared = ck_type_of(TY_ERROR);
     s->fill = ST_DONE;
     return;
   }

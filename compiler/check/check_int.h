@@ -42,28 +42,35 @@ typedef struct InstMemo {
   Type result;
 } InstMemo;
 
-/* A declaration with the checker's private state. */
-typedef struct CkSym {
-  Sym sym;                 /* first: a Sym* of the model is a CkSym* */
-  bool registered;         /* in the namespace and the model (a duplicate is not) */
-  State fill;              /* attributes (or header of a rule) */
-  State body;              /* rule and fn bodies */
-  int order;               /* rules and fns: DFS state for the dependency graph */
-  bool recursive;          /* member of a reported cycle */
-  bool bad_on;             /* rules: `on R` names no record (reported); its fields are unknown */
-  bool form_ok;            /* written in the form its kind takes (and free of syntax errors) */
-  PtrVec deps;             /* rules and fns: CkSym* named in the body */
+/* The checker's state of a score, condition or fn (its formula and dependencies). */
+typedef struct CkRule {
+  PtrVec deps;             /* CkSym* named in the body */
   PtrVec dep_nodes;        /* Node* where each dependency is named */
-  NameMap *fields;         /* records: field name -> index + 1 */
   Type declared;           /* scores and fns: the declared `: unit` (TY_ERROR if none) */
   InstMemo *memo;          /* fns: cached call types */
   int nmemo;
+  int order;               /* DFS state for the dependency graph */
+  int nest;                /* nesting depth once fn calls are inlined (capped) */
+  double expand;           /* operations once fn calls are inlined (capped) */
+} CkRule;
+
+/* A declaration with the checker's private state. The model's Sym comes last, so that
+ * a CkSym is allocated with only the member of Sym's union that its kind uses
+ * (ck_sym_size): a Sym* of the model is &CkSym.sym, and cksym() goes back. */
+typedef struct CkSym {
+  bool registered;         /* in the namespace and the model (a duplicate is not) */
+  bool recursive;          /* member of a reported cycle */
+  bool bad_on;             /* rules: `on R` names no record (reported); its fields are unknown */
+  bool form_ok;            /* written in the form its kind takes (and free of syntax errors) */
   bool inputs_done;
-  double expand;           /* rules and fns: operations once fn calls are inlined (capped) */
-  int nest;                /* rules and fns: nesting depth once fn calls are inlined (capped) */
+  State fill;              /* attributes (or header of a rule) */
+  State body;              /* rule and fn bodies */
+  NameMap *fields;         /* records: field name -> index + 1 */
+  CkRule *rs;              /* scores, conditions and fns (allocated with them); else NULL */
+  Sym sym;                 /* last, and only as long as its kind needs */
 } CkSym;
 
-static inline CkSym *cksym(Sym *s) { return (CkSym *)s; }
+static inline CkSym *cksym(Sym *s) { return (CkSym *)((char *)s - offsetof(CkSym, sym)); }
 
 /* What names mean inside one formula. */
 typedef struct Scope {

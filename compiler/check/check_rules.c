@@ -41,8 +41,8 @@ static void collect_deps(Checker *k, CkSym *s, Node *n, int depth) {
   }
   for (int i = 0; i < ast_expr_kids(n); i++) collect_deps(k, s, ast_expr_kid(n, i), depth + 1);
   if (dep) {
-    vec_push(k->a, &s->deps, dep);
-    vec_push(k->a, &s->dep_nodes, n->kind == ND_CALL ? n->call.callee : n);
+    vec_push(k->a, &s->rs->deps, dep);
+    vec_push(k->a, &s->rs->dep_nodes, n->kind == ND_CALL ? n->call.callee : n);
   }
 }
 
@@ -70,7 +70,7 @@ static void report_cycle(Checker *k, Frame *stack, int top, CkSym *to, Node *at)
                  to->sym.name, chain);
   for (int i = from; i < top; i++) {
     CkSym *a = stack[i].s, *b = stack[i + 1].s;
-    ck_note(k, g, ((Node *)a->dep_nodes.items[stack[i].next - 1])->span, "'%s' uses '%s' here",
+    ck_note(k, g, ((Node *)a->rs->dep_nodes.items[stack[i].next - 1])->span, "'%s' uses '%s' here",
             a->sym.name, b->sym.name);
   }
   ck_note(k, g, NO_SPAN, "scores, conditions and functions cannot be recursive");
@@ -81,19 +81,19 @@ static void report_cycle(Checker *k, Frame *stack, int top, CkSym *to, Node *at)
 static void visit(Checker *k, CkSym *root, Frame *stack, PtrVec *order) {
   int top = 0;
   stack[0] = (Frame){root, 0};
-  root->order = GREY;
+  root->rs->order = GREY;
   while (top >= 0) {
     Frame *f = &stack[top];
-    if (f->next == f->s->deps.len) {
-      f->s->order = BLACK;
+    if (f->next == f->s->rs->deps.len) {
+      f->s->rs->order = BLACK;
       vec_push(k->a, order, f->s);
       top--;
       continue;
     }
-    CkSym *d = f->s->deps.items[f->next++];
-    if (d->order == GREY) report_cycle(k, stack, top, d, f->s->dep_nodes.items[f->next - 1]);
-    if (d->order != WHITE) continue;
-    d->order = GREY;
+    CkSym *d = f->s->rs->deps.items[f->next++];
+    if (d->rs->order == GREY) report_cycle(k, stack, top, d, f->s->rs->dep_nodes.items[f->next - 1]);
+    if (d->rs->order != WHITE) continue;
+    d->rs->order = GREY;
     stack[++top] = (Frame){d, 0};
   }
 }
@@ -106,7 +106,7 @@ static PtrVec rule_order(Checker *k, int count) {
   for (int j = 0; j < (int)COUNT_OF(kinds); j++)
     for (int i = 0; i < k->all[kinds[j]].len; i++) {
       CkSym *s = k->all[kinds[j]].items[i];
-      if (s->order == WHITE) visit(k, s, stack, &order);
+      if (s->rs->order == WHITE) visit(k, s, stack, &order);
     }
   return order;
 }
@@ -126,7 +126,7 @@ static void report_result(Checker *k, CkSym *s, const Type *t) {
   Node *d = s->sym.decl;
   Diagnostic *g = ck_error(k, d->decl.body->span, E0303, "%s '%s' is declared %s %s, but its formula gives %s",
                            ck_kind_word(s->sym.kind), s->sym.name,
-                           s->declared.kind == TY_NUM ? "in" : "as", ck_type_text(k, &s->declared),
+                           s->rs->declared.kind == TY_NUM ? "in" : "as", ck_type_text(k, &s->rs->declared),
                            ck_type_text(k, t));
   if (!k->inst) ck_note(k, g, d->decl.unit->span, "declared here");
 }
@@ -140,12 +140,12 @@ static void check_result(Checker *k, CkSym *s, Type t) {
     ck_note(k, g, NO_SPAN, "a condition is a test, such as 'emission_cut >= 4.2%%'");
     t = ck_type_of(TY_ERROR);
   }
-  if (!fits(&s->declared, &t)) {
+  if (!fits(&s->rs->declared, &t)) {
     report_result(k, s, &t);
     t = ck_type_of(TY_ERROR);
   }
-  if (s->declared.kind != TY_ERROR) {
-    if (s->sym.kind == DK_FN || t.kind != TY_ERROR) t = s->declared;
+  if (s->rs->declared.kind != TY_ERROR) {
+    if (s->sym.kind == DK_FN || t.kind != TY_ERROR) t = s->rs->declared;
   }
   s->sym.rule.type = t;
 }
@@ -158,7 +158,7 @@ static void check_body(Checker *k, CkSym *s) {
     k->depth = 0;
     check_result(k, s, ck_formula(k, s->sym.rule.body, &sc));
   } else {
-    s->sym.rule.type = s->declared;
+    s->sym.rule.type = s->rs->declared;
   }
   s->body = ST_DONE;
 }
@@ -191,10 +191,10 @@ static bool same_types(const Type *a, const Type *b, int n) {
 
 /* Remember a clean result of a polymorphic fn for these argument types. */
 static void memo_put(Checker *k, CkSym *fn, const Type *args, Type result) {
-  if (fn->nmemo >= 16) return;
-  if (!fn->memo) fn->memo = arena_alloc(k->a, sizeof(InstMemo) * 16);
+  if (fn->rs->nmemo >= 16) return;
+  if (!fn->rs->memo) fn->rs->memo = arena_alloc(k->a, sizeof(InstMemo) * 16);
   int n = fn->sym.rule.nparams;
-  InstMemo *m = &fn->memo[fn->nmemo++];
+  InstMemo *m = &fn->rs->memo[fn->rs->nmemo++];
   m->args = arena_alloc(k->a, sizeof(Type) * (size_t)(n ? n : 1));
   memcpy(m->args, args, sizeof(Type) * (size_t)n);
   m->result = result;
@@ -202,17 +202,17 @@ static void memo_put(Checker *k, CkSym *fn, const Type *args, Type result) {
 
 /* Type the body of fn for one call with these argument types. */
 static Type instantiate(Checker *k, Node *call, CkSym *fn, const Type *args) {
-  for (int i = 0; i < fn->nmemo; i++)
-    if (same_types(fn->memo[i].args, args, fn->sym.rule.nparams)) return fn->memo[i].result;
+  for (int i = 0; i < fn->rs->nmemo; i++)
+    if (same_types(fn->rs->memo[i].args, args, fn->sym.rule.nparams)) return fn->rs->memo[i].result;
   int errors = k->inst_errors;
   Inst inst = {.parent = k->inst, .call = call, .fn = &fn->sym, .args = args};
   k->inst = &inst;
   Scope sc = {.owner = fn, .fn = true};
   Type t = ck_formula(k, fn->sym.rule.body, &sc);
-  if (!fits(&fn->declared, &t)) report_result(k, fn, &t);
+  if (!fits(&fn->rs->declared, &t)) report_result(k, fn, &t);
   k->inst = inst.parent;
   if (k->inst_errors != errors) return ck_type_of(TY_ERROR);
-  if (fn->declared.kind != TY_ERROR) t = fn->declared;
+  if (fn->rs->declared.kind != TY_ERROR) t = fn->rs->declared;
   memo_put(k, fn, args, t);
   return t;
 }
@@ -223,7 +223,7 @@ Type ck_call_fn(Checker *k, Node *call, CkSym *fn, const Type *args) {
   bool poly = false;
   for (int i = 0; i < fn->sym.rule.nparams; i++) {
     if (fn->sym.rule.param_types[i].kind != TY_ERROR) continue;
-    if (args[i].kind == TY_ERROR) return fn->declared;
+    if (args[i].kind == TY_ERROR) return fn->rs->declared;
     poly = true;
   }
   if (!poly) return fn->sym.rule.type;
@@ -300,7 +300,7 @@ static double expansion(Node *n, int depth, Node **heavy, double *heavy_cost) {
   ExprSem *e = expr_sem(n);
   double cost = 1;
   if (e->form == EX_CALL_FN && e->ref && !cksym(e->ref)->recursive) {
-    double callee = cksym(e->ref)->expand;
+    double callee = cksym(e->ref)->rs->expand;
     if (callee > *heavy_cost) {
       *heavy_cost = callee;
       *heavy = n;
@@ -326,7 +326,7 @@ static int inlined_depth(Node *n, int depth) {
   if (!n || !n->sem || depth > MAX_DEPTH) return 0;
   ExprSem *e = expr_sem(n);
   int deepest = 0;
-  if (e->form == EX_CALL_FN && e->ref && !cksym(e->ref)->recursive) deepest = cksym(e->ref)->nest;
+  if (e->form == EX_CALL_FN && e->ref && !cksym(e->ref)->recursive) deepest = cksym(e->ref)->rs->nest;
   for (int i = 0; i < ast_expr_kids(n); i++) deepest = deeper(deepest, ast_expr_kid(n, i), depth + 1);
   return deepest >= MAX_DEPTH + 1 ? MAX_DEPTH + 1 : deepest + 1;
 }
@@ -337,10 +337,10 @@ static int inlined_depth(Node *n, int depth) {
 static void check_expansion(Checker *k, CkSym *s) {
   Node *heavy = NULL;
   double heavy_cost = 0;
-  s->expand = expansion(s->sym.rule.body, 0, &heavy, &heavy_cost);
-  s->nest = inlined_depth(s->sym.rule.body, 0);
+  s->rs->expand = expansion(s->sym.rule.body, 0, &heavy, &heavy_cost);
+  s->rs->nest = inlined_depth(s->sym.rule.body, 0);
   if (s->sym.kind == DK_FN) return;
-  if (s->nest > MAX_DEPTH && heavy && s->expand <= MAX_EXPANSION) {   /* deeper through calls */
+  if (s->rs->nest > MAX_DEPTH && heavy && s->rs->expand <= MAX_EXPANSION) {   /* deeper through calls */
     Diagnostic *g = ck_error(k, s->sym.rule.body->span, E0611,
                              "%s '%s' is nested too deeply (more than %d levels) once its calls of "
                              "functions are expanded", ck_kind_word(s->sym.kind), s->sym.name, MAX_DEPTH);
@@ -348,7 +348,7 @@ static void check_expansion(Checker *k, CkSym *s) {
                            "chain of calls with scores");
     return;
   }
-  if (s->expand <= MAX_EXPANSION || !heavy) return;
+  if (s->rs->expand <= MAX_EXPANSION || !heavy) return;
   Diagnostic *g = ck_error(k, heavy->span, E0620,
                            "%s '%s' expands to more than %.0f operations through calls of functions",
                            ck_kind_word(s->sym.kind), s->sym.name, MAX_EXPANSION);

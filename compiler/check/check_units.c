@@ -102,7 +102,7 @@ void ck_declare_unit(Checker *k, Node *decl) {
     k->currency[u->base] = is_currency(name, decl->decl.doc);
     return;
   }
-  Dim none = {{0}};
+  Dim none = {NULL};
   UnitDef *def = arena_alloc(k->a, sizeof *def);
   def->unit = units_add_derived(k->units, name, none, NAN, decl);
   def->unit->imported = decl->span.file != k->m->main_file;
@@ -223,7 +223,7 @@ static bool unit_value(Checker *k, Node *n, UnitVal *out) {
 
 /* unit_value for one node; *named is the unit a name or quantity names. */
 static bool unit_value_at(Checker *k, Node *n, UnitVal *out, const Unit **named) {
-  Dim none = {{0}};
+  Dim none = {NULL};
   const Unit *u;
   UnitVal a, b;
   switch (n->kind) {
@@ -290,10 +290,15 @@ void ck_define_units(Checker *k) {
 
 bool ck_is_money(Checker *k, const Dim *dim) {
   int base = -1;
-  for (int i = 0; i < MAX_BASE_UNITS; i++) {
-    if (!dim->e[i]) continue;
-    if (dim->e[i] != 1 || base >= 0) return false;
-    base = i;
+  if (!dim->e) return false;
+  for (int w = 0; w < MAX_BASE_UNITS; w += 8) {   /* eight exponents at a time: most are 0 */
+    uint64_t word;
+    memcpy(&word, dim->e + w, sizeof word);
+    for (int i = w; word && i < w + 8; i++) {
+      if (!dim->e[i]) continue;
+      if (dim->e[i] != 1 || base >= 0) return false;
+      base = i;
+    }
   }
   return base >= 0 && k->currency[base];
 }

@@ -273,8 +273,8 @@ static void visit_per(Lint *L, Sym *s, RefFn *fn) {
     const Node *a = s->decl->decl.attrs.items[i];
     for (int j = 0; a && j < a->attr.args.len; j++) {
       const Node *arg = a->attr.args.items[j];
-      if (!arg->arg.per.str) continue;
-      Sym *src = model_lookup(L->m, arg->arg.per.str);
+      if (!arg->arg.per) continue;
+      Sym *src = model_lookup(L->m, arg->arg.per->name.parts[0].str);
       if (src && src->kind == DK_SOURCE) visit(L, s, src, fn);
     }
   }

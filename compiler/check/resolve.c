@@ -42,7 +42,7 @@ NameMap *namemap_new(Arena *a, int expected) {
   m->arena = a;
   m->cap = 16;
   while (m->cap < (size_t)expected * 2) m->cap *= 2;
-  m->slots = arena_alloc(a, m->cap * sizeof *m->slots);
+  m->slots = arena_alloc_table(a, m->cap * sizeof *m->slots);
   return m;
 }
 
@@ -58,13 +58,14 @@ void *namemap_get(const NameMap *m, const char *key) {
 /* Double the table and re-insert every entry. */
 static void namemap_grow(NameMap *m) {
   size_t cap = m->cap * 2;
-  NameSlot *slots = arena_alloc(m->arena, cap * sizeof *slots);
+  NameSlot *slots = arena_alloc_table(m->arena, cap * sizeof *slots);
   for (size_t i = 0; i < m->cap; i++) {
     if (!m->slots[i].key) continue;
     size_t j = name_hash(m->slots[i].key, cap);
     while (slots[j].key) j = (j + 1) & (cap - 1);
     slots[j] = m->slots[i];
   }
+  arena_free_table(m->arena, m->slots);
   m->slots = slots;
   m->cap = cap;
 }
@@ -379,9 +380,26 @@ static void report_duplicate(Checker *k, Node *d, Sym *first) {
     ck_note(k, g, NO_SPAN, "all declarations share one namespace, whatever their kind");
 }
 
-/* Make the Sym of a declaration (not a unit). */
+/* Bytes of a CkSym whose Sym is of this kind: up to the end of its member of the union. */
+static size_t ck_sym_size(DeclKind kind) {
+#define SYM_SIZE(member) (offsetof(CkSym, sym.member) + sizeof(((Sym *)0)->member))
+  static const size_t sizes[DK_COUNT] = {
+    [DK_MISSION] = SYM_SIZE(mission),       [DK_ACTOR] = SYM_SIZE(actor),
+    [DK_INDICATOR] = SYM_SIZE(indicator),   [DK_GOAL] = SYM_SIZE(goal),
+    [DK_PHASE] = SYM_SIZE(phase),           [DK_MILESTONE] = SYM_SIZE(milestone),
+    [DK_INSTRUMENT] = SYM_SIZE(instrument), [DK_CONDITION] = SYM_SIZE(rule),
+    [DK_PROJECT] = SYM_SIZE(project),       [DK_RECORD] = SYM_SIZE(record),
+    [DK_SCORE] = SYM_SIZE(rule),            [DK_TEST] = SYM_SIZE(test),
+    [DK_UNIT] = SYM_SIZE(unit),             [DK_FN] = SYM_SIZE(rule),
+    [DK_RISK] = SYM_SIZE(risk),             [DK_SOURCE] = SYM_SIZE(source),
+  };
+#undef SYM_SIZE
+  return kind < DK_COUNT && sizes[kind] ? sizes[kind] : sizeof(CkSym);
+}
+
+/* Make the Sym of a declaration (not a unit), as long as its kind needs. */
 static CkSym *new_sym(Checker *k, Node *d) {
-  CkSym *s = arena_alloc(k->a, sizeof *s);
+  CkSym *s = arena_alloc(k->a, ck_sym_size(d->decl.kind));
   Sym *y = &s->sym;
   y->kind = d->decl.kind;
   y->name = d->decl.name.str;
@@ -391,6 +409,7 @@ static CkSym *new_sym(Checker *k, Node *d) {
   y->title = d->decl.title;
   y->doc = d->decl.doc;
   y->index = -1;
+  if (y->kind == DK_SCORE || y->kind == DK_CONDITION || y->kind == DK_FN) s->rs = arena_alloc(k->a, sizeof *s->rs);
   vec_push(k->a, &k->all[y->kind], s);
   return s;
 }
@@ -404,11 +423,11 @@ static void declare(Checker *k, Node *d) {
     report_duplicate(k, d, first);
     return;
   }
-  namemap_put(k->names, s->sym.name, s);
+  namemap_put(k->names, s->sym.name, &s->sym);
   s->registered = true;
   s->sym.index = k->m->syms.len;
-  vec_push(k->a, &k->m->syms, s);
-  vec_push(k->a, &k->m->by_kind[s->sym.kind], s);
+  vec_push(k->a, &k->m->syms, &s->sym);
+  vec_push(k->a, &k->m->by_kind[s->sym.kind], &s->sym);
 }
 
 /* The checked file's mission; a second mission in one file is an error. */

@@ -1,13 +1,15 @@
 /* units.c - dimensions, scales and the table of declared units.
  *
- * A Dim is a vector of small integer exponents, one per base unit. The table
+ * A Dim is an interned vector of small integer exponents, one per base unit. The table
  * maps interned unit names to units through an open-addressing hash on the
  * name pointer (names are interned, so pointer equality is name equality).
  */
 #include "units.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -28,18 +30,74 @@ struct UnitTable {
 /* Dimensions                                                                */
 /* ------------------------------------------------------------------------ */
 
-bool dim_eq(const Dim *a, const Dim *b) { return memcmp(a->e, b->e, sizeof a->e) == 0; }
+/* The process-wide set of exponent vectors (open addressing on a hash of the bytes),
+ * guarded by a mutex: dimensions are made while checking, which any thread may do. */
+static struct {
+  pthread_mutex_t lock;
+  const int8_t **slots;
+  size_t cap, count;
+} dims = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
-bool dim_is_none(const Dim *a) {
-  for (int i = 0; i < MAX_BASE_UNITS; i++)
-    if (a->e[i]) return false;
-  return true;
+/* A hash of one exponent vector. */
+static uint64_t dim_hash(const int8_t *e) {
+  uint64_t h = 0x9E3779B97F4A7C15ull;
+  for (int i = 0; i < MAX_BASE_UNITS; i += 8) {
+    uint64_t w;
+    memcpy(&w, e + i, 8);
+    h = (h ^ w) * 0xff51afd7ed558ccdull;
+    h ^= h >> 29;
+  }
+  return h;
 }
 
+/* Enter a vector known to be new into a table with room (lock held). */
+static void dims_put(const int8_t **slots, size_t cap, const int8_t *e) {
+  size_t j = dim_hash(e) & (cap - 1);
+  while (slots[j]) j = (j + 1) & (cap - 1);
+  slots[j] = e;
+}
+
+Dim dim_intern(const int8_t *e) {
+  static const int8_t zero[MAX_BASE_UNITS];
+  if (memcmp(e, zero, MAX_BASE_UNITS) == 0) return (Dim){NULL};
+  pthread_mutex_lock(&dims.lock);
+  const int8_t *found = NULL;
+  if (dims.cap) {
+    size_t j = dim_hash(e) & (dims.cap - 1);
+    for (; dims.slots[j]; j = (j + 1) & (dims.cap - 1))
+      if (memcmp(dims.slots[j], e, MAX_BASE_UNITS) == 0) {
+        found = dims.slots[j];
+        break;
+      }
+  }
+  if (!found) {
+    if ((dims.count + 1) * 2 > dims.cap) {
+      size_t cap = dims.cap ? dims.cap * 2 : 64;
+      const int8_t **slots = xcalloc(cap, sizeof *slots);
+      for (size_t i = 0; i < dims.cap; i++)
+        if (dims.slots[i]) dims_put(slots, cap, dims.slots[i]);
+      free(dims.slots);
+      dims.slots = slots;
+      dims.cap = cap;
+    }
+    int8_t *copy = xmalloc(MAX_BASE_UNITS);
+    memcpy(copy, e, MAX_BASE_UNITS);
+    dims_put(dims.slots, dims.cap, copy);
+    dims.count++;
+    found = copy;
+  }
+  pthread_mutex_unlock(&dims.lock);
+  return (Dim){found};
+}
+
+bool dim_eq(const Dim *a, const Dim *b) { return a->e == b->e; }
+
+bool dim_is_none(const Dim *a) { return a->e == NULL; }
+
 Dim dim_base(int base_index) {
-  Dim d = {{0}};
-  if (base_index >= 0 && base_index < MAX_BASE_UNITS) d.e[base_index] = 1;
-  return d;
+  int8_t e[MAX_BASE_UNITS] = {0};
+  if (base_index >= 0 && base_index < MAX_BASE_UNITS) e[base_index] = 1;
+  return dim_intern(e);
 }
 
 /* Store v in an exponent slot; false if it does not fit. */
@@ -50,33 +108,39 @@ static bool put_exp(int8_t *slot, long v) {
 }
 
 bool dim_mul_ok(const Dim *a, const Dim *b, Dim *out) {
-  Dim r;
+  if (!a->e || !b->e) {
+    *out = a->e ? *a : *b;
+    return true;
+  }
+  int8_t r[MAX_BASE_UNITS];
   for (int i = 0; i < MAX_BASE_UNITS; i++)
-    if (!put_exp(&r.e[i], (long)a->e[i] + b->e[i])) return false;
-  *out = r;
+    if (!put_exp(&r[i], (long)a->e[i] + b->e[i])) return false;
+  *out = dim_intern(r);
   return true;
 }
 
 bool dim_div_ok(const Dim *a, const Dim *b, Dim *out) {
-  Dim r;
+  if (!b->e) {
+    *out = *a;
+    return true;
+  }
+  int8_t r[MAX_BASE_UNITS];
   for (int i = 0; i < MAX_BASE_UNITS; i++)
-    if (!put_exp(&r.e[i], (long)a->e[i] - b->e[i])) return false;
-  *out = r;
+    if (!put_exp(&r[i], (long)dim_exp(a, i) - b->e[i])) return false;
+  *out = dim_intern(r);
   return true;
 }
 
 bool dim_pow_ok(const Dim *a, long k, Dim *out) {
-  Dim r;
-  if (k > 1000 || k < -1000) {
-    if (dim_is_none(a)) {
-      *out = *a;
-      return true;
-    }
-    return false;
+  if (!a->e || k == 1) {
+    *out = *a;
+    return true;
   }
+  if (k > 1000 || k < -1000) return false;
+  int8_t r[MAX_BASE_UNITS];
   for (int i = 0; i < MAX_BASE_UNITS; i++)
-    if (!put_exp(&r.e[i], (long)a->e[i] * k)) return false;
-  *out = r;
+    if (!put_exp(&r[i], (long)a->e[i] * k)) return false;
+  *out = dim_intern(r);
   return true;
 }
 
@@ -101,12 +165,16 @@ Dim dim_pow(const Dim *a, int k) {
 }
 
 bool dim_halve(const Dim *a, Dim *out) {
-  Dim r;
+  if (!a->e) {
+    *out = *a;
+    return true;
+  }
+  int8_t r[MAX_BASE_UNITS];
   for (int i = 0; i < MAX_BASE_UNITS; i++) {
     if (a->e[i] % 2) return false;
-    r.e[i] = (int8_t)(a->e[i] / 2);
+    r[i] = (int8_t)(a->e[i] / 2);
   }
-  *out = r;
+  *out = dim_intern(r);
   return true;
 }
 
@@ -186,7 +254,7 @@ UnitTable *units_new(Arena *a, Interner *names) {
   t->arena = a;
   t->names = names;
   table_grow(t);
-  Dim none = {{0}};
+  Dim none = {NULL};
   t->day = units_add_base(t, "day", NULL);
   t->one = units_add_derived(t, "1", none, 1.0, NULL);
   t->percent = units_add_derived(t, "%", none, 0.01, NULL);
@@ -225,7 +293,7 @@ static int format_factors(const UnitTable *t, const Dim *d, int sign, char *buf,
   int count = 0;
   buf[0] = '\0';
   for (int i = 0; i < t->nbases; i++) {
-    int e = d->e[i] * sign;
+    int e = dim_exp(d, i) * sign;
     if (e <= 0) continue;
     append_factor(buf, cap, t->bases[i]->name, e, count > 0);
     count++;

@@ -2,6 +2,12 @@
  *
  * A dimension is a product of base units with integer exponents; every unit has a
  * scale to its base (1 MEUR = 1e6 EUR). Values are evaluated in base units.
+ *
+ * Dimensions are interned: a Dim is one pointer to the only copy of its exponent
+ * vector (NULL for the dimensionless one, so a zeroed Dim is dimensionless), equal
+ * dimensions are equal pointers, and a type or a checked expression carries 8 bytes
+ * of dimension, not 64. A program has a handful of distinct dimensions; their vectors
+ * are kept for the life of the process (a process-wide table, like interned atoms).
  */
 #ifndef MISSION_UNITS_H
 #define MISSION_UNITS_H
@@ -15,7 +21,8 @@
 #define MAX_BASE_UNITS 64
 
 typedef struct Dim {
-  int8_t e[MAX_BASE_UNITS];   /* exponent of each base unit, by base index */
+  const int8_t *e;            /* interned exponents, one per base unit, by base index;
+                               * NULL when dimensionless (use dim_exp) */
 } Dim;
 
 typedef struct Unit {
@@ -45,6 +52,10 @@ int units_count(const UnitTable *t);
 const Unit *units_at(const UnitTable *t, int i);   /* declaration order, built-ins first (decl NULL) */
 const Unit *units_base(const UnitTable *t, int base_index);
 
+/* The exponent of base unit i in d. */
+static inline int dim_exp(const Dim *d, int i) { return d->e ? d->e[i] : 0; }
+/* The interned dimension of these MAX_BASE_UNITS exponents. */
+Dim dim_intern(const int8_t *e);
 bool dim_eq(const Dim *a, const Dim *b);
 bool dim_is_none(const Dim *a);                 /* dimensionless */
 Dim dim_mul(const Dim *a, const Dim *b);

@@ -339,7 +339,7 @@ static Type num_type(Dim d) { return (Type){TY_NUM, d, NULL}; }
  * read off its kids, which are typed already. Only for display. */
 static Type poly_type(const Builder *b, const ExplainNode *x) {
   const Unit *one = units_dimensionless(b->m->units);
-  Type plain = num_type(one->dim), none = {TY_ERROR, {{0}}, NULL};
+  Type plain = num_type(one->dim), none = {TY_ERROR, {NULL}, NULL};
   const ExplainNode *k0 = x->nkids > 0 ? x->kids[0] : NULL, *k1 = x->nkids > 1 ? x->kids[1] : NULL;
   switch (x->kind) {
   case XK_PARAMETER: {
@@ -353,13 +353,13 @@ static Type poly_type(const Builder *b, const ExplainNode *x) {
     return none;
   case XK_IF: return x->nkids > 1 ? x->kids[1]->type : none;
   case XK_OPERATOR:
-    if (x->node->kind == ND_UNARY) return x->node->unary.op == OP_NOT ? (Type){TY_BOOL, {{0}}, NULL} : k0->type;
+    if (x->node->kind == ND_UNARY) return x->node->unary.op == OP_NOT ? (Type){TY_BOOL, {NULL}, NULL} : k0->type;
     switch (x->node->binary.op) {
     case OP_ADD: case OP_SUB: return k0->type.kind != TY_ERROR ? k0->type : k1->type;
     case OP_MUL: return num_type(dim_mul(&k0->type.dim, &k1->type.dim));
     case OP_DIV: return num_type(dim_div(&k0->type.dim, &k1->type.dim));
     case OP_POW: return plain;
-    default: return (Type){TY_BOOL, {{0}}, NULL};
+    default: return (Type){TY_BOOL, {NULL}, NULL};
     }
   case XK_BUILTIN:
     switch (expr_sem(x->node)->builtin) {
@@ -618,7 +618,7 @@ static const char *result_text(Arena *a, const Explanation *e, bool eval_cell) {
 static const char *goal_facts(Arena *a, const Explanation *e, const Sym *g) {
   const Sym *ind = g->goal.indicator;
   if (!ind) return arena_printf(a, "goal %s", g->name);
-  Type t = {TY_NUM, ind->indicator.unit ? ind->indicator.unit->dim : (Dim){{0}}, ind->indicator.unit};
+  Type t = {TY_NUM, ind->indicator.unit ? ind->indicator.unit->dim : (Dim){NULL}, ind->indicator.unit};
   const char *facts = arena_printf(a, "goal %s: baseline %s, target %s by %s", g->name,
                                    value_text(a, e->m, &t, g->goal.baseline.value, false),
                                    value_text(a, e->m, &t, g->goal.target.value, false),
@@ -644,7 +644,7 @@ static const char *note_of(Arena *a, const Explanation *e, const ExplainItem *it
       int slot = rule_sig_slot(e->sig, x->ref->goal.indicator, -1, false);
       if (slot >= 0 && expr_sem(x->node)->builtin != BI_EXPECTED && expr_sem(x->node)->builtin != BI_PLANNED) {
         const RuleInput *in = &e->sig->inputs[slot];
-        Type t = {TY_NUM, in->unit ? in->unit->dim : (Dim){{0}}, in->unit};
+        Type t = {TY_NUM, in->unit ? in->unit->dim : (Dim){NULL}, in->unit};
         return arena_printf(a, "%s = %s", in->name, value_text(a, e->m, &t, e->row[slot] * in->scale, false));
       }
     }
@@ -719,7 +719,7 @@ static void text_item(FILE *out, Arena *a, const ExplainRows *rows, const Explai
   for (int k = 0; k < e->sig->ninputs; k++) {
     const RuleInput *in = &e->sig->inputs[k];
     Type t = {in->kind == VAL_BOOL ? TY_BOOL : in->kind == VAL_DATE ? TY_DATE : TY_NUM,
-              in->unit ? in->unit->dim : (Dim){{0}}, in->unit};
+              in->unit ? in->unit->dim : (Dim){NULL}, in->unit};
     fprintf(out, "%s %s = %s", k ? "," : ":", in->name, value_text(a, e->m, &t, e->row[k] * in->scale, false));
   }
   fprintf(out, "\n\n%s = %s\n", r->name, result_text(a, e, false));
@@ -873,7 +873,7 @@ static void json_terms(FILE *out, Arena *a, const Explanation *e) {
     fputs(", \"unit\": ", out);
     json_unit(out, a, e->m, &t->node->type);
     fputs(", \"weight\": ", out);
-    Type plain = {TY_NUM, {{0}}, NULL};
+    Type plain = {TY_NUM, {NULL}, NULL};
     if (ts.kind == TERMS_SUM) json_value(out, a, e->m, &plain, t->weight);
     else fputs("null", out);
     fputs(", \"contribution\": ", out);
@@ -905,7 +905,7 @@ static void json_item(FILE *out, Arena *a, const ExplainRows *rows, const Explai
   if (unit && *fmt_unit_name(unit)) diag_json_string(out, unit);
   else fputs("null", out);
   fputs(",\n      \"value\": ", out);
-  Type rt = {e->sig->result == VAL_BOOL ? TY_BOOL : e->sig->result == VAL_DATE ? TY_DATE : TY_NUM, {{0}}, NULL};
+  Type rt = {e->sig->result == VAL_BOOL ? TY_BOOL : e->sig->result == VAL_DATE ? TY_DATE : TY_NUM, {NULL}, NULL};
   json_value(out, a, m, &rt, e->result);
   fputs(",\n      \"eval\": ", out);
   diag_json_string(out, result_text(a, e, true));
@@ -924,7 +924,7 @@ static void json_item(FILE *out, Arena *a, const ExplainRows *rows, const Explai
       fputs("null", out);
     }
     Type t = {in->kind == VAL_BOOL ? TY_BOOL : in->kind == VAL_DATE ? TY_DATE : TY_NUM,
-              in->unit ? in->unit->dim : (Dim){{0}}, in->unit};
+              in->unit ? in->unit->dim : (Dim){NULL}, in->unit};
     fputs(", \"value\": ", out);
     json_value(out, a, m, &t, e->row[k] * in->scale);
     fputs(", \"unit\": ", out);
@@ -1204,7 +1204,7 @@ static void split_extreme(Arena *a, const Explanation *e, TermVec *v, Chain c, i
 
 ExplainTerms explain_terms(Arena *a, const Explanation *e) {
   ExplainTerms out = {TERMS_NONE, NULL, 0, -1};
-  Chain c = {{0}};
+  Chain c = {NULL};
   int level = 0;
   const ExplainNode *x = unwrap(&c, &level, e->root);
   double w = 1;

@@ -267,7 +267,7 @@ static void dump_node(Dumper *d, const Node *n, int depth) {
     return;
   case ND_ARG:
     if (n->arg.qual != QUAL_NONE) fprintf(d->out, " %s", n->arg.qual == QUAL_AT ? "at" : "by");
-    if (n->arg.per.str) fprintf(d->out, " per %s", n->arg.per.str);
+    if (n->arg.per) fprintf(d->out, " per %s", n->arg.per->name.parts[0].str);
     dump_span(d, n->span);
     fputc('\n', d->out);
     dump_node(d, n->arg.expr, depth + 1);

@@ -134,7 +134,8 @@ struct Node {
     } decl;
     struct { Ident name; Node *unit; } param;
     struct { Ident name; NodeList args; const char *doc; } attr;
-    struct { Node *expr; Node *value; Qual qual; Node *when; Ident per; } arg;   /* per.str: `per SOURCE` */
+    struct { Node *expr; Node *value; Node *when; Node *per; Qual qual; } arg;   /* per: `per SOURCE`, a
+                                                                             * one-part ND_NAME, or NULL */
     struct { double value; const char *text; } number;
     struct { double value; const char *text; Ident unit; } quantity;   /* unit.str "%" for percent */
     struct { Date date; } date;

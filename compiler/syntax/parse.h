@@ -52,6 +52,7 @@ typedef struct Parser {
   uint32_t noted_brace;  /* 1 + offset of the '{' already reported as unclosed */
   bool lex_error;        /* a lexical error was reported on the line below */
   uint32_t lex_error_start, lex_error_end;
+  const char *keywords[KEYWORD_COUNT];   /* interned spelling of each keyword token, on first use */
   bool fast;             /* the parse without LAC (parser_fast.c): gives up at an error */
   bool fast_failed;      /* ... and it did */
 } Parser;

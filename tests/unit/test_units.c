@@ -83,7 +83,7 @@ Test(units, overflow_is_detected) {
   cr_assert(not(dim_mul_ok(&big, &big, &out)));
   cr_assert(dim_div_ok(&big, &big, &out));
   cr_assert(dim_is_none(&out));
-  Dim none = {{0}};
+  Dim none = {NULL};
   cr_assert(dim_pow_ok(&none, 1000000, &out));
 }
 
@@ -92,7 +92,7 @@ Test(units, format) {
   Unit *person = units_add_base(t, "person", NULL);
   Unit *m = units_add_base(t, "m", NULL);
   units_add_derived(t, "kEUR", eur->dim, 1e3, NULL);
-  Dim none = {{0}};
+  Dim none = {NULL};
   cr_assert(eq(str, (char *)dim_format(t, arena, &none), "1"));
   cr_assert(eq(str, (char *)dim_format(t, arena, &eur->dim), "EUR"));
   Dim per = dim_div(&eur->dim, &person->dim);
