@@ -441,7 +441,7 @@ Test(aot, row_batch_and_inputs_agree_with_the_interpreter, .init = setup, .fini 
   Jit *jit = jit_new(NULL, &err);
   cr_assert(jit != NULL, "%s", err ? err : "");
   LLVMContextRef ctx = LLVMContextCreate();
-  CgOptions o = {.prefix = "t", .row = true, .batch = true, .inputs = true, .family = vm_family()};
+  CgOptions o = {.prefix = "t", .row = true, .batch = true, .inputs = true, .vmath = (CgVmath)vm_family()};
   LLVMModuleRef mod = cg_module(ctx, "aot", sigs, R, &o);
   jit_prepare_module(jit, mod);
   cr_assert(jit_optimize(jit, mod, JIT_OPT_O2, &err) == 0, "%s", err ? err : "");
@@ -476,17 +476,20 @@ Test(aot, row_batch_and_inputs_agree_with_the_interpreter, .init = setup, .fini 
  * The IR
  * ------------------------------------------------------------------------ */
 
-static char *ir_of(const char *rule, JitOpt level) {
+/* The optimised IR of a rule's module for cpu, as build makes it. */
+static char *ir_for(const char *rule, const char *cpu, JitOpt level) {
   const RuleSig *sig = sig_of(rule);
   char *buf = NULL;
   size_t len = 0;
   FILE *f = open_memstream(&buf, &len);
-  CgOptions o = {.prefix = "t", .row = true, .batch = true};
+  CgOptions o = {.prefix = "t", .row = true, .batch = true, .vmath = cg_vmath_for_cpu(cpu)};
   char *err = NULL;
-  cr_assert(cg_print_ir(f, &sig, 1, &o, "native", level, &err) == 0, "%s", err ? err : "");
+  cr_assert(cg_print_ir(f, &sig, 1, &o, cpu, level, &err) == 0, "%s", err ? err : "");
   fclose(f);
   return buf;
 }
+
+static char *ir_of(const char *rule, JitOpt level) { return ir_for(rule, "native", level); }
 
 static int count(const char *hay, const char *needle) {
   int n = 0;
@@ -500,7 +503,7 @@ Test(ir, library_calls_are_not_rewritten, .init = setup, .fini = teardown) {
   /* the row function calls the scalar SLEEF pow; the batch loop the AVX-512 one (8
      lanes) on an AVX-512 host, the AVX one (4 lanes) on an AVX host, else two SSE2 ones;
      all of the finz family (FMA) on a host that has FMA and AVX2, else of cinz */
-  if (cg_family_for_cpu("native") == VM_FINZ) {
+  if (cg_vmath_for_cpu("native") == CG_VMATH_FINZ) {
     cr_assert(strstr(ir, "@Sleef_finz_powd1_u10purecfma(") != NULL, "%s", ir);
     cr_assert(strstr(ir, "@Sleef_finz_powd8_u10avx512f(") != NULL || strstr(ir, "@Sleef_finz_powd4_u10avx2(") != NULL,
               "%s", ir);
