@@ -472,6 +472,111 @@ Test(aot, row_batch_and_inputs_agree_with_the_interpreter, .init = setup, .fini 
   jit_free(jit);
 }
 
+/* A portable module (CG_VMATH_RUNTIME) of portable_src, its family variable preset to
+ * `preset` (-1: the module's own CPU test; 0 cinz; 1 finz), run in this process against
+ * the interpreter of family `fam` on the model folded by that family. */
+static const char *const portable_src =
+    "indicator x { unit 1 }\n"
+    "indicator y { unit 1 }\n"
+    "goal g { indicator x; baseline 1 at 2023; target exp(2.0000000000000004) by 2030 }\n"
+    "score e = exp(x) + log(abs(y) + 1) * x ^ y\n"
+    "score k = x * g.target\n"
+    "score pr = progress(g)\n";
+
+static void check_portable(Model *finz_model, Model *cinz_model, int preset, VmFamily fam) {
+  const char *names[] = {"e", "k", "pr"};
+  enum { R = sizeof names / sizeof *names };
+  const RuleSig *sigs[R], *ref[R];
+  Model *ref_model = fam == VM_FINZ ? finz_model : cinz_model;
+  for (int r = 0; r < R; r++) {
+    model = finz_model ? finz_model : cinz_model;
+    sigs[r] = sig_of(names[r]);
+    Sym *s = model_lookup(ref_model, intern_cstr(ref_model->c->names, names[r]));
+    RuleSig *sig = arena_alloc(cc->arena, sizeof *sig);
+    const char *why = NULL;
+    cr_assert(s && rule_sig(cc->arena, s, sig, &why), "%s", why ? why : names[r]);
+    ref[r] = sig;
+  }
+  char *err = NULL;
+  Jit *jit = jit_new(NULL, &err);
+  cr_assert(jit != NULL, "%s", err ? err : "");
+  LLVMContextRef ctx = LLVMContextCreate();
+  CgOptions o = {.prefix = "t", .row = true, .batch = true, .vmath = CG_VMATH_RUNTIME,
+                 .cinz_twin = finz_model ? cinz_model : NULL};
+  LLVMModuleRef mod = cg_module(ctx, "portable", sigs, R, &o);
+  LLVMValueRef var = LLVMGetNamedGlobal(mod, "missionc.vmath.family");
+  cr_assert(var != NULL, "a portable module without its family variable");
+  LLVMSetInitializer(var, LLVMConstInt(LLVMInt32TypeInContext(ctx), (unsigned long long)preset, 1));
+  jit_prepare_module(jit, mod);
+  cr_assert(jit_optimize(jit, mod, JIT_OPT_O2, &err) == 0, "%s", err ? err : "");
+  cr_assert(jit_add_module(jit, mod, ctx, &err) == 0, "%s", err ? err : "");
+  vm_set_family(fam);
+  enum { N = 1001 };
+  static double xs[N], ys[N], outb[N], outi[N];
+  for (int i = 0; i < N; i++) xs[i] = (i - 300) * 0.0137 + 1e-3 * (i % 7), ys[i] = (i % 41 - 20) * 0.31;
+  const double *cols[2] = {xs, ys};
+  for (int r = 0; r < R; r++) {
+    char sym[128];
+    RowFn f = (RowFn)jit_lookup_func(jit, cg_symbol_name(&o, sigs[r]->rule, "", sym, sizeof sym), &err);
+    BatchFn fb = (BatchFn)jit_lookup_func(jit, cg_symbol_name(&o, sigs[r]->rule, "batch", sym, sizeof sym), &err);
+    cr_assert(f && fb, "%s", err ? err : "");
+    fb(N, cols, outb);
+    run(ENGINE_INTERP, ref[r], N, cols, outi);
+    for (int i = 0; i < N; i++) {
+      double in[2] = {xs[i], ys[i]};
+      cr_assert(same(outb[i], outi[i]), "%s row %d preset %d: batch %a, %s interpreter %a", names[r], i, preset,
+                outb[i], vm_family_name(fam), outi[i]);
+      cr_assert(same(f(in), outi[i]), "%s row %d preset %d: row fn %a, %s interpreter %a", names[r], i, preset,
+                f(in), vm_family_name(fam), outi[i]);
+    }
+  }
+  jit_free(jit);
+}
+
+/* Both models of portable_src: folded by finz (NULL on a CPU without FMA) and cinz. */
+static void load_portable(Model **finz_model, Model **cinz_model) {
+  *finz_model = NULL;
+  if (vm_host_has_fma()) {
+    vm_set_family(VM_FINZ);
+    *finz_model = load(portable_src);
+  }
+  vm_set_family(VM_CINZ);
+  Compiler *c2 = compiler_new();   /* freed at exit: the test's process ends */
+  uint32_t id = src_add(c2->src, "t.mission", portable_src, strlen(portable_src));
+  *cinz_model = check_program(c2, parse_file(c2->arena, c2->names, c2->diag, c2->src, id));
+  cr_assert(diag_error_count(c2->diag) == 0);
+  if (!*finz_model) model = *cinz_model;
+}
+
+Test(aot, a_portable_module_computes_the_family_of_the_cpu_that_runs_it, .init = setup, .fini = teardown) {
+  Model *fm, *cm;
+  load_portable(&fm, &cm);
+  check_portable(fm, cm, -1, vm_host_has_fma() ? VM_FINZ : VM_CINZ);   /* its own CPU test */
+}
+
+Test(aot, a_portable_module_on_a_cpu_without_fma_computes_cinz, .init = setup, .fini = teardown) {
+  Model *fm, *cm;
+  load_portable(&fm, &cm);
+  check_portable(fm, cm, 0, VM_CINZ);   /* what its test finds on such a CPU */
+}
+
+Test(aot, a_portable_module_on_a_cpu_with_fma_computes_finz, .init = setup, .fini = teardown) {
+  if (!vm_host_has_fma()) return;   /* finz does not run here */
+  Model *fm, *cm;
+  load_portable(&fm, &cm);
+  check_portable(fm, cm, 1, VM_FINZ);
+}
+
+Test(aot, the_folded_constant_differs_between_the_families, .init = setup, .fini = teardown) {
+  if (!vm_host_has_fma()) return;
+  Model *fm, *cm;
+  load_portable(&fm, &cm);
+  const char *g = intern_cstr(cc->names, "g");
+  double tf = model_lookup(fm, g)->goal.target.value;
+  double tc = model_lookup(cm, intern_cstr(cm->c->names, "g"))->goal.target.value;
+  cr_assert(same(tf, tc) == false, "exp(2.0000000000000004) is %a in both families: the tests above test nothing", tf);
+}
+
 /* ------------------------------------------------------------------------
  * The IR
  * ------------------------------------------------------------------------ */
@@ -514,8 +619,24 @@ Test(ir, library_calls_are_not_rewritten, .init = setup, .fini = teardown) {
                   strstr(ir, "@Sleef_cinz_powd2_u10sse2(") != NULL,
               "%s", ir);
   }
+  cr_assert(strstr(ir, "missionc.vmath") == NULL, "a native module tests the CPU:\n%s", ir);
   cr_assert(strstr(ir, "exp2") == NULL, "pow(2, x) became exp2:\n%s", ir);
   cr_assert(strstr(ir, "@pow(") == NULL, "the C library's pow is called:\n%s", ir);
+  free(ir);
+}
+
+Test(ir, a_portable_module_selects_between_the_families, .init = setup, .fini = teardown) {
+  load(record_src);
+  char *ir = ir_for("s_pow2", "generic", JIT_OPT_O2);
+  /* the row function: scalar; the batch loop: 2-wide (SSE2 in cinz, the 128-bit AVX2
+     ones in finz); one CPU test, not inlined; a monotonic load per call site */
+  cr_assert(strstr(ir, "@Sleef_finz_powd1_u10purecfma") && strstr(ir, "@Sleef_cinz_powd1_u10purec"), "%s", ir);
+  cr_assert(strstr(ir, "@Sleef_finz_powd2_u10avx2128") && strstr(ir, "@Sleef_cinz_powd2_u10sse2"), "%s", ir);
+  cr_assert(strstr(ir, "select i1") != NULL, "%s", ir);
+  cr_assert(strstr(ir, "@missionc.vmath.family = internal") != NULL, "%s", ir);
+  cr_assert(strstr(ir, "monotonic") != NULL, "%s", ir);
+  cr_assert(count(ir, "\"cpuid\"") == 3 && count(ir, "\"xgetbv\"") == 1, "the CPU test is inlined:\n%s", ir);
+  cr_assert(strstr(ir, "@Sleef_finz_powd4") == NULL && strstr(ir, "@Sleef_cinz_powd4") == NULL, "%s", ir);
   free(ir);
 }
 
