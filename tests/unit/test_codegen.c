@@ -476,15 +476,20 @@ Test(aot, row_batch_and_inputs_agree_with_the_interpreter, .init = setup, .fini 
  * `preset` (-1: the module's own CPU test; 0 cinz; 1 finz), run in this process against
  * the interpreter of family `fam` on the model folded by that family. */
 static const char *const portable_src =
+    "mission m \"M\" { period 2023 .. 2030 }\n"
     "indicator x { unit 1 }\n"
     "indicator y { unit 1 }\n"
-    "goal g { indicator x; baseline 1 at 2023; target exp(2.0000000000000004) by 2030 }\n"
+    "goal g { indicator x; baseline log(3) at 2023; target exp(2.0000000000000004) by 2030 }\n"
+    "milestone ms \"half\" { date 2026-01-01; expects g: exp(0.38) }\n"
     "score e = exp(x) + log(abs(y) + 1) * x ^ y\n"
-    "score k = x * g.target\n"
-    "score pr = progress(g)\n";
+    "score k = x * g.target + g.baseline\n"
+    "score pr = progress(g)\n"
+    "score pl = planned(g, date)\n"
+    "score ex = expected(g, date)\n"
+    "condition ot = on_track(g, date)\n";
 
 static void check_portable(Model *finz_model, Model *cinz_model, int preset, VmFamily fam) {
-  const char *names[] = {"e", "k", "pr"};
+  const char *names[] = {"e", "k", "pr", "pl", "ex", "ot"};
   enum { R = sizeof names / sizeof *names };
   const RuleSig *sigs[R], *ref[R];
   Model *ref_model = fam == VM_FINZ ? finz_model : cinz_model;
@@ -512,18 +517,26 @@ static void check_portable(Model *finz_model, Model *cinz_model, int preset, VmF
   cr_assert(jit_add_module(jit, mod, ctx, &err) == 0, "%s", err ? err : "");
   vm_set_family(fam);
   enum { N = 1001 };
-  static double xs[N], ys[N], outb[N], outi[N];
-  for (int i = 0; i < N; i++) xs[i] = (i - 300) * 0.0137 + 1e-3 * (i % 7), ys[i] = (i % 41 - 20) * 0.31;
-  const double *cols[2] = {xs, ys};
+  static double xs[N], ys[N], ds[N], outb[N], outi[N];
+  for (int i = 0; i < N; i++) {
+    xs[i] = (i - 300) * 0.0137 + 1e-3 * (i % 7), ys[i] = (i % 41 - 20) * 0.31;
+    ds[i] = 19300 + i * 2.7;   /* 2022-11 .. 2030-06: every segment of planned */
+  }
   for (int r = 0; r < R; r++) {
     char sym[128];
     RowFn f = (RowFn)jit_lookup_func(jit, cg_symbol_name(&o, sigs[r]->rule, "", sym, sizeof sym), &err);
     BatchFn fb = (BatchFn)jit_lookup_func(jit, cg_symbol_name(&o, sigs[r]->rule, "batch", sym, sizeof sym), &err);
     cr_assert(f && fb, "%s", err ? err : "");
+    const double *cols[3];
+    for (int k = 0; k < sigs[r]->ninputs; k++) {
+      const RuleInput *in = &sigs[r]->inputs[k];
+      cols[k] = in->kind == VAL_DATE ? ds : strcmp(in->name, "x") == 0 ? xs : ys;
+    }
     fb(N, cols, outb);
     run(ENGINE_INTERP, ref[r], N, cols, outi);
     for (int i = 0; i < N; i++) {
-      double in[2] = {xs[i], ys[i]};
+      double in[3];
+      for (int k = 0; k < sigs[r]->ninputs; k++) in[k] = cols[k][i];
       cr_assert(same(outb[i], outi[i]), "%s row %d preset %d: batch %a, %s interpreter %a", names[r], i, preset,
                 outb[i], vm_family_name(fam), outi[i]);
       cr_assert(same(f(in), outi[i]), "%s row %d preset %d: row fn %a, %s interpreter %a", names[r], i, preset,
@@ -571,10 +584,12 @@ Test(aot, the_folded_constant_differs_between_the_families, .init = setup, .fini
   if (!vm_host_has_fma()) return;
   Model *fm, *cm;
   load_portable(&fm, &cm);
-  const char *g = intern_cstr(cc->names, "g");
-  double tf = model_lookup(fm, g)->goal.target.value;
-  double tc = model_lookup(cm, intern_cstr(cm->c->names, "g"))->goal.target.value;
+  const Sym *gf = model_lookup(fm, intern_cstr(cc->names, "g"));
+  const Sym *gc = model_lookup(cm, intern_cstr(cm->c->names, "g"));
+  double tf = gf->goal.target.value, tc = gc->goal.target.value;
   cr_assert(same(tf, tc) == false, "exp(2.0000000000000004) is %a in both families: the tests above test nothing", tf);
+  cr_assert(gf->goal.nplan == 3 && gc->goal.nplan == 3);
+  cr_assert(same(gf->goal.plan_value[1], gc->goal.plan_value[1]) == false, "the milestone's exp is the same");
 }
 
 /* ------------------------------------------------------------------------
