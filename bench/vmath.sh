@@ -87,7 +87,8 @@ if command -v "clang-$llvm_major" >/dev/null; then
 fi
 if [ -n "${BASELINE:-}" ]; then
   "$BASELINE" build v.mission -o libbase.so --prefix m --cpu native
-  libs+=("$work/libbase.so"); labels+=("baseline missionc")
+  "$BASELINE" build v.mission -o libbase_generic.so --prefix m
+  libs+=("$work/libbase.so" "$work/libbase_generic.so"); labels+=("baseline missionc native" "baseline missionc generic")
 fi
 # the same SLEEF functions as missionc's native objects in a tight C loop (the widest
 # vectors, a scalar tail): what the generated kernel costs beyond the calls

@@ -20,7 +20,9 @@
  * The operations and their order are those of interp.c, value for value, lane for
  * lane; pow, exp and log are SLEEF's deterministic functions of one family (libm_call,
  * base/vmath.h), which the optimiser does not know, so it cannot rewrite them (pow(2, x)
- * into exp2(x) ...).
+ * into exp2(x) ...). Portable objects hold both families and pick one on the CPU that
+ * runs them (CG_VMATH_RUNTIME: family_function), goal constants folded by exp, log or
+ * pow included (folded).
  */
 #include "codegen.h"
 

@@ -118,8 +118,8 @@ const char *cg_symbol_name(const CgOptions *o, const Sym *rule, const char *what
 LLVMModuleRef cg_module(LLVMContextRef ctx, const char *name, const RuleSig *const *sigs, int n,
                         const CgOptions *o);
 /* The same, set up for `cpu` (as for jit_new) and optimised at `level` on that CPU's
- * target machine, position-independent: what `build` emits. NULL with a malloc'd
- * message in *err on failure. */
+ * target machine, position-independent: what `build` emits (o->vmath as the caller
+ * chose it, cg_vmath_for_cpu). NULL with a malloc'd message in *err on failure. */
 LLVMModuleRef cg_optimized_module(LLVMContextRef ctx, const RuleSig *const *sigs, int n,
                                   const CgOptions *o, const char *cpu, JitOpt level, char **err);
 /* Print the IR of cg_optimized_module (--emit-llvm). Returns 0 or -1 with *err. */
