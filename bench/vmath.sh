@@ -10,7 +10,7 @@
 # FMA and AVX2), as wide as the CPU allows; built by default (the generic CPU), 2-wide,
 # of the family that the object's CPU test picks when first called (a load and a select
 # per call), and the same code with the test's answer preset to cinz (what it computes
-# on a CPU without FMA; compiled by the clang of missionc's LLVM). On a finz CPU, tight
+# on a CPU without FMA; compiled by the llc of missionc's LLVM). On a finz CPU, tight
 # C loops over the same SLEEF functions too, at the widest width and 2-wide (what the
 # generated kernel, and the portable object's choice, add). Asserts nothing.
 set -euo pipefail
@@ -79,10 +79,12 @@ family=$(grep -o 'deterministic [a-z]* functions' v.h | cut -d' ' -f2)
 libs=("$work/libmc.so" "$work/libmc_portable.so")
 labels=("missionc native ($family)" "missionc generic (runtime: $family)")
 llvm_major=$(sed -n 's/.*"llvm_version": "\([0-9]*\)\..*/\1/p' libmc.so.json)
-if command -v "clang-$llvm_major" >/dev/null; then
+llc=/usr/lib/llvm-$llvm_major/bin/llc
+if [ -x "$llc" ]; then
   "$build/missionc" build v.mission --emit-llvm -o portable.ll --prefix m
   sed -i 's/^\(@missionc.vmath.family = internal .*global i32\) -1/\1 0/' portable.ll
-  "clang-$llvm_major" -O2 -fPIC -shared -Wno-override-module -o libmc_portable_cinz.so portable.ll -lsleef -lm
+  "$llc" -O2 -filetype=obj -relocation-model=pic -o portable.o portable.ll
+  gcc -shared -o libmc_portable_cinz.so portable.o -lsleef -lm
   libs+=("$work/libmc_portable_cinz.so"); labels+=("missionc generic (run as cinz)")
 fi
 if [ -n "${BASELINE:-}" ]; then
