@@ -732,8 +732,9 @@ static LLVMValueRef gen_call_fn(Gen *g, const Frame *f, const Node *n) {
  * itself when there is none: its constants are the same in both families. */
 static const Sym *twin_goal(const Gen *g, const Sym *goal) {
   if (!g->twin) return goal;
-  const Sym *t = model_lookup(g->twin, intern_cstr(g->twin->c->names, goal->name));
-  if (!t || t->kind != goal->kind || t->goal.nplan != goal->goal.nplan)
+  /* the same text checked again: every declaration at the same position */
+  const Sym *t = goal->index >= 0 && goal->index < g->twin->syms.len ? g->twin->syms.items[goal->index] : NULL;
+  if (!t || t->kind != goal->kind || strcmp(t->name, goal->name) != 0 || t->goal.nplan != goal->goal.nplan)
     unreachable_bug("a goal differs from its twin beyond its folded constants");
   return t;
 }
