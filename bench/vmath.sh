@@ -5,11 +5,14 @@
 # (default 4,000,000): ns/row for each function (thread CPU time, so that other jobs on
 # the machine count less), best of 7 interleaved runs, and the
 # ratio to libmvec. BASELINE=/path/to/an/older/missionc adds its objects (before/after).
-# missionc's objects are built with `missionc build --cpu native` and call SLEEF's
-# deterministic functions (LANGUAGE.md, "exp, log and pow"): the finz family (FMA) on a
-# CPU with FMA and AVX2, and once more with MISSIONC_VMATH=cinz, the family of objects
-# for a CPU without FMA (cinz: exp and pow u10, log u35); on a finz CPU, a tight C loop
-# over the same SLEEF functions too (what the generated kernel adds). Asserts nothing.
+# missionc's objects call SLEEF's deterministic functions (LANGUAGE.md, "exp, log and
+# pow"): built with `--cpu native`, of the host's family (finz, with FMA, on a CPU with
+# FMA and AVX2), as wide as the CPU allows; built by default (the generic CPU), 2-wide,
+# of the family that the object's CPU test picks when first called (a load and a select
+# per call), and the same code with the test's answer preset to cinz (what it computes
+# on a CPU without FMA; compiled by the llc of missionc's LLVM). On a finz CPU, tight
+# C loops over the same SLEEF functions too, at the widest width and 2-wide (what the
+# generated kernel, and the portable object's choice, add). Asserts nothing.
 set -euo pipefail
 build=$(cd "${1:?usage: bench/vmath.sh BUILD_DIR [ROWS]}" && pwd)
 rows=${2:-4000000}
@@ -71,20 +74,36 @@ int main(int argc, char **argv) {
 C
 "$build/missionc" build v.mission -o libmc.so --header v.h --prefix m --cpu native
 grep -A6 'score v_pow' v.h | grep -q '\[0\] y' || { echo "bench/vmath.sh: pow's inputs are not (y, x)"; exit 1; }
-MISSIONC_VMATH=cinz "$build/missionc" build v.mission -o libmc_cinz.so --prefix m --cpu native
 family=$(grep -o 'deterministic [a-z]* functions' v.h | cut -d' ' -f2)
-libs=("$work/libmc.so" "$work/libmc_cinz.so")
-labels=("missionc ($family)" "missionc (cinz)")
+"$build/missionc" build v.mission -o libmc_portable.so --prefix m
+libs=("$work/libmc.so" "$work/libmc_portable.so")
+labels=("missionc native ($family)" "missionc generic (runtime: $family)")
+llvm_major=$(sed -n 's/.*"llvm_version": "\([0-9]*\)\..*/\1/p' libmc.so.json)
+llc=/usr/lib/llvm-$llvm_major/bin/llc
+if [ -x "$llc" ]; then
+  "$build/missionc" build v.mission --emit-llvm -o portable.ll --prefix m
+  sed -i 's/^\(@missionc.vmath.family = internal .*global i32\) -1/\1 0/' portable.ll
+  "$llc" -O2 -filetype=obj -relocation-model=pic -o portable.o portable.ll
+  gcc -shared -o libmc_portable_cinz.so portable.o -lsleef -lm
+  libs+=("$work/libmc_portable_cinz.so"); labels+=("missionc generic (run as cinz)")
+fi
 if [ -n "${BASELINE:-}" ]; then
   "$BASELINE" build v.mission -o libbase.so --prefix m --cpu native
-  libs+=("$work/libbase.so"); labels+=("baseline missionc")
+  "$BASELINE" build v.mission -o libbase_generic.so --prefix m
+  libs+=("$work/libbase.so" "$work/libbase_generic.so"); labels+=("baseline missionc native" "baseline missionc generic")
 fi
 # the same SLEEF functions as missionc's native objects in a tight C loop (the widest
 # vectors, a scalar tail): what the generated kernel costs beyond the calls
 cat >sleef.c <<'C'
 #include <immintrin.h>
 #include <stddef.h>
-#if defined(__AVX512F__)
+#if defined(TWO)
+typedef __m128d V;
+enum { W = 2 };
+#define LOAD _mm_loadu_pd
+#define STORE _mm_storeu_pd
+#define F(fn, ulp, isa) Sleef_finz_##fn##d2_##ulp##avx2128
+#elif defined(__AVX512F__)
 typedef __m512d V;
 enum { W = 8 };
 #define LOAD _mm512_loadu_pd
@@ -117,7 +136,8 @@ void m_v_pow_batch(size_t n, const double *const *c, double *o) {
 C
 if [ "$family" = finz ]; then
   gcc -O3 -march=native -fPIC -shared -o libsleefloop.so sleef.c -lsleef
-  libs+=("$work/libsleefloop.so"); labels+=("C loop over SLEEF finz")
+  gcc -O3 -march=native -DTWO -fPIC -shared -o libsleefloop2.so sleef.c -lsleef
+  libs+=("$work/libsleefloop.so" "$work/libsleefloop2.so"); labels+=("C loop over SLEEF finz" "C loop over SLEEF finz 2-wide")
 fi
 gcc -O3 -march=native -ffast-math -fPIC -shared -o libmvec.so hand.c -lm
 gcc -O3 -march=native -fPIC -shared -o libm_scalar.so hand.c -lm

@@ -16,13 +16,37 @@ double Sleef_finz_powd1_u10purecfma(double x, double y);
 static atomic_int family = -1;   /* VmFamily once known */
 static atomic_bool warned;
 
+static atomic_ulong scalar_calls;
+
+#if defined(__x86_64__)
+#include <cpuid.h>
+/* The FMA family's CPU test, bit for bit the one codegen.c emits (vmath.h). */
+static bool cpu_has_fma(void) {
+  unsigned a, b, c, d;
+  if (__get_cpuid_max(0, NULL) < 7) return false;
+  __cpuid_count(1, 0, a, b, c, d);
+  const unsigned need = 1u << 12 | 1u << 27 | 1u << 28;   /* FMA, OSXSAVE, AVX */
+  if ((c & need) != need) return false;
+  unsigned lo, hi;
+  __asm__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+  if ((lo & 6) != 6) return false;   /* the OS saves the SSE and AVX state */
+  __cpuid_count(7, 0, a, b, c, d);
+  return (b >> 5) & 1;               /* AVX2 */
+}
+#endif
+
 bool vm_host_has_fma(void) {
 #if defined(__x86_64__)
-  return __builtin_cpu_supports("fma") && __builtin_cpu_supports("avx2");
+  static atomic_int known = -1;
+  int k = atomic_load_explicit(&known, memory_order_relaxed);
+  if (k < 0) atomic_store_explicit(&known, k = cpu_has_fma(), memory_order_relaxed);
+  return k;
 #else
   return false;
 #endif
 }
+
+unsigned long vm_scalar_calls(void) { return atomic_load_explicit(&scalar_calls, memory_order_relaxed); }
 
 /* The family MISSIONC_VMATH asks for, else the CPU's. */
 static VmFamily initial_family(void) {
@@ -49,21 +73,24 @@ VmFamily vm_family(void) {
 }
 
 void vm_set_family(VmFamily f) {
-  if (f == VM_FINZ && vm_family() != VM_FINZ) return;
+  if (f == VM_FINZ && !vm_host_has_fma()) return;
   atomic_store(&family, f);
 }
 
 const char *vm_family_name(VmFamily f) { return f == VM_FINZ ? "finz" : "cinz"; }
 
 double vm_exp(double x) {
+  atomic_fetch_add_explicit(&scalar_calls, 1, memory_order_relaxed);
   return vm_nan_canonical(vm_family() == VM_FINZ ? Sleef_finz_expd1_u10purecfma(x) : Sleef_cinz_expd1_u10purec(x));
 }
 
 double vm_log(double x) {
+  atomic_fetch_add_explicit(&scalar_calls, 1, memory_order_relaxed);
   return vm_nan_canonical(vm_family() == VM_FINZ ? Sleef_finz_logd1_u35purecfma(x) : Sleef_cinz_logd1_u35purec(x));
 }
 
 double vm_pow(double x, double y) {
+  atomic_fetch_add_explicit(&scalar_calls, 1, memory_order_relaxed);
   return vm_nan_canonical(vm_family() == VM_FINZ ? Sleef_finz_powd1_u10purecfma(x, y) : Sleef_cinz_powd1_u10purec(x, y));
 }
 

@@ -15,15 +15,23 @@
 
 typedef enum { VM_CINZ, VM_FINZ } VmFamily;
 
-/* Whether this CPU can run the FMA family (x86-64 with FMA and AVX2). */
+/* Whether this CPU can run the FMA family: x86-64 with FMA and AVX2 and the OS's AVX
+ * state enabled (CPUID leaf 1 ECX bits 12 FMA, 27 OSXSAVE, 28 AVX; XGETBV(0) & 6 == 6;
+ * leaf 7 EBX bit 5 AVX2). Objects built for another CPU test the same bits when first
+ * called (codegen.c, the "runtime" family). */
 bool vm_host_has_fma(void);
 /* This process's family: VM_FINZ where the CPU can run it, unless MISSIONC_VMATH=cinz
  * (a warning once, and the default, for any value but cinz and finz), or
  * vm_set_family lowered it. Thread-safe. */
 VmFamily vm_family(void);
-/* Use f from now on (before any thread computes); VM_FINZ only where vm_family()
- * is VM_FINZ already (`build` for a CPU without FMA lowers it to VM_CINZ). */
+/* Use f from now on (before any thread computes), whatever MISSIONC_VMATH says;
+ * VM_FINZ only where the CPU has FMA and AVX2 (`build` folds constants with the
+ * objects' family, which MISSIONC_VMATH does not change). */
 void vm_set_family(VmFamily f);
+/* How many times this process has called vm_exp, vm_log and vm_pow (the scalar ones:
+ * the constant folder's), so that `build` can tell whether a folded constant depends
+ * on the family. */
+unsigned long vm_scalar_calls(void);
 /* "finz" or "cinz". */
 const char *vm_family_name(VmFamily f);
 

@@ -14,6 +14,7 @@
 #include "codegen.h"
 #include "commands.h"
 #include "driver.h"
+#include "check.h"
 #include "options.h"
 #include "eval.h"
 #include "manifest.h"
@@ -308,28 +309,16 @@ static int write_manifest(Compiler *c, const BuildArgs *a, const Model *m, const
   return EXIT_OK;
 }
 
-int cmd_build(Compiler *c, int argc, char **argv) {
-  CommonOptions co;
-  driver_options_init(&co);
-  co.brief_warnings = true;
-  BuildArgs a = {.cpu = "generic", .opt = JIT_OPT_O2};
-  int status = parse_args(c, &co, &a, argc, argv);
-  if (status >= 0) return status;
-  /* exp, log and pow of the target's family, constants folded by the front end too */
-  VmFamily family = cg_family_for_cpu(a.cpu);
-  vm_set_family(family);
-  driver_options_apply(c, &co);
-  Model *m = driver_front_end(c, a.file, &co);
-  if (!m) return driver_finish(c, &co, EXIT_USAGE);
-  status = driver_finish(c, &co, EXIT_OK);
-  if (status != EXIT_OK) return status;
+/* Compile the chosen rules of a checked model: the code, the header, the manifest. */
+static int build_model(Compiler *c, CommonOptions *co, const BuildArgs *a, Model *m, CgVmath vmath,
+                       const Model *twin) {
   const RuleSig **sigs = NULL;
   int n = 0;
   char *err = NULL;
-  status = eval_select_rules(m, a.rules, a.on, true, &sigs, &n, &err);
+  int status = eval_select_rules(m, a->rules, a->on, true, &sigs, &n, &err);
   if (status != MS_OK) return driver_report(status, err);
-  CgOptions o = {.row = true, .batch = true, .inputs = true, .family = family};
-  o.prefix = a.prefix ? a.prefix : default_prefix(c->arena, a.output ? a.output : a.file);
+  CgOptions o = {.row = true, .batch = true, .inputs = true, .vmath = vmath, .cinz_twin = twin};
+  o.prefix = a->prefix ? a->prefix : default_prefix(c->arena, a->output ? a->output : a->file);
   /* The fused function's columns: one per input name, as `eval` reads them. */
   EvalOptions eo;
   eval_options_init(&eo);
@@ -347,20 +336,74 @@ int cmd_build(Compiler *c, int argc, char **argv) {
   OutFile mf;
   bool has_manifest = false;
   if (symbols_clash(sigs, n, &o)) status = EXIT_INPUT;
-  else if (too_large(c, m, sigs, n)) status = driver_finish(c, &co, EXIT_INPUT);
-  else if (a.output && a.header && (outfile_same_file(a.output, a.header) || strcmp(a.output, a.header) == 0))
-    status = driver_usage_error("build: -o and --header name the same file '%s'", a.header);
-  else if ((status = driver_check_output(c, a.output, NULL, 0)) != EXIT_OK ||
-           (status = driver_check_output(c, a.header, NULL, 0)) != EXIT_OK) {
+  else if (too_large(c, m, sigs, n)) status = driver_finish(c, co, EXIT_INPUT);
+  else if (a->output && a->header && (outfile_same_file(a->output, a->header) || strcmp(a->output, a->header) == 0))
+    status = driver_usage_error("build: -o and --header name the same file '%s'", a->header);
+  else if ((status = driver_check_output(c, a->output, NULL, 0)) != EXIT_OK ||
+           (status = driver_check_output(c, a->header, NULL, 0)) != EXIT_OK) {
     /* reported */
-  } else if (!a.emit_llvm && output_is_special(a.output)) {
+  } else if (!a->emit_llvm && output_is_special(a->output)) {
     /* a FIFO or a device: nothing to hash back and no folder to put a manifest in */
-    if (a.manifest) status = driver_usage_error("build: --manifest needs -o to be a file, not '%s'", a.output);
-  } else if (!a.emit_llvm && !(has_manifest = open_manifest(c, &a, &mf))) status = EXIT_USAGE;
-  if (status == EXIT_OK) status = write_code(&a, sigs, n, &o);
-  if (status == EXIT_OK && a.header) status = write_header(c, a.header, sigs, n, &o);
-  if (has_manifest && status == EXIT_OK) status = write_manifest(c, &a, m, sigs, n, &o, &mf);
+    if (a->manifest) status = driver_usage_error("build: --manifest needs -o to be a file, not '%s'", a->output);
+  } else if (!a->emit_llvm && !(has_manifest = open_manifest(c, a, &mf))) status = EXIT_USAGE;
+  if (status == EXIT_OK) status = write_code(a, sigs, n, &o);
+  if (status == EXIT_OK && a->header) status = write_header(c, a->header, sigs, n, &o);
+  if (has_manifest && status == EXIT_OK) status = write_manifest(c, a, m, sigs, n, &o, &mf);
   else if (has_manifest) outfile_abort(&mf);
   ruleset_free(rs);
+  return status;
+}
+
+/* A portable object whose goal constants the front end folded with exp, log or pow
+ * (by the host's family): the same text checked again with them folded by cinz, for
+ * the CPUs that run cinz (CgOptions.cinz_twin; *tc to free). A host without FMA and
+ * AVX2 cannot fold by finz: the object then runs cinz everywhere (*vmath). NULL when
+ * there is no twin: *vmath set to cinz, or left (a failure, reported). */
+static const Model *cinz_twin(Compiler *c, const Model *m, Compiler **tc, CgVmath *vmath) {
+  if (vm_family() != VM_FINZ) {
+    *vmath = CG_VMATH_CINZ;
+    return NULL;
+  }
+  Compiler *t = *tc = compiler_new();
+  for (int k = 0; k < c->include_dirs.len; k++) vec_push(t->arena, &t->include_dirs, c->include_dirs.items[k]);
+  const SourceFile *sf = src_file(c->src, m->main_file);
+  uint32_t id = sf->real ? src_add_as(t->src, sf->path, sf->real, sf->text, sf->len)
+                         : src_add(t->src, sf->path, sf->text, sf->len);
+  vm_set_family(VM_CINZ);
+  const Model *twin = check_program(t, compiler_parse_source(t, id));
+  vm_set_family(VM_FINZ);
+  if (!twin || diag_error_count(t->diag) > 0) {
+    util_error("%s: cannot be checked again to fold its constants without FMA", sf->path);
+    return NULL;
+  }
+  return twin;
+}
+
+int cmd_build(Compiler *c, int argc, char **argv) {
+  CommonOptions co;
+  driver_options_init(&co);
+  co.brief_warnings = true;
+  BuildArgs a = {.cpu = "generic", .opt = JIT_OPT_O2};
+  int status = parse_args(c, &co, &a, argc, argv);
+  if (status >= 0) return status;
+  /* exp, log and pow of the target's family, constants folded by the front end too
+     (a portable object's by the host's, and by cinz below when that matters) */
+  CgVmath vmath = cg_vmath_for_cpu(a.cpu);
+  vm_set_family(vmath == CG_VMATH_RUNTIME ? (vm_host_has_fma() ? VM_FINZ : VM_CINZ) : (VmFamily)vmath);
+  unsigned long folds = vm_scalar_calls();
+  driver_options_apply(c, &co);
+  Model *m = driver_front_end(c, a.file, &co);
+  if (!m) return driver_finish(c, &co, EXIT_USAGE);
+  status = driver_finish(c, &co, EXIT_OK);
+  if (status != EXIT_OK) return status;
+  Compiler *twin_c = NULL;
+  const Model *twin = NULL;
+  if (vmath == CG_VMATH_RUNTIME && vm_scalar_calls() != folds &&
+      !(twin = cinz_twin(c, m, &twin_c, &vmath)) && vmath == CG_VMATH_RUNTIME) {
+    if (twin_c) compiler_free(twin_c);
+    return EXIT_USAGE;
+  }
+  status = build_model(c, &co, &a, m, vmath, twin);
+  if (twin_c) compiler_free(twin_c);
   return status;
 }

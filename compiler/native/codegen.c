@@ -20,7 +20,9 @@
  * The operations and their order are those of interp.c, value for value, lane for
  * lane; pow, exp and log are SLEEF's deterministic functions of one family (libm_call,
  * base/vmath.h), which the optimiser does not know, so it cannot rewrite them (pow(2, x)
- * into exp2(x) ...).
+ * into exp2(x) ...). Portable objects hold both families and pick one on the CPU that
+ * runs them (CG_VMATH_RUNTIME: family_function), goal constants folded by exp, log or
+ * pow included (folded).
  */
 #include "codegen.h"
 
@@ -164,9 +166,11 @@ typedef struct Gen {
   unsigned lanes;           /* 1 (row function) or batch_lanes() (batch kernel) */
   LLVMTypeRef vt, bt;       /* a value (booleans too: 1, 0 or NaN): double or <lanes x double>;
                                a lane mask: i1 or <lanes x i1> */
-  LLVMValueRef libm[LIBM_COUNT][MATH_WIDTHS];   /* by CgMath: 1, 2, 4, 8 lanes */
+  LLVMValueRef libm[2][LIBM_COUNT][MATH_WIDTHS];   /* by VmFamily, CgMath: 1, 2, 4, 8 lanes */
   CgMath math;
-  VmFamily family;          /* of exp, log and pow (vmath.h) */
+  CgVmath vmath;            /* the family of exp, log and pow (vmath.h), or chosen at run time */
+  LLVMValueRef is_finz;     /* CG_VMATH_RUNTIME: i1 missionc.vmath.is_finz(), once declared */
+  const Model *twin;        /* CG_VMATH_RUNTIME: goal constants folded by cinz, or NULL */
   LLVMAttributeRef nounwind;
   const RuleSig *sig;       /* the rule being generated */
   LLVMValueRef *in;         /* per input slot: its base-unit value in this row */
@@ -331,36 +335,154 @@ static bool has_feature(const char *features, const char *want) {
   return false;
 }
 
-VmFamily cg_family_for_cpu(const char *cpu) {
+CgVmath cg_vmath_for_cpu(const char *cpu) {
+  if (strcmp(cpu, "native") == 0) return vm_host_has_fma() ? CG_VMATH_FINZ : CG_VMATH_CINZ;
   char *triple, *name, *features;
   jit_describe_cpu(cpu, &triple, &name, &features);
-  bool fma = strncmp(triple, "x86_64", 6) == 0 && has_feature(features, "+fma") && has_feature(features, "+avx2");
+  bool x86 = strncmp(triple, "x86_64", 6) == 0;
+  bool fma = x86 && has_feature(features, "+fma") && has_feature(features, "+avx2");
   free(triple);
   free(name);
   free(features);
-  return fma && vm_family() == VM_FINZ ? VM_FINZ : VM_CINZ;
+  return !x86 ? CG_VMATH_CINZ : fma ? CG_VMATH_FINZ : CG_VMATH_RUNTIME;
 }
 
-/* The SLEEF function `which` of the module's family on `width` lanes (1, 2, 4 or 8),
- * declared once: exp and pow the u10 ones, log the u35 one (vmath.h). */
-static LLVMValueRef math_fn(Gen *g, Libm which, unsigned width, LLVMTypeRef *ty) {
+const char *cg_vmath_name(CgVmath v) { return v == CG_VMATH_RUNTIME ? "runtime" : vm_family_name((VmFamily)v); }
+
+/* The SLEEF function `which` of family fam on `width` lanes (1, 2, 4 or 8), declared
+ * once: exp and pow the u10 ones, log the u35 one (vmath.h). */
+static LLVMValueRef math_fn(Gen *g, VmFamily fam, Libm which, unsigned width, LLVMTypeRef *ty) {
   int nargs = which == LIBM_POW ? 2 : 1;
   int w = width == 1 ? CG_MATH_SCALAR : width == 2 ? CG_MATH_SSE2 : width == 4 ? CG_MATH_AVX : CG_MATH_AVX512;
   LLVMTypeRef vt = width == 1 ? g->f64 : LLVMVectorType(g->f64, width);
   LLVMTypeRef params[2] = {vt, vt};
   *ty = LLVMFunctionType(vt, params, (unsigned)nargs, 0);
-  if (!g->libm[which][w]) {
+  bool finz = fam == VM_FINZ;
+  if (!g->libm[finz][which][w]) {
     static const char *const isa[2][MATH_WIDTHS] = {{"purec", "sse2", "avx", "avx512fnofma"},
                                                     {"purecfma", "avx2128", "avx2", "avx512f"}};
-    bool finz = g->family == VM_FINZ;
     char name[64];
     snprintf(name, sizeof name, "Sleef_%s_%sd%u_%s%s", finz ? "finz" : "cinz", libm_names[which], width,
              which == LIBM_LOG ? "u35" : "u10", isa[finz][w]);
-    g->libm[which][w] = LLVMGetNamedFunction(g->mod, name);
-    if (!g->libm[which][w]) g->libm[which][w] = LLVMAddFunction(g->mod, name, *ty);
-    if (g->nounwind) LLVMAddAttributeAtIndex(g->libm[which][w], LLVMAttributeFunctionIndex, g->nounwind);
+    LLVMValueRef fn = LLVMGetNamedFunction(g->mod, name);
+    if (!fn) fn = LLVMAddFunction(g->mod, name, *ty);
+    if (g->nounwind) LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, g->nounwind);
+    g->libm[finz][which][w] = fn;
   }
-  return g->libm[which][w];
+  return g->libm[finz][which][w];
+}
+
+/* ------------------------------------------------------------------------
+ * The family chosen at run time (CG_VMATH_RUNTIME)
+ * ------------------------------------------------------------------------ */
+
+/* The i32 registers of inline `cpuid` (leaf, subleaf) or `xgetbv` (XCR 0): the
+ * struct {eax, ebx, ecx, edx} or {eax, edx}. */
+static LLVMValueRef x86_asm(Gen *g, bool xgetbv, LLVMValueRef *args) {
+  LLVMTypeRef i32 = LLVMInt32TypeInContext(g->ctx);
+  LLVMTypeRef regs[4] = {i32, i32, i32, i32};
+  LLVMTypeRef ret = LLVMStructTypeInContext(g->ctx, regs, xgetbv ? 2 : 4, 0);
+  LLVMTypeRef params[2] = {i32, i32};
+  LLVMTypeRef fty = LLVMFunctionType(ret, params, xgetbv ? 1 : 2, 0);
+  char *text = xgetbv ? "xgetbv" : "cpuid";
+  char *cons = xgetbv ? "={ax},={dx},{cx},~{dirflag},~{fpsr},~{flags}"
+                      : "={ax},={bx},={cx},={dx},{ax},{cx},~{dirflag},~{fpsr},~{flags}";
+  LLVMValueRef asm_ = LLVMGetInlineAsm(fty, text, strlen(text), cons, strlen(cons), 1, 0,
+                                       LLVMInlineAsmDialectATT, 0);
+  return LLVMBuildCall2(g->b, fty, asm_, args, xgetbv ? 1 : 2, "");
+}
+
+/* Whether (r >> bit) & 1 of field k of an inline-asm result. */
+static LLVMValueRef reg_bit(Gen *g, LLVMValueRef regs, unsigned k, unsigned bit) {
+  LLVMTypeRef i32 = LLVMInt32TypeInContext(g->ctx);
+  LLVMValueRef r = LLVMBuildExtractValue(g->b, regs, k, "");
+  LLVMValueRef m = LLVMConstInt(i32, 1u << bit, 0);
+  return LLVMBuildICmp(g->b, LLVMIntEQ, LLVMBuildAnd(g->b, r, m, ""), m, "");
+}
+
+/* i32 missionc.vmath.init(ptr family): whether this CPU runs the FMA family (1, else
+ * 0), by the test of vm_host_has_fma, stored into the family variable (monotonic:
+ * threads that race store the same value). Not inlined: it runs once. */
+static LLVMValueRef init_function(Gen *g, LLVMValueRef fam) {
+  LLVMTypeRef i32 = LLVMInt32TypeInContext(g->ctx);
+  LLVMValueRef fn = LLVMAddFunction(g->mod, "missionc.vmath.init", LLVMFunctionType(i32, NULL, 0, 0));
+  LLVMSetLinkage(fn, LLVMInternalLinkage);
+  LLVMAttributeRef noinline = enum_attr(g->ctx, "noinline"), cold = enum_attr(g->ctx, "cold");
+  if (noinline) LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, noinline);
+  if (cold) LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, cold);
+  if (g->nounwind) LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, g->nounwind);
+  LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(g->ctx, fn, "entry");
+  LLVMBasicBlockRef os = LLVMAppendBasicBlockInContext(g->ctx, fn, "os");
+  LLVMBasicBlockRef save = LLVMAppendBasicBlockInContext(g->ctx, fn, "save");
+  LLVMValueRef zero = LLVMConstInt(i32, 0, 0);
+  /* entry: leaf 7 exists; leaf 1: FMA, OSXSAVE, AVX */
+  LLVMPositionBuilderAtEnd(g->b, entry);
+  LLVMValueRef leaf0 = x86_asm(g, false, (LLVMValueRef[]){zero, zero});
+  LLVMValueRef max = LLVMBuildExtractValue(g->b, leaf0, 0, "");
+  LLVMValueRef ok = LLVMBuildICmp(g->b, LLVMIntUGE, max, LLVMConstInt(i32, 7, 0), "");
+  LLVMValueRef leaf1 = x86_asm(g, false, (LLVMValueRef[]){LLVMConstInt(i32, 1, 0), zero});
+  ok = LLVMBuildAnd(g->b, ok, reg_bit(g, leaf1, 2, 12), "");   /* FMA */
+  ok = LLVMBuildAnd(g->b, ok, reg_bit(g, leaf1, 2, 27), "");   /* OSXSAVE: XGETBV runs */
+  ok = LLVMBuildAnd(g->b, ok, reg_bit(g, leaf1, 2, 28), "");   /* AVX */
+  LLVMBuildCondBr(g->b, ok, os, save);
+  /* os: XCR0 has the SSE and AVX state (bits 1, 2); leaf 7: AVX2 */
+  LLVMPositionBuilderAtEnd(g->b, os);
+  LLVMValueRef xcr0 = x86_asm(g, true, (LLVMValueRef[]){zero});
+  LLVMValueRef avx_os = LLVMBuildAnd(g->b, reg_bit(g, xcr0, 0, 1), reg_bit(g, xcr0, 0, 2), "");
+  LLVMValueRef leaf7 = x86_asm(g, false, (LLVMValueRef[]){LLVMConstInt(i32, 7, 0), zero});
+  LLVMValueRef finz = LLVMBuildAnd(g->b, avx_os, reg_bit(g, leaf7, 1, 5), "");   /* AVX2 */
+  LLVMValueRef found = LLVMBuildZExt(g->b, finz, i32, "");
+  LLVMBuildBr(g->b, save);
+  /* save: what the test found */
+  LLVMPositionBuilderAtEnd(g->b, save);
+  LLVMValueRef v = LLVMBuildPhi(g->b, i32, "");
+  LLVMAddIncoming(v, (LLVMValueRef[]){zero, found}, (LLVMBasicBlockRef[]){entry, os}, 2);
+  LLVMValueRef st = LLVMBuildStore(g->b, v, fam);
+  LLVMSetOrdering(st, LLVMAtomicOrderingMonotonic);
+  LLVMSetAlignment(st, 4);
+  LLVMBuildRet(g->b, v);
+  return fn;
+}
+
+/* i1 missionc.vmath.is_finz(): the family variable missionc.vmath.family (-1 unknown,
+ * 0 cinz, 1 finz; a monotonic load), found by init the first time, is finz. Small, to
+ * be inlined: a load, a compare and a branch not taken. */
+static LLVMValueRef family_function(Gen *g) {
+  if (g->is_finz) return g->is_finz;
+  LLVMTypeRef i32 = LLVMInt32TypeInContext(g->ctx);
+  LLVMValueRef fam = LLVMAddGlobal(g->mod, i32, "missionc.vmath.family");
+  LLVMSetLinkage(fam, LLVMInternalLinkage);
+  LLVMSetInitializer(fam, LLVMConstInt(i32, (unsigned long long)-1, 1));
+  LLVMSetAlignment(fam, 4);
+  LLVMBasicBlockRef saved = LLVMGetInsertBlock(g->b);
+  LLVMValueRef init = init_function(g, fam);
+  LLVMValueRef fn = LLVMAddFunction(g->mod, "missionc.vmath.is_finz", LLVMFunctionType(g->i1, NULL, 0, 0));
+  LLVMSetLinkage(fn, LLVMInternalLinkage);
+  if (g->nounwind) LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, g->nounwind);
+  LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(g->ctx, fn, "entry");
+  LLVMBasicBlockRef test = LLVMAppendBasicBlockInContext(g->ctx, fn, "test");
+  LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(g->ctx, fn, "done");
+  LLVMPositionBuilderAtEnd(g->b, entry);
+  LLVMValueRef known = LLVMBuildLoad2(g->b, i32, fam, "family");
+  LLVMSetOrdering(known, LLVMAtomicOrderingMonotonic);
+  LLVMSetAlignment(known, 4);
+  LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntSLT, known, LLVMConstInt(i32, 0, 0), ""), test, done);
+  LLVMPositionBuilderAtEnd(g->b, test);
+  LLVMValueRef found = LLVMBuildCall2(g->b, LLVMFunctionType(i32, NULL, 0, 0), init, NULL, 0, "");
+  LLVMBuildBr(g->b, done);
+  LLVMPositionBuilderAtEnd(g->b, done);
+  LLVMValueRef f = LLVMBuildPhi(g->b, i32, "");
+  LLVMAddIncoming(f, (LLVMValueRef[]){known, found}, (LLVMBasicBlockRef[]){entry, test}, 2);
+  LLVMBuildRet(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, f, LLVMConstInt(i32, 1, 0), ""));
+  if (saved) LLVMPositionBuilderAtEnd(g->b, saved);
+  g->is_finz = fn;
+  return fn;
+}
+
+/* Whether the CPU running the code runs finz: a call of is_finz (inlined by the
+ * optimiser: a load and a compare once the test has run). */
+static LLVMValueRef runs_finz(Gen *g) {
+  return LLVMBuildCall2(g->b, LLVMFunctionType(g->i1, NULL, 0, 0), family_function(g), NULL, 0, "finz");
 }
 
 /* Lanes first .. first+width-1 of a vector (all of it when width is its size). */
@@ -375,14 +497,22 @@ static LLVMValueRef lanes_of(Gen *g, LLVMValueRef v, unsigned first, unsigned wi
 
 /* pow, exp or log: SLEEF's deterministic functions (base/vmath.h), whose every width
  * gives the bits of the same family's scalar one; on vectors, as wide as the target
- * allows (CgMath), the lanes split into parts of that width and joined again. */
+ * allows (CgMath), the lanes split into parts of that width and joined again. With
+ * CG_VMATH_RUNTIME, an indirect call of the function that is_finz selects. */
 static LLVMValueRef libm_call(Gen *g, Libm which, LLVMValueRef *args) {
   int nargs = which == LIBM_POW ? 2 : 1;
   static const unsigned widths[] = {1, 2, 4, 8};   /* by CgMath */
   unsigned width = g->lanes == 1 ? 1 : widths[g->math];
   if (width > g->lanes) width = g->lanes;
   LLVMTypeRef ty;
-  LLVMValueRef fn = math_fn(g, which, width, &ty);
+  LLVMValueRef fn;
+  if (g->vmath == CG_VMATH_RUNTIME) {   /* the CPU's family: one of two pointers */
+    LLVMValueRef finz = runs_finz(g);
+    LLVMValueRef f = math_fn(g, VM_FINZ, which, width, &ty);
+    fn = LLVMBuildSelect(g->b, finz, f, math_fn(g, VM_CINZ, which, width, &ty), "");
+  } else {
+    fn = math_fn(g, (VmFamily)g->vmath, which, width, &ty);
+  }
   LLVMValueRef parts[CG_MAX_LANES];
   unsigned nparts = g->lanes / width;
   for (unsigned p = 0; p < nparts; p++) {
@@ -598,55 +728,95 @@ static LLVMValueRef gen_call_fn(Gen *g, const Frame *f, const Node *n) {
   return v;
 }
 
-/* expected(g, d) = b + (t - b) * (d - s) / (e - s) */
-static LLVMValueRef gen_expected(Gen *g, const Sym *goal, LLVMValueRef d) {
-  double b = goal->goal.baseline.value, t = goal->goal.target.value;
-  double s = (double)goal->goal.start, e = (double)goal->goal.deadline;
-  LLVMValueRef v = LLVMBuildFSub(g->b, d, num(g, s), "");
-  v = LLVMBuildFMul(g->b, num(g, t - b), v, "");
-  v = LLVMBuildFDiv(g->b, v, num(g, e - s), "");
-  return LLVMBuildFAdd(g->b, num(g, b), v, "expected");
+/* The twin of a goal in the model folded by cinz (CgOptions.cinz_twin), or the goal
+ * itself when there is none: its constants are the same in both families. */
+static const Sym *twin_goal(const Gen *g, const Sym *goal) {
+  if (!g->twin) return goal;
+  /* the same text checked again: every declaration at the same position */
+  const Sym *t = goal->index >= 0 && goal->index < g->twin->syms.len ? g->twin->syms.items[goal->index] : NULL;
+  if (!t || t->kind != goal->kind || strcmp(t->name, goal->name) != 0 || t->goal.nplan != goal->goal.nplan)
+    unreachable_bug("a goal differs from its twin beyond its folded constants");
+  return t;
 }
 
-/* One segment of planned(g, d): y0 + (y1 - y0) * (d - x0) / (x1 - x0), in model_planned's order. */
-static LLVMValueRef gen_segment(Gen *g, const double *x, const double *y, int i, LLVMValueRef d) {
+/* A constant the front end folded: finz's v and cinz's c, the same unless a
+ * portable object's goal constant called exp, log or pow; then the one of the
+ * family the CPU runs. */
+static LLVMValueRef folded(Gen *g, double v, double c) {
+  if (memcmp(&v, &c, sizeof v) == 0) return num(g, v);
+  LLVMValueRef finz = runs_finz(g);
+  return LLVMBuildSelect(g->b, finz, num(g, v), num(g, c), "");
+}
+
+/* expected(g, d) = b + (t - b) * (d - s) / (e - s) */
+static LLVMValueRef gen_expected(Gen *g, const Sym *goal, LLVMValueRef d) {
+  const Sym *c = twin_goal(g, goal);
+  double b = goal->goal.baseline.value, t = goal->goal.target.value;
+  double bc = c->goal.baseline.value, tc = c->goal.target.value;
+  double s = (double)goal->goal.start, e = (double)goal->goal.deadline;
+  LLVMValueRef v = LLVMBuildFSub(g->b, d, num(g, s), "");
+  v = LLVMBuildFMul(g->b, folded(g, t - b, tc - bc), v, "");
+  v = LLVMBuildFDiv(g->b, v, num(g, e - s), "");
+  return LLVMBuildFAdd(g->b, folded(g, b, bc), v, "expected");
+}
+
+/* One segment of planned(g, d): y0 + (y1 - y0) * (d - x0) / (x1 - x0), in model_planned's
+ * order (yc: the knots' values folded by cinz). */
+static LLVMValueRef gen_segment(Gen *g, const double *x, const double *y, const double *yc, int i,
+                                LLVMValueRef d) {
   LLVMValueRef v = LLVMBuildFSub(g->b, d, num(g, x[i]), "");
-  v = LLVMBuildFMul(g->b, num(g, y[i + 1] - y[i]), v, "");
+  v = LLVMBuildFMul(g->b, folded(g, y[i + 1] - y[i], yc[i + 1] - yc[i]), v, "");
   v = LLVMBuildFDiv(g->b, v, num(g, x[i + 1] - x[i]), "");
-  return LLVMBuildFAdd(g->b, num(g, y[i]), v, "");
+  return LLVMBuildFAdd(g->b, folded(g, y[i], yc[i]), v, "");
 }
 
 /* planned(g, d): the segment of the last knot that d lies after (the first before
  * the second knot), chosen by selects so the batch loop stays branch-free. */
 static LLVMValueRef gen_planned(Gen *g, const Sym *goal, LLVMValueRef d) {
   const double *x = goal->goal.plan_day, *y = goal->goal.plan_value;
+  const double *yc = twin_goal(g, goal)->goal.plan_value;
   int n = goal->goal.nplan;
   if (n < 2) return gen_expected(g, goal, d);
-  LLVMValueRef v = gen_segment(g, x, y, 0, d);
+  LLVMValueRef v = gen_segment(g, x, y, yc, 0, d);
   for (int i = 1; i < n - 1; i++) {
     LLVMValueRef after = LLVMBuildFCmp(g->b, LLVMRealOGT, d, num(g, x[i]), "");
-    v = LLVMBuildSelect(g->b, after, gen_segment(g, x, y, i, d), v, "");
+    v = LLVMBuildSelect(g->b, after, gen_segment(g, x, y, yc, i, d), v, "");
   }
   return v;
+}
+
+/* on_track's x >= e where the target is above the baseline, else x <= e (by family
+ * when the families' constants disagree on which). */
+static LLVMValueRef gen_on_track_cmp(Gen *g, const Sym *goal, LLVMValueRef x, LLVMValueRef e) {
+  const Sym *c = twin_goal(g, goal);
+  bool up = goal->goal.target.value > goal->goal.baseline.value;
+  bool up_c = c->goal.target.value > c->goal.baseline.value;
+  LLVMValueRef r = LLVMBuildFCmp(g->b, up ? LLVMRealOGE : LLVMRealOLE, x, e, "on_track");
+  if (up == up_c) return r;
+  LLVMValueRef rc = LLVMBuildFCmp(g->b, up_c ? LLVMRealOGE : LLVMRealOLE, x, e, "");
+  LLVMValueRef finz = runs_finz(g);
+  return LLVMBuildSelect(g->b, finz, r, rc, "");
 }
 
 /* The goal built-ins: progress, expected, on_track, planned. */
 static LLVMValueRef gen_goal_builtin(Gen *g, const Frame *f, const Node *n, Builtin bi) {
   Node **args = n->call.args.items;
   const Sym *goal = goal_of(f, args[0]);
+  const Sym *c = twin_goal(g, goal);
   double b = goal->goal.baseline.value, t = goal->goal.target.value;
+  double bc = c->goal.baseline.value, tc = c->goal.target.value;
   if (bi == BI_PROGRESS) {
     /* clamp((x - b) / (t - b), 0, 1) */
     LLVMValueRef x = input_of(g, goal->goal.indicator, -1, false);
-    LLVMValueRef v = LLVMBuildFSub(g->b, x, num(g, b), "");
-    v = LLVMBuildFDiv(g->b, v, num(g, t - b), "");
+    LLVMValueRef v = LLVMBuildFSub(g->b, x, folded(g, b, bc), "");
+    v = LLVMBuildFDiv(g->b, v, folded(g, t - b, tc - bc), "");
     return gen_clamp(g, v, num(g, 0.0), num(g, 1.0));
   }
   if (bi == BI_PLANNED) return gen_planned(g, goal, gen_expr(g, f, args[1]));
   LLVMValueRef e = gen_expected(g, goal, gen_expr(g, f, args[1]));
   if (bi == BI_EXPECTED) return e;
   LLVMValueRef x = input_of(g, goal->goal.indicator, -1, false);
-  return nan_if(g, x, e, from_i1(g, LLVMBuildFCmp(g->b, t > b ? LLVMRealOGE : LLVMRealOLE, x, e, "on_track")));
+  return nan_if(g, x, e, from_i1(g, gen_on_track_cmp(g, goal, x, e)));
 }
 
 static LLVMValueRef gen_builtin(Gen *g, const Frame *f, const Node *n) {
@@ -721,6 +891,18 @@ static LLVMValueRef gen_if(Gen *g, const Frame *f, const Node *n) {
   return nan_if(g, c, c, v);
 }
 
+/* A number the front end knows: a literal, or a goal's baseline or target (folded by
+ * the family of the build; a portable object's by both: folded). */
+static LLVMValueRef gen_const(Gen *g, const Node *n, const ExprSem *s) {
+  if (!g->twin || !s->ref || s->ref->kind != DK_GOAL || n->kind != ND_NAME || n->name.nparts != 2)
+    return num(g, s->value);
+  const Sym *goal = s->ref, *c = twin_goal(g, goal);
+  const char *member = n->name.parts[1].str;
+  if (strcmp(member, "baseline") == 0) return folded(g, s->value, c->goal.baseline.value);
+  if (strcmp(member, "target") == 0) return folded(g, s->value, c->goal.target.value);
+  return num(g, s->value);   /* start, deadline: dates */
+}
+
 /* The value of n on the current row: a double (booleans 1, 0 or NaN). */
 static LLVMValueRef gen_expr(Gen *g, const Frame *f, const Node *n) {
   const ExprSem *s = expr_sem(n);
@@ -728,7 +910,7 @@ static LLVMValueRef gen_expr(Gen *g, const Frame *f, const Node *n) {
   switch (s->form) {
   case EX_CONST:
     if (s->type.kind == TY_BOOL) return truth(g, s->value != 0.0);
-    return num(g, s->value);
+    return gen_const(g, n, s);
   case EX_INDICATOR: return input_of(g, s->ref, -1, false);
   case EX_DATE_INPUT: return input_of(g, NULL, -1, true);
   case EX_FIELD: return input_of(g, NULL, s->index, false);
@@ -1127,7 +1309,8 @@ LLVMModuleRef cg_module(LLVMContextRef ctx, const char *name, const RuleSig *con
   Gen g;
   gen_init(&g, ctx, name);
   g.math = o->math;
-  g.family = o->family;
+  g.vmath = o->vmath;
+  g.twin = o->vmath == CG_VMATH_RUNTIME ? o->cinz_twin : NULL;
   for (int r = 0; r < n; r++) {
     char sym[1024];
     if (o->row) gen_row_function(&g, sigs[r], cg_symbol_name(o, sigs[r]->rule, "", sym, sizeof sym));
@@ -1145,7 +1328,7 @@ LLVMModuleRef cg_set_module(LLVMContextRef ctx, const char *name, const CgSet *s
   Gen g;
   gen_init(&g, ctx, name);
   g.math = math;
-  g.family = vm_family();
+  g.vmath = (CgVmath)vm_family();
   SetIndex index;
   set_index_init(&index, set);
   g.index = &index;
@@ -1177,7 +1360,6 @@ LLVMModuleRef cg_optimized_module(LLVMContextRef ctx, const RuleSig *const *sigs
                                   const CgOptions *o, const char *cpu, JitOpt level, char **err) {
   CgOptions with_math = *o;
   with_math.math = cg_math_for_cpu(cpu);
-  with_math.family = cg_family_for_cpu(cpu);
   LLVMModuleRef mod = cg_module(ctx, "missionc.rules", sigs, n, &with_math);
   if (optimize_for(mod, cpu, level, err) != 0) {
     LLVMDisposeModule(mod);
@@ -1457,6 +1639,13 @@ static void write_fused_header(FILE *out, const CgOptions *o) {
 
 void cg_write_header(FILE *out, const char *guard, Sources *src, const RuleSig *const *sigs, int n,
                      const CgOptions *o) {
+  static const char *const vmath_text[] = {
+      [CG_VMATH_CINZ] = "cinz functions, without FMA, Debian's\n * libsleef-dev: the bits of missionc eval on a CPU without FMA and AVX2",
+      [CG_VMATH_FINZ] = "finz functions, with FMA, Debian's\n * libsleef-dev: the bits of missionc eval on a CPU with FMA and AVX2",
+      [CG_VMATH_RUNTIME] = "functions of the family chosen at run time,\n"
+                           " * Debian's libsleef-dev: finz where the CPU has FMA and AVX2, else cinz;\n"
+                           " * the bits of missionc eval on the machine that runs this code",
+  };
   fprintf(out,
           "/* Generated by missionc: compiled scores and conditions. Do not edit.\n"
           " *\n"
@@ -1471,14 +1660,12 @@ void cg_write_header(FILE *out, const char *guard, Sources *src, const RuleSig *
           " * booleans are 0 or 1 (any non-zero value is true); NaN is a missing value,\n"
           " * which comes out as NaN (LANGUAGE.md 7.5). The functions are pure and\n"
           " * thread-safe; link with -lsleef -lm (exp, log and pow are SLEEF's\n"
-          " * deterministic %s functions, Debian's libsleef-dev: %s).\n"
+          " * deterministic %s).\n"
           " */\n"
           "#ifndef %s\n#define %s\n\n#include <stddef.h>\n\n"
           "#ifdef __cplusplus\nextern \"C\" {\n#endif\n",
           o->fused && n > 0 ? " * and all_batch, at the end, for every rule at once.\n" : "",
-          vm_family_name(o->family),
-          o->family == VM_FINZ ? "with FMA, the bits of\n * missionc eval on a CPU with FMA and AVX2"
-                               : "without FMA, the bits of\n * missionc eval on a CPU without FMA or with MISSIONC_VMATH=cinz",
+          vmath_text[o->vmath],
           guard, guard);
   for (int r = 0; r < n; r++) {
     const RuleSig *sig = sigs[r];

@@ -69,9 +69,26 @@ typedef enum {
 CgMath cg_math_for(const char *triple, const char *features);
 /* The same for a jit_new-style cpu. */
 CgMath cg_math_for_cpu(const char *cpu);
-/* The family of code built ahead of time for a jit_new-style cpu: finz when the
- * target has FMA and AVX2 and this process computes finz (vm_family), else cinz. */
-VmFamily cg_family_for_cpu(const char *cpu);
+/* Which SLEEF family compiled code calls: one fixed (the VmFamily values), or either,
+ * chosen when the code is first called, on the CPU that runs it, by vm_host_has_fma's
+ * test (CPUID and XGETBV, emitted as inline assembly): finz where that CPU has FMA and
+ * AVX2, else cinz, the bits of `missionc eval` on that machine. Each call of exp, log
+ * or pow then selects one of the two functions by a load of the module's internal
+ * family variable (-1 until the test has run; a benign race: every thread stores the
+ * same value). */
+typedef enum {
+  CG_VMATH_CINZ = VM_CINZ,
+  CG_VMATH_FINZ = VM_FINZ,
+  CG_VMATH_RUNTIME,
+} CgVmath;
+
+/* The family of code built ahead of time for a jit_new-style cpu, whatever
+ * MISSIONC_VMATH says: "native" the host's (vm_host_has_fma); an x86-64 target whose
+ * features have FMA and AVX2 (it runs nowhere else) finz; any other x86-64 target
+ * (generic, x86-64, a named CPU) runtime; another architecture cinz. */
+CgVmath cg_vmath_for_cpu(const char *cpu);
+/* "cinz", "finz" or "runtime" (the header and the manifest's "vmath"). */
+const char *cg_vmath_name(CgVmath v);
 
 typedef struct CgOptions {
   const char *prefix;  /* P_R, P_R_batch, P_R_inputs with prefix "P"; R ... with "" */
@@ -80,8 +97,12 @@ typedef struct CgOptions {
   bool inputs;         /* emit P_R_inputs */
   const CgFused *fused; /* emit P_all_batch, P_all_inputs, P_all_outputs (NULL: not) */
   CgMath math;         /* the vector maths of the target (cg_optimized_module sets it) */
-  VmFamily family;     /* and their family (cg_optimized_module sets it; code run in this
+  CgVmath vmath;       /* and their family (cg_optimized_module sets it; code run in this
                           process, as the JIT, needs vm_family(): zero is VM_CINZ) */
+  const Model *cinz_twin; /* CG_VMATH_RUNTIME: the same file checked with constants folded
+                          by cinz (the front end folded the rules' model by finz), whose
+                          goals' baselines, targets and plan values the code uses where it
+                          runs cinz; NULL when no folded constant called exp, log or pow */
 } CgOptions;
 
 /* The name of the fused function's symbols: P_all_WHAT, what is "batch", "inputs"
@@ -97,8 +118,8 @@ const char *cg_symbol_name(const CgOptions *o, const Sym *rule, const char *what
 LLVMModuleRef cg_module(LLVMContextRef ctx, const char *name, const RuleSig *const *sigs, int n,
                         const CgOptions *o);
 /* The same, set up for `cpu` (as for jit_new) and optimised at `level` on that CPU's
- * target machine, position-independent: what `build` emits. NULL with a malloc'd
- * message in *err on failure. */
+ * target machine, position-independent: what `build` emits (o->vmath as the caller
+ * chose it, cg_vmath_for_cpu). NULL with a malloc'd message in *err on failure. */
 LLVMModuleRef cg_optimized_module(LLVMContextRef ctx, const RuleSig *const *sigs, int n,
                                   const CgOptions *o, const char *cpu, JitOpt level, char **err);
 /* Print the IR of cg_optimized_module (--emit-llvm). Returns 0 or -1 with *err. */

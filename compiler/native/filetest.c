@@ -65,7 +65,7 @@ static void collect_rules(Model *m, Arena *a, Rules *r) {
 /* Compile the rules' row functions in the JIT. */
 static int compile_rules(Jit *jit, Rules *r, char **err) {
   if (r->n == 0) return 0;
-  CgOptions o = {.prefix = "missionc_test", .row = true, .family = vm_family()};   /* run here */
+  CgOptions o = {.prefix = "missionc_test", .row = true, .vmath = (CgVmath)vm_family()};   /* run here */
   LLVMContextRef ctx = LLVMContextCreate();
   LLVMModuleRef mod = cg_module(ctx, "tests", r->sigp, r->n, &o);
   jit_prepare_module(jit, mod);

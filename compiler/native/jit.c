@@ -143,11 +143,13 @@ static void fatal_handler(const char *reason) {
   _exit(4);
 }
 
-/* Registers the host target and its asm printer, once per process, and the
+/* Registers the host target, its asm printer and parser (the inline `cpuid` of code
+ * that picks its SLEEF family at run time, codegen.c), once per process, and the
  * fatal-error handler. */
 static void init_llvm(void) {
   LLVMInstallFatalErrorHandler(fatal_handler);
-  llvm_ready = !LLVMInitializeNativeTarget() && !LLVMInitializeNativeAsmPrinter();
+  llvm_ready = !LLVMInitializeNativeTarget() && !LLVMInitializeNativeAsmPrinter() &&
+               !LLVMInitializeNativeAsmParser();
 }
 
 static bool ensure_llvm(char **err) {

@@ -141,7 +141,7 @@ void manifest_write(FILE *out, const ManifestInfo *mi) {
   string_or_null(out, mi->cpu);
   fputs(",\n  \"opt\": ", out);
   string_or_null(out, mi->opt);
-  fprintf(out, ",\n  \"vmath\": \"%s\"", vm_family_name(mi->o->family));   /* exp, log, pow */
+  fprintf(out, ",\n  \"vmath\": \"%s\"", cg_vmath_name(mi->o->vmath));   /* exp, log, pow */
   fputs(",\n  \"prefix\": ", out);
   diag_json_string(out, mi->o->prefix);
   fputs(",\n  \"rules\": [\n", out);

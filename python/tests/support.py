@@ -8,7 +8,6 @@ fails.
 """
 import csv
 import importlib
-import json
 import math
 import os
 import random
@@ -53,16 +52,9 @@ def workdir(name):
     return path
 
 
-def run(*args, cwd=None, like=None):
-    """Run a command; its stdout, or an AssertionError with its stderr. like names a
-    library built by missionc: exp, log and pow then use the SLEEF family its manifest
-    names (MISSIONC_VMATH; libraries for the generic CPU compute the cinz bits, which
-    `missionc eval` on a CPU with FMA computes only so; LANGUAGE.md, "exp, log and pow")."""
-    env = None
-    if like:
-        with open(os.path.join(cwd or ".", like + ".json")) as f:
-            env = dict(os.environ, MISSIONC_VMATH=json.load(f)["vmath"])
-    p = subprocess.run(list(args), cwd=cwd, capture_output=True, text=True, env=env)
+def run(*args, cwd=None):
+    """Run a command; its stdout, or an AssertionError with its stderr."""
+    p = subprocess.run(list(args), cwd=cwd, capture_output=True, text=True)
     if p.returncode != 0:
         raise AssertionError(f"{' '.join(args)} exited {p.returncode}:\n{p.stderr}")
     return p.stdout

@@ -43,7 +43,7 @@ class DaskTest(unittest.TestCase):
                 f.writelines(lines[k * ROWS // FILES:(k + 1) * ROWS // FILES])
         support.run(mc, "build", "rules.mission", "-o", "libind.so", "--rules", IND_RULES, cwd=d)
         support.run(mc, "eval", "rules.mission", "--input", "rows.csv", "--rules", IND_RULES,
-                    "-o", "expected.csv", cwd=d, like="libind.so")
+                    "-o", "expected.csv", cwd=d)
         cls.expected = support.read_eval_csv(os.path.join(d, "expected.csv"))
         cls.cluster = LocalCluster(n_workers=2, threads_per_worker=2, processes=True,
                                    dashboard_address=":0", local_directory=os.path.join(d, "dask"))

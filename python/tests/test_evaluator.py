@@ -32,9 +32,9 @@ class EvaluatorTest(unittest.TestCase):
         support.write_applicant_rows(os.path.join(d, "applicants.csv"), ROWS)
         support.run(mc, "build", "rules.mission", "-o", "libind.so", "--prefix", "ind", "--rules", IND_RULES, cwd=d)
         support.run(mc, "build", "rules.mission", "-o", "libapp.so", "--on", "applicant", cwd=d)
-        support.run(mc, "eval", "rules.mission", "--input", "rows.csv", "-o", "ind.csv", cwd=d, like="libind.so")
+        support.run(mc, "eval", "rules.mission", "--input", "rows.csv", "-o", "ind.csv", cwd=d)
         support.run(mc, "eval", "rules.mission", "--input", "applicants.csv", "--on",
-                    "applicant", "-o", "app.csv", cwd=d, like="libapp.so")
+                    "applicant", "-o", "app.csv", cwd=d)
         cls.ind = missionc.Evaluator(os.path.join(d, "libind.so"))
         cls.app = missionc.Evaluator(os.path.join(d, "libapp.so"))
         cls.rows = pd.read_csv(os.path.join(d, "rows.csv"), float_precision="round_trip",
@@ -131,7 +131,7 @@ class EvaluatorTest(unittest.TestCase):
         mc = support.missionc()
         support.run(mc, "build", "na.mission", "-o", "libna.so", "--on", "r", cwd=d)
         support.run(mc, "eval", "na.mission", "--on", "r", "--input", "rows.csv", "--na=nan",
-                    "-o", "out.csv", cwd=d, like="libna.so")
+                    "-o", "out.csv", cwd=d)
         ev = missionc.Evaluator(os.path.join(d, "libna.so"))
         data = pd.DataFrame({"x": [float(r[0]) for r in rows], "y": [float(r[1]) for r in rows],
                              "flag": pd.array([True, False, True, True, None, None], dtype="boolean")})

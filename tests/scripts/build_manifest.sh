@@ -39,7 +39,7 @@ cat >want.json <<'JSON'
   "header": "m.h",
   "cpu": "generic",
   "opt": "O2",
-  "vmath": "cinz",
+  "vmath": "runtime",
   "prefix": "m",
   "rules": [
     {

@@ -30,9 +30,16 @@ if grep -qF '@pow(' eval.ll; then echo "FAIL: the C library's pow is called"; ex
 for pat in 'define double @m_a\(' 'define void @m_a_batch\(' '@m_a_inputs = .*constant \[3 x' 'define double @m_b\('; do
   grep -qE "$pat" build.ll || { echo "FAIL: build --emit-llvm lacks '$pat'"; cat build.ll; exit 1; }
 done
-# SLEEF's family (LANGUAGE.md, "exp, log and pow"): the generic CPU has no FMA, so cinz
-grep -qF '@Sleef_cinz_powd2_u10sse2(' build.ll || { echo "FAIL: build for the generic CPU does not call cinz"; exit 1; }
-if grep -qF 'Sleef_finz' build.ll; then echo "FAIL: build for the generic CPU calls finz"; exit 1; fi
+# SLEEF's family (LANGUAGE.md, "exp, log and pow"): code for the generic CPU picks it on
+# the CPU that runs it, so it holds both families' 2-wide functions and the CPU test
+for pat in '@Sleef_cinz_powd2_u10sse2' '@Sleef_finz_powd2_u10avx2128' '@missionc.vmath.family = internal' \
+           'asm sideeffect "cpuid"' 'asm sideeffect "xgetbv"'; do
+  grep -qF "$pat" build.ll || { echo "FAIL: build for the generic CPU lacks '$pat'"; exit 1; }
+done
+"$missionc" build rules.mission --emit-llvm --prefix m --cpu native >native.ll
+if grep -qF 'missionc.vmath' native.ll; then echo "FAIL: build --cpu native tests the CPU"; exit 1; fi
+MISSIONC_VMATH=cinz "$missionc" build rules.mission --emit-llvm --prefix m >build_cinz.ll
+cmp -s build.ll build_cinz.ll || { echo "FAIL: MISSIONC_VMATH changed build's code"; exit 1; }
 MISSIONC_VMATH=cinz "$missionc" eval rules.mission --emit-llvm >cinz.ll
 if grep -qF 'Sleef_finz' cinz.ll; then echo "FAIL: MISSIONC_VMATH=cinz eval calls finz"; exit 1; fi
 "$missionc" build rules.mission --emit-llvm --prefix m -o file.ll

@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # eval_vmath.sh MISSIONC SOURCE_DIR BINARY_DIR - exp, log and pow give the same bits in
-# every engine of one SLEEF family (LANGUAGE.md, "exp, log and pow"). The host's family
-# (finz, with FMA, on a CPU with FMA and AVX2; else cinz): the interpreter (scalar
-# functions), the JIT for the native CPU (8-wide AVX-512 or 4-wide AVX2 ones), for a
-# named CPU and for the generic x86-64 (2-wide ones), and objects built ahead of time
-# for the native CPU, linked with -lsleef into a C program. The cinz family: objects
-# for the generic CPU (2-wide SSE2 functions) equal MISSIONC_VMATH=cinz's interpreter,
-# JIT and `build --cpu native` objects (8- or 4-wide). 100,003 random rows plus the
-# special values (0, -0, subnormals, +-inf, NaN, the edges of exp's range, negative
-# bases with whole and fractional exponents), compared as text (csv_format_double's
-# output) and through %a in C (NaNs as NaN, whatever their sign).
+# every engine of one SLEEF family, and objects the bits of `missionc eval` on the
+# machine that runs them (LANGUAGE.md, "exp, log and pow"). The host's family (finz,
+# with FMA, on a CPU with FMA and AVX2; else cinz): the interpreter (scalar functions),
+# the JIT for the native CPU (8-wide AVX-512 or 4-wide AVX2 ones), for a named CPU and
+# for the generic x86-64 (2-wide ones); objects built for the native CPU (the host's
+# family, fixed) and portable ones (the default, the generic CPU; a named CPU), which
+# pick their family when first called, linked with -lsleef into a C program. The other
+# path of a portable object: its own code (--emit-llvm) with the family variable
+# preset to cinz (what its CPU test finds on a CPU without FMA; compiled by llc, of the
+# LLVM missionc uses) equals
+# MISSIONC_VMATH=cinz's interpreter and JIT; preset to finz, the finz interpreter.
+# 100,003 random rows plus the special values (0, -0, subnormals, +-inf, NaN, the edges
+# of exp's range, negative bases with whole and fractional exponents), compared as text
+# (csv_format_double's output) and through %a in C (NaNs as NaN, whatever their sign).
+# A goal's target folded by the front end with exp: a portable object holds both
+# families' values.
 set -euo pipefail
 unset MISSIONC_VMATH   # the host's family unless a step asks for another
 missionc=$1 bin=$3
@@ -27,7 +33,7 @@ score l = log(x)
 score p = pow(x, y)
 score q = x ^ 2.5 + exp(y) * log(abs(y) + 1)
 // a constant that the front end folds (a goal's target, exp's argument one on
-// which finz and cinz differ): folded with the objects' family
+// which finz and cinz differ): a portable object selects the family's value
 goal g { indicator x; baseline 1 at 2023; target exp(2.0000000000000004) by 2030 }
 score k = x * g.target
 MISSION
@@ -87,16 +93,31 @@ int main(int argc, char **argv) {
 C
 
 fail() { echo "FAIL: $*"; exit 1; }
-# build for cpu $2 with MISSIONC_VMATH=$3 (or unset) and run it: in_$1.csv, bits_$1.txt
-object() {
-  local name=$1 cpu=$2 family=$3
-  MISSIONC_VMATH=$family "$missionc" build m.mission -o "m_$name.o" --header "m_$name.h" --prefix m --cpu "$cpu"
+# link object $1.o (header $1.h) into the C program and run it: in_$1.csv, bits_$1.txt
+run_object() {
+  local name=$1
   cp "m_$name.h" m.h
   "$cc" -std=c17 -O2 -Wall -Werror -o "gen_$name" gen.c "m_$name.o" -lsleef -lm
   "./gen_$name" "in_$name.csv" "bits_$name.txt"
   # a NaN is a NaN: its sign is not defined (x86 gives -NaN for 0 * inf, and which
   # operand's NaN an addition keeps depends on the order the back end picks)
   sed -i 's/-nan/nan/g' "bits_$name.txt"
+}
+# build for cpu $2 (none: the default) with MISSIONC_VMATH=$3 (or unset) and run it
+object() {
+  local name=$1 cpu=$2 family=$3
+  MISSIONC_VMATH=$family "$missionc" build m.mission -o "m_$name.o" --header "m_$name.h" --prefix m ${cpu:+--cpu "$cpu"}
+  run_object "$name"
+}
+# a portable object's own code with its family variable preset to $2 (0 cinz, 1 finz),
+# compiled by the llc of missionc's LLVM
+preset_object() {
+  local name=$1 value=$2
+  "$missionc" build m.mission --emit-llvm -o "m_$name.ll" --header "m_$name.h" --prefix m
+  grep -q '^@missionc.vmath.family = internal .*global i32 -1' "m_$name.ll" || fail "no family variable in the IR"
+  sed -i "s/^\(@missionc.vmath.family = internal .*global i32\) -1/\1 $value/" "m_$name.ll"
+  "$llc" -O2 -filetype=obj -relocation-model=pic -o "m_$name.o" "m_$name.ll"
+  run_object "$name"
 }
 # eval with MISSIONC_VMATH=$1 and the engine options $2 into $3
 run_eval() {
@@ -121,36 +142,61 @@ PY
 "$missionc" build m.mission -o probe.o --header probe.h --cpu native
 host=$(grep -o 'deterministic [a-z]* functions' probe.h | cut -d' ' -f2)
 echo "the host's family: $host"
+llvm_major=$(sed -n 's/.*"llvm_version": "\([0-9]*\)\..*/\1/p' probe.o.json)
+llc=/usr/lib/llvm-$llvm_major/bin/llc
+[ -x "$llc" ] || llc=$(command -v "llc-$llvm_major" || true)
 object native native ""
-object generic generic ""
-object cinz_native native cinz
+object generic "" ""
+object named x86-64-v3 ""
+object generic_cinz "" cinz
 cmp -s in_native.csv in_generic.csv || fail "the C programs wrote different inputs"
-grep -qF 'deterministic cinz functions' m_generic.h || fail "the header of objects for the generic CPU does not say cinz"
 grep -qF "deterministic $host functions" m_native.h || fail "the header of native objects does not say $host"
-grep -qF 'deterministic cinz functions' m_cinz_native.h || fail "MISSIONC_VMATH=cinz build does not say cinz"
+grep -qF '"vmath": "'"$host"'"' m_native.o.json || fail "the manifest of native objects does not say $host"
+grep -q 'Sleef_' <<<"$(nm m_native.o)" || fail "native objects call no SLEEF function"
+grep -q 'missionc.vmath' <<<"$(nm m_native.o)" && fail "native objects test the CPU"
+for name in generic named; do
+  grep -qF 'functions of the family chosen at run time' "m_$name.h" || fail "the header of $name objects does not say runtime"
+  grep -qF '"vmath": "runtime"' "m_$name.o.json" || fail "the manifest of $name objects does not say runtime"
+done
+cmp -s m_generic.o m_generic_cinz.o || fail "MISSIONC_VMATH=cinz changed the object built"
 
-# the host's family in every engine
+# the host's family in every engine, and in every object run here
 for engine in "--engine interp" "--cpu native" "--cpu generic" "--cpu x86-64-v3"; do
   run_eval "" "$engine" out.csv
   if [ "$engine" = "--engine interp" ]; then cp out.csv interp.csv; continue; fi
   cmp -s out.csv interp.csv || fail "eval $engine differs from the interpreter: $(diff out.csv interp.csv | head -4)"
 done
 same_as_object interp.csv bits_native.txt || fail "native objects differ from the interpreter"
+same_as_object interp.csv bits_generic.txt || fail "objects built by default differ from eval on this machine"
+cmp -s bits_generic.txt bits_named.txt || fail "objects for a named CPU differ from the default ones"
 
-# the cinz family in every engine: what objects for another CPU compute
+# the cinz family in every engine: what portable objects compute on a CPU without FMA
 for engine in "--engine interp" "--cpu native" "--cpu generic"; do
   run_eval cinz "$engine" out.csv
   if [ "$engine" = "--engine interp" ]; then cp out.csv interp_cinz.csv; continue; fi
   cmp -s out.csv interp_cinz.csv || fail "MISSIONC_VMATH=cinz eval $engine differs from its interpreter: $(diff out.csv interp_cinz.csv | head -4)"
 done
-cmp -s bits_generic.txt bits_cinz_native.txt || fail "cinz objects for the native and the generic CPU differ: $(diff bits_generic.txt bits_cinz_native.txt | head -4)"
-same_as_object interp_cinz.csv bits_generic.txt || fail "objects for the generic CPU differ from MISSIONC_VMATH=cinz's interpreter"
+if [ -n "$llc" ]; then
+  preset_object preset_cinz 0
+  same_as_object interp_cinz.csv bits_preset_cinz.txt || fail "a portable object that runs cinz differs from MISSIONC_VMATH=cinz's interpreter"
+  if [ "$host" = finz ]; then
+    preset_object preset_finz 1
+    cmp -s bits_preset_finz.txt bits_generic.txt || fail "a portable object preset to finz differs from its own CPU test's"
+  fi
+else
+  echo "note: no llc of LLVM $llvm_major: the cinz path of portable objects is not run"
+  [ -z "${CI:-}" ] || fail "llc of LLVM $llvm_major is missing"
+fi
 
 if [ "$host" = finz ]; then
   # the families really differ (exp in the last bit on most arguments), so the
   # comparisons above compared what they say
-  cmp -s bits_native.txt bits_generic.txt && fail "finz and cinz objects gave the same bits"
   cmp -s interp.csv interp_cinz.csv && fail "MISSIONC_VMATH=cinz did not change the interpreter's bits"
+  if [ -n "$llc" ]; then
+    cmp -s bits_preset_cinz.txt bits_generic.txt && fail "the preset cinz object gave the finz bits"
+    # the folded goal target (rule k) too: the families' values differ
+    cut -d, -f5 bits_preset_cinz.txt | cmp -s - <(cut -d, -f5 bits_generic.txt) && fail "the folded target is the same in both families"
+  fi
   run_eval finz "--engine interp" out.csv
   cmp -s out.csv interp.csv || fail "MISSIONC_VMATH=finz differs from the host's default"
 fi

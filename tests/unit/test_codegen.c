@@ -441,7 +441,7 @@ Test(aot, row_batch_and_inputs_agree_with_the_interpreter, .init = setup, .fini 
   Jit *jit = jit_new(NULL, &err);
   cr_assert(jit != NULL, "%s", err ? err : "");
   LLVMContextRef ctx = LLVMContextCreate();
-  CgOptions o = {.prefix = "t", .row = true, .batch = true, .inputs = true, .family = vm_family()};
+  CgOptions o = {.prefix = "t", .row = true, .batch = true, .inputs = true, .vmath = (CgVmath)vm_family()};
   LLVMModuleRef mod = cg_module(ctx, "aot", sigs, R, &o);
   jit_prepare_module(jit, mod);
   cr_assert(jit_optimize(jit, mod, JIT_OPT_O2, &err) == 0, "%s", err ? err : "");
@@ -472,21 +472,144 @@ Test(aot, row_batch_and_inputs_agree_with_the_interpreter, .init = setup, .fini 
   jit_free(jit);
 }
 
+/* A portable module (CG_VMATH_RUNTIME) of portable_src, its family variable preset to
+ * `preset` (-1: the module's own CPU test; 0 cinz; 1 finz), run in this process against
+ * the interpreter of family `fam` on the model folded by that family. */
+static const char *const portable_src =
+    "mission m \"M\" { period 2023 .. 2030 }\n"
+    "indicator x { unit 1 }\n"
+    "indicator y { unit 1 }\n"
+    "goal g { indicator x; baseline log(3) at 2023; target exp(2.0000000000000004) by 2030 }\n"
+    "milestone ms \"half\" { date 2026-01-01; expects g: exp(0.38) }\n"
+    "score e = exp(x) + log(abs(y) + 1) * x ^ y\n"
+    "score k = x * g.target + g.baseline\n"
+    "score pr = progress(g)\n"
+    "score pl = planned(g, date)\n"
+    "score ex = expected(g, date)\n"
+    "condition ot = on_track(g, date)\n";
+
+static void check_portable(Model *finz_model, Model *cinz_model, int preset, VmFamily fam) {
+  const char *names[] = {"e", "k", "pr", "pl", "ex", "ot"};
+  enum { R = sizeof names / sizeof *names };
+  const RuleSig *sigs[R], *ref[R];
+  Model *ref_model = fam == VM_FINZ ? finz_model : cinz_model;
+  for (int r = 0; r < R; r++) {
+    model = finz_model ? finz_model : cinz_model;
+    sigs[r] = sig_of(names[r]);
+    Sym *s = model_lookup(ref_model, intern_cstr(ref_model->c->names, names[r]));
+    RuleSig *sig = arena_alloc(cc->arena, sizeof *sig);
+    const char *why = NULL;
+    cr_assert(s && rule_sig(cc->arena, s, sig, &why), "%s", why ? why : names[r]);
+    ref[r] = sig;
+  }
+  char *err = NULL;
+  Jit *jit = jit_new(NULL, &err);
+  cr_assert(jit != NULL, "%s", err ? err : "");
+  LLVMContextRef ctx = LLVMContextCreate();
+  CgOptions o = {.prefix = "t", .row = true, .batch = true, .vmath = CG_VMATH_RUNTIME,
+                 .cinz_twin = finz_model ? cinz_model : NULL};
+  LLVMModuleRef mod = cg_module(ctx, "portable", sigs, R, &o);
+  LLVMValueRef var = LLVMGetNamedGlobal(mod, "missionc.vmath.family");
+  cr_assert(var != NULL, "a portable module without its family variable");
+  LLVMSetInitializer(var, LLVMConstInt(LLVMInt32TypeInContext(ctx), (unsigned long long)preset, 1));
+  jit_prepare_module(jit, mod);
+  cr_assert(jit_optimize(jit, mod, JIT_OPT_O2, &err) == 0, "%s", err ? err : "");
+  cr_assert(jit_add_module(jit, mod, ctx, &err) == 0, "%s", err ? err : "");
+  vm_set_family(fam);
+  enum { N = 1001 };
+  static double xs[N], ys[N], ds[N], outb[N], outi[N];
+  for (int i = 0; i < N; i++) {
+    xs[i] = (i - 300) * 0.0137 + 1e-3 * (i % 7), ys[i] = (i % 41 - 20) * 0.31;
+    ds[i] = 19300 + i * 2.7;   /* 2022-11 .. 2030-06: every segment of planned */
+  }
+  for (int r = 0; r < R; r++) {
+    char sym[128];
+    RowFn f = (RowFn)jit_lookup_func(jit, cg_symbol_name(&o, sigs[r]->rule, "", sym, sizeof sym), &err);
+    BatchFn fb = (BatchFn)jit_lookup_func(jit, cg_symbol_name(&o, sigs[r]->rule, "batch", sym, sizeof sym), &err);
+    cr_assert(f && fb, "%s", err ? err : "");
+    const double *cols[3];
+    for (int k = 0; k < sigs[r]->ninputs; k++) {
+      const RuleInput *in = &sigs[r]->inputs[k];
+      cols[k] = in->kind == VAL_DATE ? ds : strcmp(in->name, "x") == 0 ? xs : ys;
+    }
+    fb(N, cols, outb);
+    run(ENGINE_INTERP, ref[r], N, cols, outi);
+    for (int i = 0; i < N; i++) {
+      double in[3];
+      for (int k = 0; k < sigs[r]->ninputs; k++) in[k] = cols[k][i];
+      cr_assert(same(outb[i], outi[i]), "%s row %d preset %d: batch %a, %s interpreter %a", names[r], i, preset,
+                outb[i], vm_family_name(fam), outi[i]);
+      cr_assert(same(f(in), outi[i]), "%s row %d preset %d: row fn %a, %s interpreter %a", names[r], i, preset,
+                f(in), vm_family_name(fam), outi[i]);
+    }
+  }
+  jit_free(jit);
+}
+
+/* Both models of portable_src: folded by finz (NULL on a CPU without FMA) and cinz. */
+static void load_portable(Model **finz_model, Model **cinz_model) {
+  *finz_model = NULL;
+  if (vm_host_has_fma()) {
+    vm_set_family(VM_FINZ);
+    *finz_model = load(portable_src);
+  }
+  vm_set_family(VM_CINZ);
+  Compiler *c2 = compiler_new();   /* freed at exit: the test's process ends */
+  uint32_t id = src_add(c2->src, "t.mission", portable_src, strlen(portable_src));
+  *cinz_model = check_program(c2, parse_file(c2->arena, c2->names, c2->diag, c2->src, id));
+  cr_assert(diag_error_count(c2->diag) == 0);
+  if (!*finz_model) model = *cinz_model;
+}
+
+Test(aot, a_portable_module_computes_the_family_of_the_cpu_that_runs_it, .init = setup, .fini = teardown) {
+  Model *fm, *cm;
+  load_portable(&fm, &cm);
+  check_portable(fm, cm, -1, vm_host_has_fma() ? VM_FINZ : VM_CINZ);   /* its own CPU test */
+}
+
+Test(aot, a_portable_module_on_a_cpu_without_fma_computes_cinz, .init = setup, .fini = teardown) {
+  Model *fm, *cm;
+  load_portable(&fm, &cm);
+  check_portable(fm, cm, 0, VM_CINZ);   /* what its test finds on such a CPU */
+}
+
+Test(aot, a_portable_module_on_a_cpu_with_fma_computes_finz, .init = setup, .fini = teardown) {
+  if (!vm_host_has_fma()) return;   /* finz does not run here */
+  Model *fm, *cm;
+  load_portable(&fm, &cm);
+  check_portable(fm, cm, 1, VM_FINZ);
+}
+
+Test(aot, the_folded_constant_differs_between_the_families, .init = setup, .fini = teardown) {
+  if (!vm_host_has_fma()) return;
+  Model *fm, *cm;
+  load_portable(&fm, &cm);
+  const Sym *gf = model_lookup(fm, intern_cstr(cc->names, "g"));
+  const Sym *gc = model_lookup(cm, intern_cstr(cm->c->names, "g"));
+  double tf = gf->goal.target.value, tc = gc->goal.target.value;
+  cr_assert(same(tf, tc) == false, "exp(2.0000000000000004) is %a in both families: the tests above test nothing", tf);
+  cr_assert(gf->goal.nplan == 3 && gc->goal.nplan == 3);
+  cr_assert(same(gf->goal.plan_value[1], gc->goal.plan_value[1]) == false, "the milestone's exp is the same");
+}
+
 /* ------------------------------------------------------------------------
  * The IR
  * ------------------------------------------------------------------------ */
 
-static char *ir_of(const char *rule, JitOpt level) {
+/* The optimised IR of a rule's module for cpu, as build makes it. */
+static char *ir_for(const char *rule, const char *cpu, JitOpt level) {
   const RuleSig *sig = sig_of(rule);
   char *buf = NULL;
   size_t len = 0;
   FILE *f = open_memstream(&buf, &len);
-  CgOptions o = {.prefix = "t", .row = true, .batch = true};
+  CgOptions o = {.prefix = "t", .row = true, .batch = true, .vmath = cg_vmath_for_cpu(cpu)};
   char *err = NULL;
-  cr_assert(cg_print_ir(f, &sig, 1, &o, "native", level, &err) == 0, "%s", err ? err : "");
+  cr_assert(cg_print_ir(f, &sig, 1, &o, cpu, level, &err) == 0, "%s", err ? err : "");
   fclose(f);
   return buf;
 }
+
+static char *ir_of(const char *rule, JitOpt level) { return ir_for(rule, "native", level); }
 
 static int count(const char *hay, const char *needle) {
   int n = 0;
@@ -500,7 +623,7 @@ Test(ir, library_calls_are_not_rewritten, .init = setup, .fini = teardown) {
   /* the row function calls the scalar SLEEF pow; the batch loop the AVX-512 one (8
      lanes) on an AVX-512 host, the AVX one (4 lanes) on an AVX host, else two SSE2 ones;
      all of the finz family (FMA) on a host that has FMA and AVX2, else of cinz */
-  if (cg_family_for_cpu("native") == VM_FINZ) {
+  if (cg_vmath_for_cpu("native") == CG_VMATH_FINZ) {
     cr_assert(strstr(ir, "@Sleef_finz_powd1_u10purecfma(") != NULL, "%s", ir);
     cr_assert(strstr(ir, "@Sleef_finz_powd8_u10avx512f(") != NULL || strstr(ir, "@Sleef_finz_powd4_u10avx2(") != NULL,
               "%s", ir);
@@ -511,8 +634,24 @@ Test(ir, library_calls_are_not_rewritten, .init = setup, .fini = teardown) {
                   strstr(ir, "@Sleef_cinz_powd2_u10sse2(") != NULL,
               "%s", ir);
   }
+  cr_assert(strstr(ir, "missionc.vmath") == NULL, "a native module tests the CPU:\n%s", ir);
   cr_assert(strstr(ir, "exp2") == NULL, "pow(2, x) became exp2:\n%s", ir);
   cr_assert(strstr(ir, "@pow(") == NULL, "the C library's pow is called:\n%s", ir);
+  free(ir);
+}
+
+Test(ir, a_portable_module_selects_between_the_families, .init = setup, .fini = teardown) {
+  load(record_src);
+  char *ir = ir_for("s_pow2", "generic", JIT_OPT_O2);
+  /* the row function: scalar; the batch loop: 2-wide (SSE2 in cinz, the 128-bit AVX2
+     ones in finz); one CPU test, not inlined; a monotonic load per call site */
+  cr_assert(strstr(ir, "@Sleef_finz_powd1_u10purecfma") && strstr(ir, "@Sleef_cinz_powd1_u10purec"), "%s", ir);
+  cr_assert(strstr(ir, "@Sleef_finz_powd2_u10avx2128") && strstr(ir, "@Sleef_cinz_powd2_u10sse2"), "%s", ir);
+  cr_assert(strstr(ir, "select i1") != NULL, "%s", ir);
+  cr_assert(strstr(ir, "@missionc.vmath.family = internal") != NULL, "%s", ir);
+  cr_assert(strstr(ir, "monotonic") != NULL, "%s", ir);
+  cr_assert(count(ir, "\"cpuid\"") == 3 && count(ir, "\"xgetbv\"") == 1, "the CPU test is inlined:\n%s", ir);
+  cr_assert(strstr(ir, "@Sleef_finz_powd4") == NULL && strstr(ir, "@Sleef_cinz_powd4") == NULL, "%s", ir);
   free(ir);
 }
 

@@ -482,7 +482,7 @@ static long compare_engines(const char *text, uint64_t seed, const RuleSig **sig
   CgSet set = {sigs, n, ref->col_of};
   CgFused fused = {&set, ref->cols, ref->ncols};
   CgOptions co = {.prefix = "d", .row = true, .batch = true, .inputs = true, .fused = &fused,
-                  .family = vm_family()};   /* run in this process, as the interpreter */
+                  .vmath = (CgVmath)vm_family()};   /* run in this process, as the interpreter */
   LLVMModuleRef mod = cg_module(ctx, "aot", sigs, n, &co);
   jit_prepare_module(aot, mod);
   cr_assert(jit_optimize(aot, mod, JIT_OPT_O2, &err) == 0, "%s", err ? err : "");

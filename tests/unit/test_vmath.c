@@ -105,8 +105,34 @@ Test(vmath, the_families_differ_where_the_cpu_has_fma) {
   int differ = 0;
   for (int i = 0; i < N; i++) differ += !same_bits(finz[i], cinz[i]);
   cr_assert(differ > 0, "finz and cinz gave the same exp on %d values", N);
-  vm_set_family(VM_FINZ);   /* cannot raise it again */
-  cr_assert(vm_family() == VM_CINZ);
+  vm_set_family(VM_FINZ);   /* build raises it again where the CPU has FMA */
+  cr_assert(vm_family() == VM_FINZ);
+}
+
+Test(vmath, finz_needs_a_cpu_with_fma) {
+  vm_set_family(VM_CINZ);
+  vm_set_family(VM_FINZ);
+  cr_assert(vm_family() == (vm_host_has_fma() ? VM_FINZ : VM_CINZ));
+}
+
+Test(vmath, the_cpu_test_agrees_with_the_compilers) {
+#if defined(__x86_64__)
+  /* GCC's and clang's runtime also require the OS to save the AVX state */
+  bool theirs = __builtin_cpu_supports("fma") && __builtin_cpu_supports("avx2");
+  cr_assert(vm_host_has_fma() == theirs);
+#else
+  cr_assert(!vm_host_has_fma());
+#endif
+}
+
+Test(vmath, the_scalar_functions_are_counted) {
+  unsigned long before = vm_scalar_calls();
+  vm_exp_n((double[]){1, 2, 3}, (double[3]){0}, 3);   /* blocks: not the folder's */
+  cr_assert(vm_scalar_calls() == before);
+  (void)vm_exp(1);
+  (void)vm_log(2);
+  (void)vm_pow(2, 3);
+  cr_assert(vm_scalar_calls() == before + 3);
 }
 
 Test(vmath, special_values) {
