@@ -38,6 +38,17 @@ static const char mission_text[] =
     "score planned_gap = planned(clean, date) - progress(clean)\n"
     "condition on_path = on_track(clean, date) and not is_missing(cap)\n";
 
+/* The HTML report draws with Graphviz, which leaks in its own code: gvContext's
+ * configuration, and the Pango plugin's fontconfig and GLib caches, which become
+ * unreachable when gvFreeContext unloads the plugin (valgrind shows the same from
+ * `missionc status --format html`). Leaks allocated inside those libraries are not
+ * ours to find; cgraph (which builds the graphs we own) is not suppressed. */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void) {
+  return "leak:libgvc.so\nleak:libgvplugin_\nleak:libfontconfig.so\nleak:libpango\nleak:libglib-2.0.so\n"
+         "leak:libgobject-2.0.so\nleak:libcairo.so\nleak:libharfbuzz.so\n";
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static const int64_t as_of[] = {0, 18628 /* 2021-01-01 */, 20088 /* 2024-12-31 */, 22279 /* 2030-12-31 */};
   if (size == 0) return 0;
