@@ -184,7 +184,7 @@ static int find_column(const Model *m, const ExplainRows *r, const RuleSig *cons
 static bool parse_input(const Model *m, const ExplainRows *r, int col, const RuleInput *in, bool na_nan, double *v) {
   char msg[256];
   bool empty = false;
-  if (eval_parse_cell(in->kind, in->name, r->texts[col], r->lens[col], v, msg, sizeof msg, &empty)) return true;
+  if (eval_parse_cell(in->kind, in->name, r->texts[col], r->lens[col], false, v, msg, sizeof msg, &empty)) return true;
   if (na_nan) {
     *v = NAN;
     return true;

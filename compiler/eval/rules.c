@@ -41,11 +41,11 @@ bool eval_cell_message(ValKind kind, const char *column, const char *s, size_t n
   return blank;
 }
 
-bool eval_parse_cell(ValKind kind, const char *column, const char *s, size_t n, double *v, char *msg,
-                     size_t size, bool *empty) {
+bool eval_parse_cell(ValKind kind, const char *column, const char *s, size_t n, bool padded, double *v,
+                     char *msg, size_t size, bool *empty) {
   int rc;
   if (kind == VAL_NUM) {
-    rc = csv_parse_double(s, n, v);
+    rc = padded ? csv_parse_double_padded(s, n, v) : csv_parse_double(s, n, v);
   } else if (kind == VAL_BOOL) {
     int b = 0;
     rc = csv_parse_bool(s, n, &b);

@@ -24,9 +24,10 @@ size_t eval_format_value(ValKind kind, double v, char *buf);
 
 /* Parse one CSV cell (unquoted) of an input of this kind, as eval reads it; false with
  * a message naming the column ("bad number 'x' in column 'ghg'") when it is bad, and
- * *empty set when it is empty (blank). */
-bool eval_parse_cell(ValKind kind, const char *column, const char *s, size_t n, double *v, char *msg,
-                     size_t size, bool *empty);
+ * *empty set when it is empty (blank). padded: s has 16 readable bytes after s[n] (a
+ * chunk of eval's input), so numbers may take csv_parse_double_padded's word-wise path. */
+bool eval_parse_cell(ValKind kind, const char *column, const char *s, size_t n, bool padded, double *v,
+                     char *msg, size_t size, bool *empty);
 
 /* The message of a bad cell, as eval words it; true when the cell is empty (blank). */
 bool eval_cell_message(ValKind kind, const char *column, const char *s, size_t n, char *msg, size_t size);

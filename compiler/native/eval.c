@@ -308,25 +308,6 @@ static void grow_out(Chunk *c, size_t need) {
   c->ocap = cap;
 }
 
-/* Parse one cell of column c; false with a message when it is bad (*empty: blank). */
-static bool parse_cell(const Column *col, const char *s, size_t n, double *v, char *msg,
-                       size_t size, bool *empty) {
-  int rc;
-  if (col->kind == VAL_NUM) {
-    rc = csv_parse_double_padded(s, n, v);   /* the chunk's text has TEXT_PAD bytes after it */
-  } else if (col->kind == VAL_BOOL) {
-    int b = 0;
-    rc = csv_parse_bool(s, n, &b);
-    *v = b;
-  } else {
-    int32_t d = 0;
-    rc = csv_parse_date(s, n, &d);
-    *v = d;
-  }
-  if (rc == 0) return true;
-  *empty = eval_cell_message(col->kind, col->name, s, n, msg, size);   /* rules.c */
-  return false;
-}
 
 /* Keep the cell at row i, column k as the chunk's first bad cell (its message is in bad_msg). */
 static void mark_bad(Chunk *c, size_t i, int k, bool empty) {
@@ -379,8 +360,9 @@ static bool parse_chunk(Run *run, Chunk *c) {
       double v;
       bool empty;
       if (c->bad && c->bad_row == i && c->bad_k < k) return false;
-      if (!parse_cell(&run->cols[k], cell_text(c, cell), cell->len, &v, c->bad_msg, sizeof c->bad_msg,
-                      &empty)) {
+      const Column *col = &run->cols[k];   /* text and side text have TEXT_PAD bytes after them */
+      if (!eval_parse_cell(col->kind, col->name, cell_text(c, cell), cell->len, true, &v, c->bad_msg,
+                           sizeof c->bad_msg, &empty)) {
         if (!run->o->na_nan) {
           mark_bad(c, i, k, empty);
           return false;
