@@ -211,10 +211,81 @@ const char *ck_node_text(const Node *n) {
 }
 
 ExprSem *ck_sem(Checker *k, Node *n) {
-  ExprSem *e = arena_alloc(k->a, sizeof *e);
+  ExprSem *e = k->sem_free;
+  if (e) {
+    k->sem_free = (ExprSem *)(uintptr_t)e->str;
+    memset(e, 0, sizeof *e);
+  } else {
+    e = arena_alloc(k->a, sizeof *e);
+  }
   n->sem = e;
   return e;
 }
+
+/* A hash of an ExprSem's fields (not its padding: there is none, but fields are compared one by one). */
+static uint64_t sem_hash(const ExprSem *e) {
+  uint64_t v;
+  memcpy(&v, &e->value, sizeof v);
+  uint64_t h = (uint64_t)e->type.kind * 0x9E3779B97F4A7C15ull;
+  uint64_t parts[] = {(uintptr_t)e->type.dim.e, (uintptr_t)e->type.unit, v, (uintptr_t)e->str, (uintptr_t)e->ref,
+                      (uint64_t)(uint32_t)e->index | (uint64_t)e->form << 32 | (uint64_t)e->builtin << 40 |
+                          (uint64_t)e->constant << 48 | (uint64_t)e->poly << 56};
+  for (size_t i = 0; i < COUNT_OF(parts); i++) {
+    h = (h ^ parts[i]) * 0xff51afd7ed558ccdull;
+    h ^= h >> 32;
+  }
+  return h;
+}
+
+/* Whether two ExprSem records say the same, field by field (values bit for bit). */
+static bool sem_equal(const ExprSem *a, const ExprSem *b) {
+  return a->type.kind == b->type.kind && a->type.dim.e == b->type.dim.e && a->type.unit == b->type.unit &&
+         memcmp(&a->value, &b->value, sizeof a->value) == 0 && a->str == b->str && a->ref == b->ref &&
+         a->index == b->index && a->form == b->form && a->builtin == b->builtin && a->constant == b->constant &&
+         a->poly == b->poly;
+}
+
+/* Double the table of shared records. */
+static void sem_grow(Checker *k) {
+  size_t cap = k->sem_cap ? k->sem_cap * 2 : 1024;
+  ExprSem **slots = arena_alloc_table(k->a, cap * sizeof *slots);
+  for (size_t i = 0; i < k->sem_cap; i++) {
+    if (!k->sem_slots[i]) continue;
+    size_t j = sem_hash(k->sem_slots[i]) & (cap - 1);
+    while (slots[j]) j = (j + 1) & (cap - 1);
+    slots[j] = k->sem_slots[i];
+  }
+  arena_free_table(k->a, k->sem_slots);
+  k->sem_slots = slots;
+  k->sem_cap = cap;
+}
+
+/* The shared record with e's contents: e itself when it is the first of them. */
+static ExprSem *sem_intern(Checker *k, ExprSem *e) {
+  if ((k->sem_count + 1) * 2 > k->sem_cap) sem_grow(k);
+  size_t i = sem_hash(e) & (k->sem_cap - 1);
+  for (; k->sem_slots[i]; i = (i + 1) & (k->sem_cap - 1))
+    if (k->sem_slots[i] == e || sem_equal(k->sem_slots[i], e)) return k->sem_slots[i];
+  k->sem_slots[i] = e;
+  k->sem_count++;
+  return e;
+}
+
+/* Share the records of n and of the nodes below it, depth levels at most. */
+static void share_sems(Checker *k, Node *n, int depth) {
+  if (!n || depth > MAX_DEPTH) return;
+  if (n->kind == ND_CALL) share_sems(k, n->call.callee, depth + 1);
+  for (int i = 0; i < ast_expr_kids(n); i++) share_sems(k, ast_expr_kid(n, i), depth + 1);
+  ExprSem *e = n->sem;
+  if (!e) return;
+  ExprSem *shared = sem_intern(k, e);
+  if (shared == e) return;
+  n->sem = shared;
+  e->str = (const char *)(uintptr_t)k->sem_free;
+  k->sem_free = e;
+}
+
+void ck_share_sems(Checker *k, Node *n) { share_sems(k, n, 0); }
 
 Type ck_type_num(Dim dim, const Unit *unit) {
   Type t = {.kind = TY_NUM, .dim = dim, .unit = unit};

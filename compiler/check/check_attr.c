@@ -691,6 +691,18 @@ static bool check_arity(Checker *k, const AttrSpec *spec, Node *attr) {
   return !g;
 }
 
+/* Share the records of a checked argument's nodes (ck_share_sems). */
+static void share_arg_sems(Checker *k, Node *arg) {
+  if (arg->kind != ND_ARG) {
+    ck_share_sems(k, arg);
+    return;
+  }
+  ck_share_sems(k, arg->arg.expr);
+  ck_share_sems(k, arg->arg.value);
+  ck_share_sems(k, arg->arg.when);
+  ck_share_sems(k, arg->arg.per);
+}
+
 /* Check one attribute's values and store the good ones. */
 static void fill_attr(Checker *k, CkSym *s, const AttrSpec *spec, Node *attr) {
   if (!check_arity(k, spec, attr)) return;
@@ -701,8 +713,10 @@ static void fill_attr(Checker *k, CkSym *s, const AttrSpec *spec, Node *attr) {
   if (args->len > (int)COUNT_OF(local)) v = arena_alloc(k->a, sizeof(Value) * (size_t)args->len);
   else memset(local, 0, sizeof(Value) * (size_t)args->len);
   int n = 0;
-  for (int i = 0; i < args->len; i++)
+  for (int i = 0; i < args->len; i++) {
     if (check_value(k, spec, args->items[i], &v[n])) n++;
+    share_arg_sems(k, args->items[i]);
+  }
   for (int i = 0; i < n; i++) v[i].q.source = v[i].per;
   if (store_common(k, &s->sym, spec, v, n)) return;
   if (!spec->many && n != 1) return;
