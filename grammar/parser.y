@@ -66,6 +66,7 @@ static Node *name_pair(Parser *p, Loc l, Ident a, Ident b);
 static Node *quantity(Parser *p, Loc l, Tok num, Ident unit);
 static Node *arg(Parser *p, Loc l, Node *e, Node *value, Qual q, Node *when);
 static Node *bound(Parser *p, Loc l, Op op, Node *value);
+static Node *bare_arg(Parser *p, Loc l, Node *e);
 static Node *per_name(Parser *p, Tok name, Loc l);
 #define A p->arena
 }
@@ -217,11 +218,11 @@ args
 
 /* expr [: value] [at|by when] [per SOURCE]; a value may be a bound (target >= 95% by 2030).
  * A bare expression, the common case, is an arg at once (no empty reductions for the
- * parts it lacks); arg_rest builds the node when there is more, and arg fills in the
- * expression. */
+ * parts it lacks) and needs no ND_ARG node (see arg_expr in ast.h); arg_rest builds the
+ * node when there is more, and arg fills in the expression. */
 arg
-  : expr                           { $$ = arg(p, @$, $1, NULL, QUAL_NONE, NULL); }
-  | bound                          { $$ = arg(p, @$, $1, NULL, QUAL_NONE, NULL); }
+  : expr                           { $$ = bare_arg(p, @$, $1); }
+  | bound                          { $$ = bare_arg(p, @$, $1); }
   | expr arg_rest                  { $$ = $2; $$->arg.expr = $1; $$->span = S(p, @$); }
   | bound arg_rest                 { $$ = $2; $$->arg.expr = $1; $$->span = S(p, @$); }
   ;
@@ -362,6 +363,13 @@ static Node *arg(Parser *p, Loc l, Node *e, Node *value, Qual q, Node *when) {
   n->arg.qual = q;
   n->arg.when = when;
   return n;
+}
+
+/* An argument that is an expression alone: the expression itself, unless its span is not
+ * the argument's (`(x)`: the parentheses belong to the argument). */
+static Node *bare_arg(Parser *p, Loc l, Node *e) {
+  if (e->span.start == l.start && e->span.end == l.end) return e;
+  return arg(p, l, e, NULL, QUAL_NONE, NULL);
 }
 
 /* `>= x` or `<= x` at the start of an attribute value. */

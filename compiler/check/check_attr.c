@@ -356,8 +356,8 @@ static bool value_likelihood(Checker *k, const AttrSpec *spec, Node *n, Quantity
 /* `per SOURCE` after an argument: the name of a source declaration. */
 static bool value_per(Checker *k, Node *arg, Value *v) {
   v->per = NULL;
-  if (!arg->arg.per) return true;
-  v->per = resolve_ref(k, arg->arg.per, REFS(SOURCE), "per");
+  if (!arg_per(arg)) return true;
+  v->per = resolve_ref(k, arg_per(arg), REFS(SOURCE), "per");
   return v->per != NULL;
 }
 
@@ -387,27 +387,27 @@ static bool check_arg_shape(Checker *k, const AttrSpec *spec, Node *arg) {
   bool may_pair = pair || spec->value == V_REF_FUNDING;
   Qual want = spec->value == V_BASELINE ? QUAL_AT : spec->value == V_TARGET ? QUAL_BY : QUAL_NONE;
   Diagnostic *g = NULL;
-  if (arg->arg.expr->kind == ND_BOUND && spec->value != V_TARGET)
-    g = ck_error(k, arg->arg.expr->span, E0704, "'%s' takes no bound ('%s'): only 'target' and "
-                 "'expects' do", spec->name, op_texts[arg->arg.expr->unary.op]);
-  else if (pair && !arg->arg.value)
+  if (arg_expr(arg)->kind == ND_BOUND && spec->value != V_TARGET)
+    g = ck_error(k, arg_expr(arg)->span, E0704, "'%s' takes no bound ('%s'): only 'target' and "
+                 "'expects' do", spec->name, op_texts[arg_expr(arg)->unary.op]);
+  else if (pair && !arg_value(arg))
     g = ck_error(k, arg->span, E0704, "'%s' takes %s, not a single value", spec->name,
                  schema_value_text(spec->value));
-  else if (!may_pair && arg->arg.value)
-    g = ck_error(k, arg->arg.value->span, E0704, "'%s' takes %s, with no ': ...'", spec->name,
+  else if (!may_pair && arg_value(arg))
+    g = ck_error(k, arg_value(arg)->span, E0704, "'%s' takes %s, with no ': ...'", spec->name,
                  schema_value_text(spec->value));
-  else if (arg->arg.qual != want && want != QUAL_NONE)
+  else if (arg_qual(arg) != want && want != QUAL_NONE)
     g = ck_error(k, arg->span, E0704, "'%s' takes %s", spec->name, schema_value_text(spec->value));
-  else if (arg->arg.qual != want)
-    g = ck_error(k, arg->arg.when->span, E0704, "'%s' takes %s, with no '%s'", spec->name,
-                 schema_value_text(spec->value), arg->arg.qual == QUAL_AT ? "at" : "by");
+  else if (arg_qual(arg) != want)
+    g = ck_error(k, arg_when(arg)->span, E0704, "'%s' takes %s, with no '%s'", spec->name,
+                 schema_value_text(spec->value), arg_qual(arg) == QUAL_AT ? "at" : "by");
   if (g) note_usage(k, g, spec);
   return !g;
 }
 
 /* `allow CODE: "reason"`: a known warning code and a reason that says something. */
 static bool value_allow(Checker *k, const AttrSpec *spec, Node *arg, Value *v) {
-  Node *n = arg->arg.expr, *r = arg->arg.value;
+  Node *n = arg_expr(arg), *r = arg_value(arg);
   bool ok = true;
   if (n->kind != ND_NAME || n->name.nparts != 1) {
     wrong_value(k, spec, n);
@@ -441,7 +441,7 @@ static bool value_allow(Checker *k, const AttrSpec *spec, Node *arg, Value *v) {
 
 /* Check one argument against its row; fills v. */
 static bool check_value(Checker *k, const AttrSpec *spec, Node *arg, Value *v) {
-  Node *n = arg->arg.expr;
+  Node *n = arg_expr(arg);
   v->arg = arg;
   if (!check_arg_shape(k, spec, arg)) return false;
   if (!value_per(k, arg, v)) return false;
@@ -464,26 +464,26 @@ static bool check_value(Checker *k, const AttrSpec *spec, Node *arg, Value *v) {
   case V_BASELINE:
   case V_TARGET:
     return both(value_quantity(k, spec, n, &v->q),
-                value_date(k, spec, arg->arg.when, spec->value == V_TARGET, &v->day));
+                value_date(k, spec, arg_when(arg), spec->value == V_TARGET, &v->day));
   case V_WEIGHT: return value_weight(k, spec, n, &v->q);
   case V_UNIT: return value_unit(k, n, &v->q);
   case V_TAG: return value_tag(k, spec, n, v);
   case V_REF_MONEY:
     return both((v->ref = resolve_ref(k, n, spec->refs, spec->name)) != NULL,
-                value_money(k, spec, arg->arg.value, &v->q));
+                value_money(k, spec, arg_value(arg), &v->q));
   case V_REF_WEIGHT:
     return both((v->ref = resolve_ref(k, n, spec->refs, spec->name)) != NULL,
-                value_weight(k, spec, arg->arg.value, &v->q));
+                value_weight(k, spec, arg_value(arg), &v->q));
   case V_REF_QUANTITY:
     return both((v->ref = resolve_ref(k, n, spec->refs, spec->name)) != NULL,
-                value_quantity(k, spec, arg->arg.value, &v->q));
+                value_quantity(k, spec, arg_value(arg), &v->q));
   case V_REF_FUNDING:
-    if (!arg->arg.value) return (v->ref = resolve_ref(k, n, spec->refs, spec->name)) != NULL;
+    if (!arg_value(arg)) return (v->ref = resolve_ref(k, n, spec->refs, spec->name)) != NULL;
     return both((v->ref = resolve_ref(k, n, spec->refs, spec->name)) != NULL,
-                value_money(k, spec, arg->arg.value, &v->q));
+                value_money(k, spec, arg_value(arg), &v->q));
   case V_REF_ROLE:
     return both((v->ref = resolve_ref(k, n, spec->refs, spec->name)) != NULL,
-                value_tag(k, spec, arg->arg.value, v));
+                value_tag(k, spec, arg_value(arg), v));
   case V_ALLOW: return value_allow(k, spec, arg, v);
   case V_LIKELIHOOD: return value_likelihood(k, spec, n, &v->q);
   case V_COUNT: break;
@@ -520,7 +520,7 @@ static RoleList role_list(Checker *k, const Value *v, int n) {
 static AllowList allow_list(Checker *k, const Value *v, int n) {
   AllowList l = {arena_alloc(k->a, sizeof(Allow) * (size_t)(n ? n : 1)), n};
   for (int i = 0; i < n; i++)
-    l.items[i] = (Allow){v[i].str, v[i].arg->arg.value->string.value, v[i].arg->span, 0};
+    l.items[i] = (Allow){v[i].str, arg_value(v[i].arg)->string.value, v[i].arg->span, 0};
   return l;
 }
 
@@ -573,12 +573,12 @@ static bool store_chain(Checker *k, Sym *y, AttrId id, const Value *v, int n) {
   case A_SOURCE_publisher: y->source.publisher = v->str; break;
   case A_SOURCE_published:
     y->source.published = v->day;
-    y->source.published_prec = written_prec(v->arg->arg.expr);
+    y->source.published_prec = written_prec(arg_expr(v->arg));
     y->source.has_published = true;
     break;
   case A_SOURCE_retrieved:
     y->source.retrieved = v->day;
-    y->source.retrieved_prec = written_prec(v->arg->arg.expr);
+    y->source.retrieved_prec = written_prec(arg_expr(v->arg));
     y->source.has_retrieved = true;
     break;
   default: return false;
@@ -603,12 +603,12 @@ static void store_first(Sym *y, AttrId id, const Value *v) {
   case A_GOAL_baseline:
     y->goal.baseline = v->q;
     y->goal.start = v->day;
-    y->goal.baseline_date_span = v->arg->arg.when->span;
+    y->goal.baseline_date_span = arg_when(v->arg)->span;
     break;
   case A_GOAL_target:
     y->goal.target = v->q;
     y->goal.deadline = v->day;
-    y->goal.target_date_span = v->arg->arg.when->span;
+    y->goal.target_date_span = arg_when(v->arg)->span;
     break;
   case A_GOAL_weight:
     y->goal.weight = v->q.value;
@@ -697,10 +697,10 @@ static void share_arg_sems(Checker *k, Node *arg) {
     ck_share_sems(k, arg);
     return;
   }
-  ck_share_sems(k, arg->arg.expr);
-  ck_share_sems(k, arg->arg.value);
-  ck_share_sems(k, arg->arg.when);
-  ck_share_sems(k, arg->arg.per);
+  ck_share_sems(k, arg_expr(arg));
+  ck_share_sems(k, arg_value(arg));
+  ck_share_sems(k, arg_when(arg));
+  ck_share_sems(k, arg_per(arg));
 }
 
 /* Check one attribute's values and store the good ones. */
@@ -899,13 +899,13 @@ static bool fill_field(Checker *k, CkSym *s, Node *attr, Field *f) {
   NodeList *args = &attr->attr.args;
   f->name = attr->attr.name.str;
   f->span = attr->attr.name.span;
-  if (args->len != 1 || args->items[0]->arg.value || args->items[0]->arg.qual || args->items[0]->arg.per) {
+  if (args->len != 1 || arg_value(args->items[0]) || arg_qual(args->items[0]) || arg_per(args->items[0])) {
     Diagnostic *g = ck_error(k, args->len ? args->items[0]->span : attr->span, E0705,
                              "field '%s' takes exactly one unit or type", f->name);
     ck_note(k, g, NO_SPAN, "write '%s UNIT', '%s bool' or '%s date'", f->name, f->name, f->name);
     return false;
   }
-  f->type = ck_unit_expr(k, args->items[0]->arg.expr, true);
+  f->type = ck_unit_expr(k, arg_expr(args->items[0]), true);
   check_local_name(k, attr->attr.name, "field", W0601, &s->sym);
   return f->type.kind != TY_ERROR;
 }
@@ -919,7 +919,7 @@ static void fill_record(Checker *k, CkSym *s) {
   for (int i = 0; i < attrs->len; i++) {
     Node *attr = attrs->items[i];
     Field *f = &fields[n];
-    if (strcmp(attr->attr.name.str, "allow") == 0 && attr->attr.args.len && attr->attr.args.items[0]->arg.value) {
+    if (strcmp(attr->attr.name.str, "allow") == 0 && attr->attr.args.len && arg_value(attr->attr.args.items[0])) {
       fill_attr(k, s, schema_find(DK_MISSION, "allow"), attr);   /* `allow W0108: "..."`: no field is a pair */
       continue;
     }

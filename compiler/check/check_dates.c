@@ -21,7 +21,7 @@ static int after_refs(Sym *y, AfterRef *out, int cap) {
     Node *a = attrs->items[i];
     if (strcmp(a->attr.name.str, "after") != 0) continue;
     for (int j = 0; j < a->attr.args.len; j++) {
-      Node *e = a->attr.args.items[j]->arg.expr;
+      Node *e = arg_expr(a->attr.args.items[j]);
       if (!e->sem || expr_sem(e)->form != EX_DECL || n == cap) continue;
       out[n++] = (AfterRef){expr_sem(e)->ref, e->span};
     }

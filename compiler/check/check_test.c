@@ -21,8 +21,8 @@ static bool type_fits(const Type *want, const Type *got) {
 
 /* Check that arg has the form `NAME: VALUE`; returns the name's node or NULL (reported). */
 static Node *pair_name(Checker *k, const char *attr, Node *arg) {
-  Node *e = arg->kind == ND_ARG ? arg->arg.expr : NULL;
-  if (e && e->kind == ND_NAME && e->name.nparts == 1 && arg->arg.value && arg->arg.qual == QUAL_NONE) return e;
+  Node *e = arg_expr(arg);
+  if (e && e->kind == ND_NAME && e->name.nparts == 1 && arg_value(arg) && arg_qual(arg) == QUAL_NONE) return e;
   Diagnostic *g = ck_error(k, arg->span, E0704, "'%s' takes pairs '%s', not %s", attr,
                            strcmp(attr, "given") == 0 ? "INPUT: VALUE" : "RULE: VALUE",
                            ck_node_text(e ? e : arg));
@@ -87,7 +87,7 @@ static bool check_given(Checker *k, Sym *t, Node *arg, TestItem *out) {
     out->sym = s;
     if (s->indicator.unit) want = ck_type_num(s->indicator.unit->dim, s->indicator.unit);
   }
-  return pair_value(k, "given", id.str, &want, arg->arg.value, out);
+  return pair_value(k, "given", id.str, &want, arg_value(arg), out);
 }
 
 /* expect RULE: VALUE (one pair). */
@@ -128,7 +128,7 @@ static bool check_expect(Checker *k, Sym *t, Node *arg, TestItem *out) {
   }
   Type want = r->rule.type;
   if (want.kind == TY_ERROR) return false;   /* the rule's own error is reported */
-  return pair_value(k, "expect", id.str, &want, arg->arg.value, out);
+  return pair_value(k, "expect", id.str, &want, arg_value(arg), out);
 }
 
 /* within TOLERANCE */
@@ -138,7 +138,7 @@ static void check_within(Checker *k, Sym *t, Node *attr) {
     return;
   }
   Node *a = attr->attr.args.items[0];
-  Node *e = a->kind == ND_ARG && !a->arg.value && a->arg.qual == QUAL_NONE ? a->arg.expr : NULL;
+  Node *e = !arg_value(a) && arg_qual(a) == QUAL_NONE ? arg_expr(a) : NULL;
   Type ty;
   double v;
   if (!e) {

@@ -273,8 +273,8 @@ static void visit_per(Lint *L, Sym *s, RefFn *fn) {
     const Node *a = s->decl->decl.attrs.items[i];
     for (int j = 0; a && j < a->attr.args.len; j++) {
       const Node *arg = a->attr.args.items[j];
-      if (!arg->arg.per) continue;
-      Sym *src = model_lookup(L->m, arg->arg.per->name.parts[0].str);
+      if (!arg_per(arg)) continue;
+      Sym *src = model_lookup(L->m, arg_per(arg)->name.parts[0].str);
       if (src && src->kind == DK_SOURCE) visit(L, s, src, fn);
     }
   }
@@ -435,9 +435,9 @@ static void unit_refs(Lint *L, const Node *n, bool unit_ctx) {
     unit_refs(L, n->range.hi, false);
     break;
   case ND_ARG:
-    unit_refs(L, n->arg.expr, unit_ctx);
-    unit_refs(L, n->arg.value, false);
-    unit_refs(L, n->arg.when, false);
+    unit_refs(L, arg_expr(n), unit_ctx);
+    unit_refs(L, arg_value(n), false);
+    unit_refs(L, arg_when(n), false);
     break;
   default: break;
   }

@@ -217,6 +217,19 @@ static void dump_decl(Dumper *d, const Node *n, int depth) {
 
 enum { DUMP_MAX_DEPTH = 200 };   /* deeper levels are elided: the output stays linear */
 
+/* An attribute's argument: a bare expression is shown as the arg it stands for. */
+static void dump_arg(Dumper *d, const Node *n, int depth) {
+  if (n->kind == ND_ARG || depth > DUMP_MAX_DEPTH) {
+    dump_node(d, n, depth);
+    return;
+  }
+  dump_indent(d, depth);
+  fputs(node_kind_names[ND_ARG], d->out);
+  dump_span(d, n->span);
+  fputc('\n', d->out);
+  dump_node(d, n, depth + 1);
+}
+
 /* One node and its children, indented two spaces a level. */
 static void dump_node(Dumper *d, const Node *n, int depth) {
   if (depth > DUMP_MAX_DEPTH) {
@@ -263,7 +276,7 @@ static void dump_node(Dumper *d, const Node *n, int depth) {
       dump_quoted(d->out, n->attr.doc);
       fputc('\n', d->out);
     }
-    for (int i = 0; i < n->attr.args.len; i++) dump_node(d, n->attr.args.items[i], depth + 1);
+    for (int i = 0; i < n->attr.args.len; i++) dump_arg(d, n->attr.args.items[i], depth + 1);
     return;
   case ND_ARG:
     if (n->arg.qual != QUAL_NONE) fprintf(d->out, " %s", n->arg.qual == QUAL_AT ? "at" : "by");

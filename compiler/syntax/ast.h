@@ -47,7 +47,7 @@ extern const char *const decl_kind_names[DK_COUNT];
   X(ND_DECL, "decl")           /* unit, fn and every KIND */           \
   X(ND_PARAM, "param")         /* fn parameter: name [: unit] */       \
   X(ND_ATTR, "attr")           /* name args */                         \
-  X(ND_ARG, "arg")             /* expr [: value] [at|by when] */       \
+  X(ND_ARG, "arg")             /* expr [: value] [at|by when]; see arg_expr */ \
   X(ND_NUMBER, "number")                                               \
   X(ND_QUANTITY, "quantity")   /* number + unit name (or %) */         \
   X(ND_PERCENT, "percent")     /* the unit % on its own */             \
@@ -135,7 +135,8 @@ struct Node {
     struct { Ident name; Node *unit; } param;
     struct { Ident name; NodeList args; const char *doc; } attr;
     struct { Node *expr; Node *value; Node *when; Node *per; Qual qual; } arg;   /* per: `per SOURCE`, a
-                                                                             * one-part ND_NAME, or NULL */
+                                                                             * one-part ND_NAME, or NULL;
+                                                                             * see arg_expr */
     struct { double value; const char *text; } number;
     struct { double value; const char *text; Ident unit; } quantity;   /* unit.str "%" for percent */
     struct { Date date; } date;
@@ -149,6 +150,16 @@ struct Node {
     struct { Node *lo, *hi; } range;
   };
 };
+
+/* An argument of an attribute (an item of attr.args) is an ND_ARG node only when it has
+ * more than an expression (`: value`, `at`/`by`, `per`); a bare expression, the common
+ * case (`lead a0_1`), is the item itself, with the same span. Read arguments through
+ * these accessors: the parts a bare one lacks are NULL (QUAL_NONE). */
+static inline Node *arg_expr(const Node *a) { return a->kind == ND_ARG ? a->arg.expr : (Node *)a; }
+static inline Node *arg_value(const Node *a) { return a->kind == ND_ARG ? a->arg.value : NULL; }
+static inline Node *arg_when(const Node *a) { return a->kind == ND_ARG ? a->arg.when : NULL; }
+static inline Node *arg_per(const Node *a) { return a->kind == ND_ARG ? a->arg.per : NULL; }
+static inline Qual arg_qual(const Node *a) { return a->kind == ND_ARG ? a->arg.qual : QUAL_NONE; }
 
 /* Constructors: every node is allocated in the compilation's arena, zeroed. */
 Node *ast_new(Arena *a, NodeKind kind, Span span);
