@@ -198,9 +198,9 @@ attrs
 
 /* name arg, arg, ...  (the first word of a statement in a block is always a name) */
 attr
-  : attr_name                      { $$ = ast_new(A, ND_ATTR, S(p, @$)); $$->attr.name = ID(p, $1, @1);
+  : attr_name                      { $$ = ast_new(A, ND_ATTR, S(p, @$)); $$->attr.name = $1.str;
                                      $$->attr.doc = $1.doc; }
-  | attr_name args                 { $$ = ast_new(A, ND_ATTR, S(p, @$)); $$->attr.name = ID(p, $1, @1);
+  | attr_name args                 { $$ = ast_new(A, ND_ATTR, S(p, @$)); $$->attr.name = $1.str;
                                      $$->attr.args = $2; $$->attr.doc = $1.doc; }
   | error                          { $$ = NULL; }
   ;

@@ -412,7 +412,8 @@ static bool links_total(const LinkList *l, double *sum, Dim *dim) {
     if (!x->has_value || !x->unit) continue;
     if (any && !dim_eq(dim, &x->unit->dim)) return false;
     *dim = x->unit->dim;
-    *sum += quantity_lo(&x->q);
+    Quantity tmp;
+    *sum += quantity_lo(link_quantity(x, &tmp));
     any = true;
   }
   return any;

@@ -502,10 +502,28 @@ static SymList sym_list(Checker *k, const Value *v, int n) {
 }
 
 /* The `name: value` pairs of a list attribute. */
-static LinkList link_list(Checker *k, const Value *v, int n) {
+/* Whether two quantities say the same, field by field. */
+static bool quantity_same(const Quantity *a, const Quantity *b) {
+  return a->set == b->set && a->value == b->value && a->unit == b->unit && a->span.file == b->span.file &&
+         a->span.start == b->span.start && a->span.end == b->span.end && a->bound == b->bound &&
+         a->lo == b->lo && a->hi == b->hi && a->per == b->per && a->rate_lo == b->rate_lo &&
+         a->rate_hi == b->rate_hi && a->days == b->days && a->bare == b->bare && a->source == b->source;
+}
+
+/* The links of a list attribute; keep_quantity: each with its Quantity (expects: checked
+ * and changed later), else only those that need one (link_quantity). */
+static LinkList link_list(Checker *k, const Value *v, int n, bool keep_quantity) {
   LinkList l = {arena_alloc(k->a, sizeof(Link) * (size_t)(n ? n : 1)), n};
-  for (int i = 0; i < n; i++)
-    l.items[i] = (Link){v[i].ref, v[i].q.value, v[i].q.unit, v[i].arg->span, v[i].q, v[i].q.set, v[i].per};
+  for (int i = 0; i < n; i++) {
+    const Quantity *vq = &v[i].q;
+    l.items[i] = (Link){.target = v[i].ref, .value = vq->value, .unit = vq->unit, .bare = vq->bare,
+                        .source = v[i].per, .span = v[i].arg->span, .value_span = vq->span, .has_value = vq->set};
+    Quantity plain;
+    if (keep_quantity || !quantity_same(link_quantity(&l.items[i], &plain), vq)) {
+      l.items[i].q = arena_alloc(k->a, sizeof *vq);
+      *l.items[i].q = *vq;
+    }
+  }
   return l;
 }
 
@@ -554,7 +572,7 @@ static StrList str_list(Checker *k, const Value *v, int n) {
 static bool store_chain(Checker *k, Sym *y, AttrId id, const Value *v, int n) {
   switch (id) {
   case A_GOAL_level: y->goal.level = (GoalLevel)v->choice; break;
-  case A_GOAL_contributes: y->goal.contributes = link_list(k, v, n); break;
+  case A_GOAL_contributes: y->goal.contributes = link_list(k, v, n, false); break;
   case A_GOAL_assumes: y->goal.assumes = str_list(k, v, n); break;
   case A_PROJECT_assumes: y->project.assumes = str_list(k, v, n); break;
   case A_MILESTONE_kind: y->milestone.kind = (MilestoneKind)v->choice; break;
@@ -566,7 +584,7 @@ static bool store_chain(Checker *k, Sym *y, AttrId id, const Value *v, int n) {
     y->milestone.decided_span = v->arg->span;
     break;
   case A_RISK_likelihood: y->risk.likelihood = v->q.value; break;
-  case A_RISK_affects: y->risk.affects = link_list(k, v, n); break;
+  case A_RISK_affects: y->risk.affects = link_list(k, v, n, false); break;
   case A_RISK_owner: y->risk.owner = v->ref; break;
   case A_RISK_mitigated_by: y->risk.mitigated_by = sym_list(k, v, n); break;
   case A_SOURCE_url: y->source.url = v->str; break;
@@ -630,23 +648,23 @@ static void store_rest(Checker *k, Sym *y, AttrId id, const Value *v, int n) {
     break;
   case A_MILESTONE_phase: y->milestone.phase = v->ref; break;
   case A_MILESTONE_after: y->milestone.after = sym_list(k, v, n); break;
-  case A_MILESTONE_expects: y->milestone.expects = link_list(k, v, n); break;
+  case A_MILESTONE_expects: y->milestone.expects = link_list(k, v, n, true); break;
   case A_INSTRUMENT_kind: y->instrument.kind = (InstrKind)v->choice; break;
   case A_INSTRUMENT_by:
     y->instrument.by = n ? v->ref : NULL;
     y->instrument.by_all = sym_list(k, v, n);
     break;
-  case A_INSTRUMENT_cofunded_by: y->instrument.cofunded_by = link_list(k, v, n); break;
+  case A_INSTRUMENT_cofunded_by: y->instrument.cofunded_by = link_list(k, v, n, false); break;
   case A_PROJECT_supported_by: y->project.supported_by = sym_list(k, v, n); break;
-  case A_PROJECT_cofunded_by: y->project.cofunded_by = link_list(k, v, n); break;
+  case A_PROJECT_cofunded_by: y->project.cofunded_by = link_list(k, v, n, false); break;
   case A_INSTRUMENT_push: y->instrument.push = (Push)v->choice; break;
   case A_INSTRUMENT_budget: y->instrument.budget = v->q; break;
   case A_INSTRUMENT_period: y->instrument.period = v->period; break;
   case A_INSTRUMENT_requires: y->instrument.requires = sym_list(k, v, n); break;
   case A_PROJECT_lead: y->project.lead = v->ref; break;
   case A_PROJECT_partners: y->project.partners = sym_list(k, v, n); break;
-  case A_PROJECT_funded_by: y->project.funded_by = link_list(k, v, n); break;
-  case A_PROJECT_contributes: y->project.contributes = link_list(k, v, n); break;
+  case A_PROJECT_funded_by: y->project.funded_by = link_list(k, v, n, false); break;
+  case A_PROJECT_contributes: y->project.contributes = link_list(k, v, n, false); break;
   case A_PROJECT_period: y->project.period = v->period; break;
   case A_PROJECT_disciplines:
     y->project.disciplines = arena_alloc(k->a, sizeof(char *) * (size_t)(n ? n : 1));
@@ -745,15 +763,15 @@ static void fill_block(Checker *k, CkSym *s) {
   NodeList *attrs = &s->sym.decl->decl.attrs;
   for (int i = 0; i < attrs->len; i++) {
     Node *attr = attrs->items[i];
-    const AttrSpec *spec = schema_find(s->sym.kind, attr->attr.name.str);
+    const AttrSpec *spec = schema_find(s->sym.kind, attr->attr.name);
     if (!spec) {
-      unknown_attr(k, s->sym.kind, attr->attr.name);
+      unknown_attr(k, s->sym.kind, attr_ident(attr));
       continue;
     }
     bool repeatable = spec->value == V_ALLOW || spec->value == V_REF_ROLE;   /* one statement per line reads well */
     if (seen[spec->id] && !repeatable) {
-      Diagnostic *g = ck_error(k, attr->attr.name.span, E0702, "'%s' is given twice", spec->name);
-      ck_note(k, g, seen[spec->id]->attr.name.span, "first given here");
+      Diagnostic *g = ck_error(k, attr_name_span(attr), E0702, "'%s' is given twice", spec->name);
+      ck_note(k, g, attr_name_span(seen[spec->id]), "first given here");
       continue;
     }
     seen[spec->id] = attr;
@@ -851,13 +869,13 @@ static void check_expects(Checker *k, Sym *m) {
     Link *l = &m->milestone.expects.items[i];
     ck_fill(k, cksym(l->target));
     const char *what = arena_printf(k->a, "the value expected for '%s'", l->target->name);
-    if (!check_goal_unit(k, l->target, &l->q, what)) {
+    if (!check_goal_unit(k, l->target, l->q, what)) {
       l->has_value = false;
       continue;
     }
-    if (l->q.bound != QB_EXACT && l->target->goal.baseline.set) {
-      effective_target(&l->q, l->target->goal.baseline.value);
-      l->value = l->q.value;
+    if (l->q->bound != QB_EXACT && l->target->goal.baseline.set) {
+      effective_target(l->q, l->target->goal.baseline.value);
+      l->value = l->q->value;
     }
   }
 }
@@ -897,8 +915,8 @@ static void check_local_name(Checker *k, Ident id, const char *what, DiagCode co
 /* One field: `name unit` with a unit, bool or date. */
 static bool fill_field(Checker *k, CkSym *s, Node *attr, Field *f) {
   NodeList *args = &attr->attr.args;
-  f->name = attr->attr.name.str;
-  f->span = attr->attr.name.span;
+  f->name = attr->attr.name;
+  f->span = attr_name_span(attr);
   if (args->len != 1 || arg_value(args->items[0]) || arg_qual(args->items[0]) || arg_per(args->items[0])) {
     Diagnostic *g = ck_error(k, args->len ? args->items[0]->span : attr->span, E0705,
                              "field '%s' takes exactly one unit or type", f->name);
@@ -906,7 +924,7 @@ static bool fill_field(Checker *k, CkSym *s, Node *attr, Field *f) {
     return false;
   }
   f->type = ck_unit_expr(k, arg_expr(args->items[0]), true);
-  check_local_name(k, attr->attr.name, "field", W0601, &s->sym);
+  check_local_name(k, attr_ident(attr), "field", W0601, &s->sym);
   return f->type.kind != TY_ERROR;
 }
 
@@ -919,14 +937,14 @@ static void fill_record(Checker *k, CkSym *s) {
   for (int i = 0; i < attrs->len; i++) {
     Node *attr = attrs->items[i];
     Field *f = &fields[n];
-    if (strcmp(attr->attr.name.str, "allow") == 0 && attr->attr.args.len && arg_value(attr->attr.args.items[0])) {
+    if (strcmp(attr->attr.name, "allow") == 0 && attr->attr.args.len && arg_value(attr->attr.args.items[0])) {
       fill_attr(k, s, schema_find(DK_MISSION, "allow"), attr);   /* `allow W0108: "..."`: no field is a pair */
       continue;
     }
-    Field *first = namemap_get(s->fields, attr->attr.name.str);
+    Field *first = namemap_get(s->fields, attr->attr.name);
     if (first) {
-      Diagnostic *g = ck_error(k, attr->attr.name.span, E0203, "field '%s' is declared twice",
-                               attr->attr.name.str);
+      Diagnostic *g = ck_error(k, attr_name_span(attr), E0203, "field '%s' is declared twice",
+                               attr->attr.name);
       ck_note(k, g, first->span, "first declared here");
       continue;
     }

@@ -63,8 +63,8 @@ typedef struct CkSym {
   bool bad_on;             /* rules: `on R` names no record (reported); its fields are unknown */
   bool form_ok;            /* written in the form its kind takes (and free of syntax errors) */
   bool inputs_done;
-  State fill;              /* attributes (or header of a rule) */
-  State body;              /* rule and fn bodies */
+  uint8_t fill;            /* State: attributes (or header of a rule) */
+  uint8_t body;            /* State: rule and fn bodies */
   NameMap *fields;         /* records: field name -> index + 1 */
   CkRule *rs;              /* scores, conditions and fns (allocated with them); else NULL */
   Sym sym;                 /* last, and only as long as its kind needs */

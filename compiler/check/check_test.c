@@ -216,11 +216,11 @@ static void check_test(Checker *k, CkSym *cs) {
   Node *within = NULL;
   for (int i = 0; i < d->decl.attrs.len; i++) {
     Node *attr = d->decl.attrs.items[i];
-    const char *name = attr->attr.name.str;
+    const char *name = attr->attr.name;
     bool given = strcmp(name, "given") == 0, expect = strcmp(name, "expect") == 0;
     if (strcmp(name, "within") == 0) {
       if (within) {
-        Diagnostic *g = ck_error(k, attr->attr.name.span, E0702, "'within' is given twice");
+        Diagnostic *g = ck_error(k, attr_name_span(attr), E0702, "'within' is given twice");
         ck_note(k, g, within->span, "first here");
       } else {
         within = attr;
@@ -229,7 +229,7 @@ static void check_test(Checker *k, CkSym *cs) {
       continue;
     }
     if (!given && !expect) {
-      Diagnostic *g = ck_error(k, attr->attr.name.span, E0701, "unknown attribute '%s' for a test", name);
+      Diagnostic *g = ck_error(k, attr_name_span(attr), E0701, "unknown attribute '%s' for a test", name);
       Suggest s;
       ck_suggest_init(&s, name);
       ck_suggest_add(&s, "given", NO_SPAN);
@@ -252,7 +252,7 @@ static void check_test(Checker *k, CkSym *cs) {
     }
   }
   bool any_expect = false;
-  for (int i = 0; i < d->decl.attrs.len; i++) any_expect |= strcmp(d->decl.attrs.items[i]->attr.name.str, "expect") == 0;
+  for (int i = 0; i < d->decl.attrs.len; i++) any_expect |= strcmp(d->decl.attrs.items[i]->attr.name, "expect") == 0;
   if (!any_expect) {
     Diagnostic *g = ck_error(k, d->decl.name.span, E0703, "test '%s' has no 'expect'", t->name);
     ck_note(k, g, NO_SPAN, "write 'expect RULE: VALUE', the value a score or a condition must give");

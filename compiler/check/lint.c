@@ -227,7 +227,7 @@ static Span attr_span(const Sym *s, const char *attr) {
   if (!s->decl) return NO_SPAN;
   for (int i = 0; i < s->decl->decl.attrs.len; i++) {
     const Node *a = s->decl->decl.attrs.items[i];
-    if (a->kind == ND_ATTR && a->attr.name.str && strcmp(a->attr.name.str, attr) == 0) return a->span;
+    if (a->kind == ND_ATTR && a->attr.name && strcmp(a->attr.name, attr) == 0) return a->span;
   }
   return name_span(s);
 }
@@ -454,8 +454,8 @@ static void decl_unit_refs(Lint *L, const Node *decl) {
   for (int i = 0; i < decl->decl.attrs.len; i++) {
     const Node *a = decl->decl.attrs.items[i];
     if (a->kind != ND_ATTR) continue;
-    bool ctx = k == DK_RECORD || (k == DK_INDICATOR && a->attr.name.str &&
-                                  strcmp(a->attr.name.str, "unit") == 0);
+    bool ctx = k == DK_RECORD || (k == DK_INDICATOR && a->attr.name &&
+                                  strcmp(a->attr.name, "unit") == 0);
     for (int j = 0; j < a->attr.args.len; j++) unit_refs(L, a->attr.args.items[j], ctx);
   }
 }

@@ -274,7 +274,7 @@ static void map_edges(GB *b, bool tables) {
     }
     for (int k = 0; k < p->project.funded_by.len; k++) {
       const Link *f = &p->project.funded_by.items[k];
-      const char *amount = f->unit ? fmt_quantity(b->a, &f->q) : NULL;
+      const char *amount = f->unit ? fmt_quantity(b->a, link_quantity(f, &(Quantity){0})) : NULL;
       Agedge_t *e = gb_edge(b, gb_find(b, p), gb_find(b, f->target), amount, ES_ARROW);
       gb_set(e, "dir", "back");
       gb_set(e, "color", "#333333");

@@ -78,13 +78,13 @@ static void index_attrs(Indexer *ix, Node *d, Sym *self) {
     if (a->kind != ND_ATTR) continue;
     if (d->decl.kind == DK_RECORD) {
       for (int f = 0; self && f < self->record.nfields; f++)
-        if (self->record.fields[f].name == a->attr.name.str &&
-            self->record.fields[f].span.start == a->attr.name.span.start)
-          add_ref(ix, REF_FIELD, a->attr.name.span, self, NULL, f, true);
+        if (self->record.fields[f].name == a->attr.name &&
+            self->record.fields[f].span.start == attr_name_span(a).start)
+          add_ref(ix, REF_FIELD, attr_name_span(a), self, NULL, f, true);
       index_list(ix, &a->attr.args, NULL, true);
       continue;
     }
-    const AttrSpec *spec = schema_find(d->decl.kind, a->attr.name.str);
+    const AttrSpec *spec = schema_find(d->decl.kind, a->attr.name);
     if (spec && (spec->value == V_CHOICE || spec->value == V_TAG)) continue;
     index_list(ix, &a->attr.args, NULL, spec && spec->value == V_UNIT);
   }
@@ -654,11 +654,11 @@ const char *lsp_document_symbols(Server *s, Doc *d, const Json *params, FILE *o)
       if (a->kind != ND_ATTR) continue;
       if (j) fputc(',', o);
       fputs("{\"name\":", o);
-      lsp_str(o, a->attr.name.str);
+      lsp_str(o, a->attr.name);
       fputs(",\"kind\":8,\"range\":", o);
-      lsp_write_range(s, o, src, span_join(a->span, a->attr.name.span));
+      lsp_write_range(s, o, src, span_join(a->span, attr_name_span(a)));
       fputs(",\"selectionRange\":", o);
-      lsp_write_range(s, o, src, a->attr.name.span);
+      lsp_write_range(s, o, src, attr_name_span(a));
       fputc('}', o);
     }
     fputs("]}", o);

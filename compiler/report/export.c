@@ -260,7 +260,7 @@ static void k_links(Export *e, const char *key, const LinkList *list, const char
       j_key(&e->j, value_key);
       j_open(&e->j, '{');
       quantity_fields(e, l->value, l->unit);
-      bound_fields(e, &l->q, l->q.bound != QB_EXACT && l->target && l->target->kind == DK_GOAL);
+      if (l->q) bound_fields(e, l->q, l->q->bound != QB_EXACT && l->target && l->target->kind == DK_GOAL);
       j_close(&e->j, '}');
     } else {
       k_num(&e->j, value_key, l->value);

@@ -116,7 +116,7 @@ static bool constant_of(const Node *e, double *out) {
 
 /* The facts of one attribute. */
 static void attr_facts(Collect *k, const Sym *s, const Node *attr) {
-  const char *kind = decl_kind_names[s->kind], *name = attr->attr.name.str;
+  const char *kind = decl_kind_names[s->kind], *name = attr->attr.name;
   const AttrSpec *spec = schema_find(s->kind, name);
   const NodeList *args = &attr->attr.args;
   bool many = spec ? spec->many : args->len > 1;

@@ -488,7 +488,7 @@ static void compute_milestones(StatusReport *r) {
         double x = e->obs->value * unit_scale(gs->unit);
         bool up = l->target->goal.target.value > l->target->goal.baseline.value;
         bool met = up ? x >= l->value : x <= l->value;
-        if (l->q.bound != QB_EXACT) met = x >= quantity_lo(&l->q) && x <= quantity_hi(&l->q);   /* as written */
+        if (l->q && l->q->bound != QB_EXACT) met = x >= quantity_lo(l->q) && x <= quantity_hi(l->q);   /* as written */
         e->result = met ? EXPECT_MET : EXPECT_MISSED;
       }
     }
@@ -705,7 +705,9 @@ static GoalCells goal_cells(Arena *a, const GoalStatus *g) {
 
 /* "hundred: 10 city", "cap: ≥ 35 GW" */
 static const char *expect_value(Arena *a, const ExpectStatus *e) {
-  return with_unit(a, bound_text(a, &e->link->q, e->goal->unit, e->value, e->goal->decimals), e->goal->unit);
+  Quantity tmp;
+  return with_unit(a, bound_text(a, link_quantity(e->link, &tmp), e->goal->unit, e->value, e->goal->decimals),
+                   e->goal->unit);
 }
 
 static const char *expect_text(Arena *a, const ExpectStatus *e) {

@@ -267,7 +267,7 @@ static void dump_node(Dumper *d, const Node *n, int depth) {
     dump_child(d, "unit", n->param.unit, depth + 1);
     return;
   case ND_ATTR:
-    fprintf(d->out, " %s", n->attr.name.str);
+    fprintf(d->out, " %s", n->attr.name);
     dump_span(d, n->span);
     fputc('\n', d->out);
     if (n->attr.doc) {

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "arena.h"
 #include "fmt.h"
@@ -121,9 +122,9 @@ struct Node {
     struct { const char *path; } import;
     struct {
       DeclKind kind;
+      Span title_span;
       Ident name;
       const char *title;     /* NULL when absent */
-      Span title_span;
       Ident on;              /* on.str NULL when absent */
       Node *unit;            /* `: unitexpr` (fn: return unit), or NULL */
       NodeList params;       /* fn parameters */
@@ -133,7 +134,8 @@ struct Node {
       const char *doc;       /* text of the /// comment before it, or NULL */
     } decl;
     struct { Ident name; Node *unit; } param;
-    struct { Ident name; NodeList args; const char *doc; } attr;
+    struct { const char *name; NodeList args; const char *doc; } attr;   /* name: interned, the first word of
+                                                                        * the span (attr_name_span) */
     struct { Node *expr; Node *value; Node *when; Node *per; Qual qual; } arg;   /* per: `per SOURCE`, a
                                                                              * one-part ND_NAME, or NULL;
                                                                              * see arg_expr */
@@ -160,6 +162,13 @@ static inline Node *arg_value(const Node *a) { return a->kind == ND_ARG ? a->arg
 static inline Node *arg_when(const Node *a) { return a->kind == ND_ARG ? a->arg.when : NULL; }
 static inline Node *arg_per(const Node *a) { return a->kind == ND_ARG ? a->arg.per : NULL; }
 static inline Qual arg_qual(const Node *a) { return a->kind == ND_ARG ? a->arg.qual : QUAL_NONE; }
+
+/* The span of an attribute's name: the statement's first word, as long as the name. */
+static inline Span attr_name_span(const Node *a) {
+  return (Span){a->span.file, a->span.start, a->span.start + (uint32_t)strlen(a->attr.name)};
+}
+/* An attribute's name with its span. */
+static inline Ident attr_ident(const Node *a) { return (Ident){a->attr.name, attr_name_span(a)}; }
 
 /* Constructors: every node is allocated in the compilation's arena, zeroed. */
 Node *ast_new(Arena *a, NodeKind kind, Span span);

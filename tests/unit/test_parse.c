@@ -47,7 +47,7 @@ Test(parse, declarations_and_spans) {
   cr_assert(eq(u32, actor->span.end, 48));
   cr_assert(eq(u32, actor->decl.name.span.start, 6));
   Node *attr = actor->decl.attrs.items[0];
-  cr_assert(eq(str, (char *)attr->attr.name.str, "sector"));
+  cr_assert(eq(str, (char *)attr->attr.name, "sector"));
   Node *unit = root->file.items.items[1];
   cr_assert(eq(int, unit->decl.kind, DK_UNIT));
   compiler_free(c);
