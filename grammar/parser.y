@@ -59,7 +59,7 @@ typedef struct DeclBody {
 static void yyerror(YYLTYPE *loc, void *scanner, Parser *p, const char *msg);
 static Span S(Parser *p, Loc l) { return (Span){p->file, l.start, l.end}; }
 static Ident ID(Parser *p, Tok t, Loc l) { return (Ident){t.str, S(p, l)}; }
-static Node *decl(Parser *p, Loc l, DeclKind k, const char *doc, Ident name);
+static Node *decl(Parser *p, Loc l, DeclKind k, const char *doc, Ident name, bool header);
 static Node *name_node(Parser *p, Loc l, Ident id);
 static Node *name_extend(Parser *p, Loc l, Node *path, Ident id);
 static Node *name_pair(Parser *p, Loc l, Ident a, Ident b);
@@ -139,7 +139,7 @@ import
 
 /* unit MEUR = 1e6 EUR */
 unitdecl
-  : UNIT IDENT opt_def             { $$ = decl(p, @$, DK_UNIT, $1.doc, ID(p, $2, @2)); $$->decl.body = $3; }
+  : UNIT IDENT opt_def             { $$ = decl(p, @$, DK_UNIT, $1.doc, ID(p, $2, @2), false); $$->decl.body = $3; }
   ;
 
 opt_def: %empty { $$ = NULL; } | '=' expr { $$ = $2; } ;
@@ -147,7 +147,7 @@ opt_def: %empty { $$ = NULL; } | '=' expr { $$ = $2; } ;
 /* fn name(param, param: unit): unit = expr */
 fndecl
   : FN IDENT '(' opt_params ')' opt_unit '=' expr
-                                   { $$ = decl(p, @$, DK_FN, $1.doc, ID(p, $2, @2));
+                                   { $$ = decl(p, @$, DK_FN, $1.doc, ID(p, $2, @2), true);
                                      $$->decl.params = $4; $$->decl.unit = $6; $$->decl.body = $8; }
   ;
 
@@ -164,10 +164,10 @@ param
 /* KIND name "title" on record : unit { attrs } | = expr */
 decl
   : decl_kw IDENT opt_title opt_on opt_unit body
-                                   { $$ = decl(p, @$, $1.kind, $1.doc, ID(p, $2, @2));
+                                   { $$ = decl(p, @$, $1.kind, $1.doc, ID(p, $2, @2), $4.str || $5);
                                      if ($3.str) { $$->decl.title = $3.str; $$->decl.title_span = S(p, @3); }
                                      if ($4.str) $$->decl.on = ID(p, $4, @4);
-                                     $$->decl.unit = $5;
+                                     if ($5) $$->decl.unit = $5;
                                      if ($6.expr) $$->decl.body = $6.expr;
                                      else { $$->decl.has_block = true; $$->decl.attrs = $6.attrs; } }
   ;
@@ -317,9 +317,10 @@ exprs
 
 %%
 
-/* A declaration node of any kind, with the doc comment its keyword carried. */
-static Node *decl(Parser *p, Loc l, DeclKind k, const char *doc, Ident name) {
-  Node *n = ast_new(A, ND_DECL, S(p, l));
+/* A declaration node of any kind, with the doc comment its keyword carried; header: it
+ * has `on`, `: unit` or parameters (ast_decl). */
+static Node *decl(Parser *p, Loc l, DeclKind k, const char *doc, Ident name, bool header) {
+  Node *n = ast_decl(A, S(p, l), header);
   n->decl.kind = k;
   n->decl.name = name;
   n->decl.doc = doc;

@@ -210,6 +210,8 @@ const char *ck_node_text(const Node *n) {
   }
 }
 
+SymMore sym_no_more;
+
 ExprSem *ck_sem(Checker *k, Node *n) {
   ExprSem *e = k->sem_free;
   if (e) {

@@ -260,6 +260,15 @@ typedef struct TestItem {
   Span value_span;
 } TestItem;
 
+/* What few declarations have, kept out of every Sym. */
+typedef struct SymMore {
+  RoleList roles;        /* `roles` (mission, goal, milestone, instrument, project) */
+  AllowList allows;      /* `allow` (any declaration with a block) */
+  SymList sources;       /* `sources SOURCE...`: the sources of all its figures */
+} SymMore;
+/* The SymMore of every declaration without roles, allows or sources: empty, never written. */
+extern SymMore sym_no_more;
+
 struct Sym {
   DeclKind kind;
   uint32_t file;
@@ -269,9 +278,7 @@ struct Sym {
   bool imported;         /* declared in an imported file, not the checked one */
   const char *title;     /* NULL if none */
   const char *doc;       /* NULL if none */
-  RoleList roles;        /* `roles` (mission, goal, milestone, instrument, project) */
-  AllowList allows;      /* `allow` (any declaration with a block) */
-  SymList sources;       /* `sources SOURCE...`: the sources of all its figures */
+  SymMore *more;         /* roles, allows, sources: never NULL (&sym_no_more when it has none) */
   union {
     struct { Sym *owner; Period period; Quantity budget; const char *challenge, *statement; } mission;
     struct { Sector sector; Level level; Sym *parent; } actor;

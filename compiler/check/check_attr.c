@@ -32,11 +32,11 @@ static bool both(bool a, bool b) { return a && b; }
 
 static void check_header(Checker *k, Node *d) {
   DeclKind kind = d->decl.kind;
-  if (d->decl.on.str && kind != DK_SCORE && kind != DK_CONDITION && kind != DK_TEST)
-    ck_error(k, d->decl.on.span, E0707, "%s cannot be 'on' a record; only scores, conditions and tests can",
+  if (decl_on(d).str && kind != DK_SCORE && kind != DK_CONDITION && kind != DK_TEST)
+    ck_error(k, decl_on(d).span, E0707, "%s cannot be 'on' a record; only scores, conditions and tests can",
              schema_kind_text(kind));
-  if (d->decl.unit && kind != DK_SCORE && kind != DK_FN) {
-    Diagnostic *g = ck_error(k, d->decl.unit->span, E0707, "%s takes no result unit",
+  if (decl_unit(d) && kind != DK_SCORE && kind != DK_FN) {
+    Diagnostic *g = ck_error(k, decl_unit(d)->span, E0707, "%s takes no result unit",
                              schema_kind_text(kind));
     if (kind == DK_CONDITION) ck_note(k, g, NO_SPAN, "a condition is always a bool");
   }
@@ -542,18 +542,24 @@ static AllowList allow_list(Checker *k, const Value *v, int n) {
   return l;
 }
 
+/* y's own SymMore, to write (a declaration starts with the shared empty one). */
+static SymMore *own_more(Checker *k, Sym *y) {
+  if (y->more == &sym_no_more) y->more = arena_alloc(k->a, sizeof *y->more);
+  return y->more;
+}
+
 /* roles and allow, which several kinds take; given more than once, they add up. */
 static bool store_common(Checker *k, Sym *y, const AttrSpec *spec, const Value *v, int n) {
   if (spec->value == V_REF_ROLE) {
-    RoleList more = role_list(k, v, n), all = {arena_alloc(k->a, sizeof(Role) * (size_t)(y->roles.len + n + 1)), 0};
-    for (int i = 0; i < y->roles.len; i++) all.items[all.len++] = y->roles.items[i];
+    RoleList more = role_list(k, v, n), all = {arena_alloc(k->a, sizeof(Role) * (size_t)(y->more->roles.len + n + 1)), 0};
+    for (int i = 0; i < y->more->roles.len; i++) all.items[all.len++] = y->more->roles.items[i];
     for (int i = 0; i < n; i++) all.items[all.len++] = more.items[i];
-    y->roles = all;
+    own_more(k, y)->roles = all;
   } else if (spec->value == V_ALLOW) {
-    AllowList more = allow_list(k, v, n), all = {arena_alloc(k->a, sizeof(Allow) * (size_t)(y->allows.len + n + 1)), 0};
-    for (int i = 0; i < y->allows.len; i++) all.items[all.len++] = y->allows.items[i];
+    AllowList more = allow_list(k, v, n), all = {arena_alloc(k->a, sizeof(Allow) * (size_t)(y->more->allows.len + n + 1)), 0};
+    for (int i = 0; i < y->more->allows.len; i++) all.items[all.len++] = y->more->allows.items[i];
     for (int i = 0; i < n; i++) all.items[all.len++] = more.items[i];
-    y->allows = all;
+    own_more(k, y)->allows = all;
   } else {
     return false;
   }
@@ -738,7 +744,7 @@ static void fill_attr(Checker *k, CkSym *s, const AttrSpec *spec, Node *attr) {
   for (int i = 0; i < n; i++) v[i].q.source = v[i].per;
   if (store_common(k, &s->sym, spec, v, n)) return;
   if (!spec->many && n != 1) return;
-  if (strcmp(spec->name, "sources") == 0) s->sym.sources = sym_list(k, v, n);
+  if (strcmp(spec->name, "sources") == 0) own_more(k, &s->sym)->sources = sym_list(k, v, n);
   else if (!store_chain(k, &s->sym, spec->id, v, n)) store_rest(k, &s->sym, spec->id, v, n);
 }
 
@@ -958,7 +964,7 @@ static void fill_record(Checker *k, CkSym *s) {
 
 /* `on R`: the record a rule reads. */
 static Sym *rule_record(Checker *k, Node *d) {
-  Ident on = d->decl.on;   /* its span covers "on R": keep the name */
+  Ident on = decl_on(d);   /* its span covers "on R": keep the name */
   if (on.span.end - on.span.start > strlen(on.str)) on.span.start = on.span.end - (uint32_t)strlen(on.str);
   Sym *r = namemap_get(k->names, on.str);
   if (!r) {
@@ -981,7 +987,7 @@ static Sym *rule_record(Checker *k, Node *d) {
 
 /* Parameters of a fn: names once each, declared types (none: polymorphic). */
 static void fill_params(Checker *k, CkSym *s) {
-  NodeList *params = &s->sym.decl->decl.params;
+  const NodeList *params = decl_params(s->sym.decl);
   int n = params->len;
   s->sym.rule.params = params->items;
   s->sym.rule.nparams = n;
@@ -1005,12 +1011,12 @@ static void fill_rule_header(Checker *k, CkSym *s) {
   Node *d = s->sym.decl;
   s->sym.rule.body = d->decl.body;
   s->rs->declared = ck_type_of(TY_ERROR);
-  if (d->decl.on.str && s->sym.kind != DK_FN) {
+  if (decl_on(d).str && s->sym.kind != DK_FN) {
     s->sym.rule.on = rule_record(k, d);
     s->bad_on = !s->sym.rule.on;
   }
-  if (d->decl.unit && (s->sym.kind == DK_SCORE || s->sym.kind == DK_FN)) {
-    s->rs->declared = ck_unit_expr(k, d->decl.unit, true);
+  if (decl_unit(d) && (s->sym.kind == DK_SCORE || s->sym.kind == DK_FN)) {
+    s->rs->declared = ck_unit_expr(k, decl_unit(d), true);
     s->sym.rule.unit = s->rs->declared.unit;
   }
   if (s->sym.kind == DK_FN) fill_params(k, s);

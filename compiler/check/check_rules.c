@@ -128,7 +128,7 @@ static void report_result(Checker *k, CkSym *s, const Type *t) {
                            ck_kind_word(s->sym.kind), s->sym.name,
                            s->rs->declared.kind == TY_NUM ? "in" : "as", ck_type_text(k, &s->rs->declared),
                            ck_type_text(k, t));
-  if (!k->inst) ck_note(k, g, d->decl.unit->span, "declared here");
+  if (!k->inst) ck_note(k, g, decl_unit(d)->span, "declared here");
 }
 
 /* The type of a rule's or fn's result, checked against its kind and `: unit`. */

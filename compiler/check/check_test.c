@@ -197,8 +197,8 @@ static void check_test(Checker *k, CkSym *cs) {
   Sym *t = &cs->sym;
   Node *d = t->decl;
   int errors = diag_error_count(k->d);
-  if (d->decl.on.str) {
-    Ident on = d->decl.on;
+  if (decl_on(d).str) {
+    Ident on = decl_on(d);
     Sym *r = namemap_get(k->names, on.str);
     if (on.span.end - on.span.start > strlen(on.str)) on.span.start = on.span.end - (uint32_t)strlen(on.str);
     if (!r || r->kind != DK_RECORD) {

@@ -197,8 +197,8 @@ static void team_tables(GB *b) {
 
 /* `roles ACTOR: ROLE` of a declaration: an edge from the actor labelled with its role. */
 static void role_edges(GB *b, const Sym *s) {
-  for (int k = 0; k < s->roles.len; k++) {
-    const Role *r = &s->roles.items[k];
+  for (int k = 0; k < s->more->roles.len; k++) {
+    const Role *r = &s->more->roles.items[k];
     Agedge_t *e = gb_edge(b, gb_find(b, r->actor), gb_find(b, s), r->role, ES_DASHED);
     gb_set(e, "color", sector_line(r->actor));
   }

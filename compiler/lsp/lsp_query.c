@@ -102,16 +102,16 @@ static void index_decl(Indexer *ix, Node *d) {
   Sym *self = model_lookup(cp->m, d->decl.name.str);
   if (self && self->decl != d) self = NULL;   /* a duplicate */
   if (self) add_ref(ix, REF_SYM, d->decl.name.span, self, NULL, 0, true);
-  if (d->decl.on.str) {
-    Span on = d->decl.on.span;
-    size_t n = strlen(d->decl.on.str);
+  if (decl_on(d).str) {
+    Span on = decl_on(d).span;
+    size_t n = strlen(decl_on(d).str);
     if (on.end - on.start > n) on.start = on.end - (uint32_t)n;
-    Sym *r = model_lookup(cp->m, d->decl.on.str);
+    Sym *r = model_lookup(cp->m, decl_on(d).str);
     if (r) add_ref(ix, REF_SYM, on, r, NULL, 0, false);
   }
-  if (d->decl.unit) index_node(ix, d->decl.unit, NULL, true);
-  for (int i = 0; i < d->decl.params.len; i++) {
-    Node *p = d->decl.params.items[i];
+  if (decl_unit(d)) index_node(ix, decl_unit(d), NULL, true);
+  for (int i = 0; i < decl_params(d)->len; i++) {
+    Node *p = decl_params(d)->items[i];
     if (self) add_ref(ix, REF_PARAM, p->param.name.span, self, NULL, i, true);
     if (p->param.unit) index_node(ix, p->param.unit, NULL, true);
   }
@@ -205,7 +205,7 @@ static Span target_span(const Ref *r) {
   case REF_UNIT: return r->unit->decl ? r->unit->decl->decl.name.span : NO_SPAN;
   case REF_FIELD: return r->index < r->sym->record.nfields ? r->sym->record.fields[r->index].span : NO_SPAN;
   case REF_PARAM:
-    return r->index < r->sym->decl->decl.params.len ? r->sym->decl->decl.params.items[r->index]->param.name.span
+    return r->index < decl_params(r->sym->decl)->len ? decl_params(r->sym->decl)->items[r->index]->param.name.span
                                                      : NO_SPAN;
   }
   return NO_SPAN;
@@ -419,8 +419,8 @@ const char *lsp_hover(Server *s, Doc *d, const Json *params, FILE *o) {
     break;
   }
   case REF_PARAM: {
-    if (r->index >= r->sym->decl->decl.params.len) break;
-    Node *p = r->sym->decl->decl.params.items[r->index];
+    if (r->index >= decl_params(r->sym->decl)->len) break;
+    Node *p = decl_params(r->sym->decl)->items[r->index];
     fprintf(m, "```mission\n%s", p->param.name.str);
     if (p->param.unit) fputs(": ", m), put_source(cp, m, p->param.unit->span);
     fprintf(m, "\n```\nparameter of function `%s`%s\n", r->sym->name,
@@ -556,7 +556,7 @@ static const char *rename_clash(Comp *cp, const Ref *r, const char *new_name) {
     return NULL;
   }
   if (r->kind == REF_PARAM) {
-    NodeList *ps = &r->sym->decl->decl.params;
+    const NodeList *ps = decl_params(r->sym->decl);
     for (int i = 0; i < ps->len; i++)
       if (i != r->index && ps->items[i]->param.name.str == name)
         return arena_printf(a, "function '%s' already has a parameter '%s'", r->sym->name, new_name);

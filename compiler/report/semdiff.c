@@ -175,23 +175,23 @@ static void decl_facts(Collect *k, const Sym *s) {
     f.value = f.norm = f.value_norm = span_text(k, d->decl.title_span);
     add_fact(k, f);
   }
-  if (d->decl.on.str) {
+  if (decl_on(d).str) {
     Fact f = base;
     f.attr = "on";
-    f.value = f.norm = f.value_norm = d->decl.on.str;
+    f.value = f.norm = f.value_norm = decl_on(d).str;
     add_fact(k, f);
   }
-  if (d->decl.unit) {
+  if (decl_unit(d)) {
     Fact f = base;
     f.attr = "unit";
-    f.value = span_text(k, d->decl.unit->span);
-    f.norm = f.value_norm = span_norm(k, d->decl.unit->span);
+    f.value = span_text(k, decl_unit(d)->span);
+    f.norm = f.value_norm = span_norm(k, decl_unit(d)->span);
     add_fact(k, f);
   }
-  if (d->decl.params.len) {
+  if (decl_params(d)->len) {
     Fact f = base;
     f.attr = "parameters";
-    Span sp = {d->span.file, d->decl.params.items[0]->span.start, d->decl.params.items[d->decl.params.len - 1]->span.end};
+    Span sp = {d->span.file, decl_params(d)->items[0]->span.start, decl_params(d)->items[decl_params(d)->len - 1]->span.end};
     f.value = span_text(k, sp);
     f.norm = f.value_norm = span_norm(k, sp);
     add_fact(k, f);

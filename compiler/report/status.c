@@ -596,8 +596,8 @@ static int cite_number(const StatusReport *r, const Sym *src, const char *url) {
 /* The sources of a figure of declaration d: its `per`, else d's `sources`, else the mission's. */
 static SymList figure_sources(const StatusReport *r, const Sym *d, Sym *const *per) {
   if (*per) return (SymList){(Sym **)per, 1};
-  if (d->sources.len) return d->sources;
-  if (r->m->mission) return r->m->mission->sources;
+  if (d->more->sources.len) return d->more->sources;
+  if (r->m->mission) return r->m->mission->more->sources;
   return (SymList){0};
 }
 
@@ -1191,8 +1191,8 @@ static Table allow_table(Arena *a, const StatusReport *r, bool markdown) {
   Table t = {a, 4, markdown ? allow_head_md : allow_head, "ccrl", {0}};
   for (int i = 0; i < r->m->syms.len; i++) {
     const Sym *s = r->m->syms.items[i];
-    for (int k = 0; in_report(s) && k < s->allows.len; k++) {
-      const Allow *al = &s->allows.items[k];
+    for (int k = 0; in_report(s) && k < s->more->allows.len; k++) {
+      const Allow *al = &s->more->allows.items[k];
       const char *row[] = {al->code, s->name, arena_printf(a, "%d", al->used), al->reason};
       table_row(&t, row);
     }

@@ -65,6 +65,17 @@ Node *ast_new(Arena *a, NodeKind kind, Span span) {
   return n;
 }
 
+const NodeList ast_no_nodes;
+
+/* A declaration node: without on, unit and params unless header (most have none). */
+Node *ast_decl(Arena *a, Span span, bool header) {
+  Node *n = arena_alloc(a, header ? node_sizes[ND_DECL] : offsetof(Node, decl.on));
+  n->kind = ND_DECL;
+  n->span = span;
+  n->decl.has_header = header;
+  return n;
+}
+
 /* A name node with room for nparts parts right after it (one allocation). */
 Node *ast_name(Arena *a, Span span, int nparts) {
   size_t head = (node_sizes[ND_NAME] + _Alignof(Ident) - 1) & ~(_Alignof(Ident) - 1);
@@ -196,7 +207,7 @@ static void dump_decl(Dumper *d, const Node *n, int depth) {
     fputc(' ', d->out);
     dump_quoted(d->out, n->decl.title);
   }
-  if (n->decl.on.str) fprintf(d->out, " on %s", n->decl.on.str);
+  if (decl_on(n).str) fprintf(d->out, " on %s", decl_on(n).str);
   dump_span(d, n->span);
   fputc('\n', d->out);
   if (n->decl.doc) {
@@ -205,8 +216,8 @@ static void dump_decl(Dumper *d, const Node *n, int depth) {
     dump_quoted(d->out, n->decl.doc);
     fputc('\n', d->out);
   }
-  dump_list(d, "params", &n->decl.params, depth + 1);
-  dump_child(d, "unit", n->decl.unit, depth + 1);
+  dump_list(d, "params", decl_params(n), depth + 1);
+  dump_child(d, "unit", decl_unit(n), depth + 1);
   if (n->decl.has_block) {
     dump_indent(d, depth + 1);
     fprintf(d->out, "block (%d attributes)\n", n->decl.attrs.len);

@@ -125,13 +125,15 @@ struct Node {
       Span title_span;
       Ident name;
       const char *title;     /* NULL when absent */
+      NodeList attrs;        /* block form */
+      Node *body;            /* `= expr` form (unit: its definition), or NULL */
+      const char *doc;       /* text of the /// comment before it, or NULL */
+      bool has_block;
+      bool has_header;       /* the three below are allocated (ast_decl): read them through
+                              * decl_on, decl_unit and decl_params */
       Ident on;              /* on.str NULL when absent */
       Node *unit;            /* `: unitexpr` (fn: return unit), or NULL */
       NodeList params;       /* fn parameters */
-      NodeList attrs;        /* block form */
-      Node *body;            /* `= expr` form (unit: its definition), or NULL */
-      bool has_block;
-      const char *doc;       /* text of the /// comment before it, or NULL */
     } decl;
     struct { Ident name; Node *unit; } param;
     struct { const char *name; NodeList args; const char *doc; } attr;   /* name: interned, the first word of
@@ -170,8 +172,17 @@ static inline Span attr_name_span(const Node *a) {
 /* An attribute's name with its span. */
 static inline Ident attr_ident(const Node *a) { return (Ident){a->attr.name, attr_name_span(a)}; }
 
+/* A declaration's `on R` (str NULL when absent), `: unit` (or NULL) and fn parameters:
+ * most declarations have none of them, and their nodes end before these fields. */
+extern const NodeList ast_no_nodes;
+static inline Ident decl_on(const Node *d) { return d->decl.has_header ? d->decl.on : (Ident){NULL, NO_SPAN}; }
+static inline Node *decl_unit(const Node *d) { return d->decl.has_header ? d->decl.unit : NULL; }
+static inline const NodeList *decl_params(const Node *d) { return d->decl.has_header ? &d->decl.params : &ast_no_nodes; }
+
 /* Constructors: every node is allocated in the compilation's arena, zeroed. */
 Node *ast_new(Arena *a, NodeKind kind, Span span);
+/* A declaration node; with header, room for on, unit and params (has_header). */
+Node *ast_decl(Arena *a, Span span, bool header);
 /* A name node of nparts parts (to fill), its parts allocated with it. */
 Node *ast_name(Arena *a, Span span, int nparts);
 /* Bytes of a node of this kind. */
