@@ -328,9 +328,8 @@ static Node *decl(Parser *p, Loc l, DeclKind k, const char *doc, Ident name, boo
 }
 
 static Node *name_node(Parser *p, Loc l, Ident id) {
-  Node *n = ast_name(A, S(p, l), 1);
-  n->name.parts[0] = id;
-  return n;
+  (void)l;   /* the name's span is its identifier's */
+  return ast_name1(A, id);
 }
 
 /* a.b: a name of two parts. */
@@ -344,7 +343,7 @@ static Node *name_pair(Parser *p, Loc l, Ident a, Ident b) {
 /* path.IDENT: a copy of the path with one more part. */
 static Node *name_extend(Parser *p, Loc l, Node *path, Ident id) {
   Node *n = ast_name(A, S(p, l), path->name.nparts + 1);
-  memcpy(n->name.parts, path->name.parts, sizeof(Ident) * (size_t)path->name.nparts);
+  for (int i = 0; i < path->name.nparts; i++) n->name.parts[i] = name_part(path, i);
   n->name.parts[path->name.nparts] = id;
   return n;
 }

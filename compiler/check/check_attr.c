@@ -137,7 +137,7 @@ static bool value_choice(Checker *k, const AttrSpec *spec, Node *n, Value *v) {
     wrong_value(k, spec, n);
     return false;
   }
-  Ident id = n->name.parts[0];
+  Ident id = name_part(n, 0);
   v->choice = schema_choice_index(spec, id.str);
   if (v->choice < 0) {
     Diagnostic *g = ck_error(k, id.span, E0706, "unknown %s '%s'", spec->name, id.str);
@@ -375,7 +375,7 @@ static bool value_tag(Checker *k, const AttrSpec *spec, Node *n, Value *v) {
     wrong_value(k, spec, n);
     return false;
   }
-  v->str = n->name.parts[0].str;
+  v->str = name_part(n, 0).str;
   mark_string_const(k, n, v->str);
   return true;
 }
@@ -413,7 +413,7 @@ static bool value_allow(Checker *k, const AttrSpec *spec, Node *arg, Value *v) {
     wrong_value(k, spec, n);
     ok = false;
   } else {
-    const char *code = n->name.parts[0].str;
+    const char *code = name_part(n, 0).str;
     if (code[0] != 'W' || !diag_code_known(code)) {
       Diagnostic *g = ck_error(k, n->span, E0706, "unknown warning code '%s'", code);
       Suggest sg;

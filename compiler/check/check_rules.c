@@ -32,10 +32,10 @@ static void collect_deps(Checker *k, CkSym *s, Node *n, int depth) {
   CkSym *dep = NULL;
   switch (n->kind) {
   case ND_NAME:
-    if (n->name.nparts == 1) dep = named_rule(k, s, n->name.parts[0].str, false);
+    if (n->name.nparts == 1) dep = named_rule(k, s, name_part(n, 0).str, false);
     break;
   case ND_CALL:
-    if (n->call.callee->name.nparts == 1) dep = named_rule(k, s, n->call.callee->name.parts[0].str, true);
+    if (n->call.callee->name.nparts == 1) dep = named_rule(k, s, name_part(n->call.callee, 0).str, true);
     break;
   default: break;
   }

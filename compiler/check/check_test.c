@@ -48,7 +48,7 @@ static bool pair_value(Checker *k, const char *attr, const char *name, const Typ
 static bool check_given(Checker *k, Sym *t, Node *arg, TestItem *out) {
   Node *e = pair_name(k, "given", arg);
   if (!e) return false;
-  Ident id = e->name.parts[0];
+  Ident id = name_part(e, 0);
   Type want = ck_type_of(TY_ERROR);
   *out = (TestItem){.name = id.str, .field = -1, .span = arg->span};
   Sym *rec = t->test.on;
@@ -94,7 +94,7 @@ static bool check_given(Checker *k, Sym *t, Node *arg, TestItem *out) {
 static bool check_expect(Checker *k, Sym *t, Node *arg, TestItem *out) {
   Node *e = pair_name(k, "expect", arg);
   if (!e) return false;
-  Ident id = e->name.parts[0];
+  Ident id = name_part(e, 0);
   *out = (TestItem){.name = id.str, .field = -1, .span = arg->span};
   Sym *r = namemap_get(k->names, id.str);
   if (!r) {

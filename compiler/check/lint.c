@@ -274,7 +274,7 @@ static void visit_per(Lint *L, Sym *s, RefFn *fn) {
     for (int j = 0; a && j < a->attr.args.len; j++) {
       const Node *arg = a->attr.args.items[j];
       if (!arg_per(arg)) continue;
-      Sym *src = model_lookup(L->m, arg_per(arg)->name.parts[0].str);
+      Sym *src = model_lookup(L->m, name_part(arg_per(arg), 0).str);
       if (src && src->kind == DK_SOURCE) visit(L, s, src, fn);
     }
   }
@@ -414,8 +414,8 @@ static void unit_refs(Lint *L, const Node *n, bool unit_ctx) {
   case ND_QUANTITY: use_unit(L, n->quantity.unit.str); break;
   case ND_NAME:
     /* In a formula, a name that no declaration has is a unit (R1: `1.5 BGBP / year`). */
-    if (n->name.nparts == 1 && (unit_ctx || !model_lookup(L->m, n->name.parts[0].str)))
-      use_unit(L, n->name.parts[0].str);
+    if (n->name.nparts == 1 && (unit_ctx || !model_lookup(L->m, name_part(n, 0).str)))
+      use_unit(L, name_part(n, 0).str);
     break;
   case ND_CALL:
     for (int i = 0; i < n->call.args.len; i++) unit_refs(L, n->call.args.items[i], false);

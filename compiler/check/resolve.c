@@ -508,7 +508,7 @@ Sym *resolve_ref(Checker *k, Node *expr, unsigned mask, const char *attr) {
              schema_refs_text(mask, kinds, sizeof kinds), ck_node_text(expr));
     return NULL;
   }
-  Ident id = expr->name.parts[0];
+  Ident id = name_part(expr, 0);
   Sym *s = namemap_get(k->names, id.str);
   if (!s) {
     report_unknown(k, id, mask);

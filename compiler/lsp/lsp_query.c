@@ -46,7 +46,7 @@ static const Unit *unit_named(Comp *cp, const char *name) {
 
 /* A name: what the checker resolved it to, else a declaration or unit of that name. */
 static void index_name(Indexer *ix, Node *n, Sym *owner, bool unit_ctx) {
-  Ident id = n->name.parts[0];
+  Ident id = name_part(n, 0);
   ExprSem *e = expr_sem(n);
   if (unit_ctx) {
     const Unit *u = unit_named(ix->cp, id.str);

@@ -76,6 +76,16 @@ Node *ast_decl(Arena *a, Span span, bool header) {
   return n;
 }
 
+/* A name node of one part: its text and span, no parts array (see name_part). */
+Node *ast_name1(Arena *a, Ident id) {
+  Node *n = arena_alloc(a, offsetof(Node, name.parts));
+  n->kind = ND_NAME;
+  n->span = id.span;
+  n->name.str = id.str;
+  n->name.nparts = 1;
+  return n;
+}
+
 /* A name node with room for nparts parts right after it (one allocation). */
 Node *ast_name(Arena *a, Span span, int nparts) {
   size_t head = (node_sizes[ND_NAME] + _Alignof(Ident) - 1) & ~(_Alignof(Ident) - 1);
@@ -84,6 +94,7 @@ Node *ast_name(Arena *a, Span span, int nparts) {
   n->span = span;
   n->name.parts = (Ident *)((char *)n + head);
   n->name.nparts = nparts;
+  n->name.str = NULL;
   return n;
 }
 
@@ -291,7 +302,7 @@ static void dump_node(Dumper *d, const Node *n, int depth) {
     return;
   case ND_ARG:
     if (n->arg.qual != QUAL_NONE) fprintf(d->out, " %s", n->arg.qual == QUAL_AT ? "at" : "by");
-    if (n->arg.per) fprintf(d->out, " per %s", n->arg.per->name.parts[0].str);
+    if (n->arg.per) fprintf(d->out, " per %s", name_part(n->arg.per, 0).str);
     dump_span(d, n->span);
     fputc('\n', d->out);
     dump_node(d, n->arg.expr, depth + 1);
@@ -326,7 +337,7 @@ static void dump_node(Dumper *d, const Node *n, int depth) {
   case ND_NAME:
     fputc(' ', d->out);
     for (int i = 0; i < n->name.nparts; i++)
-      fprintf(d->out, "%s%s", i ? "." : "", n->name.parts[i].str);
+      fprintf(d->out, "%s%s", i ? "." : "", name_part(n, i).str);
     break;
   case ND_CALL:
     dump_span(d, n->span);

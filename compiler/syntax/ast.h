@@ -146,7 +146,9 @@ struct Node {
     struct { Date date; } date;
     struct { const char *value; } string;
     struct { bool value; } boolean;
-    struct { Ident *parts; int nparts; } name;
+    struct { const char *str; int nparts; Ident *parts; } name;   /* read parts through name_part: a
+                                                                 * one-part name (most) has str and
+                                                                 * the node's span, no parts */
     struct { Node *callee; NodeList args; } call;                       /* callee is ND_NAME */
     struct { Op op; Node *operand; } unary;
     struct { Op op; Node *lhs, *rhs; } binary;
@@ -179,11 +181,19 @@ static inline Ident decl_on(const Node *d) { return d->decl.has_header ? d->decl
 static inline Node *decl_unit(const Node *d) { return d->decl.has_header ? d->decl.unit : NULL; }
 static inline const NodeList *decl_params(const Node *d) { return d->decl.has_header ? &d->decl.params : &ast_no_nodes; }
 
+/* Part i of a name node (a.b.c has three). A name of one part, the common case, is only
+ * its text (name.str) and the node's span: its node ends before name.parts. */
+static inline Ident name_part(const Node *n, int i) {
+  return n->name.nparts == 1 ? (Ident){n->name.str, n->span} : n->name.parts[i];
+}
+
 /* Constructors: every node is allocated in the compilation's arena, zeroed. */
 Node *ast_new(Arena *a, NodeKind kind, Span span);
 /* A declaration node; with header, room for on, unit and params (has_header). */
 Node *ast_decl(Arena *a, Span span, bool header);
-/* A name node of nparts parts (to fill), its parts allocated with it. */
+/* A name node of one part: id, with id's span. */
+Node *ast_name1(Arena *a, Ident id);
+/* A name node of nparts (2 or more) parts (to fill), its parts allocated with it. */
 Node *ast_name(Arena *a, Span span, int nparts);
 /* Bytes of a node of this kind. */
 size_t ast_node_size(NodeKind kind);

@@ -57,7 +57,7 @@ Test(parse, names_are_interned) {
   Compiler *c;
   Node *root = parse_text(&c, "score a = x + x\n");
   Node *sum = root->file.items.items[0]->decl.body;
-  cr_assert(sum->binary.lhs->name.parts[0].str == sum->binary.rhs->name.parts[0].str);
+  cr_assert(name_part(sum->binary.lhs, 0).str == name_part(sum->binary.rhs, 0).str);
   compiler_free(c);
 }
 
