@@ -64,7 +64,7 @@ static Node *name_node(Parser *p, Loc l, Ident id);
 static Node *name_extend(Parser *p, Loc l, Node *path, Ident id);
 static Node *name_pair(Parser *p, Loc l, Ident a, Ident b);
 static Node *quantity(Parser *p, Loc l, Tok num, Ident unit);
-static Node *arg(Parser *p, Loc l, Node *e, Node *value, Qual q, Node *when);
+static Node *arg(Parser *p, Loc l, Node *e, Node *value, Qual q, Node *when, Node *per);
 static Node *bound(Parser *p, Loc l, Op op, Node *value);
 static Node *bare_arg(Parser *p, Loc l, Node *e);
 static Node *per_name(Parser *p, Tok name, Loc l);
@@ -227,12 +227,11 @@ arg
   | bound arg_rest                 { $$ = $2; $$->arg.expr = $1; $$->span = S(p, @$); }
   ;
 arg_rest
-  : ':' value opt_when opt_per     { $$ = arg(p, @$, NULL, $2, $3.q, $3.when);
-                                     if ($4.str) $$->arg.per = per_name(p, $4, @4); }
-  | when opt_per                   { $$ = arg(p, @$, NULL, NULL, $1.q, $1.when);
-                                     if ($2.str) $$->arg.per = per_name(p, $2, @2); }
-  | PER IDENT                      { $$ = arg(p, @$, NULL, NULL, QUAL_NONE, NULL);
-                                     $$->arg.per = per_name(p, $2, @$); }
+  : ':' value opt_when opt_per     { $$ = arg(p, @$, NULL, $2, $3.q, $3.when,
+                                               $4.str ? per_name(p, $4, @4) : NULL); }
+  | when opt_per                   { $$ = arg(p, @$, NULL, NULL, $1.q, $1.when,
+                                               $2.str ? per_name(p, $2, @2) : NULL); }
+  | PER IDENT                      { $$ = arg(p, @$, NULL, NULL, QUAL_NONE, NULL, per_name(p, $2, @$)); }
   ;
 opt_per: %empty { $$ = (Tok){0}; } | PER IDENT { $$ = $2; } ;
 value: expr | bound ;
@@ -356,12 +355,16 @@ static Node *quantity(Parser *p, Loc l, Tok num, Ident unit) {
   return n;
 }
 
-static Node *arg(Parser *p, Loc l, Node *e, Node *value, Qual q, Node *when) {
-  Node *n = ast_new(A, ND_ARG, S(p, l));
+/* An argument with more than an expression: `: value`, `at`/`by when`, `per SOURCE`. */
+static Node *arg(Parser *p, Loc l, Node *e, Node *value, Qual q, Node *when, Node *per) {
+  Node *n = ast_arg(A, S(p, l), when || per);
   n->arg.expr = e;
   n->arg.value = value;
   n->arg.qual = q;
-  n->arg.when = when;
+  if (when || per) {
+    n->arg.when = when;
+    n->arg.per = per;
+  }
   return n;
 }
 
@@ -369,7 +372,7 @@ static Node *arg(Parser *p, Loc l, Node *e, Node *value, Qual q, Node *when) {
  * the argument's (`(x)`: the parentheses belong to the argument). */
 static Node *bare_arg(Parser *p, Loc l, Node *e) {
   if (e->span.start == l.start && e->span.end == l.end) return e;
-  return arg(p, l, e, NULL, QUAL_NONE, NULL);
+  return arg(p, l, e, NULL, QUAL_NONE, NULL, NULL);
 }
 
 /* `>= x` or `<= x` at the start of an attribute value. */

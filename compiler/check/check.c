@@ -6,6 +6,9 @@
  */
 #include "check.h"
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -401,6 +404,9 @@ Model *check_program(Compiler *c, Node *root) {
   ck_budgets(k);
   ck_tests(k);
   ck_results(k);
+#ifdef __GLIBC__
+  malloc_trim(0);   /* the passes' scratch is freed: give its pages back before lint and the back ends */
+#endif
   return k->m;
 }
 

@@ -125,9 +125,9 @@ static void index_node(Indexer *ix, Node *n, Sym *owner, bool unit_ctx) {
   case ND_FILE: index_list(ix, &n->file.items, NULL, false); break;
   case ND_DECL: index_decl(ix, n); break;
   case ND_ARG:
-    index_node(ix, n->arg.expr, owner, unit_ctx);
-    index_node(ix, n->arg.value, owner, unit_ctx);
-    index_node(ix, n->arg.when, owner, false);
+    index_node(ix, arg_expr(n), owner, unit_ctx);
+    index_node(ix, arg_value(n), owner, unit_ctx);
+    index_node(ix, arg_when(n), owner, false);
     break;
   case ND_QUANTITY: {
     const Unit *u = unit_named(ix->cp, n->quantity.unit.str);

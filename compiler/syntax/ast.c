@@ -76,6 +76,15 @@ Node *ast_decl(Arena *a, Span span, bool header) {
   return n;
 }
 
+/* An argument node: `NAME: value` (most) ends before when and per. */
+Node *ast_arg(Arena *a, Span span, bool more) {
+  Node *n = arena_alloc(a, more ? node_sizes[ND_ARG] : offsetof(Node, arg.when));
+  n->kind = ND_ARG;
+  n->span = span;
+  n->arg.more = more;
+  return n;
+}
+
 /* A name node of one part: its text and span, no parts array (see name_part). */
 Node *ast_name1(Arena *a, Ident id) {
   Node *n = arena_alloc(a, offsetof(Node, name.parts));
@@ -302,12 +311,12 @@ static void dump_node(Dumper *d, const Node *n, int depth) {
     return;
   case ND_ARG:
     if (n->arg.qual != QUAL_NONE) fprintf(d->out, " %s", n->arg.qual == QUAL_AT ? "at" : "by");
-    if (n->arg.per) fprintf(d->out, " per %s", name_part(n->arg.per, 0).str);
+    if (arg_per(n)) fprintf(d->out, " per %s", name_part(arg_per(n), 0).str);
     dump_span(d, n->span);
     fputc('\n', d->out);
     dump_node(d, n->arg.expr, depth + 1);
     dump_child(d, "value", n->arg.value, depth + 1);
-    dump_child(d, n->arg.qual == QUAL_AT ? "at" : "by", n->arg.when, depth + 1);
+    dump_child(d, n->arg.qual == QUAL_AT ? "at" : "by", arg_when(n), depth + 1);
     return;
   case ND_NUMBER:
     fputc(' ', d->out);

@@ -138,9 +138,9 @@ struct Node {
     struct { Ident name; Node *unit; } param;
     struct { const char *name; NodeList args; const char *doc; } attr;   /* name: interned, the first word of
                                                                         * the span (attr_name_span) */
-    struct { Node *expr; Node *value; Node *when; Node *per; Qual qual; } arg;   /* per: `per SOURCE`, a
-                                                                             * one-part ND_NAME, or NULL;
-                                                                             * see arg_expr */
+    /* arg: see arg_expr; per: `per SOURCE`, a one-part ND_NAME, or NULL; more: when and per
+     * are allocated (ast_arg) */
+    struct { Node *expr; Node *value; Qual qual; bool more; Node *when; Node *per; } arg;
     struct { double value; const char *text; } number;
     struct { double value; const char *text; Ident unit; } quantity;   /* unit.str "%" for percent */
     struct { Date date; } date;
@@ -163,8 +163,8 @@ struct Node {
  * these accessors: the parts a bare one lacks are NULL (QUAL_NONE). */
 static inline Node *arg_expr(const Node *a) { return a->kind == ND_ARG ? a->arg.expr : (Node *)a; }
 static inline Node *arg_value(const Node *a) { return a->kind == ND_ARG ? a->arg.value : NULL; }
-static inline Node *arg_when(const Node *a) { return a->kind == ND_ARG ? a->arg.when : NULL; }
-static inline Node *arg_per(const Node *a) { return a->kind == ND_ARG ? a->arg.per : NULL; }
+static inline Node *arg_when(const Node *a) { return a->kind == ND_ARG && a->arg.more ? a->arg.when : NULL; }
+static inline Node *arg_per(const Node *a) { return a->kind == ND_ARG && a->arg.more ? a->arg.per : NULL; }
 static inline Qual arg_qual(const Node *a) { return a->kind == ND_ARG ? a->arg.qual : QUAL_NONE; }
 
 /* The span of an attribute's name: the statement's first word, as long as the name. */
@@ -191,6 +191,8 @@ static inline Ident name_part(const Node *n, int i) {
 Node *ast_new(Arena *a, NodeKind kind, Span span);
 /* A declaration node; with header, room for on, unit and params (has_header). */
 Node *ast_decl(Arena *a, Span span, bool header);
+/* An argument node (ND_ARG): without room for when and per unless more. */
+Node *ast_arg(Arena *a, Span span, bool more);
 /* A name node of one part: id, with id's span. */
 Node *ast_name1(Arena *a, Ident id);
 /* A name node of nparts (2 or more) parts (to fill), its parts allocated with it. */
