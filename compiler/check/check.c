@@ -219,7 +219,7 @@ ExprSem *ck_sem(Checker *k, Node *n) {
   ExprSem *e = k->sem_free;
   if (e) {
     k->sem_free = (ExprSem *)(uintptr_t)e->str;
-    memset(e, 0, sizeof *e);
+    *e = (ExprSem){0};
   } else {
     e = arena_alloc(k->a, sizeof *e);
   }
@@ -227,19 +227,17 @@ ExprSem *ck_sem(Checker *k, Node *n) {
   return e;
 }
 
-/* A hash of an ExprSem's fields (not its padding: there is none, but fields are compared one by one). */
+/* A hash of an ExprSem's fields that tell records apart (sem_equal compares them all):
+ * a few multiplies, as it runs once per node of every attribute value. */
 static uint64_t sem_hash(const ExprSem *e) {
   uint64_t v;
   memcpy(&v, &e->value, sizeof v);
-  uint64_t h = (uint64_t)e->type.kind * 0x9E3779B97F4A7C15ull;
-  uint64_t parts[] = {(uintptr_t)e->type.dim.e, (uintptr_t)e->type.unit, v, (uintptr_t)e->str, (uintptr_t)e->ref,
-                      (uint64_t)(uint32_t)e->index | (uint64_t)e->form << 32 | (uint64_t)e->builtin << 40 |
-                          (uint64_t)e->constant << 48 | (uint64_t)e->poly << 56};
-  for (size_t i = 0; i < COUNT_OF(parts); i++) {
-    h = (h ^ parts[i]) * 0xff51afd7ed558ccdull;
-    h ^= h >> 32;
-  }
-  return h;
+  uint64_t h = (uint64_t)(uintptr_t)e->ref * 0x9E3779B97F4A7C15ull;
+  h ^= (uint64_t)(uintptr_t)e->str * 0xff51afd7ed558ccdull;
+  h ^= (v ^ (uint64_t)(uintptr_t)e->type.unit) * 0xc4ceb9fe1a85ec53ull;
+  h ^= (uint64_t)e->form << 8 ^ (uint64_t)e->type.kind ^ (uint64_t)(uint32_t)e->index << 16;
+  h = (h ^ (h >> 32)) * 0xff51afd7ed558ccdull;   /* the slot is the low bits: mix the high ones in */
+  return h ^ (h >> 29);
 }
 
 /* Whether two ExprSem records say the same, field by field (values bit for bit). */
@@ -279,10 +277,11 @@ static ExprSem *sem_intern(Checker *k, ExprSem *e) {
 /* Share the records of n and of the nodes below it, depth levels at most. */
 static void share_sems(Checker *k, Node *n, int depth) {
   if (!n || depth > MAX_DEPTH) return;
+  int kids = ast_expr_kids(n);
   if (n->kind == ND_CALL) share_sems(k, n->call.callee, depth + 1);
-  for (int i = 0; i < ast_expr_kids(n); i++) share_sems(k, ast_expr_kid(n, i), depth + 1);
+  for (int i = 0; i < kids; i++) share_sems(k, ast_expr_kid(n, i), depth + 1);
   ExprSem *e = n->sem;
-  if (!e) return;
+  if (!e || e->form == EX_DECL) return;   /* a named declaration's record is its own (resolve_ref) */
   ExprSem *shared = sem_intern(k, e);
   if (shared == e) return;
   n->sem = shared;

@@ -67,6 +67,7 @@ typedef struct CkSym {
   uint8_t body;            /* State: rule and fn bodies */
   NameMap *fields;         /* records: field name -> index + 1 */
   CkRule *rs;              /* scores, conditions and fns (allocated with them); else NULL */
+  ExprSem *ref_sem;        /* what an attribute that names it means (resolve_ref): shared */
   Sym sym;                 /* last, and only as long as its kind needs */
 } CkSym;
 

@@ -520,9 +520,14 @@ Sym *resolve_ref(Checker *k, Node *expr, unsigned mask, const char *attr) {
     ck_note_decl(k, g, s);
     return NULL;
   }
-  ExprSem *e = ck_sem(k, expr);
-  e->form = EX_DECL;
-  e->type = ck_type_of(TY_DECL);
-  e->ref = s;
+  CkSym *c = cksym(s);
+  if (!c->ref_sem) {   /* one record for every attribute that names s */
+    ExprSem *e = arena_alloc(k->a, sizeof *e);
+    e->form = EX_DECL;
+    e->type = ck_type_of(TY_DECL);
+    e->ref = s;
+    c->ref_sem = e;
+  }
+  expr->sem = c->ref_sem;
   return s;
 }

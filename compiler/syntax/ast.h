@@ -111,7 +111,11 @@ typedef enum { QUAL_NONE, QUAL_AT, QUAL_BY } Qual;
 
 /* A node is allocated with the size of its kind: the header and the one member of the
  * union that its kind uses (ast_node_size), so a node is read only through the member
- * of its kind (ND_BOUND: unary). The union's members are laid out without padding holes. */
+ * of its kind (ND_BOUND: unary). The union's members are laid out without padding holes.
+ * Three kinds end earlier when they lack their rarer last fields, which are then read
+ * only through accessors: a declaration without `on`, `: unit` or parameters (ast_decl;
+ * decl_on, decl_unit, decl_params), an argument without `at`/`by` or `per` (ast_arg;
+ * arg_when, arg_per) and a name of one part (ast_name1; name_part). */
 typedef struct Node Node;
 struct Node {
   NodeKind kind;
