@@ -67,6 +67,7 @@ static Node *quantity(Parser *p, Loc l, Tok num, Ident unit);
 static Node *arg(Parser *p, Loc l, Node *e, Node *value, Qual q, Node *when, Node *per);
 static Node *bound(Parser *p, Loc l, Op op, Node *value);
 static Node *bare_arg(Parser *p, Loc l, Node *e);
+static Node *attr_node(Parser *p, Loc l, Tok name, NodeList args);
 static Node *per_name(Parser *p, Tok name, Loc l);
 #define A p->arena
 }
@@ -198,10 +199,8 @@ attrs
 
 /* name arg, arg, ...  (the first word of a statement in a block is always a name) */
 attr
-  : attr_name                      { $$ = ast_new(A, ND_ATTR, S(p, @$)); $$->attr.name = $1.str;
-                                     $$->attr.doc = $1.doc; }
-  | attr_name args                 { $$ = ast_new(A, ND_ATTR, S(p, @$)); $$->attr.name = $1.str;
-                                     $$->attr.args = $2; $$->attr.doc = $1.doc; }
+  : attr_name                      { $$ = attr_node(p, @$, $1, (NodeList){0}); }
+  | attr_name args                 { $$ = attr_node(p, @$, $1, $2); }
   | error                          { $$ = NULL; }
   ;
 
@@ -315,6 +314,18 @@ exprs
   ;
 
 %%
+
+/* An attribute; the doc comment its name carried goes to the file's attr_docs. */
+static Node *attr_node(Parser *p, Loc l, Tok name, NodeList args) {
+  Node *n = ast_new(A, ND_ATTR, S(p, l));
+  n->attr.name = name.str;
+  n->attr.args = args;
+  if (name.doc) {
+    vec_push(A, &p->attr_docs, n);
+    vec_push(A, &p->attr_docs, (void *)name.doc);
+  }
+  return n;
+}
 
 /* A declaration node of any kind, with the doc comment its keyword carried; header: it
  * has `on`, `: unit` or parameters (ast_decl). */
@@ -591,6 +602,7 @@ static Node *parse_pass(Arena *a, Interner *names, Diag *diag, Sources *src, uin
   if (!p.root) p.root = ast_new(a, ND_FILE, (Span){file, 0, (uint32_t)f->len});
   p.root->span = (Span){file, 0, (uint32_t)f->len};
   p.root->file.doc = p.file_doc;
+  p.root->file.attr_docs = p.attr_docs;
   p.root->file.items = p.items;
   return p.root;
 }

@@ -167,6 +167,8 @@ int64_t date_last_day(Date d) {
 typedef struct Dumper {
   FILE *out;
   Sources *src;
+  const PtrVec *attr_docs;   /* the file's (pairs: attribute, doc), or NULL */
+  int next_doc;              /* the next pair to show: attributes are shown in source order */
 } Dumper;
 
 static void dump_node(Dumper *d, const Node *n, int depth);
@@ -248,6 +250,18 @@ static void dump_decl(Dumper *d, const Node *n, int depth) {
 
 enum { DUMP_MAX_DEPTH = 200 };   /* deeper levels are elided: the output stays linear */
 
+/* The /// text before attribute n, or NULL (the pairs of attributes that error recovery
+ * dropped are skipped). */
+static const char *dump_attr_doc(Dumper *d, const Node *n) {
+  const PtrVec *v = d->attr_docs;
+  if (!v) return NULL;
+  while (d->next_doc + 1 < v->len && ((const Node *)v->items[d->next_doc])->span.start < n->span.start)
+    d->next_doc += 2;
+  if (d->next_doc + 1 >= v->len || v->items[d->next_doc] != n) return NULL;
+  d->next_doc += 2;
+  return v->items[d->next_doc - 1];
+}
+
 /* An attribute's argument: a bare expression is shown as the arg it stands for. */
 static void dump_arg(Dumper *d, const Node *n, int depth) {
   if (n->kind == ND_ARG || depth > DUMP_MAX_DEPTH) {
@@ -301,10 +315,11 @@ static void dump_node(Dumper *d, const Node *n, int depth) {
     fprintf(d->out, " %s", n->attr.name);
     dump_span(d, n->span);
     fputc('\n', d->out);
-    if (n->attr.doc) {
+    const char *doc = dump_attr_doc(d, n);
+    if (doc) {
       dump_indent(d, depth + 1);
       fputs("doc ", d->out);
-      dump_quoted(d->out, n->attr.doc);
+      dump_quoted(d->out, doc);
       fputc('\n', d->out);
     }
     for (int i = 0; i < n->attr.args.len; i++) dump_arg(d, n->attr.args.items[i], depth + 1);
@@ -389,6 +404,6 @@ static void dump_node(Dumper *d, const Node *n, int depth) {
 }
 
 void ast_dump(FILE *out, Sources *src, const Node *file) {
-  Dumper d = {out, src};
+  Dumper d = {out, src, file->kind == ND_FILE ? &file->file.attr_docs : NULL, 0};
   dump_node(&d, file, 0);
 }

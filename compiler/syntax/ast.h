@@ -122,7 +122,9 @@ struct Node {
   Span span;
   void *sem;                 /* checker annotation (see check.h) */
   union {
-    struct { NodeList items; const char *doc; } file;   /* doc: the file's /// header */
+    struct { NodeList items; const char *doc; PtrVec attr_docs; } file;   /* doc: the file's /// header;
+                                                 * attr_docs: pairs of an ND_ATTR and the /// text
+                                                 * before it (few have one), in source order */
     struct { const char *path; } import;
     struct {
       DeclKind kind;
@@ -140,8 +142,8 @@ struct Node {
       NodeList params;       /* fn parameters */
     } decl;
     struct { Ident name; Node *unit; } param;
-    struct { const char *name; NodeList args; const char *doc; } attr;   /* name: interned, the first word of
-                                                                        * the span (attr_name_span) */
+    struct { const char *name; NodeList args; } attr;   /* name: interned, the first word of the span
+                                                       * (attr_name_span); its doc: file.attr_docs */
     /* arg: see arg_expr; per: `per SOURCE`, a one-part ND_NAME, or NULL; more: when and per
      * are allocated (ast_arg) */
     struct { Node *expr; Node *value; Qual qual; bool more; Node *when; Node *per; } arg;
