@@ -59,13 +59,15 @@ typedef struct DeclBody {
 static void yyerror(YYLTYPE *loc, void *scanner, Parser *p, const char *msg);
 static Span S(Parser *p, Loc l) { return (Span){p->file, l.start, l.end}; }
 static Ident ID(Parser *p, Tok t, Loc l) { return (Ident){t.str, S(p, l)}; }
-static Node *decl(Parser *p, Loc l, DeclKind k, const char *doc, Ident name);
+static Node *decl(Parser *p, Loc l, DeclKind k, const char *doc, Ident name, bool header);
 static Node *name_node(Parser *p, Loc l, Ident id);
 static Node *name_extend(Parser *p, Loc l, Node *path, Ident id);
 static Node *name_pair(Parser *p, Loc l, Ident a, Ident b);
 static Node *quantity(Parser *p, Loc l, Tok num, Ident unit);
-static Node *arg(Parser *p, Loc l, Node *e, Node *value, Qual q, Node *when);
+static Node *arg(Parser *p, Loc l, Node *e, Node *value, Qual q, Node *when, Node *per);
 static Node *bound(Parser *p, Loc l, Op op, Node *value);
+static Node *bare_arg(Parser *p, Loc l, Node *e);
+static Node *attr_node(Parser *p, Loc l, Tok name, NodeList args);
 static Node *per_name(Parser *p, Tok name, Loc l);
 #define A p->arena
 }
@@ -138,7 +140,7 @@ import
 
 /* unit MEUR = 1e6 EUR */
 unitdecl
-  : UNIT IDENT opt_def             { $$ = decl(p, @$, DK_UNIT, $1.doc, ID(p, $2, @2)); $$->decl.body = $3; }
+  : UNIT IDENT opt_def             { $$ = decl(p, @$, DK_UNIT, $1.doc, ID(p, $2, @2), false); $$->decl.body = $3; }
   ;
 
 opt_def: %empty { $$ = NULL; } | '=' expr { $$ = $2; } ;
@@ -146,7 +148,7 @@ opt_def: %empty { $$ = NULL; } | '=' expr { $$ = $2; } ;
 /* fn name(param, param: unit): unit = expr */
 fndecl
   : FN IDENT '(' opt_params ')' opt_unit '=' expr
-                                   { $$ = decl(p, @$, DK_FN, $1.doc, ID(p, $2, @2));
+                                   { $$ = decl(p, @$, DK_FN, $1.doc, ID(p, $2, @2), true);
                                      $$->decl.params = $4; $$->decl.unit = $6; $$->decl.body = $8; }
   ;
 
@@ -163,10 +165,10 @@ param
 /* KIND name "title" on record : unit { attrs } | = expr */
 decl
   : decl_kw IDENT opt_title opt_on opt_unit body
-                                   { $$ = decl(p, @$, $1.kind, $1.doc, ID(p, $2, @2));
+                                   { $$ = decl(p, @$, $1.kind, $1.doc, ID(p, $2, @2), $4.str || $5);
                                      if ($3.str) { $$->decl.title = $3.str; $$->decl.title_span = S(p, @3); }
                                      if ($4.str) $$->decl.on = ID(p, $4, @4);
-                                     $$->decl.unit = $5;
+                                     if ($5) $$->decl.unit = $5;
                                      if ($6.expr) $$->decl.body = $6.expr;
                                      else { $$->decl.has_block = true; $$->decl.attrs = $6.attrs; } }
   ;
@@ -197,10 +199,8 @@ attrs
 
 /* name arg, arg, ...  (the first word of a statement in a block is always a name) */
 attr
-  : attr_name                      { $$ = ast_new(A, ND_ATTR, S(p, @$)); $$->attr.name = ID(p, $1, @1);
-                                     $$->attr.doc = $1.doc; }
-  | attr_name args                 { $$ = ast_new(A, ND_ATTR, S(p, @$)); $$->attr.name = ID(p, $1, @1);
-                                     $$->attr.args = $2; $$->attr.doc = $1.doc; }
+  : attr_name                      { $$ = attr_node(p, @$, $1, (NodeList){0}); }
+  | attr_name args                 { $$ = attr_node(p, @$, $1, $2); }
   | error                          { $$ = NULL; }
   ;
 
@@ -217,21 +217,20 @@ args
 
 /* expr [: value] [at|by when] [per SOURCE]; a value may be a bound (target >= 95% by 2030).
  * A bare expression, the common case, is an arg at once (no empty reductions for the
- * parts it lacks); arg_rest builds the node when there is more, and arg fills in the
- * expression. */
+ * parts it lacks) and needs no ND_ARG node (see arg_expr in ast.h); arg_rest builds the
+ * node when there is more, and arg fills in the expression. */
 arg
-  : expr                           { $$ = arg(p, @$, $1, NULL, QUAL_NONE, NULL); }
-  | bound                          { $$ = arg(p, @$, $1, NULL, QUAL_NONE, NULL); }
+  : expr                           { $$ = bare_arg(p, @$, $1); }
+  | bound                          { $$ = bare_arg(p, @$, $1); }
   | expr arg_rest                  { $$ = $2; $$->arg.expr = $1; $$->span = S(p, @$); }
   | bound arg_rest                 { $$ = $2; $$->arg.expr = $1; $$->span = S(p, @$); }
   ;
 arg_rest
-  : ':' value opt_when opt_per     { $$ = arg(p, @$, NULL, $2, $3.q, $3.when);
-                                     if ($4.str) $$->arg.per = per_name(p, $4, @4); }
-  | when opt_per                   { $$ = arg(p, @$, NULL, NULL, $1.q, $1.when);
-                                     if ($2.str) $$->arg.per = per_name(p, $2, @2); }
-  | PER IDENT                      { $$ = arg(p, @$, NULL, NULL, QUAL_NONE, NULL);
-                                     $$->arg.per = per_name(p, $2, @$); }
+  : ':' value opt_when opt_per     { $$ = arg(p, @$, NULL, $2, $3.q, $3.when,
+                                               $4.str ? per_name(p, $4, @4) : NULL); }
+  | when opt_per                   { $$ = arg(p, @$, NULL, NULL, $1.q, $1.when,
+                                               $2.str ? per_name(p, $2, @2) : NULL); }
+  | PER IDENT                      { $$ = arg(p, @$, NULL, NULL, QUAL_NONE, NULL, per_name(p, $2, @$)); }
   ;
 opt_per: %empty { $$ = (Tok){0}; } | PER IDENT { $$ = $2; } ;
 value: expr | bound ;
@@ -316,9 +315,22 @@ exprs
 
 %%
 
-/* A declaration node of any kind, with the doc comment its keyword carried. */
-static Node *decl(Parser *p, Loc l, DeclKind k, const char *doc, Ident name) {
-  Node *n = ast_new(A, ND_DECL, S(p, l));
+/* An attribute; the doc comment its name carried goes to the file's attr_docs. */
+static Node *attr_node(Parser *p, Loc l, Tok name, NodeList args) {
+  Node *n = ast_new(A, ND_ATTR, S(p, l));
+  n->attr.name = name.str;
+  n->attr.args = args;
+  if (name.doc) {
+    vec_push(A, &p->attr_docs, n);
+    vec_push(A, &p->attr_docs, (void *)name.doc);
+  }
+  return n;
+}
+
+/* A declaration node of any kind, with the doc comment its keyword carried; header: it
+ * has `on`, `: unit` or parameters (ast_decl). */
+static Node *decl(Parser *p, Loc l, DeclKind k, const char *doc, Ident name, bool header) {
+  Node *n = ast_decl(A, S(p, l), header);
   n->decl.kind = k;
   n->decl.name = name;
   n->decl.doc = doc;
@@ -326,9 +338,8 @@ static Node *decl(Parser *p, Loc l, DeclKind k, const char *doc, Ident name) {
 }
 
 static Node *name_node(Parser *p, Loc l, Ident id) {
-  Node *n = ast_name(A, S(p, l), 1);
-  n->name.parts[0] = id;
-  return n;
+  (void)l;   /* the name's span is its identifier's */
+  return ast_name1(A, id);
 }
 
 /* a.b: a name of two parts. */
@@ -342,7 +353,7 @@ static Node *name_pair(Parser *p, Loc l, Ident a, Ident b) {
 /* path.IDENT: a copy of the path with one more part. */
 static Node *name_extend(Parser *p, Loc l, Node *path, Ident id) {
   Node *n = ast_name(A, S(p, l), path->name.nparts + 1);
-  memcpy(n->name.parts, path->name.parts, sizeof(Ident) * (size_t)path->name.nparts);
+  for (int i = 0; i < path->name.nparts; i++) n->name.parts[i] = name_part(path, i);
   n->name.parts[path->name.nparts] = id;
   return n;
 }
@@ -355,13 +366,24 @@ static Node *quantity(Parser *p, Loc l, Tok num, Ident unit) {
   return n;
 }
 
-static Node *arg(Parser *p, Loc l, Node *e, Node *value, Qual q, Node *when) {
-  Node *n = ast_new(A, ND_ARG, S(p, l));
+/* An argument with more than an expression: `: value`, `at`/`by when`, `per SOURCE`. */
+static Node *arg(Parser *p, Loc l, Node *e, Node *value, Qual q, Node *when, Node *per) {
+  Node *n = ast_arg(A, S(p, l), when || per);
   n->arg.expr = e;
   n->arg.value = value;
   n->arg.qual = q;
-  n->arg.when = when;
+  if (when || per) {
+    n->arg.when = when;
+    n->arg.per = per;
+  }
   return n;
+}
+
+/* An argument that is an expression alone: the expression itself, unless its span is not
+ * the argument's (`(x)`: the parentheses belong to the argument). */
+static Node *bare_arg(Parser *p, Loc l, Node *e) {
+  if (e->span.start == l.start && e->span.end == l.end) return e;
+  return arg(p, l, e, NULL, QUAL_NONE, NULL, NULL);
 }
 
 /* `>= x` or `<= x` at the start of an attribute value. */
@@ -580,6 +602,7 @@ static Node *parse_pass(Arena *a, Interner *names, Diag *diag, Sources *src, uin
   if (!p.root) p.root = ast_new(a, ND_FILE, (Span){file, 0, (uint32_t)f->len});
   p.root->span = (Span){file, 0, (uint32_t)f->len};
   p.root->file.doc = p.file_doc;
+  p.root->file.attr_docs = p.attr_docs;
   p.root->file.items = p.items;
   return p.root;
 }

@@ -194,10 +194,10 @@ void vec_push(Arena *a, PtrVec *v, void *item) {
 /* Interning: open addressing over name_hash                                 */
 /* ------------------------------------------------------------------------ */
 
-typedef struct Slot {
+typedef struct Slot {   /* 16 bytes: names are shorter than 4 GB (files are under 2 GB) */
   const char *str;
-  size_t len;
-  uint64_t hash;
+  uint32_t len;
+  uint32_t hash;         /* the low half of name_hash */
 } Slot;
 
 struct Interner {
@@ -237,7 +237,7 @@ static void intern_grow(Interner *in) {
   for (size_t i = 0; i < in->cap; i++) {
     Slot s = in->slots[i];
     if (!s.str) continue;
-    size_t j = s.hash & (cap - 1);
+    size_t j = s.hash & (cap - 1);   /* cap <= 2^32: the low half picks the slot */
     while (slots[j].str) j = (j + 1) & (cap - 1);
     slots[j] = s;
   }
@@ -248,7 +248,7 @@ static void intern_grow(Interner *in) {
 
 /* The unique copy of the n bytes at s. */
 const char *intern(Interner *in, const char *s, size_t n) {
-  uint64_t h = name_hash(s, n);
+  uint32_t h = (uint32_t)name_hash(s, n);
   size_t i = h & (in->cap - 1);
   for (;;) {
     Slot *slot = &in->slots[i];
@@ -262,7 +262,7 @@ const char *intern(Interner *in, const char *s, size_t n) {
   }
   Slot *slot = &in->slots[i];
   slot->str = arena_strndup(in->arena, s, n);
-  slot->len = n;
+  slot->len = (uint32_t)n;
   slot->hash = h;
   in->count++;
   return slot->str;

@@ -6,6 +6,9 @@
  */
 #include "check.h"
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -210,11 +213,83 @@ const char *ck_node_text(const Node *n) {
   }
 }
 
+SymMore sym_no_more;
+
 ExprSem *ck_sem(Checker *k, Node *n) {
-  ExprSem *e = arena_alloc(k->a, sizeof *e);
+  ExprSem *e = k->sem_free;
+  if (e) {
+    k->sem_free = (ExprSem *)(uintptr_t)e->str;
+    *e = (ExprSem){0};
+  } else {
+    e = arena_alloc(k->a, sizeof *e);
+  }
   n->sem = e;
   return e;
 }
+
+/* A hash of an ExprSem's fields that tell records apart (sem_equal compares them all):
+ * a few multiplies, as it runs once per node of every attribute value. */
+static uint64_t sem_hash(const ExprSem *e) {
+  uint64_t v;
+  memcpy(&v, &e->value, sizeof v);
+  uint64_t h = (uint64_t)(uintptr_t)e->ref * 0x9E3779B97F4A7C15ull;
+  h ^= (uint64_t)(uintptr_t)e->str * 0xff51afd7ed558ccdull;
+  h ^= (v ^ (uint64_t)(uintptr_t)e->type.unit) * 0xc4ceb9fe1a85ec53ull;
+  h ^= (uint64_t)e->form << 8 ^ (uint64_t)e->type.kind ^ (uint64_t)(uint32_t)e->index << 16;
+  h = (h ^ (h >> 32)) * 0xff51afd7ed558ccdull;   /* the slot is the low bits: mix the high ones in */
+  return h ^ (h >> 29);
+}
+
+/* Whether two ExprSem records say the same, field by field (values bit for bit). */
+static bool sem_equal(const ExprSem *a, const ExprSem *b) {
+  return a->type.kind == b->type.kind && a->type.dim.e == b->type.dim.e && a->type.unit == b->type.unit &&
+         memcmp(&a->value, &b->value, sizeof a->value) == 0 && a->str == b->str && a->ref == b->ref &&
+         a->index == b->index && a->form == b->form && a->builtin == b->builtin && a->constant == b->constant &&
+         a->poly == b->poly;
+}
+
+/* Double the table of shared records. */
+static void sem_grow(Checker *k) {
+  size_t cap = k->sem_cap ? k->sem_cap * 2 : 1024;
+  ExprSem **slots = arena_alloc_table(k->a, cap * sizeof *slots);
+  for (size_t i = 0; i < k->sem_cap; i++) {
+    if (!k->sem_slots[i]) continue;
+    size_t j = sem_hash(k->sem_slots[i]) & (cap - 1);
+    while (slots[j]) j = (j + 1) & (cap - 1);
+    slots[j] = k->sem_slots[i];
+  }
+  arena_free_table(k->a, k->sem_slots);
+  k->sem_slots = slots;
+  k->sem_cap = cap;
+}
+
+/* The shared record with e's contents: e itself when it is the first of them. */
+static ExprSem *sem_intern(Checker *k, ExprSem *e) {
+  if ((k->sem_count + 1) * 2 > k->sem_cap) sem_grow(k);
+  size_t i = sem_hash(e) & (k->sem_cap - 1);
+  for (; k->sem_slots[i]; i = (i + 1) & (k->sem_cap - 1))
+    if (k->sem_slots[i] == e || sem_equal(k->sem_slots[i], e)) return k->sem_slots[i];
+  k->sem_slots[i] = e;
+  k->sem_count++;
+  return e;
+}
+
+/* Share the records of n and of the nodes below it, depth levels at most. */
+static void share_sems(Checker *k, Node *n, int depth) {
+  if (!n || depth > MAX_DEPTH) return;
+  int kids = ast_expr_kids(n);
+  if (n->kind == ND_CALL) share_sems(k, n->call.callee, depth + 1);
+  for (int i = 0; i < kids; i++) share_sems(k, ast_expr_kid(n, i), depth + 1);
+  ExprSem *e = n->sem;
+  if (!e || e->form == EX_DECL) return;   /* a named declaration's record is its own (resolve_ref) */
+  ExprSem *shared = sem_intern(k, e);
+  if (shared == e) return;
+  n->sem = shared;
+  e->str = (const char *)(uintptr_t)k->sem_free;
+  k->sem_free = e;
+}
+
+void ck_share_sems(Checker *k, Node *n) { share_sems(k, n, 0); }
 
 Type ck_type_num(Dim dim, const Unit *unit) {
   Type t = {.kind = TY_NUM, .dim = dim, .unit = unit};
@@ -328,6 +403,9 @@ Model *check_program(Compiler *c, Node *root) {
   ck_budgets(k);
   ck_tests(k);
   ck_results(k);
+#ifdef __GLIBC__
+  malloc_trim(0);   /* the passes' scratch is freed: give its pages back before lint and the back ends */
+#endif
   return k->m;
 }
 
@@ -341,7 +419,8 @@ static bool links_total(const LinkList *l, double *sum, Dim *dim) {
     if (!x->has_value || !x->unit) continue;
     if (any && !dim_eq(dim, &x->unit->dim)) return false;
     *dim = x->unit->dim;
-    *sum += quantity_lo(&x->q);
+    Quantity tmp;
+    *sum += quantity_lo(link_quantity(x, &tmp));
     any = true;
   }
   return any;

@@ -182,11 +182,24 @@ typedef struct Link {
   Sym *target;
   double value;          /* base units (weights are dimensionless); 0 without a value */
   const Unit *unit;
-  Span span;             /* the whole argument */
-  Quantity q;            /* the value in full (bounds, ranges, rates) */
-  bool has_value;        /* false for `funded_by INSTRUMENT` without an amount */
+  const char *bare;      /* the value written as a plain number without a unit: its text */
   Sym *source;           /* `per SOURCE`, or NULL */
+  Quantity *q;           /* the value in full when the fields here do not say it all (a bound,
+                          * a range, a rate) and always for `expects`; else NULL: read
+                          * link_quantity */
+  Span span;             /* the whole argument */
+  Span value_span;       /* the value */
+  bool has_value;        /* false for `funded_by INSTRUMENT` without an amount */
 } Link;
+
+/* The value of a link in full: its own Quantity, or the plain amount its fields say, made
+ * in *tmp. */
+static inline const Quantity *link_quantity(const Link *l, Quantity *tmp) {
+  if (l->q) return l->q;
+  *tmp = (Quantity){.set = l->has_value, .value = l->value, .unit = l->unit, .span = l->value_span,
+                    .bare = l->bare, .source = l->source};
+  return tmp;
+}
 
 /* `roles ACTOR: ROLE`: an actor's part in a declaration. */
 typedef struct Role {
@@ -247,18 +260,25 @@ typedef struct TestItem {
   Span value_span;
 } TestItem;
 
-struct Sym {
-  DeclKind kind;
-  const char *name;      /* interned */
-  Node *decl;            /* ND_DECL */
-  uint32_t file;
-  bool imported;         /* declared in an imported file, not the checked one */
-  int index;             /* position in Model.syms */
-  const char *title;     /* NULL if none */
-  const char *doc;       /* NULL if none */
+/* What few declarations have, kept out of every Sym. */
+typedef struct SymMore {
   RoleList roles;        /* `roles` (mission, goal, milestone, instrument, project) */
   AllowList allows;      /* `allow` (any declaration with a block) */
   SymList sources;       /* `sources SOURCE...`: the sources of all its figures */
+} SymMore;
+/* The SymMore of every declaration without roles, allows or sources: empty, never written. */
+extern SymMore sym_no_more;
+
+struct Sym {
+  DeclKind kind;
+  uint32_t file;
+  const char *name;      /* interned */
+  Node *decl;            /* ND_DECL */
+  int index;             /* position in Model.syms */
+  bool imported;         /* declared in an imported file, not the checked one */
+  const char *title;     /* NULL if none */
+  const char *doc;       /* NULL if none */
+  SymMore *more;         /* roles, allows, sources: never NULL (&sym_no_more when it has none) */
   union {
     struct { Sym *owner; Period period; Quantity budget; const char *challenge, *statement; } mission;
     struct { Sector sector; Level level; Sym *parent; } actor;

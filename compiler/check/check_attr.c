@@ -32,11 +32,11 @@ static bool both(bool a, bool b) { return a && b; }
 
 static void check_header(Checker *k, Node *d) {
   DeclKind kind = d->decl.kind;
-  if (d->decl.on.str && kind != DK_SCORE && kind != DK_CONDITION && kind != DK_TEST)
-    ck_error(k, d->decl.on.span, E0707, "%s cannot be 'on' a record; only scores, conditions and tests can",
+  if (decl_on(d).str && kind != DK_SCORE && kind != DK_CONDITION && kind != DK_TEST)
+    ck_error(k, decl_on(d).span, E0707, "%s cannot be 'on' a record; only scores, conditions and tests can",
              schema_kind_text(kind));
-  if (d->decl.unit && kind != DK_SCORE && kind != DK_FN) {
-    Diagnostic *g = ck_error(k, d->decl.unit->span, E0707, "%s takes no result unit",
+  if (decl_unit(d) && kind != DK_SCORE && kind != DK_FN) {
+    Diagnostic *g = ck_error(k, decl_unit(d)->span, E0707, "%s takes no result unit",
                              schema_kind_text(kind));
     if (kind == DK_CONDITION) ck_note(k, g, NO_SPAN, "a condition is always a bool");
   }
@@ -137,7 +137,7 @@ static bool value_choice(Checker *k, const AttrSpec *spec, Node *n, Value *v) {
     wrong_value(k, spec, n);
     return false;
   }
-  Ident id = n->name.parts[0];
+  Ident id = name_part(n, 0);
   v->choice = schema_choice_index(spec, id.str);
   if (v->choice < 0) {
     Diagnostic *g = ck_error(k, id.span, E0706, "unknown %s '%s'", spec->name, id.str);
@@ -356,8 +356,8 @@ static bool value_likelihood(Checker *k, const AttrSpec *spec, Node *n, Quantity
 /* `per SOURCE` after an argument: the name of a source declaration. */
 static bool value_per(Checker *k, Node *arg, Value *v) {
   v->per = NULL;
-  if (!arg->arg.per) return true;
-  v->per = resolve_ref(k, arg->arg.per, REFS(SOURCE), "per");
+  if (!arg_per(arg)) return true;
+  v->per = resolve_ref(k, arg_per(arg), REFS(SOURCE), "per");
   return v->per != NULL;
 }
 
@@ -375,7 +375,7 @@ static bool value_tag(Checker *k, const AttrSpec *spec, Node *n, Value *v) {
     wrong_value(k, spec, n);
     return false;
   }
-  v->str = n->name.parts[0].str;
+  v->str = name_part(n, 0).str;
   mark_string_const(k, n, v->str);
   return true;
 }
@@ -387,33 +387,33 @@ static bool check_arg_shape(Checker *k, const AttrSpec *spec, Node *arg) {
   bool may_pair = pair || spec->value == V_REF_FUNDING;
   Qual want = spec->value == V_BASELINE ? QUAL_AT : spec->value == V_TARGET ? QUAL_BY : QUAL_NONE;
   Diagnostic *g = NULL;
-  if (arg->arg.expr->kind == ND_BOUND && spec->value != V_TARGET)
-    g = ck_error(k, arg->arg.expr->span, E0704, "'%s' takes no bound ('%s'): only 'target' and "
-                 "'expects' do", spec->name, op_texts[arg->arg.expr->unary.op]);
-  else if (pair && !arg->arg.value)
+  if (arg_expr(arg)->kind == ND_BOUND && spec->value != V_TARGET)
+    g = ck_error(k, arg_expr(arg)->span, E0704, "'%s' takes no bound ('%s'): only 'target' and "
+                 "'expects' do", spec->name, op_texts[arg_expr(arg)->unary.op]);
+  else if (pair && !arg_value(arg))
     g = ck_error(k, arg->span, E0704, "'%s' takes %s, not a single value", spec->name,
                  schema_value_text(spec->value));
-  else if (!may_pair && arg->arg.value)
-    g = ck_error(k, arg->arg.value->span, E0704, "'%s' takes %s, with no ': ...'", spec->name,
+  else if (!may_pair && arg_value(arg))
+    g = ck_error(k, arg_value(arg)->span, E0704, "'%s' takes %s, with no ': ...'", spec->name,
                  schema_value_text(spec->value));
-  else if (arg->arg.qual != want && want != QUAL_NONE)
+  else if (arg_qual(arg) != want && want != QUAL_NONE)
     g = ck_error(k, arg->span, E0704, "'%s' takes %s", spec->name, schema_value_text(spec->value));
-  else if (arg->arg.qual != want)
-    g = ck_error(k, arg->arg.when->span, E0704, "'%s' takes %s, with no '%s'", spec->name,
-                 schema_value_text(spec->value), arg->arg.qual == QUAL_AT ? "at" : "by");
+  else if (arg_qual(arg) != want)
+    g = ck_error(k, arg_when(arg)->span, E0704, "'%s' takes %s, with no '%s'", spec->name,
+                 schema_value_text(spec->value), arg_qual(arg) == QUAL_AT ? "at" : "by");
   if (g) note_usage(k, g, spec);
   return !g;
 }
 
 /* `allow CODE: "reason"`: a known warning code and a reason that says something. */
 static bool value_allow(Checker *k, const AttrSpec *spec, Node *arg, Value *v) {
-  Node *n = arg->arg.expr, *r = arg->arg.value;
+  Node *n = arg_expr(arg), *r = arg_value(arg);
   bool ok = true;
   if (n->kind != ND_NAME || n->name.nparts != 1) {
     wrong_value(k, spec, n);
     ok = false;
   } else {
-    const char *code = n->name.parts[0].str;
+    const char *code = name_part(n, 0).str;
     if (code[0] != 'W' || !diag_code_known(code)) {
       Diagnostic *g = ck_error(k, n->span, E0706, "unknown warning code '%s'", code);
       Suggest sg;
@@ -441,7 +441,7 @@ static bool value_allow(Checker *k, const AttrSpec *spec, Node *arg, Value *v) {
 
 /* Check one argument against its row; fills v. */
 static bool check_value(Checker *k, const AttrSpec *spec, Node *arg, Value *v) {
-  Node *n = arg->arg.expr;
+  Node *n = arg_expr(arg);
   v->arg = arg;
   if (!check_arg_shape(k, spec, arg)) return false;
   if (!value_per(k, arg, v)) return false;
@@ -464,26 +464,26 @@ static bool check_value(Checker *k, const AttrSpec *spec, Node *arg, Value *v) {
   case V_BASELINE:
   case V_TARGET:
     return both(value_quantity(k, spec, n, &v->q),
-                value_date(k, spec, arg->arg.when, spec->value == V_TARGET, &v->day));
+                value_date(k, spec, arg_when(arg), spec->value == V_TARGET, &v->day));
   case V_WEIGHT: return value_weight(k, spec, n, &v->q);
   case V_UNIT: return value_unit(k, n, &v->q);
   case V_TAG: return value_tag(k, spec, n, v);
   case V_REF_MONEY:
     return both((v->ref = resolve_ref(k, n, spec->refs, spec->name)) != NULL,
-                value_money(k, spec, arg->arg.value, &v->q));
+                value_money(k, spec, arg_value(arg), &v->q));
   case V_REF_WEIGHT:
     return both((v->ref = resolve_ref(k, n, spec->refs, spec->name)) != NULL,
-                value_weight(k, spec, arg->arg.value, &v->q));
+                value_weight(k, spec, arg_value(arg), &v->q));
   case V_REF_QUANTITY:
     return both((v->ref = resolve_ref(k, n, spec->refs, spec->name)) != NULL,
-                value_quantity(k, spec, arg->arg.value, &v->q));
+                value_quantity(k, spec, arg_value(arg), &v->q));
   case V_REF_FUNDING:
-    if (!arg->arg.value) return (v->ref = resolve_ref(k, n, spec->refs, spec->name)) != NULL;
+    if (!arg_value(arg)) return (v->ref = resolve_ref(k, n, spec->refs, spec->name)) != NULL;
     return both((v->ref = resolve_ref(k, n, spec->refs, spec->name)) != NULL,
-                value_money(k, spec, arg->arg.value, &v->q));
+                value_money(k, spec, arg_value(arg), &v->q));
   case V_REF_ROLE:
     return both((v->ref = resolve_ref(k, n, spec->refs, spec->name)) != NULL,
-                value_tag(k, spec, arg->arg.value, v));
+                value_tag(k, spec, arg_value(arg), v));
   case V_ALLOW: return value_allow(k, spec, arg, v);
   case V_LIKELIHOOD: return value_likelihood(k, spec, n, &v->q);
   case V_COUNT: break;
@@ -502,10 +502,28 @@ static SymList sym_list(Checker *k, const Value *v, int n) {
 }
 
 /* The `name: value` pairs of a list attribute. */
-static LinkList link_list(Checker *k, const Value *v, int n) {
+/* Whether two quantities say the same, field by field. */
+static bool quantity_same(const Quantity *a, const Quantity *b) {
+  return a->set == b->set && a->value == b->value && a->unit == b->unit && a->span.file == b->span.file &&
+         a->span.start == b->span.start && a->span.end == b->span.end && a->bound == b->bound &&
+         a->lo == b->lo && a->hi == b->hi && a->per == b->per && a->rate_lo == b->rate_lo &&
+         a->rate_hi == b->rate_hi && a->days == b->days && a->bare == b->bare && a->source == b->source;
+}
+
+/* The links of a list attribute; keep_quantity: each with its Quantity (expects: checked
+ * and changed later), else only those that need one (link_quantity). */
+static LinkList link_list(Checker *k, const Value *v, int n, bool keep_quantity) {
   LinkList l = {arena_alloc(k->a, sizeof(Link) * (size_t)(n ? n : 1)), n};
-  for (int i = 0; i < n; i++)
-    l.items[i] = (Link){v[i].ref, v[i].q.value, v[i].q.unit, v[i].arg->span, v[i].q, v[i].q.set, v[i].per};
+  for (int i = 0; i < n; i++) {
+    const Quantity *vq = &v[i].q;
+    l.items[i] = (Link){.target = v[i].ref, .value = vq->value, .unit = vq->unit, .bare = vq->bare,
+                        .source = v[i].per, .span = v[i].arg->span, .value_span = vq->span, .has_value = vq->set};
+    Quantity plain;
+    if (keep_quantity || !quantity_same(link_quantity(&l.items[i], &plain), vq)) {
+      l.items[i].q = arena_alloc(k->a, sizeof *vq);
+      *l.items[i].q = *vq;
+    }
+  }
   return l;
 }
 
@@ -520,22 +538,28 @@ static RoleList role_list(Checker *k, const Value *v, int n) {
 static AllowList allow_list(Checker *k, const Value *v, int n) {
   AllowList l = {arena_alloc(k->a, sizeof(Allow) * (size_t)(n ? n : 1)), n};
   for (int i = 0; i < n; i++)
-    l.items[i] = (Allow){v[i].str, v[i].arg->arg.value->string.value, v[i].arg->span, 0};
+    l.items[i] = (Allow){v[i].str, arg_value(v[i].arg)->string.value, v[i].arg->span, 0};
   return l;
+}
+
+/* y's own SymMore, to write (a declaration starts with the shared empty one). */
+static SymMore *own_more(Checker *k, Sym *y) {
+  if (y->more == &sym_no_more) y->more = arena_alloc(k->a, sizeof *y->more);
+  return y->more;
 }
 
 /* roles and allow, which several kinds take; given more than once, they add up. */
 static bool store_common(Checker *k, Sym *y, const AttrSpec *spec, const Value *v, int n) {
   if (spec->value == V_REF_ROLE) {
-    RoleList more = role_list(k, v, n), all = {arena_alloc(k->a, sizeof(Role) * (size_t)(y->roles.len + n + 1)), 0};
-    for (int i = 0; i < y->roles.len; i++) all.items[all.len++] = y->roles.items[i];
+    RoleList more = role_list(k, v, n), all = {arena_alloc(k->a, sizeof(Role) * (size_t)(y->more->roles.len + n + 1)), 0};
+    for (int i = 0; i < y->more->roles.len; i++) all.items[all.len++] = y->more->roles.items[i];
     for (int i = 0; i < n; i++) all.items[all.len++] = more.items[i];
-    y->roles = all;
+    own_more(k, y)->roles = all;
   } else if (spec->value == V_ALLOW) {
-    AllowList more = allow_list(k, v, n), all = {arena_alloc(k->a, sizeof(Allow) * (size_t)(y->allows.len + n + 1)), 0};
-    for (int i = 0; i < y->allows.len; i++) all.items[all.len++] = y->allows.items[i];
+    AllowList more = allow_list(k, v, n), all = {arena_alloc(k->a, sizeof(Allow) * (size_t)(y->more->allows.len + n + 1)), 0};
+    for (int i = 0; i < y->more->allows.len; i++) all.items[all.len++] = y->more->allows.items[i];
     for (int i = 0; i < n; i++) all.items[all.len++] = more.items[i];
-    y->allows = all;
+    own_more(k, y)->allows = all;
   } else {
     return false;
   }
@@ -554,7 +578,7 @@ static StrList str_list(Checker *k, const Value *v, int n) {
 static bool store_chain(Checker *k, Sym *y, AttrId id, const Value *v, int n) {
   switch (id) {
   case A_GOAL_level: y->goal.level = (GoalLevel)v->choice; break;
-  case A_GOAL_contributes: y->goal.contributes = link_list(k, v, n); break;
+  case A_GOAL_contributes: y->goal.contributes = link_list(k, v, n, false); break;
   case A_GOAL_assumes: y->goal.assumes = str_list(k, v, n); break;
   case A_PROJECT_assumes: y->project.assumes = str_list(k, v, n); break;
   case A_MILESTONE_kind: y->milestone.kind = (MilestoneKind)v->choice; break;
@@ -566,19 +590,19 @@ static bool store_chain(Checker *k, Sym *y, AttrId id, const Value *v, int n) {
     y->milestone.decided_span = v->arg->span;
     break;
   case A_RISK_likelihood: y->risk.likelihood = v->q.value; break;
-  case A_RISK_affects: y->risk.affects = link_list(k, v, n); break;
+  case A_RISK_affects: y->risk.affects = link_list(k, v, n, false); break;
   case A_RISK_owner: y->risk.owner = v->ref; break;
   case A_RISK_mitigated_by: y->risk.mitigated_by = sym_list(k, v, n); break;
   case A_SOURCE_url: y->source.url = v->str; break;
   case A_SOURCE_publisher: y->source.publisher = v->str; break;
   case A_SOURCE_published:
     y->source.published = v->day;
-    y->source.published_prec = written_prec(v->arg->arg.expr);
+    y->source.published_prec = written_prec(arg_expr(v->arg));
     y->source.has_published = true;
     break;
   case A_SOURCE_retrieved:
     y->source.retrieved = v->day;
-    y->source.retrieved_prec = written_prec(v->arg->arg.expr);
+    y->source.retrieved_prec = written_prec(arg_expr(v->arg));
     y->source.has_retrieved = true;
     break;
   default: return false;
@@ -603,12 +627,12 @@ static void store_first(Sym *y, AttrId id, const Value *v) {
   case A_GOAL_baseline:
     y->goal.baseline = v->q;
     y->goal.start = v->day;
-    y->goal.baseline_date_span = v->arg->arg.when->span;
+    y->goal.baseline_date_span = arg_when(v->arg)->span;
     break;
   case A_GOAL_target:
     y->goal.target = v->q;
     y->goal.deadline = v->day;
-    y->goal.target_date_span = v->arg->arg.when->span;
+    y->goal.target_date_span = arg_when(v->arg)->span;
     break;
   case A_GOAL_weight:
     y->goal.weight = v->q.value;
@@ -630,23 +654,23 @@ static void store_rest(Checker *k, Sym *y, AttrId id, const Value *v, int n) {
     break;
   case A_MILESTONE_phase: y->milestone.phase = v->ref; break;
   case A_MILESTONE_after: y->milestone.after = sym_list(k, v, n); break;
-  case A_MILESTONE_expects: y->milestone.expects = link_list(k, v, n); break;
+  case A_MILESTONE_expects: y->milestone.expects = link_list(k, v, n, true); break;
   case A_INSTRUMENT_kind: y->instrument.kind = (InstrKind)v->choice; break;
   case A_INSTRUMENT_by:
     y->instrument.by = n ? v->ref : NULL;
     y->instrument.by_all = sym_list(k, v, n);
     break;
-  case A_INSTRUMENT_cofunded_by: y->instrument.cofunded_by = link_list(k, v, n); break;
+  case A_INSTRUMENT_cofunded_by: y->instrument.cofunded_by = link_list(k, v, n, false); break;
   case A_PROJECT_supported_by: y->project.supported_by = sym_list(k, v, n); break;
-  case A_PROJECT_cofunded_by: y->project.cofunded_by = link_list(k, v, n); break;
+  case A_PROJECT_cofunded_by: y->project.cofunded_by = link_list(k, v, n, false); break;
   case A_INSTRUMENT_push: y->instrument.push = (Push)v->choice; break;
   case A_INSTRUMENT_budget: y->instrument.budget = v->q; break;
   case A_INSTRUMENT_period: y->instrument.period = v->period; break;
   case A_INSTRUMENT_requires: y->instrument.requires = sym_list(k, v, n); break;
   case A_PROJECT_lead: y->project.lead = v->ref; break;
   case A_PROJECT_partners: y->project.partners = sym_list(k, v, n); break;
-  case A_PROJECT_funded_by: y->project.funded_by = link_list(k, v, n); break;
-  case A_PROJECT_contributes: y->project.contributes = link_list(k, v, n); break;
+  case A_PROJECT_funded_by: y->project.funded_by = link_list(k, v, n, false); break;
+  case A_PROJECT_contributes: y->project.contributes = link_list(k, v, n, false); break;
   case A_PROJECT_period: y->project.period = v->period; break;
   case A_PROJECT_disciplines:
     y->project.disciplines = arena_alloc(k->a, sizeof(char *) * (size_t)(n ? n : 1));
@@ -691,6 +715,18 @@ static bool check_arity(Checker *k, const AttrSpec *spec, Node *attr) {
   return !g;
 }
 
+/* Share the records of a checked argument's nodes (ck_share_sems). */
+static void share_arg_sems(Checker *k, Node *arg) {
+  if (arg->kind != ND_ARG) {
+    ck_share_sems(k, arg);
+    return;
+  }
+  ck_share_sems(k, arg_expr(arg));
+  ck_share_sems(k, arg_value(arg));
+  ck_share_sems(k, arg_when(arg));
+  ck_share_sems(k, arg_per(arg));
+}
+
 /* Check one attribute's values and store the good ones. */
 static void fill_attr(Checker *k, CkSym *s, const AttrSpec *spec, Node *attr) {
   if (!check_arity(k, spec, attr)) return;
@@ -701,12 +737,14 @@ static void fill_attr(Checker *k, CkSym *s, const AttrSpec *spec, Node *attr) {
   if (args->len > (int)COUNT_OF(local)) v = arena_alloc(k->a, sizeof(Value) * (size_t)args->len);
   else memset(local, 0, sizeof(Value) * (size_t)args->len);
   int n = 0;
-  for (int i = 0; i < args->len; i++)
+  for (int i = 0; i < args->len; i++) {
     if (check_value(k, spec, args->items[i], &v[n])) n++;
+    share_arg_sems(k, args->items[i]);
+  }
   for (int i = 0; i < n; i++) v[i].q.source = v[i].per;
   if (store_common(k, &s->sym, spec, v, n)) return;
   if (!spec->many && n != 1) return;
-  if (strcmp(spec->name, "sources") == 0) s->sym.sources = sym_list(k, v, n);
+  if (strcmp(spec->name, "sources") == 0) own_more(k, &s->sym)->sources = sym_list(k, v, n);
   else if (!store_chain(k, &s->sym, spec->id, v, n)) store_rest(k, &s->sym, spec->id, v, n);
 }
 
@@ -731,15 +769,15 @@ static void fill_block(Checker *k, CkSym *s) {
   NodeList *attrs = &s->sym.decl->decl.attrs;
   for (int i = 0; i < attrs->len; i++) {
     Node *attr = attrs->items[i];
-    const AttrSpec *spec = schema_find(s->sym.kind, attr->attr.name.str);
+    const AttrSpec *spec = schema_find(s->sym.kind, attr->attr.name);
     if (!spec) {
-      unknown_attr(k, s->sym.kind, attr->attr.name);
+      unknown_attr(k, s->sym.kind, attr_ident(attr));
       continue;
     }
     bool repeatable = spec->value == V_ALLOW || spec->value == V_REF_ROLE;   /* one statement per line reads well */
     if (seen[spec->id] && !repeatable) {
-      Diagnostic *g = ck_error(k, attr->attr.name.span, E0702, "'%s' is given twice", spec->name);
-      ck_note(k, g, seen[spec->id]->attr.name.span, "first given here");
+      Diagnostic *g = ck_error(k, attr_name_span(attr), E0702, "'%s' is given twice", spec->name);
+      ck_note(k, g, attr_name_span(seen[spec->id]), "first given here");
       continue;
     }
     seen[spec->id] = attr;
@@ -837,13 +875,13 @@ static void check_expects(Checker *k, Sym *m) {
     Link *l = &m->milestone.expects.items[i];
     ck_fill(k, cksym(l->target));
     const char *what = arena_printf(k->a, "the value expected for '%s'", l->target->name);
-    if (!check_goal_unit(k, l->target, &l->q, what)) {
+    if (!check_goal_unit(k, l->target, l->q, what)) {
       l->has_value = false;
       continue;
     }
-    if (l->q.bound != QB_EXACT && l->target->goal.baseline.set) {
-      effective_target(&l->q, l->target->goal.baseline.value);
-      l->value = l->q.value;
+    if (l->q->bound != QB_EXACT && l->target->goal.baseline.set) {
+      effective_target(l->q, l->target->goal.baseline.value);
+      l->value = l->q->value;
     }
   }
 }
@@ -883,16 +921,16 @@ static void check_local_name(Checker *k, Ident id, const char *what, DiagCode co
 /* One field: `name unit` with a unit, bool or date. */
 static bool fill_field(Checker *k, CkSym *s, Node *attr, Field *f) {
   NodeList *args = &attr->attr.args;
-  f->name = attr->attr.name.str;
-  f->span = attr->attr.name.span;
-  if (args->len != 1 || args->items[0]->arg.value || args->items[0]->arg.qual || args->items[0]->arg.per) {
+  f->name = attr->attr.name;
+  f->span = attr_name_span(attr);
+  if (args->len != 1 || arg_value(args->items[0]) || arg_qual(args->items[0]) || arg_per(args->items[0])) {
     Diagnostic *g = ck_error(k, args->len ? args->items[0]->span : attr->span, E0705,
                              "field '%s' takes exactly one unit or type", f->name);
     ck_note(k, g, NO_SPAN, "write '%s UNIT', '%s bool' or '%s date'", f->name, f->name, f->name);
     return false;
   }
-  f->type = ck_unit_expr(k, args->items[0]->arg.expr, true);
-  check_local_name(k, attr->attr.name, "field", W0601, &s->sym);
+  f->type = ck_unit_expr(k, arg_expr(args->items[0]), true);
+  check_local_name(k, attr_ident(attr), "field", W0601, &s->sym);
   return f->type.kind != TY_ERROR;
 }
 
@@ -905,14 +943,14 @@ static void fill_record(Checker *k, CkSym *s) {
   for (int i = 0; i < attrs->len; i++) {
     Node *attr = attrs->items[i];
     Field *f = &fields[n];
-    if (strcmp(attr->attr.name.str, "allow") == 0 && attr->attr.args.len && attr->attr.args.items[0]->arg.value) {
+    if (strcmp(attr->attr.name, "allow") == 0 && attr->attr.args.len && arg_value(attr->attr.args.items[0])) {
       fill_attr(k, s, schema_find(DK_MISSION, "allow"), attr);   /* `allow W0108: "..."`: no field is a pair */
       continue;
     }
-    Field *first = namemap_get(s->fields, attr->attr.name.str);
+    Field *first = namemap_get(s->fields, attr->attr.name);
     if (first) {
-      Diagnostic *g = ck_error(k, attr->attr.name.span, E0203, "field '%s' is declared twice",
-                               attr->attr.name.str);
+      Diagnostic *g = ck_error(k, attr_name_span(attr), E0203, "field '%s' is declared twice",
+                               attr->attr.name);
       ck_note(k, g, first->span, "first declared here");
       continue;
     }
@@ -926,7 +964,7 @@ static void fill_record(Checker *k, CkSym *s) {
 
 /* `on R`: the record a rule reads. */
 static Sym *rule_record(Checker *k, Node *d) {
-  Ident on = d->decl.on;   /* its span covers "on R": keep the name */
+  Ident on = decl_on(d);   /* its span covers "on R": keep the name */
   if (on.span.end - on.span.start > strlen(on.str)) on.span.start = on.span.end - (uint32_t)strlen(on.str);
   Sym *r = namemap_get(k->names, on.str);
   if (!r) {
@@ -949,7 +987,7 @@ static Sym *rule_record(Checker *k, Node *d) {
 
 /* Parameters of a fn: names once each, declared types (none: polymorphic). */
 static void fill_params(Checker *k, CkSym *s) {
-  NodeList *params = &s->sym.decl->decl.params;
+  const NodeList *params = decl_params(s->sym.decl);
   int n = params->len;
   s->sym.rule.params = params->items;
   s->sym.rule.nparams = n;
@@ -973,12 +1011,12 @@ static void fill_rule_header(Checker *k, CkSym *s) {
   Node *d = s->sym.decl;
   s->sym.rule.body = d->decl.body;
   s->rs->declared = ck_type_of(TY_ERROR);
-  if (d->decl.on.str && s->sym.kind != DK_FN) {
+  if (decl_on(d).str && s->sym.kind != DK_FN) {
     s->sym.rule.on = rule_record(k, d);
     s->bad_on = !s->sym.rule.on;
   }
-  if (d->decl.unit && (s->sym.kind == DK_SCORE || s->sym.kind == DK_FN)) {
-    s->rs->declared = ck_unit_expr(k, d->decl.unit, true);
+  if (decl_unit(d) && (s->sym.kind == DK_SCORE || s->sym.kind == DK_FN)) {
+    s->rs->declared = ck_unit_expr(k, decl_unit(d), true);
     s->sym.rule.unit = s->rs->declared.unit;
   }
   if (s->sym.kind == DK_FN) fill_params(k, s);

@@ -7,8 +7,10 @@
  * them in the unit of the limit.
  */
 #include <math.h>
+#include <stdlib.h>
 
 #include "check_int.h"
+#include "util.h"
 
 enum { MAX_SHOWN = 4 };   /* contributions listed under an exceeded budget */
 
@@ -71,10 +73,10 @@ static void rate_total(Checker *k, Quantity *q, const Period *p, const char *who
 static void rate_links(Checker *k, LinkList *list, const Period *p, const char *whose) {
   for (int i = 0; i < list->len; i++) {
     Link *l = &list->items[i];
-    if (!l->has_value || !l->q.per) continue;
-    rate_total(k, &l->q, p, arena_printf(k->a, "%s '%s'", whose, l->target ? l->target->name : "?"));
-    l->value = l->q.value;
-    l->has_value = l->q.set;
+    if (!l->has_value || !l->q || !l->q->per) continue;
+    rate_total(k, l->q, p, arena_printf(k->a, "%s '%s'", whose, l->target ? l->target->name : "?"));
+    l->value = l->q->value;
+    l->has_value = l->q->set;
   }
 }
 
@@ -96,16 +98,16 @@ static void rates(Checker *k) {
     LinkList *f = &p->project.funded_by;
     for (int j = 0; j < f->len; j++) {
       Link *l = &f->items[j];
-      if (!l->has_value || !l->q.per) continue;
+      if (!l->has_value || !l->q || !l->q->per) continue;
       const Period *per = p->project.period.set ? &p->project.period
                           : l->target ? instrument_period(k, l->target) : NULL;
       if (!per || !per->set)
-        rate_total(k, &l->q, per, arena_printf(k->a, "the funding of '%s' by '%s'", p->name,
+        rate_total(k, l->q, per, arena_printf(k->a, "the funding of '%s' by '%s'", p->name,
                                                l->target ? l->target->name : "?"));
       else
-        rate_total(k, &l->q, per, NULL);   /* the text names it only in an error */
-      l->value = l->q.value;
-      l->has_value = l->q.set;
+        rate_total(k, l->q, per, NULL);   /* the text names it only in an error */
+      l->value = l->q->value;
+      l->has_value = l->q->set;
     }
     const Period *own = p->project.period.set ? &p->project.period
                         : m && m->mission.period.set ? &m->mission.period : NULL;
@@ -119,7 +121,8 @@ static void rates(Checker *k) {
 
 /* One amount in a sum: its text is made only when a diagnostic lists it. */
 typedef struct Part {
-  const Quantity *q;
+  const Quantity *q;       /* NULL: the quantity of link */
+  const Link *link;
   Span span;
   const char *name;        /* the project (takes) or the instrument (has) */
   bool has;
@@ -148,9 +151,18 @@ static const char *rate_text(Checker *k, const Quantity *q) {
 }
 
 /* Add q (written at span, by name) to the sum f. */
-static void add_part(Checker *k, Funding *f, const Quantity *q, Span span, const char *name, bool has) {
+/* A part's quantity (in *tmp when it is a link's plain amount). */
+static const Quantity *part_quantity(const Part *p, Quantity *tmp) {
+  return p->q ? p->q : link_quantity(p->link, tmp);
+}
+
+/* Add a part to f: a quantity q, or (q NULL) the quantity of link. */
+static void add_part(Checker *k, Funding *f, const Quantity *q, const Link *link, Span span, const char *name,
+                     bool has) {
   Part *part = arena_alloc(k->a, sizeof *part);
-  *part = (Part){q, span, name, has};
+  *part = (Part){q, link, span, name, has};
+  Quantity tmp;
+  if (!q) q = link_quantity(link, &tmp);
   f->lo += quantity_lo(q);
   f->hi += quantity_hi(q);
   f->ranged |= q->bound == QB_RANGE;
@@ -161,8 +173,10 @@ static void add_part(Checker *k, Funding *f, const Quantity *q, Span span, const
 static void note_parts(Checker *k, Diagnostic *g, const PtrVec *parts, const Unit *u) {
   for (int i = 0; i < parts->len && i < MAX_SHOWN; i++) {
     const Part *p = parts->items[i];
+    Quantity tmp;
+    const Quantity *q = part_quantity(p, &tmp);
     ck_note(k, g, p->span, "'%s' %s %s%s", p->name, p->has ? "has" : "takes",
-            interval_text(k, quantity_lo(p->q), quantity_hi(p->q), u), rate_text(k, p->q));
+            interval_text(k, quantity_lo(q), quantity_hi(q), u), rate_text(k, q));
   }
   if (parts->len > MAX_SHOWN) ck_note(k, g, NO_SPAN, "and %d more", parts->len - MAX_SHOWN);
 }
@@ -177,13 +191,15 @@ static void sum_funding(Checker *k, Funding *by_instrument) {
       Sym *ins = l->target;
       Quantity *budget = &ins->instrument.budget;
       if (!budget->set || !l->has_value) continue;
-      if (!same_currency(&l->q, budget)) {
-        currency_error(k, &l->q, budget, l->span,
+      Quantity tmp;
+      const Quantity *q = link_quantity(l, &tmp);
+      if (!same_currency(q, budget)) {
+        currency_error(k, q, budget, l->span,
                        arena_printf(k->a, "the funding of '%s' by '%s'", p->name, ins->name),
                        arena_printf(k->a, "the budget of '%s'", ins->name));
         continue;
       }
-      add_part(k, &by_instrument[ins->index], &l->q, l->span, p->name, false);
+      add_part(k, &by_instrument[ins->index], NULL, l, l->span, p->name, false);
     }
   }
 }
@@ -245,7 +261,7 @@ static void check_mission(Checker *k) {
                      "the mission budget");
       continue;
     }
-    add_part(k, &f, b, b->span, ins->name, true);
+    add_part(k, &f, b, NULL, b->span, ins->name, true);
   }
   check_sum(k, &f, limit, E0502, NULL, "the instruments' budgets add up to %s, more than the mission budget of %s",
             "the instruments' budgets add up to %s, which may exceed the mission budget of %s");
@@ -253,8 +269,10 @@ static void check_mission(Checker *k) {
 
 void ck_budgets(Checker *k) {
   rates(k);
-  Funding *by_instrument = arena_alloc(k->a, sizeof(Funding) * (size_t)(k->m->syms.len + 1));
+  /* scratch, one per declaration: freed here, not held by the arena to the end */
+  Funding *by_instrument = xcalloc((size_t)k->m->syms.len + 1, sizeof(Funding));
   sum_funding(k, by_instrument);
   check_instruments(k, by_instrument);
+  free(by_instrument);
   check_mission(k);
 }

@@ -19,9 +19,9 @@ static int after_refs(Sym *y, AfterRef *out, int cap) {
   NodeList *attrs = &y->decl->decl.attrs;
   for (int i = 0; y->decl->decl.has_block && i < attrs->len; i++) {
     Node *a = attrs->items[i];
-    if (strcmp(a->attr.name.str, "after") != 0) continue;
+    if (strcmp(a->attr.name, "after") != 0) continue;
     for (int j = 0; j < a->attr.args.len; j++) {
-      Node *e = a->attr.args.items[j]->arg.expr;
+      Node *e = arg_expr(a->attr.args.items[j]);
       if (!e->sem || expr_sem(e)->form != EX_DECL || n == cap) continue;
       out[n++] = (AfterRef){expr_sem(e)->ref, e->span};
     }
@@ -33,7 +33,7 @@ static int count_after(Sym *y) {
   int n = 0;
   NodeList *attrs = &y->decl->decl.attrs;
   for (int i = 0; y->decl->decl.has_block && i < attrs->len; i++)
-    if (strcmp(attrs->items[i]->attr.name.str, "after") == 0) n += attrs->items[i]->attr.args.len;
+    if (strcmp(attrs->items[i]->attr.name, "after") == 0) n += attrs->items[i]->attr.args.len;
   return n;
 }
 
@@ -168,7 +168,7 @@ static void check_expects(Checker *k, Sym *m) {
     const Unit *u = g->goal.target.unit;
     Diagnostic *d = ck_error(k, l->span, E0407,
                              "milestone '%s' expects %s for goal '%s', outside its baseline %s and target %s",
-                             m->name, ck_bound_text(k, &l->q), g->name,
+                             m->name, ck_bound_text(k, l->q), g->name,
                              ck_quantity(k, b, g->goal.baseline.unit), ck_quantity(k, t, u));
     ck_note_decl(k, d, g);
   }
@@ -304,7 +304,7 @@ static Sym *parent_of(const Sym *s) { return s->kind == DK_ACTOR ? s->actor.pare
 static Span parent_span(const Sym *s) {
   NodeList *attrs = &s->decl->decl.attrs;
   for (int i = 0; s->decl->decl.has_block && i < attrs->len; i++)
-    if (strcmp(attrs->items[i]->attr.name.str, "parent") == 0 && attrs->items[i]->attr.args.len)
+    if (strcmp(attrs->items[i]->attr.name, "parent") == 0 && attrs->items[i]->attr.args.len)
       return attrs->items[i]->attr.args.items[0]->span;
   return s->decl->decl.name.span;
 }

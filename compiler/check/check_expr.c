@@ -207,7 +207,7 @@ static Type not_a_value(Checker *k, Ident id, Sym *y) {
 
 /* goal.baseline, goal.target, goal.start, goal.deadline. */
 static Type goal_constant(Checker *k, Node *n, ExprSem *e) {
-  Ident gid = n->name.parts[0], mid = n->name.parts[1];
+  Ident gid = name_part(n, 0), mid = name_part(n, 1);
   Sym *y = namemap_get(k->names, gid.str);
   if (!y) {
     Diagnostic *g = ck_error(k, gid.span, E0201, "unknown goal '%s'", gid.str);
@@ -248,7 +248,7 @@ static Type goal_constant(Checker *k, Node *n, ExprSem *e) {
 static OFF_WALK Type walk_name(Checker *k, Node *n, const Scope *s, ExprSem *e) {
   if (k->inst) return e->form == EX_PARAM ? k->inst->args[e->index] : e->type;
   if (n->name.nparts == 2) return goal_constant(k, n, e);
-  Ident id = n->name.parts[0];
+  Ident id = name_part(n, 0);
   if (n->name.nparts > 2) {
     ck_error(k, n->span, E0201, "'%s' names nothing: only goal constants such as 'goal.target' "
              "are written with a dot", arena_strndup(k->a, src_file(k->c->src, n->span.file)->text +
@@ -316,7 +316,7 @@ static void check_bare_percent(Checker *k, Node *lit, Node *other) {
   double v = lit == num ? num->number.value : -num->number.value;
   Diagnostic *g = ck_warning(k, lit->span, W0113, "bare-percent",
                              "the bare number %s meets '%s', which is in %s: it means %s", text,
-                             other->name.parts[0].str, u->name, ck_quantity(k, v, u));
+                             name_part(other, 0).str, u->name, ck_quantity(k, v, u));
   const char *fix = strcmp(u->name, "%") == 0 ? arena_printf(k->a, "%s%%", text)
                                               : arena_printf(k->a, "%s %s", text, u->name);
   ck_note(k, g, NO_SPAN, "write %s", fix);
@@ -536,7 +536,7 @@ static Sym *goal_arg(Checker *k, Node *arg, const Scope *s, Builtin b) {
     ck_error(k, arg->span, E0202, "'%s' takes the name of a goal, not %s", fname, ck_node_text(arg));
     return NULL;
   }
-  Ident id = arg->name.parts[0];
+  Ident id = name_part(arg, 0);
   Sym *y = namemap_get(k->names, id.str);
   if (!y || y->kind != DK_GOAL) {
     Diagnostic *g = y ? ck_error(k, id.span, E0202, "'%s' is %s, but '%s' takes a goal", id.str,
@@ -737,9 +737,9 @@ static Type walk_user_call(Checker *k, Node *n, const Scope *s, ExprSem *e) {
 /* What the callee of a call names: a built-in or a fn (reported otherwise). */
 static bool resolve_callee(Checker *k, Node *n, ExprSem *e) {
   Node *callee = n->call.callee;
-  Ident id = callee->name.parts[0];
+  Ident id = name_part(callee, 0);
   if (callee->name.nparts != 1) {
-    ck_error(k, callee->span, E0208, "'%s.%s' is not a function", id.str, callee->name.parts[1].str);
+    ck_error(k, callee->span, E0208, "'%s.%s' is not a function", id.str, name_part(callee, 1).str);
     return false;
   }
   e->builtin = builtin_of(k, id.str);

@@ -63,10 +63,11 @@ typedef struct CkSym {
   bool bad_on;             /* rules: `on R` names no record (reported); its fields are unknown */
   bool form_ok;            /* written in the form its kind takes (and free of syntax errors) */
   bool inputs_done;
-  State fill;              /* attributes (or header of a rule) */
-  State body;              /* rule and fn bodies */
+  uint8_t fill;            /* State: attributes (or header of a rule) */
+  uint8_t body;            /* State: rule and fn bodies */
   NameMap *fields;         /* records: field name -> index + 1 */
   CkRule *rs;              /* scores, conditions and fns (allocated with them); else NULL */
+  ExprSem *ref_sem;        /* what an attribute that names it means (resolve_ref): shared */
   Sym sym;                 /* last, and only as long as its kind needs */
 } CkSym;
 
@@ -106,6 +107,10 @@ typedef struct Checker {
   int nsyntax_errors;
   const char *s_date, *s_bool, *s_baseline, *s_target, *s_start, *s_deadline;
   const char *builtins[BI_COUNT];   /* interned names */
+  /* Attribute values share their ExprSem records: one per distinct meaning (ck_share_sems). */
+  ExprSem **sem_slots;         /* open addressing, sem_cap a power of two */
+  size_t sem_cap, sem_count;
+  ExprSem *sem_free;           /* records given back by sharing, reused by ck_sem (linked by str) */
 } Checker;
 
 /* ---- check.c: messages and formatting -------------------------------- */
@@ -134,6 +139,10 @@ const char *ck_date(Checker *k, int64_t days);
 const char *ck_node_text(const Node *n);
 /* The ExprSem of n, allocated on first use. */
 ExprSem *ck_sem(Checker *k, Node *n);
+/* Once an attribute value is checked: its nodes' records are replaced by shared ones of
+ * the same contents (lead a0_1 in a thousand projects: one record), and the replaced ones
+ * are reused. Nothing writes an ExprSem after its node is checked. */
+void ck_share_sems(Checker *k, Node *n);
 /* Did-you-mean: feed candidates, keep the closest within a small edit distance. */
 typedef struct Suggest {
   const char *name;

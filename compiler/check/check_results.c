@@ -68,13 +68,15 @@ static void walk_chain(Checker *k, Sym *g, unsigned char *color, ChainFrame *sta
 /* Every cycle of goal contributions, reported once per closing link. */
 static void check_chain_cycles(Checker *k) {
   int n = k->m->syms.len;
-  unsigned char *color = arena_alloc(k->a, (size_t)(n ? n : 1));
-  ChainFrame *stack = arena_alloc(k->a, sizeof *stack * (size_t)(n ? n : 1));
+  unsigned char *color = xcalloc((size_t)(n ? n : 1), 1);   /* scratch: freed, not held by the arena */
+  ChainFrame *stack = xcalloc((size_t)(n ? n : 1), sizeof *stack);
   PtrVec *goals = &k->m->by_kind[DK_GOAL];
   for (int i = 0; i < goals->len; i++) {
     Sym *g = goals->items[i];
     if (color[g->index] == WHITE) walk_chain(k, g, color, stack);
   }
+  free(color);
+  free(stack);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -127,7 +129,7 @@ typedef struct Expects {
 
 static Expects expects_by_goal(Checker *k, const PtrVec *milestones) {
   int nsyms = k->m->syms.len;
-  Expects x = {arena_alloc(k->a, sizeof(int) * (size_t)(nsyms + 2)), NULL, NULL};
+  Expects x = {xcalloc((size_t)nsyms + 2, sizeof(int)), NULL, NULL};   /* scratch: plan_goals frees it */
   int total = 0;
   for (int i = 0; i < milestones->len; i++) {
     const Sym *m = milestones->items[i];
@@ -138,8 +140,8 @@ static Expects expects_by_goal(Checker *k, const PtrVec *milestones) {
   }
   for (int i = 0; i < nsyms; i++) x.first[i + 2] += x.first[i + 1];   /* first[i + 1]: start of i */
   total = x.first[nsyms + 1];
-  x.link = arena_alloc(k->a, sizeof *x.link * (size_t)(total + 1));
-  x.milestone = arena_alloc(k->a, sizeof *x.milestone * (size_t)(total + 1));
+  x.link = xcalloc((size_t)total + 1, sizeof *x.link);
+  x.milestone = xcalloc((size_t)total + 1, sizeof *x.milestone);
   for (int i = 0; i < milestones->len; i++) {
     const Sym *m = milestones->items[i];
     for (int j = 0; j < m->milestone.expects.len; j++) {
@@ -156,7 +158,8 @@ static Expects expects_by_goal(Checker *k, const PtrVec *milestones) {
 /* The knots of goal g: baseline, the milestones' points in date order, target. */
 static void plan_goal(Checker *k, Sym *g, const Expects *x) {
   int from = x->first[g->index], to = x->first[g->index + 1];
-  Knot *pts = arena_alloc(k->a, sizeof *pts * (size_t)(to - from + 2));
+  Knot stack_pts[8];   /* most goals have few milestones: scratch on the stack */
+  Knot *pts = to - from + 2 <= 8 ? stack_pts : xcalloc((size_t)(to - from + 2), sizeof *pts);
   int n = 0;
   for (int i = from; i < to; i++) {
     const Sym *m = x->milestone[i];
@@ -193,6 +196,7 @@ static void plan_goal(Checker *k, Sym *g, const Expects *x) {
   g->goal.plan_day = day;
   g->goal.plan_value = value;
   g->goal.nplan = len;
+  if (pts != stack_pts) free(pts);
 }
 
 /* The planned path of every goal with a baseline and a target. */
@@ -204,6 +208,9 @@ static void plan_goals(Checker *k) {
     if (!g->goal.baseline.set || !g->goal.target.set || g->goal.start >= g->goal.deadline) continue;
     plan_goal(k, g, &x);
   }
+  free(x.first);
+  free(x.link);
+  free(x.milestone);
 }
 
 double model_planned(const Sym *g, double d) {
@@ -228,7 +235,7 @@ double model_planned(const Sym *g, double d) {
 static const Node *attr_of(const Sym *s, const char *name) {
   const NodeList *attrs = &s->decl->decl.attrs;
   for (int i = 0; s->decl->decl.has_block && i < attrs->len; i++)
-    if (attrs->items[i] && strcmp(attrs->items[i]->attr.name.str, name) == 0) return attrs->items[i];
+    if (attrs->items[i] && strcmp(attrs->items[i]->attr.name, name) == 0) return attrs->items[i];
   return NULL;
 }
 
@@ -241,7 +248,7 @@ static void check_review(Checker *k, Sym *m) {
     for (size_t i = 0; i < COUNT_OF(only_gates); i++) {
       const Node *a = attr_of(m, only_gates[i]);
       if (!a) continue;
-      Diagnostic *g = ck_error(k, a->attr.name.span, E0704, "'%s' belongs to a milestone of kind "
+      Diagnostic *g = ck_error(k, attr_name_span(a), E0704, "'%s' belongs to a milestone of kind "
                                "review or decision, but '%s' is an event", only_gates[i], m->name);
       ck_note(k, g, NO_SPAN, "add 'kind review' or 'kind decision' to '%s'", m->name);
     }

@@ -32,10 +32,10 @@ static void collect_deps(Checker *k, CkSym *s, Node *n, int depth) {
   CkSym *dep = NULL;
   switch (n->kind) {
   case ND_NAME:
-    if (n->name.nparts == 1) dep = named_rule(k, s, n->name.parts[0].str, false);
+    if (n->name.nparts == 1) dep = named_rule(k, s, name_part(n, 0).str, false);
     break;
   case ND_CALL:
-    if (n->call.callee->name.nparts == 1) dep = named_rule(k, s, n->call.callee->name.parts[0].str, true);
+    if (n->call.callee->name.nparts == 1) dep = named_rule(k, s, name_part(n->call.callee, 0).str, true);
     break;
   default: break;
   }
@@ -128,7 +128,7 @@ static void report_result(Checker *k, CkSym *s, const Type *t) {
                            ck_kind_word(s->sym.kind), s->sym.name,
                            s->rs->declared.kind == TY_NUM ? "in" : "as", ck_type_text(k, &s->rs->declared),
                            ck_type_text(k, t));
-  if (!k->inst) ck_note(k, g, d->decl.unit->span, "declared here");
+  if (!k->inst) ck_note(k, g, decl_unit(d)->span, "declared here");
 }
 
 /* The type of a rule's or fn's result, checked against its kind and `: unit`. */

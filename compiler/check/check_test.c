@@ -21,8 +21,8 @@ static bool type_fits(const Type *want, const Type *got) {
 
 /* Check that arg has the form `NAME: VALUE`; returns the name's node or NULL (reported). */
 static Node *pair_name(Checker *k, const char *attr, Node *arg) {
-  Node *e = arg->kind == ND_ARG ? arg->arg.expr : NULL;
-  if (e && e->kind == ND_NAME && e->name.nparts == 1 && arg->arg.value && arg->arg.qual == QUAL_NONE) return e;
+  Node *e = arg_expr(arg);
+  if (e && e->kind == ND_NAME && e->name.nparts == 1 && arg_value(arg) && arg_qual(arg) == QUAL_NONE) return e;
   Diagnostic *g = ck_error(k, arg->span, E0704, "'%s' takes pairs '%s', not %s", attr,
                            strcmp(attr, "given") == 0 ? "INPUT: VALUE" : "RULE: VALUE",
                            ck_node_text(e ? e : arg));
@@ -48,7 +48,7 @@ static bool pair_value(Checker *k, const char *attr, const char *name, const Typ
 static bool check_given(Checker *k, Sym *t, Node *arg, TestItem *out) {
   Node *e = pair_name(k, "given", arg);
   if (!e) return false;
-  Ident id = e->name.parts[0];
+  Ident id = name_part(e, 0);
   Type want = ck_type_of(TY_ERROR);
   *out = (TestItem){.name = id.str, .field = -1, .span = arg->span};
   Sym *rec = t->test.on;
@@ -87,14 +87,14 @@ static bool check_given(Checker *k, Sym *t, Node *arg, TestItem *out) {
     out->sym = s;
     if (s->indicator.unit) want = ck_type_num(s->indicator.unit->dim, s->indicator.unit);
   }
-  return pair_value(k, "given", id.str, &want, arg->arg.value, out);
+  return pair_value(k, "given", id.str, &want, arg_value(arg), out);
 }
 
 /* expect RULE: VALUE (one pair). */
 static bool check_expect(Checker *k, Sym *t, Node *arg, TestItem *out) {
   Node *e = pair_name(k, "expect", arg);
   if (!e) return false;
-  Ident id = e->name.parts[0];
+  Ident id = name_part(e, 0);
   *out = (TestItem){.name = id.str, .field = -1, .span = arg->span};
   Sym *r = namemap_get(k->names, id.str);
   if (!r) {
@@ -128,7 +128,7 @@ static bool check_expect(Checker *k, Sym *t, Node *arg, TestItem *out) {
   }
   Type want = r->rule.type;
   if (want.kind == TY_ERROR) return false;   /* the rule's own error is reported */
-  return pair_value(k, "expect", id.str, &want, arg->arg.value, out);
+  return pair_value(k, "expect", id.str, &want, arg_value(arg), out);
 }
 
 /* within TOLERANCE */
@@ -138,7 +138,7 @@ static void check_within(Checker *k, Sym *t, Node *attr) {
     return;
   }
   Node *a = attr->attr.args.items[0];
-  Node *e = a->kind == ND_ARG && !a->arg.value && a->arg.qual == QUAL_NONE ? a->arg.expr : NULL;
+  Node *e = !arg_value(a) && arg_qual(a) == QUAL_NONE ? arg_expr(a) : NULL;
   Type ty;
   double v;
   if (!e) {
@@ -197,8 +197,8 @@ static void check_test(Checker *k, CkSym *cs) {
   Sym *t = &cs->sym;
   Node *d = t->decl;
   int errors = diag_error_count(k->d);
-  if (d->decl.on.str) {
-    Ident on = d->decl.on;
+  if (decl_on(d).str) {
+    Ident on = decl_on(d);
     Sym *r = namemap_get(k->names, on.str);
     if (on.span.end - on.span.start > strlen(on.str)) on.span.start = on.span.end - (uint32_t)strlen(on.str);
     if (!r || r->kind != DK_RECORD) {
@@ -216,11 +216,11 @@ static void check_test(Checker *k, CkSym *cs) {
   Node *within = NULL;
   for (int i = 0; i < d->decl.attrs.len; i++) {
     Node *attr = d->decl.attrs.items[i];
-    const char *name = attr->attr.name.str;
+    const char *name = attr->attr.name;
     bool given = strcmp(name, "given") == 0, expect = strcmp(name, "expect") == 0;
     if (strcmp(name, "within") == 0) {
       if (within) {
-        Diagnostic *g = ck_error(k, attr->attr.name.span, E0702, "'within' is given twice");
+        Diagnostic *g = ck_error(k, attr_name_span(attr), E0702, "'within' is given twice");
         ck_note(k, g, within->span, "first here");
       } else {
         within = attr;
@@ -229,7 +229,7 @@ static void check_test(Checker *k, CkSym *cs) {
       continue;
     }
     if (!given && !expect) {
-      Diagnostic *g = ck_error(k, attr->attr.name.span, E0701, "unknown attribute '%s' for a test", name);
+      Diagnostic *g = ck_error(k, attr_name_span(attr), E0701, "unknown attribute '%s' for a test", name);
       Suggest s;
       ck_suggest_init(&s, name);
       ck_suggest_add(&s, "given", NO_SPAN);
@@ -252,7 +252,7 @@ static void check_test(Checker *k, CkSym *cs) {
     }
   }
   bool any_expect = false;
-  for (int i = 0; i < d->decl.attrs.len; i++) any_expect |= strcmp(d->decl.attrs.items[i]->attr.name.str, "expect") == 0;
+  for (int i = 0; i < d->decl.attrs.len; i++) any_expect |= strcmp(d->decl.attrs.items[i]->attr.name, "expect") == 0;
   if (!any_expect) {
     Diagnostic *g = ck_error(k, d->decl.name.span, E0703, "test '%s' has no 'expect'", t->name);
     ck_note(k, g, NO_SPAN, "write 'expect RULE: VALUE', the value a score or a condition must give");

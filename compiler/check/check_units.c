@@ -240,7 +240,7 @@ static bool unit_value_at(Checker *k, Node *n, UnitVal *out, const Unit **named)
     return true;
   case ND_NAME:
     if (n->name.nparts != 1) break;
-    if (!(u = defined_unit(k, n->name.parts[0], n))) return false;
+    if (!(u = defined_unit(k, name_part(n, 0), n))) return false;
     *out = (UnitVal){u->dim, u->scale};
     *named = u;
     return true;
@@ -340,7 +340,7 @@ Type ck_unit_expr(Checker *k, Node *n, bool allow_types) {
 /* The type a unit expression names (see ck_unit_expr). */
 static Type unit_expr(Checker *k, Node *n, bool allow_types) {
   if (n->kind == ND_NAME && n->name.nparts == 1) {
-    Ident id = n->name.parts[0];
+    Ident id = name_part(n, 0);
     if (id.str == k->s_bool && allow_types) return ck_type_of(TY_BOOL);
     if (id.str == k->s_date && allow_types) {
       Type t = ck_type_of(TY_DATE);

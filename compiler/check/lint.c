@@ -227,7 +227,7 @@ static Span attr_span(const Sym *s, const char *attr) {
   if (!s->decl) return NO_SPAN;
   for (int i = 0; i < s->decl->decl.attrs.len; i++) {
     const Node *a = s->decl->decl.attrs.items[i];
-    if (a->kind == ND_ATTR && a->attr.name.str && strcmp(a->attr.name.str, attr) == 0) return a->span;
+    if (a->kind == ND_ATTR && a->attr.name && strcmp(a->attr.name, attr) == 0) return a->span;
   }
   return name_span(s);
 }
@@ -273,8 +273,8 @@ static void visit_per(Lint *L, Sym *s, RefFn *fn) {
     const Node *a = s->decl->decl.attrs.items[i];
     for (int j = 0; a && j < a->attr.args.len; j++) {
       const Node *arg = a->attr.args.items[j];
-      if (!arg->arg.per) continue;
-      Sym *src = model_lookup(L->m, arg->arg.per->name.parts[0].str);
+      if (!arg_per(arg)) continue;
+      Sym *src = model_lookup(L->m, name_part(arg_per(arg), 0).str);
       if (src && src->kind == DK_SOURCE) visit(L, s, src, fn);
     }
   }
@@ -282,7 +282,7 @@ static void visit_per(Lint *L, Sym *s, RefFn *fn) {
 
 /* Every declaration that s refers to, through its attributes and its formula. */
 static void visit_refs(Lint *L, Sym *s, RefFn *fn) {
-  visit_roles(L, s, s->roles, fn);
+  visit_roles(L, s, s->more->roles, fn);
   switch (s->kind) {
   case DK_MISSION: visit(L, s, s->mission.owner, fn); break;
   case DK_ACTOR: visit(L, s, s->actor.parent, fn); break;
@@ -330,7 +330,7 @@ static void visit_refs(Lint *L, Sym *s, RefFn *fn) {
     break;
   default: break;
   }
-  visit_list(L, s, s->sources, fn);
+  visit_list(L, s, s->more->sources, fn);
   visit_per(L, s, fn);
 }
 
@@ -414,8 +414,8 @@ static void unit_refs(Lint *L, const Node *n, bool unit_ctx) {
   case ND_QUANTITY: use_unit(L, n->quantity.unit.str); break;
   case ND_NAME:
     /* In a formula, a name that no declaration has is a unit (R1: `1.5 BGBP / year`). */
-    if (n->name.nparts == 1 && (unit_ctx || !model_lookup(L->m, n->name.parts[0].str)))
-      use_unit(L, n->name.parts[0].str);
+    if (n->name.nparts == 1 && (unit_ctx || !model_lookup(L->m, name_part(n, 0).str)))
+      use_unit(L, name_part(n, 0).str);
     break;
   case ND_CALL:
     for (int i = 0; i < n->call.args.len; i++) unit_refs(L, n->call.args.items[i], false);
@@ -435,9 +435,9 @@ static void unit_refs(Lint *L, const Node *n, bool unit_ctx) {
     unit_refs(L, n->range.hi, false);
     break;
   case ND_ARG:
-    unit_refs(L, n->arg.expr, unit_ctx);
-    unit_refs(L, n->arg.value, false);
-    unit_refs(L, n->arg.when, false);
+    unit_refs(L, arg_expr(n), unit_ctx);
+    unit_refs(L, arg_value(n), false);
+    unit_refs(L, arg_when(n), false);
     break;
   default: break;
   }
@@ -447,15 +447,15 @@ static void unit_refs(Lint *L, const Node *n, bool unit_ctx) {
  * unit's definition, `: unit`, fn parameters, record fields and `unit` attributes. */
 static void decl_unit_refs(Lint *L, const Node *decl) {
   DeclKind k = decl->decl.kind;
-  unit_refs(L, decl->decl.unit, true);
-  for (int i = 0; i < decl->decl.params.len; i++)
-    unit_refs(L, decl->decl.params.items[i]->param.unit, true);
+  unit_refs(L, decl_unit(decl), true);
+  for (int i = 0; i < decl_params(decl)->len; i++)
+    unit_refs(L, decl_params(decl)->items[i]->param.unit, true);
   unit_refs(L, decl->decl.body, k == DK_UNIT);
   for (int i = 0; i < decl->decl.attrs.len; i++) {
     const Node *a = decl->decl.attrs.items[i];
     if (a->kind != ND_ATTR) continue;
-    bool ctx = k == DK_RECORD || (k == DK_INDICATOR && a->attr.name.str &&
-                                  strcmp(a->attr.name.str, "unit") == 0);
+    bool ctx = k == DK_RECORD || (k == DK_INDICATOR && a->attr.name &&
+                                  strcmp(a->attr.name, "unit") == 0);
     for (int j = 0; j < a->attr.args.len; j++) unit_refs(L, a->attr.args.items[j], ctx);
   }
 }
@@ -874,7 +874,7 @@ static void lint_unmitigated_risk(Lint *L) {
 
 /* Whether figures of s are sourced as a whole (its `sources`, or the mission's). */
 static bool sourced_decl(Lint *L, const Sym *s) {
-  return s->sources.len > 0 || (L->m->mission && L->m->mission->sources.len > 0);
+  return s->more->sources.len > 0 || (L->m->mission && L->m->mission->more->sources.len > 0);
 }
 
 /* One unsourced figure: "the baseline of goal 'cut' has no source". */
@@ -968,8 +968,8 @@ static bool mission_wide(DiagCode code) {
 
 /* The `allow` entry of s for code, or NULL. */
 static Allow *allow_of(Sym *s, const char *code) {
-  for (int i = 0; s && i < s->allows.len; i++)
-    if (strcmp(s->allows.items[i].code, code) == 0) return &s->allows.items[i];
+  for (int i = 0; s && i < s->more->allows.len; i++)
+    if (strcmp(s->more->allows.items[i].code, code) == 0) return &s->more->allows.items[i];
   return NULL;
 }
 
@@ -980,7 +980,7 @@ static Allow *allow_for(Model *m, const Diagnostic *g) {
   if (mission_wide(g->code) && allow_of(m->mission, code)) return allow_of(m->mission, code);
   for (int i = 0; i < m->syms.len; i++) {
     Sym *s = m->syms.items[i];
-    if (!s->allows.len || !s->decl || s->decl->span.file != g->span.file) continue;
+    if (!s->more->allows.len || !s->decl || s->decl->span.file != g->span.file) continue;
     if (g->span.start < s->decl->span.start || g->span.end > s->decl->span.end) continue;
     Allow *a = allow_of(s, code);
     if (a) return a;
@@ -1012,8 +1012,8 @@ static void lint_unused_allows(Lint *L, const char *const *flags, int nflags) {
   if (option_disabled("unused-allow", flags, nflags)) return;
   for (int i = 0; i < L->m->syms.len; i++) {
     Sym *s = L->m->syms.items[i];
-    for (int j = 0; !s->imported && j < s->allows.len; j++) {
-      Allow *a = &s->allows.items[j];
+    for (int j = 0; !s->imported && j < s->more->allows.len; j++) {
+      Allow *a = &s->more->allows.items[j];
       const char *opt = code_option(a->code);
       if (a->used || (opt && option_disabled(opt, flags, nflags))) continue;
       Diagnostic *w = diag_warning(L->d, a->span, W0119, "unused-allow",

@@ -408,6 +408,7 @@ static CkSym *new_sym(Checker *k, Node *d) {
   y->imported = d->span.file != k->m->main_file;
   y->title = d->decl.title;
   y->doc = d->decl.doc;
+  y->more = &sym_no_more;
   y->index = -1;
   if (y->kind == DK_SCORE || y->kind == DK_CONDITION || y->kind == DK_FN) s->rs = arena_alloc(k->a, sizeof *s->rs);
   vec_push(k->a, &k->all[y->kind], s);
@@ -507,7 +508,7 @@ Sym *resolve_ref(Checker *k, Node *expr, unsigned mask, const char *attr) {
              schema_refs_text(mask, kinds, sizeof kinds), ck_node_text(expr));
     return NULL;
   }
-  Ident id = expr->name.parts[0];
+  Ident id = name_part(expr, 0);
   Sym *s = namemap_get(k->names, id.str);
   if (!s) {
     report_unknown(k, id, mask);
@@ -519,9 +520,14 @@ Sym *resolve_ref(Checker *k, Node *expr, unsigned mask, const char *attr) {
     ck_note_decl(k, g, s);
     return NULL;
   }
-  ExprSem *e = ck_sem(k, expr);
-  e->form = EX_DECL;
-  e->type = ck_type_of(TY_DECL);
-  e->ref = s;
+  CkSym *c = cksym(s);
+  if (!c->ref_sem) {   /* one record for every attribute that names s */
+    ExprSem *e = arena_alloc(k->a, sizeof *e);
+    e->form = EX_DECL;
+    e->type = ck_type_of(TY_DECL);
+    e->ref = s;
+    c->ref_sem = e;
+  }
+  expr->sem = c->ref_sem;
   return s;
 }

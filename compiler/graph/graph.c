@@ -478,7 +478,7 @@ const char *gb_funded_text(GB *b, const Sym *p) {
   const char *s = "";
   for (int k = 0; k < p->project.funded_by.len; k++) {
     const Link *f = &p->project.funded_by.items[k];
-    s = arena_printf(b->a, "%s%s%s%s%s", s, k ? "\n" : "", f->unit ? fmt_quantity(b->a, &f->q) : "",
+    s = arena_printf(b->a, "%s%s%s%s%s", s, k ? "\n" : "", f->unit ? fmt_quantity(b->a, link_quantity(f, &(Quantity){0})) : "",
                      f->unit ? " · " : "", f->target->name);
   }
   return s;

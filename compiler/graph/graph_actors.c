@@ -77,7 +77,7 @@ static void project_edges(GB *b) {
   GB_EACH(b, DK_PROJECT, p) {
     for (int k = 0; k < p->project.funded_by.len; k++) {
       const Link *f = &p->project.funded_by.items[k];
-      const char *amount = f->unit ? fmt_quantity(b->a, &f->q) : NULL;
+      const char *amount = f->unit ? fmt_quantity(b->a, link_quantity(f, &(Quantity){0})) : NULL;
       Agedge_t *e = gb_edge(b, gb_find(b, f->target), gb_find(b, p), amount, ES_ARROW);
       gb_set(e, "color", "#333333");
     }
@@ -197,8 +197,8 @@ static void team_tables(GB *b) {
 
 /* `roles ACTOR: ROLE` of a declaration: an edge from the actor labelled with its role. */
 static void role_edges(GB *b, const Sym *s) {
-  for (int k = 0; k < s->roles.len; k++) {
-    const Role *r = &s->roles.items[k];
+  for (int k = 0; k < s->more->roles.len; k++) {
+    const Role *r = &s->more->roles.items[k];
     Agedge_t *e = gb_edge(b, gb_find(b, r->actor), gb_find(b, s), r->role, ES_DASHED);
     gb_set(e, "color", sector_line(r->actor));
   }
@@ -214,7 +214,7 @@ static void actor_edges(GB *b) {
     for (int k = 0; k < i->instrument.cofunded_by.len; k++) {
       const Link *c = &i->instrument.cofunded_by.items[k];
       Agedge_t *e = gb_edge(b, gb_find(b, c->target), gb_find(b, i),
-                            arena_printf(b->a, "co-funds %s", fmt_quantity(b->a, &c->q)), ES_DASHED);
+                            arena_printf(b->a, "co-funds %s", fmt_quantity(b->a, link_quantity(c, &(Quantity){0}))), ES_DASHED);
       gb_set(e, "color", sector_line(c->target));
     }
   }

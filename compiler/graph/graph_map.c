@@ -103,15 +103,15 @@ static const char *source_names(GB *b, const Sym *per, const SymList *whole) {
   if (per) return per->name;
   if (whole->len) return sym_names(b, whole);
   const Sym *ms = b->m->mission;
-  return ms && ms->sources.len ? sym_names(b, &ms->sources) : NULL;
+  return ms && ms->more->sources.len ? sym_names(b, &ms->more->sources) : NULL;
 }
 
 /* A goal's tooltip: its level, assumptions and the sources of its figures (NULL when it
  * has none of them, or when the caller's decor gives tooltips). */
 static const char *goal_tooltip(GB *b, const Sym *g) {
   if (b->decor && b->decor->tooltip) return NULL;
-  const char *base = source_names(b, g->goal.baseline.source, &g->sources);
-  const char *target = source_names(b, g->goal.target.source, &g->sources);
+  const char *base = source_names(b, g->goal.baseline.source, &g->more->sources);
+  const char *target = source_names(b, g->goal.target.source, &g->more->sources);
   if (!g->goal.level && !g->goal.assumes.len && !base && !target) return NULL;
   const char *t = sym_title(g);
   if (g->goal.level) t = arena_printf(b->a, "%s\n%s", t, goal_level_names[g->goal.level]);
@@ -148,7 +148,7 @@ static void map_risks(GB *b) {
     label_line(&l, 0, "likelihood %s%%", fmt_weight(b->a, k->risk.likelihood * 100));
     if (k->risk.owner) label_line(&l, 30, "owner: %s", sym_title(k->risk.owner));
     label_set(b, n, &l);
-    const char *src = source_names(b, NULL, &k->sources);
+    const char *src = source_names(b, NULL, &k->more->sources);
     if (src && !(b->decor && b->decor->tooltip)) gb_set(n, "tooltip", arena_printf(b->a, "%s\nper %s", sym_title(k), src));
   }
 }
@@ -274,7 +274,7 @@ static void map_edges(GB *b, bool tables) {
     }
     for (int k = 0; k < p->project.funded_by.len; k++) {
       const Link *f = &p->project.funded_by.items[k];
-      const char *amount = f->unit ? fmt_quantity(b->a, &f->q) : NULL;
+      const char *amount = f->unit ? fmt_quantity(b->a, link_quantity(f, &(Quantity){0})) : NULL;
       Agedge_t *e = gb_edge(b, gb_find(b, p), gb_find(b, f->target), amount, ES_ARROW);
       gb_set(e, "dir", "back");
       gb_set(e, "color", "#333333");

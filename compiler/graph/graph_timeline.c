@@ -404,7 +404,7 @@ static void draw_edges(Timeline *t) {
     for (int k = 0; k < s->milestone.expects.len; k++) {
       const Link *x = &s->milestone.expects.items[k];
       Agedge_t *e = gb_edge(b, gb_find(b, s), gb_find(b, x->target),
-                            arena_printf(b->a, "expects %s", fmt_quantity(b->a, &x->q)), ES_DASHED);
+                            arena_printf(b->a, "expects %s", fmt_quantity(b->a, link_quantity(x, &(Quantity){0}))), ES_DASHED);
       gb_set(e, "color", style_deadline.line);
     }
   }

@@ -46,7 +46,7 @@ static const Unit *unit_named(Comp *cp, const char *name) {
 
 /* A name: what the checker resolved it to, else a declaration or unit of that name. */
 static void index_name(Indexer *ix, Node *n, Sym *owner, bool unit_ctx) {
-  Ident id = n->name.parts[0];
+  Ident id = name_part(n, 0);
   ExprSem *e = expr_sem(n);
   if (unit_ctx) {
     const Unit *u = unit_named(ix->cp, id.str);
@@ -78,13 +78,13 @@ static void index_attrs(Indexer *ix, Node *d, Sym *self) {
     if (a->kind != ND_ATTR) continue;
     if (d->decl.kind == DK_RECORD) {
       for (int f = 0; self && f < self->record.nfields; f++)
-        if (self->record.fields[f].name == a->attr.name.str &&
-            self->record.fields[f].span.start == a->attr.name.span.start)
-          add_ref(ix, REF_FIELD, a->attr.name.span, self, NULL, f, true);
+        if (self->record.fields[f].name == a->attr.name &&
+            self->record.fields[f].span.start == attr_name_span(a).start)
+          add_ref(ix, REF_FIELD, attr_name_span(a), self, NULL, f, true);
       index_list(ix, &a->attr.args, NULL, true);
       continue;
     }
-    const AttrSpec *spec = schema_find(d->decl.kind, a->attr.name.str);
+    const AttrSpec *spec = schema_find(d->decl.kind, a->attr.name);
     if (spec && (spec->value == V_CHOICE || spec->value == V_TAG)) continue;
     index_list(ix, &a->attr.args, NULL, spec && spec->value == V_UNIT);
   }
@@ -102,16 +102,16 @@ static void index_decl(Indexer *ix, Node *d) {
   Sym *self = model_lookup(cp->m, d->decl.name.str);
   if (self && self->decl != d) self = NULL;   /* a duplicate */
   if (self) add_ref(ix, REF_SYM, d->decl.name.span, self, NULL, 0, true);
-  if (d->decl.on.str) {
-    Span on = d->decl.on.span;
-    size_t n = strlen(d->decl.on.str);
+  if (decl_on(d).str) {
+    Span on = decl_on(d).span;
+    size_t n = strlen(decl_on(d).str);
     if (on.end - on.start > n) on.start = on.end - (uint32_t)n;
-    Sym *r = model_lookup(cp->m, d->decl.on.str);
+    Sym *r = model_lookup(cp->m, decl_on(d).str);
     if (r) add_ref(ix, REF_SYM, on, r, NULL, 0, false);
   }
-  if (d->decl.unit) index_node(ix, d->decl.unit, NULL, true);
-  for (int i = 0; i < d->decl.params.len; i++) {
-    Node *p = d->decl.params.items[i];
+  if (decl_unit(d)) index_node(ix, decl_unit(d), NULL, true);
+  for (int i = 0; i < decl_params(d)->len; i++) {
+    Node *p = decl_params(d)->items[i];
     if (self) add_ref(ix, REF_PARAM, p->param.name.span, self, NULL, i, true);
     if (p->param.unit) index_node(ix, p->param.unit, NULL, true);
   }
@@ -125,9 +125,9 @@ static void index_node(Indexer *ix, Node *n, Sym *owner, bool unit_ctx) {
   case ND_FILE: index_list(ix, &n->file.items, NULL, false); break;
   case ND_DECL: index_decl(ix, n); break;
   case ND_ARG:
-    index_node(ix, n->arg.expr, owner, unit_ctx);
-    index_node(ix, n->arg.value, owner, unit_ctx);
-    index_node(ix, n->arg.when, owner, false);
+    index_node(ix, arg_expr(n), owner, unit_ctx);
+    index_node(ix, arg_value(n), owner, unit_ctx);
+    index_node(ix, arg_when(n), owner, false);
     break;
   case ND_QUANTITY: {
     const Unit *u = unit_named(ix->cp, n->quantity.unit.str);
@@ -205,7 +205,7 @@ static Span target_span(const Ref *r) {
   case REF_UNIT: return r->unit->decl ? r->unit->decl->decl.name.span : NO_SPAN;
   case REF_FIELD: return r->index < r->sym->record.nfields ? r->sym->record.fields[r->index].span : NO_SPAN;
   case REF_PARAM:
-    return r->index < r->sym->decl->decl.params.len ? r->sym->decl->decl.params.items[r->index]->param.name.span
+    return r->index < decl_params(r->sym->decl)->len ? decl_params(r->sym->decl)->items[r->index]->param.name.span
                                                      : NO_SPAN;
   }
   return NO_SPAN;
@@ -419,8 +419,8 @@ const char *lsp_hover(Server *s, Doc *d, const Json *params, FILE *o) {
     break;
   }
   case REF_PARAM: {
-    if (r->index >= r->sym->decl->decl.params.len) break;
-    Node *p = r->sym->decl->decl.params.items[r->index];
+    if (r->index >= decl_params(r->sym->decl)->len) break;
+    Node *p = decl_params(r->sym->decl)->items[r->index];
     fprintf(m, "```mission\n%s", p->param.name.str);
     if (p->param.unit) fputs(": ", m), put_source(cp, m, p->param.unit->span);
     fprintf(m, "\n```\nparameter of function `%s`%s\n", r->sym->name,
@@ -556,7 +556,7 @@ static const char *rename_clash(Comp *cp, const Ref *r, const char *new_name) {
     return NULL;
   }
   if (r->kind == REF_PARAM) {
-    NodeList *ps = &r->sym->decl->decl.params;
+    const NodeList *ps = decl_params(r->sym->decl);
     for (int i = 0; i < ps->len; i++)
       if (i != r->index && ps->items[i]->param.name.str == name)
         return arena_printf(a, "function '%s' already has a parameter '%s'", r->sym->name, new_name);
@@ -654,11 +654,11 @@ const char *lsp_document_symbols(Server *s, Doc *d, const Json *params, FILE *o)
       if (a->kind != ND_ATTR) continue;
       if (j) fputc(',', o);
       fputs("{\"name\":", o);
-      lsp_str(o, a->attr.name.str);
+      lsp_str(o, a->attr.name);
       fputs(",\"kind\":8,\"range\":", o);
-      lsp_write_range(s, o, src, span_join(a->span, a->attr.name.span));
+      lsp_write_range(s, o, src, span_join(a->span, attr_name_span(a)));
       fputs(",\"selectionRange\":", o);
-      lsp_write_range(s, o, src, a->attr.name.span);
+      lsp_write_range(s, o, src, attr_name_span(a));
       fputc('}', o);
     }
     fputs("]}", o);

@@ -260,7 +260,7 @@ static void k_links(Export *e, const char *key, const LinkList *list, const char
       j_key(&e->j, value_key);
       j_open(&e->j, '{');
       quantity_fields(e, l->value, l->unit);
-      bound_fields(e, &l->q, l->q.bound != QB_EXACT && l->target && l->target->kind == DK_GOAL);
+      if (l->q) bound_fields(e, l->q, l->q->bound != QB_EXACT && l->target && l->target->kind == DK_GOAL);
       j_close(&e->j, '}');
     } else {
       k_num(&e->j, value_key, l->value);
@@ -285,11 +285,11 @@ static void type_fields(Export *e, const Type *t) {
 static void k_roles(Export *e, const Sym *s) {
   j_key(&e->j, "roles");
   j_open(&e->j, '[');
-  for (int i = 0; i < s->roles.len; i++) {
+  for (int i = 0; i < s->more->roles.len; i++) {
     j_open(&e->j, '{');
-    k_ref(e, "actor", s->roles.items[i].actor);
-    k_str(&e->j, "role", s->roles.items[i].role);
-    k_span(e, "span", s->roles.items[i].span);
+    k_ref(e, "actor", s->more->roles.items[i].actor);
+    k_str(&e->j, "role", s->more->roles.items[i].role);
+    k_span(e, "span", s->more->roles.items[i].span);
     j_close(&e->j, '}');
   }
   j_close(&e->j, ']');
@@ -299,8 +299,8 @@ static void k_roles(Export *e, const Sym *s) {
 static void k_allows(Export *e, const Sym *s) {
   j_key(&e->j, "allow");
   j_open(&e->j, '[');
-  for (int i = 0; i < s->allows.len; i++) {
-    const Allow *a = &s->allows.items[i];
+  for (int i = 0; i < s->more->allows.len; i++) {
+    const Allow *a = &s->more->allows.items[i];
     j_open(&e->j, '{');
     k_str(&e->j, "code", a->code);
     k_str(&e->j, "reason", a->reason);
@@ -586,7 +586,7 @@ static void export_declaration(Export *e, const Sym *s) {
   k_str(&e->j, "doc", s->doc);
   k_bool(&e->j, "imported", s->imported);
   k_span(e, "span", s->decl ? s->decl->span : NO_SPAN);
-  k_refs(e, "sources", &s->sources);
+  k_refs(e, "sources", &s->more->sources);
   j_key(&e->j, "attributes");
   j_open(&e->j, '{');
   attrs_of(e, s);

@@ -116,7 +116,7 @@ static bool constant_of(const Node *e, double *out) {
 
 /* The facts of one attribute. */
 static void attr_facts(Collect *k, const Sym *s, const Node *attr) {
-  const char *kind = decl_kind_names[s->kind], *name = attr->attr.name.str;
+  const char *kind = decl_kind_names[s->kind], *name = attr->attr.name;
   const AttrSpec *spec = schema_find(s->kind, name);
   const NodeList *args = &attr->attr.args;
   bool many = spec ? spec->many : args->len > 1;
@@ -124,17 +124,17 @@ static void attr_facts(Collect *k, const Sym *s, const Node *attr) {
   bool whole = false;
   for (int i = 0; i < args->len; i++) {
     const Node *a = args->items[i];
-    const Node *e = a->kind == ND_ARG ? a->arg.expr : a;
-    bool keyed = a->kind == ND_ARG && a->arg.value && e && e->kind == ND_NAME;
+    const Node *e = arg_expr(a);
+    bool keyed = arg_value(a) && e && e->kind == ND_NAME;
     if (keyed) {
       Fact f = base;
       f.key = span_norm(k, e->span);
-      Span vs = {a->span.file, a->arg.value->span.start, a->span.end};
+      Span vs = {a->span.file, arg_value(a)->span.start, a->span.end};
       f.value = span_text(k, vs);
       f.norm = span_norm(k, vs);
-      f.value_norm = span_norm(k, a->arg.value->span);
-      f.when_norm = a->arg.when ? span_norm(k, a->arg.when->span) : NULL;
-      f.has_number = !a->arg.when && constant_of(a->arg.value, &f.number);
+      f.value_norm = span_norm(k, arg_value(a)->span);
+      f.when_norm = arg_when(a) ? span_norm(k, arg_when(a)->span) : NULL;
+      f.has_number = !arg_when(a) && constant_of(arg_value(a), &f.number);
       add_fact(k, f);
     } else if (many) {
       Fact f = base;
@@ -152,13 +152,13 @@ static void attr_facts(Collect *k, const Sym *s, const Node *attr) {
   f.value = span_text(k, sp);
   f.norm = span_norm(k, sp);
   f.value_norm = f.norm;
-  if (args->len == 1 && args->items[0]->kind == ND_ARG) {
+  if (args->len == 1) {
     const Node *a = args->items[0];
-    if (a->arg.when) {
-      f.value_norm = span_norm(k, (Span){sp.file, a->span.start, a->arg.value ? a->arg.value->span.end : a->arg.expr->span.end});
-      f.when_norm = span_norm(k, a->arg.when->span);
-    } else if (!a->arg.value) {
-      f.has_number = constant_of(a->arg.expr, &f.number);
+    if (arg_when(a)) {
+      f.value_norm = span_norm(k, (Span){sp.file, a->span.start, arg_value(a) ? arg_value(a)->span.end : arg_expr(a)->span.end});
+      f.when_norm = span_norm(k, arg_when(a)->span);
+    } else if (!arg_value(a)) {
+      f.has_number = constant_of(arg_expr(a), &f.number);
     }
   }
   add_fact(k, f);
@@ -175,23 +175,23 @@ static void decl_facts(Collect *k, const Sym *s) {
     f.value = f.norm = f.value_norm = span_text(k, d->decl.title_span);
     add_fact(k, f);
   }
-  if (d->decl.on.str) {
+  if (decl_on(d).str) {
     Fact f = base;
     f.attr = "on";
-    f.value = f.norm = f.value_norm = d->decl.on.str;
+    f.value = f.norm = f.value_norm = decl_on(d).str;
     add_fact(k, f);
   }
-  if (d->decl.unit) {
+  if (decl_unit(d)) {
     Fact f = base;
     f.attr = "unit";
-    f.value = span_text(k, d->decl.unit->span);
-    f.norm = f.value_norm = span_norm(k, d->decl.unit->span);
+    f.value = span_text(k, decl_unit(d)->span);
+    f.norm = f.value_norm = span_norm(k, decl_unit(d)->span);
     add_fact(k, f);
   }
-  if (d->decl.params.len) {
+  if (decl_params(d)->len) {
     Fact f = base;
     f.attr = "parameters";
-    Span sp = {d->span.file, d->decl.params.items[0]->span.start, d->decl.params.items[d->decl.params.len - 1]->span.end};
+    Span sp = {d->span.file, decl_params(d)->items[0]->span.start, decl_params(d)->items[decl_params(d)->len - 1]->span.end};
     f.value = span_text(k, sp);
     f.norm = f.value_norm = span_norm(k, sp);
     add_fact(k, f);

@@ -488,7 +488,7 @@ static void compute_milestones(StatusReport *r) {
         double x = e->obs->value * unit_scale(gs->unit);
         bool up = l->target->goal.target.value > l->target->goal.baseline.value;
         bool met = up ? x >= l->value : x <= l->value;
-        if (l->q.bound != QB_EXACT) met = x >= quantity_lo(&l->q) && x <= quantity_hi(&l->q);   /* as written */
+        if (l->q && l->q->bound != QB_EXACT) met = x >= quantity_lo(l->q) && x <= quantity_hi(l->q);   /* as written */
         e->result = met ? EXPECT_MET : EXPECT_MISSED;
       }
     }
@@ -596,8 +596,8 @@ static int cite_number(const StatusReport *r, const Sym *src, const char *url) {
 /* The sources of a figure of declaration d: its `per`, else d's `sources`, else the mission's. */
 static SymList figure_sources(const StatusReport *r, const Sym *d, Sym *const *per) {
   if (*per) return (SymList){(Sym **)per, 1};
-  if (d->sources.len) return d->sources;
-  if (r->m->mission) return r->m->mission->sources;
+  if (d->more->sources.len) return d->more->sources;
+  if (r->m->mission) return r->m->mission->more->sources;
   return (SymList){0};
 }
 
@@ -705,7 +705,9 @@ static GoalCells goal_cells(Arena *a, const GoalStatus *g) {
 
 /* "hundred: 10 city", "cap: ≥ 35 GW" */
 static const char *expect_value(Arena *a, const ExpectStatus *e) {
-  return with_unit(a, bound_text(a, &e->link->q, e->goal->unit, e->value, e->goal->decimals), e->goal->unit);
+  Quantity tmp;
+  return with_unit(a, bound_text(a, link_quantity(e->link, &tmp), e->goal->unit, e->value, e->goal->decimals),
+                   e->goal->unit);
 }
 
 static const char *expect_text(Arena *a, const ExpectStatus *e) {
@@ -1189,8 +1191,8 @@ static Table allow_table(Arena *a, const StatusReport *r, bool markdown) {
   Table t = {a, 4, markdown ? allow_head_md : allow_head, "ccrl", {0}};
   for (int i = 0; i < r->m->syms.len; i++) {
     const Sym *s = r->m->syms.items[i];
-    for (int k = 0; in_report(s) && k < s->allows.len; k++) {
-      const Allow *al = &s->allows.items[k];
+    for (int k = 0; in_report(s) && k < s->more->allows.len; k++) {
+      const Allow *al = &s->more->allows.items[k];
       const char *row[] = {al->code, s->name, arena_printf(a, "%d", al->used), al->reason};
       table_row(&t, row);
     }

@@ -65,6 +65,36 @@ Node *ast_new(Arena *a, NodeKind kind, Span span) {
   return n;
 }
 
+const NodeList ast_no_nodes;
+
+/* A declaration node: without on, unit and params unless header (most have none). */
+Node *ast_decl(Arena *a, Span span, bool header) {
+  Node *n = arena_alloc(a, header ? node_sizes[ND_DECL] : offsetof(Node, decl.on));
+  n->kind = ND_DECL;
+  n->span = span;
+  n->decl.has_header = header;
+  return n;
+}
+
+/* An argument node: `NAME: value` (most) ends before when and per. */
+Node *ast_arg(Arena *a, Span span, bool more) {
+  Node *n = arena_alloc(a, more ? node_sizes[ND_ARG] : offsetof(Node, arg.when));
+  n->kind = ND_ARG;
+  n->span = span;
+  n->arg.more = more;
+  return n;
+}
+
+/* A name node of one part: its text and span, no parts array (see name_part). */
+Node *ast_name1(Arena *a, Ident id) {
+  Node *n = arena_alloc(a, offsetof(Node, name.parts));
+  n->kind = ND_NAME;
+  n->span = id.span;
+  n->name.str = id.str;
+  n->name.nparts = 1;
+  return n;
+}
+
 /* A name node with room for nparts parts right after it (one allocation). */
 Node *ast_name(Arena *a, Span span, int nparts) {
   size_t head = (node_sizes[ND_NAME] + _Alignof(Ident) - 1) & ~(_Alignof(Ident) - 1);
@@ -73,6 +103,7 @@ Node *ast_name(Arena *a, Span span, int nparts) {
   n->span = span;
   n->name.parts = (Ident *)((char *)n + head);
   n->name.nparts = nparts;
+  n->name.str = NULL;
   return n;
 }
 
@@ -136,6 +167,8 @@ int64_t date_last_day(Date d) {
 typedef struct Dumper {
   FILE *out;
   Sources *src;
+  const PtrVec *attr_docs;   /* the file's (pairs: attribute, doc), or NULL */
+  int next_doc;              /* the next pair to show: attributes are shown in source order */
 } Dumper;
 
 static void dump_node(Dumper *d, const Node *n, int depth);
@@ -196,7 +229,7 @@ static void dump_decl(Dumper *d, const Node *n, int depth) {
     fputc(' ', d->out);
     dump_quoted(d->out, n->decl.title);
   }
-  if (n->decl.on.str) fprintf(d->out, " on %s", n->decl.on.str);
+  if (decl_on(n).str) fprintf(d->out, " on %s", decl_on(n).str);
   dump_span(d, n->span);
   fputc('\n', d->out);
   if (n->decl.doc) {
@@ -205,8 +238,8 @@ static void dump_decl(Dumper *d, const Node *n, int depth) {
     dump_quoted(d->out, n->decl.doc);
     fputc('\n', d->out);
   }
-  dump_list(d, "params", &n->decl.params, depth + 1);
-  dump_child(d, "unit", n->decl.unit, depth + 1);
+  dump_list(d, "params", decl_params(n), depth + 1);
+  dump_child(d, "unit", decl_unit(n), depth + 1);
   if (n->decl.has_block) {
     dump_indent(d, depth + 1);
     fprintf(d->out, "block (%d attributes)\n", n->decl.attrs.len);
@@ -216,6 +249,31 @@ static void dump_decl(Dumper *d, const Node *n, int depth) {
 }
 
 enum { DUMP_MAX_DEPTH = 200 };   /* deeper levels are elided: the output stays linear */
+
+/* The /// text before attribute n, or NULL (the pairs of attributes that error recovery
+ * dropped are skipped). */
+static const char *dump_attr_doc(Dumper *d, const Node *n) {
+  const PtrVec *v = d->attr_docs;
+  if (!v) return NULL;
+  while (d->next_doc + 1 < v->len && ((const Node *)v->items[d->next_doc])->span.start < n->span.start)
+    d->next_doc += 2;
+  if (d->next_doc + 1 >= v->len || v->items[d->next_doc] != n) return NULL;
+  d->next_doc += 2;
+  return v->items[d->next_doc - 1];
+}
+
+/* An attribute's argument: a bare expression is shown as the arg it stands for. */
+static void dump_arg(Dumper *d, const Node *n, int depth) {
+  if (n->kind == ND_ARG || depth > DUMP_MAX_DEPTH) {
+    dump_node(d, n, depth);
+    return;
+  }
+  dump_indent(d, depth);
+  fputs(node_kind_names[ND_ARG], d->out);
+  dump_span(d, n->span);
+  fputc('\n', d->out);
+  dump_node(d, n, depth + 1);
+}
 
 /* One node and its children, indented two spaces a level. */
 static void dump_node(Dumper *d, const Node *n, int depth) {
@@ -254,25 +312,26 @@ static void dump_node(Dumper *d, const Node *n, int depth) {
     dump_child(d, "unit", n->param.unit, depth + 1);
     return;
   case ND_ATTR:
-    fprintf(d->out, " %s", n->attr.name.str);
+    fprintf(d->out, " %s", n->attr.name);
     dump_span(d, n->span);
     fputc('\n', d->out);
-    if (n->attr.doc) {
+    const char *doc = dump_attr_doc(d, n);
+    if (doc) {
       dump_indent(d, depth + 1);
       fputs("doc ", d->out);
-      dump_quoted(d->out, n->attr.doc);
+      dump_quoted(d->out, doc);
       fputc('\n', d->out);
     }
-    for (int i = 0; i < n->attr.args.len; i++) dump_node(d, n->attr.args.items[i], depth + 1);
+    for (int i = 0; i < n->attr.args.len; i++) dump_arg(d, n->attr.args.items[i], depth + 1);
     return;
   case ND_ARG:
     if (n->arg.qual != QUAL_NONE) fprintf(d->out, " %s", n->arg.qual == QUAL_AT ? "at" : "by");
-    if (n->arg.per) fprintf(d->out, " per %s", n->arg.per->name.parts[0].str);
+    if (arg_per(n)) fprintf(d->out, " per %s", name_part(arg_per(n), 0).str);
     dump_span(d, n->span);
     fputc('\n', d->out);
     dump_node(d, n->arg.expr, depth + 1);
     dump_child(d, "value", n->arg.value, depth + 1);
-    dump_child(d, n->arg.qual == QUAL_AT ? "at" : "by", n->arg.when, depth + 1);
+    dump_child(d, n->arg.qual == QUAL_AT ? "at" : "by", arg_when(n), depth + 1);
     return;
   case ND_NUMBER:
     fputc(' ', d->out);
@@ -302,7 +361,7 @@ static void dump_node(Dumper *d, const Node *n, int depth) {
   case ND_NAME:
     fputc(' ', d->out);
     for (int i = 0; i < n->name.nparts; i++)
-      fprintf(d->out, "%s%s", i ? "." : "", n->name.parts[i].str);
+      fprintf(d->out, "%s%s", i ? "." : "", name_part(n, i).str);
     break;
   case ND_CALL:
     dump_span(d, n->span);
@@ -345,6 +404,6 @@ static void dump_node(Dumper *d, const Node *n, int depth) {
 }
 
 void ast_dump(FILE *out, Sources *src, const Node *file) {
-  Dumper d = {out, src};
+  Dumper d = {out, src, file->kind == ND_FILE ? &file->file.attr_docs : NULL, 0};
   dump_node(&d, file, 0);
 }

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "arena.h"
 #include "fmt.h"
@@ -47,7 +48,7 @@ extern const char *const decl_kind_names[DK_COUNT];
   X(ND_DECL, "decl")           /* unit, fn and every KIND */           \
   X(ND_PARAM, "param")         /* fn parameter: name [: unit] */       \
   X(ND_ATTR, "attr")           /* name args */                         \
-  X(ND_ARG, "arg")             /* expr [: value] [at|by when] */       \
+  X(ND_ARG, "arg")             /* expr [: value] [at|by when]; see arg_expr */ \
   X(ND_NUMBER, "number")                                               \
   X(ND_QUANTITY, "quantity")   /* number + unit name (or %) */         \
   X(ND_PERCENT, "percent")     /* the unit % on its own */             \
@@ -110,38 +111,50 @@ typedef enum { QUAL_NONE, QUAL_AT, QUAL_BY } Qual;
 
 /* A node is allocated with the size of its kind: the header and the one member of the
  * union that its kind uses (ast_node_size), so a node is read only through the member
- * of its kind (ND_BOUND: unary). The union's members are laid out without padding holes. */
+ * of its kind (ND_BOUND: unary). The union's members are laid out without padding holes.
+ * Three kinds end earlier when they lack their rarer last fields, which are then read
+ * only through accessors: a declaration without `on`, `: unit` or parameters (ast_decl;
+ * decl_on, decl_unit, decl_params), an argument without `at`/`by` or `per` (ast_arg;
+ * arg_when, arg_per) and a name of one part (ast_name1; name_part). */
 typedef struct Node Node;
 struct Node {
   NodeKind kind;
   Span span;
   void *sem;                 /* checker annotation (see check.h) */
   union {
-    struct { NodeList items; const char *doc; } file;   /* doc: the file's /// header */
+    struct { NodeList items; const char *doc; PtrVec attr_docs; } file;   /* doc: the file's /// header;
+                                                 * attr_docs: pairs of an ND_ATTR and the /// text
+                                                 * before it (few have one), in source order */
     struct { const char *path; } import;
     struct {
       DeclKind kind;
+      Span title_span;
       Ident name;
       const char *title;     /* NULL when absent */
-      Span title_span;
+      NodeList attrs;        /* block form */
+      Node *body;            /* `= expr` form (unit: its definition), or NULL */
+      const char *doc;       /* text of the /// comment before it, or NULL */
+      bool has_block;
+      bool has_header;       /* the three below are allocated (ast_decl): read them through
+                              * decl_on, decl_unit and decl_params */
       Ident on;              /* on.str NULL when absent */
       Node *unit;            /* `: unitexpr` (fn: return unit), or NULL */
       NodeList params;       /* fn parameters */
-      NodeList attrs;        /* block form */
-      Node *body;            /* `= expr` form (unit: its definition), or NULL */
-      bool has_block;
-      const char *doc;       /* text of the /// comment before it, or NULL */
     } decl;
     struct { Ident name; Node *unit; } param;
-    struct { Ident name; NodeList args; const char *doc; } attr;
-    struct { Node *expr; Node *value; Node *when; Node *per; Qual qual; } arg;   /* per: `per SOURCE`, a
-                                                                             * one-part ND_NAME, or NULL */
+    struct { const char *name; NodeList args; } attr;   /* name: interned, the first word of the span
+                                                       * (attr_name_span); its doc: file.attr_docs */
+    /* arg: see arg_expr; per: `per SOURCE`, a one-part ND_NAME, or NULL; more: when and per
+     * are allocated (ast_arg) */
+    struct { Node *expr; Node *value; Qual qual; bool more; Node *when; Node *per; } arg;
     struct { double value; const char *text; } number;
     struct { double value; const char *text; Ident unit; } quantity;   /* unit.str "%" for percent */
     struct { Date date; } date;
     struct { const char *value; } string;
     struct { bool value; } boolean;
-    struct { Ident *parts; int nparts; } name;
+    struct { const char *str; int nparts; Ident *parts; } name;   /* read parts through name_part: a
+                                                                 * one-part name (most) has str and
+                                                                 * the node's span, no parts */
     struct { Node *callee; NodeList args; } call;                       /* callee is ND_NAME */
     struct { Op op; Node *operand; } unary;
     struct { Op op; Node *lhs, *rhs; } binary;
@@ -150,9 +163,45 @@ struct Node {
   };
 };
 
+/* An argument of an attribute (an item of attr.args) is an ND_ARG node only when it has
+ * more than an expression (`: value`, `at`/`by`, `per`); a bare expression, the common
+ * case (`lead a0_1`), is the item itself, with the same span. Read arguments through
+ * these accessors: the parts a bare one lacks are NULL (QUAL_NONE). */
+static inline Node *arg_expr(const Node *a) { return a->kind == ND_ARG ? a->arg.expr : (Node *)a; }
+static inline Node *arg_value(const Node *a) { return a->kind == ND_ARG ? a->arg.value : NULL; }
+static inline Node *arg_when(const Node *a) { return a->kind == ND_ARG && a->arg.more ? a->arg.when : NULL; }
+static inline Node *arg_per(const Node *a) { return a->kind == ND_ARG && a->arg.more ? a->arg.per : NULL; }
+static inline Qual arg_qual(const Node *a) { return a->kind == ND_ARG ? a->arg.qual : QUAL_NONE; }
+
+/* The span of an attribute's name: the statement's first word, as long as the name. */
+static inline Span attr_name_span(const Node *a) {
+  return (Span){a->span.file, a->span.start, a->span.start + (uint32_t)strlen(a->attr.name)};
+}
+/* An attribute's name with its span. */
+static inline Ident attr_ident(const Node *a) { return (Ident){a->attr.name, attr_name_span(a)}; }
+
+/* A declaration's `on R` (str NULL when absent), `: unit` (or NULL) and fn parameters:
+ * most declarations have none of them, and their nodes end before these fields. */
+extern const NodeList ast_no_nodes;
+static inline Ident decl_on(const Node *d) { return d->decl.has_header ? d->decl.on : (Ident){NULL, NO_SPAN}; }
+static inline Node *decl_unit(const Node *d) { return d->decl.has_header ? d->decl.unit : NULL; }
+static inline const NodeList *decl_params(const Node *d) { return d->decl.has_header ? &d->decl.params : &ast_no_nodes; }
+
+/* Part i of a name node (a.b.c has three). A name of one part, the common case, is only
+ * its text (name.str) and the node's span: its node ends before name.parts. */
+static inline Ident name_part(const Node *n, int i) {
+  return n->name.nparts == 1 ? (Ident){n->name.str, n->span} : n->name.parts[i];
+}
+
 /* Constructors: every node is allocated in the compilation's arena, zeroed. */
 Node *ast_new(Arena *a, NodeKind kind, Span span);
-/* A name node of nparts parts (to fill), its parts allocated with it. */
+/* A declaration node; with header, room for on, unit and params (has_header). */
+Node *ast_decl(Arena *a, Span span, bool header);
+/* An argument node (ND_ARG): without room for when and per unless more. */
+Node *ast_arg(Arena *a, Span span, bool more);
+/* A name node of one part: id, with id's span. */
+Node *ast_name1(Arena *a, Ident id);
+/* A name node of nparts (2 or more) parts (to fill), its parts allocated with it. */
 Node *ast_name(Arena *a, Span span, int nparts);
 /* Bytes of a node of this kind. */
 size_t ast_node_size(NodeKind kind);

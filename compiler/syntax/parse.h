@@ -34,6 +34,7 @@ typedef struct Parser {
   void *scanner;
   Node *root;
   NodeList items;        /* top-level items, in order (kept through error recovery) */
+  PtrVec attr_docs;      /* pairs: an attribute, its doc comment (ND_FILE's attr_docs) */
   /* lexer state */
   const char *text;
   size_t len;

@@ -143,8 +143,8 @@ Test(keywords, every_keyword_is_an_attribute_name) {
     cr_assert(eq(int, c->diag->errors, 0), "%s", text);
     NodeList *attrs = &root->file.items.items[0]->decl.attrs;
     cr_assert(eq(int, attrs->len, 2));
-    cr_assert(eq(str, (char *)attrs->items[0]->attr.name.str, (char *)keyword_table[i].word));
-    cr_assert(eq(str, (char *)attrs->items[1]->attr.name.str, (char *)keyword_table[i].word));
+    cr_assert(eq(str, (char *)attrs->items[0]->attr.name, (char *)keyword_table[i].word));
+    cr_assert(eq(str, (char *)attrs->items[1]->attr.name, (char *)keyword_table[i].word));
     compiler_free(c);
   }
 }

@@ -47,7 +47,7 @@ Test(parse, declarations_and_spans) {
   cr_assert(eq(u32, actor->span.end, 48));
   cr_assert(eq(u32, actor->decl.name.span.start, 6));
   Node *attr = actor->decl.attrs.items[0];
-  cr_assert(eq(str, (char *)attr->attr.name.str, "sector"));
+  cr_assert(eq(str, (char *)attr->attr.name, "sector"));
   Node *unit = root->file.items.items[1];
   cr_assert(eq(int, unit->decl.kind, DK_UNIT));
   compiler_free(c);
@@ -57,7 +57,7 @@ Test(parse, names_are_interned) {
   Compiler *c;
   Node *root = parse_text(&c, "score a = x + x\n");
   Node *sum = root->file.items.items[0]->decl.body;
-  cr_assert(sum->binary.lhs->name.parts[0].str == sum->binary.rhs->name.parts[0].str);
+  cr_assert(name_part(sum->binary.lhs, 0).str == name_part(sum->binary.rhs, 0).str);
   compiler_free(c);
 }
 
