@@ -6,7 +6,8 @@
  *                 last whole record (csv_split_point), straight into a chunk
  *   workers:      split the piece into records in place (csv_open_mem), parse the
  *                 cells into columns, run the rules' batch functions, format the
- *                 output rows; a batch of rows at a time
+ *                 output rows; a batch of rows at a time. Plain records of number
+ *                 columns go straight into the columns (csv_parse_records: no cells)
  *   main thread:  write the finished chunks in input order
  *
  * The main thread only reads and writes, so the work scales with the workers. A
