@@ -511,13 +511,15 @@ static void note_cells(Chunk *c, size_t from) {
 static bool read_batch(Run *run, Chunk *c, CsvReader *r) {
   c->nrows = c->nsegs = 0;
   c->slen = 0;
+  size_t step = 1;   /* records for the scan after the walk stops: more while it reads none */
   while (c->nrows < run->rows) {
-    size_t from;
+    size_t from = c->nrows;
     if (run->fuse_col) {   /* then the record it stops at by the others, and on again */
       parse_plain(run, c, r);
       if (c->nrows == run->rows) break;
+      step = c->nrows > from ? 1 : step < 256 ? 2 * step : 256;
       from = c->nrows;
-      scan_plain(run, c, r, c->nrows + 1);
+      scan_plain(run, c, r, c->nrows + step < run->rows ? c->nrows + step : run->rows);
       note_cells(c, from);
       if (c->nrows > from) continue;
     } else if (run->scan_rows) {
