@@ -652,10 +652,10 @@ __attribute__((target("sse4.1"))) static inline const char *field_end(const char
   return end;
 }
 
-/* csv_parse_records by open_short, open_long and field_end. */
-__attribute__((target("sse4.1"))) static size_t records_sse41(const char *text, size_t len, size_t *pos,
-                                                               size_t nfields, const int *col, size_t max,
-                                                               double *const *out) {
+/* csv_parse_records by open_number, open_long and field_end; with_cells: cells too. */
+__attribute__((target("sse4.1"), always_inline)) static inline size_t
+records_sse41(const char *text, size_t len, size_t *pos, size_t nfields, const int *col, size_t max,
+              double *const *out, const int *cell, CsvCell *cells, size_t stride, bool with_cells) {
   const char *p = text + *pos, *end = text + len;
   size_t n = 0;
   for (; n < max && p < end; n++) {
@@ -670,6 +670,7 @@ __attribute__((target("sse4.1"))) static size_t records_sse41(const char *text, 
         t = field_end(q, end);
       }
       if (t >= end || *t != (f + 1 == nfields ? '\n' : ',')) goto stop;
+      if (with_cells && cell[f] >= 0) cells[n * stride + (size_t)cell[f]] = (CsvCell){(size_t)(q - text), (size_t)(t - q)};
       q = t + 1;
     }
     if (q == p + 1) break;   /* a blank line: the reader skips it */
@@ -679,17 +680,33 @@ stop:
   *pos = (size_t)(p - text);
   return n;
 }
+
+/* records_sse41 without cells, and with them. */
+__attribute__((target("sse4.1"))) static size_t records_plain(const char *text, size_t len, size_t *pos,
+                                                               size_t nfields, const int *col, size_t max,
+                                                               double *const *out) {
+  return records_sse41(text, len, pos, nfields, col, max, out, NULL, NULL, 0, false);
+}
+
+__attribute__((target("sse4.1"))) static size_t records_cells(const char *text, size_t len, size_t *pos,
+                                                               size_t nfields, const int *col, size_t max,
+                                                               double *const *out, const int *cell,
+                                                               CsvCell *cells, size_t stride) {
+  return records_sse41(text, len, pos, nfields, col, max, out, cell, cells, stride, true);
+}
 #endif
 
 size_t csv_parse_records(const char *text, size_t len, size_t *pos, size_t nfields, const int *col, size_t max,
-                         double *const *out) {
+                         double *const *out, const int *cell, CsvCell *cells, size_t stride) {
 #ifdef CSV_SIMD
   if (column_fn == parse_column_sse41 && nfields > 0) {
     pthread_once(&squeeze_once, squeeze_init);
-    return records_sse41(text, len, pos, nfields, col, max, out);
+    return cell ? records_cells(text, len, pos, nfields, col, max, out, cell, cells, stride)
+                : records_plain(text, len, pos, nfields, col, max, out);
   }
 #endif
-  (void)text, (void)len, (void)pos, (void)nfields, (void)col, (void)max, (void)out;
+  (void)text, (void)len, (void)pos, (void)nfields, (void)col, (void)max, (void)out, (void)cell, (void)cells,
+      (void)stride;
   return 0;
 }
 

@@ -7,7 +7,8 @@
  *   workers:      split the piece into records in place (csv_open_mem), parse the
  *                 cells into columns, run the rules' batch functions, format the
  *                 output rows; a batch of rows at a time. Plain records of number
- *                 columns go straight into the columns (csv_parse_records: no cells)
+ *                 columns go straight into the columns (csv_parse_records: no cells
+ *                 but the kept ones)
  *   main thread:  write the finished chunks in input order
  *
  * The main thread only reads and writes, so the work scales with the workers. A
@@ -262,6 +263,7 @@ typedef struct Run {
   int *field_of;        /* the CSV field of each of the `width` cells */
   size_t scan_rows;     /* records per csv_scan_simple call; 0: no fast scan */
   int *fuse_col;        /* per CSV field, its column or -1, for csv_parse_records; NULL: not used */
+  int *fuse_cell;       /* per CSV field, its kept cell (ncols + k) or -1; NULL: nothing kept */
   size_t rows;          /* rows per chunk */
   Chunk *slots;
   int nslots;
@@ -484,11 +486,13 @@ static void scan_plain(Run *run, Chunk *c, CsvReader *r, size_t upto) {
 }
 
 /* Read the plain records at the reader's place straight into the batch's columns, by
- * csv_parse_records (no cells), up to the batch's size; the reader goes on after them. */
+ * csv_parse_records (cells only for the kept fields), up to the batch's size; the reader
+ * goes on after them. */
 static void parse_plain(Run *run, Chunk *c, CsvReader *r) {
   size_t pos = csv_mem_offset(r);
   for (int k = 0; k < run->ncols; k++) c->colv[k] = c->vals + (size_t)k * run->rows + c->nrows;
-  size_t n = csv_parse_records(c->text, c->tlen, &pos, run->nfields, run->fuse_col, run->rows - c->nrows, c->colv);
+  size_t n = csv_parse_records(c->text, c->tlen, &pos, run->nfields, run->fuse_col, run->rows - c->nrows, c->colv,
+                               run->fuse_cell, c->cells + c->nrows * (size_t)run->width, (size_t)run->width);
   csv_mem_skip(r, pos, (long)n);
   c->nrows += n;
 }
@@ -1040,6 +1044,7 @@ static void free_run(Run *run) {
   free(run->keep);
   free(run->field_of);
   free(run->fuse_col);
+  free(run->fuse_cell);
   for (int s = 0; s < run->nslots; s++) {
     Chunk *c = &run->slots[s];
     free(c->text);
@@ -1120,12 +1125,23 @@ static int stream_rows(Run *run, CsvReader *reader, FILE *out, const char *out_n
 }
 
 /* Whether plain records go straight into the columns by csv_parse_records: when every
- * column is a number and no cell is kept (the cells of a batch are then needed only for
- * the messages of a bad one, which the slower path that reads it gives). */
+ * column is a number and no field is kept twice (the cells of the columns are then
+ * needed only for the messages of a bad one, which the slower path that reads it gives;
+ * the kept cells are noted). */
 static void plan_fuse(Run *run) {
-  if (run->nkeep) return;
   for (int k = 0; k < run->ncols; k++)
     if (run->cols[k].kind != VAL_NUM) return;
+  int *cell = xmalloc(sizeof *cell * run->nfields);
+  for (size_t f = 0; f < run->nfields; f++) cell[f] = -1;
+  for (int k = 0; k < run->nkeep; k++) {
+    if (cell[run->keep[k]] >= 0) {   /* kept twice */
+      free(cell);
+      return;
+    }
+    cell[run->keep[k]] = run->ncols + k;
+  }
+  if (run->nkeep) run->fuse_cell = cell;
+  else free(cell);
   run->fuse_col = xmalloc(sizeof *run->fuse_col * run->nfields);
   for (size_t f = 0; f < run->nfields; f++) run->fuse_col[f] = -1;
   for (int k = 0; k < run->ncols; k++) run->fuse_col[run->cols[k].field] = k;

@@ -344,18 +344,21 @@ static size_t random_records(uint64_t *rng, char *buf, size_t cap, size_t nfield
 }
 
 /* Reads the text by csv_parse_records in random steps: each step's records must be
- * what csv_scan_simple takes from there, and each needed cell the bits of
- * csv_parse_double; after a stop, on at the next line. Returns the records read. */
-static size_t check_records(const char *text, size_t len, size_t nfields, const int *col, int ncols, uint64_t *rng) {
+ * what csv_scan_simple takes from there, each needed cell the bits of
+ * csv_parse_double, each noted cell (cell, if not NULL) the scan's field; after a stop,
+ * on at the next line. Returns the records read. */
+static size_t check_records(const char *text, size_t len, size_t nfields, const int *col, const int *cell,
+                            uint64_t *rng) {
   enum { CAP = 300 };
   uint32_t *seps = malloc(sizeof *seps * CAP * nfields);
   size_t starts[CAP], total = 0;
   double *out[8], *cols = malloc(sizeof *cols * CAP * 8);
+  CsvCell *cells = malloc(sizeof *cells * CAP * 8);
   for (int k = 0; k < 8; k++) out[k] = cols + (size_t)k * CAP;
   size_t pos = 0;
   while (pos < len) {
     size_t max = 1 + next_random(rng) % CAP, at = pos, scanned = pos;
-    size_t n = csv_parse_records(text, len, &pos, nfields, col, max, out);
+    size_t n = csv_parse_records(text, len, &pos, nfields, col, max, out, cell, cells, 8);
     cr_assert(n <= max);
     total += n;
     if (n) {
@@ -367,8 +370,11 @@ static size_t check_records(const char *text, size_t len, size_t nfields, const 
     }
     for (size_t j = 0; j < n; j++)
       for (size_t f = 0; f < nfields; f++) {
-        if (col[f] < 0) continue;
         size_t from = starts[j] + (f ? seps[j * nfields + f - 1] + 1 : 0), to = starts[j] + seps[j * nfields + f];
+        if (cell && cell[f] >= 0)
+          cr_assert(cells[j * 8 + (size_t)cell[f]].off == from && cells[j * 8 + (size_t)cell[f]].len == to - from,
+                    "the cell of field %zu of the record at %zu", f, starts[j]);
+        if (col[f] < 0) continue;
         double want, got = out[col[f]][j];
         cr_assert(eq(int, csv_parse_double(text + from, to - from, &want), 0), "'%.*s' is not a number",
                   (int)(to - from), text + from);
@@ -380,9 +386,9 @@ static size_t check_records(const char *text, size_t len, size_t nfields, const 
     if (!next) break;
     pos = (size_t)(next - text) + 1;
   }
-  (void)ncols;
   free(seps);
   free(cols);
+  free(cells);
   return total;
 }
 
@@ -395,10 +401,13 @@ Test(csv_parse_records, agrees_with_the_scan_and_csv_parse_double) {
     size_t nfields = 1 + round % 7;
     unsigned odd = round % 3 == 0 ? 0 : round % 3 == 1 ? 2 : 30;
     size_t len = random_records(&rng, text, cap, nfields, odd);
-    int col[8], ncols = 0;
-    for (size_t f = 0; f < nfields; f++) col[f] = round % 5 == 0 || next_random(&rng) % 3 ? ncols++ : -1;
+    int col[8], cell[8], ncols = 0, ncells = 0;
+    for (size_t f = 0; f < nfields; f++) {
+      col[f] = round % 5 == 0 || next_random(&rng) % 3 ? ncols++ : -1;
+      cell[f] = next_random(&rng) % 3 == 0 ? ncells++ : -1;   /* kept cells, numbers or not */
+    }
     uint64_t steps = rng;
-    size_t got = check_records(text, len, nfields, col, ncols, &steps);
+    size_t got = check_records(text, len, nfields, col, round % 2 ? cell : NULL, &steps);
     if (odd == 0 && len > 0) {   /* the usual shapes only: every record but an unended last */
       size_t lines = 0;
       for (size_t i = 0; i < len; i++) lines += text[i] == '\n';
@@ -440,12 +449,12 @@ Test(csv_parse_records, stops_where_the_slower_paths_must_read) {
     size_t len = strlen(cases[k].text);
     memcpy(buf, cases[k].text, len);
     size_t pos = 0;
-    size_t n = csv_parse_records(buf, len, &pos, cases[k].nfields, col, 16, out);
+    size_t n = csv_parse_records(buf, len, &pos, cases[k].nfields, col, 16, out, NULL, NULL, 0);
     cr_assert(eq(sz, n, cases[k].records), "'%s'", cases[k].text);
     cr_assert(eq(sz, pos, cases[k].stop), "'%s'", cases[k].text);
   }
   cr_assert(csv_parse_use("swar") != NULL);
   size_t pos = 0;
-  cr_assert(eq(sz, csv_parse_records("1,2\n", 4, &pos, 2, col, 16, out), 0), "the SWAR choice reads no record");
+  cr_assert(eq(sz, csv_parse_records("1,2\n", 4, &pos, 2, col, 16, out, NULL, NULL, 0), 0), "the SWAR choice reads no record");
   csv_parse_use(NULL);
 }
