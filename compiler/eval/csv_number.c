@@ -588,7 +588,7 @@ __attribute__((target("sse4.1"))) static inline void digit_masks(__m128i x, __m1
    and converted 16 at a time by SSE4.1 (pshufb, pmaddubsw, pmaddwd), the exponent by
    open_exponent, then Clinger or Eisel-Lemire. The byte after it, or NULL when
    open_long or csv_parse_double must decide. p has 64 readable bytes. */
-__attribute__((target("sse4.1"))) static inline const char *open_number(const char *p, double *out) {
+__attribute__((target("sse4.1"), always_inline)) static inline const char *open_number(const char *p, double *out) {
   bool neg = *p == '-';
   const char *s = p + neg;
   __m128i x0 = _mm_loadu_si128((const __m128i *)(const void *)s), d0 = _mm_sub_epi8(x0, _mm_set1_epi8('0'));
