@@ -521,7 +521,7 @@ static inline const char *open_exponent(const char *t, int *p10) {
 /* A number of up to 19 significant digits ([-]digits[.digits][e[+-]ddd]) at p, whose
    end is not known: its digits 8 at a time (SWAR), then Clinger or Eisel-Lemire; the
    byte after it, or NULL when csv_parse_double must decide. p has 64 readable bytes. */
-static const char *open_long(const char *p, double *out) {
+__attribute__((noinline)) static const char *open_long(const char *p, double *out) {
   bool neg = *p == '-';
   const char *s = p + neg;   /* reads stay within p[0, 64): 24 digits, a point, 8 zeros, 24 digits, 8 bytes */
   uint64_t w = 0;
@@ -587,8 +587,9 @@ __attribute__((target("sse4.1"))) static inline void digit_masks(__m128i x, __m1
    [e[+-]ddd]) at p, whose end is not known: the mantissa's digits squeezed together
    and converted 16 at a time by SSE4.1 (pshufb, pmaddubsw, pmaddwd), the exponent by
    open_exponent, then Clinger or Eisel-Lemire. The byte after it, or NULL when
-   open_long or csv_parse_double must decide. p has 64 readable bytes. */
-__attribute__((target("sse4.1"), always_inline)) static inline const char *open_number(const char *p, double *out) {
+   open_long or csv_parse_double must decide. p has 64 readable bytes. Out of line:
+   open_number's usual case stays small. */
+__attribute__((target("sse4.1"), noinline)) static const char *open_wide(const char *p, double *out) {
   bool neg = *p == '-';
   const char *s = p + neg;
   __m128i x0 = _mm_loadu_si128((const __m128i *)(const void *)s), d0 = _mm_sub_epi8(x0, _mm_set1_epi8('0'));
@@ -634,6 +635,30 @@ __attribute__((target("sse4.1"), always_inline)) static inline const char *open_
     uint64_t u = (uint64_t)bits;
     memcpy(&r, &u, sizeof r);
   }
+  *out = neg ? -r : r;
+  return t;
+}
+
+/* open_wide's usual case inline: a mantissa of up to 15 bytes after the '-' (up to 15
+   digits, so an exact double), one load and few branches. */
+__attribute__((target("sse4.1"), always_inline)) static inline const char *open_number(const char *p, double *out) {
+  bool neg = *p == '-';
+  const char *s = p + neg;
+  __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s), d = _mm_sub_epi8(x, _mm_set1_epi8('0'));
+  unsigned dig, dot;
+  digit_masks(x, d, &dig, &dot);
+  unsigned em = (unsigned)__builtin_ctz(~(dig | dot));   /* the mantissa's end, 16 if not in these bytes */
+  if (__builtin_expect(em == 16, 0)) return open_wide(p, out);
+  dot &= (1u << em) - 1;
+  if ((dot & (dot - 1)) || em == (dot != 0)) return NULL;   /* two points, or no digit */
+  unsigned j = dot ? (unsigned)__builtin_ctz(dot) : 16;
+  int p10 = dot ? (int)j + 1 - (int)em : 0;
+  const char *t = s + em;
+  if ((*t | 0x20) == 'e' && !(t = open_exponent(t, &p10))) return NULL;
+  uint64_t v = value16(_mm_shuffle_epi8(d, _mm_loadu_si128((const __m128i *)(const void *)squeeze[em][j])));
+  if ((unsigned)(p10 + 22) > 44 || FLT_EVAL_METHOD != 0) return open_wide(p, out);
+  double r = (double)(int64_t)v;
+  r = p10 < 0 ? r / exact_pow10[-p10] : r * exact_pow10[p10];
   *out = neg ? -r : r;
   return t;
 }
