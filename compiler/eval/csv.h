@@ -161,6 +161,19 @@ typedef struct CsvCell {
    bytes after a '-', an exponent of up to 3 digits) go a vector at a time where the
    CPU has SSE4.1, else a word at a time; the same results. */
 size_t csv_parse_doubles(const char *text, const CsvCell *cells, size_t stride, size_t n, double *out);
+/* csv_scan_simple and csv_parse_doubles in one pass: the plain records of text[*pos,
+   len) (see csv_scan_simple), up to `max` of them, whose fields f with col[f] >= 0 are
+   all numbers that csv_parse_doubles's vector path reads ([-]digits[.digits][e[+-]ddd],
+   up to 19 digits), each into out[col[f]][j] for record j; fields with col[f] < 0 are
+   skipped (they must hold no '"', CR or NUL). With `cell` (else NULL), field f with
+   cell[f] >= 0 is also noted in cells[j * stride + cell[f]] (its offset in text and its
+   length). Stops before the first record that is not such (the slower paths read it,
+   with their messages), advances *pos past the records and returns their count;
+   out[..][j] and cells past the count may have been written. text needs 64 readable
+   bytes after text[len - 1]. Needs SSE4.1 (csv_parse_use: "sse4.1"), else reads no
+   record. */
+size_t csv_parse_records(const char *text, size_t len, size_t *pos, size_t nfields, const int *col, size_t max,
+                         double *const *out, const int *cell, CsvCell *cells, size_t stride);
 /* For tests and benchmarks: make csv_parse_doubles use "sse4.1" or "swar" (NULL: the
    best the CPU has); the name of the one in use, NULL if this CPU has not that one. */
 const char *csv_parse_use(const char *isa);

@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <float.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -489,6 +490,249 @@ size_t csv_parse_doubles(const char *text, const CsvCell *cells, size_t stride, 
     fn = column_fn;
   }
   return fn(text, cells, stride, n, out);
+}
+
+/* ---- csv_parse_records: the structural scan and the numbers in one pass ---- */
+#ifdef CSV_SIMD
+
+/* The exponent "e[+-]d{1,3}" at t (t[0] is 'e' or 'E'), added to *p10; the byte after
+   it, or NULL when it is not one (no digit, or more than 3: csv_parse_double decides). */
+static inline const char *open_exponent(const char *t, int *p10) {
+  t++;
+  bool neg = *t == '-';
+  t += *t == '-' || *t == '+';
+  unsigned a = (unsigned char)t[0] - '0', b = (unsigned char)t[1] - '0', c = (unsigned char)t[2] - '0';
+  if (a > 9) return NULL;
+  int x = (int)a;
+  t++;
+  if (b <= 9) {
+    x = x * 10 + (int)b;
+    t++;
+    if (c <= 9) {
+      x = x * 10 + (int)c;
+      t++;
+      if ((unsigned)((unsigned char)*t - '0') <= 9u) return NULL;
+    }
+  }
+  *p10 += neg ? -x : x;
+  return t;
+}
+
+/* A number of up to 19 significant digits ([-]digits[.digits][e[+-]ddd]) at p, whose
+   end is not known: its digits 8 at a time (SWAR), then Clinger or Eisel-Lemire; the
+   byte after it, or NULL when csv_parse_double must decide. p has 64 readable bytes. */
+__attribute__((noinline)) static const char *open_long(const char *p, double *out) {
+  bool neg = *p == '-';
+  const char *s = p + neg;   /* reads stay within p[0, 64): 24 digits, a point, 8 zeros, 24 digits, 8 bytes */
+  uint64_t w = 0;
+  int whole = padded_digits(&s, s + 24, &w), frac = 0, zeros = 0;
+  if (whole > 19) return NULL;
+  if (*s == '.') {
+    s++;
+    if (w == 0)   /* 0.000ddd: the zeros are not significant */
+      while (*s == '0' && zeros < 8) s++, zeros++;
+    frac = padded_digits(&s, s + 24, &w);
+  }
+  if (whole + zeros + frac == 0 || whole + frac > 19) return NULL;
+  int q = -frac - zeros;
+  if ((*s | 0x20) == 'e' && !(s = open_exponent(s, &q))) return NULL;
+  double v;
+  if (w == 0) {
+    v = 0.0;
+  } else if (w <= (uint64_t)1 << 53 && q >= -22 && q <= 22 && FLT_EVAL_METHOD == 0) {
+    v = q < 0 ? (double)(int64_t)w / exact_pow10[-q] : (double)(int64_t)w * exact_pow10[q];
+  } else {
+    int64_t bits = eisel_lemire(w, q);
+    if (bits < 0 || bits == (int64_t)0x7FF << 52) return NULL;   /* undecided, or overflow */
+    uint64_t u = (uint64_t)bits;
+    memcpy(&v, &u, sizeof v);
+  }
+  *out = neg ? -v : v;
+  return s;
+}
+
+/* squeeze[e][j]: the pshufb mask that moves the digits of bytes [0, e) of a vector,
+   without the point at byte j (16: none), to its last lanes, in order, and zeroes the
+   lanes before them. */
+static uint8_t squeeze[17][17][16];
+static pthread_once_t squeeze_once = PTHREAD_ONCE_INIT;
+
+static void squeeze_init(void) {
+  for (int e = 0; e <= 16; e++)
+    for (int j = 0; j <= 16; j++) {
+      uint8_t *m = squeeze[e][j];
+      memset(m, 0x80, 16);
+      int lane = 15;
+      for (int i = e - 1; i >= 0; i--)
+        if (i != j) m[lane--] = (uint8_t)i;
+    }
+}
+
+/* The value of 16 digits (0-9 in each byte, the first in lane 0). */
+__attribute__((target("sse4.1"))) static inline uint64_t value16(__m128i d) {
+  __m128i u = _mm_maddubs_epi16(d, _mm_setr_epi8(10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1));
+  u = _mm_madd_epi16(u, _mm_setr_epi16(100, 1, 100, 1, 100, 1, 100, 1));
+  u = _mm_packus_epi32(u, u);
+  u = _mm_madd_epi16(u, _mm_setr_epi16(10000, 1, 10000, 1, 10000, 1, 10000, 1));
+  return (uint64_t)(uint32_t)_mm_cvtsi128_si32(u) * 100000000u + (uint32_t)_mm_extract_epi32(u, 1);
+}
+
+/* The digit and point masks of 16 bytes, d = x - '0'. */
+__attribute__((target("sse4.1"))) static inline void digit_masks(__m128i x, __m128i d, unsigned *dig, unsigned *dot) {
+  *dig = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d));
+  *dot = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('.')));
+}
+
+/* A number of up to 19 digits in a mantissa of up to 32 bytes ([-]digits[.digits]
+   [e[+-]ddd]) at p, whose end is not known: the mantissa's digits squeezed together
+   and converted 16 at a time by SSE4.1 (pshufb, pmaddubsw, pmaddwd), the exponent by
+   open_exponent, then Clinger or Eisel-Lemire. The byte after it, or NULL when
+   open_long or csv_parse_double must decide. p has 64 readable bytes. Out of line:
+   open_number's usual case stays small. */
+__attribute__((target("sse4.1"), noinline)) static const char *open_wide(const char *p, double *out) {
+  bool neg = *p == '-';
+  const char *s = p + neg;
+  __m128i x0 = _mm_loadu_si128((const __m128i *)(const void *)s), d0 = _mm_sub_epi8(x0, _mm_set1_epi8('0'));
+  __m128i d1 = _mm_setzero_si128();
+  unsigned dig, dot;
+  digit_masks(x0, d0, &dig, &dot);
+  unsigned em = (unsigned)__builtin_ctz(~(dig | dot));   /* the mantissa's end, 16 if not in these bytes */
+  if (em == 16) {
+    __m128i x1 = _mm_loadu_si128((const __m128i *)(const void *)(s + 16));
+    d1 = _mm_sub_epi8(x1, _mm_set1_epi8('0'));
+    unsigned dig1, dot1;
+    digit_masks(x1, d1, &dig1, &dot1);
+    dig |= dig1 << 16;
+    dot |= dot1 << 16;
+    em = (unsigned)__builtin_ctzll(~(uint64_t)(dig | dot));   /* up to 32 */
+  }
+  uint64_t in_mant = ((uint64_t)1 << em) - 1;
+  dot &= (unsigned)in_mant;
+  unsigned nd = em - (dot != 0);
+  if ((dot & (dot - 1)) || (dig & in_mant) == 0 || nd > 19) return NULL;
+  const char *t = s + em;
+  int p10 = 0;
+  if ((*t | 0x20) == 'e' && !(t = open_exponent(t, &p10))) return NULL;
+  unsigned j = dot ? (unsigned)__builtin_ctz(dot) : 32;
+  if (dot) p10 -= (int)(em - 1 - j);
+  uint64_t v;
+  if (em <= 16) {
+    v = value16(_mm_shuffle_epi8(d0, _mm_loadu_si128((const __m128i *)(const void *)squeeze[em][j < 16 ? j : 16])));
+  } else {   /* 15 or 16 digits in the first 16 bytes, up to 4 after */
+    unsigned e1 = em - 16, j1 = j >= 16 && j < 32 ? j - 16 : 16;
+    uint64_t a = value16(_mm_shuffle_epi8(d0, _mm_loadu_si128((const __m128i *)(const void *)squeeze[16][j < 16 ? j : 16])));
+    uint64_t b = value16(_mm_shuffle_epi8(d1, _mm_loadu_si128((const __m128i *)(const void *)squeeze[e1][j1])));
+    v = a * pow10_u64[e1 - (j1 < 16)] + b;
+  }
+  double r;
+  if (v == 0) {
+    r = 0.0;
+  } else if (v <= (uint64_t)1 << 53 && (unsigned)(p10 + 22) <= 44 && FLT_EVAL_METHOD == 0) {
+    r = p10 < 0 ? (double)(int64_t)v / exact_pow10[-p10] : (double)(int64_t)v * exact_pow10[p10];
+  } else {
+    int64_t bits = eisel_lemire(v, p10);
+    if (bits < 0 || bits == (int64_t)0x7FF << 52) return NULL;   /* undecided, or overflow */
+    uint64_t u = (uint64_t)bits;
+    memcpy(&r, &u, sizeof r);
+  }
+  *out = neg ? -r : r;
+  return t;
+}
+
+/* open_wide's usual case inline: a mantissa of up to 15 bytes after the '-' (up to 15
+   digits, so an exact double), one load and few branches. */
+__attribute__((target("sse4.1"), always_inline)) static inline const char *open_number(const char *p, double *out) {
+  bool neg = *p == '-';
+  const char *s = p + neg;
+  __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s), d = _mm_sub_epi8(x, _mm_set1_epi8('0'));
+  unsigned dig, dot;
+  digit_masks(x, d, &dig, &dot);
+  unsigned em = (unsigned)__builtin_ctz(~(dig | dot));   /* the mantissa's end, 16 if not in these bytes */
+  if (__builtin_expect(em == 16, 0)) return open_wide(p, out);
+  dot &= (1u << em) - 1;
+  if ((dot & (dot - 1)) || em == (dot != 0)) return NULL;   /* two points, or no digit */
+  unsigned j = dot ? (unsigned)__builtin_ctz(dot) : 16;
+  int p10 = dot ? (int)j + 1 - (int)em : 0;
+  const char *t = s + em;
+  if ((*t | 0x20) == 'e' && !(t = open_exponent(t, &p10))) return NULL;
+  uint64_t v = value16(_mm_shuffle_epi8(d, _mm_loadu_si128((const __m128i *)(const void *)squeeze[em][j])));
+  if ((unsigned)(p10 + 22) > 44 || FLT_EVAL_METHOD != 0) return open_wide(p, out);
+  double r = (double)(int64_t)v;
+  r = p10 < 0 ? r / exact_pow10[-p10] : r * exact_pow10[p10];
+  *out = neg ? -r : r;
+  return t;
+}
+
+/* The first ',', LF, '"', CR or NUL at or after p (before end), or end. */
+__attribute__((target("sse4.1"))) static inline const char *field_end(const char *p, const char *end) {
+  for (; p < end; p += 16) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(',')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\n'))),
+                               _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+                                                         _mm_cmpeq_epi8(x, _mm_set1_epi8('\r'))),
+                                            _mm_cmpeq_epi8(x, _mm_setzero_si128())));
+    unsigned m = (unsigned)_mm_movemask_epi8(hit);
+    if (m) return p + __builtin_ctz(m);
+  }
+  return end;
+}
+
+/* csv_parse_records by open_number, open_long and field_end; with_cells: cells too. */
+__attribute__((target("sse4.1"), always_inline)) static inline size_t
+records_sse41(const char *text, size_t len, size_t *pos, size_t nfields, const int *col, size_t max,
+              double *const *out, const int *cell, CsvCell *cells, size_t stride, bool with_cells) {
+  const char *p = text + *pos, *end = text + len;
+  size_t n = 0;
+  for (; n < max && p < end; n++) {
+    const char *q = p;
+    for (size_t f = 0; f < nfields; f++) {
+      const char *t;
+      if (col[f] >= 0) {
+        double *o = &out[col[f]][n];
+        t = open_number(q, o);
+        if (!t && !(t = open_long(q, o))) goto stop;
+      } else {
+        t = field_end(q, end);
+      }
+      if (t >= end || *t != (f + 1 == nfields ? '\n' : ',')) goto stop;
+      if (with_cells && cell[f] >= 0) cells[n * stride + (size_t)cell[f]] = (CsvCell){(size_t)(q - text), (size_t)(t - q)};
+      q = t + 1;
+    }
+    if (q == p + 1) break;   /* a blank line: the reader skips it */
+    p = q;
+  }
+stop:
+  *pos = (size_t)(p - text);
+  return n;
+}
+
+/* records_sse41 without cells, and with them. */
+__attribute__((target("sse4.1"))) static size_t records_plain(const char *text, size_t len, size_t *pos,
+                                                               size_t nfields, const int *col, size_t max,
+                                                               double *const *out) {
+  return records_sse41(text, len, pos, nfields, col, max, out, NULL, NULL, 0, false);
+}
+
+__attribute__((target("sse4.1"))) static size_t records_cells(const char *text, size_t len, size_t *pos,
+                                                               size_t nfields, const int *col, size_t max,
+                                                               double *const *out, const int *cell,
+                                                               CsvCell *cells, size_t stride) {
+  return records_sse41(text, len, pos, nfields, col, max, out, cell, cells, stride, true);
+}
+#endif
+
+size_t csv_parse_records(const char *text, size_t len, size_t *pos, size_t nfields, const int *col, size_t max,
+                         double *const *out, const int *cell, CsvCell *cells, size_t stride) {
+#ifdef CSV_SIMD
+  if (column_fn == parse_column_sse41 && nfields > 0) {
+    pthread_once(&squeeze_once, squeeze_init);
+    return cell ? records_cells(text, len, pos, nfields, col, max, out, cell, cells, stride)
+                : records_plain(text, len, pos, nfields, col, max, out);
+  }
+#endif
+  (void)text, (void)len, (void)pos, (void)nfields, (void)col, (void)max, (void)out, (void)cell, (void)cells,
+      (void)stride;
+  return 0;
 }
 
 int csv_parse_double(const char *s, size_t n, double *out) {

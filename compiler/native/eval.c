@@ -6,7 +6,9 @@
  *                 last whole record (csv_split_point), straight into a chunk
  *   workers:      split the piece into records in place (csv_open_mem), parse the
  *                 cells into columns, run the rules' batch functions, format the
- *                 output rows; a batch of rows at a time
+ *                 output rows; a batch of rows at a time. Plain records of number
+ *                 columns go straight into the columns (csv_parse_records: no cells
+ *                 but the kept ones)
  *   main thread:  write the finished chunks in input order
  *
  * The main thread only reads and writes, so the work scales with the workers. A
@@ -212,6 +214,10 @@ typedef struct Chunk {
   size_t *starts;       /* and record starts */
   long *lines;          /* line of each row's record, in the piece */
   double *vals;         /* ncols columns of `rows` values */
+  double **colv;        /* csv_parse_records's out: the columns from the batch's next row */
+  size_t (*segs)[2];    /* the runs of rows [from, to) that have cells (the others were
+                           read by csv_parse_records straight into the columns) */
+  size_t nsegs;
   double *outs;         /* nrules columns of `rows` values */
   char *out;            /* formatted CSV rows */
   size_t olen, ocap;
@@ -224,6 +230,7 @@ typedef struct Chunk {
   bool carry_failed;    /* --carry-forward reported an error at the record after the batch */
   SlotState state;
   double cpu_read, cpu_parse, cpu_eval, cpu_format;
+  double cpu_fused;     /* --time: the batch's time in csv_parse_records, so far */
 } Chunk;
 
 /* The progress line on standard error. */
@@ -256,6 +263,8 @@ typedef struct Run {
   int width;            /* cells per row in a chunk: ncols, then nkeep */
   int *field_of;        /* the CSV field of each of the `width` cells */
   size_t scan_rows;     /* records per csv_scan_simple call; 0: no fast scan */
+  int *fuse_col;        /* per CSV field, its column or -1, for csv_parse_records; NULL: not used */
+  int *fuse_cell;       /* per CSV field, its kept cell (ncols + k) or -1; NULL: nothing kept */
   size_t rows;          /* rows per chunk */
   Chunk *slots;
   int nslots;
@@ -323,20 +332,23 @@ static void mark_bad(Chunk *c, size_t i, int k, bool empty) {
  * cell when it comes before the one already found (row, then column order). */
 static void parse_numbers(Run *run, Chunk *c, int k) {
   double *vals = c->vals + (size_t)k * run->rows;
-  size_t i = 0, stride = (size_t)run->width;
-  while (i < c->nrows) {
-    i += csv_parse_doubles(c->text, &c->cells[i * stride + (size_t)k], stride, c->nrows - i, vals + i);
-    if (i == c->nrows) return;
-    if (c->bad && c->bad_row <= i) return;   /* an earlier bad cell (columns go in order) */
-    const Cell *cell = &c->cells[i * stride + (size_t)k];
-    char msg[sizeof c->bad_msg];
-    bool empty = eval_cell_message(VAL_NUM, run->cols[k].name, c->text + cell->off, cell->len, msg, sizeof msg);
-    if (!run->o->na_nan) {
-      mark_bad(c, i, k, empty);
-      memcpy(c->bad_msg, msg, sizeof msg);
-      return;
+  size_t stride = (size_t)run->width;
+  for (size_t s = 0; s < c->nsegs; s++) {
+    size_t i = c->segs[s][0], end = c->segs[s][1];
+    while (i < end) {
+      i += csv_parse_doubles(c->text, &c->cells[i * stride + (size_t)k], stride, end - i, vals + i);
+      if (i == end) break;
+      if (c->bad && c->bad_row <= i) return;   /* an earlier bad cell (columns go in order) */
+      const Cell *cell = &c->cells[i * stride + (size_t)k];
+      char msg[sizeof c->bad_msg];
+      bool empty = eval_cell_message(VAL_NUM, run->cols[k].name, c->text + cell->off, cell->len, msg, sizeof msg);
+      if (!run->o->na_nan) {
+        mark_bad(c, i, k, empty);
+        memcpy(c->bad_msg, msg, sizeof msg);
+        return;
+      }
+      vals[i++] = NAN;   /* missing: the rules see NaN (LANGUAGE.md 7.5) */
     }
-    vals[i++] = NAN;   /* missing: the rules see NaN (LANGUAGE.md 7.5) */
   }
 }
 
@@ -461,10 +473,10 @@ static void add_plain(Run *run, Chunk *c, size_t j, long line) {
 }
 
 /* Take the plain records at the reader's place into the batch, by the vector scan,
- * up to the batch's size; the reader goes on after them. */
-static void scan_plain(Run *run, Chunk *c, CsvReader *r) {
-  while (c->nrows < run->rows) {
-    size_t pos = csv_mem_offset(r), want = run->rows - c->nrows;
+ * up to the batch's size or `upto` rows; the reader goes on after them. */
+static void scan_plain(Run *run, Chunk *c, CsvReader *r, size_t upto) {
+  while (c->nrows < upto) {
+    size_t pos = csv_mem_offset(r), want = upto - c->nrows;
     if (want > run->scan_rows) want = run->scan_rows;
     size_t n = csv_scan_simple(c->text, c->tlen, &pos, run->nfields, want, c->seps, c->starts);
     long line = csv_line(r);
@@ -474,18 +486,56 @@ static void scan_plain(Run *run, Chunk *c, CsvReader *r) {
   }
 }
 
+/* Read the plain records at the reader's place straight into the batch's columns, by
+ * csv_parse_records (cells only for the kept fields), up to the batch's size; the reader
+ * goes on after them. With --time, its CPU time counts as parsing (c->cpu_fused). */
+static void parse_plain(Run *run, Chunk *c, CsvReader *r) {
+  double t0 = run->o->timing ? now_seconds(CLOCK_THREAD_CPUTIME_ID) : 0;
+  size_t pos = csv_mem_offset(r);
+  for (int k = 0; k < run->ncols; k++) c->colv[k] = c->vals + (size_t)k * run->rows + c->nrows;
+  size_t n = csv_parse_records(c->text, c->tlen, &pos, run->nfields, run->fuse_col, run->rows - c->nrows, c->colv,
+                               run->fuse_cell, c->cells + c->nrows * (size_t)run->width, (size_t)run->width);
+  csv_mem_skip(r, pos, (long)n);
+  c->nrows += n;
+  if (run->o->timing) c->cpu_fused += now_seconds(CLOCK_THREAD_CPUTIME_ID) - t0;
+}
+
+/* Note that the batch's rows from `from` on have cells (parse_numbers reads them). */
+static void note_cells(Chunk *c, size_t from) {
+  if (from == c->nrows) return;
+  if (c->nsegs && c->segs[c->nsegs - 1][1] == from) {
+    c->segs[c->nsegs - 1][1] = c->nrows;
+    return;
+  }
+  c->segs[c->nsegs][0] = from;
+  c->segs[c->nsegs++][1] = c->nrows;
+}
+
 /* Split up to run->rows records of the piece into the batch; false when no more
  * follow (the end of the piece, a CSV error kept in the chunk, or a --carry-forward
  * error already reported). Plain records go by the vector scan, the others (and all
  * with --carry-forward) by the reader. */
 static bool read_batch(Run *run, Chunk *c, CsvReader *r) {
-  c->nrows = 0;
+  c->nrows = c->nsegs = 0;
   c->slen = 0;
+  size_t step = 1;   /* records for the scan after the walk stops: more while it reads none */
   while (c->nrows < run->rows) {
-    if (run->scan_rows) {
-      scan_plain(run, c, r);
+    size_t from = c->nrows;
+    if (run->fuse_col) {   /* then the record it stops at by the others, and on again */
+      parse_plain(run, c, r);
+      if (c->nrows == run->rows) break;
+      step = c->nrows > from ? 1 : step < 256 ? 2 * step : 256;
+      from = c->nrows;
+      scan_plain(run, c, r, c->nrows + step < run->rows ? c->nrows + step : run->rows);
+      note_cells(c, from);
+      if (c->nrows > from) continue;
+    } else if (run->scan_rows) {
+      from = c->nrows;
+      scan_plain(run, c, r, run->rows);
+      note_cells(c, from);
       if (c->nrows == run->rows) break;
     }
+    from = c->nrows;
     CsvRecord rec;
     int rc = csv_read_record(r, &rec);
     if (rc == CSV_OK && run->cf && !carry_record(run, &rec)) {
@@ -494,6 +544,7 @@ static bool read_batch(Run *run, Chunk *c, CsvReader *r) {
     }
     if (rc == CSV_OK) {
       add_record(run, c, &rec);
+      note_cells(c, from);
       continue;
     }
     if (rc == CSV_ERROR) {
@@ -517,8 +568,9 @@ static void process_chunk(Run *run, Chunk *c) {
     double t1 = now_seconds(CLOCK_THREAD_CPUTIME_ID);
     bool ok = parse_chunk(run, c);
     double t2 = now_seconds(CLOCK_THREAD_CPUTIME_ID);
-    c->cpu_read += t1 - t0;
-    c->cpu_parse += t2 - t1;
+    c->cpu_read += t1 - t0 - c->cpu_fused;   /* the fused walk parses as it reads */
+    c->cpu_parse += t2 - t1 + c->cpu_fused;
+    c->cpu_fused = 0;
     if (!ok) {
       c->csv_failed = false;   /* the bad cell comes first */
       break;
@@ -984,6 +1036,8 @@ static void alloc_slots(Run *run) {
       c->starts = xmalloc(sizeof *c->starts * run->scan_rows);
     }
     c->vals = xmalloc(sizeof *c->vals * run->rows * (size_t)(run->ncols + 1));
+    c->colv = xmalloc(sizeof *c->colv * (size_t)(run->ncols + 1));
+    c->segs = xmalloc(sizeof *c->segs * (run->rows + 1));
     c->outs = xmalloc(sizeof *c->outs * run->rows * (size_t)(run->rs->n + 1));
   }
 }
@@ -993,6 +1047,8 @@ static void free_run(Run *run) {
   free(run->keep_names);
   free(run->keep);
   free(run->field_of);
+  free(run->fuse_col);
+  free(run->fuse_cell);
   for (int s = 0; s < run->nslots; s++) {
     Chunk *c = &run->slots[s];
     free(c->text);
@@ -1003,6 +1059,8 @@ static void free_run(Run *run) {
     free(c->starts);
     free(c->side);
     free(c->vals);
+    free(c->colv);
+    free(c->segs);
     free(c->outs);
     free(c->out);
   }
@@ -1054,7 +1112,7 @@ static int stream_rows(Run *run, CsvReader *reader, FILE *out, const char *out_n
     c->nrows = c->total = 0;
     c->olen = 0;
     c->bad = c->csv_failed = c->tail_failed = c->carry_failed = false;
-    c->cpu_read = c->cpu_parse = c->cpu_eval = c->cpu_format = 0;
+    c->cpu_read = c->cpu_parse = c->cpu_eval = c->cpu_format = c->cpu_fused = 0;
     double t0 = now_seconds(CLOCK_THREAD_CPUTIME_ID);
     fill_chunk(run, reader, c);
     run->cpu_read += now_seconds(CLOCK_THREAD_CPUTIME_ID) - t0;
@@ -1070,6 +1128,29 @@ static int stream_rows(Run *run, CsvReader *reader, FILE *out, const char *out_n
   return status;
 }
 
+/* Whether plain records go straight into the columns by csv_parse_records: when every
+ * column is a number and no field is kept twice (the cells of the columns are then
+ * needed only for the messages of a bad one, which the slower path that reads it gives;
+ * the kept cells are noted). */
+static void plan_fuse(Run *run) {
+  for (int k = 0; k < run->ncols; k++)
+    if (run->cols[k].kind != VAL_NUM) return;
+  int *cell = xmalloc(sizeof *cell * run->nfields);
+  for (size_t f = 0; f < run->nfields; f++) cell[f] = -1;
+  for (int k = 0; k < run->nkeep; k++) {
+    if (cell[run->keep[k]] >= 0) {   /* kept twice */
+      free(cell);
+      return;
+    }
+    cell[run->keep[k]] = run->ncols + k;
+  }
+  if (run->nkeep) run->fuse_cell = cell;
+  else free(cell);
+  run->fuse_col = xmalloc(sizeof *run->fuse_col * run->nfields);
+  for (size_t f = 0; f < run->nfields; f++) run->fuse_col[f] = -1;
+  for (int k = 0; k < run->ncols; k++) run->fuse_col[run->cols[k].field] = k;
+}
+
 /* Where the batch's cells come from, for the vector scan of plain records (not with
  * --carry-forward, which reads every record through the reader). */
 static void plan_scan(Run *run) {
@@ -1083,6 +1164,7 @@ static void plan_scan(Run *run) {
   if (run->cf || run->nfields == 0 || run->nfields > SCAN_SEPS) return;
   run->scan_rows = SCAN_SEPS / run->nfields;
   if (run->scan_rows > run->rows) run->scan_rows = run->rows;
+  plan_fuse(run);
 }
 
 /* --carry-forward: the state per key, over the rules' input columns. */

@@ -3,7 +3,8 @@
  * csv_scan_simple, on every instruction set the CPU has, must take exactly the
  * records the reader (csv_open_mem) reads as plain, with the same fields; every field
  * of them must read alike by csv_parse_doubles (every instruction set) and by
- * csv_parse_double. A difference aborts; nothing may crash, hang, leak or trip a
+ * csv_parse_double; csv_parse_records must read the scan's records, with those numbers,
+ * or stop earlier. A difference aborts; nothing may crash, hang, leak or trip a
  * sanitizer. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -29,6 +30,35 @@ static void check_numbers(const char *text, size_t start, const uint32_t *seps, 
   }
 }
 
+/* csv_parse_records from every record boundary the scan reaches: the records it reads
+ * are the scan's, their needed fields (every other one) csv_parse_double's bits, their
+ * noted cells (all) the scan's fields. */
+static void check_records(const char *text, size_t len, size_t pos, size_t nfields) {
+  enum { MAX = 7 };
+  int col[8];
+  double vals[8][MAX], *out[8];
+  for (size_t f = 0; f < nfields; f++) col[f] = f % 2 ? -1 : (int)f, out[f] = vals[f];
+  if (!csv_parse_use("sse4.1")) return;
+  size_t at = pos, scanned = pos;
+  int cell[8];
+  CsvCell cells[MAX * 8];
+  for (size_t f = 0; f < nfields; f++) cell[f] = (int)f;
+  size_t n = csv_parse_records(text, len, &at, nfields, col, MAX, out, cell, cells, nfields);
+  uint32_t seps[MAX * 8];
+  size_t starts[MAX];
+  if (n > MAX || (n && csv_scan_simple(text, len, &scanned, nfields, n, seps, starts) != n) || at != (n ? scanned : pos))
+    abort();
+  for (size_t j = 0; j < n; j++)
+    for (size_t f = 0; f < nfields; f++) {
+      size_t from = starts[j] + (f ? seps[j * nfields + f - 1] + 1 : 0), to = starts[j] + seps[j * nfields + f];
+      if (cells[j * nfields + f].off != from || cells[j * nfields + f].len != to - from) abort();
+      if (f % 2) continue;
+      double want;
+      if (csv_parse_double(text + from, to - from, &want) != 0 || memcmp(&want, &vals[f][j], sizeof want) != 0)
+        abort();
+    }
+}
+
 /* The whole text by csv_scan_simple (one ISA) and by the reader, side by side. */
 static void check_scan(const char *text, size_t len, size_t nfields) {
   enum { MAX = 7 };
@@ -39,6 +69,7 @@ static void check_scan(const char *text, size_t len, size_t nfields) {
   CsvReader *r = csv_open_mem(copy, len, nfields);
   size_t pos = 0;
   while (pos < len) {
+    check_records(text, len, pos, nfields);
     size_t n = csv_scan_simple(text, len, &pos, nfields, MAX, seps, starts);
     for (size_t j = 0; j < n; j++) {
       CsvRecord rec;

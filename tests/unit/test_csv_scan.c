@@ -6,7 +6,10 @@
  *   has the header's field count) and against the reader (csv_open_mem), field for
  *   field and line for line;
  *   csv_parse_doubles (SSE4.1, SWAR) against csv_parse_double, bit for bit, and on
- *   which cell is the first bad one.
+ *   which cell is the first bad one;
+ *   csv_parse_records (the scan and the numbers in one pass) against csv_scan_simple
+ *   (which records) and csv_parse_double (their numbers, bit for bit), and on where
+ *   it must stop.
  */
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
@@ -297,5 +300,161 @@ Test(csv_parse_doubles, short_layouts) {
       cr_assert(eq(sz, csv_parse_doubles(buf, &cell, 1, 1, &got), 0), "%s: '%s' was read", parse_isas[k], bad[i]);
     }
   }
+  csv_parse_use(NULL);
+}
+
+/* ------------------------------------------------------------------------
+ * csv_parse_records
+ * ------------------------------------------------------------------------ */
+
+/* A number in one of the usual shapes (%.6g, %.4e, %d, %.17g, %.3f), signs included. */
+static size_t usual_cell(uint64_t *rng, char *out) {
+  uint64_t r = next_random(rng);
+  double x = ((double)(int64_t)next_random(rng) / 9.2e18) * pow(10.0, (double)((r >> 8) % 13) - 6);
+  switch (r % 5) {
+  case 0: return (size_t)sprintf(out, "%.6g", x);
+  case 1: return (size_t)sprintf(out, "%.4e", x);
+  case 2: return (size_t)sprintf(out, "%d", (int)(next_random(rng) % 2000000) - 1000000);
+  case 3: return (size_t)sprintf(out, "%.17g", x);
+  default: return (size_t)sprintf(out, "%.3f", x);
+  }
+}
+
+/* Random records of nfields cells: usual numbers, now and then (odd per mille) a
+ * random_cell (junk, long digit strings, words), a quote, a CR, a blank line, a field
+ * too many or too few; 64 bytes of junk after. */
+static size_t random_records(uint64_t *rng, char *buf, size_t cap, size_t nfields, unsigned odd) {
+  size_t n = 0;
+  while (n + 64 * 8 + 64 < cap) {
+    size_t fields = nfields;
+    uint64_t r = next_random(rng);
+    if (r % 1000 < odd) fields = nfields + ((r >> 10) % 3) - 1;
+    for (size_t f = 0; f < fields; f++) {
+      uint64_t c = next_random(rng);
+      if (c % 1000 < odd) n += random_cell(rng, buf + n);
+      else n += usual_cell(rng, buf + n);
+      if ((c >> 10) % 1000 < odd) buf[n++] = "\"\r\0 "[(c >> 20) % 4];
+      if (f + 1 < fields) buf[n++] = ',';
+    }
+    buf[n++] = '\n';
+  }
+  if (next_random(rng) % 2) n--;   /* no final line feed */
+  for (int i = 0; i < 64; i++) buf[n + (size_t)i] = "\n,\"0.5e"[next_random(rng) % 7];
+  return n;
+}
+
+/* Reads the text by csv_parse_records in random steps: each step's records must be
+ * what csv_scan_simple takes from there, each needed cell the bits of
+ * csv_parse_double, each noted cell (cell, if not NULL) the scan's field; after a stop,
+ * on at the next line. Returns the records read. */
+static size_t check_records(const char *text, size_t len, size_t nfields, const int *col, const int *cell,
+                            uint64_t *rng) {
+  enum { CAP = 300 };
+  uint32_t *seps = malloc(sizeof *seps * CAP * nfields);
+  size_t starts[CAP], total = 0;
+  double *out[8], *cols = malloc(sizeof *cols * CAP * 8);
+  CsvCell *cells = malloc(sizeof *cells * CAP * 8);
+  for (int k = 0; k < 8; k++) out[k] = cols + (size_t)k * CAP;
+  size_t pos = 0;
+  while (pos < len) {
+    size_t max = 1 + next_random(rng) % CAP, at = pos, scanned = pos;
+    size_t n = csv_parse_records(text, len, &pos, nfields, col, max, out, cell, cells, 8);
+    cr_assert(n <= max);
+    total += n;
+    if (n) {
+      cr_assert(eq(sz, csv_scan_simple(text, len, &scanned, nfields, n, seps, starts), n),
+                "records at %zu that the scan does not take", at);
+      cr_assert(eq(sz, scanned, pos), "stopped at %zu, the scan at %zu", pos, scanned);
+    } else {
+      cr_assert(eq(sz, pos, at));
+    }
+    for (size_t j = 0; j < n; j++)
+      for (size_t f = 0; f < nfields; f++) {
+        size_t from = starts[j] + (f ? seps[j * nfields + f - 1] + 1 : 0), to = starts[j] + seps[j * nfields + f];
+        if (cell && cell[f] >= 0)
+          cr_assert(cells[j * 8 + (size_t)cell[f]].off == from && cells[j * 8 + (size_t)cell[f]].len == to - from,
+                    "the cell of field %zu of the record at %zu", f, starts[j]);
+        if (col[f] < 0) continue;
+        double want, got = out[col[f]][j];
+        cr_assert(eq(int, csv_parse_double(text + from, to - from, &want), 0), "'%.*s' is not a number",
+                  (int)(to - from), text + from);
+        cr_assert(memcmp(&got, &want, sizeof got) == 0, "'%.*s' read as %a, not %a", (int)(to - from), text + from,
+                  got, want);
+      }
+    if (n == max) continue;
+    const char *next = memchr(text + pos, '\n', len - pos);
+    if (!next) break;
+    pos = (size_t)(next - text) + 1;
+  }
+  free(seps);
+  free(cols);
+  free(cells);
+  return total;
+}
+
+Test(csv_parse_records, agrees_with_the_scan_and_csv_parse_double) {
+  uint64_t rng = 2017;
+  size_t cap = 1 << 16;
+  char *text = malloc(cap + 64);
+  if (!csv_parse_use("sse4.1")) cr_skip_test("no SSE4.1");
+  for (int round = 0; round < 600; round++) {   /* about 3 million cells */
+    size_t nfields = 1 + round % 7;
+    unsigned odd = round % 3 == 0 ? 0 : round % 3 == 1 ? 2 : 30;
+    size_t len = random_records(&rng, text, cap, nfields, odd);
+    int col[8], cell[8], ncols = 0, ncells = 0;
+    for (size_t f = 0; f < nfields; f++) {
+      col[f] = round % 5 == 0 || next_random(&rng) % 3 ? ncols++ : -1;
+      cell[f] = next_random(&rng) % 3 == 0 ? ncells++ : -1;   /* kept cells, numbers or not */
+    }
+    uint64_t steps = rng;
+    size_t got = check_records(text, len, nfields, col, round % 2 ? cell : NULL, &steps);
+    if (odd == 0 && len > 0) {   /* the usual shapes only: every record but an unended last */
+      size_t lines = 0;
+      for (size_t i = 0; i < len; i++) lines += text[i] == '\n';
+      cr_assert(eq(sz, got, lines), "%zu of %zu records of usual numbers read", got, lines);
+    }
+  }
+  csv_parse_use(NULL);
+  free(text);
+}
+
+Test(csv_parse_records, stops_where_the_slower_paths_must_read) {
+  static const struct {
+    const char *text;
+    size_t nfields, records, stop;
+  } cases[] = {
+      {"1,2\n3,4\n", 2, 2, 8},
+      {"1.5,-2e-3\n0.0012345678901234567,8.2634531852153383\n", 2, 2, 51},
+      {"1,2\n3,4", 2, 1, 4},            /* no final line feed */
+      {"1,2\n\n3,4\n", 2, 1, 4},        /* a blank line */
+      {"1,2\n\"3\",4\n", 2, 1, 4},      /* a quote */
+      {"1,2\r\n3,4\n", 2, 0, 0},        /* CRLF */
+      {"1,2\n3,4,5\n", 2, 1, 4},        /* a field too many */
+      {"1,2\n3\n", 2, 1, 4},            /* too few */
+      {"1,2\n,4\n", 2, 1, 4},           /* an empty cell */
+      {"1,2\nnan,4\n", 2, 1, 4},        /* a word */
+      {"1,2\n+3,4\n", 2, 1, 4},         /* a plus sign: csv_parse_double reads it */
+      {"1,2\n 3,4\n", 2, 1, 4},         /* a blank */
+      {"1,2\n1e1000,4\n", 2, 1, 4},     /* out of range */
+      {"1,2\n12345678901234567890,4\n", 2, 1, 4},   /* 20 digits */
+      {"1,2\n1.5e3x,4\n", 2, 1, 4},
+      {"\n", 1, 0, 0},                  /* one field: a blank line is not a record */
+  };
+  if (!csv_parse_use("sse4.1")) cr_skip_test("no SSE4.1");
+  double a[16], b[16];
+  double *out[2] = {a, b};
+  static const int col[2] = {0, 1};
+  for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+    char buf[192] = {0};
+    size_t len = strlen(cases[k].text);
+    memcpy(buf, cases[k].text, len);
+    size_t pos = 0;
+    size_t n = csv_parse_records(buf, len, &pos, cases[k].nfields, col, 16, out, NULL, NULL, 0);
+    cr_assert(eq(sz, n, cases[k].records), "'%s'", cases[k].text);
+    cr_assert(eq(sz, pos, cases[k].stop), "'%s'", cases[k].text);
+  }
+  cr_assert(csv_parse_use("swar") != NULL);
+  size_t pos = 0;
+  cr_assert(eq(sz, csv_parse_records("1,2\n", 4, &pos, 2, col, 16, out, NULL, NULL, 0), 0), "the SWAR choice reads no record");
   csv_parse_use(NULL);
 }
