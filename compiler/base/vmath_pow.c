@@ -1,0 +1,147 @@
+/* vmath_pow.c - missionc's own pow (vmath.h): exp(y * log|x|) in double-double, from
+ * the tables of vmath_pow_table.h, with C99 Annex F's special cases.
+ *
+ * Deterministic by construction: the same bits in every engine and on every CPU. It
+ * uses only IEEE operations that round once (+ - * and int64 -> double on small values),
+ * integer operations on the bits and table loads; no libm. The one fused operation,
+ * two_prod_err(a, b, p) = a*b - p, is exact, so fma on a CPU that has it and Dekker's
+ * product elsewhere give the same value. This file is compiled with -ffp-contract=off,
+ * and codegen.c (pow_function) emits the same operations in the same order as IR.
+ *
+ * log: |x| = 2^k z, z in [0x1.69p-1, 0x1.69p0); c the centre of z's interval among
+ * 128, invc ~ 1/c (exactly 1 near 1) from the table; z*invc = 1 + r exactly as
+ * rhi + rlo (|r| < 2^-8); log|x| = k ln2 - log(invc) + log1p(r), log1p by its Taylor
+ * series to r^8 (the rest is below 2^-75 r), every sum of the leading terms with its
+ * exact error: a double-double lhi + llo with a relative error near 2^-68.
+ * exp of e = y*lhi + y*llo (ehi + elo): e = (128e + j) ln2/128 + r, |r| <= ln2/256;
+ * 2^(j/128) from the table (hi and relative rest), exp(r) - 1 by Taylor to r^5; the
+ * scale 2^e applied in two halves, so that subnormal results are rounded once.
+ * Accuracy: at most 0.52 ulp measured (tests/unit/test_vmath.c); LANGUAGE.md. */
+#include "vmath.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "vmath_pow_table.h"
+
+/* The bits of a double, and back. */
+static inline uint64_t bits_of(double d) {
+  uint64_t u;
+  memcpy(&u, &d, sizeof u);
+  return u;
+}
+static inline double double_of(uint64_t u) {
+  double d;
+  memcpy(&d, &u, sizeof d);
+  return d;
+}
+
+/* a*b - p exactly, p = a*b rounded (no overflow): fma where the caller has it, else
+ * Dekker's product of Veltkamp's halves (the same value: an exact one). */
+static inline double two_prod_err(double a, double b, double p, bool has_fma) {
+  if (has_fma) return __builtin_fma(a, b, -p);
+  double ca = 134217729.0 * a, cb = 134217729.0 * b;
+  double ah = ca - (ca - a), bh = cb - (cb - b);
+  double al = a - ah, bl = b - bh;
+  return (((ah * bh - p) + ah * bl) + al * bh) + al * bl;
+}
+
+/* log|x| (|x| finite, non-zero) as lhi + llo. */
+static inline void log_dd(double ax, bool has_fma, double *lhi, double *llo) {
+  uint64_t ix = bits_of(ax);
+  bool sub = ix < 0x0010000000000000u;   /* subnormal: scaled by 2^52 */
+  ix = sub ? bits_of(ax * 0x1p52) - (52ull << 52) : ix;
+  uint64_t tmp = ix - VM_POW_LOG_OFF;
+  unsigned i = (unsigned)(tmp >> 45) & 127;
+  double kd = (double)((int64_t)tmp >> 52);
+  double z = double_of(ix - (tmp & 0xfffull << 52));
+  double invc = vm_pow_log_table[i][0], logc = vm_pow_log_table[i][1], logclo = vm_pow_log_table[i][2];
+  double p = z * invc;
+  double rlo = two_prod_err(z, invc, p, has_fma);
+  double r = p - 1.0;                             /* exact (Sterbenz) */
+  double a = kd * VM_POW_LN2_HI;                  /* exact */
+  double t1 = a + logc, e1 = (a - t1) + logc;     /* Fast2Sum: |a| >= |logc| or a = 0 */
+  double t2 = t1 + r, e2 = (t1 - t2) + r;         /* |t1| > |r| or t1 = 0 */
+  double ar = -0.5 * r;
+  double ar2 = r * ar, e3 = two_prod_err(r, ar, ar2, has_fma);
+  double hi = t2 + ar2, e4 = (t2 - hi) + ar2;
+  double r2 = r * r;
+  double q = (0x1.5555555555555p-2 - r * 0.25) +
+             r2 * ((0x1.999999999999ap-3 - r * 0x1.5555555555555p-3) + r2 * (0x1.2492492492492p-3 - r * 0.125));
+  double poly = r2 * r * q;                       /* r^3/3 - r^4/4 ... - r^8/8 */
+  double rtail = rlo * ((1.0 - r) + r2);          /* log1p(r + rlo) - log1p(r) */
+  double lo = kd * VM_POW_LN2_LO + logclo;
+  lo = lo + e1 + e2 + e3 + e4 + rtail + poly;
+  *lhi = hi + lo;
+  *llo = (hi - *lhi) + lo;
+}
+
+/* exp(ehi + elo), |elo| <~ 2^-53 |ehi|; 0 or inf beyond the double range. */
+static inline double exp_dd(double ehi, double elo) {
+  bool big = !(__builtin_fabs(ehi) <= 800.0);      /* NaN too: fixed by the caller */
+  ehi = big ? (ehi > 0 ? 800.0 : -800.0) : ehi;
+  elo = big ? 0.0 : elo;
+  double zk = ehi * VM_POW_INV_LN2N;
+  double sh = zk + 0x1.8p52;
+  int64_t ki = (int64_t)(bits_of(sh) - bits_of(0x1.8p52));
+  double kd = sh - 0x1.8p52;
+  double r = ((ehi - kd * VM_POW_LN2N_HI) - kd * VM_POW_LN2N_LO) + elo;
+  unsigned j = (unsigned)ki & 127;
+  int64_t e = ki >> 7, e1 = e >> 1, e2 = e - e1;
+  double s1 = double_of(bits_of(vm_pow_exp_table[j][0]) + ((uint64_t)e1 << 52));
+  double s2 = double_of((uint64_t)(e2 + 1023) << 52);
+  double r2 = r * r;
+  double p = r + (r2 * (0.5 + r * 0x1.5555555555555p-3) + r2 * r2 * (0x1.5555555555555p-5 + r * 0x1.1111111111111p-7));
+  double tmp = vm_pow_exp_table[j][1] + p;
+  return (s1 + s1 * tmp) * s2;
+}
+
+/* pow(x, y): C99 Annex F's special cases around exp(y log|x|). */
+static inline double pow_core(double x, double y, bool has_fma) {
+  double ax = __builtin_fabs(x), ay = __builtin_fabs(y);
+  /* y an integer, and odd */
+  bool ybig = ay >= 0x1p52;
+  double t = ay + 0x1p52;
+  bool yint = ybig || (t - 0x1p52 == ay);
+  bool yodd = yint && ay < 0x1p53 && ((ybig ? bits_of(ay) : bits_of(t)) & 1);
+  double lhi, llo;
+  log_dd(ax, has_fma, &lhi, &llo);
+  double ehi = y * lhi;
+  double elo = y * llo + two_prod_err(y, lhi, ehi, has_fma);
+  double m = exp_dd(ehi, elo);
+  bool yinf = ay == __builtin_inf();
+  m = yinf ? ((ax < 1.0) == (y < 0) ? __builtin_inf() : 0.0) : m;
+  m = ax == 0.0 ? (y < 0 ? __builtin_inf() : 0.0) : m;
+  m = ax == __builtin_inf() ? (y < 0 ? 0.0 : __builtin_inf()) : m;
+  m = ax == 1.0 ? 1.0 : m;   /* x = -1 with y = +-inf, or x = 1 */
+  m = double_of(bits_of(m) | (uint64_t)(yodd && bits_of(x) >> 63) << 63);
+  bool nan = x != x || y != y || (x < 0 && x > -__builtin_inf() && !yint);
+  m = nan ? __builtin_nan("") : m;
+  return y == 0.0 || x == 1.0 ? 1.0 : m;
+}
+
+double vm_pow_value(double x, double y) { return pow_core(x, y, false); }
+
+/* pow_core over n values, fma as the target allows (the same bits either way). */
+#define VM_POW_LOOP(NAME, ATTR, FMA)                                                       \
+  ATTR static void NAME(const double *a, const double *b, double *r, size_t n) {            \
+    for (size_t i = 0; i < n; i++) r[i] = pow_core(a[i], b[i], FMA);                         \
+  }
+VM_POW_LOOP(pow_loop_generic, , false)
+#if defined(__x86_64__)
+VM_POW_LOOP(pow_loop_avx2, __attribute__((target("avx2,fma"))), true)
+VM_POW_LOOP(pow_loop_avx512, __attribute__((target("avx512f,avx512dq,avx512vl,avx2,fma"))), true)
+#endif
+
+void vm_pow_values(const double *a, const double *b, double *r, size_t n) {
+#if defined(__x86_64__)
+  if (vm_host_has_fma()) {
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl"))
+      pow_loop_avx512(a, b, r, n);
+    else
+      pow_loop_avx2(a, b, r, n);
+    return;
+  }
+#endif
+  pow_loop_generic(a, b, r, n);
+}

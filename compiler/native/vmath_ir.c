@@ -1,0 +1,220 @@
+/* vmath_ir.c - missionc's pow as LLVM IR (vmath_ir.h): base/vmath_pow.c's operations,
+ * one for one and in its order, on scalars or vectors; table loads are gathers
+ * (llvm.masked.gather) on vectors. No fast-math flags: LLVM keeps every rounding. */
+#include "vmath_ir.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util.h"
+#include "vmath_pow_table.h"
+
+enum { VMIR_MAX_LANES = 16 };
+
+/* The function being built. */
+typedef struct Pw {
+  LLVMContextRef ctx;
+  LLVMModuleRef mod;
+  LLVMBuilderRef b;
+  unsigned lanes;
+  bool fma;
+  LLVMTypeRef f64, i64, dt, it, bt;   /* scalar types; double, i64, i1 of `lanes` */
+} Pw;
+
+/* A double or i64 constant in every lane. */
+static LLVMValueRef splat(Pw *w, LLVMValueRef c) {
+  if (w->lanes == 1) return c;
+  LLVMValueRef e[VMIR_MAX_LANES];
+  for (unsigned i = 0; i < w->lanes; i++) e[i] = c;
+  return LLVMConstVector(e, w->lanes);
+}
+static LLVMValueRef fc(Pw *w, double v) { return splat(w, LLVMConstReal(w->f64, v)); }
+static LLVMValueRef ic(Pw *w, uint64_t v) { return splat(w, LLVMConstInt(w->i64, v, 0)); }
+
+static LLVMValueRef add(Pw *w, LLVMValueRef a, LLVMValueRef b) { return LLVMBuildFAdd(w->b, a, b, ""); }
+static LLVMValueRef sub(Pw *w, LLVMValueRef a, LLVMValueRef b) { return LLVMBuildFSub(w->b, a, b, ""); }
+static LLVMValueRef mul(Pw *w, LLVMValueRef a, LLVMValueRef b) { return LLVMBuildFMul(w->b, a, b, ""); }
+static LLVMValueRef sel(Pw *w, LLVMValueRef c, LLVMValueRef a, LLVMValueRef b) { return LLVMBuildSelect(w->b, c, a, b, ""); }
+static LLVMValueRef fcmp(Pw *w, LLVMRealPredicate p, LLVMValueRef a, LLVMValueRef b) { return LLVMBuildFCmp(w->b, p, a, b, ""); }
+static LLVMValueRef as_int(Pw *w, LLVMValueRef d) { return LLVMBuildBitCast(w->b, d, w->it, ""); }
+static LLVMValueRef as_dbl(Pw *w, LLVMValueRef i) { return LLVMBuildBitCast(w->b, i, w->dt, ""); }
+
+/* llvm.NAME on doubles with nargs arguments (fabs, fma). */
+static LLVMValueRef intr(Pw *w, const char *name, LLVMValueRef *args, unsigned nargs) {
+  unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
+  if (!id) unreachable_bug("unknown LLVM intrinsic");
+  LLVMValueRef fn = LLVMGetIntrinsicDeclaration(w->mod, id, &w->dt, 1);
+  LLVMTypeRef params[3] = {w->dt, w->dt, w->dt};
+  return LLVMBuildCall2(w->b, LLVMFunctionType(w->dt, params, nargs, 0), fn, args, nargs, "");
+}
+static LLVMValueRef fabs_(Pw *w, LLVMValueRef x) { return intr(w, "llvm.fabs", &x, 1); }
+
+/* a*b - p exactly (vmath_pow.c two_prod_err). */
+static LLVMValueRef two_prod_err(Pw *w, LLVMValueRef a, LLVMValueRef b, LLVMValueRef p) {
+  if (w->fma) return intr(w, "llvm.fma", (LLVMValueRef[]){a, b, LLVMBuildFNeg(w->b, p, "")}, 3);
+  LLVMValueRef ca = mul(w, fc(w, 134217729.0), a), cb = mul(w, fc(w, 134217729.0), b);
+  LLVMValueRef ah = sub(w, ca, sub(w, ca, a)), bh = sub(w, cb, sub(w, cb, b));
+  LLVMValueRef al = sub(w, a, ah), bl = sub(w, b, bh);
+  return add(w, add(w, add(w, sub(w, mul(w, ah, bh), p), mul(w, ah, bl)), mul(w, al, bh)), mul(w, al, bl));
+}
+
+/* An internal constant [n x double] array of the module. */
+static LLVMValueRef table(Pw *w, const char *name, const double *v, size_t stride, size_t n) {
+  LLVMValueRef g = LLVMGetNamedGlobal(w->mod, name);
+  if (g) return g;
+  LLVMValueRef e[128];
+  for (size_t i = 0; i < n; i++) e[i] = LLVMConstReal(w->f64, v[i * stride]);
+  LLVMTypeRef ty = LLVMArrayType(w->f64, (unsigned)n);
+  g = LLVMAddGlobal(w->mod, ty, name);
+  LLVMSetInitializer(g, LLVMConstArray(w->f64, e, (unsigned)n));
+  LLVMSetLinkage(g, LLVMInternalLinkage);
+  LLVMSetGlobalConstant(g, 1);
+  LLVMSetUnnamedAddr(g, 1);
+  LLVMSetAlignment(g, 64);
+  return g;
+}
+
+/* tab[idx] lane by lane: a load, or a gather of every lane. */
+static LLVMValueRef lookup(Pw *w, LLVMValueRef tab, LLVMValueRef idx) {
+  LLVMTypeRef aty = LLVMArrayType(w->f64, 128);
+  LLVMValueRef zero = LLVMConstInt(w->i64, 0, 0);
+  if (w->lanes == 1) {
+    LLVMValueRef p = LLVMBuildInBoundsGEP2(w->b, aty, tab, (LLVMValueRef[]){zero, idx}, 2, "");
+    LLVMValueRef v = LLVMBuildLoad2(w->b, w->f64, p, "");
+    LLVMSetAlignment(v, 8);
+    return v;
+  }
+  LLVMValueRef ps = LLVMBuildInBoundsGEP2(w->b, aty, tab, (LLVMValueRef[]){zero, idx}, 2, "");
+  LLVMTypeRef pvt = LLVMTypeOf(ps);
+  LLVMTypeRef i32 = LLVMInt32TypeInContext(w->ctx);
+  const char *name = "llvm.masked.gather";
+  LLVMTypeRef over[2] = {w->dt, pvt};
+  LLVMValueRef fn = LLVMGetIntrinsicDeclaration(w->mod, LLVMLookupIntrinsicID(name, strlen(name)), over, 2);
+  LLVMTypeRef params[4] = {pvt, i32, w->bt, w->dt};
+  LLVMValueRef all[VMIR_MAX_LANES];
+  for (unsigned i = 0; i < w->lanes; i++) all[i] = LLVMConstInt(LLVMInt1TypeInContext(w->ctx), 1, 0);
+  LLVMValueRef args[4] = {ps, LLVMConstInt(i32, 8, 0), LLVMConstVector(all, w->lanes), LLVMGetUndef(w->dt)};
+  return LLVMBuildCall2(w->b, LLVMFunctionType(w->dt, params, 4, 0), fn, args, 4, "");
+}
+
+/* log|x| as *lhi + *llo (vmath_pow.c log_dd). */
+static void log_dd(Pw *w, LLVMValueRef ax, LLVMValueRef *lhi, LLVMValueRef *llo) {
+  LLVMBuilderRef b = w->b;
+  LLVMValueRef ix = as_int(w, ax);
+  LLVMValueRef is_sub = LLVMBuildICmp(b, LLVMIntULT, ix, ic(w, 0x0010000000000000u), "");
+  LLVMValueRef scaled = LLVMBuildSub(b, as_int(w, mul(w, ax, fc(w, 0x1p52))), ic(w, 52ull << 52), "");
+  ix = sel(w, is_sub, scaled, ix);
+  LLVMValueRef tmp = LLVMBuildSub(b, ix, ic(w, VM_POW_LOG_OFF), "");
+  LLVMValueRef i = LLVMBuildAnd(b, LLVMBuildLShr(b, tmp, ic(w, 45), ""), ic(w, 127), "");
+  LLVMValueRef kd = LLVMBuildSIToFP(b, LLVMBuildAShr(b, tmp, ic(w, 52), ""), w->dt, "");
+  LLVMValueRef z = as_dbl(w, LLVMBuildSub(b, ix, LLVMBuildAnd(b, tmp, ic(w, 0xfffull << 52), ""), ""));
+  LLVMValueRef invc = lookup(w, table(w, "missionc.pow.invc", &vm_pow_log_table[0][0], 3, 128), i);
+  LLVMValueRef logc = lookup(w, table(w, "missionc.pow.logc", &vm_pow_log_table[0][1], 3, 128), i);
+  LLVMValueRef logclo = lookup(w, table(w, "missionc.pow.logclo", &vm_pow_log_table[0][2], 3, 128), i);
+  LLVMValueRef p = mul(w, z, invc);
+  LLVMValueRef rlo = two_prod_err(w, z, invc, p);
+  LLVMValueRef r = sub(w, p, fc(w, 1.0));
+  LLVMValueRef a = mul(w, kd, fc(w, VM_POW_LN2_HI));
+  LLVMValueRef t1 = add(w, a, logc), e1 = add(w, sub(w, a, t1), logc);
+  LLVMValueRef t2 = add(w, t1, r), e2 = add(w, sub(w, t1, t2), r);
+  LLVMValueRef ar = mul(w, fc(w, -0.5), r);
+  LLVMValueRef ar2 = mul(w, r, ar), e3 = two_prod_err(w, r, ar, ar2);
+  LLVMValueRef hi = add(w, t2, ar2), e4 = add(w, sub(w, t2, hi), ar2);
+  LLVMValueRef r2 = mul(w, r, r);
+  LLVMValueRef q56 = sub(w, fc(w, 0x1.999999999999ap-3), mul(w, r, fc(w, 0x1.5555555555555p-3)));
+  LLVMValueRef q78 = sub(w, fc(w, 0x1.2492492492492p-3), mul(w, r, fc(w, 0.125)));
+  LLVMValueRef q = add(w, sub(w, fc(w, 0x1.5555555555555p-2), mul(w, r, fc(w, 0.25))),
+                       mul(w, r2, add(w, q56, mul(w, r2, q78))));
+  LLVMValueRef poly = mul(w, mul(w, r2, r), q);
+  LLVMValueRef rtail = mul(w, rlo, add(w, sub(w, fc(w, 1.0), r), r2));
+  LLVMValueRef lo = add(w, mul(w, kd, fc(w, VM_POW_LN2_LO)), logclo);
+  lo = add(w, add(w, add(w, add(w, add(w, add(w, lo, e1), e2), e3), e4), rtail), poly);
+  *lhi = add(w, hi, lo);
+  *llo = add(w, sub(w, hi, *lhi), lo);
+}
+
+/* exp(ehi + elo) (vmath_pow.c exp_dd). */
+static LLVMValueRef exp_dd(Pw *w, LLVMValueRef ehi, LLVMValueRef elo) {
+  LLVMBuilderRef b = w->b;
+  LLVMValueRef big = fcmp(w, LLVMRealUGT, fabs_(w, ehi), fc(w, 800.0));
+  ehi = sel(w, big, sel(w, fcmp(w, LLVMRealOGT, ehi, fc(w, 0.0)), fc(w, 800.0), fc(w, -800.0)), ehi);
+  elo = sel(w, big, fc(w, 0.0), elo);
+  LLVMValueRef zk = mul(w, ehi, fc(w, VM_POW_INV_LN2N));
+  LLVMValueRef sh = add(w, zk, fc(w, 0x1.8p52));
+  LLVMValueRef ki = LLVMBuildSub(b, as_int(w, sh), ic(w, 0x4338000000000000u), "");
+  LLVMValueRef kd = sub(w, sh, fc(w, 0x1.8p52));
+  LLVMValueRef r = add(w, sub(w, sub(w, ehi, mul(w, kd, fc(w, VM_POW_LN2N_HI))), mul(w, kd, fc(w, VM_POW_LN2N_LO))), elo);
+  LLVMValueRef j = LLVMBuildAnd(b, ki, ic(w, 127), "");
+  LLVMValueRef e = LLVMBuildAShr(b, ki, ic(w, 7), "");
+  LLVMValueRef e1 = LLVMBuildAShr(b, e, ic(w, 1), "");
+  LLVMValueRef e2 = LLVMBuildSub(b, e, e1, "");
+  LLVMValueRef thi = lookup(w, table(w, "missionc.pow.exp2hi", &vm_pow_exp_table[0][0], 2, 128), j);
+  LLVMValueRef tail = lookup(w, table(w, "missionc.pow.exp2tail", &vm_pow_exp_table[0][1], 2, 128), j);
+  LLVMValueRef s1 = as_dbl(w, LLVMBuildAdd(b, as_int(w, thi), LLVMBuildShl(b, e1, ic(w, 52), ""), ""));
+  LLVMValueRef s2 = as_dbl(w, LLVMBuildShl(b, LLVMBuildAdd(b, e2, ic(w, 1023), ""), ic(w, 52), ""));
+  LLVMValueRef r2 = mul(w, r, r);
+  LLVMValueRef p23 = mul(w, r2, add(w, fc(w, 0.5), mul(w, r, fc(w, 0x1.5555555555555p-3))));
+  LLVMValueRef p45 = mul(w, mul(w, r2, r2), add(w, fc(w, 0x1.5555555555555p-5), mul(w, r, fc(w, 0x1.1111111111111p-7))));
+  LLVMValueRef p = add(w, r, add(w, p23, p45));
+  LLVMValueRef t = add(w, tail, p);
+  return mul(w, add(w, s1, mul(w, s1, t)), s2);
+}
+
+/* The body: pow(x, y) with Annex F's special cases (vmath_pow.c pow_core). */
+static LLVMValueRef pow_body(Pw *w, LLVMValueRef x, LLVMValueRef y) {
+  LLVMBuilderRef b = w->b;
+  LLVMValueRef ax = fabs_(w, x), ay = fabs_(w, y);
+  LLVMValueRef ybig = fcmp(w, LLVMRealOGE, ay, fc(w, 0x1p52));
+  LLVMValueRef t = add(w, ay, fc(w, 0x1p52));
+  LLVMValueRef yint = LLVMBuildOr(b, ybig, fcmp(w, LLVMRealOEQ, sub(w, t, fc(w, 0x1p52)), ay), "");
+  LLVMValueRef low = LLVMBuildAnd(b, as_int(w, sel(w, ybig, ay, t)), ic(w, 1), "");
+  LLVMValueRef yodd = LLVMBuildAnd(b, LLVMBuildAnd(b, yint, fcmp(w, LLVMRealOLT, ay, fc(w, 0x1p53)), ""),
+                                   LLVMBuildICmp(b, LLVMIntNE, low, ic(w, 0), ""), "");
+  LLVMValueRef lhi, llo;
+  log_dd(w, ax, &lhi, &llo);
+  LLVMValueRef ehi = mul(w, y, lhi);
+  LLVMValueRef elo = add(w, mul(w, y, llo), two_prod_err(w, y, lhi, ehi));
+  LLVMValueRef m = exp_dd(w, ehi, elo);
+  LLVMValueRef inf = fc(w, INFINITY), zero = fc(w, 0.0);
+  LLVMValueRef yneg = fcmp(w, LLVMRealOLT, y, zero);
+  LLVMValueRef yinf = fcmp(w, LLVMRealOEQ, ay, inf);
+  LLVMValueRef grows = LLVMBuildICmp(b, LLVMIntEQ, fcmp(w, LLVMRealOLT, ax, fc(w, 1.0)), yneg, "");
+  m = sel(w, yinf, sel(w, grows, inf, zero), m);
+  m = sel(w, fcmp(w, LLVMRealOEQ, ax, zero), sel(w, yneg, inf, zero), m);
+  m = sel(w, fcmp(w, LLVMRealOEQ, ax, inf), sel(w, yneg, zero, inf), m);
+  m = sel(w, fcmp(w, LLVMRealOEQ, ax, fc(w, 1.0)), fc(w, 1.0), m);
+  LLVMValueRef xneg_bit = LLVMBuildLShr(b, as_int(w, x), ic(w, 63), "");
+  LLVMValueRef odd_neg = LLVMBuildAnd(b, LLVMBuildZExt(b, yodd, w->it, ""), xneg_bit, "");
+  m = as_dbl(w, LLVMBuildOr(b, as_int(w, m), LLVMBuildShl(b, odd_neg, ic(w, 63), ""), ""));
+  LLVMValueRef neg_finite = LLVMBuildAnd(b, fcmp(w, LLVMRealOLT, x, zero), fcmp(w, LLVMRealOGT, x, fc(w, -INFINITY)), "");
+  LLVMValueRef nan = LLVMBuildOr(b, fcmp(w, LLVMRealUNO, x, y), LLVMBuildAnd(b, neg_finite, LLVMBuildNot(b, yint, ""), ""), "");
+  m = sel(w, nan, fc(w, NAN), m);
+  LLVMValueRef one = LLVMBuildOr(b, fcmp(w, LLVMRealOEQ, y, zero), fcmp(w, LLVMRealOEQ, x, fc(w, 1.0)), "");
+  return sel(w, one, fc(w, 1.0), m);
+}
+
+LLVMValueRef vmir_pow_function(LLVMModuleRef mod, unsigned lanes, bool has_fma, LLVMAttributeRef nounwind) {
+  char name[48];
+  snprintf(name, sizeof name, "missionc.pow.%u%s", lanes, has_fma ? ".fma" : "");
+  LLVMValueRef fn = LLVMGetNamedFunction(mod, name);
+  if (fn) return fn;
+  if (lanes == 0 || lanes > VMIR_MAX_LANES) unreachable_bug("pow on an unexpected number of lanes");
+  Pw w = {.ctx = LLVMGetModuleContext(mod), .mod = mod, .lanes = lanes, .fma = has_fma};
+  w.f64 = LLVMDoubleTypeInContext(w.ctx);
+  w.i64 = LLVMInt64TypeInContext(w.ctx);
+  LLVMTypeRef i1 = LLVMInt1TypeInContext(w.ctx);
+  w.dt = lanes == 1 ? w.f64 : LLVMVectorType(w.f64, lanes);
+  w.it = lanes == 1 ? w.i64 : LLVMVectorType(w.i64, lanes);
+  w.bt = lanes == 1 ? i1 : LLVMVectorType(i1, lanes);
+  LLVMTypeRef params[2] = {w.dt, w.dt};
+  fn = LLVMAddFunction(mod, name, LLVMFunctionType(w.dt, params, 2, 0));
+  LLVMSetLinkage(fn, LLVMInternalLinkage);
+  if (nounwind) LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, nounwind);
+  w.b = LLVMCreateBuilderInContext(w.ctx);
+  LLVMPositionBuilderAtEnd(w.b, LLVMAppendBasicBlockInContext(w.ctx, fn, "entry"));
+  LLVMBuildRet(w.b, pow_body(&w, LLVMGetParam(fn, 0), LLVMGetParam(fn, 1)));
+  LLVMDisposeBuilder(w.b);
+  return fn;
+}

@@ -1,0 +1,16 @@
+/* vmath_ir.h - missionc's pow (base/vmath_pow.c) as LLVM IR, for compiled code. */
+#ifndef MISSIONC_VMATH_IR_H
+#define MISSIONC_VMATH_IR_H
+
+#include <stdbool.h>
+
+#include <llvm-c/Core.h>
+
+/* The internal function `double pow(double x, double y)` on `lanes` lanes (1: scalars,
+ * else <lanes x double>) in mod, defined once per module and lane count: the
+ * operations of vmath_pow.c in the same order, hence the same bits. has_fma: the
+ * target has fused multiply-add (llvm.fma for the exact products; else Dekker's
+ * products, the same values). Its tables are internal constants of mod. */
+LLVMValueRef vmir_pow_function(LLVMModuleRef mod, unsigned lanes, bool has_fma, LLVMAttributeRef nounwind);
+
+#endif
