@@ -8,15 +8,16 @@
  * product elsewhere give the same value. This file is compiled with -ffp-contract=off,
  * and codegen.c (pow_function) emits the same operations in the same order as IR.
  *
- * log: |x| = 2^k z, z in [0x1.69p-1, 0x1.69p0); c the centre of z's interval among
- * 128, invc ~ 1/c (exactly 1 near 1) from the table; z*invc = 1 + r exactly as
- * rhi + rlo (|r| < 2^-8); log|x| = k ln2 - log(invc) + log1p(r), log1p by its Taylor
- * series to r^8 (the rest is below 2^-75 r), every sum of the leading terms with its
- * exact error: a double-double lhi + llo with a relative error near 2^-68.
- * exp of e = y*lhi + y*llo (ehi + elo): e = (128e + j) ln2/128 + r, |r| <= ln2/256;
- * 2^(j/128) from the table (hi and relative rest), exp(r) - 1 by Taylor to r^5; the
- * scale 2^e applied in two halves, so that subnormal results are rounded once.
- * Accuracy: at most 0.52 ulp measured (tests/unit/test_vmath.c); LANGUAGE.md. */
+ * log: |x| = 2^k z, z in [0x1.6cp-1, 0x1.6cp0); c the centre of z's interval among
+ * 32, invc ~ 1/c (exactly 1 near 1) from the table; z*invc = 1 + r exactly as
+ * r + rlo (|r| <= 2^-6); log|x| = k ln2 - log(invc) + log1p(r), log1p by its Taylor
+ * series to r^11 (the rest is below 2^-69 r), every sum of the leading terms with its
+ * exact error: a double-double lhi + llo with a relative error near 2^-66.
+ * exp of e = y*lhi + y*llo (ehi + elo): e = (32e + j) ln2/32 + r, |r| <= ln2/64;
+ * 2^(j/32) from the table (hi and relative rest), exp(r) - 1 by Taylor to r^7; the
+ * scale 2^e applied in two halves (exact for normal results; a subnormal one is
+ * rounded twice). Accuracy measured against a long-double reference
+ * (tests/unit/test_vmath.c; LANGUAGE.md "exp, log and pow"). */
 #include "vmath.h"
 
 #include <stdint.h>
@@ -52,7 +53,7 @@ static inline void log_dd(double ax, bool has_fma, double *lhi, double *llo) {
   bool sub = ix < 0x0010000000000000u;   /* subnormal: scaled by 2^52 */
   ix = sub ? bits_of(ax * 0x1p52) - (52ull << 52) : ix;
   uint64_t tmp = ix - VM_POW_LOG_OFF;
-  unsigned i = (unsigned)(tmp >> 45) & 127;
+  unsigned i = (unsigned)(tmp >> (52 - VM_POW_LOG_BITS)) & ((1u << VM_POW_LOG_BITS) - 1);
   double kd = (double)((int64_t)tmp >> 52);
   double z = double_of(ix - (tmp & 0xfffull << 52));
   double invc = vm_pow_log_table[i][0], logc = vm_pow_log_table[i][1], logclo = vm_pow_log_table[i][2];
@@ -65,10 +66,10 @@ static inline void log_dd(double ax, bool has_fma, double *lhi, double *llo) {
   double ar = -0.5 * r;
   double ar2 = r * ar, e3 = two_prod_err(r, ar, ar2, has_fma);
   double hi = t2 + ar2, e4 = (t2 - hi) + ar2;
-  double r2 = r * r;
-  double q = (0x1.5555555555555p-2 - r * 0.25) +
-             r2 * ((0x1.999999999999ap-3 - r * 0x1.5555555555555p-3) + r2 * (0x1.2492492492492p-3 - r * 0.125));
-  double poly = r2 * r * q;                       /* r^3/3 - r^4/4 ... - r^8/8 */
+  double r2 = r * r, r4 = r2 * r2;
+  double q34 = 1.0 / 3 - r * 0.25, q56 = 0.2 - r * (1.0 / 6), q78 = 1.0 / 7 - r * 0.125, q910 = 1.0 / 9 - r * 0.1;
+  double q = (q34 + r2 * q56) + r4 * ((q78 + r2 * q910) + r4 * (1.0 / 11));
+  double poly = r2 * r * q;                       /* r^3/3 - r^4/4 ... + r^11/11 */
   double rtail = rlo * ((1.0 - r) + r2);          /* log1p(r + rlo) - log1p(r) */
   double lo = kd * VM_POW_LN2_LO + logclo;
   lo = lo + e1 + e2 + e3 + e4 + rtail + poly;
@@ -86,13 +87,13 @@ static inline double exp_dd(double ehi, double elo) {
   int64_t ki = (int64_t)(bits_of(sh) - bits_of(0x1.8p52));
   double kd = sh - 0x1.8p52;
   double r = ((ehi - kd * VM_POW_LN2N_HI) - kd * VM_POW_LN2N_LO) + elo;
-  unsigned j = (unsigned)ki & 127;
-  int64_t e = ki >> 7, e1 = e >> 1, e2 = e - e1;
+  unsigned j = (unsigned)ki & ((1u << VM_POW_EXP_BITS) - 1);
+  int64_t e = ki >> VM_POW_EXP_BITS, e1 = e >> 1, e2 = e - e1;
   double s1 = double_of(bits_of(vm_pow_exp_table[j][0]) + ((uint64_t)e1 << 52));
   double s2 = double_of((uint64_t)(e2 + 1023) << 52);
-  double r2 = r * r;
-  double p = r + (r2 * (0.5 + r * 0x1.5555555555555p-3) + r2 * r2 * (0x1.5555555555555p-5 + r * 0x1.1111111111111p-7));
-  double tmp = vm_pow_exp_table[j][1] + p;
+  double r2 = r * r, r4 = r2 * r2;
+  double b2 = 0.5 + r * (1.0 / 6), b4 = 1.0 / 24 + r * (1.0 / 120), b6 = 1.0 / 720 + r * (1.0 / 5040);
+  double tmp = r + (vm_pow_exp_table[j][1] + (r2 * b2 + r4 * (b4 + r2 * b6)));   /* tail + exp(r) - 1 */
   return (s1 + s1 * tmp) * s2;
 }
 

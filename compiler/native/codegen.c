@@ -558,7 +558,7 @@ static LLVMValueRef gen_max(Gen *g, LLVMValueRef a, LLVMValueRef b) {
 /* pow(a, b): missionc's own (vmath.h), the same operations as vm_pow in IR, with fma
  * where the target has it (the same bits either way); NaN when either is NaN */
 static LLVMValueRef gen_pow(Gen *g, LLVMValueRef a, LLVMValueRef b) {
-  LLVMValueRef fn = vmir_pow_function(g->mod, g->lanes, g->vmath == CG_VMATH_FINZ, g->nounwind);
+  LLVMValueRef fn = vmir_pow_function(g->mod, g->lanes, g->vmath == CG_VMATH_FINZ, g->math == CG_MATH_AVX512, g->nounwind);
   LLVMTypeRef params[2] = {g->vt, g->vt};
   LLVMValueRef r = LLVMBuildCall2(g->b, LLVMFunctionType(g->vt, params, 2, 0), fn, (LLVMValueRef[]){a, b}, 2, "");
   return nan_if(g, a, b, r);

@@ -19,7 +19,7 @@ typedef struct Pw {
   LLVMModuleRef mod;
   LLVMBuilderRef b;
   unsigned lanes;
-  bool fma;
+  bool fma, permute;   /* llvm.fma; tables in AVX-512 registers */
   LLVMTypeRef f64, i64, dt, it, bt;   /* scalar types; double, i64, i1 of `lanes` */
 } Pw;
 
@@ -60,11 +60,21 @@ static LLVMValueRef two_prod_err(Pw *w, LLVMValueRef a, LLVMValueRef b, LLVMValu
   return add(w, add(w, add(w, sub(w, mul(w, ah, bh), p), mul(w, ah, bl)), mul(w, al, bh)), mul(w, al, bl));
 }
 
-/* An internal constant [n x double] array of the module. */
-static LLVMValueRef table(Pw *w, const char *name, const double *v, size_t stride, size_t n) {
+/* A table: its values (every stride-th from v, n of them) and its name in the module. */
+typedef struct Tab {
+  const char *name;
+  const double *v;
+  size_t stride, n;
+} Tab;
+
+/* The table as an internal constant [n x double] array of the module. */
+static LLVMValueRef table_global(Pw *w, const Tab *t) {
+  const char *name = t->name;
+  const double *v = t->v;
+  size_t stride = t->stride, n = t->n;
   LLVMValueRef g = LLVMGetNamedGlobal(w->mod, name);
   if (g) return g;
-  LLVMValueRef e[128];
+  LLVMValueRef e[64];
   for (size_t i = 0; i < n; i++) e[i] = LLVMConstReal(w->f64, v[i * stride]);
   LLVMTypeRef ty = LLVMArrayType(w->f64, (unsigned)n);
   g = LLVMAddGlobal(w->mod, ty, name);
@@ -76,9 +86,33 @@ static LLVMValueRef table(Pw *w, const char *name, const double *v, size_t strid
   return g;
 }
 
-/* tab[idx] lane by lane: a load, or a gather of every lane. */
-static LLVMValueRef lookup(Pw *w, LLVMValueRef tab, LLVMValueRef idx) {
-  LLVMTypeRef aty = LLVMArrayType(w->f64, 128);
+/* t[idx] on 8 lanes by AVX-512 permutes of the table in registers: vpermi2pd picks
+ * from 16 values by the low 4 bits, bit 4 picks between two such (32 at most). */
+static LLVMValueRef lookup_permute(Pw *w, const Tab *t, LLVMValueRef idx) {
+  const char *name = "llvm.x86.avx512.vpermi2var.pd.512";
+  LLVMValueRef fn = LLVMGetIntrinsicDeclaration(w->mod, LLVMLookupIntrinsicID(name, strlen(name)), NULL, 0);
+  LLVMTypeRef params[3] = {w->dt, w->it, w->dt};
+  LLVMTypeRef fty = LLVMFunctionType(w->dt, params, 3, 0);
+  LLVMValueRef halves[2];
+  for (size_t h = 0; h * 16 < t->n; h++) {
+    LLVMValueRef regs[2];
+    for (int k = 0; k < 2; k++) {
+      LLVMValueRef e[8];
+      for (int l = 0; l < 8; l++) e[l] = LLVMConstReal(w->f64, t->v[(h * 16 + (size_t)k * 8 + (size_t)l) * t->stride]);
+      regs[k] = LLVMConstVector(e, 8);
+    }
+    halves[h] = LLVMBuildCall2(w->b, fty, fn, (LLVMValueRef[]){regs[0], idx, regs[1]}, 3, "");
+  }
+  if (t->n <= 16) return halves[0];
+  LLVMValueRef upper = LLVMBuildICmp(w->b, LLVMIntNE, LLVMBuildAnd(w->b, idx, ic(w, 16), ""), ic(w, 0), "");
+  return sel(w, upper, halves[1], halves[0]);
+}
+
+/* t[idx] lane by lane: a load, permutes (AVX-512), or a gather of every lane. */
+static LLVMValueRef lookup(Pw *w, const Tab *t, LLVMValueRef idx) {
+  if (w->permute) return lookup_permute(w, t, idx);
+  LLVMValueRef tab = table_global(w, t);
+  LLVMTypeRef aty = LLVMArrayType(w->f64, (unsigned)t->n);
   LLVMValueRef zero = LLVMConstInt(w->i64, 0, 0);
   if (w->lanes == 1) {
     LLVMValueRef p = LLVMBuildInBoundsGEP2(w->b, aty, tab, (LLVMValueRef[]){zero, idx}, 2, "");
@@ -107,12 +141,13 @@ static void log_dd(Pw *w, LLVMValueRef ax, LLVMValueRef *lhi, LLVMValueRef *llo)
   LLVMValueRef scaled = LLVMBuildSub(b, as_int(w, mul(w, ax, fc(w, 0x1p52))), ic(w, 52ull << 52), "");
   ix = sel(w, is_sub, scaled, ix);
   LLVMValueRef tmp = LLVMBuildSub(b, ix, ic(w, VM_POW_LOG_OFF), "");
-  LLVMValueRef i = LLVMBuildAnd(b, LLVMBuildLShr(b, tmp, ic(w, 45), ""), ic(w, 127), "");
+  LLVMValueRef i = LLVMBuildAnd(b, LLVMBuildLShr(b, tmp, ic(w, 52 - VM_POW_LOG_BITS), ""), ic(w, (1u << VM_POW_LOG_BITS) - 1), "");
   LLVMValueRef kd = LLVMBuildSIToFP(b, LLVMBuildAShr(b, tmp, ic(w, 52), ""), w->dt, "");
   LLVMValueRef z = as_dbl(w, LLVMBuildSub(b, ix, LLVMBuildAnd(b, tmp, ic(w, 0xfffull << 52), ""), ""));
-  LLVMValueRef invc = lookup(w, table(w, "missionc.pow.invc", &vm_pow_log_table[0][0], 3, 128), i);
-  LLVMValueRef logc = lookup(w, table(w, "missionc.pow.logc", &vm_pow_log_table[0][1], 3, 128), i);
-  LLVMValueRef logclo = lookup(w, table(w, "missionc.pow.logclo", &vm_pow_log_table[0][2], 3, 128), i);
+  enum { NL = 1 << VM_POW_LOG_BITS };
+  LLVMValueRef invc = lookup(w, &(Tab){"missionc.pow.invc", &vm_pow_log_table[0][0], 3, NL}, i);
+  LLVMValueRef logc = lookup(w, &(Tab){"missionc.pow.logc", &vm_pow_log_table[0][1], 3, NL}, i);
+  LLVMValueRef logclo = lookup(w, &(Tab){"missionc.pow.logclo", &vm_pow_log_table[0][2], 3, NL}, i);
   LLVMValueRef p = mul(w, z, invc);
   LLVMValueRef rlo = two_prod_err(w, z, invc, p);
   LLVMValueRef r = sub(w, p, fc(w, 1.0));
@@ -122,11 +157,13 @@ static void log_dd(Pw *w, LLVMValueRef ax, LLVMValueRef *lhi, LLVMValueRef *llo)
   LLVMValueRef ar = mul(w, fc(w, -0.5), r);
   LLVMValueRef ar2 = mul(w, r, ar), e3 = two_prod_err(w, r, ar, ar2);
   LLVMValueRef hi = add(w, t2, ar2), e4 = add(w, sub(w, t2, hi), ar2);
-  LLVMValueRef r2 = mul(w, r, r);
-  LLVMValueRef q56 = sub(w, fc(w, 0x1.999999999999ap-3), mul(w, r, fc(w, 0x1.5555555555555p-3)));
-  LLVMValueRef q78 = sub(w, fc(w, 0x1.2492492492492p-3), mul(w, r, fc(w, 0.125)));
-  LLVMValueRef q = add(w, sub(w, fc(w, 0x1.5555555555555p-2), mul(w, r, fc(w, 0.25))),
-                       mul(w, r2, add(w, q56, mul(w, r2, q78))));
+  LLVMValueRef r2 = mul(w, r, r), r4 = mul(w, r2, r2);
+  LLVMValueRef q34 = sub(w, fc(w, 1.0 / 3), mul(w, r, fc(w, 0.25)));
+  LLVMValueRef q56 = sub(w, fc(w, 0.2), mul(w, r, fc(w, 1.0 / 6)));
+  LLVMValueRef q78 = sub(w, fc(w, 1.0 / 7), mul(w, r, fc(w, 0.125)));
+  LLVMValueRef q910 = sub(w, fc(w, 1.0 / 9), mul(w, r, fc(w, 0.1)));
+  LLVMValueRef q = add(w, add(w, q34, mul(w, r2, q56)),
+                       mul(w, r4, add(w, add(w, q78, mul(w, r2, q910)), mul(w, r4, fc(w, 1.0 / 11)))));
   LLVMValueRef poly = mul(w, mul(w, r2, r), q);
   LLVMValueRef rtail = mul(w, rlo, add(w, sub(w, fc(w, 1.0), r), r2));
   LLVMValueRef lo = add(w, mul(w, kd, fc(w, VM_POW_LN2_LO)), logclo);
@@ -146,19 +183,20 @@ static LLVMValueRef exp_dd(Pw *w, LLVMValueRef ehi, LLVMValueRef elo) {
   LLVMValueRef ki = LLVMBuildSub(b, as_int(w, sh), ic(w, 0x4338000000000000u), "");
   LLVMValueRef kd = sub(w, sh, fc(w, 0x1.8p52));
   LLVMValueRef r = add(w, sub(w, sub(w, ehi, mul(w, kd, fc(w, VM_POW_LN2N_HI))), mul(w, kd, fc(w, VM_POW_LN2N_LO))), elo);
-  LLVMValueRef j = LLVMBuildAnd(b, ki, ic(w, 127), "");
-  LLVMValueRef e = LLVMBuildAShr(b, ki, ic(w, 7), "");
+  LLVMValueRef j = LLVMBuildAnd(b, ki, ic(w, (1u << VM_POW_EXP_BITS) - 1), "");
+  LLVMValueRef e = LLVMBuildAShr(b, ki, ic(w, VM_POW_EXP_BITS), "");
   LLVMValueRef e1 = LLVMBuildAShr(b, e, ic(w, 1), "");
   LLVMValueRef e2 = LLVMBuildSub(b, e, e1, "");
-  LLVMValueRef thi = lookup(w, table(w, "missionc.pow.exp2hi", &vm_pow_exp_table[0][0], 2, 128), j);
-  LLVMValueRef tail = lookup(w, table(w, "missionc.pow.exp2tail", &vm_pow_exp_table[0][1], 2, 128), j);
+  enum { NE = 1 << VM_POW_EXP_BITS };
+  LLVMValueRef thi = lookup(w, &(Tab){"missionc.pow.exp2hi", &vm_pow_exp_table[0][0], 2, NE}, j);
+  LLVMValueRef tail = lookup(w, &(Tab){"missionc.pow.exp2tail", &vm_pow_exp_table[0][1], 2, NE}, j);
   LLVMValueRef s1 = as_dbl(w, LLVMBuildAdd(b, as_int(w, thi), LLVMBuildShl(b, e1, ic(w, 52), ""), ""));
   LLVMValueRef s2 = as_dbl(w, LLVMBuildShl(b, LLVMBuildAdd(b, e2, ic(w, 1023), ""), ic(w, 52), ""));
-  LLVMValueRef r2 = mul(w, r, r);
-  LLVMValueRef p23 = mul(w, r2, add(w, fc(w, 0.5), mul(w, r, fc(w, 0x1.5555555555555p-3))));
-  LLVMValueRef p45 = mul(w, mul(w, r2, r2), add(w, fc(w, 0x1.5555555555555p-5), mul(w, r, fc(w, 0x1.1111111111111p-7))));
-  LLVMValueRef p = add(w, r, add(w, p23, p45));
-  LLVMValueRef t = add(w, tail, p);
+  LLVMValueRef r2 = mul(w, r, r), r4 = mul(w, r2, r2);
+  LLVMValueRef b2 = add(w, fc(w, 0.5), mul(w, r, fc(w, 1.0 / 6)));
+  LLVMValueRef b4 = add(w, fc(w, 1.0 / 24), mul(w, r, fc(w, 1.0 / 120)));
+  LLVMValueRef b6 = add(w, fc(w, 1.0 / 720), mul(w, r, fc(w, 1.0 / 5040)));
+  LLVMValueRef t = add(w, r, add(w, tail, add(w, mul(w, r2, b2), mul(w, r4, add(w, b4, mul(w, r2, b6))))));
   return mul(w, add(w, s1, mul(w, s1, t)), s2);
 }
 
@@ -195,13 +233,13 @@ static LLVMValueRef pow_body(Pw *w, LLVMValueRef x, LLVMValueRef y) {
   return sel(w, one, fc(w, 1.0), m);
 }
 
-LLVMValueRef vmir_pow_function(LLVMModuleRef mod, unsigned lanes, bool has_fma, LLVMAttributeRef nounwind) {
+LLVMValueRef vmir_pow_function(LLVMModuleRef mod, unsigned lanes, bool has_fma, bool avx512, LLVMAttributeRef nounwind) {
   char name[48];
-  snprintf(name, sizeof name, "missionc.pow.%u%s", lanes, has_fma ? ".fma" : "");
+  snprintf(name, sizeof name, "missionc.pow.%u%s%s", lanes, has_fma ? ".fma" : "", avx512 && lanes == 8 ? ".avx512" : "");
   LLVMValueRef fn = LLVMGetNamedFunction(mod, name);
   if (fn) return fn;
   if (lanes == 0 || lanes > VMIR_MAX_LANES) unreachable_bug("pow on an unexpected number of lanes");
-  Pw w = {.ctx = LLVMGetModuleContext(mod), .mod = mod, .lanes = lanes, .fma = has_fma};
+  Pw w = {.ctx = LLVMGetModuleContext(mod), .mod = mod, .lanes = lanes, .fma = has_fma, .permute = avx512 && lanes == 8};
   w.f64 = LLVMDoubleTypeInContext(w.ctx);
   w.i64 = LLVMInt64TypeInContext(w.ctx);
   LLVMTypeRef i1 = LLVMInt1TypeInContext(w.ctx);

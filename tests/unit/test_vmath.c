@@ -3,7 +3,7 @@
  * at every length and in place, in both SLEEF families (vmath.h); SLEEF's determinism
  * guarantee itself: every width of a family (2, 4 and 8 lanes, as far as this CPU runs
  * them) gives the scalar bits; missionc's pow: one function in both families, within
- * 0.52 ulp of a long-double reference, C99 Annex F's special cases. */
+ * 0.62 ulp of a long-double reference (0.76 for subnormal results), C99 Annex F's special cases. */
 #include <criterion/criterion.h>
 
 #include <math.h>
@@ -193,10 +193,10 @@ static void pow_args(uint64_t *s, int k, double *x, double *y) {
   }
 }
 
-Test(vmath, pow_is_within_0_52_ulp_of_the_exact_result) {
+Test(vmath, pow_is_within_0_62_ulp_of_the_exact_result) {
   /* the reference: glibc's powl on 64-bit mantissas (its error, under 2^-10 of a
      double's ulp, counts here); subnormal results are rounded twice (to 53 bits, then
-     to the subnormal's), hence at most 0.75 of their ulp */
+     to the subnormal's), hence up to 0.75 of their ulp */
   uint64_t s = 88172645463325252ull;
   double worst[6] = {0}, wx[6] = {0}, wy[6] = {0};
   enum { COUNT = 1000000 };
@@ -211,7 +211,7 @@ Test(vmath, pow_is_within_0_52_ulp_of_the_exact_result) {
   }
   for (int k = 0; k < 6; k++) {
     cr_log_info("pow kind %d: at most %.4f ulp, at pow(%a, %a)", k, worst[k], wx[k], wy[k]);
-    cr_assert(worst[k] <= (k == 5 ? 0.76 : 0.52), "pow(%a, %a): %.4f ulp", wx[k], wy[k], worst[k]);
+    cr_assert(worst[k] <= (k == 5 ? 0.76 : 0.62), "pow(%a, %a): %.4f ulp", wx[k], wy[k], worst[k]);
   }
 }
 
