@@ -555,9 +555,20 @@ static LLVMValueRef gen_max(Gen *g, LLVMValueRef a, LLVMValueRef b) {
   return nan_if(g, a, b, LLVMBuildSelect(g->b, LLVMBuildFCmp(g->b, LLVMRealOGT, b, a, ""), b, a, ""));
 }
 
+/* pow in a portable module: compiled for AVX2 and FMA and called where the CPU has
+ * them (is_finz: the test of exp's and log's family), else with Dekker's products; the
+ * two compiled for different CPU features, so called with SSE2's registers
+ * (vmath_ir.h). The same bits either way. */
+static LLVMValueRef runtime_pow(Gen *g, LLVMValueRef a, LLVMValueRef b) {
+  LLVMValueRef fast = vmir_pow_runtime_function(g->mod, g->lanes, true, g->nounwind);
+  LLVMValueRef any = vmir_pow_runtime_function(g->mod, g->lanes, false, g->nounwind);
+  return vmir_pow_runtime_call(g->b, LLVMBuildSelect(g->b, runs_finz(g), fast, any, ""), g->lanes, a, b);
+}
+
 /* pow(a, b): missionc's own (vmath.h), the same operations as vm_pow in IR, with fma
  * where the target has it (the same bits either way); NaN when either is NaN */
 static LLVMValueRef gen_pow(Gen *g, LLVMValueRef a, LLVMValueRef b) {
+  if (g->vmath == CG_VMATH_RUNTIME) return nan_if(g, a, b, runtime_pow(g, a, b));
   LLVMValueRef fn = vmir_pow_function(g->mod, g->lanes, g->vmath == CG_VMATH_FINZ, g->math == CG_MATH_AVX512, g->nounwind);
   LLVMTypeRef params[2] = {g->vt, g->vt};
   LLVMValueRef r = LLVMBuildCall2(g->b, LLVMFunctionType(g->vt, params, 2, 0), fn, (LLVMValueRef[]){a, b}, 2, "");

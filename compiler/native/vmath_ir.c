@@ -233,11 +233,102 @@ static LLVMValueRef pow_body(Pw *w, LLVMValueRef x, LLVMValueRef y) {
   return sel(w, one, fc(w, 1.0), m);
 }
 
+static LLVMValueRef build_pow(LLVMModuleRef mod, const char *name, unsigned lanes, bool has_fma, bool avx512, bool avx2,
+                              LLVMAttributeRef nounwind);
+
+/* Compile fn for x86-64 with AVX2 and FMA, whatever the module's CPU. */
+static void add_avx2_features(LLVMContextRef ctx, LLVMValueRef fn) {
+  static const char key[] = "target-features", value[] = "+avx,+avx2,+fma";
+  LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+                          LLVMCreateStringAttribute(ctx, key, sizeof key - 1, value, sizeof value - 1));
+}
+
 LLVMValueRef vmir_pow_function(LLVMModuleRef mod, unsigned lanes, bool has_fma, bool avx512, LLVMAttributeRef nounwind) {
   char name[48];
   snprintf(name, sizeof name, "missionc.pow.%u%s%s", lanes, has_fma ? ".fma" : "", avx512 && lanes == 8 ? ".avx512" : "");
   LLVMValueRef fn = LLVMGetNamedFunction(mod, name);
   if (fn) return fn;
+  return build_pow(mod, name, lanes, has_fma, avx512, false, nounwind);
+}
+
+/* v's lanes as parts of 2 (or v itself on 1 lane), or the parts joined again. */
+static void split2(LLVMBuilderRef b, LLVMContextRef ctx, LLVMValueRef v, unsigned lanes, LLVMValueRef *parts) {
+  LLVMTypeRef i32 = LLVMInt32TypeInContext(ctx);
+  if (lanes == 1) {
+    parts[0] = v;
+    return;
+  }
+  for (unsigned p = 0; p < lanes / 2; p++) {
+    LLVMValueRef idx[2] = {LLVMConstInt(i32, 2 * p, 0), LLVMConstInt(i32, 2 * p + 1, 0)};
+    parts[p] = LLVMBuildShuffleVector(b, v, LLVMGetUndef(LLVMTypeOf(v)), LLVMConstVector(idx, 2), "");
+  }
+}
+static LLVMValueRef join2(LLVMBuilderRef b, LLVMContextRef ctx, LLVMValueRef *parts, unsigned lanes) {
+  if (lanes == 1) return parts[0];
+  LLVMTypeRef i32 = LLVMInt32TypeInContext(ctx);
+  LLVMValueRef v = LLVMGetUndef(LLVMVectorType(LLVMDoubleTypeInContext(ctx), lanes));
+  for (unsigned k = 0; k < lanes; k++)
+    v = LLVMBuildInsertElement(b, v, LLVMBuildExtractElement(b, parts[k / 2], LLVMConstInt(i32, k % 2, 0), ""),
+                               LLVMConstInt(i32, k, 0), "");
+  return v;
+}
+
+LLVMTypeRef vmir_pow_runtime_type(LLVMContextRef ctx, unsigned lanes) {
+  LLVMTypeRef f64 = LLVMDoubleTypeInContext(ctx);
+  LLVMTypeRef part = lanes == 1 ? f64 : LLVMVectorType(f64, 2);
+  unsigned n = lanes == 1 ? 1 : lanes / 2;
+  LLVMTypeRef params[2 * VMIR_MAX_LANES], parts[VMIR_MAX_LANES];
+  for (unsigned k = 0; k < 2 * n; k++) params[k] = part;
+  for (unsigned k = 0; k < n; k++) parts[k] = part;
+  return LLVMFunctionType(LLVMStructTypeInContext(ctx, parts, n, 0), params, 2 * n, 0);
+}
+
+LLVMValueRef vmir_pow_runtime_call(LLVMBuilderRef b, LLVMValueRef fn, unsigned lanes, LLVMValueRef x, LLVMValueRef y) {
+  LLVMContextRef ctx = LLVMGetTypeContext(LLVMTypeOf(x));
+  unsigned n = lanes == 1 ? 1 : lanes / 2;
+  LLVMValueRef args[2 * VMIR_MAX_LANES], parts[VMIR_MAX_LANES];
+  split2(b, ctx, x, lanes, args);
+  split2(b, ctx, y, lanes, args + n);
+  LLVMValueRef r = LLVMBuildCall2(b, vmir_pow_runtime_type(ctx, lanes), fn, args, 2 * n, "");
+  for (unsigned k = 0; k < n; k++) parts[k] = LLVMBuildExtractValue(b, r, k, "");
+  return join2(b, ctx, parts, lanes);
+}
+
+LLVMValueRef vmir_pow_runtime_function(LLVMModuleRef mod, unsigned lanes, bool avx2_fma, LLVMAttributeRef nounwind) {
+  char name[48], inner[48];
+  snprintf(name, sizeof name, "missionc.pow.%u%s.parts", lanes, avx2_fma ? ".avx2fma" : "");
+  LLVMValueRef fn = LLVMGetNamedFunction(mod, name);
+  if (fn) return fn;
+  if (lanes == 0 || (lanes > 1 && lanes % 2) || lanes > VMIR_MAX_LANES) unreachable_bug("pow on an unexpected number of lanes");
+  snprintf(inner, sizeof inner, "missionc.pow.%u%s", lanes, avx2_fma ? ".avx2fma" : "");
+  LLVMValueRef body = LLVMGetNamedFunction(mod, inner);
+  if (!body) body = build_pow(mod, inner, lanes, avx2_fma, false, avx2_fma, nounwind);
+  LLVMContextRef ctx = LLVMGetModuleContext(mod);
+  LLVMTypeRef dt = LLVMTypeOf(LLVMGetParam(body, 0));
+  fn = LLVMAddFunction(mod, name, vmir_pow_runtime_type(ctx, lanes));
+  LLVMSetLinkage(fn, LLVMInternalLinkage);
+  if (nounwind) LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, nounwind);
+  if (avx2_fma) add_avx2_features(ctx, fn);
+  LLVMBuilderRef b = LLVMCreateBuilderInContext(ctx);
+  LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(ctx, fn, "entry"));
+  unsigned n = lanes == 1 ? 1 : lanes / 2;
+  LLVMValueRef xs[VMIR_MAX_LANES], ys[VMIR_MAX_LANES];
+  for (unsigned k = 0; k < n; k++) xs[k] = LLVMGetParam(fn, k), ys[k] = LLVMGetParam(fn, n + k);
+  LLVMValueRef args[2] = {join2(b, ctx, xs, lanes), join2(b, ctx, ys, lanes)};
+  LLVMTypeRef bparams[2] = {dt, dt};
+  LLVMValueRef r = LLVMBuildCall2(b, LLVMFunctionType(dt, bparams, 2, 0), body, args, 2, "");
+  LLVMValueRef parts[VMIR_MAX_LANES];
+  split2(b, ctx, r, lanes, parts);
+  LLVMBuildAggregateRet(b, parts, n);
+  LLVMDisposeBuilder(b);
+  return fn;
+}
+
+/* The function name: pow on `lanes` lanes, fma or Dekker, permutes on AVX-512, compiled
+ * for AVX2 and FMA whatever the module's CPU (avx2: a portable module's choice). */
+static LLVMValueRef build_pow(LLVMModuleRef mod, const char *name, unsigned lanes, bool has_fma, bool avx512, bool avx2,
+                              LLVMAttributeRef nounwind) {
+  LLVMValueRef fn;
   if (lanes == 0 || lanes > VMIR_MAX_LANES) unreachable_bug("pow on an unexpected number of lanes");
   Pw w = {.ctx = LLVMGetModuleContext(mod), .mod = mod, .lanes = lanes, .fma = has_fma, .permute = avx512 && lanes == 8};
   w.f64 = LLVMDoubleTypeInContext(w.ctx);
@@ -250,6 +341,7 @@ LLVMValueRef vmir_pow_function(LLVMModuleRef mod, unsigned lanes, bool has_fma, 
   fn = LLVMAddFunction(mod, name, LLVMFunctionType(w.dt, params, 2, 0));
   LLVMSetLinkage(fn, LLVMInternalLinkage);
   if (nounwind) LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, nounwind);
+  if (avx2) add_avx2_features(w.ctx, fn);
   w.b = LLVMCreateBuilderInContext(w.ctx);
   LLVMPositionBuilderAtEnd(w.b, LLVMAppendBasicBlockInContext(w.ctx, fn, "entry"));
   LLVMBuildRet(w.b, pow_body(&w, LLVMGetParam(fn, 0), LLVMGetParam(fn, 1)));

@@ -672,13 +672,18 @@ Test(ir, a_portable_module_selects_between_the_families, .init = setup, .fini = 
   free(ir);
 }
 
-Test(ir, a_portable_module_computes_pow_without_fma, .init = setup, .fini = teardown) {
+Test(ir, a_portable_module_computes_pow_with_fma_where_the_cpu_has_it, .init = setup, .fini = teardown) {
   load(record_src);
   char *ir = ir_for("s_pow", "generic", JIT_OPT_O2);
-  /* Dekker's exact products instead of fma (the same bits): nothing to choose at run time */
+  /* two versions of pow: one compiled for AVX2 and FMA, chosen by the CPU test of exp's
+     and log's family, one with Dekker's products (the same bits); called with SSE2's
+     registers (<2 x double> parts), no SLEEF */
   cr_assert(strstr(ir, "@missionc.pow.invc = internal") != NULL, "%s", ir);
-  cr_assert(strstr(ir, "llvm.fma") == NULL && strstr(ir, "@fma(") == NULL, "%s", ir);
-  cr_assert(strstr(ir, "missionc.vmath.family") == NULL && strstr(ir, "Sleef") == NULL, "%s", ir);
+  cr_assert(strstr(ir, "\"target-features\"=\"+avx,+avx2,+fma\"") != NULL, "%s", ir);
+  cr_assert(strstr(ir, "llvm.fma") != NULL && strstr(ir, "@fma(") == NULL, "%s", ir);
+  cr_assert(strstr(ir, "@missionc.pow.4.avx2fma.parts(<2 x double>") != NULL, "%s", ir);
+  cr_assert(strstr(ir, "@missionc.pow.4.parts(<2 x double>") != NULL, "%s", ir);
+  cr_assert(strstr(ir, "@missionc.vmath.family = internal") != NULL && strstr(ir, "Sleef") == NULL, "%s", ir);
   free(ir);
 }
 
