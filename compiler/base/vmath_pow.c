@@ -141,8 +141,8 @@ VM_POW_LOOP(pow_loop_avx2, __attribute__((target("avx2,fma"))), true)
  * tables read by permutes of registers
  * ------------------------------------------------------------------------ */
 #include <immintrin.h>
-#pragma GCC push_options
-#pragma GCC target("avx512f,avx512dq,avx512vl,avx2,fma")
+/* every function of this part (GCC and clang) */
+#define VM_AVX512 __attribute__((target("avx512f,avx512dq,avx512vl,avx2,fma")))
 
 typedef double VecD __attribute__((vector_size(64)));
 typedef int64_t VecI __attribute__((vector_size(64)));
@@ -150,16 +150,16 @@ typedef uint64_t VecU __attribute__((vector_size(64)));
 enum { VW = 8 };
 
 /* a where m (all ones), else b. */
-static inline __attribute__((always_inline)) VecD vsel(VecI m, VecD a, VecD b) {
+VM_AVX512 static inline __attribute__((always_inline)) VecD vsel(VecI m, VecD a, VecD b) {
   return (VecD)(((VecI)a & m) | ((VecI)b & ~m));
 }
-static inline __attribute__((always_inline)) VecD vfabs(VecD a) { return (VecD)((VecI)a & INT64_MAX); }
-static inline __attribute__((always_inline)) VecD vsplat(double v) { return (VecD){v, v, v, v, v, v, v, v}; }
+VM_AVX512 static inline __attribute__((always_inline)) VecD vfabs(VecD a) { return (VecD)((VecI)a & INT64_MAX); }
+VM_AVX512 static inline __attribute__((always_inline)) VecD vsplat(double v) { return (VecD){v, v, v, v, v, v, v, v}; }
 
 /* t[idx] lane by lane for a table of n values every stride-th from t (n <= 32): by
  * permutes of registers (vpermi2pd picks from 16 by the low 4 bits; bit 4 picks
  * between two such). */
-static inline __attribute__((always_inline)) VecD vlookup(const double *t, int stride, int n, VecI idx) {
+VM_AVX512 static inline __attribute__((always_inline)) VecD vlookup(const double *t, int stride, int n, VecI idx) {
   __m512d reg[4];
   for (int h = 0; h < 4; h++) {
     double v[8];
@@ -174,12 +174,12 @@ static inline __attribute__((always_inline)) VecD vlookup(const double *t, int s
 }
 
 /* two_prod_err lane by lane, by fma. */
-static inline __attribute__((always_inline)) VecD vtwo_prod_err(VecD a, VecD b, VecD p) {
+VM_AVX512 static inline __attribute__((always_inline)) VecD vtwo_prod_err(VecD a, VecD b, VecD p) {
   return (VecD)_mm512_fmsub_pd((__m512d)a, (__m512d)b, (__m512d)p);
 }
 
 /* log_dd lane by lane. */
-static inline __attribute__((always_inline)) void vlog_dd(VecD ax, VecD *lhi, VecD *llo) {
+VM_AVX512 static inline __attribute__((always_inline)) void vlog_dd(VecD ax, VecD *lhi, VecD *llo) {
   VecI ix = (VecI)ax;
   VecI sub = (VecU)ix < 0x0010000000000000u;
   ix = (VecI)vsel(sub, (VecD)((VecI)(ax * 0x1p52) - (int64_t)(52ull << 52)), (VecD)ix);
@@ -211,7 +211,7 @@ static inline __attribute__((always_inline)) void vlog_dd(VecD ax, VecD *lhi, Ve
 }
 
 /* exp_dd lane by lane. */
-static inline __attribute__((always_inline)) VecD vexp_dd(VecD ehi, VecD elo) {
+VM_AVX512 static inline __attribute__((always_inline)) VecD vexp_dd(VecD ehi, VecD elo) {
   VecI big = ~(vfabs(ehi) <= 800.0);
   ehi = vsel(big, vsel(ehi > 0, vsplat(800.0), vsplat(-800.0)), ehi);
   elo = vsel(big, vsplat(0.0), elo);
@@ -233,7 +233,7 @@ static inline __attribute__((always_inline)) VecD vexp_dd(VecD ehi, VecD elo) {
 }
 
 /* pow_core lane by lane. */
-static inline __attribute__((always_inline)) VecD vpow_core(VecD x, VecD y) {
+VM_AVX512 static inline __attribute__((always_inline)) VecD vpow_core(VecD x, VecD y) {
   VecD ax = vfabs(x), ay = vfabs(y);
   VecI ybig = ay >= 0x1p52;
   VecD t = ay + 0x1p52;
@@ -257,7 +257,7 @@ static inline __attribute__((always_inline)) VecD vpow_core(VecD x, VecD y) {
 }
 
 /* vpow_core over n values (the last ones padded with 1). */
-static void pow_loop_avx512(const double *a, const double *b, double *r, size_t n) {
+VM_AVX512 static void pow_loop_avx512(const double *a, const double *b, double *r, size_t n) {
   size_t i = 0;
   for (; i + VW <= n; i += VW) {
     VecD x, y;
@@ -273,7 +273,6 @@ static void pow_loop_avx512(const double *a, const double *b, double *r, size_t 
   for (size_t k = 0; i + k < n; k++) r[i + k] = v[k];
 }
 
-#pragma GCC pop_options
 #endif
 
 void vm_pow_values(const double *a, const double *b, double *r, size_t n) {
