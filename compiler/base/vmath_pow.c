@@ -143,6 +143,8 @@ VM_POW_LOOP(pow_loop_avx2, __attribute__((target("avx2,fma"))), true)
 #include <immintrin.h>
 /* every function of this part (GCC and clang) */
 #define VM_AVX512 __attribute__((target("avx512f,avx512dq,avx512vl,avx2,fma")))
+_Static_assert(VM_POW_LOG_BITS >= 4 && VM_POW_LOG_BITS <= 5 && VM_POW_EXP_BITS >= 4 && VM_POW_EXP_BITS <= 5,
+               "vlookup reads tables of 16 or 32 values");
 
 typedef double VecD __attribute__((vector_size(64)));
 typedef int64_t VecI __attribute__((vector_size(64)));

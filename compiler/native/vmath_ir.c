@@ -12,6 +12,8 @@
 #include "vmath_pow_table.h"
 
 enum { VMIR_MAX_LANES = 16 };
+_Static_assert(VM_POW_LOG_BITS >= 4 && VM_POW_LOG_BITS <= 5 && VM_POW_EXP_BITS >= 4 && VM_POW_EXP_BITS <= 5,
+               "the AVX-512 lookups read tables of 16 or 32 values");
 
 /* The function being built. */
 typedef struct Pw {
