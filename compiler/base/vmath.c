@@ -88,10 +88,7 @@ double vm_log(double x) {
   return vm_nan_canonical(vm_family() == VM_FINZ ? Sleef_finz_logd1_u35purecfma(x) : Sleef_cinz_logd1_u35purec(x));
 }
 
-double vm_pow(double x, double y) {
-  atomic_fetch_add_explicit(&scalar_calls, 1, memory_order_relaxed);
-  return vm_pow_value(x, y);
-}
+double vm_pow(double x, double y) { return vm_pow_value(x, y); }
 
 /* ------------------------------------------------------------------------
  * n values at once: the widest functions of the family that this CPU runs

@@ -32,9 +32,9 @@ VmFamily vm_family(void);
  * VM_FINZ only where the CPU has FMA and AVX2 (`build` folds constants with the
  * objects' family, which MISSIONC_VMATH does not change). */
 void vm_set_family(VmFamily f);
-/* How many times this process has called vm_exp, vm_log and vm_pow (the scalar ones:
- * the constant folder's), so that `build` can tell whether a folded constant depends
- * on the family. */
+/* How many times this process has called vm_exp and vm_log (the scalar ones: the
+ * constant folder's), so that `build` can tell whether a folded constant depends on
+ * the family (vm_pow's do not). */
 unsigned long vm_scalar_calls(void);
 /* "finz" or "cinz". */
 const char *vm_family_name(VmFamily f);

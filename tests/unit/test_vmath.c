@@ -131,8 +131,8 @@ Test(vmath, the_scalar_functions_are_counted) {
   cr_assert(vm_scalar_calls() == before);
   (void)vm_exp(1);
   (void)vm_log(2);
-  (void)vm_pow(2, 3);
-  cr_assert(vm_scalar_calls() == before + 3);
+  (void)vm_pow(2, 3);   /* the same in every family: not counted */
+  cr_assert(vm_scalar_calls() == before + 2);
 }
 
 Test(vmath, special_values) {
