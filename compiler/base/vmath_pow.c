@@ -6,7 +6,7 @@
  * integer operations on the bits and table loads; no libm. The one fused operation,
  * two_prod_err(a, b, p) = a*b - p, is exact, so fma on a CPU that has it and Dekker's
  * product elsewhere give the same value. This file is compiled with -ffp-contract=off,
- * and codegen.c (pow_function) emits the same operations in the same order as IR.
+ * and native/vmath_ir.c emits the same operations in the same order as IR.
  *
  * log: |x| = 2^k z, z in [0x1.6cp-1, 0x1.6cp0); c the centre of z's interval among
  * 32, invc ~ 1/c (exactly 1 near 1) from the table; z*invc = 1 + r exactly as
@@ -122,7 +122,6 @@ static inline double pow_core(double x, double y, bool has_fma) {
 }
 
 double vm_pow_value(double x, double y) { return pow_core(x, y, false); }
-
 
 /* pow_core over n values, fma as the target allows: the interpreter's blocks on a CPU
  * without AVX-512. */
