@@ -57,6 +57,11 @@ void vm_pow_n(const double *a, const double *b, double *r, size_t n);
  * as this CPU allows. */
 double vm_pow_value(double x, double y);
 void vm_pow_values(const double *a, const double *b, double *r, size_t n);
+/* vm_pow_values by one of its versions (for the tests): false, computing nothing, where
+ * this CPU cannot run it. GENERIC: one value at a time (Dekker's products); AVX2: 4 at
+ * once with FMA and AVX2; AVX512: 8 at once. */
+typedef enum { VM_POW_GENERIC, VM_POW_AVX2, VM_POW_AVX512 } VmPowIsa;
+bool vm_pow_values_on(VmPowIsa isa, const double *a, const double *b, double *r, size_t n);
 
 static inline double vm_nan_canonical(double r) { return r != r ? __builtin_nan("") : r; }
 

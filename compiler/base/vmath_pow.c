@@ -123,21 +123,16 @@ static inline double pow_core(double x, double y, bool has_fma) {
 
 double vm_pow_value(double x, double y) { return pow_core(x, y, false); }
 
-/* pow_core over n values, fma as the target allows: the interpreter's blocks on a CPU
- * without AVX-512. */
-#define VM_POW_LOOP(NAME, ATTR, FMA)                                                       \
-  ATTR static void NAME(const double *a, const double *b, double *r, size_t n) {            \
-    for (size_t i = 0; i < n; i++) r[i] = pow_core(a[i], b[i], FMA);                         \
-  }
-VM_POW_LOOP(pow_loop_generic, , false)
+/* pow_core over n values: the interpreter's blocks on a CPU without FMA and AVX2. */
+static void pow_loop_generic(const double *a, const double *b, double *r, size_t n) {
+  for (size_t i = 0; i < n; i++) r[i] = pow_core(a[i], b[i], false);
+}
 
 #if defined(__x86_64__)
-VM_POW_LOOP(pow_loop_avx2, __attribute__((target("avx2,fma"))), true)
 
 /* ------------------------------------------------------------------------
- * With AVX-512: pow_core on 8 values at once (GCC's vector extensions), the same
- * operations lane by lane, selects for its conditions, fma for the exact products,
- * tables read by permutes of registers
+ * With FMA and AVX2, or AVX-512: pow_core on 4 or 8 values at once
+ * (vmath_pow_vec.inc), fma for the exact products
  * ------------------------------------------------------------------------ */
 #include <immintrin.h>
 /* every function of this part (GCC and clang) */
@@ -145,22 +140,53 @@ VM_POW_LOOP(pow_loop_avx2, __attribute__((target("avx2,fma"))), true)
 _Static_assert(VM_POW_LOG_BITS >= 4 && VM_POW_LOG_BITS <= 5 && VM_POW_EXP_BITS >= 4 && VM_POW_EXP_BITS <= 5,
                "vlookup reads tables of 16 or 32 values");
 
-typedef double VecD __attribute__((vector_size(64)));
-typedef int64_t VecI __attribute__((vector_size(64)));
-typedef uint64_t VecU __attribute__((vector_size(64)));
-enum { VW = 8 };
-
-/* a where m (all ones), else b. */
-VM_AVX512 static inline __attribute__((always_inline)) VecD vsel(VecI m, VecD a, VecD b) {
-  return (VecD)(((VecI)a & m) | ((VecI)b & ~m));
+/* vmath_pow_vec.inc with AVX2 and FMA: 4 lanes, tables read by gathers. */
+#define VecD VecD4
+#define VecI VecI4
+#define VecU VecU4
+#define VW 4
+#define VP(name) name##_avx2
+#define VP_ATTR VM_AVX2
+#define VM_AVX2 __attribute__((target("avx2,fma")))
+typedef double VecD4 __attribute__((vector_size(32)));
+typedef int64_t VecI4 __attribute__((vector_size(32)));
+typedef uint64_t VecU4 __attribute__((vector_size(32)));
+/* t[idx * stride] lane by lane. */
+VM_AVX2 static inline __attribute__((always_inline)) VecD4 vlookup_avx2(const double *t, int stride, int n, VecI4 idx) {
+  (void)n;
+  return (VecD4)_mm256_i64gather_pd(t, (__m256i)(idx * stride), 8);
 }
-VM_AVX512 static inline __attribute__((always_inline)) VecD vfabs(VecD a) { return (VecD)((VecI)a & INT64_MAX); }
-VM_AVX512 static inline __attribute__((always_inline)) VecD vsplat(double v) { return (VecD){v, v, v, v, v, v, v, v}; }
+/* two_prod_err lane by lane, by fma. */
+VM_AVX2 static inline __attribute__((always_inline)) VecD4 vtwo_prod_err_avx2(VecD4 a, VecD4 b, VecD4 p) {
+  return (VecD4)_mm256_fmsub_pd((__m256d)a, (__m256d)b, (__m256d)p);
+}
+/* k (|k| < 2^51) as a double, exactly: 1.5 * 2^52 + k, less 1.5 * 2^52 (AVX2 has no
+ * int64 -> double conversion). */
+VM_AVX2 static inline __attribute__((always_inline)) VecD4 vcvt_avx2(VecI4 k) {
+  return (VecD4)(k + 0x4338000000000000) - 0x1.8p52;
+}
+#include "vmath_pow_vec.inc"
+#undef VecD
+#undef VecI
+#undef VecU
+#undef VW
+#undef VP
+#undef VP_ATTR
 
+/* vmath_pow_vec.inc with AVX-512: 8 lanes, tables in registers read by permutes. */
+#define VecD VecD8
+#define VecI VecI8
+#define VecU VecU8
+#define VW 8
+#define VP(name) name##_avx512
+#define VP_ATTR VM_AVX512
+typedef double VecD8 __attribute__((vector_size(64)));
+typedef int64_t VecI8 __attribute__((vector_size(64)));
+typedef uint64_t VecU8 __attribute__((vector_size(64)));
 /* t[idx] lane by lane for a table of n values every stride-th from t (n <= 32): by
  * permutes of registers (vpermi2pd picks from 16 by the low 4 bits; bit 4 picks
  * between two such). */
-VM_AVX512 static inline __attribute__((always_inline)) VecD vlookup(const double *t, int stride, int n, VecI idx) {
+VM_AVX512 static inline __attribute__((always_inline)) VecD8 vlookup_avx512(const double *t, int stride, int n, VecI8 idx) {
   __m512d reg[4];
   for (int h = 0; h < 4; h++) {
     double v[8];
@@ -169,122 +195,48 @@ VM_AVX512 static inline __attribute__((always_inline)) VecD vlookup(const double
   }
   __m512i ix = (__m512i)idx;
   __m512d lo = _mm512_permutex2var_pd(reg[0], ix, reg[1]);
-  if (n <= 16) return (VecD)lo;
+  if (n <= 16) return (VecD8)lo;
   __m512d hi = _mm512_permutex2var_pd(reg[2], ix, reg[3]);
-  return (VecD)_mm512_mask_blend_pd(_mm512_test_epi64_mask(ix, _mm512_set1_epi64(16)), lo, hi);
+  return (VecD8)_mm512_mask_blend_pd(_mm512_test_epi64_mask(ix, _mm512_set1_epi64(16)), lo, hi);
 }
 
 /* two_prod_err lane by lane, by fma. */
-VM_AVX512 static inline __attribute__((always_inline)) VecD vtwo_prod_err(VecD a, VecD b, VecD p) {
-  return (VecD)_mm512_fmsub_pd((__m512d)a, (__m512d)b, (__m512d)p);
+VM_AVX512 static inline __attribute__((always_inline)) VecD8 vtwo_prod_err_avx512(VecD8 a, VecD8 b, VecD8 p) {
+  return (VecD8)_mm512_fmsub_pd((__m512d)a, (__m512d)b, (__m512d)p);
 }
 
-/* log_dd lane by lane. */
-VM_AVX512 static inline __attribute__((always_inline)) void vlog_dd(VecD ax, VecD *lhi, VecD *llo) {
-  VecI ix = (VecI)ax;
-  VecI sub = (VecU)ix < 0x0010000000000000u;
-  ix = (VecI)vsel(sub, (VecD)((VecI)(ax * 0x1p52) - (int64_t)(52ull << 52)), (VecD)ix);
-  VecI tmp = ix - (int64_t)VM_POW_LOG_OFF;
-  VecI i = (VecI)((VecU)tmp >> (52 - VM_POW_LOG_BITS)) & ((1 << VM_POW_LOG_BITS) - 1);
-  VecD kd = __builtin_convertvector(tmp >> 52, VecD);
-  VecD z = (VecD)(ix - (tmp & (int64_t)(0xfffull << 52)));
-  VecD invc = vlookup(&vm_pow_log_table[0][0], 3, 1 << VM_POW_LOG_BITS, i);
-  VecD logc = vlookup(&vm_pow_log_table[0][1], 3, 1 << VM_POW_LOG_BITS, i);
-  VecD logclo = vlookup(&vm_pow_log_table[0][2], 3, 1 << VM_POW_LOG_BITS, i);
-  VecD p = z * invc;
-  VecD rlo = vtwo_prod_err(z, invc, p);
-  VecD r = p - 1.0;
-  VecD a = kd * VM_POW_LN2_HI;
-  VecD t1 = a + logc, e1 = (a - t1) + logc;
-  VecD t2 = t1 + r, e2 = (t1 - t2) + r;
-  VecD ar = -0.5 * r;
-  VecD ar2 = r * ar, e3 = vtwo_prod_err(r, ar, ar2);
-  VecD hi = t2 + ar2, e4 = (t2 - hi) + ar2;
-  VecD r2 = r * r, r4 = r2 * r2;
-  VecD q34 = 1.0 / 3 - r * 0.25, q56 = 0.2 - r * (1.0 / 6), q78 = 1.0 / 7 - r * 0.125, q910 = 1.0 / 9 - r * 0.1;
-  VecD q = (q34 + r2 * q56) + r4 * ((q78 + r2 * q910) + r4 * (1.0 / 11));
-  VecD poly = r2 * r * q;
-  VecD rtail = rlo * ((1.0 - r) + r2);
-  VecD lo = kd * VM_POW_LN2_LO + logclo;
-  lo = lo + e1 + e2 + e3 + e4 + rtail + poly;
-  *lhi = hi + lo;
-  *llo = (hi - *lhi) + lo;
-}
-
-/* exp_dd lane by lane. */
-VM_AVX512 static inline __attribute__((always_inline)) VecD vexp_dd(VecD ehi, VecD elo) {
-  VecI big = ~(vfabs(ehi) <= 800.0);
-  ehi = vsel(big, vsel(ehi > 0, vsplat(800.0), vsplat(-800.0)), ehi);
-  elo = vsel(big, vsplat(0.0), elo);
-  VecD zk = ehi * VM_POW_INV_LN2N;
-  VecD sh = zk + 0x1.8p52;
-  VecI ki = (VecI)sh - (int64_t)0x4338000000000000;
-  VecD kd = sh - 0x1.8p52;
-  VecD r = ((ehi - kd * VM_POW_LN2N_HI) - kd * VM_POW_LN2N_LO) + elo;
-  VecI j = ki & ((1 << VM_POW_EXP_BITS) - 1);
-  VecI e = ki >> VM_POW_EXP_BITS, e1 = e >> 1, e2 = e - e1;
-  VecD thi = vlookup(&vm_pow_exp_table[0][0], 2, 1 << VM_POW_EXP_BITS, j);
-  VecD tail = vlookup(&vm_pow_exp_table[0][1], 2, 1 << VM_POW_EXP_BITS, j);
-  VecD s1 = (VecD)((VecI)thi + (VecI)((VecU)e1 << 52));
-  VecD s2 = (VecD)((VecI)((VecU)(e2 + 1023) << 52));
-  VecD r2 = r * r, r4 = r2 * r2;
-  VecD b2 = 0.5 + r * (1.0 / 6), b4 = 1.0 / 24 + r * (1.0 / 120), b6 = 1.0 / 720 + r * (1.0 / 5040);
-  VecD tmp = r + (tail + (r2 * b2 + r4 * (b4 + r2 * b6)));
-  return (s1 + s1 * tmp) * s2;
-}
-
-/* pow_core lane by lane. */
-VM_AVX512 static inline __attribute__((always_inline)) VecD vpow_core(VecD x, VecD y) {
-  VecD ax = vfabs(x), ay = vfabs(y);
-  VecI ybig = ay >= 0x1p52;
-  VecD t = ay + 0x1p52;
-  VecI yint = ybig | ((t - 0x1p52) == ay);
-  VecI yodd = yint & (ay < 0x1p53) & -(((VecI)vsel(ybig, ay, t)) & 1);
-  VecD lhi, llo;
-  vlog_dd(ax, &lhi, &llo);
-  VecD ehi = y * lhi;
-  VecD elo = y * llo + vtwo_prod_err(y, lhi, ehi);
-  VecD m = vexp_dd(ehi, elo);
-  VecD inf = vsplat(__builtin_inf()), zero = vsplat(0.0), one = vsplat(1.0);
-  VecI yneg = y < 0;
-  m = vsel(ay == __builtin_inf(), vsel((ax < 1.0) == yneg, inf, zero), m);
-  m = vsel(ax == 0.0, vsel(yneg, inf, zero), m);
-  m = vsel(ax == __builtin_inf(), vsel(yneg, zero, inf), m);
-  m = vsel(ax == 1.0, one, m);
-  m = (VecD)((VecI)m | (yodd & ((VecI)x & INT64_MIN)));
-  VecI nan = (x != x) | (y != y) | ((x < 0) & (x > -__builtin_inf()) & ~yint);
-  m = vsel(nan, vsplat(__builtin_nan("")), m);
-  return vsel((y == 0.0) | (x == 1.0), one, m);
-}
-
-/* vpow_core over n values (the last ones padded with 1). */
-VM_AVX512 static void pow_loop_avx512(const double *a, const double *b, double *r, size_t n) {
-  size_t i = 0;
-  for (; i + VW <= n; i += VW) {
-    VecD x, y;
-    memcpy(&x, a + i, sizeof x);
-    memcpy(&y, b + i, sizeof y);
-    VecD v = vpow_core(x, y);
-    memcpy(r + i, &v, sizeof v);
-}
-  if (i == n) return;
-  VecD x = vsplat(1.0), y = vsplat(1.0);
-  for (size_t k = 0; i + k < n; k++) x[k] = a[i + k], y[k] = b[i + k];
-  VecD v = vpow_core(x, y);
-  for (size_t k = 0; i + k < n; k++) r[i + k] = v[k];
-}
+/* k as a double. */
+VM_AVX512 static inline __attribute__((always_inline)) VecD8 vcvt_avx512(VecI8 k) { return __builtin_convertvector(k, VecD8); }
+#include "vmath_pow_vec.inc"
+#undef VecD
+#undef VecI
+#undef VecU
+#undef VW
+#undef VP
+#undef VP_ATTR
 
 #endif
+
+bool vm_pow_values_on(VmPowIsa isa, const double *a, const double *b, double *r, size_t n) {
+  switch (isa) {
+  case VM_POW_GENERIC: pow_loop_generic(a, b, r, n); return true;
+#if defined(__x86_64__)
+  case VM_POW_AVX2:
+    if (!vm_host_has_fma()) return false;
+    pow_loop_avx2(a, b, r, n);
+    return true;
+  case VM_POW_AVX512:
+    if (!vm_host_has_fma() || !__builtin_cpu_supports("avx512f") || !__builtin_cpu_supports("avx512dq") ||
+        !__builtin_cpu_supports("avx512vl"))
+      return false;
+    pow_loop_avx512(a, b, r, n);
+    return true;
+#endif
+  default: return false;
+  }
+}
 
 void vm_pow_values(const double *a, const double *b, double *r, size_t n) {
-#if defined(__x86_64__)
-  if (vm_host_has_fma()) {
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl"))
-      pow_loop_avx512(a, b, r, n);
-    else
-      pow_loop_avx2(a, b, r, n);
-    return;
-  }
-#endif
-  pow_loop_generic(a, b, r, n);
+  if (!vm_pow_values_on(VM_POW_AVX512, a, b, r, n) && !vm_pow_values_on(VM_POW_AVX2, a, b, r, n))
+    vm_pow_values_on(VM_POW_GENERIC, a, b, r, n);
 }

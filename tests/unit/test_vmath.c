@@ -221,6 +221,21 @@ Test(vmath, pow_is_one_function_in_both_families_and_every_kernel) {
   static double x[COUNT], y[COUNT], wide[COUNT], finz[COUNT];
   uint64_t s = 99;
   for (int i = 0; i < COUNT; i++) pow_args(&s, i % 5, &x[i], &y[i]);
+  static const char *const isas[] = {"generic", "avx2", "avx512"};
+  for (VmPowIsa isa = VM_POW_GENERIC; isa <= VM_POW_AVX512; isa++)
+    for (size_t n = 0; n <= 19; n++) {   /* every tail length, at an odd offset */
+      if (!vm_pow_values_on(isa, x + 3, y + 3, wide, n)) break;
+      for (size_t i = 0; i < n; i++)
+        cr_assert(same_bits(wide[i], vm_pow_value(x[3 + i], y[3 + i])), "%s pow(%a, %a): %a", isas[isa], x[3 + i],
+                  y[3 + i], wide[i]);
+    }
+  for (VmPowIsa isa = VM_POW_GENERIC; isa <= VM_POW_AVX512; isa++) {
+    if (!vm_pow_values_on(isa, x, y, wide, COUNT)) continue;
+    cr_log_info("pow: the %s version", isas[isa]);
+    for (int i = 0; i < COUNT; i++)
+      cr_assert(same_bits(wide[i], vm_pow_value(x[i], y[i])), "%s pow(%a, %a): %a, scalar %a", isas[isa], x[i], y[i],
+                wide[i], vm_pow_value(x[i], y[i]));
+  }
   vm_pow_n(x, y, finz, COUNT);
   vm_set_family(VM_CINZ);
   vm_pow_n(x, y, wide, COUNT);
