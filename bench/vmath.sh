@@ -5,14 +5,17 @@
 # (default 4,000,000): ns/row for each function (thread CPU time, so that other jobs on
 # the machine count less), best of 7 interleaved runs, and the
 # ratio to libmvec. BASELINE=/path/to/an/older/missionc adds its objects (before/after).
-# missionc's objects call SLEEF's deterministic functions (LANGUAGE.md, "exp, log and
-# pow"): built with `--cpu native`, of the host's family (finz, with FMA, on a CPU with
-# FMA and AVX2), as wide as the CPU allows; built by default (the generic CPU), 2-wide,
-# of the family that the object's CPU test picks when first called (a load and a select
-# per call), and the same code with the test's answer preset to cinz (what it computes
-# on a CPU without FMA; compiled by the llc of missionc's LLVM). On a finz CPU, tight
-# C loops over the same SLEEF functions too, at the widest width and 2-wide (what the
-# generated kernel, and the portable object's choice, add). Asserts nothing.
+# missionc's objects call SLEEF's deterministic exp and log and compute missionc's own
+# pow inline (LANGUAGE.md, "exp, log and pow"): built with `--cpu native`, exp and log of
+# the host's family (finz, with FMA, on a CPU with FMA and AVX2), as wide as the CPU
+# allows, pow on 8 lanes with AVX-512 (tables in registers) or 4; built by default (the
+# generic CPU), exp and log 2-wide, of the family that the object's CPU test picks when
+# first called (a load and a select per call), pow 4 lanes compiled for AVX2 and FMA
+# where that test passes, and the same code with the test's answer preset to cinz (what
+# it computes on a CPU without FMA: pow by Dekker's products for SSE2; compiled by the
+# llc of missionc's LLVM). On a finz CPU, tight C loops over the same SLEEF functions
+# too (and SLEEF's pow, which missionc used before), at the widest width and 2-wide.
+# Asserts nothing.
 set -euo pipefail
 build=$(cd "${1:?usage: bench/vmath.sh BUILD_DIR [ROWS]}" && pwd)
 rows=${2:-4000000}
@@ -143,7 +146,7 @@ gcc -O3 -march=native -ffast-math -fPIC -shared -o libmvec.so hand.c -lm
 gcc -O3 -march=native -fPIC -shared -o libm_scalar.so hand.c -lm
 libs+=("$work/libmvec.so" "$work/libm_scalar.so")
 labels+=("gcc -O3 -ffast-math (libmvec)" "gcc -O3 (scalar libm)")
-objdump -d libmvec.so | grep -q '_ZGV' || echo "note: gcc did not vectorise with libmvec"
+grep -q '_ZGV' <<<"$(objdump -d libmvec.so)" || echo "note: gcc did not vectorise with libmvec"
 gcc -O2 -o driver driver.c -ldl
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "rows: $rows; load average at the start: $load"

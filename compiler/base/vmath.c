@@ -1,4 +1,5 @@
-/* vmath.c - exp, log and pow of one SLEEF family for the whole process (vmath.h). */
+/* vmath.c - exp and log of one SLEEF family for the whole process, and pow (vmath_pow.c)
+ * (vmath.h). */
 #include "vmath.h"
 
 #include <stdatomic.h>
@@ -8,10 +9,8 @@
 
 double Sleef_cinz_expd1_u10purec(double x);
 double Sleef_cinz_logd1_u35purec(double x);
-double Sleef_cinz_powd1_u10purec(double x, double y);
 double Sleef_finz_expd1_u10purecfma(double x);
 double Sleef_finz_logd1_u35purecfma(double x);
-double Sleef_finz_powd1_u10purecfma(double x, double y);
 
 static atomic_int family = -1;   /* VmFamily once known */
 static atomic_bool warned;
@@ -89,20 +88,15 @@ double vm_log(double x) {
   return vm_nan_canonical(vm_family() == VM_FINZ ? Sleef_finz_logd1_u35purecfma(x) : Sleef_cinz_logd1_u35purec(x));
 }
 
-double vm_pow(double x, double y) {
-  atomic_fetch_add_explicit(&scalar_calls, 1, memory_order_relaxed);
-  return vm_nan_canonical(vm_family() == VM_FINZ ? Sleef_finz_powd1_u10purecfma(x, y) : Sleef_cinz_powd1_u10purec(x, y));
-}
+double vm_pow(double x, double y) { return vm_pow_value(x, y); }
 
 /* ------------------------------------------------------------------------
  * n values at once: the widest functions of the family that this CPU runs
  * ------------------------------------------------------------------------ */
 
 typedef void (*VmUnary)(const double *a, double *r, size_t n);
-typedef void (*VmBinary)(const double *a, const double *b, double *r, size_t n);
 typedef struct VmKernels {
   VmUnary exp, log;
-  VmBinary pow;
 } VmKernels;
 
 /* fn on a, n values into r, W at a time (the last ones padded with 1.0): a function
@@ -118,24 +112,11 @@ typedef struct VmKernels {
     STORE(tr, FN(LOAD(ta)));                                                          \
     for (size_t k = 0; i + k < n; k++) r[i + k] = tr[k];                              \
   }
-#define VM_BINARY(NAME, TARGET, T, W, LOAD, STORE, FN)                                \
-  __attribute__((target(TARGET))) T FN(T, T);                                         \
-  __attribute__((target(TARGET))) static void NAME(const double *a, const double *b, double *r, \
-                                                   size_t n) {                        \
-    size_t i = 0;                                                                     \
-    for (; i + W <= n; i += W) STORE(r + i, FN(LOAD(a + i), LOAD(b + i)));            \
-    if (i == n) return;                                                               \
-    double ta[W], tb[W], tr[W];                                                       \
-    for (size_t k = 0; k < W; k++) ta[k] = i + k < n ? a[i + k] : 1.0, tb[k] = i + k < n ? b[i + k] : 1.0; \
-    STORE(tr, FN(LOAD(ta), LOAD(tb)));                                                \
-    for (size_t k = 0; i + k < n; k++) r[i + k] = tr[k];                              \
-  }
-/* The three functions of a family at one width. */
+/* The two functions of a family at one width. */
 #define VM_WIDTH(TAG, TARGET, T, W, LOAD, STORE, FAM, ISA)                                      \
   VM_UNARY(TAG##_exp, TARGET, T, W, LOAD, STORE, Sleef_##FAM##_expd##W##_u10##ISA)              \
   VM_UNARY(TAG##_log, TARGET, T, W, LOAD, STORE, Sleef_##FAM##_logd##W##_u35##ISA)              \
-  VM_BINARY(TAG##_pow, TARGET, T, W, LOAD, STORE, Sleef_##FAM##_powd##W##_u10##ISA)             \
-  static const VmKernels TAG = {TAG##_exp, TAG##_log, TAG##_pow};
+  static const VmKernels TAG = {TAG##_exp, TAG##_log};
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -148,10 +129,7 @@ VM_WIDTH(finz8, "avx512f", __m512d, 8, _mm512_loadu_pd, _mm512_storeu_pd, finz, 
 /* One value at a time, by the scalar functions (a CPU other than x86-64). */
 static void scalar_exp(const double *a, double *r, size_t n) { for (size_t i = 0; i < n; i++) r[i] = vm_exp(a[i]); }
 static void scalar_log(const double *a, double *r, size_t n) { for (size_t i = 0; i < n; i++) r[i] = vm_log(a[i]); }
-static void scalar_pow(const double *a, const double *b, double *r, size_t n) {
-  for (size_t i = 0; i < n; i++) r[i] = vm_pow(a[i], b[i]);
-}
-static const VmKernels scalar = {scalar_exp, scalar_log, scalar_pow};
+static const VmKernels scalar = {scalar_exp, scalar_log};
 
 #endif
 
@@ -181,7 +159,4 @@ void vm_log_n(const double *a, double *r, size_t n) {
   canonical_nans(r, n);
 }
 
-void vm_pow_n(const double *a, const double *b, double *r, size_t n) {
-  kernels()->pow(a, b, r, n);
-  canonical_nans(r, n);
-}
+void vm_pow_n(const double *a, const double *b, double *r, size_t n) { vm_pow_values(a, b, r, n); }

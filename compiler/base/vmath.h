@@ -1,12 +1,16 @@
-/* vmath.h - exp, log and pow as every engine computes them: SLEEF's deterministic
- * functions, which give the same bits at every vector width within one *family*:
+/* vmath.h - exp, log and pow as every engine computes them.
+ * exp and log are SLEEF's deterministic functions, which give the same bits at every
+ * vector width within one *family*:
  *   VM_FINZ  Sleef_finz_*: with fused multiply-add (x86-64 with FMA and AVX2)
  *   VM_CINZ  Sleef_cinz_*: without (any CPU)
- * exp and pow are the u10 functions (at most 1.0 ulp from the exact result), log the
- * u35 one (at most 3.5 ulp; LANGUAGE.md "exp, log and pow"). The two families differ
- * in the last bit on some arguments, so one process uses one: vm_family(). The
- * interpreter and the constant folder call the scalar functions here; compiled code
- * calls the same family's 2-, 4- and 8-wide ones (codegen.c). */
+ * exp is the u10 function (at most 1.0 ulp from the exact result), log the u35 one (at
+ * most 3.5 ulp; LANGUAGE.md "exp, log and pow"). The two families differ in the last
+ * bit on some arguments, so one process uses one: vm_family(). The interpreter and
+ * the constant folder call the scalar functions here; compiled code calls the same
+ * family's 2-, 4- and 8-wide ones (codegen.c).
+ * pow is missionc's own (vmath_pow.c; at most 0.52 ulp measured), one function with
+ * the same bits in every family, width and engine: compiled code computes it by the
+ * same operations in IR (native/vmath_ir.c). */
 #ifndef MISSIONC_VMATH_H
 #define MISSIONC_VMATH_H
 
@@ -28,14 +32,14 @@ VmFamily vm_family(void);
  * VM_FINZ only where the CPU has FMA and AVX2 (`build` folds constants with the
  * objects' family, which MISSIONC_VMATH does not change). */
 void vm_set_family(VmFamily f);
-/* How many times this process has called vm_exp, vm_log and vm_pow (the scalar ones:
- * the constant folder's), so that `build` can tell whether a folded constant depends
- * on the family. */
+/* How many times this process has called vm_exp and vm_log (the scalar ones: the
+ * constant folder's), so that `build` can tell whether a folded constant depends on
+ * the family (vm_pow's do not). */
 unsigned long vm_scalar_calls(void);
 /* "finz" or "cinz". */
 const char *vm_family_name(VmFamily f);
 
-/* exp, log and pow of the process's family; a NaN result is the positive quiet NaN
+/* exp and log of the process's family, and pow; a NaN result is the positive quiet NaN
  * in every engine (SLEEF's widths agree on every bit but a NaN's sign: the AVX-512
  * functions give -NaN for log(-1)). */
 double vm_exp(double x);
@@ -48,6 +52,16 @@ double vm_pow(double x, double y);
 void vm_exp_n(const double *a, double *r, size_t n);
 void vm_log_n(const double *a, double *r, size_t n);
 void vm_pow_n(const double *a, const double *b, double *r, size_t n);
+
+/* pow itself (vmath_pow.c), without vm_pow's count; on n values at once, vectorised
+ * as this CPU allows. */
+double vm_pow_value(double x, double y);
+void vm_pow_values(const double *a, const double *b, double *r, size_t n);
+/* vm_pow_values by one of its versions (for the tests): false, computing nothing, where
+ * this CPU cannot run it. GENERIC: one value at a time (Dekker's products); AVX2: 4 at
+ * once with FMA and AVX2; AVX512: 8 at once. */
+typedef enum { VM_POW_GENERIC, VM_POW_AVX2, VM_POW_AVX512 } VmPowIsa;
+bool vm_pow_values_on(VmPowIsa isa, const double *a, const double *b, double *r, size_t n);
 
 static inline double vm_nan_canonical(double r) { return r != r ? __builtin_nan("") : r; }
 

@@ -18,9 +18,10 @@
  * one module each, compiled in parallel and cached by jit.c.
  *
  * The operations and their order are those of interp.c, value for value, lane for
- * lane; pow, exp and log are SLEEF's deterministic functions of one family (libm_call,
- * base/vmath.h), which the optimiser does not know, so it cannot rewrite them (pow(2, x)
- * into exp2(x) ...). Portable objects hold both families and pick one on the CPU that
+ * lane; exp and log are SLEEF's deterministic functions of one family (libm_call,
+ * base/vmath.h), which the optimiser does not know, so it cannot rewrite them (exp(x)
+ * into exp2 ...); pow is missionc's own, an internal function of the module
+ * (native/vmath_ir.c) of the operations of base/vmath_pow.c. Portable objects hold both families and pick one on the CPU that
  * runs them (CG_VMATH_RUNTIME: family_function), goal constants folded by exp, log or
  * pow included (folded).
  */
@@ -35,6 +36,7 @@
 #include <llvm-c/TargetMachine.h>
 
 #include "util.h"
+#include "vmath_ir.h"
 
 /* ------------------------------------------------------------------------
  * The context
@@ -553,9 +555,24 @@ static LLVMValueRef gen_max(Gen *g, LLVMValueRef a, LLVMValueRef b) {
   return nan_if(g, a, b, LLVMBuildSelect(g->b, LLVMBuildFCmp(g->b, LLVMRealOGT, b, a, ""), b, a, ""));
 }
 
-/* pow(a, b) (SLEEF's, vmath.h); NaN when either is NaN */
+/* pow in a portable module: compiled for AVX2 and FMA and called where the CPU has
+ * them (is_finz: the test of exp's and log's family), else with Dekker's products; the
+ * two compiled for different CPU features, so called with SSE2's registers
+ * (vmath_ir.h). The same bits either way. */
+static LLVMValueRef runtime_pow(Gen *g, LLVMValueRef a, LLVMValueRef b) {
+  LLVMValueRef fast = vmir_pow_runtime_function(g->mod, g->lanes, true, g->nounwind);
+  LLVMValueRef any = vmir_pow_runtime_function(g->mod, g->lanes, false, g->nounwind);
+  return vmir_pow_runtime_call(g->b, LLVMBuildSelect(g->b, runs_finz(g), fast, any, ""), g->lanes, a, b);
+}
+
+/* pow(a, b): missionc's own (vmath.h), the same operations as vm_pow in IR, with fma
+ * where the target has it (the same bits either way); NaN when either is NaN */
 static LLVMValueRef gen_pow(Gen *g, LLVMValueRef a, LLVMValueRef b) {
-  return nan_if(g, a, b, math_call(g, LIBM_POW, (LLVMValueRef[]){a, b}));
+  if (g->vmath == CG_VMATH_RUNTIME) return nan_if(g, a, b, runtime_pow(g, a, b));
+  LLVMValueRef fn = vmir_pow_function(g->mod, g->lanes, g->vmath == CG_VMATH_FINZ, g->math == CG_MATH_AVX512, g->nounwind);
+  LLVMTypeRef params[2] = {g->vt, g->vt};
+  LLVMValueRef r = LLVMBuildCall2(g->b, LLVMFunctionType(g->vt, params, 2, 0), fn, (LLVMValueRef[]){a, b}, 2, "");
+  return nan_if(g, a, b, r);
 }
 
 /* clamp(x, lo, hi) = min(max(x, lo), hi) */

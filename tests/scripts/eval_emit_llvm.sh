@@ -2,8 +2,9 @@
 # eval_emit_llvm.sh MISSIONC SOURCE_DIR BINARY_DIR - `--emit-llvm` prints the IR.
 #
 # eval --emit-llvm: the JIT's fused kernel, vectorised (<4 x double>, or <8 x double>
-# on an AVX-512 host), branch-free (select), with masked loads for the last rows, pow
-# called as SLEEF's deterministic function (never rewritten, never the C library's). build --emit-llvm: P_R, P_R_batch and P_R_inputs for each rule;
+# on an AVX-512 host), branch-free (select), with masked loads for the last rows, exp
+# called as SLEEF's deterministic function, pow missionc's own inside the module (never
+# rewritten, never the C library's). build --emit-llvm: P_R, P_R_batch and P_R_inputs for each rule;
 # -o NAME.ll writes the same text to a file.
 set -euo pipefail
 missionc=$1 bin=$3
@@ -16,11 +17,12 @@ indicator x { unit 1 }
 indicator y { unit % }
 score a = if x > y then x / y else 1
 score b = pow(2, x) + min(x, y)
+score c = exp(x)
 MISSION
 "$missionc" eval rules.mission --emit-llvm >eval.ll
 lanes=4
 if grep -qF '<8 x double>' eval.ll; then lanes=8; fi
-for pat in 'define void @missionc.kernel.0' "select <$lanes x i1>" 'llvm.masked.load' 'inz_powd' \
+for pat in 'define void @missionc.kernel.0' "select <$lanes x i1>" 'llvm.masked.load' 'inz_expd' '@missionc.pow.' \
            "%y = fmul <$lanes x double>"; do
   grep -qF "$pat" eval.ll || { echo "FAIL: eval --emit-llvm lacks '$pat'"; cat eval.ll; exit 1; }
 done
@@ -31,9 +33,10 @@ for pat in 'define double @m_a\(' 'define void @m_a_batch\(' '@m_a_inputs = .*co
   grep -qE "$pat" build.ll || { echo "FAIL: build --emit-llvm lacks '$pat'"; cat build.ll; exit 1; }
 done
 # SLEEF's family (LANGUAGE.md, "exp, log and pow"): code for the generic CPU picks it on
-# the CPU that runs it, so it holds both families' 2-wide functions and the CPU test
-for pat in '@Sleef_cinz_powd2_u10sse2' '@Sleef_finz_powd2_u10avx2128' '@missionc.vmath.family = internal' \
-           'asm sideeffect "cpuid"' 'asm sideeffect "xgetbv"'; do
+# the CPU that runs it, so it holds both families' 2-wide functions and the CPU test;
+# and pow for AVX2 and FMA and for any x86-64, chosen by the same test
+for pat in '@Sleef_cinz_expd2_u10sse2' '@Sleef_finz_expd2_u10avx2128' '@missionc.vmath.family = internal' \
+           'asm sideeffect "cpuid"' 'asm sideeffect "xgetbv"' '@missionc.pow.4.avx2fma.parts' '@missionc.pow.4.parts'; do
   grep -qF "$pat" build.ll || { echo "FAIL: build for the generic CPU lacks '$pat'"; exit 1; }
 done
 "$missionc" build rules.mission --emit-llvm --prefix m --cpu native >native.ll

@@ -170,7 +170,7 @@ Test(semantics, ieee_division_and_library_functions, .init = setup, .fini = tear
   expect(ROW("s_div", 0, 0), NAN);
   expect(ROW("s_div", 1, 3), 1.0 / 3.0);
   expect(ROW("s_pow", 2, 10), 1024);
-  /* SLEEF's deterministic functions (vmath.h): exp and pow within 1 ulp of the C
+  /* vmath.h's deterministic functions: exp and pow within 1 ulp of the C
      library's, log (u35) within 3.5 ulp of the exact result, so 4 of glibc's */
   expect(ROW("s_pow", 1.1, 2.5), vm_pow(1.1, 2.5));
   expect(ROW("s_pow2", 0.3), vm_pow(2, 0.3));
@@ -619,39 +619,71 @@ static int count(const char *hay, const char *needle) {
 
 Test(ir, library_calls_are_not_rewritten, .init = setup, .fini = teardown) {
   load(record_src);
-  char *ir = ir_of("s_pow2", JIT_OPT_O3);
-  /* the row function calls the scalar SLEEF pow; the batch loop the AVX-512 one (8
+  char *ir = ir_of("s_exp", JIT_OPT_O3);
+  /* the row function calls the scalar SLEEF exp; the batch loop the AVX-512 one (8
      lanes) on an AVX-512 host, the AVX one (4 lanes) on an AVX host, else two SSE2 ones;
      all of the finz family (FMA) on a host that has FMA and AVX2, else of cinz */
   if (cg_vmath_for_cpu("native") == CG_VMATH_FINZ) {
-    cr_assert(strstr(ir, "@Sleef_finz_powd1_u10purecfma(") != NULL, "%s", ir);
-    cr_assert(strstr(ir, "@Sleef_finz_powd8_u10avx512f(") != NULL || strstr(ir, "@Sleef_finz_powd4_u10avx2(") != NULL,
+    cr_assert(strstr(ir, "@Sleef_finz_expd1_u10purecfma(") != NULL, "%s", ir);
+    cr_assert(strstr(ir, "@Sleef_finz_expd8_u10avx512f(") != NULL || strstr(ir, "@Sleef_finz_expd4_u10avx2(") != NULL,
               "%s", ir);
     cr_assert(strstr(ir, "Sleef_cinz") == NULL, "%s", ir);
   } else {
-    cr_assert(strstr(ir, "@Sleef_cinz_powd1_u10purec(") != NULL, "%s", ir);
-    cr_assert(strstr(ir, "@Sleef_cinz_powd8_u10avx512fnofma(") != NULL || strstr(ir, "@Sleef_cinz_powd4_u10avx(") != NULL ||
-                  strstr(ir, "@Sleef_cinz_powd2_u10sse2(") != NULL,
+    cr_assert(strstr(ir, "@Sleef_cinz_expd1_u10purec(") != NULL, "%s", ir);
+    cr_assert(strstr(ir, "@Sleef_cinz_expd8_u10avx512fnofma(") != NULL || strstr(ir, "@Sleef_cinz_expd4_u10avx(") != NULL ||
+                  strstr(ir, "@Sleef_cinz_expd2_u10sse2(") != NULL,
               "%s", ir);
   }
   cr_assert(strstr(ir, "missionc.vmath") == NULL, "a native module tests the CPU:\n%s", ir);
-  cr_assert(strstr(ir, "exp2") == NULL, "pow(2, x) became exp2:\n%s", ir);
-  cr_assert(strstr(ir, "@pow(") == NULL, "the C library's pow is called:\n%s", ir);
+  cr_assert(strstr(ir, "@exp(") == NULL && strstr(ir, "exp2") == NULL, "the C library's exp is called:\n%s", ir);
+  free(ir);
+}
+
+Test(ir, pow_is_missionc_own_in_the_module, .init = setup, .fini = teardown) {
+  load(record_src);
+  char *ir = ir_of("s_pow", JIT_OPT_O3);
+  /* vmath_ir.c: the batch loop reads its tables by permutes of registers on an AVX-512
+     host, else by gathers of internal constants (which the row function loads); fma
+     where the host has it; no call of any library's pow, no exp2 */
+  cr_assert(strstr(ir, "@missionc.pow.invc = internal") != NULL, "%s", ir);
+  cr_assert(strstr(ir, "@missionc.pow.exp2hi = internal") != NULL, "%s", ir);
+  if (cg_math_for_cpu("native") == CG_MATH_AVX512)
+    cr_assert(strstr(ir, "llvm.x86.avx512.vpermi2var.pd.512") != NULL && strstr(ir, "llvm.masked.gather") == NULL, "%s", ir);
+  else
+    cr_assert(strstr(ir, "llvm.masked.gather") != NULL, "%s", ir);
+  cr_assert(strstr(ir, "Sleef") == NULL && strstr(ir, "@pow(") == NULL && strstr(ir, "exp2(") == NULL, "%s", ir);
+  bool fma = strstr(ir, "llvm.fma") != NULL;
+  cr_assert(fma == (cg_vmath_for_cpu("native") == CG_VMATH_FINZ), "%s", ir);
   free(ir);
 }
 
 Test(ir, a_portable_module_selects_between_the_families, .init = setup, .fini = teardown) {
   load(record_src);
-  char *ir = ir_for("s_pow2", "generic", JIT_OPT_O2);
+  char *ir = ir_for("s_exp", "generic", JIT_OPT_O2);
   /* the row function: scalar; the batch loop: 2-wide (SSE2 in cinz, the 128-bit AVX2
      ones in finz); one CPU test, not inlined; a monotonic load per call site */
-  cr_assert(strstr(ir, "@Sleef_finz_powd1_u10purecfma") && strstr(ir, "@Sleef_cinz_powd1_u10purec"), "%s", ir);
-  cr_assert(strstr(ir, "@Sleef_finz_powd2_u10avx2128") && strstr(ir, "@Sleef_cinz_powd2_u10sse2"), "%s", ir);
+  cr_assert(strstr(ir, "@Sleef_finz_expd1_u10purecfma") && strstr(ir, "@Sleef_cinz_expd1_u10purec"), "%s", ir);
+  cr_assert(strstr(ir, "@Sleef_finz_expd2_u10avx2128") && strstr(ir, "@Sleef_cinz_expd2_u10sse2"), "%s", ir);
   cr_assert(strstr(ir, "select i1") != NULL, "%s", ir);
   cr_assert(strstr(ir, "@missionc.vmath.family = internal") != NULL, "%s", ir);
   cr_assert(strstr(ir, "monotonic") != NULL, "%s", ir);
   cr_assert(count(ir, "\"cpuid\"") == 3 && count(ir, "\"xgetbv\"") == 1, "the CPU test is inlined:\n%s", ir);
-  cr_assert(strstr(ir, "@Sleef_finz_powd4") == NULL && strstr(ir, "@Sleef_cinz_powd4") == NULL, "%s", ir);
+  cr_assert(strstr(ir, "@Sleef_finz_expd4") == NULL && strstr(ir, "@Sleef_cinz_expd4") == NULL, "%s", ir);
+  free(ir);
+}
+
+Test(ir, a_portable_module_computes_pow_with_fma_where_the_cpu_has_it, .init = setup, .fini = teardown) {
+  load(record_src);
+  char *ir = ir_for("s_pow", "generic", JIT_OPT_O2);
+  /* two versions of pow: one compiled for AVX2 and FMA, chosen by the CPU test of exp's
+     and log's family, one with Dekker's products (the same bits); called with SSE2's
+     registers (<2 x double> parts), no SLEEF */
+  cr_assert(strstr(ir, "@missionc.pow.invc = internal") != NULL, "%s", ir);
+  cr_assert(strstr(ir, "\"target-features\"=\"+avx,+avx2,+fma\"") != NULL, "%s", ir);
+  cr_assert(strstr(ir, "llvm.fma") != NULL && strstr(ir, "@fma(") == NULL, "%s", ir);
+  cr_assert(strstr(ir, "@missionc.pow.4.avx2fma.parts(<2 x double>") != NULL, "%s", ir);
+  cr_assert(strstr(ir, "@missionc.pow.4.parts(<2 x double>") != NULL, "%s", ir);
+  cr_assert(strstr(ir, "@missionc.vmath.family = internal") != NULL && strstr(ir, "Sleef") == NULL, "%s", ir);
   free(ir);
 }
 
