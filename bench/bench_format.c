@@ -1,6 +1,8 @@
 /* bench_format.c - how fast csv_format_double prints doubles.
  *
  *   make -C BUILD bench_format && BUILD/bench_format [VALUES]    (default 1,000,000)
+ *   valgrind --tool=callgrind --toggle-collect=csv_format_double \
+ *       BUILD/bench_format --once SET [VALUES]     (instructions a value: Ir / VALUES)
  *
  * Compares csv_format_double (exact integer arithmetic, Ryu's tables) with a
  * copy of the function it replaced (a short-decimal fast path, then
@@ -13,8 +15,10 @@
  *   decimals   short decimals m / 10^k (12.5, 0.617, 3000): inputs echoed
  *   bits       random finite bit patterns (any exponent, some subnormals)
  *
- * Each function runs over the whole array several times, interleaved, and
- * the best time counts.  Also counts outputs that differ between the two
+ * Each function runs over the whole array ROUNDS times, interleaved, and the
+ * median time counts (the machine is shared and noisy).  --once SET runs only
+ * csv_format_double, once over SET's values, for callgrind to count its
+ * instructions (exact and repeatable, unlike times).  Also counts outputs that differ between the two
  * (must be 0; tests/unit/test_csv.c is the real check).  Never asserts a time.
  */
 #include <float.h>
@@ -28,7 +32,7 @@
 
 #include "csv.h"
 
-enum { ROUNDS = 5 };
+enum { ROUNDS = 15 };
 
 typedef size_t (*FormatFn)(double, char[32]);
 
@@ -153,6 +157,17 @@ static double one_pass(FormatFn f, const double *v, size_t n, size_t *sink) {
   return now() - t0;
 }
 
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* The median of ROUNDS times (sorted in place). */
+static double median(double t[ROUNDS]) {
+  qsort(t, ROUNDS, sizeof *t, cmp_double);
+  return t[ROUNDS / 2];
+}
+
 /* Outputs of the two functions that differ on v[0..n). */
 static size_t count_differences(const double *v, size_t n) {
   size_t diff = 0;
@@ -176,21 +191,49 @@ static void bench(const char *name, double (*gen)(uint64_t *), size_t n) {
   for (size_t i = 0; i < n; i++)
     v[i] = gen(&state);
   size_t sink = 0;
-  double best_old = INFINITY, best_new = INFINITY;
+  double t_old[ROUNDS], t_new[ROUNDS];
   for (int round = 0; round < ROUNDS; round++) {
-    best_old = fmin(best_old, one_pass(old_format_double, v, n, &sink));
-    best_new = fmin(best_new, one_pass(csv_format_double, v, n, &sink));
+    t_old[round] = one_pass(old_format_double, v, n, &sink);
+    t_new[round] = one_pass(csv_format_double, v, n, &sink);
   }
+  double m_old = median(t_old), m_new = median(t_new);
   size_t diff = count_differences(v, n);
-  printf("%-10s %10.1f %10.1f %8.1fx %8zu   (sink %zu)\n", name, best_old * 1e9 / (double)n,
-         best_new * 1e9 / (double)n, best_old / best_new, diff, sink % 10);
+  printf("%-10s %10.1f %10.1f %8.1fx %8zu   (sink %zu)\n", name, m_old * 1e9 / (double)n,
+         m_new * 1e9 / (double)n, m_old / m_new, diff, sink % 10);
   free(v);
 }
 
+/* Formats n values of the named set once, by csv_format_double only (for callgrind). */
+static int once(const char *set, size_t n) {
+  static const struct {
+    const char *name;
+    double (*gen)(uint64_t *);
+  } sets[] = {{"scores", score}, {"decimals", short_decimal}, {"bits", random_bits}};
+  for (size_t k = 0; k < sizeof sets / sizeof *sets; k++) {
+    if (strcmp(set, sets[k].name) != 0) continue;
+    double *v = malloc(n * sizeof *v);
+    if (!v) return 1;
+    uint64_t state = 2024;
+    for (size_t i = 0; i < n; i++)
+      v[i] = sets[k].gen(&state);
+    size_t sink = 0;
+    one_pass(csv_format_double, v, n, &sink);
+    printf("%s: %zu values formatted once (sink %zu)\n", set, n, sink % 10);
+    free(v);
+    return 0;
+  }
+  fprintf(stderr, "unknown set '%s' (scores, decimals, bits)\n", set);
+  return 2;
+}
+
 int main(int argc, char **argv) {
+  if (argc > 2 && strcmp(argv[1], "--once") == 0) {
+    size_t n = argc > 3 ? (size_t)strtoull(argv[3], NULL, 10) : 1000000;
+    return once(argv[2], n ? n : 1);
+  }
   size_t n = argc > 1 ? (size_t)strtoull(argv[1], NULL, 10) : 1000000;
   if (n == 0) n = 1;
-  printf("%zu values per set, best of %d passes\n\n", n, ROUNDS);
+  printf("%zu values per set, median of %d interleaved passes\n\n", n, ROUNDS);
   printf("%-10s %10s %10s %9s %8s\n", "set", "old ns", "new ns", "speedup", "differ");
   bench("scores", score, n);
   bench("decimals", short_decimal, n);

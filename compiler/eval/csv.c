@@ -824,7 +824,8 @@ static size_t format_by_definition(double v, char buf[32]) {
 
 #ifdef __SIZEOF_INT128__
 /* The same definition computed exactly in integers, without printf or a
- * parse (~45 ns a value on a 2.3 GHz Xeon; bench/bench_format.c).  A normal
+ * parse (about 330 instructions a value, by callgrind on bench/bench_format.c
+ * --once; 446 before the cuts by constants and the SSE2 digits).  A normal
  * double v = m2 * 2^e2 and the two ends of the interval of reals that read
  * back to it (v - half the gap to the previous double, v + half the gap to
  * the next) are scaled by a power of ten, as in Ryu (Ulf Adams, "Ryu: fast
@@ -1188,10 +1189,12 @@ static int log10_pow5(int e) {
   return (int)(((uint32_t)e * 732923u) >> 20);
 }
 
-/* floor(m * mul / 2^j) for a 128-bit mul = {low, high} and j >= 64. */
-static uint64_t mul_shift(uint64_t m, const uint64_t mul[2], int j) {
-  Uint128 low = (Uint128)m * mul[0], high = (Uint128)m * mul[1];
-  return (uint64_t)(((low >> 64) + high) >> (j - 64));
+/* floor(m * mul / 2^j) for a 128-bit mul = {low, high} and j - 64 in [54, 61]
+   (as for every normal double's j: then the shift is one double-word shift). */
+static inline uint64_t mul_shift(uint64_t m, const uint64_t mul[2], int j) {
+  Uint128 low = (Uint128)m * mul[0], high = (Uint128)m * mul[1], sum = (low >> 64) + high;
+  int s = j - 64;
+  return (uint64_t)sum >> s | (uint64_t)(sum >> 64) << (64 - s);
 }
 
 /* Does 5^q divide x (x > 0)? */
@@ -1222,7 +1225,7 @@ typedef struct {
    of e10 puts mid between 10 and 100 times 4*m2 (18 or 19 digits), except
    when e2 - 2 is in [-1, 3]: then mid is 4*m2 times 5, 1, 2, 4 or 8, exact
    (17 or 18 digits). */
-static Scaled scale_interval(uint64_t m2, int e2, bool narrow_below) {
+static inline Scaled scale_interval(uint64_t m2, int e2, bool narrow_below) {
   uint64_t mv = 4 * m2, mp = mv + 2, mm = mv - (narrow_below ? 1 : 2);
   Scaled s;
   s.ends_read_back = (m2 & 1) == 0;
@@ -1250,26 +1253,59 @@ static Scaled scale_interval(uint64_t m2, int e2, bool narrow_below) {
   return s;
 }
 
-/* The scaled value cut to q = mid / 10^r (r >= 0 digits dropped) and
-   rounded as printf rounds: to nearest on the exact value, ties to even.
-   With r = 0 the value must be exact. */
-static uint64_t round_digits(const Scaled *s, uint64_t q, int r) {
-  uint64_t unit = pow10_u64[r], rem = s->mid - q * unit, half = unit / 2;
-  bool tie_up = !s->mid_exact | (bool)(q & 1); /* bitwise: no branches on random digits */
-  bool up = (r > 0) & ((rem > half) | ((rem == half) & tie_up));
-  return q + up;
+/* "00" to "99": the two digits of 0..99. */
+static const char digit_pairs[200] = {
+    '0', '0', '0', '1', '0', '2', '0', '3', '0', '4', '0', '5', '0', '6', '0', '7', '0', '8', '0', '9',
+    '1', '0', '1', '1', '1', '2', '1', '3', '1', '4', '1', '5', '1', '6', '1', '7', '1', '8', '1', '9',
+    '2', '0', '2', '1', '2', '2', '2', '3', '2', '4', '2', '5', '2', '6', '2', '7', '2', '8', '2', '9',
+    '3', '0', '3', '1', '3', '2', '3', '3', '3', '4', '3', '5', '3', '6', '3', '7', '3', '8', '3', '9',
+    '4', '0', '4', '1', '4', '2', '4', '3', '4', '4', '4', '5', '4', '6', '4', '7', '4', '8', '4', '9',
+    '5', '0', '5', '1', '5', '2', '5', '3', '5', '4', '5', '5', '5', '6', '5', '7', '5', '8', '5', '9',
+    '6', '0', '6', '1', '6', '2', '6', '3', '6', '4', '6', '5', '6', '6', '6', '7', '6', '8', '6', '9',
+    '7', '0', '7', '1', '7', '2', '7', '3', '7', '4', '7', '5', '7', '6', '7', '7', '7', '8', '7', '9',
+    '8', '0', '8', '1', '8', '2', '8', '3', '8', '4', '8', '5', '8', '6', '8', '7', '8', '8', '8', '9',
+    '9', '0', '9', '1', '9', '2', '9', '3', '9', '4', '9', '5', '9', '6', '9', '7', '9', '8', '9', '9',
+};
+
+/* Stores the 8 bytes of w at p. */
+static inline void store_word(char *p, uint64_t w) {
+  memcpy(p, &w, 8);
 }
 
-/* Does the integer c (at the scale of s) read back to the double? */
-static bool reads_back(const Scaled *s, uint64_t c) {
-  uint64_t least = s->low + (!s->low_exact || !s->ends_read_back);
-  uint64_t most = s->high - (s->high_exact && !s->ends_read_back);
-  return (c >= least) & (c <= most);
+/* 16 ASCII digits in two words, the first digit in the lowest byte of lo
+   (the first in memory on a little-endian host). */
+typedef struct {
+  uint64_t lo, hi;
+} Digits16;
+
+#ifdef __SSE2__
+/* A vector of 16-bit lanes [x, x, x, x, y, y, y, y] (x, y < 10^4, each times 4) as
+   the digits of x then of y, one a lane: x / 10^3, x / 10^2, x / 10 and x by
+   multiplications by reciprocals (exact below 10^4), then each minus 10 times the
+   lane before it. */
+static inline __m128i digits_4x2(__m128i v) {
+  v = _mm_mulhi_epu16(v, _mm_setr_epi16(8389, 5243, 13108, (short)32768, 8389, 5243, 13108, (short)32768));
+  v = _mm_mulhi_epu16(v, _mm_setr_epi16(1 << 7, 1 << 11, 1 << 13, (short)(1 << 15), 1 << 7, 1 << 11,
+                                        1 << 13, (short)(1 << 15)));
+  return _mm_sub_epi16(v, _mm_slli_epi64(_mm_mullo_epi16(v, _mm_set1_epi16(10)), 16));
 }
 
-/* x < 10^8 as 8 ASCII digits in a word, the first digit in the lowest byte (the
-   first in memory on a little-endian host): the halves, quarters and digits split
-   by multiplications in the lanes of one register (no table, no memory). */
+/* hi and lo (each < 10^8) as 16 ASCII digits, hi's first: both split into
+   halves of 4 digits, then into digits, in the lanes of vectors (after Wojciech
+   Mula's and Milo Yip's SSE2 itoa). */
+static inline Digits16 ascii_16_digits(uint32_t hi, uint32_t lo) {
+  __m128i x = _mm_set_epi64x(lo, hi);
+  __m128i q = _mm_srli_epi64(_mm_mul_epu32(x, _mm_set1_epi32((int)0xd1b71759)), 45);   /* x / 10^4 */
+  __m128i r = _mm_sub_epi32(x, _mm_mul_epu32(q, _mm_set1_epi32(10000)));             /* x % 10^4 */
+  __m128i t = _mm_slli_epi16(_mm_or_si128(q, _mm_slli_epi64(r, 16)), 2);   /* [4qh, 4rh, 0, 0, 4ql, 4rl, 0, 0] */
+  __m128i dh = digits_4x2(_mm_unpacklo_epi32(_mm_unpacklo_epi16(t, t), _mm_unpacklo_epi16(t, t)));
+  __m128i dl = digits_4x2(_mm_unpacklo_epi32(_mm_unpackhi_epi16(t, t), _mm_unpackhi_epi16(t, t)));
+  __m128i d = _mm_add_epi8(_mm_packus_epi16(dh, dl), _mm_set1_epi8('0'));
+  return (Digits16){(uint64_t)_mm_cvtsi128_si64(d), (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(d, d))};
+}
+#else
+/* x < 10^8 as 8 ASCII digits in a word, the first digit in the lowest byte: the
+   halves, quarters and digits split by multiplications in the lanes of one register. */
 static uint64_t ascii_8_digits(uint32_t x) {
   uint64_t v = x / 10000 | (uint64_t)(x % 10000) << 32;             /* 2 lanes < 10^4 */
   uint64_t hundreds = (v * 5243 >> 19) & 0x0000007F0000007Fu;        /* /100, exact below 43699 */
@@ -1279,69 +1315,66 @@ static uint64_t ascii_8_digits(uint32_t x) {
   return v + 0x3030303030303030u;
 }
 
-/* Stores the 8 bytes of w at p. */
-static void store_word(char *p, uint64_t w) {
-  memcpy(p, &w, 8);
+/* hi and lo (each < 10^8) as 16 ASCII digits, hi's first. */
+static inline Digits16 ascii_16_digits(uint32_t hi, uint32_t lo) {
+  return (Digits16){ascii_8_digits(hi), ascii_8_digits(lo)};
 }
+#endif
 
-/* Bytes [k, k + 8) of the 24-byte string w[0..3) (k <= 16). */
-static uint64_t word_at(const uint64_t w[3], int k) {
-  int i = k >> 3, sh = (k & 7) * 8;
-  return sh ? w[i] >> sh | w[i + 1] << (64 - sh) : w[i];
-}
-
-/* Writes what %.{p}g prints for the p significant digits t (or 10^p after
-   rounding carried) whose first digit has decimal exponent x: plain when
-   -4 <= x < p, else d.ddde+XX, trailing zeros dropped either way.  The 17
-   digits of t * 10^(17 - p) are built in three words of registers and stored
-   whole, shifted in registers where a point goes between them: nothing is read
-   back from memory (a narrow store read by a wider load stalls), and nothing is
-   written past buf[31] (see the bounds below). */
-static size_t write_g(char buf[32], bool neg, uint64_t t, int p, int x) {
-  if (t == pow10_u64[p]) {
-    t /= 10;
+/* Writes what %.{p}g prints for the 17 digits d (d * 10^(p - 17) has p
+   significant digits, d = 10^17 after rounding carried) whose first digit has
+   decimal exponent x: plain when -4 <= x < p, else d.ddde+XX, trailing zeros
+   dropped either way.  The 16 digits after the first are made in two words of
+   registers and stored whole, shifted in registers where a point goes between
+   them: nothing is read back from memory (a narrow store read by a wider load
+   stalls), and nothing is written past buf[31] (see the bounds below). */
+static inline size_t write_g(char buf[32], bool neg, uint64_t d, int p, int x) {
+  if (d == pow10_u64[17]) {
+    d = pow10_u64[16];
     x++;
   }
-  uint64_t d = t * pow10_u64[17 - p];   /* 17 digits, the first not 0 */
-  uint64_t a = ascii_8_digits((uint32_t)(d / 100000000 % 100000000));
-  uint64_t b = ascii_8_digits((uint32_t)(d % 100000000));
-  uint64_t first = '0' + d / 10000000000000000u;
-  uint64_t w[3] = {first | a << 8, a >> 56 | b << 8, b >> 56 | 0x3030303030303000u};
-  /* digits without trailing zeros: after the last byte that is not '0' */
-  uint64_t nz1 = w[1] ^ 0x3030303030303030u, nz0 = w[0] ^ 0x3030303030303030u;
-  int n = (w[2] & 0xff) != '0' ? 17
-          : nz1            ? 8 + (63 - __builtin_clzll(nz1)) / 8 + 1
-                           : (63 - __builtin_clzll(nz0)) / 8 + 1;
+  uint64_t first = d / pow10_u64[16], rest = d - first * pow10_u64[16];
+  uint64_t high8 = rest / 100000000;
+  Digits16 w = ascii_16_digits((uint32_t)high8, (uint32_t)(rest - high8 * 100000000));
+  first += '0';
+  /* digits without trailing zeros: up to the last byte that is not '0' */
+  uint64_t nz1 = w.hi ^ 0x3030303030303030u, nz0 = w.lo ^ 0x3030303030303030u;
+  int n = nz1 ? 9 + (63 - __builtin_clzll(nz1)) / 8 + 1 : nz0 ? 1 + (63 - __builtin_clzll(nz0)) / 8 + 1 : 1;
   char *o = buf;
   *o = '-';
   o += neg;
   if (x < -4 || x >= p) { /* d.ddde+XX: at most 1 + 2 + 16 + 5 bytes */
     o[0] = (char)first;
     o[1] = '.';
-    store_word(o + 2, a);
-    store_word(o + 10, b);
+    store_word(o + 2, w.lo);
+    store_word(o + 10, w.hi);
     o += n > 1 ? n + 1 : 1;
-    *o++ = 'e';
-    *o++ = x < 0 ? '-' : '+';
     int e = x < 0 ? -x : x;
-    if (e >= 100) *o++ = (char)('0' + e / 100);
-    *o++ = (char)('0' + e % 100 / 10);
-    *o++ = (char)('0' + e % 10);
-  } else if (x < 0) { /* 0.000ddd: at most 1 + 5 + 24 bytes */
+    o[0] = 'e';
+    o[1] = x < 0 ? '-' : '+';
+    if (e >= 100) {
+      o[2] = (char)('0' + e / 100);
+      e %= 100;
+      o++;
+    }
+    memcpy(o + 2, digit_pairs + 2 * e, 2);
+    o += 4;
+  } else if (x < 0) { /* 0.000ddd: at most 1 + 5 + 17 bytes */
     store_word(o, 0x3030303030302e30u);   /* "0.000000" */
     char *dd = o + 1 - x;
-    store_word(dd, w[0]);
-    store_word(dd + 8, w[1]);
-    store_word(dd + 16, w[2]);
+    dd[0] = (char)first;
+    store_word(dd + 1, w.lo);
+    store_word(dd + 9, w.hi);
     o = dd + n;
-  } else { /* ddd.ddd or ddd000: at most 1 + 24, or 1 + x + 2 + 16 bytes with x <= 7 */
-    store_word(o, w[0]);
-    store_word(o + 8, w[1]);
-    store_word(o + 16, w[2]);
-    if (n > x + 1) { /* x <= 15: the digits after the point, 16 - x bytes */
+  } else { /* ddd.ddd or ddd000: at most 1 + 17, or 1 + x + 2 + 16 - x bytes (x <= 7), or + 8 (x >= 8) */
+    o[0] = (char)first;
+    store_word(o + 1, w.lo);
+    store_word(o + 9, w.hi);
+    if (n > x + 1) { /* x <= 15: the digits after the point are those of w from byte x on */
       o[x + 1] = '.';
-      store_word(o + x + 2, word_at(w, x + 1));
-      if (x < 8) store_word(o + x + 10, word_at(w, x + 9));
+      Uint128 tail = ((Uint128)w.hi << 64 | w.lo) >> (8 * x);
+      store_word(o + x + 2, (uint64_t)tail);
+      if (x < 8) store_word(o + x + 10, (uint64_t)(tail >> 64));
       o += n + 1;
     } else {
       o += x + 1;
@@ -1351,47 +1384,60 @@ static size_t write_g(char buf[32], bool neg, uint64_t t, int p, int x) {
   return (size_t)(o - buf);
 }
 
-/* csv_format_double for a finite nonzero v, exactly, in integers; 0 for
-   subnormals (the scaling leaves them too few digits to round to 17). */
-static size_t format_exact(double v, char buf[32]) {
-  uint64_t bits;
-  memcpy(&bits, &v, sizeof bits);
+/* csv_format_double for a normal double of these bits, exactly, in integers.
+   The scaled value and the ends of its interval are taken to 19 digits (times
+   10 or 100 when they have 18 or 17, which keeps the floors' meaning for the
+   candidates, all multiples of 100 there), so that the cuts to 17, 16 and 15
+   digits divide by constants.  Each cut rounds as printf does, to nearest on the
+   exact value with ties to even: up when the dropped digits plus 1 (inexact, or
+   an odd last digit) exceed half.  The 15- and 16-digit candidates are accepted
+   when they lie in the interval, by one unsigned comparison each.  0 if the
+   scaling left too few digits (never: see scale_interval). */
+static inline size_t format_exact(uint64_t bits, char buf[32]) {
   int biased = (int)(bits >> 52 & 0x7ff);
   uint64_t fraction = bits & (((uint64_t)1 << 52) - 1);
-  if (biased == 0) return 0;
   bool narrow_below = fraction == 0 && biased > 1;
   Scaled s = scale_interval(fraction | (uint64_t)1 << 52, biased - 1075, narrow_below);
-  if (s.mid < pow10_u64[16] || (s.mid < pow10_u64[17] && !s.mid_exact))
-    return 0; /* never: see scale_interval */
+  if (s.mid < pow10_u64[16] || (s.mid < pow10_u64[17] && !s.mid_exact)) return 0;
   int n = 17 + (s.mid >= pow10_u64[17]) + (s.mid >= pow10_u64[18]); /* digits of mid */
-  int x = n - 1 + s.e10; /* decimal exponent of its first digit */
-  const uint64_t cut[3] = {s.mid, s.mid / 10, s.mid / 100};
-  uint64_t q17 = cut[n - 17]; /* the first 17 digits */
-  bool neg = bits >> 63;
-  uint64_t t15 = round_digits(&s, q17 / 100, n - 15);
-  uint64_t t16 = round_digits(&s, q17 / 10, n - 16);
-  uint64_t t17 = round_digits(&s, q17, n - 17);
-  bool ok15 = reads_back(&s, t15 * pow10_u64[n - 15]);
-  bool ok16 = reads_back(&s, t16 * pow10_u64[n - 16]);
-  /* all three computed, one chosen by arithmetic: no branch to mispredict */
+  uint64_t scale = pow10_u64[19 - n];
+  uint64_t m = s.mid * scale;
+  uint64_t least = (s.low + (!s.low_exact | !s.ends_read_back)) * scale;
+  uint64_t span = (s.high - (s.high_exact & !s.ends_read_back)) * scale - least;
+  uint64_t inexact = !s.mid_exact;
+  uint64_t q17 = m / 100, q16 = m / 1000, q15 = m / 10000;
+  uint64_t c17 = (q17 + (m - q17 * 100 + (inexact | (q17 & 1)) > 50)) * 100;
+  uint64_t c16 = (q16 + (m - q16 * 1000 + (inexact | (q16 & 1)) > 500)) * 1000;
+  uint64_t c15 = (q15 + (m - q15 * 10000 + (inexact | (q15 & 1)) > 5000)) * 10000;
+  bool ok15 = c15 - least <= span, ok16 = c16 - least <= span;
   int p = 17 - (ok15 | ok16) - ok15;
-  const uint64_t digits[3] = {t15, t16, t17};
-  return write_g(buf, neg, digits[p - 15], p, x);
+  uint64_t c = ok15 ? c15 : ok16 ? c16 : c17;
+  return write_g(buf, bits >> 63, c / 100, p, n - 1 + s.e10);
 }
 #else
 /* Without 128-bit integers, the definition does all the work. */
-static size_t format_exact(double v, char buf[32]) {
-  (void)v, (void)buf;
+static size_t format_exact(uint64_t bits, char buf[32]) {
+  (void)bits, (void)buf;
   return 0;
 }
 #endif
 
-size_t csv_format_double(double v, char buf[32]) {
+/* csv_format_double for zeros, subnormals, infinities and NaN. */
+static size_t format_special(double v, char buf[32]) {
   if (isnan(v)) return (size_t)snprintf(buf, 32, "nan");
   if (isinf(v)) return (size_t)snprintf(buf, 32, v < 0 ? "-inf" : "inf");
   if (v == 0) return (size_t)snprintf(buf, 32, signbit(v) ? "-0" : "0");
-  size_t len = format_exact(v, buf);
-  return len > 0 ? len : format_by_definition(v, buf);
+  return format_by_definition(v, buf);
+}
+
+size_t csv_format_double(double v, char buf[32]) {
+  uint64_t bits;
+  memcpy(&bits, &v, sizeof bits);
+  if ((((bits >> 52) + 1) & 0x7ff) > 1) { /* a normal number: its biased exponent is 1 to 0x7fe */
+    size_t len = format_exact(bits, buf);
+    if (len > 0) return len;
+  }
+  return format_special(v, buf);
 }
 
 size_t csv_format_date(int32_t days, char buf[16]) {

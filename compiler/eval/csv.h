@@ -183,7 +183,7 @@ int csv_parse_date(const char *s, size_t n, int32_t *days);
 /* Writers.  csv_format_double prints the first of %.15g, %.16g, %.17g
    that reads back to the same double (nan, inf, -inf for non-finite
    values), byte for byte, computed exactly in integers (Ryu's scaling;
-   ~45 ns; subnormals fall back to snprintf, ~1 us).  May write all 32
+   about 330 instructions; subnormals fall back to snprintf, ~1 us).  May write all 32
    bytes of buf.  csv_format_date prints YYYY-MM-DD (days
    within years 0000-9999).  Both return the length written, NUL
    included in buf but not in the length. */

@@ -261,6 +261,7 @@ typedef struct Run {
   const char **keep_names;
   int nkeep;
   int width;            /* cells per row in a chunk: ncols, then nkeep */
+  bool numbers_only;    /* no kept cells and every rule a number: format_numbers */
   int *field_of;        /* the CSV field of each of the `width` cells */
   size_t scan_rows;     /* records per csv_scan_simple call; 0: no fast scan */
   int *fuse_col;        /* per CSV field, its column or -1, for csv_parse_records; NULL: not used */
@@ -422,9 +423,34 @@ static char *put_cell(char *p, const char *s, size_t n) {
   return p;
 }
 
+/* Format the batch's rows when they are numbers only (no kept cells, every rule a
+ * number): room for all of them reserved at once (32 bytes a number, which
+ * csv_format_double may write, within the 40 a row's bound counts), and the
+ * pointers in locals, since stores through the char pointer may alias them. */
+static void format_numbers(Run *run, Chunk *c) {
+  size_t nrows = c->nrows, stride = run->rows;
+  int nrules = run->rs->n;
+  grow_out(c, nrows * ((size_t)nrules * 40 + 2));
+  const double *outs = c->outs;
+  char *p = c->out + c->olen;
+  for (size_t i = 0; i < nrows; i++) {
+    p += csv_format_double(outs[i], p);
+    for (int r = 1; r < nrules; r++) {
+      *p++ = ',';
+      p += csv_format_double(outs[(size_t)r * stride + i], p);
+    }
+    *p++ = '\n';
+  }
+  c->olen = (size_t)(p - c->out);
+}
+
 /* Format the chunk's results as CSV rows, after the kept input cells. */
 static void format_chunk(Run *run, Chunk *c) {
   const RuleSet *rs = run->rs;
+  if (run->numbers_only) {
+    format_numbers(run, c);
+    return;
+  }
   for (size_t i = 0; i < c->nrows; i++) {
     size_t kept = 0;
     const Cell *row = &c->cells[i * (size_t)run->width + (size_t)run->ncols];
@@ -1218,6 +1244,8 @@ int eval_csv(const RuleSet *rs, int in_fd, const char *in_name, FILE *out, const
   if (run.rows > ROWS_MAX) run.rows = ROWS_MAX;
   if (run.rows < 16) run.rows = 16;
   plan_scan(&run);
+  run.numbers_only = run.nkeep == 0 && rs->n > 0;
+  for (int r = 0; r < rs->n; r++) run.numbers_only = run.numbers_only && rs->sigs[r]->result == VAL_NUM;
   run.nworkers = threads > 1 ? threads : 0;
   run.nslots = threads > 1 ? 2 * threads + 2 : 1;
   run.slots = xcalloc((size_t)run.nslots, sizeof *run.slots);

@@ -617,6 +617,27 @@ Test(csv_format, every_layout) {
       }
 }
 
+/* csv_format_double stores whole words: none may reach past buf[31], on any
+   layout, sign or exponent (a sentinel after the 32 bytes stays). */
+Test(csv_format, writes_within_32_bytes) {
+  uint64_t state = 99;
+  for (int i = 0; i < 400000; i++) {
+    uint64_t r = next_random(&state);
+    double v = i % 2 ? from_bits(r) : random_decimal(&state, 17);
+    if (i % 4 == 2) v = -v;
+    union {
+      char text[48];
+      uint64_t words[6];
+    } buf;
+    memset(buf.text, 0x5a, sizeof buf.text);
+    size_t n = csv_format_double(v, buf.text);
+    cr_assert(lt(sz, n, (size_t)32), "%a", v);
+    cr_assert(eq(int, buf.text[n], 0), "%a: no NUL after the text", v);
+    for (size_t k = 32; k < sizeof buf.text; k++)
+      if (buf.text[k] != 0x5a) cr_assert(eq(int, buf.text[k], 0x5a), "%a: byte %zu written past buf[31]", v, k);
+  }
+}
+
 Test(csv_format, not_always_the_shortest) {
   static const struct {
     double value;
