@@ -146,7 +146,7 @@ static int parse_args(Compiler *c, CommonOptions *co, EvalArgs *a, int argc, cha
   if (st >= 0) return st;
   char *why = NULL;
   if (jit_check_cpu(a->eval.cpu, &why) != 0) {   /* before any thread: LLVM would abort() */
-    st = driver_usage_error("%s", why ? why : "unknown CPU");
+    st = driver_usage_error_text(why ? why : "unknown CPU");
     free(why);
     return st;
   }

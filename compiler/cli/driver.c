@@ -51,6 +51,15 @@ int driver_usage_error(const char *fmt, ...) {
   return EXIT_USAGE;
 }
 
+int driver_usage_error_text(const char *text) {
+  size_t len = strlen(text);
+  char *clean = malloc(len + 1);
+  fprintf(stderr, "missionc: error: %s\nTry 'missionc --help' for more information.\n",
+          clean ? util_terminal_text(clean, text, len, true) : "out of memory");
+  free(clean);
+  return EXIT_USAGE;
+}
+
 int driver_report(int status, char *err) {
   if (status == MS_FAILED && err) driver_usage_error("%s", err);
   else if (status != MS_OK && err) fprintf(stderr, "missionc: error: %s\n", err);

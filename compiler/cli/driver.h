@@ -37,6 +37,9 @@ int driver_common_option(Compiler *c, CommonOptions *o, int argc, char **argv, i
 void driver_options_apply(Compiler *c, CommonOptions *o);
 /* Print a usage error (printf-style) and return EXIT_USAGE. */
 int driver_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same for a message of several lines that missionc wrote (the user's values in it
+ * already cleaned): its newlines kept, never cut. */
+int driver_usage_error_text(const char *text);
 /* Report what a library call returned: a usage error for MS_FAILED, an error for
  * MS_INPUT (err is freed). Returns the exit status. */
 int driver_report(int status, char *err);

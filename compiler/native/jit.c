@@ -354,9 +354,10 @@ int jit_check_cpu(const char *cpu, char **err) {
   char *triple = LLVMGetDefaultTargetTriple();
   size_t len = 256 + strlen(cpu) + strlen(triple);
   for (const char *const *n = jit_cpu_names(); *n; n++) len += strlen(*n) + 4;
-  char *msg = malloc(len);
-  if (msg) {
-    int at = snprintf(msg, len, "unknown CPU '%s' for %s", cpu, triple);
+  char *msg = malloc(len), *shown = malloc(strlen(cpu) + 1);   /* the name without controls */
+  if (msg && shown) {
+    util_terminal_text(shown, cpu, strlen(cpu), false);
+    int at = snprintf(msg, len, "unknown CPU '%s' for %s", shown, triple);
     if (best) at += snprintf(msg + at, len - (size_t)at, "; did you mean '%s'?", best);
     at += snprintf(msg + at, len - (size_t)at, "\nnote: --cpu takes native, generic");
     int line = at - (int)strlen("note: --cpu takes native, generic");
@@ -367,6 +368,11 @@ int jit_check_cpu(const char *cpu, char **err) {
       if (wrap) line = at - (int)strlen(*n) - 2;
     }
   }
+  if (!shown) {
+    free(msg);
+    msg = NULL;
+  }
+  free(shown);
   LLVMDisposeMessage(triple);
   if (err) *err = msg;
   else free(msg);

@@ -47,6 +47,9 @@ keeps eval eval bad.mission -i rows.csv -o OUT
 keeps eval-cell eval good.mission -i bad_rows.csv -o OUT
 keeps eval-cpu eval good.mission -i rows.csv -o OUT --cpu bogus
 grep -q "unknown CPU 'bogus'" eval-cpu.err || fail "--cpu bogus: $(cat eval-cpu.err)"
+# the list of CPUs is on lines of its own, not joined by '?' nor cut
+grep -q "^note: --cpu takes native, generic" eval-cpu.err || fail "--cpu bogus, note: $(cat eval-cpu.err)"
+grep -q "x86-64-v2" build-cpu.err || fail "--cpu bogus, list cut: $(cat build-cpu.err)"
 
 # eval -o never names the mission file
 cp good.mission keep.mission
