@@ -359,9 +359,18 @@ static void find_mine(Lint *L) {
     Sym *s = L->m->syms.items[i];
     if (!s->imported) mark_mine(L, NULL, s);
   }
+  /* A kind that is the mission's all through (no imports: every kind) reads the model's
+   * list of it (the same order; lint never grows or reorders mine) */
+  int outside[DK_COUNT] = {0};
   for (int i = 0; i < L->m->syms.len; i++) {
     Sym *s = L->m->syms.items[i];
-    if (L->in_mission[s->index]) vec_push(L->a, &L->mine[s->kind], s);
+    if (!L->in_mission[s->index]) outside[s->kind]++;
+  }
+  for (int kind = 0; kind < DK_COUNT; kind++)
+    if (!outside[kind]) L->mine[kind] = L->m->by_kind[kind];
+  for (int i = 0; i < L->m->syms.len; i++) {
+    Sym *s = L->m->syms.items[i];
+    if (outside[s->kind] && L->in_mission[s->index]) vec_push(L->a, &L->mine[s->kind], s);
   }
 }
 
