@@ -403,6 +403,10 @@ Model *check_program(Compiler *c, Node *root) {
   ck_budgets(k);
   ck_tests(k);
   ck_results(k);
+  /* the shared-record table serves the passes only */
+  arena_free_table(k->a, k->sem_slots);
+  k->sem_slots = NULL;
+  k->sem_cap = k->sem_count = 0;
 #ifdef __GLIBC__
   malloc_trim(0);   /* the passes' scratch is freed: give its pages back before lint and the back ends */
 #endif

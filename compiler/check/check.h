@@ -146,9 +146,9 @@ extern const char *const push_names[PUSH_COUNT];
 
 /* A period (range of dates), first and last day inclusive. */
 typedef struct Period {
-  bool set;
   int64_t start, end;
   Span span;
+  bool set;              /* last: 32 bytes, no hole */
 } Period;
 
 /* How a quantity bounds what it states: exactly, at least (`>= x`), at most

@@ -1028,7 +1028,7 @@ void ck_fill(Checker *k, CkSym *s) {
   s->form_ok = !ck_damaged(k, s->sym.decl) && check_form(k, s);
   if (!s->form_ok && s->sym.kind == DK_RECORD) s->fields = namemap_new(k->a, 1);
   if (!s->form_ok) {
-    if (s->rs) s->rs->declared = ck_type_of(TY_ERROR);
+    if (s->sym.kind == DK_SCORE || s->sym.kind == DK_CONDITION || s->sym.kind == DK_FN) s->rs->declared = ck_type_of(TY_ERROR);
     s->fill = ST_DONE;
     return;
   }

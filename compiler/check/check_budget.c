@@ -182,24 +182,52 @@ static void note_parts(Checker *k, Diagnostic *g, const PtrVec *parts, const Uni
 }
 
 /* What each project takes from each instrument, summed per instrument. */
-static void sum_funding(Checker *k, Funding *by_instrument) {
+/* Whether a project's funding link l counts toward its instrument's budget; a link in
+ * another currency does not (reported when report is set). */
+static bool link_counts(Checker *k, const Sym *p, const Link *l, bool report) {
+  const Sym *ins = l->target;
+  const Quantity *budget = &ins->instrument.budget;
+  if (!budget->set || !l->has_value) return false;
+  Quantity tmp;
+  const Quantity *q = link_quantity(l, &tmp);
+  if (same_currency(q, budget)) return true;
+  if (report)
+    currency_error(k, q, budget, l->span, arena_printf(k->a, "the funding of '%s' by '%s'", p->name, ins->name),
+                   arena_printf(k->a, "the budget of '%s'", ins->name));
+  return false;
+}
+
+/* Add what the projects take from each instrument to its sum, by_instrument[ordinal of
+ * the instrument in by_kind] (the parts themselves are listed only for a message:
+ * instrument_parts). */
+static void sum_funding(Checker *k, Funding *by_instrument, const int *ordinal) {
   PtrVec *projects = &k->m->by_kind[DK_PROJECT];
   for (int i = 0; i < projects->len; i++) {
     Sym *p = projects->items[i];
     for (int j = 0; j < p->project.funded_by.len; j++) {
       Link *l = &p->project.funded_by.items[j];
-      Sym *ins = l->target;
-      Quantity *budget = &ins->instrument.budget;
-      if (!budget->set || !l->has_value) continue;
+      if (!link_counts(k, p, l, true)) continue;
+      Funding *f = &by_instrument[ordinal[l->target->index]];
       Quantity tmp;
       const Quantity *q = link_quantity(l, &tmp);
-      if (!same_currency(q, budget)) {
-        currency_error(k, q, budget, l->span,
-                       arena_printf(k->a, "the funding of '%s' by '%s'", p->name, ins->name),
-                       arena_printf(k->a, "the budget of '%s'", ins->name));
-        continue;
-      }
-      add_part(k, &by_instrument[ins->index], NULL, l, l->span, p->name, false);
+      f->lo += quantity_lo(q);
+      f->hi += quantity_hi(q);
+      f->ranged |= q->bound == QB_RANGE;
+    }
+  }
+}
+
+/* The parts of instrument ins's sum, in the order sum_funding added them, into f->parts. */
+static void instrument_parts(Checker *k, const Sym *ins, Funding *f) {
+  PtrVec *projects = &k->m->by_kind[DK_PROJECT];
+  for (int i = 0; i < projects->len; i++) {
+    Sym *p = projects->items[i];
+    for (int j = 0; j < p->project.funded_by.len; j++) {
+      Link *l = &p->project.funded_by.items[j];
+      if (l->target != ins || !link_counts(k, p, l, false)) continue;
+      Part *part = arena_alloc(k->a, sizeof *part);
+      *part = (Part){NULL, l, l->span, p->name, false};
+      vec_push(k->a, &f->parts, part);
     }
   }
 }
@@ -208,8 +236,9 @@ static void sum_funding(Checker *k, Funding *by_instrument) {
  * exceed it (lo > its upper end), W0114 when they may (hi > its lower end). The
  * messages are formats of the sum and the limit; ins names the instrument for
  * formats that name it first (NULL: the mission). */
-static void check_sum(Checker *k, Funding *f, const Quantity *b, DiagCode code, const char *ins,
+static void check_sum(Checker *k, Funding *f, const Quantity *b, DiagCode code, const Sym *of,
                       const char *sure, const char *may) {
+  const char *ins = of ? of->name : NULL;
   double blo = quantity_lo(b), bhi = quantity_hi(b);
   bool surely = exceeds(f->lo, bhi);
   if (!surely && !exceeds(f->hi, blo)) return;
@@ -229,17 +258,18 @@ static void check_sum(Checker *k, Funding *f, const Quantity *b, DiagCode code, 
     ck_note(k, g, NO_SPAN, "the upper ends add up to %s, more than the lower end %s", ck_quantity(k, f->hi, b->unit),
             ck_quantity(k, blo, b->unit));
   }
+  if (of) instrument_parts(k, of, f);
   note_parts(k, g, &f->parts, b->unit);
 }
 
 /* Each instrument's budget covers what its projects take. */
-static void check_instruments(Checker *k, Funding *by_instrument) {
+static void check_instruments(Checker *k, Funding *by_instrument) {   /* [i]: by_kind's i-th */
   PtrVec *instruments = &k->m->by_kind[DK_INSTRUMENT];
   for (int i = 0; i < instruments->len; i++) {
     Sym *ins = instruments->items[i];
     Quantity *b = &ins->instrument.budget;
     if (!b->set) continue;
-    check_sum(k, &by_instrument[ins->index], b, E0501, ins->name,
+    check_sum(k, &by_instrument[i], b, E0501, ins,
               "projects funded by '%s' take %%s in total, more than its budget of %%s",
               "projects funded by '%s' take %%s in total, which may exceed its budget of %%s");
   }
@@ -269,10 +299,14 @@ static void check_mission(Checker *k) {
 
 void ck_budgets(Checker *k) {
   rates(k);
-  /* scratch, one per declaration: freed here, not held by the arena to the end */
-  Funding *by_instrument = xcalloc((size_t)k->m->syms.len + 1, sizeof(Funding));
-  sum_funding(k, by_instrument);
+  /* scratch: each instrument's sum, found through its ordinal in by_kind; freed here */
+  const PtrVec *instruments = &k->m->by_kind[DK_INSTRUMENT];
+  int *ordinal = xcalloc((size_t)k->m->syms.len + 1, sizeof *ordinal);
+  for (int i = 0; i < instruments->len; i++) ordinal[((Sym *)instruments->items[i])->index] = i;
+  Funding *by_instrument = xcalloc((size_t)instruments->len + 1, sizeof(Funding));
+  sum_funding(k, by_instrument, ordinal);
   check_instruments(k, by_instrument);
+  free(ordinal);
   free(by_instrument);
   check_mission(k);
 }

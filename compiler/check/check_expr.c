@@ -263,7 +263,8 @@ static OFF_WALK Type walk_name(Checker *k, Node *n, const Scope *s, ExprSem *e) 
     e->poly = t.kind == TY_ERROR;
     return t;
   }
-  Field *f = s->record && cksym(s->record)->fields ? namemap_get(cksym(s->record)->fields, id.str) : NULL;
+  NameMap *fields = s->record ? ck_record_fields(cksym(s->record)) : NULL;
+  Field *f = fields ? namemap_get(fields, id.str) : NULL;
   if (f) {
     e->form = EX_FIELD;
     e->index = (int)(f - s->record->record.fields);

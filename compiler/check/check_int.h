@@ -65,13 +65,18 @@ typedef struct CkSym {
   bool inputs_done;
   uint8_t fill;            /* State: attributes (or header of a rule) */
   uint8_t body;            /* State: rule and fn bodies */
-  NameMap *fields;         /* records: field name -> index + 1 */
-  CkRule *rs;              /* scores, conditions and fns (allocated with them); else NULL */
+  union {                  /* by kind: read fields through ck_record_fields */
+    NameMap *fields;       /* records: field name -> index + 1 */
+    CkRule *rs;            /* scores, conditions and fns (allocated with them) */
+  };
   ExprSem *ref_sem;        /* what an attribute that names it means (resolve_ref): shared */
   Sym sym;                 /* last, and only as long as its kind needs */
 } CkSym;
 
 static inline CkSym *cksym(Sym *s) { return (CkSym *)((char *)s - offsetof(CkSym, sym)); }
+
+/* The fields of a record by name, or NULL (not a record, or not filled yet). */
+static inline NameMap *ck_record_fields(const CkSym *s) { return s->sym.kind == DK_RECORD ? s->fields : NULL; }
 
 /* What names mean inside one formula. */
 typedef struct Scope {

@@ -20,7 +20,7 @@ static bool is_rule_kind(DeclKind k) { return k == DK_SCORE || k == DK_CONDITION
 static CkSym *named_rule(Checker *k, CkSym *s, const char *name, bool call) {
   if (!call && s->sym.kind == DK_FN) return NULL;   /* fn bodies read no rule (E0609) */
   Sym *on = s->sym.rule.on;
-  if (!call && on && cksym(on)->fields && namemap_get(cksym(on)->fields, name)) return NULL;
+  if (!call && on && ck_record_fields(cksym(on)) && namemap_get(ck_record_fields(cksym(on)), name)) return NULL;
   Sym *y = namemap_get(k->names, name);
   if (!y || !is_rule_kind(y->kind) || (y->kind == DK_FN) != call) return NULL;
   return cksym(y);

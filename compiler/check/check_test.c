@@ -53,7 +53,7 @@ static bool check_given(Checker *k, Sym *t, Node *arg, TestItem *out) {
   *out = (TestItem){.name = id.str, .field = -1, .span = arg->span};
   Sym *rec = t->test.on;
   if (rec) {
-    NameMap *fields = cksym(rec)->fields;
+    NameMap *fields = ck_record_fields(cksym(rec));
     Field *f = fields ? namemap_get(fields, id.str) : NULL;
     if (!f) {
       Diagnostic *g = ck_error(k, id.span, E0201, "record '%s' has no field '%s'", rec->name, id.str);

@@ -17,6 +17,14 @@
 
 #include "util.h"
 
+/* What lint gathers about a goal (kept only for goals: a fraction of the declarations). */
+typedef struct GoalIn {
+  PtrVec into;       /* Incoming*, the mission's contributions into it */
+  PtrVec subgoals;   /* the mission's goals whose parent it is */
+  PtrVec feeders;    /* the mission's goals that contribute to it with a positive weight */
+  int goal_into;     /* the mission's goals that contribute to it (any weight) */
+} GoalIn;
+
 typedef struct Lint Lint;
 
 static void lint_mission_washing(Lint *L);
@@ -96,13 +104,14 @@ struct Lint {
   PtrVec mine[DK_COUNT]; /* Sym*: the mission's declarations by kind, in model order */
   int *uses;         /* by Sym index: references from other declarations of the checked file */
   PtrVec used_units; /* const Unit*: units named anywhere in the checked file */
-  PtrVec *into;      /* by goal Sym index: Incoming*, the mission's contributions into it */
   int *seen, gen;    /* by Sym index: marks of the current generation (distinct projects) */
-  PtrVec *subgoals;  /* by goal Sym index: the mission's goals whose parent it is */
-  PtrVec *feeders;   /* by goal Sym index: the mission's goals that contribute to it with a positive weight */
-  int *goal_into;    /* by goal Sym index: the mission's goals that contribute to it (any weight) */
+  int *goal_no;      /* by Sym index: the goal's place in goals (1 on), 0 for other kinds */
+  GoalIn *goals;     /* [0]: a sink for other kinds (a checked model has none there) */
   bool *funded;      /* by instrument Sym index: some project of the mission is funded_by it */
 };
+
+/* Lint's record of goal g. */
+static inline GoalIn *goal_in(const Lint *L, const Sym *g) { return &L->goals[L->goal_no[g->index]]; }
 
 /* One `contributes` link into a goal. */
 typedef struct Incoming {
@@ -350,9 +359,18 @@ static void find_mine(Lint *L) {
     Sym *s = L->m->syms.items[i];
     if (!s->imported) mark_mine(L, NULL, s);
   }
+  /* A kind that is the mission's all through (no imports: every kind) reads the model's
+   * list of it (the same order; lint never grows or reorders mine) */
+  int outside[DK_COUNT] = {0};
   for (int i = 0; i < L->m->syms.len; i++) {
     Sym *s = L->m->syms.items[i];
-    if (L->in_mission[s->index]) vec_push(L->a, &L->mine[s->kind], s);
+    if (!L->in_mission[s->index]) outside[s->kind]++;
+  }
+  for (int kind = 0; kind < DK_COUNT; kind++)
+    if (!outside[kind]) L->mine[kind] = L->m->by_kind[kind];
+  for (int i = 0; i < L->m->syms.len; i++) {
+    Sym *s = L->m->syms.items[i];
+    if (outside[s->kind] && L->in_mission[s->index]) vec_push(L->a, &L->mine[s->kind], s);
   }
 }
 
@@ -366,7 +384,7 @@ static void index_contributions(Lint *L) {
       Incoming *c = arena_alloc(L->a, sizeof *c);
       c->project = p;
       c->link = l;
-      vec_push(L->a, &L->into[l->target->index], c);
+      vec_push(L->a, &goal_in(L, l->target)->into, c);
     }
     for (int j = 0; j < p->project.funded_by.len; j++) {
       const Link *l = &p->project.funded_by.items[j];
@@ -377,12 +395,12 @@ static void index_contributions(Lint *L) {
   }
   for (int i = 0; i < L->mine[DK_GOAL].len; i++) {
     Sym *g = L->mine[DK_GOAL].items[i];
-    if (g->goal.parent && g->goal.parent != g) vec_push(L->a, &L->subgoals[g->goal.parent->index], g);
+    if (g->goal.parent && g->goal.parent != g) vec_push(L->a, &goal_in(L, g->goal.parent)->subgoals, g);
     for (int j = 0; j < g->goal.contributes.len; j++) {
       const Link *l = &g->goal.contributes.items[j];
       if (!l->target || l->target == g) continue;
-      L->goal_into[l->target->index]++;
-      if (l->value > 0) vec_push(L->a, &L->feeders[l->target->index], g);
+      goal_in(L, l->target)->goal_into++;
+      if (l->value > 0) vec_push(L->a, &goal_in(L, l->target)->feeders, g);
     }
   }
 }
@@ -555,7 +573,7 @@ static int count_contributors(Lint *L, const Sym *g, Sym **one, int depth) {
   int n = 0;
   if (L->seen[g->index] == L->gen) return 0;
   L->seen[g->index] = L->gen;
-  const PtrVec *in = &L->into[g->index];
+  const PtrVec *in = &goal_in(L, g)->into;
   for (int i = 0; i < in->len; i++) {
     const Incoming *c = in->items[i];
     if (c->link->value < 0 || L->seen[c->project->index] == L->gen) continue;   /* a trade-off pursues nothing */
@@ -564,9 +582,9 @@ static int count_contributors(Lint *L, const Sym *g, Sym **one, int depth) {
     n++;
   }
   if (depth > 64) return n;
-  const PtrVec *subs = &L->subgoals[g->index];
+  const PtrVec *subs = &goal_in(L, g)->subgoals;
   for (int i = 0; i < subs->len; i++) n += count_contributors(L, subs->items[i], one, depth + 1);
-  const PtrVec *feeders = &L->feeders[g->index];
+  const PtrVec *feeders = &goal_in(L, g)->feeders;
   for (int i = 0; i < feeders->len; i++) n += count_contributors(L, feeders->items[i], one, depth + 1);
   return n;
 }
@@ -777,7 +795,7 @@ static void lint_idle_project(Lint *L) {
 static void lint_weights(Lint *L) {
   for (int i = 0; i < L->mine[DK_GOAL].len; i++) {
     Sym *g = L->mine[DK_GOAL].items[i];
-    const PtrVec *in = &L->into[g->index], *feeders = &L->feeders[g->index];
+    const PtrVec *in = &goal_in(L, g)->into, *feeders = &goal_in(L, g)->feeders;
     double sum = 0;
     int n = 0;
     for (int j = 0; j < in->len; j++) {
@@ -816,7 +834,7 @@ static void lint_results_chain(Lint *L) {
   for (int i = 0; i < L->mine[DK_GOAL].len; i++) {
     Sym *g = L->mine[DK_GOAL].items[i];
     Diagnostic *w;
-    if (g->goal.level == GL_IMPACT && L->goal_into[g->index] == 0 && L->subgoals[g->index].len == 0) {
+    if (g->goal.level == GL_IMPACT && goal_in(L, g)->goal_into == 0 && goal_in(L, g)->subgoals.len == 0) {
       w = lint_warn(L, LINT_RESULTS_CHAIN, name_span(g),
                     "impact goal '%s' has no goal contributing to it and no sub-goal: the results "
                     "chain does not say how the mission reaches it", g->name);
@@ -1025,6 +1043,17 @@ static void lint_unused_allows(Lint *L, const char *const *flags, int nflags) {
   }
 }
 
+/* Give each goal of the model its place in L->goals (the rest share the sink at 0). */
+static void number_goals(Lint *L, size_t n) {
+  L->goal_no = arena_alloc(L->a, n * sizeof *L->goal_no);
+  int ngoals = 0;
+  for (int i = 0; i < L->m->syms.len; i++) {
+    const Sym *s = L->m->syms.items[i];
+    if (s->kind == DK_GOAL) L->goal_no[s->index] = ++ngoals;
+  }
+  L->goals = arena_alloc(L->a, (size_t)(ngoals + 1) * sizeof *L->goals);
+}
+
 void lint_run(Model *m, const char *const *flags, int nflags) {
   Diag *d = m->c->diag;
   Lint L = {.m = m, .d = d, .a = m->c->arena};
@@ -1037,12 +1066,9 @@ void lint_run(Model *m, const char *const *flags, int nflags) {
   size_t n = (size_t)(m->syms.len ? m->syms.len : 1);
   L.in_mission = arena_alloc(L.a, n * sizeof *L.in_mission);
   L.uses = arena_alloc(L.a, n * sizeof *L.uses);
-  L.into = arena_alloc(L.a, n * sizeof *L.into);
   L.seen = arena_alloc(L.a, n * sizeof *L.seen);
-  L.subgoals = arena_alloc(L.a, n * sizeof *L.subgoals);
   L.funded = arena_alloc(L.a, n * sizeof *L.funded);
-  L.feeders = arena_alloc(L.a, n * sizeof *L.feeders);
-  L.goal_into = arena_alloc(L.a, n * sizeof *L.goal_into);
+  number_goals(&L, n);
   find_mine(&L);
   index_contributions(&L);
   count_uses(&L);
