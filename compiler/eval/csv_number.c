@@ -198,6 +198,24 @@ static int64_t eisel_lemire(uint64_t w, long q) {
 }
 #endif
 
+/* The double nearest w * 10^q, of up to 19 digits (exact): 0, Clinger's exact
+   product or quotient where w and 10^|q| are exact doubles, else Eisel-Lemire; false
+   when strtod must decide (Eisel-Lemire undecided, or an overflow to infinity). The
+   fast paths' common tail. */
+static inline bool exact_decimal(uint64_t w, long q, double *out) {
+  if (w == 0) {
+    *out = 0.0;
+  } else if (w <= (uint64_t)1 << 53 && q >= -22 && q <= 22 && FLT_EVAL_METHOD == 0) {
+    *out = q < 0 ? (double)(int64_t)w / exact_pow10[-q] : (double)(int64_t)w * exact_pow10[q];
+  } else {
+    int64_t bits = eisel_lemire(w, q);
+    if (bits < 0 || bits == (int64_t)0x7FF << 52) return false;
+    uint64_t u = (uint64_t)bits;
+    memcpy(out, &u, sizeof *out);
+  }
+  return true;
+}
+
 /* The nearest double to d, by Eisel-Lemire; false when strtod must decide. */
 static bool by_eisel_lemire(Decimal d, double *out) {
   if (d.w == 0) {
@@ -370,16 +388,7 @@ static inline bool padded_long(const char *s, size_t n, double *out) {
   if (whole + frac == 0 || whole + frac > 19 || (p < e && !short_exponent(p, e, &x))) return false;
   long q = (long)x - frac;
   double v;
-  if (w == 0) {
-    v = 0.0;
-  } else if (w <= (uint64_t)1 << 53 && q >= -22 && q <= 22 && FLT_EVAL_METHOD == 0) {
-    v = q < 0 ? (double)(int64_t)w / exact_pow10[-q] : (double)(int64_t)w * exact_pow10[q];
-  } else {
-    int64_t bits = eisel_lemire(w, q);
-    if (bits < 0 || bits == (int64_t)0x7FF << 52) return false;   /* undecided, or overflow */
-    uint64_t u = (uint64_t)bits;
-    memcpy(&v, &u, sizeof v);
-  }
+  if (!exact_decimal(w, q, &v)) return false;
   *out = neg ? -v : v;
   return true;
 }
@@ -537,16 +546,7 @@ __attribute__((noinline)) static const char *open_long(const char *p, double *ou
   int q = -frac - zeros;
   if ((*s | 0x20) == 'e' && !(s = open_exponent(s, &q))) return NULL;
   double v;
-  if (w == 0) {
-    v = 0.0;
-  } else if (w <= (uint64_t)1 << 53 && q >= -22 && q <= 22 && FLT_EVAL_METHOD == 0) {
-    v = q < 0 ? (double)(int64_t)w / exact_pow10[-q] : (double)(int64_t)w * exact_pow10[q];
-  } else {
-    int64_t bits = eisel_lemire(w, q);
-    if (bits < 0 || bits == (int64_t)0x7FF << 52) return NULL;   /* undecided, or overflow */
-    uint64_t u = (uint64_t)bits;
-    memcpy(&v, &u, sizeof v);
-  }
+  if (!exact_decimal(w, q, &v)) return NULL;
   *out = neg ? -v : v;
   return s;
 }
@@ -625,16 +625,7 @@ __attribute__((target("sse4.1"), noinline)) static const char *open_wide(const c
     v = a * pow10_u64[e1 - (j1 < 16)] + b;
   }
   double r;
-  if (v == 0) {
-    r = 0.0;
-  } else if (v <= (uint64_t)1 << 53 && (unsigned)(p10 + 22) <= 44 && FLT_EVAL_METHOD == 0) {
-    r = p10 < 0 ? (double)(int64_t)v / exact_pow10[-p10] : (double)(int64_t)v * exact_pow10[p10];
-  } else {
-    int64_t bits = eisel_lemire(v, p10);
-    if (bits < 0 || bits == (int64_t)0x7FF << 52) return NULL;   /* undecided, or overflow */
-    uint64_t u = (uint64_t)bits;
-    memcpy(&r, &u, sizeof r);
-  }
+  if (!exact_decimal(v, p10, &r)) return NULL;
   *out = neg ? -r : r;
   return t;
 }
