@@ -563,9 +563,7 @@ Jit *jit_new(const char *cpu, char **err) {
     return NULL;
   }
   resolve_cpu(cpu, &jit->cpu, &jit->features);
-  jit->tm = make_tm(jit->cpu, jit->features, LLVMRelocDefault, LLVMCodeModelJITDefault,
-                    LLVMCodeGenLevelDefault, err);
-  if (!jit->tm || make_lljit(jit, err) != 0) {
+  if (make_lljit(jit, err) != 0) {
     jit_free(jit);
     return NULL;
   }
@@ -622,6 +620,9 @@ void jit_prepare_module(Jit *jit, LLVMModuleRef mod) {
 }
 
 int jit_optimize(Jit *jit, LLVMModuleRef mod, JitOpt level, char **err) {
+  if (!jit->tm)   /* made at the first use: a run whose objects are all cached needs none */
+    jit->tm = make_tm(jit->cpu, jit->features, LLVMRelocDefault, LLVMCodeModelJITDefault, LLVMCodeGenLevelDefault, err);
+  if (!jit->tm) return -1;
   return jit_run_passes(mod, jit->tm, level, err);
 }
 
@@ -1118,12 +1119,21 @@ typedef struct {
 /* One compiler thread's own target machine, and the batch it works on. */
 typedef struct {
   Batch *batch;
-  LLVMTargetMachineRef tm;
+  LLVMTargetMachineRef tm;   /* made at the worker's first cache miss */
   pthread_t thread;
 } Worker;
 
+/* The worker's target machine, made when it first compiles: loading cached objects
+   needs none, and making one costs ~1.5M instructions. NULL with *err set if it fails. */
+static LLVMTargetMachineRef worker_tm(Worker *w, char **err) {
+  if (!w->tm)
+    w->tm = make_tm(w->batch->jit->cpu, w->batch->jit->features, LLVMRelocDefault, LLVMCodeModelJITDefault,
+                    codegen_level_of(w->batch->level), err);
+  return w->tm;
+}
+
 /* Optimises and emits a job's module, or loads its object from the cache. */
-static void compile_job(Batch *b, LLVMTargetMachineRef tm, Job *job) {
+static void compile_job(Batch *b, Worker *w, Job *job) {
   size_t len;
   job->name = strdup(LLVMGetModuleIdentifier(job->mod, &len));
   jit_prepare_module(b->jit, job->mod);
@@ -1133,7 +1143,8 @@ static void compile_job(Batch *b, LLVMTargetMachineRef tm, Job *job) {
     job->obj = cache_load(b->cache_dir, b->secret, &key, &job->rejected);
     job->hit = job->obj != NULL;
   }
-  if (!job->hit && jit_run_passes(job->mod, tm, b->level, &job->err) == 0) {
+  LLVMTargetMachineRef tm = job->hit ? NULL : worker_tm(w, &job->err);
+  if (tm && jit_run_passes(job->mod, tm, b->level, &job->err) == 0) {
     char *msg = NULL;
     if (LLVMTargetMachineEmitToMemoryBuffer(tm, job->mod, LLVMObjectFile, &msg, &job->obj)) {
       error_printf(&job->err, "code generation failed: %s", msg ? msg : "");
@@ -1161,23 +1172,14 @@ static void *worker_main(void *arg) {
   Worker *w = arg;
   Batch *b = w->batch;
   for (size_t i; (i = atomic_fetch_add(&b->next, 1)) < b->n;)
-    compile_job(b, w->tm, &b->jobs[i]);
+    compile_job(b, w, &b->jobs[i]);
   return NULL;
 }
 
 /* Runs the batch on nthreads workers (the caller's thread is the first). */
-static int run_workers(Batch *b, Worker *workers, int nthreads, char **err) {
-  JitOpt level = b->level;
-  for (int t = 0; t < nthreads; t++) {
-    workers[t].batch = b;
-    workers[t].tm = make_tm(b->jit->cpu, b->jit->features, LLVMRelocDefault,
-                            LLVMCodeModelJITDefault, codegen_level_of(level), err);
-    if (!workers[t].tm) {
-      while (t-- > 0)
-        LLVMDisposeTargetMachine(workers[t].tm);
-      return -1;
-    }
-  }
+static void run_workers(Batch *b, Worker *workers, int nthreads) {
+  for (int t = 0; t < nthreads; t++)
+    workers[t] = (Worker){.batch = b};
   int started = 1;
   for (; started < nthreads; started++)
     if (pthread_create(&workers[started].thread, NULL, worker_main, &workers[started]) != 0) break;
@@ -1185,8 +1187,7 @@ static int run_workers(Batch *b, Worker *workers, int nthreads, char **err) {
   for (int t = 1; t < started; t++)
     pthread_join(workers[t].thread, NULL);
   for (int t = 0; t < nthreads; t++)
-    LLVMDisposeTargetMachine(workers[t].tm);
-  return 0;
+    if (workers[t].tm) LLVMDisposeTargetMachine(workers[t].tm);
 }
 
 /* Adds the objects under one resource tracker, removing them all if any
@@ -1261,10 +1262,7 @@ int jit_compile_objects(Jit *jit, LLVMModuleRef *mods, LLVMContextRef *ctxs, siz
   atomic_init(&b.next, 0);
   if (b.cache_dir && (!dir_trusted(b.cache_dir) || cache_secret(b.cache_dir, b.secret) != 0))
     b.cache_dir = NULL; /* unusable or untrusted cache: compile everything */
-  if (run_workers(&b, workers, nthreads, err) != 0) {
-    discard_modules(mods, ctxs, n);
-    goto out;
-  }
+  run_workers(&b, workers, nthreads);
   size_t writes = jit->stats.cache_writes;
   rc = collect_jobs(jit, jobs, n, err);
   /* the bound holds after a run that stored entries, or that names a bound */
