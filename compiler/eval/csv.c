@@ -1443,7 +1443,7 @@ static inline size_t write_g(char buf[32], bool neg, uint64_t d, int p, int x) {
    an odd last digit) exceed half.  The 15- and 16-digit candidates are accepted
    when they lie in the interval, by one unsigned comparison each.  0 if the
    scaling left too few digits (never: see scale_interval). */
-static inline size_t format_exact(uint64_t bits, char buf[32]) {
+__attribute__((noinline)) static size_t format_exact(uint64_t bits, char buf[32]) {
   int biased = (int)(bits >> 52 & 0x7ff);
   uint64_t fraction = bits & (((uint64_t)1 << 52) - 1);
   bool narrow_below = fraction == 0 && biased > 1;
@@ -1464,7 +1464,77 @@ static inline size_t format_exact(uint64_t bits, char buf[32]) {
   uint64_t c = ok15 ? c15 : ok16 ? c16 : c17;
   return write_g(buf, bits >> 63, c / 100, p, n - 1 + s.e10);
 }
+
+/* The interval's fast path: csv_format_double for a normal double of these bits
+ * from one 64x128-bit product, or 0 when that product cannot decide (then
+ * format_exact does, exactly).  v = m2 * 2^e2 is scaled by 10^-q, q = k0 - 16
+ * for k0 = floor(log10(2^(e2 + 52))), which puts X = v * 10^-q in [10^16,
+ * 2*10^17): 17 integer digits, or 18 (then v's first digit is one place
+ * higher).  With Ryu's tables, X = (m2 << r) * M / 2^128 for a 125-bit
+ * M and r in [5, 8], so the top 128 bits of the product are X in 64.64 fixed
+ * point: I = floor(X) and f its fraction, too small by less than 2 units of
+ * 2^-64 (one dropped word, and M's error below 2^-124 of itself).  The half
+ * gap to the next double, g = X / (2 m2) = 2^(r - 1) * M / 2^128, is M's
+ * high word shifted: no second product, and no products for the ends.
+ *
+ * Every decision compares an integer with a fraction in units of 2^-32 whose
+ * error stays under 3 units: printf's rounding of X to 17, 16 and 15 digits
+ * (up when the dropped digits and f exceed half of the cut; exact ties, which
+ * need ties-to-even, are within 2 units of half) and whether each 15- and
+ * 16-digit candidate c lies in the interval (|c - X| against g, or g / 2
+ * below a power of two; a candidate on an end needs the exact rule of the
+ * ends).  A comparison within 3 units of its threshold returns 0: exact ties and
+ * candidates on an end of the interval, in practice nothing else.  The cuts
+ * divide by constants only: 10 (the 18-digit case) then 10 and 100. */
+static inline size_t format_fast(uint64_t bits, char buf[32]) {
+  int e2 = (int)(bits >> 52 & 0x7ff) - 1075;
+  uint64_t fraction = bits & (((uint64_t)1 << 52) - 1), m2 = fraction | (uint64_t)1 << 52;
+  int k0 = ((e2 + 52) * 78913) >> 18; /* floor(log10(2^(e2 + 52))), arithmetic shift */
+  int q = k0 - 16, r;
+  const uint64_t *mul;
+  if (q >= 0) { /* X = m2 * 2^e2 / (5^q 2^q), 5^-q = M / 2^(bits(5^q) + 124) */
+    if (q > 290) return 0;
+    mul = pow5_inv_split[q];
+    r = e2 - q - pow5_bits(q) + 4;
+  } else { /* X = m2 * 2^e2 * 5^-q 2^-q, 5^-q = M * 2^(bits(5^-q) - 125) */
+    mul = pow5_split[-q];
+    r = e2 - q + pow5_bits(-q) + 3;
+  }
+  uint64_t m = m2 << r;
+  Uint128 x = (Uint128)m * mul[1] + (((Uint128)m * mul[0]) >> 64);
+  uint64_t whole = (uint64_t)(x >> 64), frac32 = (uint64_t)x >> 32;
+  bool n18 = whole >= pow10_u64[17];
+  uint64_t d17 = n18 ? 10 : 1;
+  uint64_t j = n18 ? whole / 10 : whole; /* floor(X / d17) */
+  uint64_t q17 = j, q16 = j / 10, q15 = j / 100;
+  uint64_t d16 = d17 * 10, d15 = d17 * 100;
+  /* the dropped digits and the fraction, in units of 2^-32, against half a cut */
+  int64_t a17 = (int64_t)((whole - q17 * d17) << 32 | frac32) - (int64_t)(d17 << 31);
+  int64_t a16 = (int64_t)((whole - q16 * d16) << 32 | frac32) - (int64_t)(d16 << 31);
+  int64_t a15 = (int64_t)((whole - q15 * d15) << 32 | frac32) - (int64_t)(d15 << 31);
+  q17 += a17 > 0, q16 += a16 > 0, q15 += a15 > 0;
+  /* the candidate's distance to X is half a cut less |a|: against the half
+     gap on its side (above X when rounded up) */
+  int64_t g = (int64_t)(mul[1] >> (33 - r));
+  int64_t g_below = g >> (fraction == 0 && e2 > -1074);
+  int64_t o16 = (int64_t)(d16 << 31) - (a16 < 0 ? -a16 : a16) - (a16 > 0 ? g : g_below);
+  int64_t o15 = (int64_t)(d15 << 31) - (a15 < 0 ? -a15 : a15) - (a15 > 0 ? g : g_below);
+  /* a comparison within 3 units is left to the exact path */
+  if ((uint64_t)(a17 + 3) <= 6 || (uint64_t)(a16 + 3) <= 6 || (uint64_t)(a15 + 3) <= 6 ||
+      (uint64_t)(o15 + 3) <= 6 || (uint64_t)(o16 + 3) <= 6)
+    return 0;
+  bool ok15 = o15 < 0, ok16 = o16 < 0;
+  int p = 17 - (ok15 | ok16) - ok15;
+  uint64_t d = ok15 ? q15 * 100 : ok16 ? q16 * 10 : q17;
+  return write_g(buf, bits >> 63, d, p, k0 + n18);
+}
 #else
+/* Without 128-bit integers, the definition does all the work. */
+static size_t format_fast(uint64_t bits, char buf[32]) {
+  (void)bits, (void)buf;
+  return 0;
+}
+
 /* Without 128-bit integers, the definition does all the work. */
 static size_t format_exact(uint64_t bits, char buf[32]) {
   (void)bits, (void)buf;
@@ -1484,7 +1554,9 @@ size_t csv_format_double(double v, char buf[32]) {
   uint64_t bits;
   memcpy(&bits, &v, sizeof bits);
   if ((((bits >> 52) + 1) & 0x7ff) > 1) { /* a normal number: its biased exponent is 1 to 0x7fe */
-    size_t len = format_exact(bits, buf);
+    size_t len = format_fast(bits, buf);
+    if (len > 0) return len;
+    len = format_exact(bits, buf);
     if (len > 0) return len;
   }
   return format_special(v, buf);
