@@ -1443,7 +1443,7 @@ static inline size_t write_g(char buf[32], bool neg, uint64_t d, int p, int x) {
    an odd last digit) exceed half.  The 15- and 16-digit candidates are accepted
    when they lie in the interval, by one unsigned comparison each.  0 if the
    scaling left too few digits (never: see scale_interval). */
-__attribute__((noinline)) static size_t format_exact(uint64_t bits, char buf[32]) {
+static size_t format_exact(uint64_t bits, char buf[32]) {
   int biased = (int)(bits >> 52 & 0x7ff);
   uint64_t fraction = bits & (((uint64_t)1 << 52) - 1);
   bool narrow_below = fraction == 0 && biased > 1;
@@ -1486,6 +1486,34 @@ __attribute__((noinline)) static size_t format_exact(uint64_t bits, char buf[32]
  * ends).  A comparison within 3 units of its threshold returns 0: exact ties and
  * candidates on an end of the interval, in practice nothing else.  The cuts
  * divide by constants only: 10 (the 18-digit case) then 10 and 100. */
+/* The digits format_fast prints for X = whole + frac32 / 2^32 (X in units
+   of `unit`: 1 when X has 17 integer digits, 10 when 18), with the half gap
+   g (g_below under X), as write_g's d and p; 0 when a comparison that
+   decides them is within 3 units of 2^-32 of its threshold.  unit is a
+   constant in each inlined copy, so that every cut divides and multiplies by
+   constants. */
+static inline __attribute__((always_inline)) uint64_t fast_digits(uint64_t whole, uint64_t frac32, uint64_t unit,
+                                                                  int64_t g, int64_t g_below, int *p) {
+  uint64_t q16 = whole / (10 * unit), q15 = whole / (100 * unit);
+  /* the dropped digits and the fraction, in units of 2^-32, against half a cut */
+  int64_t a16 = (int64_t)((whole - q16 * 10 * unit) << 32 | frac32) - (int64_t)(10 * unit << 31);
+  int64_t a15 = (int64_t)((whole - q15 * 100 * unit) << 32 | frac32) - (int64_t)(100 * unit << 31);
+  /* a candidate's distance to X is half a cut less |a|: against the half gap
+     on its side (above X when rounded up) */
+  int64_t o16 = (int64_t)(10 * unit << 31) - (a16 < 0 ? -a16 : a16) - (a16 > 0 ? g : g_below);
+  int64_t o15 = (int64_t)(100 * unit << 31) - (a15 < 0 ? -a15 : a15) - (a15 > 0 ? g : g_below);
+  bool ok15 = o15 < 0, ok16 = o16 < 0;
+  uint64_t q17 = whole / unit;
+  int64_t a17 = (int64_t)((whole - q17 * unit) << 32 | frac32) - (int64_t)(unit << 31);
+  /* the chosen candidate: its digits, scale to 17 and rounding; only its own
+     rounding and the tests that chose it matter */
+  uint64_t q = ok15 ? q15 : ok16 ? q16 : q17, scale = ok15 ? 100 : ok16 ? 10 : 1;
+  int64_t a = ok15 ? a15 : ok16 ? a16 : a17;
+  if ((uint64_t)(a + 3) <= 6 || (uint64_t)(o15 + 3) <= 6 || ((uint64_t)(o16 + 3) <= 6 && !ok15)) return 0;
+  *p = 17 - (ok15 | ok16) - ok15;
+  return (q + (a > 0)) * scale;
+}
+
 static inline size_t format_fast(uint64_t bits, char buf[32]) {
   int e2 = (int)(bits >> 52 & 0x7ff) - 1075;
   uint64_t fraction = bits & (((uint64_t)1 << 52) - 1), m2 = fraction | (uint64_t)1 << 52;
@@ -1503,29 +1531,12 @@ static inline size_t format_fast(uint64_t bits, char buf[32]) {
   uint64_t m = m2 << r;
   Uint128 x = (Uint128)m * mul[1] + (((Uint128)m * mul[0]) >> 64);
   uint64_t whole = (uint64_t)(x >> 64), frac32 = (uint64_t)x >> 32;
-  bool n18 = whole >= pow10_u64[17];
-  uint64_t d17 = n18 ? 10 : 1;
-  uint64_t j = n18 ? whole / 10 : whole; /* floor(X / d17) */
-  uint64_t q17 = j, q16 = j / 10, q15 = j / 100;
-  uint64_t d16 = d17 * 10, d15 = d17 * 100;
-  /* the dropped digits and the fraction, in units of 2^-32, against half a cut */
-  int64_t a17 = (int64_t)((whole - q17 * d17) << 32 | frac32) - (int64_t)(d17 << 31);
-  int64_t a16 = (int64_t)((whole - q16 * d16) << 32 | frac32) - (int64_t)(d16 << 31);
-  int64_t a15 = (int64_t)((whole - q15 * d15) << 32 | frac32) - (int64_t)(d15 << 31);
-  q17 += a17 > 0, q16 += a16 > 0, q15 += a15 > 0;
-  /* the candidate's distance to X is half a cut less |a|: against the half
-     gap on its side (above X when rounded up) */
   int64_t g = (int64_t)(mul[1] >> (33 - r));
   int64_t g_below = g >> (fraction == 0 && e2 > -1074);
-  int64_t o16 = (int64_t)(d16 << 31) - (a16 < 0 ? -a16 : a16) - (a16 > 0 ? g : g_below);
-  int64_t o15 = (int64_t)(d15 << 31) - (a15 < 0 ? -a15 : a15) - (a15 > 0 ? g : g_below);
-  /* a comparison within 3 units is left to the exact path */
-  if ((uint64_t)(a17 + 3) <= 6 || (uint64_t)(a16 + 3) <= 6 || (uint64_t)(a15 + 3) <= 6 ||
-      (uint64_t)(o15 + 3) <= 6 || (uint64_t)(o16 + 3) <= 6)
-    return 0;
-  bool ok15 = o15 < 0, ok16 = o16 < 0;
-  int p = 17 - (ok15 | ok16) - ok15;
-  uint64_t d = ok15 ? q15 * 100 : ok16 ? q16 * 10 : q17;
+  int p = 17;
+  bool n18 = whole >= pow10_u64[17];
+  uint64_t d = n18 ? fast_digits(whole, frac32, 10, g, g_below, &p) : fast_digits(whole, frac32, 1, g, g_below, &p);
+  if (d == 0) return 0;
   return write_g(buf, bits >> 63, d, p, k0 + n18);
 }
 #else
@@ -1550,16 +1561,27 @@ static size_t format_special(double v, char buf[32]) {
   return format_by_definition(v, buf);
 }
 
-size_t csv_format_double(double v, char buf[32]) {
+/* csv_format_double where format_fast cannot decide: the exact path, or
+   zeros, subnormals, infinities and NaN.  Out of line, so that the fast path
+   keeps its registers. */
+__attribute__((noinline, cold)) static size_t format_slow(double v, char buf[32]) {
   uint64_t bits;
   memcpy(&bits, &v, sizeof bits);
-  if ((((bits >> 52) + 1) & 0x7ff) > 1) { /* a normal number: its biased exponent is 1 to 0x7fe */
-    size_t len = format_fast(bits, buf);
-    if (len > 0) return len;
-    len = format_exact(bits, buf);
+  if ((((bits >> 52) + 1) & 0x7ff) > 1) {
+    size_t len = format_exact(bits, buf);
     if (len > 0) return len;
   }
   return format_special(v, buf);
+}
+
+size_t csv_format_double(double v, char buf[32]) {
+  uint64_t bits;
+  memcpy(&bits, &v, sizeof bits);
+  if (__builtin_expect((((bits >> 52) + 1) & 0x7ff) > 1, 1)) { /* normal: biased exponent 1 to 0x7fe */
+    size_t len = format_fast(bits, buf);
+    if (__builtin_expect(len > 0, 1)) return len;
+  }
+  return format_slow(v, buf);
 }
 
 size_t csv_format_date(int32_t days, char buf[16]) {
