@@ -1532,7 +1532,7 @@ static inline size_t format_fast(uint64_t bits, char buf[32]) {
   Uint128 x = (Uint128)m * mul[1] + (((Uint128)m * mul[0]) >> 64);
   uint64_t whole = (uint64_t)(x >> 64), frac32 = (uint64_t)x >> 32;
   int64_t g = (int64_t)(mul[1] >> (33 - r));
-  int64_t g_below = g >> (fraction == 0 && e2 > -1074);
+  int64_t g_below = g >> (fraction == 0); /* 2^52 * 2^e2 with e2 > -1074: the gap below is half */
   int p = 17;
   bool n18 = whole >= pow10_u64[17];
   uint64_t d = n18 ? fast_digits(whole, frac32, 10, g, g_below, &p) : fast_digits(whole, frac32, 1, g, g_below, &p);
@@ -1577,10 +1577,14 @@ __attribute__((noinline, cold)) static size_t format_slow(double v, char buf[32]
 size_t csv_format_double(double v, char buf[32]) {
   uint64_t bits;
   memcpy(&bits, &v, sizeof bits);
-  if (__builtin_expect((((bits >> 52) + 1) & 0x7ff) > 1, 1)) { /* normal: biased exponent 1 to 0x7fe */
+  if (__builtin_expect(((bits >> 52) & 0x7ff) - 2 < 0x7fd, 1)) { /* normal, not the smallest exponent: biased 2 to 0x7fe */
     size_t len = format_fast(bits, buf);
     if (__builtin_expect(len > 0, 1)) return len;
   }
+  return format_slow(v, buf);
+}
+
+size_t csv_format_double_exact(double v, char buf[32]) {
   return format_slow(v, buf);
 }
 

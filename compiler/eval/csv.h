@@ -207,6 +207,10 @@ int csv_parse_date(const char *s, size_t n, int32_t *days);
    within years 0000-9999).  Both return the length written, NUL
    included in buf but not in the length. */
 size_t csv_format_double(double v, char buf[32]);
+/* The same text by the exact path alone (Ryu's three scaled floors and
+   divisibility tests, snprintf for subnormals): what csv_format_double's fast
+   path falls back to, for the tests and bench/bench_format to compare with. */
+size_t csv_format_double_exact(double v, char buf[32]);
 /* The days csv_format_date prints: 0000-01-01 to 9999-12-31 (days since 1970-01-01). */
 #define CSV_DAY_MIN (-719528)
 #define CSV_DAY_MAX 2932896
