@@ -1574,7 +1574,8 @@ __attribute__((noinline, cold)) static size_t format_slow(double v, char buf[32]
   return format_special(v, buf);
 }
 
-size_t csv_format_double(double v, char buf[32]) {
+/* csv_format_double, inlined into the loops that call it. */
+static inline __attribute__((always_inline)) size_t format_double(double v, char buf[32]) {
   uint64_t bits;
   memcpy(&bits, &v, sizeof bits);
   if (__builtin_expect(((bits >> 52) & 0x7ff) - 2 < 0x7fd, 1)) { /* normal, not the smallest exponent: biased 2 to 0x7fe */
@@ -1582,6 +1583,22 @@ size_t csv_format_double(double v, char buf[32]) {
     if (__builtin_expect(len > 0, 1)) return len;
   }
   return format_slow(v, buf);
+}
+
+size_t csv_format_double(double v, char buf[32]) {
+  return format_double(v, buf);
+}
+
+char *csv_format_rows(char *out, const double *cols, size_t stride, size_t nrows, int ncols) {
+  for (size_t i = 0; i < nrows; i++) {
+    out += format_double(cols[i], out);
+    for (int c = 1; c < ncols; c++) {
+      *out++ = ',';
+      out += format_double(cols[(size_t)c * stride + i], out);
+    }
+    *out++ = '\n';
+  }
+  return out;
 }
 
 size_t csv_format_double_exact(double v, char buf[32]) {

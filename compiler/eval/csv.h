@@ -211,6 +211,12 @@ size_t csv_format_double(double v, char buf[32]);
    divisibility tests, snprintf for subnormals): what csv_format_double's fast
    path falls back to, for the tests and bench/bench_format to compare with. */
 size_t csv_format_double_exact(double v, char buf[32]);
+/* Rows of numbers as CSV: row i is csv_format_double of cols[c * stride + i]
+   for c = 0..ncols-1, joined by ',' and ended by '\n', for i = 0..nrows-1, in
+   one loop with the formatter inlined.  out needs nrows * (33 * ncols + 1)
+   bytes (each number may write 32, its NUL overwritten by what follows).
+   Returns the end of what was written (no NUL). */
+char *csv_format_rows(char *out, const double *cols, size_t stride, size_t nrows, int ncols);
 /* The days csv_format_date prints: 0000-01-01 to 9999-12-31 (days since 1970-01-01). */
 #define CSV_DAY_MIN (-719528)
 #define CSV_DAY_MAX 2932896
