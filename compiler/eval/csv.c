@@ -1465,27 +1465,30 @@ static size_t format_exact(uint64_t bits, char buf[32]) {
   return write_g(buf, bits >> 63, c / 100, p, n - 1 + s.e10);
 }
 
-/* The interval's fast path: csv_format_double for a normal double of these bits
- * from one 64x128-bit product, or 0 when that product cannot decide (then
- * format_exact does, exactly).  v = m2 * 2^e2 is scaled by 10^-q, q = k0 - 16
- * for k0 = floor(log10(2^(e2 + 52))), which puts X = v * 10^-q in [10^16,
- * 2*10^17): 17 integer digits, or 18 (then v's first digit is one place
- * higher).  With Ryu's tables, X = (m2 << r) * M / 2^128 for a 125-bit
- * M and r in [5, 8], so the top 128 bits of the product are X in 64.64 fixed
- * point: I = floor(X) and f its fraction, too small by less than 2 units of
- * 2^-64 (one dropped word, and M's error below 2^-124 of itself).  The half
- * gap to the next double, g = X / (2 m2) = 2^(r - 1) * M / 2^128, is M's
- * high word shifted: no second product, and no products for the ends.
+/* The fast path: csv_format_double for a normal double of these bits (biased
+ * exponent 2 to 0x7fe) from one 64x128-bit product, or 0 when that product
+ * cannot decide (then format_exact does, exactly).  v = m2 * 2^e2 is scaled
+ * by 10^(16 - k0), k0 = floor(log10(2^(e2 + 52))), which puts X = v *
+ * 10^(16 - k0) in [10^16, 2*10^17): 17 integer digits, or 18 (then v's first
+ * digit is one place higher).  fast_scale (csv_format_table.h, by its script)
+ * holds, for each exponent, k0 and a 125-bit M (Ryu's power of five) and r in
+ * [5, 8] with X = (m2 << r) * M / 2^128, so that the top 128 bits of the
+ * product are X in 64.64 fixed point: I = floor(X) and its fraction, too small
+ * by less than 2 units of 2^-64 (one dropped word, and M's error below 2^-124
+ * of itself).  The half gap to the next double, g = X / (2 m2) = 2^(r - 1) *
+ * M / 2^128, is M's high word shifted: no second product, and no products
+ * for the ends of the interval.
  *
  * Every decision compares an integer with a fraction in units of 2^-32 whose
  * error stays under 3 units: printf's rounding of X to 17, 16 and 15 digits
- * (up when the dropped digits and f exceed half of the cut; exact ties, which
- * need ties-to-even, are within 2 units of half) and whether each 15- and
- * 16-digit candidate c lies in the interval (|c - X| against g, or g / 2
- * below a power of two; a candidate on an end needs the exact rule of the
- * ends).  A comparison within 3 units of its threshold returns 0: exact ties and
- * candidates on an end of the interval, in practice nothing else.  The cuts
- * divide by constants only: 10 (the 18-digit case) then 10 and 100. */
+ * (up when the dropped digits and the fraction exceed half of the cut; exact
+ * ties, which need ties-to-even, are within 2 units of half) and whether the
+ * 15- and 16-digit candidates c lie in the interval (|c - X| against g, or
+ * g / 2 below a power of two; a candidate on an end needs the exact rule of
+ * the ends).  A deciding comparison within 3 units of its threshold returns 0:
+ * exact ties and candidates on an end of the interval, in practice nothing
+ * else (bench/bench_format --check counts none in 10^8 values of every
+ * shape).  The cuts divide by constants only. */
 /* The digits format_fast prints for X = whole + frac32 / 2^32 (X in units
    of `unit`: 1 when X has 17 integer digits, 10 when 18), with the half gap
    g (g_below under X), as write_g's d and p; 0 when a comparison that
@@ -1514,20 +1517,19 @@ static inline __attribute__((always_inline)) uint64_t fast_digits(uint64_t whole
   return (q + (a > 0)) * scale;
 }
 
+/* M = {lo, hi}, k0 and r of format_fast for one biased exponent. */
+typedef struct {
+  uint64_t lo, hi;
+  int32_t k0, r;
+} FastScale;
+
+#include "csv_format_table.h"
+
 static inline size_t format_fast(uint64_t bits, char buf[32]) {
-  int e2 = (int)(bits >> 52 & 0x7ff) - 1075;
   uint64_t fraction = bits & (((uint64_t)1 << 52) - 1), m2 = fraction | (uint64_t)1 << 52;
-  int k0 = ((e2 + 52) * 78913) >> 18; /* floor(log10(2^(e2 + 52))), arithmetic shift */
-  int q = k0 - 16, r;
-  const uint64_t *mul;
-  if (q >= 0) { /* X = m2 * 2^e2 / (5^q 2^q), 5^-q = M / 2^(bits(5^q) + 124) */
-    if (q > 290) return 0;
-    mul = pow5_inv_split[q];
-    r = e2 - q - pow5_bits(q) + 4;
-  } else { /* X = m2 * 2^e2 * 5^-q 2^-q, 5^-q = M * 2^(bits(5^-q) - 125) */
-    mul = pow5_split[-q];
-    r = e2 - q + pow5_bits(-q) + 3;
-  }
+  const FastScale *t = &fast_scale[bits >> 52 & 0x7ff];
+  int k0 = t->k0, r = t->r;
+  const uint64_t mul[2] = {t->lo, t->hi};
   uint64_t m = m2 << r;
   Uint128 x = (Uint128)m * mul[1] + (((Uint128)m * mul[0]) >> 64);
   uint64_t whole = (uint64_t)(x >> 64), frac32 = (uint64_t)x >> 32;
