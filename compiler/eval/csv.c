@@ -1329,28 +1329,22 @@ typedef struct {
 } Digits16;
 
 #ifdef __SSE2__
-/* A vector of 16-bit lanes [x, x, x, x, y, y, y, y] (x, y < 10^4, each times 4) as
-   the digits of x then of y, one a lane: x / 10^3, x / 10^2, x / 10 and x by
-   multiplications by reciprocals (exact below 10^4), then each minus 10 times the
-   lane before it. */
-static inline __m128i digits_4x2(__m128i v) {
-  v = _mm_mulhi_epu16(v, _mm_setr_epi16(8389, 5243, 13108, (short)32768, 8389, 5243, 13108, (short)32768));
-  v = _mm_mulhi_epu16(v, _mm_setr_epi16(1 << 7, 1 << 11, 1 << 13, (short)(1 << 15), 1 << 7, 1 << 11,
-                                        1 << 13, (short)(1 << 15)));
-  return _mm_sub_epi16(v, _mm_slli_epi64(_mm_mullo_epi16(v, _mm_set1_epi16(10)), 16));
-}
-
-/* hi and lo (each < 10^8) as 16 ASCII digits, hi's first: both split into
-   halves of 4 digits, then into digits, in the lanes of vectors (after Wojciech
-   Mula's and Milo Yip's SSE2 itoa). */
+/* hi and lo (each < 10^8) as 16 ASCII digits, hi's first, in the lanes of one
+   vector: each split into halves of 4 digits (x / 10^4 by a multiplication),
+   the halves into pairs (/ 100, 16-bit lanes), the pairs into digits (/ 10),
+   each quotient by a high multiplication that is exact in its range, and each
+   remainder a subtraction; the quotient goes to the lower lane, the first in
+   memory. */
 static inline Digits16 ascii_16_digits(uint32_t hi, uint32_t lo) {
   __m128i x = _mm_set_epi64x(lo, hi);
   __m128i q = _mm_srli_epi64(_mm_mul_epu32(x, _mm_set1_epi32((int)0xd1b71759)), 45);   /* x / 10^4 */
-  __m128i r = _mm_sub_epi32(x, _mm_mul_epu32(q, _mm_set1_epi32(10000)));             /* x % 10^4 */
-  __m128i t = _mm_slli_epi16(_mm_or_si128(q, _mm_slli_epi64(r, 16)), 2);   /* [4qh, 4rh, 0, 0, 4ql, 4rl, 0, 0] */
-  __m128i dh = digits_4x2(_mm_unpacklo_epi32(_mm_unpacklo_epi16(t, t), _mm_unpacklo_epi16(t, t)));
-  __m128i dl = digits_4x2(_mm_unpacklo_epi32(_mm_unpackhi_epi16(t, t), _mm_unpackhi_epi16(t, t)));
-  __m128i d = _mm_add_epi8(_mm_packus_epi16(dh, dl), _mm_set1_epi8('0'));
+  __m128i r = _mm_sub_epi32(x, _mm_mul_epu32(q, _mm_set1_epi32(10000)));              /* x % 10^4 */
+  __m128i t = _mm_or_si128(q, _mm_slli_epi64(r, 32));       /* 32-bit lanes < 10^4: [qh, rh, ql, rl] */
+  __m128i h = _mm_srli_epi16(_mm_mulhi_epu16(t, _mm_set1_epi16(5243)), 3);           /* / 100 */
+  __m128i u = _mm_or_si128(h, _mm_slli_epi32(_mm_sub_epi16(t, _mm_mullo_epi16(h, _mm_set1_epi16(100))), 16));
+  __m128i tens = _mm_mulhi_epu16(u, _mm_set1_epi16(6554));                          /* / 10 */
+  __m128i d = _mm_or_si128(tens, _mm_slli_epi16(_mm_sub_epi16(u, _mm_mullo_epi16(tens, _mm_set1_epi16(10))), 8));
+  d = _mm_or_si128(d, _mm_set1_epi8('0'));
   return (Digits16){(uint64_t)_mm_cvtsi128_si64(d), (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(d, d))};
 }
 #else
