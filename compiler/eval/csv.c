@@ -1500,13 +1500,17 @@ static inline __attribute__((always_inline)) uint64_t fast_digits(uint64_t whole
   int64_t o16 = (int64_t)(10 * unit << 31) - (a16 < 0 ? -a16 : a16) - (a16 > 0 ? g : g_below);
   int64_t o15 = (int64_t)(100 * unit << 31) - (a15 < 0 ? -a15 : a15) - (a15 > 0 ? g : g_below);
   bool ok15 = o15 < 0, ok16 = o16 < 0;
+  /* below a power of two the sides differ: a candidate not taken is judged on
+     the side its rounding chose, which a tie leaves to the exact path */
+  bool side_tie = g_below != g && ((uint64_t)(a15 + 3) <= 6 || (uint64_t)(a16 + 3) <= 6);
   uint64_t q17 = whole / unit;
   int64_t a17 = (int64_t)((whole - q17 * unit) << 32 | frac32) - (int64_t)(unit << 31);
   /* the chosen candidate: its digits, scale to 17 and rounding; only its own
-     rounding and the tests that chose it matter */
+     rounding and the tests that chose it matter (but see below) */
   uint64_t q = ok15 ? q15 : ok16 ? q16 : q17, scale = ok15 ? 100 : ok16 ? 10 : 1;
   int64_t a = ok15 ? a15 : ok16 ? a16 : a17;
   if ((uint64_t)(a + 3) <= 6 || (uint64_t)(o15 + 3) <= 6 || ((uint64_t)(o16 + 3) <= 6 && !ok15)) return 0;
+  if (side_tie) return 0;
   *p = 17 - (ok15 | ok16) - ok15;
   return (q + (a > 0)) * scale;
 }
@@ -1525,8 +1529,9 @@ static inline size_t format_fast(uint64_t bits, char buf[32]) {
   int k0 = t->k0, r = t->r;
   const uint64_t mul[2] = {t->lo, t->hi};
   uint64_t m = m2 << r;
-  Uint128 x = (Uint128)m * mul[1] + (((Uint128)m * mul[0]) >> 64);
-  uint64_t whole = (uint64_t)(x >> 64), frac32 = (uint64_t)x >> 32;
+  Uint128 high = (Uint128)m * mul[1];
+  uint64_t low = (uint64_t)(((Uint128)m * mul[0]) >> 64), frac = (uint64_t)high + low;
+  uint64_t whole = (uint64_t)(high >> 64) + (frac < low), frac32 = frac >> 32;
   int64_t g = (int64_t)(mul[1] >> (33 - r));
   int64_t g_below = g >> (fraction == 0); /* 2^52 * 2^e2 with e2 > -1074: the gap below is half */
   int p = 17;
