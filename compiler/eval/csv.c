@@ -1496,21 +1496,19 @@ static inline __attribute__((always_inline)) uint64_t fast_digits(uint64_t whole
   int64_t a16 = (int64_t)((whole - q16 * 10 * unit) << 32 | frac32) - (int64_t)(10 * unit << 31);
   int64_t a15 = (int64_t)((whole - q15 * 100 * unit) << 32 | frac32) - (int64_t)(100 * unit << 31);
   /* a candidate's distance to X is half a cut less |a|: against the half gap
-     on its side (above X when rounded up) */
-  int64_t o16 = (int64_t)(10 * unit << 31) - (a16 < 0 ? -a16 : a16) - (a16 > 0 ? g : g_below);
-  int64_t o15 = (int64_t)(100 * unit << 31) - (a15 < 0 ? -a15 : a15) - (a15 > 0 ? g : g_below);
+     on its side, below X when rounded down.  Where a cannot tell the side (a
+     tie), the wider gap above: then a candidate judged out is out on either
+     side, and one judged in is taken only after its own a is checked below. */
+  int64_t o16 = (int64_t)(10 * unit << 31) - (a16 < 0 ? -a16 : a16) - (a16 < -3 ? g_below : g);
+  int64_t o15 = (int64_t)(100 * unit << 31) - (a15 < 0 ? -a15 : a15) - (a15 < -3 ? g_below : g);
   bool ok15 = o15 < 0, ok16 = o16 < 0;
-  /* below a power of two the sides differ: a candidate not taken is judged on
-     the side its rounding chose, which a tie leaves to the exact path */
-  bool side_tie = g_below != g && ((uint64_t)(a15 + 3) <= 6 || (uint64_t)(a16 + 3) <= 6);
   uint64_t q17 = whole / unit;
   int64_t a17 = (int64_t)((whole - q17 * unit) << 32 | frac32) - (int64_t)(unit << 31);
   /* the chosen candidate: its digits, scale to 17 and rounding; only its own
-     rounding and the tests that chose it matter (but see below) */
+     rounding and the tests that chose it matter */
   uint64_t q = ok15 ? q15 : ok16 ? q16 : q17, scale = ok15 ? 100 : ok16 ? 10 : 1;
   int64_t a = ok15 ? a15 : ok16 ? a16 : a17;
   if ((uint64_t)(a + 3) <= 6 || (uint64_t)(o15 + 3) <= 6 || ((uint64_t)(o16 + 3) <= 6 && !ok15)) return 0;
-  if (side_tie) return 0;
   *p = 17 - (ok15 | ok16) - ok15;
   return (q + (a > 0)) * scale;
 }
