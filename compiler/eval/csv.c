@@ -875,7 +875,8 @@ static size_t format_by_definition(double v, char buf[32]) {
 #ifdef __SIZEOF_INT128__
 /* The same definition computed exactly in integers, without printf or a
  * parse (about 330 instructions a value, by callgrind on bench/bench_format.c
- * --once; 446 before the cuts by constants and the SSE2 digits).  A normal
+ * --once; 446 before the cuts by constants and the SSE2 digits): the exact
+ * path, which format_fast below hands the values it cannot decide.  A normal
  * double v = m2 * 2^e2 and the two ends of the interval of reals that read
  * back to it (v - half the gap to the previous double, v + half the gap to
  * the next) are scaled by a power of ten, as in Ryu (Ulf Adams, "Ryu: fast
@@ -1340,10 +1341,14 @@ static inline Digits16 ascii_16_digits(uint32_t hi, uint32_t lo) {
   __m128i q = _mm_srli_epi64(_mm_mul_epu32(x, _mm_set1_epi32((int)0xd1b71759)), 45);   /* x / 10^4 */
   __m128i r = _mm_sub_epi32(x, _mm_mul_epu32(q, _mm_set1_epi32(10000)));              /* x % 10^4 */
   __m128i t = _mm_or_si128(q, _mm_slli_epi64(r, 32));       /* 32-bit lanes < 10^4: [qh, rh, ql, rl] */
+  /* 100 and 10 as values the compiler cannot see, so that it keeps one pmullw
+     each instead of a chain of shifts and adds */
+  __m128i k100 = _mm_set1_epi16(100), k10 = _mm_set1_epi16(10);
+  __asm__("" : "+x"(k100), "+x"(k10));
   __m128i h = _mm_srli_epi16(_mm_mulhi_epu16(t, _mm_set1_epi16(5243)), 3);           /* / 100 */
-  __m128i u = _mm_or_si128(h, _mm_slli_epi32(_mm_sub_epi16(t, _mm_mullo_epi16(h, _mm_set1_epi16(100))), 16));
+  __m128i u = _mm_or_si128(h, _mm_slli_epi32(_mm_sub_epi16(t, _mm_mullo_epi16(h, k100)), 16));
   __m128i tens = _mm_mulhi_epu16(u, _mm_set1_epi16(6554));                          /* / 10 */
-  __m128i d = _mm_or_si128(tens, _mm_slli_epi16(_mm_sub_epi16(u, _mm_mullo_epi16(tens, _mm_set1_epi16(10))), 8));
+  __m128i d = _mm_or_si128(tens, _mm_slli_epi16(_mm_sub_epi16(u, _mm_mullo_epi16(tens, k10)), 8));
   d = _mm_or_si128(d, _mm_set1_epi8('0'));
   return (Digits16){(uint64_t)_mm_cvtsi128_si64(d), (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(d, d))};
 }
@@ -1416,9 +1421,12 @@ static inline size_t write_g(char buf[32], bool neg, uint64_t d, int p, int x) {
     store_word(o + 9, w.hi);
     if (n > x + 1) { /* x <= 15: the digits after the point are those of w from byte x on */
       o[x + 1] = '.';
-      Uint128 tail = ((Uint128)w.hi << 64 | w.lo) >> (8 * x);
-      store_word(o + x + 2, (uint64_t)tail);
-      if (x < 8) store_word(o + x + 10, (uint64_t)(tail >> 64));
+      if (x < 8) { /* w shifted right by x bytes, in two words (hi << 1 << ...: no shift by 64) */
+        store_word(o + x + 2, w.lo >> (8 * x) | w.hi << 1 << (63 - 8 * x));
+        store_word(o + x + 10, w.hi >> (8 * x));
+      } else {
+        store_word(o + x + 2, w.hi >> (8 * x - 64));
+      }
       o += n + 1;
     } else {
       o += x + 1;
@@ -1459,30 +1467,6 @@ static size_t format_exact(uint64_t bits, char buf[32]) {
   return write_g(buf, bits >> 63, c / 100, p, n - 1 + s.e10);
 }
 
-/* The fast path: csv_format_double for a normal double of these bits (biased
- * exponent 2 to 0x7fe) from one 64x128-bit product, or 0 when that product
- * cannot decide (then format_exact does, exactly).  v = m2 * 2^e2 is scaled
- * by 10^(16 - k0), k0 = floor(log10(2^(e2 + 52))), which puts X = v *
- * 10^(16 - k0) in [10^16, 2*10^17): 17 integer digits, or 18 (then v's first
- * digit is one place higher).  fast_scale (csv_format_table.h, by its script)
- * holds, for each exponent, k0 and a 125-bit M (Ryu's power of five) and r in
- * [5, 8] with X = (m2 << r) * M / 2^128, so that the top 128 bits of the
- * product are X in 64.64 fixed point: I = floor(X) and its fraction, too small
- * by less than 2 units of 2^-64 (one dropped word, and M's error below 2^-124
- * of itself).  The half gap to the next double, g = X / (2 m2) = 2^(r - 1) *
- * M / 2^128, is M's high word shifted: no second product, and no products
- * for the ends of the interval.
- *
- * Every decision compares an integer with a fraction in units of 2^-32 whose
- * error stays under 3 units: printf's rounding of X to 17, 16 and 15 digits
- * (up when the dropped digits and the fraction exceed half of the cut; exact
- * ties, which need ties-to-even, are within 2 units of half) and whether the
- * 15- and 16-digit candidates c lie in the interval (|c - X| against g, or
- * g / 2 below a power of two; a candidate on an end needs the exact rule of
- * the ends).  A deciding comparison within 3 units of its threshold returns 0:
- * exact ties and candidates on an end of the interval, in practice nothing
- * else (bench/bench_format --check counts none in 10^8 values of every
- * shape).  The cuts divide by constants only. */
 /* The digits format_fast prints for X = whole + frac32 / 2^32 (X in units
    of `unit`: 1 when X has 17 integer digits, 10 when 18), with the half gap
    g (g_below under X), as write_g's d and p; 0 when a comparison that
@@ -1521,6 +1505,30 @@ typedef struct {
 
 #include "csv_format_table.h"
 
+/* The fast path: csv_format_double for a normal double of these bits (biased
+ * exponent 2 to 0x7fe) from one 64x128-bit product, or 0 when that product
+ * cannot decide (then format_exact does, exactly).  v = m2 * 2^e2 is scaled
+ * by 10^(16 - k0), k0 = floor(log10(2^(e2 + 52))), which puts X = v *
+ * 10^(16 - k0) in [10^16, 2*10^17): 17 integer digits, or 18 (then v's first
+ * digit is one place higher).  fast_scale (csv_format_table.h, by its script)
+ * holds, for each exponent, k0 and a 125-bit M (Ryu's power of five) and r in
+ * [5, 8] with X = (m2 << r) * M / 2^128, so that the top 128 bits of the
+ * product are X in 64.64 fixed point: floor(X) and its fraction, within 2
+ * units of 2^-64 (one dropped word, and M's error below 2^-124 of itself).  The half gap to the next double, g = X / (2 m2) = 2^(r - 1) *
+ * M / 2^128, is M's high word shifted: no second product, and no products
+ * for the ends of the interval.
+ *
+ * Every decision compares an integer with a fraction in units of 2^-32 whose
+ * error stays under 3 units: printf's rounding of X to 17, 16 and 15 digits
+ * (up when the dropped digits and the fraction exceed half of the cut; exact
+ * ties, which need ties-to-even, are within 2 units of half) and whether the
+ * 15- and 16-digit candidates c lie in the interval (|c - X| against g, or
+ * g / 2 below a power of two; a candidate on an end needs the exact rule of
+ * the ends).  A deciding comparison within 3 units of its threshold returns 0:
+ * exact ties and candidates on an end of the interval, in practice nothing
+ * else (callgrind counts no call of the exact path on bench/bench_format's
+ * scores and decimals).  The cuts divide by constants only; 236 instructions
+ * a value on the scores, 220 in csv_format_rows' loop (the exact path ~330). */
 static inline size_t format_fast(uint64_t bits, char buf[32]) {
   uint64_t fraction = bits & (((uint64_t)1 << 52) - 1), m2 = fraction | (uint64_t)1 << 52;
   const FastScale *t = &fast_scale[bits >> 52 & 0x7ff];
@@ -1577,7 +1585,8 @@ __attribute__((noinline, cold)) static size_t format_slow(double v, char buf[32]
 static inline __attribute__((always_inline)) size_t format_double(double v, char buf[32]) {
   uint64_t bits;
   memcpy(&bits, &v, sizeof bits);
-  if (__builtin_expect(((bits >> 52) & 0x7ff) - 2 < 0x7fd, 1)) { /* normal, not the smallest exponent: biased 2 to 0x7fe */
+  /* normal, but not of the smallest exponent (biased 2 to 0x7fe; the gap below 2^-1022 is not half) */
+  if (__builtin_expect(((bits >> 52) & 0x7ff) - 2 < 0x7fd, 1)) {
     size_t len = format_fast(bits, buf);
     if (__builtin_expect(len > 0, 1)) return len;
   }
