@@ -1337,7 +1337,7 @@ typedef struct {
    remainder a subtraction; the quotient goes to the lower lane, the first in
    memory. */
 static inline Digits16 ascii_16_digits(uint32_t hi, uint32_t lo) {
-  __m128i x = _mm_set_epi64x(lo, hi);
+  __m128i x = _mm_unpacklo_epi64(_mm_cvtsi32_si128((int)hi), _mm_cvtsi32_si128((int)lo)); /* not through memory */
   __m128i q = _mm_srli_epi64(_mm_mul_epu32(x, _mm_set1_epi32((int)0xd1b71759)), 45);   /* x / 10^4 */
   __m128i r = _mm_sub_epi32(x, _mm_mul_epu32(q, _mm_set1_epi32(10000)));              /* x % 10^4 */
   __m128i t = _mm_or_si128(q, _mm_slli_epi64(r, 32));       /* 32-bit lanes < 10^4: [qh, rh, ql, rl] */
@@ -1497,9 +1497,10 @@ static inline __attribute__((always_inline)) uint64_t fast_digits(uint64_t whole
   return (q + (a > 0)) * scale;
 }
 
-/* M = {lo, hi}, k0 and r of format_fast for one biased exponent. */
+/* M = {lo, hi}, g, k0 and r of format_fast for one biased exponent (32 bytes). */
 typedef struct {
   uint64_t lo, hi;
+  int64_t g;
   int32_t k0, r;
 } FastScale;
 
@@ -1527,8 +1528,8 @@ typedef struct {
  * the ends).  A deciding comparison within 3 units of its threshold returns 0:
  * exact ties and candidates on an end of the interval, in practice nothing
  * else (callgrind counts no call of the exact path on bench/bench_format's
- * scores and decimals).  The cuts divide by constants only; 236 instructions
- * a value on the scores, 220 in csv_format_rows' loop (the exact path ~330). */
+ * scores and decimals).  The cuts divide by constants only; 221 instructions
+ * a value on the scores, 210 in csv_format_rows' loop (the exact path ~330). */
 static inline size_t format_fast(uint64_t bits, char buf[32]) {
   uint64_t fraction = bits & (((uint64_t)1 << 52) - 1), m2 = fraction | (uint64_t)1 << 52;
   const FastScale *t = &fast_scale[bits >> 52 & 0x7ff];
@@ -1538,7 +1539,7 @@ static inline size_t format_fast(uint64_t bits, char buf[32]) {
   Uint128 high = (Uint128)m * mul[1];
   uint64_t low = (uint64_t)(((Uint128)m * mul[0]) >> 64), frac = (uint64_t)high + low;
   uint64_t whole = (uint64_t)(high >> 64) + (frac < low), frac32 = frac >> 32;
-  int64_t g = (int64_t)(mul[1] >> (33 - r));
+  int64_t g = t->g; /* M's high word >> (33 - r) */
   int64_t g_below = g >> (fraction == 0); /* 2^52 * 2^e2 with e2 > -1074: the gap below is half */
   int p = 17;
   bool n18 = whole >= pow10_u64[17];

@@ -7,7 +7,8 @@ tests/scripts/csv_format_table.sh checks that the two agree).
 One row for each biased exponent b of a normal double v = m2 * 2^e2 (e2 = b - 1075, m2 in
 [2^52, 2^53)): k0 = floor(log10(2^(e2 + 52))), so that X = v * 10^(16 - k0) lies in
 [10^16, 2 * 10^17), and a 125- or 126-bit M with a shift r such that
-X = (m2 << r) * M / 2^128 up to M's error:
+X = (m2 << r) * M / 2^128 up to M's error, and g = (M's high word) >> (33 - r), within one unit
+of the half gap to the next double in units of 2^-32 of X (X / (2 m2) = 2^(r - 1) M / 2^128):
   q = k0 - 16 >= 0:  M = floor(2^(bits(5^q) - 1 + 125) / 5^q) + 1   (Ryu's inverse powers)
   q < 0:             M = 5^-q scaled to 125 bits, truncated          (Ryu's powers)
 M is within one unit of the exact scaled power (relative error below 2^-124); every row
@@ -19,7 +20,7 @@ from fractions import Fraction
 
 
 def row(b):
-    """(lo, hi, k0, r) for biased exponent b."""
+    """(lo, hi, g, k0, r) for biased exponent b."""
     e2 = b - 1075
     k0 = ((e2 + 52) * 78913) >> 18   # the C code's estimate, checked below
     assert 10 ** k0 <= Fraction(2) ** (e2 + 52) < 10 ** (k0 + 1), b
@@ -47,17 +48,17 @@ def row(b):
         assert 10 ** 16 <= x < 2 * 10 ** 17, (b, m2)
         assert (m2 << r) < 1 << 64
     assert m < 1 << 127
-    return m & ((1 << 64) - 1), m >> 64, k0, r
+    return m & ((1 << 64) - 1), m >> 64, (m >> 64) >> (33 - r), k0, r
 
 
 def main():
     print("/* csv_format_table.h - written by csv_format_table.py (do not edit): for each biased")
-    print("   exponent of a normal double, {low and high words of M, k0, r} as csv.c's format_fast")
+    print("   exponent of a normal double, {low and high words of M, g, k0, r} as csv.c's format_fast")
     print("   reads them; see the script for their meaning and its checks. */")
     print("static const FastScale fast_scale[2048] = {")
     for b in range(2048):
-        lo, hi, k0, r = row(b) if 2 <= b <= 2046 else (0, 0, 0, 0)
-        print("    {0x%016x, 0x%016x, %d, %d}," % (lo, hi, k0, r))
+        lo, hi, g, k0, r = row(b) if 2 <= b <= 2046 else (0, 0, 0, 0, 0)
+        print("    {0x%016x, 0x%016x, 0x%09x, %d, %d}," % (lo, hi, g, k0, r))
     print("};")
 
 
