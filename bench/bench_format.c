@@ -3,6 +3,10 @@
  *   make -C BUILD bench_format && BUILD/bench_format [VALUES]    (default 1,000,000)
  *   valgrind --tool=callgrind --toggle-collect=csv_format_double \
  *       BUILD/bench_format --once SET [VALUES]     (instructions a value: Ir / VALUES)
+ *   BUILD/bench_format --check N [SEED]          (N values of every shape against the
+ *                                                 definition, snprintf + strtod, and the
+ *                                                 exact path; exit 1 on a difference)
+ *   BUILD/bench_format --check-exact N [SEED]    (the same against the exact path alone)
  *
  * Compares csv_format_double (exact integer arithmetic, Ryu's tables) with a
  * copy of the function it replaced (a short-decimal fast path, then
@@ -226,7 +230,103 @@ static int once(const char *set, size_t n) {
   return 2;
 }
 
+/* ------------------------------------------------------------------------
+ * --check: csv_format_double against its definition, on many values
+ * ------------------------------------------------------------------------ */
+
+/* The definition: the first of %.15g, %.16g, %.17g that strtod reads back
+   to the same bits. */
+static void definition(double v, char buf[32]) {
+  for (int prec = 15; prec <= 17; prec++) {
+    snprintf(buf, 32, "%.*g", prec, v);
+    double back = strtod(buf, NULL);
+    if (memcmp(&back, &v, sizeof v) == 0) return;
+  }
+}
+
+/* The i-th value of a check: every shape in turn (any bits, [0, 1) scores
+   and uniform fractions, short decimals, their products, integers, powers
+   of two and ten and their neighbours, subnormals, the largest doubles). */
+static double check_value(uint64_t *state, uint64_t i) {
+  uint64_t r = next_random(state);
+  double v;
+  switch (i % 10) {
+  case 0:
+  case 1: /* any finite bit pattern */
+    return random_bits(state);
+  case 2: /* uniform in [0, 1): 53 random bits */
+    return (double)(r >> 11) * 0x1p-53;
+  case 3: /* scores */
+    return score(state);
+  case 4: /* short decimals, by strtod, 1 to 17 digits, exponents -30..30 */
+  {
+    char text[48];
+    int digits = 1 + (int)(r % 17), n = 0;
+    for (int d = 0; d < digits; d++)
+      text[n++] = (char)('0' + next_random(state) % 10);
+    snprintf(text + n, sizeof text - n, "e%d", (int)((r >> 8) % 61) - 30);
+    return strtod(text, NULL);
+  }
+  case 5: /* integers, some above 2^53 */
+    v = (double)(int64_t)(r >> (r % 64));
+    return (r & 1) ? -v : v;
+  case 6: /* a power of two, or its neighbours up to 3 ulps away */
+    v = ldexp(1.0, (int)(r % 2098) - 1074);
+    for (int k = (int)((r >> 16) % 7) - 3; k != 0; k += k > 0 ? -1 : 1)
+      v = nextafter(v, k > 0 ? INFINITY : 0);
+    return v;
+  case 7: /* a power of ten, or its neighbours up to 3 ulps away */
+  {
+    char text[16];
+    snprintf(text, sizeof text, "1e%d", (int)(r % 632) - 323);
+    v = strtod(text, NULL);
+    for (int k = (int)((r >> 16) % 7) - 3; k != 0; k += k > 0 ? -1 : 1)
+      v = nextafter(v, k > 0 ? INFINITY : 0);
+    return v;
+  }
+  case 8: /* subnormals and the smallest and largest normals */
+  {
+    uint64_t bits = (r >> 2) % 3 == 0 ? (r & 0x000FFFFFFFFFFFFFull)
+                    : (r >> 2) % 3 == 1 ? 0x0010000000000000ull + (r >> 40) % 1000 - 500
+                                        : 0x7FEFFFFFFFFFFFFFull - (r >> 40) % 1000;
+    memcpy(&v, &bits, sizeof v);
+    return (r & 1) ? -v : v;
+  }
+  default: /* a product of a short decimal and a random fraction */
+    return short_decimal(state) * ((double)(r >> 11) * 0x1p-53);
+  }
+}
+
+/* Checks n values against the definition (snprintf and strtod) and the
+   exact path; with exact_only, against the exact path alone (twenty times
+   faster).  Prints the first mismatches; returns their count. */
+static size_t check(size_t n, uint64_t seed, bool exact_only) {
+  uint64_t state = seed;
+  size_t bad = 0;
+  for (size_t i = 0; i < n; i++) {
+    double v = check_value(&state, i);
+    char got[32], exact[32], want[32];
+    size_t len = csv_format_double(v, got);
+    csv_format_double_exact(v, exact);
+    bool ok = strcmp(got, exact) == 0 && len == strlen(got);
+    if (!exact_only) {
+      definition(v, want);
+      ok = ok && strcmp(got, want) == 0;
+    }
+    if (!ok && bad++ < 20) printf("MISMATCH %a: got %s, exact %s, definition %s\n", v, got, exact,
+                                  exact_only ? "-" : want);
+  }
+  return bad;
+}
+
 int main(int argc, char **argv) {
+  if (argc > 1 && (strcmp(argv[1], "--check") == 0 || strcmp(argv[1], "--check-exact") == 0)) {
+    size_t n = argc > 2 ? (size_t)strtoull(argv[2], NULL, 10) : 1000000;
+    uint64_t seed = argc > 3 ? strtoull(argv[3], NULL, 10) : 1;
+    size_t bad = check(n, seed, strcmp(argv[1], "--check-exact") == 0);
+    printf("%s: %zu values (seed %llu), %zu differ\n", argv[1], n, (unsigned long long)seed, bad);
+    return bad != 0;
+  }
   if (argc > 2 && strcmp(argv[1], "--once") == 0) {
     size_t n = argc > 3 ? (size_t)strtoull(argv[3], NULL, 10) : 1000000;
     return once(argv[2], n ? n : 1);

@@ -875,7 +875,8 @@ static size_t format_by_definition(double v, char buf[32]) {
 #ifdef __SIZEOF_INT128__
 /* The same definition computed exactly in integers, without printf or a
  * parse (about 330 instructions a value, by callgrind on bench/bench_format.c
- * --once; 446 before the cuts by constants and the SSE2 digits).  A normal
+ * --once; 446 before the cuts by constants and the SSE2 digits): the exact
+ * path, which format_fast below hands the values it cannot decide.  A normal
  * double v = m2 * 2^e2 and the two ends of the interval of reals that read
  * back to it (v - half the gap to the previous double, v + half the gap to
  * the next) are scaled by a power of ten, as in Ryu (Ulf Adams, "Ryu: fast
@@ -1329,28 +1330,26 @@ typedef struct {
 } Digits16;
 
 #ifdef __SSE2__
-/* A vector of 16-bit lanes [x, x, x, x, y, y, y, y] (x, y < 10^4, each times 4) as
-   the digits of x then of y, one a lane: x / 10^3, x / 10^2, x / 10 and x by
-   multiplications by reciprocals (exact below 10^4), then each minus 10 times the
-   lane before it. */
-static inline __m128i digits_4x2(__m128i v) {
-  v = _mm_mulhi_epu16(v, _mm_setr_epi16(8389, 5243, 13108, (short)32768, 8389, 5243, 13108, (short)32768));
-  v = _mm_mulhi_epu16(v, _mm_setr_epi16(1 << 7, 1 << 11, 1 << 13, (short)(1 << 15), 1 << 7, 1 << 11,
-                                        1 << 13, (short)(1 << 15)));
-  return _mm_sub_epi16(v, _mm_slli_epi64(_mm_mullo_epi16(v, _mm_set1_epi16(10)), 16));
-}
-
-/* hi and lo (each < 10^8) as 16 ASCII digits, hi's first: both split into
-   halves of 4 digits, then into digits, in the lanes of vectors (after Wojciech
-   Mula's and Milo Yip's SSE2 itoa). */
+/* hi and lo (each < 10^8) as 16 ASCII digits, hi's first, in the lanes of one
+   vector: each split into halves of 4 digits (x / 10^4 by a multiplication),
+   the halves into pairs (/ 100, 16-bit lanes), the pairs into digits (/ 10),
+   each quotient by a high multiplication that is exact in its range, and each
+   remainder a subtraction; the quotient goes to the lower lane, the first in
+   memory. */
 static inline Digits16 ascii_16_digits(uint32_t hi, uint32_t lo) {
-  __m128i x = _mm_set_epi64x(lo, hi);
+  __m128i x = _mm_unpacklo_epi64(_mm_cvtsi32_si128((int)hi), _mm_cvtsi32_si128((int)lo)); /* not through memory */
   __m128i q = _mm_srli_epi64(_mm_mul_epu32(x, _mm_set1_epi32((int)0xd1b71759)), 45);   /* x / 10^4 */
-  __m128i r = _mm_sub_epi32(x, _mm_mul_epu32(q, _mm_set1_epi32(10000)));             /* x % 10^4 */
-  __m128i t = _mm_slli_epi16(_mm_or_si128(q, _mm_slli_epi64(r, 16)), 2);   /* [4qh, 4rh, 0, 0, 4ql, 4rl, 0, 0] */
-  __m128i dh = digits_4x2(_mm_unpacklo_epi32(_mm_unpacklo_epi16(t, t), _mm_unpacklo_epi16(t, t)));
-  __m128i dl = digits_4x2(_mm_unpacklo_epi32(_mm_unpackhi_epi16(t, t), _mm_unpackhi_epi16(t, t)));
-  __m128i d = _mm_add_epi8(_mm_packus_epi16(dh, dl), _mm_set1_epi8('0'));
+  __m128i r = _mm_sub_epi32(x, _mm_mul_epu32(q, _mm_set1_epi32(10000)));              /* x % 10^4 */
+  __m128i t = _mm_or_si128(q, _mm_slli_epi64(r, 32));       /* 32-bit lanes < 10^4: [qh, rh, ql, rl] */
+  /* 100 and 10 as values the compiler cannot see, so that it keeps one pmullw
+     each instead of a chain of shifts and adds */
+  __m128i k100 = _mm_set1_epi16(100), k10 = _mm_set1_epi16(10);
+  __asm__("" : "+x"(k100), "+x"(k10));
+  __m128i h = _mm_srli_epi16(_mm_mulhi_epu16(t, _mm_set1_epi16(5243)), 3);           /* / 100 */
+  __m128i u = _mm_or_si128(h, _mm_slli_epi32(_mm_sub_epi16(t, _mm_mullo_epi16(h, k100)), 16));
+  __m128i tens = _mm_mulhi_epu16(u, _mm_set1_epi16(6554));                          /* / 10 */
+  __m128i d = _mm_or_si128(tens, _mm_slli_epi16(_mm_sub_epi16(u, _mm_mullo_epi16(tens, k10)), 8));
+  d = _mm_or_si128(d, _mm_set1_epi8('0'));
   return (Digits16){(uint64_t)_mm_cvtsi128_si64(d), (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(d, d))};
 }
 #else
@@ -1422,9 +1421,12 @@ static inline size_t write_g(char buf[32], bool neg, uint64_t d, int p, int x) {
     store_word(o + 9, w.hi);
     if (n > x + 1) { /* x <= 15: the digits after the point are those of w from byte x on */
       o[x + 1] = '.';
-      Uint128 tail = ((Uint128)w.hi << 64 | w.lo) >> (8 * x);
-      store_word(o + x + 2, (uint64_t)tail);
-      if (x < 8) store_word(o + x + 10, (uint64_t)(tail >> 64));
+      if (x < 8) { /* w shifted right by x bytes, in two words (hi << 1 << ...: no shift by 64) */
+        store_word(o + x + 2, w.lo >> (8 * x) | w.hi << 1 << (63 - 8 * x));
+        store_word(o + x + 10, w.hi >> (8 * x));
+      } else {
+        store_word(o + x + 2, w.hi >> (8 * x - 64));
+      }
       o += n + 1;
     } else {
       o += x + 1;
@@ -1443,7 +1445,7 @@ static inline size_t write_g(char buf[32], bool neg, uint64_t d, int p, int x) {
    an odd last digit) exceed half.  The 15- and 16-digit candidates are accepted
    when they lie in the interval, by one unsigned comparison each.  0 if the
    scaling left too few digits (never: see scale_interval). */
-static inline size_t format_exact(uint64_t bits, char buf[32]) {
+static size_t format_exact(uint64_t bits, char buf[32]) {
   int biased = (int)(bits >> 52 & 0x7ff);
   uint64_t fraction = bits & (((uint64_t)1 << 52) - 1);
   bool narrow_below = fraction == 0 && biased > 1;
@@ -1464,7 +1466,94 @@ static inline size_t format_exact(uint64_t bits, char buf[32]) {
   uint64_t c = ok15 ? c15 : ok16 ? c16 : c17;
   return write_g(buf, bits >> 63, c / 100, p, n - 1 + s.e10);
 }
+
+/* The digits format_fast prints for X = whole + frac32 / 2^32 (X in units
+   of `unit`: 1 when X has 17 integer digits, 10 when 18), with the half gap
+   g (g_below under X), as write_g's d and p; 0 when a comparison that
+   decides them is within 3 units of 2^-32 of its threshold.  unit is a
+   constant in each inlined copy, so that every cut divides and multiplies by
+   constants. */
+static inline __attribute__((always_inline)) uint64_t fast_digits(uint64_t whole, uint64_t frac32, uint64_t unit,
+                                                                  int64_t g, int64_t g_below, int *p) {
+  uint64_t q16 = whole / (10 * unit), q15 = whole / (100 * unit);
+  /* the dropped digits and the fraction, in units of 2^-32, against half a cut */
+  int64_t a16 = (int64_t)((whole - q16 * 10 * unit) << 32 | frac32) - (int64_t)(10 * unit << 31);
+  int64_t a15 = (int64_t)((whole - q15 * 100 * unit) << 32 | frac32) - (int64_t)(100 * unit << 31);
+  /* a candidate's distance to X is half a cut less |a|: against the half gap
+     on its side, below X when rounded down.  Where a cannot tell the side (a
+     tie), the wider gap above: then a candidate judged out is out on either
+     side, and one judged in is taken only after its own a is checked below. */
+  int64_t o16 = (int64_t)(10 * unit << 31) - (a16 < 0 ? -a16 : a16) - (a16 < -3 ? g_below : g);
+  int64_t o15 = (int64_t)(100 * unit << 31) - (a15 < 0 ? -a15 : a15) - (a15 < -3 ? g_below : g);
+  bool ok15 = o15 < 0, ok16 = o16 < 0;
+  uint64_t q17 = whole / unit;
+  int64_t a17 = (int64_t)((whole - q17 * unit) << 32 | frac32) - (int64_t)(unit << 31);
+  /* the chosen candidate: its digits, scale to 17 and rounding; only its own
+     rounding and the tests that chose it matter */
+  uint64_t q = ok15 ? q15 : ok16 ? q16 : q17, scale = ok15 ? 100 : ok16 ? 10 : 1;
+  int64_t a = ok15 ? a15 : ok16 ? a16 : a17;
+  if ((uint64_t)(a + 3) <= 6 || (uint64_t)(o15 + 3) <= 6 || ((uint64_t)(o16 + 3) <= 6 && !ok15)) return 0;
+  *p = 17 - (ok15 | ok16) - ok15;
+  return (q + (a > 0)) * scale;
+}
+
+/* M = {lo, hi}, g, k0 and r of format_fast for one biased exponent (32 bytes). */
+typedef struct {
+  uint64_t lo, hi;
+  int64_t g;
+  int32_t k0, r;
+} FastScale;
+
+#include "csv_format_table.h"
+
+/* The fast path: csv_format_double for a normal double of these bits (biased
+ * exponent 2 to 0x7fe) from one 64x128-bit product, or 0 when that product
+ * cannot decide (then format_exact does, exactly).  v = m2 * 2^e2 is scaled
+ * by 10^(16 - k0), k0 = floor(log10(2^(e2 + 52))), which puts X = v *
+ * 10^(16 - k0) in [10^16, 2*10^17): 17 integer digits, or 18 (then v's first
+ * digit is one place higher).  fast_scale (csv_format_table.h, by its script)
+ * holds, for each exponent, k0 and a 125-bit M (Ryu's power of five) and r in
+ * [5, 8] with X = (m2 << r) * M / 2^128, so that the top 128 bits of the
+ * product are X in 64.64 fixed point: floor(X) and its fraction, within 2
+ * units of 2^-64 (one dropped word, and M's error below 2^-124 of itself).  The half gap to the next double, g = X / (2 m2) = 2^(r - 1) *
+ * M / 2^128, is M's high word shifted: no second product, and no products
+ * for the ends of the interval.
+ *
+ * Every decision compares an integer with a fraction in units of 2^-32 whose
+ * error stays under 3 units: printf's rounding of X to 17, 16 and 15 digits
+ * (up when the dropped digits and the fraction exceed half of the cut; exact
+ * ties, which need ties-to-even, are within 2 units of half) and whether the
+ * 15- and 16-digit candidates c lie in the interval (|c - X| against g, or
+ * g / 2 below a power of two; a candidate on an end needs the exact rule of
+ * the ends).  A deciding comparison within 3 units of its threshold returns 0:
+ * exact ties and candidates on an end of the interval, in practice nothing
+ * else (callgrind counts no call of the exact path on bench/bench_format's
+ * scores and decimals).  The cuts divide by constants only; 221 instructions
+ * a value on the scores, 210 in csv_format_rows' loop (the exact path ~330). */
+static inline size_t format_fast(uint64_t bits, char buf[32]) {
+  uint64_t fraction = bits & (((uint64_t)1 << 52) - 1), m2 = fraction | (uint64_t)1 << 52;
+  const FastScale *t = &fast_scale[bits >> 52 & 0x7ff];
+  int k0 = t->k0, r = t->r;
+  const uint64_t mul[2] = {t->lo, t->hi};
+  uint64_t m = m2 << r;
+  Uint128 high = (Uint128)m * mul[1];
+  uint64_t low = (uint64_t)(((Uint128)m * mul[0]) >> 64), frac = (uint64_t)high + low;
+  uint64_t whole = (uint64_t)(high >> 64) + (frac < low), frac32 = frac >> 32;
+  int64_t g = t->g; /* M's high word >> (33 - r) */
+  int64_t g_below = g >> (fraction == 0); /* 2^52 * 2^e2 with e2 > -1074: the gap below is half */
+  int p = 17;
+  bool n18 = whole >= pow10_u64[17];
+  uint64_t d = n18 ? fast_digits(whole, frac32, 10, g, g_below, &p) : fast_digits(whole, frac32, 1, g, g_below, &p);
+  if (d == 0) return 0;
+  return write_g(buf, bits >> 63, d, p, k0 + n18);
+}
 #else
+/* Without 128-bit integers, the definition does all the work. */
+static size_t format_fast(uint64_t bits, char buf[32]) {
+  (void)bits, (void)buf;
+  return 0;
+}
+
 /* Without 128-bit integers, the definition does all the work. */
 static size_t format_exact(uint64_t bits, char buf[32]) {
   (void)bits, (void)buf;
@@ -1480,14 +1569,49 @@ static size_t format_special(double v, char buf[32]) {
   return format_by_definition(v, buf);
 }
 
-size_t csv_format_double(double v, char buf[32]) {
+/* csv_format_double where format_fast cannot decide: the exact path, or
+   zeros, subnormals, infinities and NaN.  Out of line, so that the fast path
+   keeps its registers. */
+__attribute__((noinline, cold)) static size_t format_slow(double v, char buf[32]) {
   uint64_t bits;
   memcpy(&bits, &v, sizeof bits);
-  if ((((bits >> 52) + 1) & 0x7ff) > 1) { /* a normal number: its biased exponent is 1 to 0x7fe */
+  if ((((bits >> 52) + 1) & 0x7ff) > 1) {
     size_t len = format_exact(bits, buf);
     if (len > 0) return len;
   }
   return format_special(v, buf);
+}
+
+/* csv_format_double, inlined into the loops that call it. */
+static inline __attribute__((always_inline)) size_t format_double(double v, char buf[32]) {
+  uint64_t bits;
+  memcpy(&bits, &v, sizeof bits);
+  /* normal, but not of the smallest exponent (biased 2 to 0x7fe; the gap below 2^-1022 is not half) */
+  if (__builtin_expect(((bits >> 52) & 0x7ff) - 2 < 0x7fd, 1)) {
+    size_t len = format_fast(bits, buf);
+    if (__builtin_expect(len > 0, 1)) return len;
+  }
+  return format_slow(v, buf);
+}
+
+size_t csv_format_double(double v, char buf[32]) {
+  return format_double(v, buf);
+}
+
+char *csv_format_rows(char *out, const double *cols, size_t stride, size_t nrows, int ncols) {
+  for (size_t i = 0; i < nrows; i++) {
+    out += format_double(cols[i], out);
+    for (int c = 1; c < ncols; c++) {
+      *out++ = ',';
+      out += format_double(cols[(size_t)c * stride + i], out);
+    }
+    *out++ = '\n';
+  }
+  return out;
+}
+
+size_t csv_format_double_exact(double v, char buf[32]) {
+  return format_slow(v, buf);
 }
 
 size_t csv_format_date(int32_t days, char buf[16]) {

@@ -676,6 +676,61 @@ Test(csv_format, not_always_the_shortest) {
   }
 }
 
+/* The fast path (one product, decisions in units of 2^-32) against the exact
+   path alone, text for text, on values of the shapes eval writes most: uniform
+   fractions, scores, short decimals times fractions, and any bit pattern.  Both
+   are integer code, so millions are cheap; the definition itself is checked
+   above and by bench/bench_format --check. */
+Test(csv_format, fast_path_matches_exact_path) {
+  uint64_t state = 1717;
+  for (int i = 0; i < 3000000; i++) {
+    uint64_t r = next_random(&state);
+    double v;
+    switch (i % 4) {
+    case 0: v = (double)(r >> 11) * 0x1p-53; break;                       /* [0, 1) */
+    case 1: v = (double)(r % 1000000) / 1000.0 * 0.37 / ((r >> 40) % 997 + 1); break;
+    case 2: v = random_decimal(&state, 8) * ((double)(r >> 11) * 0x1p-53); break;
+    default: v = from_bits(r); if (isnan(v)) continue;
+    }
+    char got[32], exact[32];
+    size_t n = csv_format_double(v, got);
+    csv_format_double_exact(v, exact);
+    if (strcmp(got, exact) != 0 || n != strlen(got)) cr_assert(eq(str, got, exact), "%a", v);
+  }
+}
+
+/* Where the fast path must hand over: exact ties at the 15th, 16th or 17th
+   digit (printf's ties-to-even needs the exact value) and candidates on an end
+   of the interval, powers of two among them (the gap below is half). */
+Test(csv_format, ties_and_ends_go_exact) {
+  static const struct {
+    double value;
+    const char *text;
+  } cases[] = {
+      {0x1p-24, "5.9604644775390625e-08"},      /* a tie at 16 digits, below a power of two */
+      {0x1p-23, "1.1920928955078125e-07"},
+      {0x1p-22, "2.384185791015625e-07"},       /* a tie at 15 digits */
+      {1234567890123456.5, "1234567890123456.5"},
+      {1234567890123456.25, "1234567890123456.2"},
+      {123456789012345.625, "123456789012345.62"},
+      {0.5, "0.5"},
+      {1.0, "1"},
+      {9007199254740993.0, "9007199254740992"}, /* 2^53 + 1 rounds to 2^53 */
+      {9007199254740994.0, "9007199254740994"},
+      {2251799813685248.5, "2251799813685248.5"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    char buf[32];
+    csv_format_double(cases[i].value, buf);
+    cr_assert(eq(str, buf, (char *)cases[i].text), "%a", cases[i].value);
+    expect_definition(cases[i].value);
+  }
+  /* every power of two times a short odd multiplier, and its neighbours */
+  for (int e = -1000; e <= 1000; e += 3)
+    for (int k = 1; k <= 15; k += 2)
+      expect_definition_around(ldexp((double)k, e), 2);
+}
+
 Test(csv_format, non_finite_as_before) {
   char buf[32];
   cr_assert(eq(sz, csv_format_double(NAN, buf), (size_t)3));
