@@ -596,8 +596,8 @@ static uint8_t squeeze[17][17][16];
 static pthread_once_t squeeze_once = PTHREAD_ONCE_INIT;
 
 /* point_out[j]: the pshufb mask that moves lanes [0, j) of a vector up a lane over the
-   point at lane j and zeroes lane 0; point_out[16] (no point) keeps every lane. */
-static _Alignas(16) uint8_t point_out[17][16];
+   point at lane j and zeroes lane 0; point_out[16 to 23] (no point) keeps every lane. */
+static _Alignas(16) uint8_t point_out[24][16];
 
 static void squeeze_init(void) {
   for (int e = 0; e <= 16; e++)
@@ -608,8 +608,8 @@ static void squeeze_init(void) {
       for (int i = e - 1; i >= 0; i--)
         if (i != j) m[lane--] = (uint8_t)i;
     }
-  for (int j = 0; j <= 16; j++)
-    for (int i = 0; i < 16; i++) point_out[j][i] = j == 16 || i > j ? (uint8_t)i : i == 0 ? 0x80 : (uint8_t)(i - 1);
+  for (int j = 0; j < 24; j++)
+    for (int i = 0; i < 16; i++) point_out[j][i] = j >= 16 || i > j ? (uint8_t)i : i == 0 ? 0x80 : (uint8_t)(i - 1);
 }
 
 /* The value of 16 digits (0-9 in each byte, the first in lane 0). */
@@ -683,8 +683,8 @@ static const uint8_t tail_last[24] = {0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 
    digits significant and its point (if any) in the first 16 bytes, then an optional
    [eE][+-]ddd: %.17g's numbers such as 8.2634531852153383 or -0.0024759305283427238.
    The digit masks of the 32 bytes after the sign and the point mask of the first 16
-   give the mantissa's end and the point (a point in bytes 16-31 ends the mantissa
-   there, and the caller finds no separator after it). One pshufb takes the point out
+   give the mantissa's end and the point (a point after 16 or more digits goes to
+   open_wide_any). One pshufb takes the point out
    of the first 16 bytes (the digits before it move up a lane: point_out), one moves
    the last 1-8 digits to the end of their 8 lanes (tail_last), and pmaddubsw/pmaddwd
    turn both vectors into 8-digit groups: w = (g0 * 10^8 + g1) * 10^k + g2. Then
@@ -699,20 +699,21 @@ open_wide_after(const char *p, bool neg, const char *s, __m128i x0, __m128i d0, 
   const __m128i zero_char = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
   __m128i x1 = _mm_loadu_si128((const __m128i *)(const void *)(s + 16)), d1 = _mm_sub_epi8(x1, zero_char);
   uint32_t mant = dig | dot | (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d1, nine), d1)) << 16;
-  unsigned em = (unsigned)__builtin_ctzll(~(uint64_t)mant);   /* the mantissa's end, <= 32 */
-  unsigned k = em - 17;   /* the mantissa's bytes past the first 16, less one */
+  uint64_t em = (uint64_t)__builtin_ctzll(~(uint64_t)mant);   /* the mantissa's end, <= 32 */
+  uint64_t k = em - 17;   /* the mantissa's bytes past the first 16, less one */
   /* em >= 17: the first 16 bytes are all the mantissa's, and so are the points in dot */
-  if (__builtin_expect(k > 7 || (dot & (dot - 1)), 0)) return open_wide_any(p, out);
+  const char *t = s + em;   /* a point there: one after 16 or more digits */
+  if (__builtin_expect(k > 7 || (dot & (dot - 1)) || *t == '.', 0)) return open_wide_any(p, out);
   k++;
-  unsigned j = (unsigned)__builtin_ctz(dot | 0x10000);   /* the point, 16 if none */
-  if (__builtin_expect(em - (dot != 0) > 19, 0)) {   /* leading zeros are not significant */
+  /* the point, or the mantissa's last byte if none (16 to 23): no digit after it */
+  uint64_t j = (uint64_t)__builtin_ctzll(dot | (uint64_t)1 << (em - 1));
+  if (__builtin_expect(em > 19, 0) && em - (dot != 0) > 19) {   /* leading zeros are not significant */
     uint32_t zeros = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x0, zero_char)) |
                      (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x1, zero_char)) << 16;
-    unsigned lead = (unsigned)__builtin_ctzll(~(uint64_t)(zeros | dot));   /* zeros and the point */
-    if (em - (dot != 0) - (lead - (j < lead)) > 19) return NULL;
+    uint64_t lead = (uint64_t)__builtin_ctzll(~(uint64_t)(zeros | dot));   /* zeros and the point */
+    if (em - (dot != 0) - (lead - (dot != 0 && j < lead)) > 19) return NULL;
   }
-  const char *t = s + em;
-  int64_t p10 = dot ? (int64_t)j + 1 - (int64_t)em : 0;   /* -23 <= p10 <= 0 */
+  int64_t p10 = (int64_t)(j + 1 - em);   /* -23 <= p10 <= 0: minus the digits after the point */
   if ((*t | 0x20) == 'e') {
     int x = 0;
     if (!(t = open_exponent(t, &x))) return NULL;
