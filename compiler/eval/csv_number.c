@@ -218,11 +218,22 @@ static inline __attribute__((always_inline)) bool eisel_lemire_normal(uint64_t w
     *bits = (uint64_t)b;
     return b >= 0;
   }
+  int64_t e2 = (((152170 + 65536) * q) >> 16) - lz;   /* floor(q log2(10)) - lz */
+#if defined(__STDC_IEC_559__) && FLT_EVAL_METHOD == 0
+  /* the top 53 bits of high, rounded half up (the bits below the round bit, and low,
+     are not all zero: a sticky bit), are the nearest double to high / 2: an
+     exactly rounded conversion, whose exponent field takes the carry too */
+  double top = (double)(int64_t)((high >> 1) | 1);
+  uint64_t t;
+  memcpy(&t, &top, sizeof t);
+  *bits = t + ((uint64_t)(e2 + 2) << 52);   /* top is 2^61 to 2^63: scaled to w * 10^q */
+#else
   int upper = (int)(high >> 63);
-  uint64_t power2 = (uint64_t)((((152170 + 65536) * q) >> 16) + 63 + upper - lz + 1023);   /* 1 to 0x7FD */
+  uint64_t power2 = (uint64_t)(e2 + 63 + upper + 1023);   /* 1 to 0x7FD */
   uint64_t m = high >> (upper + 64 - 52 - 3);
   m = (m + (m & 1)) >> 1;   /* 2^52 <= m <= 2^53; 2^53 carries into the exponent */
   *bits = ((power2 - 1) << 52) + m;
+#endif
   return true;
 }
 #else
