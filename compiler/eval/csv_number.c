@@ -747,14 +747,21 @@ open_wide_after(const char *p, bool neg, const char *s, __m128i x0, __m128i d0, 
   return t;
 }
 
-/* open_wide_after, reading the first 16 bytes itself. */
-__attribute__((target("sse4.1"), always_inline)) static inline const char *open_wide(const char *p, double *out) {
+/* open_wide_after, reading the first 16 bytes itself (open_number's em == 16 branch:
+   the compiler shares the load with open_number's where it can). */
+__attribute__((target("sse4.1"), always_inline)) static inline const char *open_wide_inline(const char *p,
+                                                                                         double *out) {
   bool neg = *p == '-';
   const char *s = p + neg;
   __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s), d = _mm_sub_epi8(x, _mm_set1_epi8('0'));
   unsigned dig, dot;
   digit_masks(x, d, &dig, &dot);
   return open_wide_after(p, neg, s, x, d, dig, dot, out);
+}
+
+/* open_wide_inline out of line: open_number's exponents beyond Clinger's reach. */
+__attribute__((target("sse4.1"), noinline)) static const char *open_wide(const char *p, double *out) {
+  return open_wide_inline(p, out);
 }
 
 /* open_wide's usual case inline: a mantissa of up to 15 bytes after the '-' (up to 15
@@ -766,7 +773,7 @@ __attribute__((target("sse4.1"), always_inline)) static inline const char *open_
   unsigned dig, dot;
   digit_masks(x, d, &dig, &dot);
   unsigned em = (unsigned)__builtin_ctz(~(dig | dot));   /* the mantissa's end, 16 if not in these bytes */
-  if (__builtin_expect(em == 16, 0)) return open_wide_after(p, neg, s, x, d, dig, dot, out);
+  if (__builtin_expect(em == 16, 0)) return open_wide_inline(p, out);
   dot &= (1u << em) - 1;
   if ((dot & (dot - 1)) || em == (dot != 0)) return NULL;   /* two points, or no digit */
   unsigned j = dot ? (unsigned)__builtin_ctz(dot) : 16;
