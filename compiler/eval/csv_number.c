@@ -152,7 +152,7 @@ __extension__ typedef unsigned __int128 U128;
 
 /* The bits of the double nearest w * 10^q (w > 0), or -1 when 128 bits of 5^q
    cannot tell (then strtod decides).  Infinity comes back as its bits. */
-static int64_t eisel_lemire(uint64_t w, long q) {
+__attribute__((noinline)) static int64_t eisel_lemire(uint64_t w, long q) {
   if (q < CSV_POW5_MIN) return 0;
   if (q > CSV_POW5_MAX) return (int64_t)0x7FF << 52;
   int lz = __builtin_clzll(w);
@@ -198,19 +198,68 @@ static int64_t eisel_lemire(uint64_t w, long q) {
 }
 #endif
 
+/* The exponents q for which w * 10^q (1 <= w < 2^64) is a normal finite double. */
+#define EL_NORMAL_MIN (-300)
+#define EL_NORMAL_MAX 280
+
+#ifdef __SIZEOF_INT128__
+/* Eisel-Lemire for w > 0 and EL_NORMAL_MIN <= q <= EL_NORMAL_MAX (a normal, finite
+   result) into *bits; false when strtod must decide. The usual case inline and
+   branch-light: one 64x128 product with the high half of 5^q; where the low half may
+   carry (a second product), an exact product may lie halfway (low <= 1) or the
+   product cannot decide (low all ones), the whole of eisel_lemire decides. */
+static inline __attribute__((always_inline)) bool eisel_lemire_normal(uint64_t w, int64_t q, uint64_t *bits) {
+  int lz = __builtin_clzll(w);
+  U128 first = (U128)(w << lz) * csv_pow5_128[q - CSV_POW5_MIN][0];
+  uint64_t high = (uint64_t)(first >> 64), low = (uint64_t)first;
+  const uint64_t precision_mask = UINT64_MAX >> 55;   /* 52 bits + implicit + round + shift */
+  if (__builtin_expect((high & precision_mask) == precision_mask || low + 1 <= 2, 0)) {
+    int64_t b = eisel_lemire(w, q);
+    *bits = (uint64_t)b;
+    return b >= 0;
+  }
+  int64_t e2 = (((152170 + 65536) * q) >> 16) - lz;   /* floor(q log2(10)) - lz */
+#if defined(__STDC_IEC_559__) && FLT_EVAL_METHOD == 0
+  /* the top 53 bits of high, rounded half up (the bits below the round bit, and low,
+     are not all zero: a sticky bit), are the nearest double to high / 2: an
+     exactly rounded conversion, whose exponent field takes the carry too */
+  double top = (double)(int64_t)((high >> 1) | 1);
+  uint64_t t;
+  memcpy(&t, &top, sizeof t);
+  *bits = t + ((uint64_t)(e2 + 2) << 52);   /* top is 2^61 to 2^63: scaled to w * 10^q */
+#else
+  int upper = (int)(high >> 63);
+  uint64_t power2 = (uint64_t)(e2 + 63 + upper + 1023);   /* 1 to 0x7FD */
+  uint64_t m = high >> (upper + 64 - 52 - 3);
+  m = (m + (m & 1)) >> 1;   /* 2^52 <= m <= 2^53; 2^53 carries into the exponent */
+  *bits = ((power2 - 1) << 52) + m;
+#endif
+  return true;
+}
+#else
+static inline bool eisel_lemire_normal(uint64_t w, int64_t q, uint64_t *bits) {
+  (void)w, (void)q, (void)bits;
+  return false;
+}
+#endif
+
 /* The double nearest w * 10^q, of up to 19 digits (exact): 0, Clinger's exact
    product or quotient where w and 10^|q| are exact doubles, else Eisel-Lemire; false
    when strtod must decide (Eisel-Lemire undecided, or an overflow to infinity). The
    fast paths' common tail. */
-static inline bool exact_decimal(uint64_t w, long q, double *out) {
+static inline __attribute__((always_inline)) bool exact_decimal(uint64_t w, long q, double *out) {
+  uint64_t u;
   if (w == 0) {
     *out = 0.0;
   } else if (w <= (uint64_t)1 << 53 && q >= -22 && q <= 22 && FLT_EVAL_METHOD == 0) {
     *out = q < 0 ? (double)(int64_t)w / exact_pow10[-q] : (double)(int64_t)w * exact_pow10[q];
+  } else if (q >= EL_NORMAL_MIN && q <= EL_NORMAL_MAX) {
+    if (!eisel_lemire_normal(w, q, &u)) return false;
+    memcpy(out, &u, sizeof *out);
   } else {
     int64_t bits = eisel_lemire(w, q);
     if (bits < 0 || bits == (int64_t)0x7FF << 52) return false;
-    uint64_t u = (uint64_t)bits;
+    u = (uint64_t)bits;
     memcpy(out, &u, sizeof *out);
   }
   return true;
@@ -557,6 +606,10 @@ __attribute__((noinline)) static const char *open_long(const char *p, double *ou
 static uint8_t squeeze[17][17][16];
 static pthread_once_t squeeze_once = PTHREAD_ONCE_INIT;
 
+/* point_out[j]: the pshufb mask that moves lanes [0, j) of a vector up a lane over the
+   point at lane j and zeroes lane 0; point_out[16 to 23] (no point) keeps every lane. */
+static _Alignas(16) uint8_t point_out[24][16];
+
 static void squeeze_init(void) {
   for (int e = 0; e <= 16; e++)
     for (int j = 0; j <= 16; j++) {
@@ -566,6 +619,8 @@ static void squeeze_init(void) {
       for (int i = e - 1; i >= 0; i--)
         if (i != j) m[lane--] = (uint8_t)i;
     }
+  for (int j = 0; j < 24; j++)
+    for (int i = 0; i < 16; i++) point_out[j][i] = j >= 16 || i > j ? (uint8_t)i : i == 0 ? 0x80 : (uint8_t)(i - 1);
 }
 
 /* The value of 16 digits (0-9 in each byte, the first in lane 0). */
@@ -587,9 +642,9 @@ __attribute__((target("sse4.1"))) static inline void digit_masks(__m128i x, __m1
    [e[+-]ddd]) at p, whose end is not known: the mantissa's digits squeezed together
    and converted 16 at a time by SSE4.1 (pshufb, pmaddubsw, pmaddwd), the exponent by
    open_exponent, then Clinger or Eisel-Lemire. The byte after it, or NULL when
-   open_long or csv_parse_double must decide. p has 64 readable bytes. Out of line:
-   open_number's usual case stays small. */
-__attribute__((target("sse4.1"), noinline)) static const char *open_wide(const char *p, double *out) {
+   open_long or csv_parse_double must decide. p has 64 readable bytes. open_wide's
+   cases other than its usual 17-24 bytes; out of line. */
+__attribute__((target("sse4.1"), noinline, cold)) static const char *open_wide_any(const char *p, double *out) {
   bool neg = *p == '-';
   const char *s = p + neg;
   __m128i x0 = _mm_loadu_si128((const __m128i *)(const void *)s), d0 = _mm_sub_epi8(x0, _mm_set1_epi8('0'));
@@ -630,6 +685,85 @@ __attribute__((target("sse4.1"), noinline)) static const char *open_wide(const c
   return t;
 }
 
+/* tail_last + k (1 <= k <= 8): the pshufb mask that moves lanes [0, k) to [8 - k, 8)
+   and zeroes the lanes below (lanes 8-15 are left to chance). */
+static const uint8_t tail_last[24] = {0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0, 1, 2, 3,
+                                      4,    5,    6,    7,    0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80};
+
+/* A number whose mantissa ([-]digits[.digits]) has 17 to 24 bytes, at most 19 of its
+   digits significant and its point (if any) in the first 16 bytes, then an optional
+   [eE][+-]ddd: %.17g's numbers such as 8.2634531852153383 or -0.0024759305283427238.
+   The digit masks of the 32 bytes after the sign and the point mask of the first 16
+   give the mantissa's end and the point (a point after 16 or more digits goes to
+   open_wide_any). One pshufb takes the point out
+   of the first 16 bytes (the digits before it move up a lane: point_out), one moves
+   the last 1-8 digits to the end of their 8 lanes (tail_last), and pmaddubsw/pmaddwd
+   turn both vectors into 8-digit groups: w = (g0 * 10^8 + g1) * 10^k + g2. Then
+   Eisel-Lemire's usual case inline (w may exceed 2^53; it is exact for any w). The
+   byte after it, or NULL when csv_parse_double must decide; other mantissas go to
+   open_wide_any. p has 64 readable bytes. The caller has read the first 16 bytes
+   after the sign, s: x0, x0 - '0' (d0), and the masks of their digits (dig) and
+   points (dot); squeeze_init has run. */
+__attribute__((target("sse4.1"), always_inline)) static inline const char *
+open_wide_after(const char *p, bool neg, const char *s, __m128i x0, __m128i d0, uint32_t dig, uint32_t dot,
+                double *out) {
+  const __m128i zero_char = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
+  __m128i x1 = _mm_loadu_si128((const __m128i *)(const void *)(s + 16)), d1 = _mm_sub_epi8(x1, zero_char);
+  uint32_t mant = dig | dot | (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d1, nine), d1)) << 16;
+  uint64_t em = (uint64_t)__builtin_ctzll(~(uint64_t)mant);   /* the mantissa's end, <= 32 */
+  uint64_t k = em - 17;   /* the mantissa's bytes past the first 16, less one */
+  /* em >= 17: the first 16 bytes are all the mantissa's, and so are the points in dot */
+  const char *t = s + em;   /* a point there: one after 16 or more digits */
+  if (__builtin_expect(k > 7 || (dot & (dot - 1)) || *t == '.', 0)) return open_wide_any(p, out);
+  k++;
+  /* the point, or the mantissa's last byte if none (16 to 23): no digit after it */
+  uint64_t j = (uint64_t)__builtin_ctzll(dot | (uint64_t)1 << (em - 1));
+  if (__builtin_expect(em > 19, 0) && em - (dot != 0) > 19) {   /* leading zeros are not significant */
+    uint32_t zeros = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x0, zero_char)) |
+                     (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x1, zero_char)) << 16;
+    uint64_t lead = (uint64_t)__builtin_ctzll(~(uint64_t)(zeros | dot));   /* zeros and the point */
+    if (em - (dot != 0) - (lead - (dot != 0 && j < lead)) > 19) return NULL;
+  }
+  int64_t p10 = (int64_t)(j + 1 - em);   /* -23 <= p10 <= 0: minus the digits after the point */
+  if ((*t | 0x20) == 'e') {
+    int x = 0;
+    if (!(t = open_exponent(t, &x))) return NULL;
+    p10 += x;
+    if (p10 < EL_NORMAL_MIN || p10 > EL_NORMAL_MAX) return open_wide_any(p, out);
+  }
+  d0 = _mm_shuffle_epi8(d0, _mm_load_si128((const __m128i *)(const void *)point_out[j]));
+  d1 = _mm_shuffle_epi8(d1, _mm_loadu_si128((const __m128i *)(const void *)(tail_last + k)));
+  const __m128i tens = _mm_setr_epi8(10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1);
+  const __m128i hundreds = _mm_setr_epi16(100, 1, 100, 1, 100, 1, 100, 1);
+  __m128i u0 = _mm_madd_epi16(_mm_maddubs_epi16(d0, tens), hundreds);
+  __m128i u1 = _mm_madd_epi16(_mm_maddubs_epi16(d1, tens), hundreds);
+  __m128i g = _mm_madd_epi16(_mm_packus_epi32(u0, u1), _mm_setr_epi16(10000, 1, 10000, 1, 10000, 1, 10000, 1));
+  uint64_t g01 = (uint64_t)_mm_cvtsi128_si64(g);
+  uint64_t w = ((g01 & 0xFFFFFFFFu) * 100000000u + (g01 >> 32)) * pow10_u64[k] + (uint32_t)_mm_extract_epi32(g, 2);
+  uint64_t bits = 0;
+  if (w && !eisel_lemire_normal(w, p10, &bits)) return NULL;
+  bits |= (uint64_t)neg << 63;
+  memcpy(out, &bits, sizeof bits);
+  return t;
+}
+
+/* open_wide_after, reading the first 16 bytes itself (open_number's em == 16 branch:
+   the compiler shares the load with open_number's where it can). */
+__attribute__((target("sse4.1"), always_inline)) static inline const char *open_wide_inline(const char *p,
+                                                                                         double *out) {
+  bool neg = *p == '-';
+  const char *s = p + neg;
+  __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s), d = _mm_sub_epi8(x, _mm_set1_epi8('0'));
+  unsigned dig, dot;
+  digit_masks(x, d, &dig, &dot);
+  return open_wide_after(p, neg, s, x, d, dig, dot, out);
+}
+
+/* open_wide_inline out of line: open_number's exponents beyond Clinger's reach. */
+__attribute__((target("sse4.1"), noinline)) static const char *open_wide(const char *p, double *out) {
+  return open_wide_inline(p, out);
+}
+
 /* open_wide's usual case inline: a mantissa of up to 15 bytes after the '-' (up to 15
    digits, so an exact double), one load and few branches. */
 __attribute__((target("sse4.1"), always_inline)) static inline const char *open_number(const char *p, double *out) {
@@ -639,7 +773,7 @@ __attribute__((target("sse4.1"), always_inline)) static inline const char *open_
   unsigned dig, dot;
   digit_masks(x, d, &dig, &dot);
   unsigned em = (unsigned)__builtin_ctz(~(dig | dot));   /* the mantissa's end, 16 if not in these bytes */
-  if (__builtin_expect(em == 16, 0)) return open_wide(p, out);
+  if (__builtin_expect(em == 16, 0)) return open_wide_inline(p, out);
   dot &= (1u << em) - 1;
   if ((dot & (dot - 1)) || em == (dot != 0)) return NULL;   /* two points, or no digit */
   unsigned j = dot ? (unsigned)__builtin_ctz(dot) : 16;

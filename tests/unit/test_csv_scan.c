@@ -458,3 +458,183 @@ Test(csv_parse_records, stops_where_the_slower_paths_must_read) {
   cr_assert(eq(sz, csv_parse_records("1,2\n", 4, &pos, 2, col, 16, out, NULL, NULL, 0), 0), "the SWAR choice reads no record");
   csv_parse_use(NULL);
 }
+
+/* ------------------------------------------------------------------------
+ * csv_parse_records on long mantissas (open_wide: 17-24 bytes, %.17g and kin)
+ * ------------------------------------------------------------------------ */
+
+/* A random digit string of nd significant digits (the first nonzero) after z zeros,
+ * with a point at a random place or none, into out; its length. fast: no leading
+ * zeros unless the point is in the first 16 bytes (then at most 19 digits in all). */
+static size_t digit_string(uint64_t *rng, char *out, int z, int nd, bool fast) {
+  char d[64];
+  uint64_t r = next_random(rng);
+  int point = r % 4 == 0 ? -1 : (int)((r >> 8) % (uint64_t)(z + nd + 1));   /* z + nd: a trailing point */
+  if (fast && (point < 0 || point >= 16)) {
+    point -= point < 0 ? 0 : z;
+    z = 0;
+  }
+  int n = 0;
+  for (int i = 0; i < z; i++) d[n++] = '0';
+  for (int i = 0; i < nd; i++) d[n++] = (char)('0' + (i == 0 ? 1 + next_random(rng) % 9 : next_random(rng) % 10));
+  size_t len = 0;
+  for (int i = 0; i <= n; i++) {
+    if (i == point) out[len++] = '.';
+    if (i < n) out[len++] = d[i];
+  }
+  out[len] = '\0';
+  return len;
+}
+
+/* A double between two neighbours that decimal digits name exactly (ties: round to
+ * even), or one digit off it: 17-digit integers in [2^54, 2^55) (neighbours 4 apart),
+ * 19-digit ones in [2^60, 2^63), written plain, with a point or with an exponent. */
+static size_t halfway_cell(uint64_t *rng, char *out, bool fast) {
+  uint64_t r = next_random(rng);
+  int e = r % 2 ? 54 : 60 + (int)((r >> 1) % 3);
+  uint64_t gap = (uint64_t)1 << (e - 52);
+  uint64_t m = ((uint64_t)1 << e) + (next_random(rng) % ((uint64_t)1 << 52)) * gap + gap / 2;
+  m += (uint64_t)((int)((r >> 4) % 3) - 1) * ((r >> 6) % 2 ? 1 : gap / 4);   /* on it, or off by 1 or a quarter */
+  char digits[32];
+  int n = sprintf(digits, "%llu", (unsigned long long)m);
+  switch ((r >> 8) % 4) {
+  case 0: return (size_t)sprintf(out, "%s", digits);
+  case 1: return (size_t)sprintf(out, fast && n > 18 ? "%s" : "%s.0", digits);   /* 20 digits: strtod's */
+  case 2: return (size_t)sprintf(out, "%.1s.%se%d", digits, digits + 1, n - 1);
+  default: return (size_t)sprintf(out, "%.*s.%s", n - 2, digits, digits + n - 2);
+  }
+}
+
+/* A cell of 16 to 20 significant digits in every shape open_wide meets: %.17g, %.18g,
+ * %.19g and %.20g of values from 1e-9 to 1e9, %.16e over the whole range (subnormals
+ * and near overflow included), random digit strings with leading zeros and the point
+ * anywhere, halfway cases, "0.000" and 17 digits; signs. fast: only the shapes the
+ * fused pass must read itself (mantissa of 17-24 bytes or one that open_long reads,
+ * at most 19 significant digits, a normal value). */
+static size_t wide_cell(uint64_t *rng, char *out, bool fast) {
+  uint64_t r = next_random(rng);
+  size_t n = 0;
+  if (r % 2) out[n++] = '-';
+  double x = ((double)(next_random(rng) >> 11) / 9007199254740992.0) * pow(10.0, (double)((r >> 8) % 19) - 9);
+  switch ((r >> 16) % (fast ? 6 : 8)) {
+  case 0: return n + (size_t)sprintf(out + n, "%.17g", x);
+  case 1: return n + (size_t)sprintf(out + n, "%.18g", x);
+  case 2: return n + (size_t)sprintf(out + n, "%.19g", x);
+  case 3: return n + digit_string(rng, out + n, (int)((r >> 24) % 5), 17 + (int)((r >> 28) % 3), fast);
+  case 4: return n + halfway_cell(rng, out + n, fast);
+  case 5: return n + (size_t)sprintf(out + n, "0.%.*d%.17g", (int)((r >> 24) % 7), 0, 1e16 + x * 8e15 / 1e9);
+  case 6: return n + (size_t)sprintf(out + n, "%.20g", x);
+  default: return n + (size_t)sprintf(out + n, "%.16e", ldexp((double)(next_random(rng) >> 11), (int)((r >> 24) % 2100) - 1126));
+  }
+}
+
+/* Reads records of nfields wide cells (cells[i] at offs[i], nul-terminated copies in
+ * strs) by csv_parse_records from the start, every read cell checked against strtod
+ * bit for bit, going on at the next line where it stops; the records read. */
+static size_t read_wide(const char *text, size_t len, size_t nfields, const size_t *lines, size_t nlines,
+                        char (*strs)[48]) {
+  double a[256], b[256], c[256];
+  double *out[3] = {a, b, c};
+  static const int col[3] = {0, 1, 2};
+  size_t pos = 0, line = 0, total = 0;
+  while (line < nlines) {
+    cr_assert(eq(sz, pos, lines[line]));
+    size_t n = csv_parse_records(text, len, &pos, nfields, col, 256, out, NULL, NULL, 0);
+    for (size_t j = 0; j < n; j++)
+      for (size_t f = 0; f < nfields; f++) {
+        const char *s = strs[(line + j) * nfields + f];
+        double want = strtod(s, NULL), got = out[f][j];
+        cr_assert(memcmp(&got, &want, sizeof got) == 0, "'%s' read as %a, strtod %a (record '%.*s')", s, got, want,
+                  (int)(strchr(text + lines[line + j], '\n') - (text + lines[line + j])), text + lines[line + j]);
+      }
+    total += n;
+    line += n;
+    if (n < 256 && line < nlines) {   /* a stop: that record goes the slower way */
+      line++;
+      pos = line < nlines ? lines[line] : len;
+    }
+  }
+  return total;
+}
+
+/* Builds records of wide cells (fast: only shapes the fused pass reads) and reads them. */
+static void check_wide(uint64_t *rng, size_t nfields, bool fast, size_t nrecords) {
+  char *text = malloc(nrecords * nfields * 48 + 64);
+  char (*strs)[48] = malloc(sizeof *strs * nrecords * nfields);
+  size_t *lines = malloc(sizeof *lines * nrecords);
+  size_t len = 0;
+  for (size_t i = 0; i < nrecords; i++) {
+    lines[i] = len;
+    for (size_t f = 0; f < nfields; f++) {
+      size_t n = wide_cell(rng, strs[i * nfields + f], fast);
+      memcpy(text + len, strs[i * nfields + f], n);
+      len += n;
+      text[len++] = f + 1 < nfields ? ',' : '\n';
+    }
+  }
+  for (int i = 0; i < 64; i++) text[len + (size_t)i] = "0123456789.e-,\n"[next_random(rng) % 15];
+  size_t got = read_wide(text, len, nfields, lines, nrecords, strs);
+  if (fast) cr_assert(eq(sz, got, nrecords), "%zu of %zu records of 17-19 digits read by the fused pass", got, nrecords);
+  free(text);
+  free(strs);
+  free(lines);
+}
+
+Test(csv_parse_records, long_mantissas_read_as_strtod) {
+  if (!csv_parse_use("sse4.1")) cr_skip_test("no SSE4.1");
+  uint64_t rng = 1717;
+  for (int round = 0; round < 40; round++) {   /* 2.4 million cells in all */
+    check_wide(&rng, 1 + (size_t)round % 3, true, 20000);
+    check_wide(&rng, 1 + (size_t)round % 3, false, 20000);
+  }
+  csv_parse_use(NULL);
+}
+
+Test(csv_parse_records, long_mantissas_edges) {
+  static const char *const cells[] = {
+      "8.2634531852153383", "-0.24759305283427238", "0.0012345678901234567", "-0.000000012345678901234567",
+      "12345678901234567", "1234567890123456789", "123456789012345678.", ".12345678901234567",
+      "1234567890123456.7", "123456789012345.67", "0.1234567890123456789", "-0.01234567890123456789",
+      "00000000000000001.5", "000000000000000.5", "9.9999999999999999e22", "1.2345678901234567e-300",
+      "1.7976931348623157e308", "2.2250738585072014e-308", "4.9406564584124654e-324", "1.2345678901234567e-05",
+      "18014398509481986", "18014398509481990", "1801439850948198.6e1", "9223372036854775806",
+      "0.00000000000000000", "-0.0000000000000000000000", "1.0000000000000000", "9.9999999999999999",
+      "4.4501477170144023e-308", "2.4703282292062328e-324", "1.4821969375237396e-323", "7.2057594037927933e16",
+      "12345678901234567.5", "-1234567890123456789.",
+  };
+  if (!csv_parse_use("sse4.1")) cr_skip_test("no SSE4.1");
+  for (size_t i = 0; i < sizeof cells / sizeof *cells; i++) {
+    char buf[192];
+    size_t n = strlen(cells[i]);
+    memcpy(buf, cells[i], n);
+    buf[n] = '\n';
+    memset(buf + n + 1, '7', sizeof buf - n - 1);
+    double got, want = strtod(cells[i], NULL);
+    double *out[1] = {&got};
+    static const int col[1] = {0};
+    size_t pos = 0;
+    size_t read = csv_parse_records(buf, n + 1, &pos, 1, col, 1, out, NULL, NULL, 0);
+    cr_assert(eq(sz, read, 1), "'%s' left to the slower path", cells[i]);
+    cr_assert(memcmp(&got, &want, sizeof got) == 0, "'%s' read as %a, strtod %a", cells[i], got, want);
+  }
+  /* what the fused pass leaves: 20 significant digits, two points, a point after 16
+     digits, an exponent too long or out of range, no digit after the sign */
+  static const char *const stops[] = {
+      "12345678901234567890", "0.12345678901234567891", "1.234567890123456.7", "1234567890123456789.1",
+      "1.2345678901234567e1234", "1.2345678901234567e400", "-.e12345678901234567", "1.2345678901234567e+",
+  };
+  for (size_t i = 0; i < sizeof stops / sizeof *stops; i++) {
+    char buf[192];
+    size_t n = strlen(stops[i]);
+    memcpy(buf, stops[i], n);
+    buf[n] = '\n';
+    memset(buf + n + 1, '7', sizeof buf - n - 1);
+    double got;
+    double *out[1] = {&got};
+    static const int col[1] = {0};
+    size_t pos = 0;
+    cr_assert(eq(sz, csv_parse_records(buf, n + 1, &pos, 1, col, 1, out, NULL, NULL, 0), 0), "'%s' was read", stops[i]);
+    cr_assert(eq(sz, pos, 0));
+  }
+  csv_parse_use(NULL);
+}
