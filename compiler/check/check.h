@@ -83,7 +83,8 @@ typedef struct ExprSem {   /* one per checked expression node: 56 bytes, without
 } ExprSem;
 _Static_assert(EX_OP < 256 && BI_COUNT <= 256, "ExprSem keeps form and builtin in a byte");
 
-static inline ExprSem *expr_sem(const Node *n) { return (ExprSem *)n->sem; }
+/* The ExprSem of an expression node (NULL before checking); NULL for other nodes. */
+static inline ExprSem *expr_sem(const Node *n) { return node_is_expr(n) ? (ExprSem *)n->sem : NULL; }
 
 /* ---- declarations -------------------------------------------------------- */
 

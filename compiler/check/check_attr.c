@@ -133,7 +133,7 @@ static void mark_string_const(Checker *k, Node *n, const char *str) {
 /* A name from a fixed list (sector, level, kind, push). */
 static bool value_choice(Checker *k, const AttrSpec *spec, Node *n, Value *v) {
   char buf[200];
-  if (n->kind != ND_NAME || n->name.nparts != 1) {
+  if (n->kind != ND_NAME || name_nparts(n) != 1) {
     wrong_value(k, spec, n);
     return false;
   }
@@ -247,7 +247,7 @@ static const Unit *rate_per(Checker *k, Node *n) {
   const Unit *day = units_day(k->units);
   Dim total = dim_mul(&expr_sem(n)->type.dim, &day->dim);
   if (!ck_is_money(k, &total)) return NULL;
-  if (n->kind == ND_BINARY && n->binary.op == OP_DIV && n->binary.rhs->sem) {
+  if (n->kind == ND_BINARY && n->binary.op == OP_DIV && expr_sem(n->binary.rhs)) {
     const Type *t = &expr_sem(n->binary.rhs)->type;
     if (t->kind == TY_NUM && t->unit && dim_eq(&t->unit->dim, &day->dim)) return t->unit;
   }
@@ -371,7 +371,7 @@ static bool value_unit(Checker *k, Node *n, Quantity *q) {
 
 /* A free name: a tag (disciplines) or the ROLE of `roles ACTOR: ROLE`. */
 static bool value_tag(Checker *k, const AttrSpec *spec, Node *n, Value *v) {
-  if (n->kind != ND_NAME || n->name.nparts != 1) {
+  if (n->kind != ND_NAME || name_nparts(n) != 1) {
     wrong_value(k, spec, n);
     return false;
   }
@@ -409,7 +409,7 @@ static bool check_arg_shape(Checker *k, const AttrSpec *spec, Node *arg) {
 static bool value_allow(Checker *k, const AttrSpec *spec, Node *arg, Value *v) {
   Node *n = arg_expr(arg), *r = arg_value(arg);
   bool ok = true;
-  if (n->kind != ND_NAME || n->name.nparts != 1) {
+  if (n->kind != ND_NAME || name_nparts(n) != 1) {
     wrong_value(k, spec, n);
     ok = false;
   } else {

@@ -32,10 +32,10 @@ static void collect_deps(Checker *k, CkSym *s, Node *n, int depth) {
   CkSym *dep = NULL;
   switch (n->kind) {
   case ND_NAME:
-    if (n->name.nparts == 1) dep = named_rule(k, s, name_part(n, 0).str, false);
+    if (name_nparts(n) == 1) dep = named_rule(k, s, name_part(n, 0).str, false);
     break;
   case ND_CALL:
-    if (n->call.callee->name.nparts == 1) dep = named_rule(k, s, name_part(n->call.callee, 0).str, true);
+    if (name_nparts(n->call.callee) == 1) dep = named_rule(k, s, name_part(n->call.callee, 0).str, true);
     break;
   default: break;
   }
@@ -255,7 +255,7 @@ static void add_rule(Checker *k, Inputs *in, Sym *r) {
 
 /* Walk a checked body in source order, collecting its inputs. */
 static void walk_inputs(Checker *k, Inputs *in, Node *n, int depth) {
-  if (!n || !n->sem || depth > MAX_DEPTH) return;
+  if (!n || !expr_sem(n) || depth > MAX_DEPTH) return;
   ExprSem *e = expr_sem(n);
   switch (e->form) {
   case EX_INDICATOR: add_indicator(k, in, e->ref); return;
@@ -296,7 +296,7 @@ static void rule_inputs(Checker *k, CkSym *s) {
  * see rule_order); a used rule counts once, as it is computed once per row.
  * *heavy is set to the costliest fn call. Capped well above MAX_EXPANSION. */
 static double expansion(Node *n, int depth, Node **heavy, double *heavy_cost) {
-  if (!n || !n->sem || depth > MAX_DEPTH) return 0;
+  if (!n || !expr_sem(n) || depth > MAX_DEPTH) return 0;
   ExprSem *e = expr_sem(n);
   double cost = 1;
   if (e->form == EX_CALL_FN && e->ref && !cksym(e->ref)->recursive) {
@@ -323,7 +323,7 @@ static int deeper(int deepest, Node *child, int depth) {
 /* The nesting depth of a formula once its fn calls are inlined (callees are
  * done), capped just above MAX_DEPTH: the evaluators walk it recursively. */
 static int inlined_depth(Node *n, int depth) {
-  if (!n || !n->sem || depth > MAX_DEPTH) return 0;
+  if (!n || !expr_sem(n) || depth > MAX_DEPTH) return 0;
   ExprSem *e = expr_sem(n);
   int deepest = 0;
   if (e->form == EX_CALL_FN && e->ref && !cksym(e->ref)->recursive) deepest = cksym(e->ref)->rs->nest;

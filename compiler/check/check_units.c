@@ -239,7 +239,7 @@ static bool unit_value_at(Checker *k, Node *n, UnitVal *out, const Unit **named)
     *named = u;
     return true;
   case ND_NAME:
-    if (n->name.nparts != 1) break;
+    if (name_nparts(n) != 1) break;
     if (!(u = defined_unit(k, name_part(n, 0), n))) return false;
     *out = (UnitVal){u->dim, u->scale};
     *named = u;
@@ -339,7 +339,7 @@ Type ck_unit_expr(Checker *k, Node *n, bool allow_types) {
 
 /* The type a unit expression names (see ck_unit_expr). */
 static Type unit_expr(Checker *k, Node *n, bool allow_types) {
-  if (n->kind == ND_NAME && n->name.nparts == 1) {
+  if (n->kind == ND_NAME && name_nparts(n) == 1) {
     Ident id = name_part(n, 0);
     if (id.str == k->s_bool && allow_types) return ck_type_of(TY_BOOL);
     if (id.str == k->s_date && allow_types) {

@@ -432,7 +432,7 @@ static void unit_refs(Lint *L, const Node *n, bool unit_ctx) {
   case ND_QUANTITY: use_unit(L, n->quantity.unit.str); break;
   case ND_NAME:
     /* In a formula, a name that no declaration has is a unit (R1: `1.5 BGBP / year`). */
-    if (n->name.nparts == 1 && (unit_ctx || !model_lookup(L->m, name_part(n, 0).str)))
+    if (name_nparts(n) == 1 && (unit_ctx || !model_lookup(L->m, name_part(n, 0).str)))
       use_unit(L, name_part(n, 0).str);
     break;
   case ND_CALL:

@@ -503,7 +503,7 @@ static void report_unknown(Checker *k, Ident id, unsigned mask) {
 
 Sym *resolve_ref(Checker *k, Node *expr, unsigned mask, const char *attr) {
   char kinds[160];
-  if (expr->kind != ND_NAME || expr->name.nparts != 1) {
+  if (expr->kind != ND_NAME || name_nparts(expr) != 1) {
     ck_error(k, expr->span, E0704, "'%s' takes the name of %s, not %s", attr,
              schema_refs_text(mask, kinds, sizeof kinds), ck_node_text(expr));
     return NULL;

@@ -107,8 +107,8 @@ static void add_fact(Collect *k, Fact f) {
 
 /* A single constant number of an expression, in base units. */
 static bool constant_of(const Node *e, double *out) {
-  if (!e || !e->sem) return false;
-  const ExprSem *s = expr_sem(e);
+  const ExprSem *s = e ? expr_sem(e) : NULL;
+  if (!s) return false;
   if (!s->constant || s->type.kind != TY_NUM) return false;
   *out = s->value;
   return true;

@@ -111,32 +111,35 @@ typedef enum { QUAL_NONE, QUAL_AT, QUAL_BY } Qual;
 
 /* A node is allocated with the size of its kind: the header and the one member of the
  * union that its kind uses (ast_node_size), so a node is read only through the member
- * of its kind (ND_BOUND: unary). The union's members are laid out without padding holes.
- * Three kinds end earlier when they lack their rarer last fields, which are then read
- * only through accessors: a declaration without `on`, `: unit` or parameters (ast_decl;
- * decl_on, decl_unit, decl_params), an argument without `at`/`by` or `per` (ast_arg;
- * arg_when, arg_per) and a name of one part (ast_name1; name_part). */
+ * of its kind (ND_BOUND: unary). The header is 16 bytes (kind, the one-part flag of a
+ * name, span); only expression nodes (ND_NUMBER and after) carry the checker's
+ * annotation, sem, right after it, so declarations, attributes and arguments do not.
+ * The union's members are laid out without padding holes. Three kinds end earlier when
+ * they lack their rarer last fields, which are then read only through accessors: a
+ * declaration without `on`, `: unit` or parameters (ast_decl; decl_on, decl_unit,
+ * decl_params), an argument without `at`/`by` or `per` (ast_arg; arg_when, arg_per) and
+ * a name of one part (ast_name1; name_nparts, name_part). */
 typedef struct Node Node;
 struct Node {
-  NodeKind kind;
+  uint8_t kind;              /* NodeKind */
+  bool name1;                /* ND_NAME: one part, no nparts and parts (ast_name1) */
   Span span;
-  void *sem;                 /* checker annotation (see check.h) */
   union {
     struct { NodeList items; const char *doc; PtrVec attr_docs; } file;   /* doc: the file's /// header;
                                                  * attr_docs: pairs of an ND_ATTR and the /// text
                                                  * before it (few have one), in source order */
     struct { const char *path; } import;
     struct {
-      DeclKind kind;
+      uint8_t kind;          /* DeclKind */
+      bool has_block;
+      bool has_header;       /* the three last fields are allocated (ast_decl): read them through
+                              * decl_on, decl_unit and decl_params */
       Span title_span;
       Ident name;
       const char *title;     /* NULL when absent */
       NodeList attrs;        /* block form */
       Node *body;            /* `= expr` form (unit: its definition), or NULL */
       const char *doc;       /* text of the /// comment before it, or NULL */
-      bool has_block;
-      bool has_header;       /* the three below are allocated (ast_decl): read them through
-                              * decl_on, decl_unit and decl_params */
       Ident on;              /* on.str NULL when absent */
       Node *unit;            /* `: unitexpr` (fn: return unit), or NULL */
       NodeList params;       /* fn parameters */
@@ -147,21 +150,30 @@ struct Node {
     /* arg: see arg_expr; per: `per SOURCE`, a one-part ND_NAME, or NULL; more: when and per
      * are allocated (ast_arg) */
     struct { Node *expr; Node *value; Qual qual; bool more; Node *when; Node *per; } arg;
-    struct { double value; const char *text; } number;
-    struct { double value; const char *text; Ident unit; } quantity;   /* unit.str "%" for percent */
-    struct { Date date; } date;
-    struct { const char *value; } string;
-    struct { bool value; } boolean;
-    struct { const char *str; int nparts; Ident *parts; } name;   /* read parts through name_part: a
-                                                                 * one-part name (most) has str and
-                                                                 * the node's span, no parts */
-    struct { Node *callee; NodeList args; } call;                       /* callee is ND_NAME */
-    struct { Op op; Node *operand; } unary;
-    struct { Op op; Node *lhs, *rhs; } binary;
-    struct { Node *cond, *then, *els; } ifx;
-    struct { Node *lo, *hi; } range;
+    struct {                 /* expression nodes: ND_NUMBER and after (node_is_expr) */
+      void *sem;             /* checker annotation (see check.h: expr_sem) */
+      union {
+        struct { double value; const char *text; } number;
+        struct { double value; const char *text; Ident unit; } quantity;   /* unit.str "%" for percent */
+        struct { Date date; } date;
+        struct { const char *value; } string;
+        struct { bool value; } boolean;
+        /* read nparts and parts through name_nparts and name_part: a one-part name (most,
+         * name1) is str and the node's span, and its node ends before nparts */
+        struct { const char *str; int nparts; Ident *parts; } name;
+        struct { Node *callee; NodeList args; } call;                       /* callee is ND_NAME */
+        struct { Op op; Node *operand; } unary;
+        struct { Op op; Node *lhs, *rhs; } binary;
+        struct { Node *cond, *then, *els; } ifx;
+        struct { Node *lo, *hi; } range;
+      };
+    };
   };
 };
+_Static_assert(ND_COUNT <= 256 && DK_COUNT <= 256, "node and declaration kinds are kept in a byte");
+
+/* Whether a node is an expression (and so carries sem). */
+static inline bool node_is_expr(const Node *n) { return n->kind >= ND_NUMBER; }
 
 /* An argument of an attribute (an item of attr.args) is an ND_ARG node only when it has
  * more than an expression (`: value`, `at`/`by`, `per`); a bare expression, the common
@@ -190,8 +202,10 @@ static inline const NodeList *decl_params(const Node *d) { return d->decl.has_he
 /* Part i of a name node (a.b.c has three). A name of one part, the common case, is only
  * its text (name.str) and the node's span: its node ends before name.parts. */
 static inline Ident name_part(const Node *n, int i) {
-  return n->name.nparts == 1 ? (Ident){n->name.str, n->span} : n->name.parts[i];
+  return n->name1 ? (Ident){n->name.str, n->span} : n->name.parts[i];
 }
+/* How many parts a name node has. */
+static inline int name_nparts(const Node *n) { return n->name1 ? 1 : n->name.nparts; }
 
 /* Constructors: every node is allocated in the compilation's arena, zeroed. */
 Node *ast_new(Arena *a, NodeKind kind, Span span);
