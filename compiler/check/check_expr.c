@@ -251,8 +251,7 @@ static OFF_WALK Type walk_name(Checker *k, Node *n, const Scope *s, ExprSem *e) 
   Ident id = name_part(n, 0);
   if (name_nparts(n) > 2) {
     ck_error(k, n->span, E0201, "'%s' names nothing: only goal constants such as 'goal.target' "
-             "are written with a dot", arena_strndup(k->a, src_file(k->c->src, n->span.file)->text +
-             n->span.start, n->span.end - n->span.start));
+             "are written with a dot", src_slice(k->c->src, n->span, k->a));
     return err();
   }
   int p = s->fn ? param_index(s->owner, id.str) : -1;
@@ -312,8 +311,7 @@ static void check_bare_percent(Checker *k, Node *lit, Node *other) {
   const Node *num = bare_number(lit);
   const Unit *u = scaled_name_unit(other);
   if (k->inst || !num || !u || num->number.value == 0) return;
-  const char *text = arena_strndup(k->a, src_file(k->c->src, lit->span.file)->text + lit->span.start,
-                                   lit->span.end - lit->span.start);
+  const char *text = src_slice(k->c->src, lit->span, k->a);
   double v = lit == num ? num->number.value : -num->number.value;
   Diagnostic *g = ck_warning(k, lit->span, W0113, "bare-percent",
                              "the bare number %s meets '%s', which is in %s: it means %s", text,

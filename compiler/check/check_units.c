@@ -320,9 +320,8 @@ const Unit *ck_quantity_unit(Checker *k, Node *n) {
 
 /* A unit for a compound unit expression, named after its source text. */
 static const Unit *anonymous_unit(Checker *k, Node *n, UnitVal v) {
-  const SourceFile *f = src_file(k->c->src, n->span.file);
   Unit *u = arena_alloc(k->a, sizeof *u);
-  u->name = arena_strndup(k->a, f->text + n->span.start, n->span.end - n->span.start);
+  u->name = src_slice(k->c->src, n->span, k->a);
   u->dim = v.dim;
   u->scale = v.scale;
   u->base = -1;
