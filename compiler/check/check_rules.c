@@ -157,6 +157,9 @@ static void check_body(Checker *k, CkSym *s) {
     Scope sc = {.owner = s, .record = s->sym.rule.on, .fn = s->sym.kind == DK_FN};
     k->depth = 0;
     check_result(k, s, ck_formula(k, s->sym.rule.body, &sc));
+    /* a score's or condition's records are final once typed (fn bodies are typed again per
+     * call): share them, as attribute values do, for the next bodies to reuse */
+    if (s->sym.kind != DK_FN) ck_share_sems(k, s->sym.rule.body);
   } else {
     s->sym.rule.type = s->rs->declared;
   }
