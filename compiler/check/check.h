@@ -277,8 +277,6 @@ struct Sym {
   Node *decl;            /* ND_DECL */
   int index;             /* position in Model.syms */
   bool imported;         /* declared in an imported file, not the checked one */
-  const char *title;     /* NULL if none */
-  const char *doc;       /* NULL if none */
   SymMore *more;         /* roles, allows, sources: never NULL (&sym_no_more when it has none) */
   union {
     struct { Sym *owner; Period period; Quantity budget; const char *challenge, *statement; } mission;
@@ -345,6 +343,10 @@ struct Sym {
     } test;
   };
 };
+
+/* A declaration's title and the text of its /// comment (NULL if none): its node's. */
+static inline const char *sym_title_text(const Sym *s) { return s->decl ? s->decl->decl.title : NULL; }
+static inline const char *sym_doc(const Sym *s) { return s->decl ? s->decl->decl.doc : NULL; }
 
 typedef struct Model {
   Compiler *c;

@@ -406,8 +406,6 @@ static CkSym *new_sym(Checker *k, Node *d) {
   y->decl = d;
   y->file = d->span.file;
   y->imported = d->span.file != k->m->main_file;
-  y->title = d->decl.title;
-  y->doc = d->decl.doc;
   y->more = &sym_no_more;
   y->index = -1;
   if (y->kind == DK_SCORE || y->kind == DK_CONDITION || y->kind == DK_FN) s->rs = arena_alloc(k->a, sizeof *s->rs);

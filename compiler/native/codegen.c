@@ -1692,9 +1692,9 @@ void cg_write_header(FILE *out, const char *guard, Sources *src, const RuleSig *
     cg_symbol_name(o, rule, "batch", batch, sizeof batch);
     cg_symbol_name(o, rule, "inputs", inputs, sizeof inputs);
     fprintf(out, "\n/* %s %s", rule->kind == DK_CONDITION ? "condition" : "score", rule->name);
-    if (rule->title) {
+    if (sym_title_text(rule)) {
       fputs(" \"", out);
-      comment_text(out, rule->title, strlen(rule->title), " ");
+      comment_text(out, sym_title_text(rule), strlen(sym_title_text(rule)), " ");
       fputc('"', out);
     }
     if (rule->rule.on) fprintf(out, " on %s", rule->rule.on->name);

@@ -582,8 +582,8 @@ static void export_declaration(Export *e, const Sym *s) {
   j_open(&e->j, '{');
   k_str(&e->j, "kind", decl_kind_names[s->kind]);
   k_str(&e->j, "name", s->name);
-  k_str(&e->j, "title", s->title);
-  k_str(&e->j, "doc", s->doc);
+  k_str(&e->j, "title", sym_title_text(s));
+  k_str(&e->j, "doc", sym_doc(s));
   k_bool(&e->j, "imported", s->imported);
   k_span(e, "span", s->decl ? s->decl->span : NO_SPAN);
   k_refs(e, "sources", &s->more->sources);
