@@ -363,7 +363,7 @@ static Checker *checker_new(Compiler *c, Node *root) {
   k->a = c->arena;
   k->d = c->diag;
   k->units = units_new(c->arena, c->names);
-  k->names = namemap_new(c->arena, 256);
+  k->names = namemap_new_keyed(c->arena, 256, offsetof(Sym, name));
   m->names = k->names;
   k->quiet_below = root->span.file;
   m->c = c;
