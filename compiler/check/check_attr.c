@@ -517,7 +517,8 @@ static LinkList link_list(Checker *k, const Value *v, int n, bool keep_quantity)
   for (int i = 0; i < n; i++) {
     const Quantity *vq = &v[i].q;
     l.items[i] = (Link){.target = v[i].ref, .value = vq->value, .unit = vq->unit, .bare = vq->bare,
-                        .source = v[i].per, .span = v[i].arg->span, .value_span = vq->span, .has_value = vq->set};
+                        .arg = v[i].arg, .value_start = vq->span.start, .value_end = vq->span.end & INT32_MAX,
+                        .has_value = vq->set};
     Quantity plain;
     if (keep_quantity || !quantity_same(link_quantity(&l.items[i], &plain), vq)) {
       l.items[i].q = arena_alloc(k->a, sizeof *vq);
@@ -891,7 +892,7 @@ static void check_affects(Checker *k, Sym *r) {
   for (int i = 0; i < r->risk.affects.len; i++) {
     Link *l = &r->risk.affects.items[i];
     ck_fill(k, cksym(l->target));
-    Quantity q = {.set = true, .value = l->value, .unit = l->unit, .span = l->span};
+    Quantity q = {.set = true, .value = l->value, .unit = l->unit, .span = link_span(l)};
     check_goal_unit(k, l->target, &q, arena_printf(k->a, "the change risk '%s' makes to '%s'", r->name,
                                                      l->target->name));
   }

@@ -265,8 +265,8 @@ static void k_links(Export *e, const char *key, const LinkList *list, const char
     } else {
       k_num(&e->j, value_key, l->value);
     }
-    k_str(&e->j, "source", l->source ? l->source->name : NULL);
-    k_span(e, "span", l->span);
+    k_str(&e->j, "source", link_source(l) ? link_source(l)->name : NULL);
+    k_span(e, "span", link_span(l));
     j_close(&e->j, '}');
   }
   j_close(&e->j, ']');

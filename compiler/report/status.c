@@ -617,14 +617,14 @@ static void compute_citations(StatusReport *r) {
     const MilestoneStatus *ms = &r->milestones[i];
     for (int k = 0; k < ms->nexpects; k++) {
       const ExpectStatus *e = &ms->expects[k];
-      cite_all(r, figure_sources(r, ms->milestone, &e->link->source));
+      cite_all(r, figure_sources(r, ms->milestone, link_source_at(e->link)));
       if (e->obs && (e->obs->source || e->obs->source_url)) cite(r, e->obs->source, e->obs->source_url);
     }
   }
   for (int i = 0; i < r->nrisks; i++) {
     const Sym *k = r->risks[i];
     for (int j = 0; j < k->risk.affects.len; j++)
-      cite_all(r, figure_sources(r, k, &k->risk.affects.items[j].source));
+      cite_all(r, figure_sources(r, k, link_source_at(&k->risk.affects.items[j])));
   }
 }
 
@@ -881,7 +881,7 @@ static const char *risk_affects(Arena *a, const StatusReport *r, const Sym *k, M
     double v = u && u->scale > 0 ? l->value / u->scale : l->value;
     const char *text = arena_printf(a, "%s: %s", l->target->name, with_unit(a, fmt_plain(a, v), u));
     if (style == MARK_MD) text = md_cell(a, text, false);
-    const char *m = marks(a, r, figure_sources(r, k, &l->source), NULL, style);
+    const char *m = marks(a, r, figure_sources(r, k, link_source_at(l)), NULL, style);
     out = arena_printf(a, "%s%s%s%s%s", out, i ? ", " : "", text, *m ? " " : "", m);
   }
   return *out ? out : "-";
@@ -1052,7 +1052,7 @@ static Table milestone_table(Arena *a, const StatusReport *r, bool markdown) {
     for (int k = 0; k < ms->nexpects; k++) {
       const ExpectStatus *e = &ms->expects[k];
       const char *row[] = {k ? "" : day, k ? "" : ms->milestone->name,
-                           cited(a, r, expect_text(a, e), figure_sources(r, ms->milestone, &e->link->source), NULL,
+                           cited(a, r, expect_text(a, e), figure_sources(r, ms->milestone, link_source_at(e->link)), NULL,
                                  markdown),
                            expect_result_names[e->result], cited(a, r, obs_text(a, e->obs, e->goal), (SymList){0},
                                                                  e->obs, markdown),
@@ -1378,7 +1378,7 @@ static void write_markdown(const StatusReport *r, FILE *out) {
       for (int k = 0; k < m->nexpects; k++) {
         const ExpectStatus *e = &m->expects[k];
         fprintf(out, "  - expects `%s`: %s — **%s**", e->link->target->name,
-                cited(a, r, expect_value(a, e), figure_sources(r, m->milestone, &e->link->source), NULL, true),
+                cited(a, r, expect_value(a, e), figure_sources(r, m->milestone, link_source_at(e->link)), NULL, true),
                 expect_result_names[e->result]);
         if (e->obs)
           fprintf(out, " (%s %s)", e->result == EXPECT_PENDING ? "latest" : "observed",
@@ -1577,7 +1577,7 @@ static void html_milestones(const StatusReport *r, FILE *out) {
       }
       fputs("<td>", out);
       fmt_html(out, expect_text(a, e));
-      fputs(marks(a, r, figure_sources(r, m->milestone, &e->link->source), NULL, MARK_HTML), out);
+      fputs(marks(a, r, figure_sources(r, m->milestone, link_source_at(e->link)), NULL, MARK_HTML), out);
       fputs("</td><td>", out);
       html_badge(out, expect_class[e->result], expect_result_names[e->result]);
       fputs("</td><td>", out);
@@ -1689,7 +1689,7 @@ static void html_risks(const StatusReport *r, FILE *out) {
       double v = l->unit && l->unit->scale > 0 ? l->value / l->unit->scale : l->value;
       if (j) fputs(", ", out);
       fmt_html(out, arena_printf(a, "%s: %s", l->target->name, with_unit(a, fmt_plain(a, v), l->unit)));
-      fputs(marks(a, r, figure_sources(r, k, &l->source), NULL, MARK_HTML), out);
+      fputs(marks(a, r, figure_sources(r, k, link_source_at(l)), NULL, MARK_HTML), out);
     }
     if (!k->risk.affects.len) fputs("-", out);
     fputs("</td><td>", out);
