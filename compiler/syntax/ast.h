@@ -91,9 +91,10 @@ extern const char *const op_texts[OP_COUNT];
 /* Precision of a date literal: a year, a month or a day. */
 typedef enum { DATE_YEAR, DATE_MONTH, DATE_DAY } DatePrec;
 
-typedef struct Date {
-  int year, month, day;   /* month/day 0 when not written */
-  DatePrec prec;
+typedef struct Date {     /* 8 bytes: a date node is 32 */
+  int32_t year;
+  int8_t month, day;      /* 0 when not written (the lexer reads two digits of each) */
+  uint8_t prec;           /* DatePrec */
 } Date;
 
 /* An identifier with its own span. str is interned (compare by pointer). */
