@@ -285,14 +285,13 @@ typedef struct SymMore {
 /* The SymMore of every declaration without roles, allows or sources: empty, never written. */
 extern SymMore sym_no_more;
 
-struct Sym {
-  DeclKind kind;
-  uint32_t file;
+struct Sym {             /* 32 bytes before its kind's member (its file: sym_file) */
   const char *name;      /* interned */
   Node *decl;            /* ND_DECL */
-  int index;             /* position in Model.syms */
-  bool imported;         /* declared in an imported file, not the checked one */
   SymMore *more;         /* roles, allows, sources: never NULL (&sym_no_more when it has none) */
+  int index;             /* position in Model.syms */
+  uint8_t kind;          /* DeclKind */
+  bool imported;         /* declared in an imported file, not the checked one */
   union {
     struct { Sym *owner; Period period; Quantity budget; const char *challenge, *statement; } mission;
     struct { Sector sector; Level level; Sym *parent; } actor;
@@ -359,6 +358,8 @@ struct Sym {
   };
 };
 
+/* The source index of the file that declares s. */
+static inline uint32_t sym_file(const Sym *s) { return s->decl->span.file; }
 /* A declaration's title and the text of its /// comment (NULL if none): its node's. */
 static inline const char *sym_title_text(const Sym *s) { return s->decl ? s->decl->decl.title : NULL; }
 static inline const char *sym_doc(const Sym *s) { return s->decl ? s->decl->decl.doc : NULL; }

@@ -954,7 +954,7 @@ static bool model_has_errors(Lint *L) {
   if (L->m->main_file < nfiles) reads[L->m->main_file] = true;
   for (int i = 0; i < L->m->syms.len; i++) {
     const Sym *s = L->m->syms.items[i];
-    if (s->file < nfiles) reads[s->file] = true;
+    if (sym_file(s) < nfiles) reads[sym_file(s)] = true;
   }
   for (int i = 0; i < L->d->list.len; i++) {
     const Diagnostic *g = L->d->list.items[i];

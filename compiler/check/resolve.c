@@ -444,7 +444,6 @@ static CkSym *new_sym(Checker *k, Node *d) {
   y->kind = d->decl.kind;
   y->name = d->decl.name.str;
   y->decl = d;
-  y->file = d->span.file;
   y->imported = d->span.file != k->m->main_file;
   y->more = &sym_no_more;
   y->index = -1;

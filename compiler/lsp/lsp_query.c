@@ -393,7 +393,7 @@ static void hover_sym(Comp *cp, FILE *o, const Sym *y) {
   fputs("\n```\n", o);
   if (sym_doc(y)) fprintf(o, "%s\n\n", sym_doc(y));
   hover_facts(cp, o, y);
-  if (y->imported) fprintf(o, "\n*declared in %s*\n", src_file(cp->c->src, y->file)->path);
+  if (y->imported) fprintf(o, "\n*declared in %s*\n", src_file(cp->c->src, sym_file(y))->path);
 }
 
 const char *lsp_hover(Server *s, Doc *d, const Json *params, FILE *o) {
