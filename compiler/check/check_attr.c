@@ -47,13 +47,13 @@ static bool check_form(Checker *k, CkSym *s) {
   Node *d = s->sym.decl;
   check_header(k, d);
   DeclForm form = schema_form(d->decl.kind);
-  if (form != FORM_FORMULA && d->decl.body) {
-    Diagnostic *g = ck_error(k, d->decl.body->span, E0707, "%s is declared with a block of "
+  if (form != FORM_FORMULA && decl_body(d)) {
+    Diagnostic *g = ck_error(k, decl_body(d)->span, E0707, "%s is declared with a block of "
                              "attributes, not a formula", schema_kind_text(d->decl.kind));
     ck_note(k, g, NO_SPAN, "write '%s %s { ... }'", decl_kind_names[d->decl.kind], s->sym.name);
     return false;
   }
-  if (form == FORM_FORMULA && !d->decl.body) {
+  if (form == FORM_FORMULA && !decl_body(d)) {
     Diagnostic *g = ck_error(k, d->decl.name.span, E0707, "%s is defined by a formula, not a block",
                              schema_kind_text(d->decl.kind));
     ck_note(k, g, NO_SPAN, "write '%s %s = FORMULA'", decl_kind_names[d->decl.kind], s->sym.name);
@@ -1010,7 +1010,7 @@ static void fill_params(Checker *k, CkSym *s) {
 /* The header of a score, condition or fn: `on R`, `: unit`, parameters. */
 static void fill_rule_header(Checker *k, CkSym *s) {
   Node *d = s->sym.decl;
-  s->sym.rule.body = d->decl.body;
+  s->sym.rule.body = decl_body(d);
   s->rs->declared = ck_type_of(TY_ERROR);
   if (decl_on(d).str && s->sym.kind != DK_FN) {
     s->sym.rule.on = rule_record(k, d);

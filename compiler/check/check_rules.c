@@ -124,7 +124,7 @@ static bool fits(const Type *declared, const Type *t) {
 /* "score 'x' is declared in MEUR, but its formula gives MtCO2e". */
 static void report_result(Checker *k, CkSym *s, const Type *t) {
   Node *d = s->sym.decl;
-  Diagnostic *g = ck_error(k, d->decl.body->span, E0303, "%s '%s' is declared %s %s, but its formula gives %s",
+  Diagnostic *g = ck_error(k, decl_body(d)->span, E0303, "%s '%s' is declared %s %s, but its formula gives %s",
                            ck_kind_word(s->sym.kind), s->sym.name,
                            s->rs->declared.kind == TY_NUM ? "in" : "as", ck_type_text(k, &s->rs->declared),
                            ck_type_text(k, t));
@@ -134,7 +134,7 @@ static void report_result(Checker *k, CkSym *s, const Type *t) {
 /* The type of a rule's or fn's result, checked against its kind and `: unit`. */
 static void check_result(Checker *k, CkSym *s, Type t) {
   if (s->sym.kind == DK_CONDITION && t.kind != TY_BOOL && t.kind != TY_ERROR) {
-    Diagnostic *g = ck_error(k, s->sym.decl->decl.body->span, E0601,
+    Diagnostic *g = ck_error(k, decl_body(s->sym.decl)->span, E0601,
                              "condition '%s' must be a bool, but its formula gives %s", s->sym.name,
                              ck_type_text(k, &t));
     ck_note(k, g, NO_SPAN, "a condition is a test, such as 'emission_cut >= 4.2%%'");

@@ -89,7 +89,7 @@ void ck_declare_unit(Checker *k, Node *decl) {
   if (!k->unit_def_map) k->unit_def_map = namemap_new(k->a, 128);
   if (unit_name_taken(k, decl)) return;
   const char *name = decl->decl.name.str;
-  if (!decl->decl.body) {
+  if (!decl_body(decl)) {
     Unit *u = units_add_base(k->units, name, decl);
     if (!u) {
       Diagnostic *g = ck_error(k, decl->decl.name.span, E0308, "too many base units: '%s' would be number %d",
@@ -270,9 +270,9 @@ static bool define_unit(Checker *k, UnitDef *def, Node *use) {
   }
   def->state = ST_BUSY;
   UnitVal v;
-  bool ok = unit_value(k, def->decl->decl.body, &v);
+  bool ok = unit_value(k, decl_body(def->decl), &v);
   if (ok && !(isfinite(v.scale) && v.scale > 0)) {
-    ck_error(k, def->decl->decl.body->span, E0307, "unit '%s' must be a positive multiple, not %s",
+    ck_error(k, decl_body(def->decl)->span, E0307, "unit '%s' must be a positive multiple, not %s",
              def->unit->name, ck_number(k, v.scale));
     ok = false;
   }

@@ -468,7 +468,7 @@ static void decl_unit_refs(Lint *L, const Node *decl) {
   unit_refs(L, decl_unit(decl), true);
   for (int i = 0; i < decl_params(decl)->len; i++)
     unit_refs(L, decl_params(decl)->items[i]->param.unit, true);
-  unit_refs(L, decl->decl.body, k == DK_UNIT);
+  unit_refs(L, decl_body(decl), k == DK_UNIT);
   for (int i = 0; i < decl->decl.attrs.len; i++) {
     const Node *a = decl->decl.attrs.items[i];
     if (a->kind != ND_ATTR) continue;

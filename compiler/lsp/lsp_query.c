@@ -96,7 +96,7 @@ static void index_decl(Indexer *ix, Node *d) {
   if (d->decl.kind == DK_UNIT) {
     const Unit *u = unit_named(cp, d->decl.name.str);
     if (u && u->decl == d) add_ref(ix, REF_UNIT, d->decl.name.span, NULL, u, 0, true);
-    if (d->decl.body) index_node(ix, d->decl.body, NULL, true);
+    if (decl_body(d)) index_node(ix, decl_body(d), NULL, true);
     return;
   }
   Sym *self = model_lookup(cp->m, d->decl.name.str);
@@ -116,7 +116,7 @@ static void index_decl(Indexer *ix, Node *d) {
     if (p->param.unit) index_node(ix, p->param.unit, NULL, true);
   }
   index_attrs(ix, d, self);
-  if (d->decl.body) index_node(ix, d->decl.body, self, false);
+  if (decl_body(d)) index_node(ix, decl_body(d), self, false);
 }
 
 static void index_node(Indexer *ix, Node *n, Sym *owner, bool unit_ctx) {

@@ -611,7 +611,7 @@ static void export_units(Export *e) {
     k_bool(&e->j, "base", u->base >= 0);
     k_str(&e->j, "dimension", dim_name(e, u));
     k_num(&e->j, "scale", u->scale);
-    k_str(&e->j, "definition", d && d->decl.body ? span_text(e, d->decl.body->span) : NULL);
+    k_str(&e->j, "definition", d && decl_body(d) ? span_text(e, decl_body(d)->span) : NULL);
     k_span(e, "span", d ? d->span : NO_SPAN);
     j_close(&e->j, '}');
   }

@@ -245,7 +245,7 @@ static void dump_decl(Dumper *d, const Node *n, int depth) {
     fprintf(d->out, "block (%d attributes)\n", n->decl.attrs.len);
     for (int i = 0; i < n->decl.attrs.len; i++) dump_node(d, n->decl.attrs.items[i], depth + 2);
   }
-  dump_child(d, "body", n->decl.body, depth + 1);
+  dump_child(d, "body", decl_body(n), depth + 1);
 }
 
 enum { DUMP_MAX_DEPTH = 200 };   /* deeper levels are elided: the output stays linear */

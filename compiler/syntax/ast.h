@@ -138,8 +138,10 @@ struct Node {
       Span title_span;
       Ident name;
       const char *title;     /* NULL when absent */
-      NodeList attrs;        /* block form */
-      Node *body;            /* `= expr` form (unit: its definition), or NULL */
+      union {                /* a declaration has a block or a body, never both (has_block) */
+        NodeList attrs;      /* block form (a declaration without a block: none, len 0) */
+        Node *body;          /* `= expr` form (unit: its definition), or NULL: read decl_body */
+      };
       const char *doc;       /* text of the /// comment before it, or NULL */
       Ident on;              /* on.str NULL when absent */
       Node *unit;            /* `: unitexpr` (fn: return unit), or NULL */
@@ -196,6 +198,8 @@ static inline Ident attr_ident(const Node *a) { return (Ident){a->attr.name, att
 /* A declaration's `on R` (str NULL when absent), `: unit` (or NULL) and fn parameters:
  * most declarations have none of them, and their nodes end before these fields. */
 extern const NodeList ast_no_nodes;
+/* A declaration's `= expr` (a unit's definition), or NULL (a block, or neither). */
+static inline Node *decl_body(const Node *d) { return d->decl.has_block ? NULL : d->decl.body; }
 static inline Ident decl_on(const Node *d) { return d->decl.has_header ? d->decl.on : (Ident){NULL, NO_SPAN}; }
 static inline Node *decl_unit(const Node *d) { return d->decl.has_header ? d->decl.unit : NULL; }
 static inline const NodeList *decl_params(const Node *d) { return d->decl.has_header ? &d->decl.params : &ast_no_nodes; }
