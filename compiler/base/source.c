@@ -190,6 +190,18 @@ static bool same_file(const SourceFile *f, const struct stat *st) {
 
 static void build_lines(SourceFile *f);
 
+/* A released file keeps the start of every SPARSE-th line only (lines[k] is the start of
+ * line k * SPARSE; nlines still counts them all): the lines in between are found by
+ * reading that stretch of the file again. */
+enum { SPARSE = 64 };
+
+static void sparse_lines(SourceFile *f) {
+  if (!f->lines) build_lines(f);
+  size_t n = (f->nlines + SPARSE - 1) / SPARSE;
+  for (size_t k = 0; k < n; k++) f->lines[k] = f->lines[k * SPARSE];
+  f->lines = xrealloc(f->lines, n * sizeof *f->lines);
+}
+
 bool src_release(Sources *s, uint32_t id) {
   SourceFile *f = id < s->count ? s->files[id] : NULL;
   if (!f || !f->from_disk || f->released || !f->real) return false;
@@ -200,7 +212,7 @@ bool src_release(Sources *s, uint32_t id) {
     close(fd);
     return false;
   }
-  if (!f->lines) build_lines(f);
+  sparse_lines(f);
   free(f->text);
   f->text = NULL;
   f->fd = fd;
@@ -278,10 +290,34 @@ static uint32_t line_end(const SourceFile *f, size_t li) {
   return li + 1 < f->nlines ? f->lines[li + 1] : (uint32_t)f->len;
 }
 
-/* The bytes of line li (newline included), NUL-terminated: in the text, or read again
- * from a released file once and kept. */
-static const char *line_bytes(SourceFile *f, size_t li) {
-  if (!f->released) return f->text + f->lines[li];
+/* The line of a released file that holds offset: its index, its start and end (the next
+ * line's start, or the end of the file), and its bytes, NUL-terminated, read from the file
+ * with the stretch of SPARSE lines around it once and kept. A file that has changed reads
+ * as blanks (its lines are then not known). */
+static const char *released_line(SourceFile *f, uint32_t offset, size_t *li, uint32_t *start, uint32_t *end) {
+  size_t nsparse = (f->nlines + SPARSE - 1) / SPARSE, lo = 0, hi = nsparse;
+  while (hi - lo > 1) {
+    size_t mid = (lo + hi) / 2;
+    if (f->lines[mid] <= offset) lo = mid; else hi = mid;
+  }
+  uint32_t from = f->lines[lo], to = lo + 1 < nsparse ? f->lines[lo + 1] : (uint32_t)f->len;
+  char *chunk = xmalloc((size_t)(to - from) + 1);
+  reread(f, from, to - from, chunk);
+  size_t l = lo * SPARSE;
+  uint32_t s0 = from, e0 = to;
+  for (uint32_t p = from; p < to; p++) {
+    if (chunk[p - from] != '\n') continue;
+    if (p < offset) {
+      l++;
+      s0 = p + 1;
+    } else {
+      e0 = p + 1;
+      break;
+    }
+  }
+  *li = l;
+  *start = s0;
+  *end = e0;
   SrcLines *c = f->reread;
   if (!c) c = f->reread = xcalloc(1, sizeof *c);
   if ((c->count + 1) * 2 > c->cap) {   /* double, re-inserting every line */
@@ -297,26 +333,39 @@ static const char *line_bytes(SourceFile *f, size_t li) {
     c->slots = slots;
     c->cap = cap;
   }
-  size_t j = li & (c->cap - 1);
+  size_t j = l & (c->cap - 1);
   for (; c->slots[j].text; j = (j + 1) & (c->cap - 1))
-    if (c->slots[j].li == li) return c->slots[j].text;
-  size_t n = line_end(f, li) - f->lines[li];
-  char *text = xmalloc(n + 1);
-  reread(f, f->lines[li], n, text);
-  text[n] = '\0';
-  c->slots[j].li = li;
+    if (c->slots[j].li == l) {
+      free(chunk);
+      return c->slots[j].text;
+    }
+  char *text = xmalloc((size_t)(e0 - s0) + 1);
+  memcpy(text, chunk + (s0 - from), e0 - s0);
+  text[e0 - s0] = '\0';
+  free(chunk);
+  c->slots[j].li = l;
   c->slots[j].text = text;
   c->count++;
   return text;
 }
 
+/* The line that holds offset: its index, start, end (as released_line) and bytes. */
+static const char *line_at(SourceFile *f, uint32_t offset, size_t *li, uint32_t *start, uint32_t *end) {
+  if (f->released) return released_line(f, offset, li, start, end);
+  *li = line_index(f, offset);
+  *start = f->lines[*li];
+  *end = line_end(f, *li);
+  return f->text + *start;
+}
+
 void src_linecol(Sources *s, uint32_t file, uint32_t offset, int *line, int *col) {
   SourceFile *f = s->files[file];
   if (offset > f->len) offset = (uint32_t)f->len;
-  size_t li = line_index(f, offset);
-  const char *text = line_bytes(f, li);
+  size_t li;
+  uint32_t start, end;
+  const char *text = line_at(f, offset, &li, &start, &end);
   int c = 1;
-  for (uint32_t i = 0; i < offset - f->lines[li]; i++)
+  for (uint32_t i = 0; i < offset - start; i++)
     if (((unsigned char)text[i] & 0xC0) != 0x80) c++;   /* count UTF-8 characters */
   *line = (int)li + 1 + (int)f->line_base;
   *col = c;
@@ -325,10 +374,11 @@ void src_linecol(Sources *s, uint32_t file, uint32_t offset, int *line, int *col
 const char *src_line_text(Sources *s, uint32_t file, uint32_t offset, size_t *len, uint32_t *line_start) {
   SourceFile *f = s->files[file];
   if (offset > f->len) offset = (uint32_t)f->len;
-  size_t li = line_index(f, offset);
-  uint32_t start = f->lines[li];
-  const char *text = line_bytes(f, li);
-  size_t n = line_end(f, li) - start - (li + 1 < f->nlines);   /* without its newline */
+  size_t li;
+  uint32_t start, end;
+  const char *text = line_at(f, offset, &li, &start, &end);
+  size_t n = end - start;
+  if (n > 0 && text[n - 1] == '\n') n--;   /* without its newline */
   if (n > 0 && text[n - 1] == '\r') n--;
   *len = n;
   *line_start = start;

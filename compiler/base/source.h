@@ -20,7 +20,8 @@ typedef struct SourceFile {
   const char *real;     /* canonical path, to load each file once; NULL for stdin/memory */
   char *text;           /* NUL-terminated contents */
   size_t len;
-  uint32_t *lines;      /* byte offset of each line start, built on first use */
+  uint32_t *lines;      /* byte offset of each line start, built on first use (released: of
+                         * every 64th line only, see source.c) */
   size_t nlines;
   /* An excerpt of a data file (a CSV that is streamed, never held whole): text holds
    * only some of its lines, the first of which is line line_base + 1 of the file. */

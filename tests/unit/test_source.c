@@ -34,7 +34,24 @@ static void teardown(void) { unlink(path); }
 static const char *const text = "actor a \"\xc3\x85sa\" {\r\n  sector public\n}\nlast line, no newline";
 
 /* Every offset's line, column and line text, before and after the release. */
-Test(source, release_reads_the_same, .init = setup, .fini = teardown) {
+static void same_everywhere(const char *text);
+
+Test(source, release_reads_the_same, .init = setup, .fini = teardown) { same_everywhere(text); }
+
+/* Hundreds of lines of every length (empty ones, CRLF, UTF-8, no final newline): the
+ * lines between the kept line starts are found again. */
+Test(source, release_many_lines, .init = setup, .fini = teardown) {
+  static char big[64 * 1024];
+  size_t n = 0;
+  for (int i = 0; i < 700; i++) {
+    for (int j = 0; j < i % 13; j++) n += (size_t)snprintf(big + n, sizeof big - n, j % 5 ? "x" : "\xc3\xa9");
+    n += (size_t)snprintf(big + n, sizeof big - n, i % 7 ? "\n" : "\r\n");
+  }
+  snprintf(big + n, sizeof big - n, "end");
+  same_everywhere(big);
+}
+
+static void same_everywhere(const char *text) {
   write_file(text);
   Sources *s = src_new(), *keep = src_new();
   char err[256];
@@ -55,7 +72,7 @@ Test(source, release_reads_the_same, .init = setup, .fini = teardown) {
     cr_expect(n1 == n2 && s1 == s2 && memcmp(t1, t2, n1) == 0, "offset %u", off);
   }
   Arena *a = arena_new();
-  cr_expect(eq(str, src_slice(s, (Span){0, 6, 16}, a), "a \"\xc3\x85sa\" {"));
+  cr_expect(eq(str, src_slice(s, (Span){0, 6, 16}, a), src_slice(keep, (Span){0, 6, 16}, a)));
   cr_expect(eq(str, src_slice(s, (Span){0, 17, 40}, a), src_slice(keep, (Span){0, 17, 40}, a)));
   cr_expect(src_changed(s, 0) == false);
   arena_free(a);
@@ -74,7 +91,7 @@ Test(source, release_notices_a_change, .init = setup, .fini = teardown) {
   size_t n;
   uint32_t start;
   const char *line = src_line_text(s, 0, 30, &n, &start);
-  cr_expect(n == 15 && start == 18);
+  cr_expect(start <= 30 && start + n <= strlen(text));   /* where is not known: in bounds */
   for (size_t i = 0; i < n; i++) cr_expect(line[i] == ' ');
   cr_expect(src_changed(s, 0));
   Arena *a = arena_new();
