@@ -352,9 +352,9 @@ static Node *name_pair(Parser *p, Loc l, Ident a, Ident b) {
 
 /* path.IDENT: a copy of the path with one more part. */
 static Node *name_extend(Parser *p, Loc l, Node *path, Ident id) {
-  Node *n = ast_name(A, S(p, l), path->name.nparts + 1);
-  for (int i = 0; i < path->name.nparts; i++) n->name.parts[i] = name_part(path, i);
-  n->name.parts[path->name.nparts] = id;
+  Node *n = ast_name(A, S(p, l), name_nparts(path) + 1);
+  for (int i = 0; i < name_nparts(path); i++) n->name.parts[i] = name_part(path, i);
+  n->name.parts[name_nparts(path)] = id;
   return n;
 }
 

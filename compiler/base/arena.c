@@ -190,6 +190,18 @@ void vec_push(Arena *a, PtrVec *v, void *item) {
   v->items[v->len++] = item;
 }
 
+/* Exact room for n more items: one allocation instead of doublings (whose dead storage
+ * no other vector may reach). */
+void vec_reserve(Arena *a, PtrVec *v, int n) {
+  if (n <= 0 || v->cap - v->len >= n) return;
+  int cap = v->len + n;
+  void **items = vec_storage(a, cap);
+  if (v->len) memcpy(items, v->items, (size_t)v->len * sizeof *items);
+  vec_retire(a, v->items, v->cap);
+  v->items = items;
+  v->cap = cap;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Interning: open addressing over name_hash                                 */
 /* ------------------------------------------------------------------------ */

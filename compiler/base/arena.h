@@ -28,6 +28,8 @@ typedef struct PtrVec {
   int len, cap;
 } PtrVec;
 void vec_push(Arena *a, PtrVec *v, void *item);
+/* Room for n more items without growing (exactly: for a vector whose length is known). */
+void vec_reserve(Arena *a, PtrVec *v, int n);
 
 /* Interned strings: equal names are the same pointer. */
 typedef struct Interner Interner;

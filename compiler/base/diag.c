@@ -206,7 +206,9 @@ static void render_location(Diag *d, FILE *out, Span span, bool color) {
 /* Whether the source line of span is known (a hidden excerpt of a data file gives
  * the location only). */
 static bool shows_line(Diag *d, Span span) {
-  return span.file != NO_FILE && !src_file(d->src, span.file)->hidden;
+  if (span.file == NO_FILE) return false;
+  const SourceFile *f = src_file(d->src, span.file);
+  return !f->hidden && !f->changed;   /* a file changed on disk since it was read: no line to show */
 }
 
 static void render_text_one(Diag *d, FILE *out, const Diagnostic *g, bool color) {
@@ -470,7 +472,7 @@ static void sarif_physical(Diag *d, FILE *out, Span span, const int *art) {
           art[span.file], l1, c1, l2, c2);
   if (span.end > span.start && span.end <= f->len && span.end - span.start <= 4096) {
     fputs(",\"snippet\":{\"text\":", out);
-    diag_json_string(out, arena_strndup(d->arena, f->text + span.start, span.end - span.start));
+    diag_json_string(out, src_slice(d->src, span, d->arena));
     fputc('}', out);
   }
   fputs("}}", out);

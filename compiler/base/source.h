@@ -20,13 +20,24 @@ typedef struct SourceFile {
   const char *real;     /* canonical path, to load each file once; NULL for stdin/memory */
   char *text;           /* NUL-terminated contents */
   size_t len;
-  uint32_t *lines;      /* byte offset of each line start, built on first use */
+  uint32_t *lines;      /* byte offset of each line start, built on first use (released: of
+                         * every 64th line only, see source.c) */
   size_t nlines;
   /* An excerpt of a data file (a CSV that is streamed, never held whole): text holds
    * only some of its lines, the first of which is line line_base + 1 of the file. */
   bool excerpt;
   bool hidden;          /* an excerpt whose lines are not known: locations only, no source line */
   uint32_t line_base;
+  /* A file read from disk whose text was given back once parsed (src_release): text is
+   * NULL and src_line_text, src_linecol and src_slice read what they need from fd again
+   * (lines are built before). changed: the file is no longer what was parsed (its
+   * size or modification time differ): what is read from it then is blanks. */
+  bool from_disk;       /* read by src_load from a regular file, whole; the identity below is set */
+  bool released;
+  bool changed;
+  int fd;               /* released: the file, open for reading; else -1 */
+  uint64_t dev, ino, mtime_ns;
+  struct SrcLines *reread;   /* released: the lines read again, by line index */
 } SourceFile;
 
 typedef struct Sources {
@@ -48,6 +59,18 @@ uint32_t src_add_excerpt(Sources *s, const char *path, const char *text, size_t 
                          bool hidden);
 /* Read a file ("-" is stdin). Returns its index, or -1 with errno-based message in *err. */
 int64_t src_load(Sources *s, const char *path, char *err, size_t errlen);
+/* Give back the text of a file read from disk once it is parsed (the tree holds copies
+ * of what it needs), keeping the file open: the lines a diagnostic shows are read from it
+ * again, one by one. False (and nothing changes) for other sources, or when the file on
+ * disk is no longer the one read. Only for commands that read the text through the
+ * functions below (`check`); f->text is NULL afterwards. */
+bool src_release(Sources *s, uint32_t id);
+/* The bytes of span (one file) as a NUL-terminated copy in the arena: from the text, or
+ * read again from a released file (blanks if it has changed). */
+struct Arena;
+char *src_slice(Sources *s, Span span, struct Arena *a);
+/* Whether a released file has changed on disk since it was read (checked now). */
+bool src_changed(Sources *s, uint32_t id);
 /* The index of an already loaded file with this canonical path, or -1. */
 int64_t src_find_real(const Sources *s, const char *real);
 const SourceFile *src_file(const Sources *s, uint32_t id);

@@ -205,7 +205,7 @@ const char *ck_node_text(const Node *n) {
   case ND_DATE: return "a date";
   case ND_STRING: return "a string";
   case ND_BOOL: return "a bool";
-  case ND_NAME: return n->name.nparts > 1 ? "a dotted name" : "a name";
+  case ND_NAME: return name_nparts(n) > 1 ? "a dotted name" : "a name";
   case ND_CALL: return "a function call";
   case ND_RANGE: return "a range";
   case ND_BOUND: return "a bound";
@@ -280,7 +280,7 @@ static void share_sems(Checker *k, Node *n, int depth) {
   int kids = ast_expr_kids(n);
   if (n->kind == ND_CALL) share_sems(k, n->call.callee, depth + 1);
   for (int i = 0; i < kids; i++) share_sems(k, ast_expr_kid(n, i), depth + 1);
-  ExprSem *e = n->sem;
+  ExprSem *e = expr_sem(n);
   if (!e || e->form == EX_DECL) return;   /* a named declaration's record is its own (resolve_ref) */
   ExprSem *shared = sem_intern(k, e);
   if (shared == e) return;
@@ -363,7 +363,7 @@ static Checker *checker_new(Compiler *c, Node *root) {
   k->a = c->arena;
   k->d = c->diag;
   k->units = units_new(c->arena, c->names);
-  k->names = namemap_new(c->arena, 256);
+  k->names = namemap_new_keyed(c->arena, 256, offsetof(Sym, name));
   m->names = k->names;
   k->quiet_below = root->span.file;
   m->c = c;

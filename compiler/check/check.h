@@ -83,7 +83,8 @@ typedef struct ExprSem {   /* one per checked expression node: 56 bytes, without
 } ExprSem;
 _Static_assert(EX_OP < 256 && BI_COUNT <= 256, "ExprSem keeps form and builtin in a byte");
 
-static inline ExprSem *expr_sem(const Node *n) { return (ExprSem *)n->sem; }
+/* The ExprSem of an expression node (NULL before checking); NULL for other nodes. */
+static inline ExprSem *expr_sem(const Node *n) { return node_is_expr(n) ? (ExprSem *)n->sem : NULL; }
 
 /* ---- declarations -------------------------------------------------------- */
 
@@ -178,26 +179,41 @@ static inline double quantity_hi(const Quantity *q) { return q->bound == QB_EXAC
 
 /* `goal: value` pairs (contributes, expects), `instrument: money` (funded_by) and
  * `actor: money` (cofunded_by). */
-typedef struct Link {
+typedef struct Link {   /* 56 bytes: there is one for every project's funding and contribution */
   Sym *target;
   double value;          /* base units (weights are dimensionless); 0 without a value */
   const Unit *unit;
   const char *bare;      /* the value written as a plain number without a unit: its text */
-  Sym *source;           /* `per SOURCE`, or NULL */
   Quantity *q;           /* the value in full when the fields here do not say it all (a bound,
-                          * a range, a rate) and always for `expects`; else NULL: read
-                          * link_quantity */
-  Span span;             /* the whole argument */
-  Span value_span;       /* the value */
-  bool has_value;        /* false for `funded_by INSTRUMENT` without an amount */
+                          * a range, a rate, `per SOURCE`, a value elsewhere than the argument)
+                          * and always for `expects`; else NULL: read link_quantity,
+                          * link_source and link_value_span */
+  const Node *arg;       /* the whole argument (link_span) */
+  uint32_t value_start;  /* the value's span, in the argument's file (without q) */
+  uint32_t value_end : 31;   /* files are shorter than 2 GB */
+  uint32_t has_value : 1;    /* false for `funded_by INSTRUMENT` without an amount */
 } Link;
+
+/* The span of the whole argument. */
+static inline Span link_span(const Link *l) { return l->arg->span; }
+/* The span of a link's value. */
+static inline Span link_value_span(const Link *l) {
+  return l->q ? l->q->span : (Span){l->arg->span.file, l->value_start, l->value_end};
+}
+/* `per SOURCE`, or NULL. */
+static inline Sym *link_source(const Link *l) { return l->q ? l->q->source : NULL; }
+/* Where link_source is held (a one-item list of it when not NULL). */
+static inline Sym *const *link_source_at(const Link *l) {
+  static Sym *const none = NULL;
+  return l->q ? &l->q->source : &none;
+}
 
 /* The value of a link in full: its own Quantity, or the plain amount its fields say, made
  * in *tmp. */
 static inline const Quantity *link_quantity(const Link *l, Quantity *tmp) {
   if (l->q) return l->q;
-  *tmp = (Quantity){.set = l->has_value, .value = l->value, .unit = l->unit, .span = l->value_span,
-                    .bare = l->bare, .source = l->source};
+  *tmp = (Quantity){.set = l->has_value, .value = l->value, .unit = l->unit, .span = link_value_span(l),
+                    .bare = l->bare};
   return tmp;
 }
 
@@ -269,16 +285,13 @@ typedef struct SymMore {
 /* The SymMore of every declaration without roles, allows or sources: empty, never written. */
 extern SymMore sym_no_more;
 
-struct Sym {
-  DeclKind kind;
-  uint32_t file;
+struct Sym {             /* 32 bytes before its kind's member (its file: sym_file) */
   const char *name;      /* interned */
   Node *decl;            /* ND_DECL */
-  int index;             /* position in Model.syms */
-  bool imported;         /* declared in an imported file, not the checked one */
-  const char *title;     /* NULL if none */
-  const char *doc;       /* NULL if none */
   SymMore *more;         /* roles, allows, sources: never NULL (&sym_no_more when it has none) */
+  int index;             /* position in Model.syms */
+  uint8_t kind;          /* DeclKind */
+  bool imported;         /* declared in an imported file, not the checked one */
   union {
     struct { Sym *owner; Period period; Quantity budget; const char *challenge, *statement; } mission;
     struct { Sector sector; Level level; Sym *parent; } actor;
@@ -344,6 +357,12 @@ struct Sym {
     } test;
   };
 };
+
+/* The source index of the file that declares s. */
+static inline uint32_t sym_file(const Sym *s) { return s->decl->span.file; }
+/* A declaration's title and the text of its /// comment (NULL if none): its node's. */
+static inline const char *sym_title_text(const Sym *s) { return s->decl ? s->decl->decl.title : NULL; }
+static inline const char *sym_doc(const Sym *s) { return s->decl ? s->decl->decl.doc : NULL; }
 
 typedef struct Model {
   Compiler *c;

@@ -47,13 +47,13 @@ static bool check_form(Checker *k, CkSym *s) {
   Node *d = s->sym.decl;
   check_header(k, d);
   DeclForm form = schema_form(d->decl.kind);
-  if (form != FORM_FORMULA && d->decl.body) {
-    Diagnostic *g = ck_error(k, d->decl.body->span, E0707, "%s is declared with a block of "
+  if (form != FORM_FORMULA && decl_body(d)) {
+    Diagnostic *g = ck_error(k, decl_body(d)->span, E0707, "%s is declared with a block of "
                              "attributes, not a formula", schema_kind_text(d->decl.kind));
     ck_note(k, g, NO_SPAN, "write '%s %s { ... }'", decl_kind_names[d->decl.kind], s->sym.name);
     return false;
   }
-  if (form == FORM_FORMULA && !d->decl.body) {
+  if (form == FORM_FORMULA && !decl_body(d)) {
     Diagnostic *g = ck_error(k, d->decl.name.span, E0707, "%s is defined by a formula, not a block",
                              schema_kind_text(d->decl.kind));
     ck_note(k, g, NO_SPAN, "write '%s %s = FORMULA'", decl_kind_names[d->decl.kind], s->sym.name);
@@ -133,7 +133,7 @@ static void mark_string_const(Checker *k, Node *n, const char *str) {
 /* A name from a fixed list (sector, level, kind, push). */
 static bool value_choice(Checker *k, const AttrSpec *spec, Node *n, Value *v) {
   char buf[200];
-  if (n->kind != ND_NAME || n->name.nparts != 1) {
+  if (n->kind != ND_NAME || name_nparts(n) != 1) {
     wrong_value(k, spec, n);
     return false;
   }
@@ -247,7 +247,7 @@ static const Unit *rate_per(Checker *k, Node *n) {
   const Unit *day = units_day(k->units);
   Dim total = dim_mul(&expr_sem(n)->type.dim, &day->dim);
   if (!ck_is_money(k, &total)) return NULL;
-  if (n->kind == ND_BINARY && n->binary.op == OP_DIV && n->binary.rhs->sem) {
+  if (n->kind == ND_BINARY && n->binary.op == OP_DIV && expr_sem(n->binary.rhs)) {
     const Type *t = &expr_sem(n->binary.rhs)->type;
     if (t->kind == TY_NUM && t->unit && dim_eq(&t->unit->dim, &day->dim)) return t->unit;
   }
@@ -371,7 +371,7 @@ static bool value_unit(Checker *k, Node *n, Quantity *q) {
 
 /* A free name: a tag (disciplines) or the ROLE of `roles ACTOR: ROLE`. */
 static bool value_tag(Checker *k, const AttrSpec *spec, Node *n, Value *v) {
-  if (n->kind != ND_NAME || n->name.nparts != 1) {
+  if (n->kind != ND_NAME || name_nparts(n) != 1) {
     wrong_value(k, spec, n);
     return false;
   }
@@ -409,7 +409,7 @@ static bool check_arg_shape(Checker *k, const AttrSpec *spec, Node *arg) {
 static bool value_allow(Checker *k, const AttrSpec *spec, Node *arg, Value *v) {
   Node *n = arg_expr(arg), *r = arg_value(arg);
   bool ok = true;
-  if (n->kind != ND_NAME || n->name.nparts != 1) {
+  if (n->kind != ND_NAME || name_nparts(n) != 1) {
     wrong_value(k, spec, n);
     ok = false;
   } else {
@@ -517,7 +517,8 @@ static LinkList link_list(Checker *k, const Value *v, int n, bool keep_quantity)
   for (int i = 0; i < n; i++) {
     const Quantity *vq = &v[i].q;
     l.items[i] = (Link){.target = v[i].ref, .value = vq->value, .unit = vq->unit, .bare = vq->bare,
-                        .source = v[i].per, .span = v[i].arg->span, .value_span = vq->span, .has_value = vq->set};
+                        .arg = v[i].arg, .value_start = vq->span.start, .value_end = vq->span.end & INT32_MAX,
+                        .has_value = vq->set};
     Quantity plain;
     if (keep_quantity || !quantity_same(link_quantity(&l.items[i], &plain), vq)) {
       l.items[i].q = arena_alloc(k->a, sizeof *vq);
@@ -891,7 +892,7 @@ static void check_affects(Checker *k, Sym *r) {
   for (int i = 0; i < r->risk.affects.len; i++) {
     Link *l = &r->risk.affects.items[i];
     ck_fill(k, cksym(l->target));
-    Quantity q = {.set = true, .value = l->value, .unit = l->unit, .span = l->span};
+    Quantity q = {.set = true, .value = l->value, .unit = l->unit, .span = link_span(l)};
     check_goal_unit(k, l->target, &q, arena_printf(k->a, "the change risk '%s' makes to '%s'", r->name,
                                                      l->target->name));
   }
@@ -1009,7 +1010,7 @@ static void fill_params(Checker *k, CkSym *s) {
 /* The header of a score, condition or fn: `on R`, `: unit`, parameters. */
 static void fill_rule_header(Checker *k, CkSym *s) {
   Node *d = s->sym.decl;
-  s->sym.rule.body = d->decl.body;
+  s->sym.rule.body = decl_body(d);
   s->rs->declared = ck_type_of(TY_ERROR);
   if (decl_on(d).str && s->sym.kind != DK_FN) {
     s->sym.rule.on = rule_record(k, d);

@@ -192,7 +192,7 @@ static bool link_counts(Checker *k, const Sym *p, const Link *l, bool report) {
   const Quantity *q = link_quantity(l, &tmp);
   if (same_currency(q, budget)) return true;
   if (report)
-    currency_error(k, q, budget, l->span, arena_printf(k->a, "the funding of '%s' by '%s'", p->name, ins->name),
+    currency_error(k, q, budget, link_span(l), arena_printf(k->a, "the funding of '%s' by '%s'", p->name, ins->name),
                    arena_printf(k->a, "the budget of '%s'", ins->name));
   return false;
 }
@@ -226,7 +226,7 @@ static void instrument_parts(Checker *k, const Sym *ins, Funding *f) {
       Link *l = &p->project.funded_by.items[j];
       if (l->target != ins || !link_counts(k, p, l, false)) continue;
       Part *part = arena_alloc(k->a, sizeof *part);
-      *part = (Part){NULL, l, l->span, p->name, false};
+      *part = (Part){NULL, l, link_span(l), p->name, false};
       vec_push(k->a, &f->parts, part);
     }
   }

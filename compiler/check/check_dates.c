@@ -166,7 +166,7 @@ static void check_expects(Checker *k, Sym *m) {
     double lo = b < t ? b : t, hi = b < t ? t : b;
     if (l->value >= lo && l->value <= hi) continue;
     const Unit *u = g->goal.target.unit;
-    Diagnostic *d = ck_error(k, l->span, E0407,
+    Diagnostic *d = ck_error(k, link_span(l), E0407,
                              "milestone '%s' expects %s for goal '%s', outside its baseline %s and target %s",
                              m->name, ck_bound_text(k, l->q), g->name,
                              ck_quantity(k, b, g->goal.baseline.unit), ck_quantity(k, t, u));

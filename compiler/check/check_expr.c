@@ -247,12 +247,11 @@ static Type goal_constant(Checker *k, Node *n, ExprSem *e) {
 /* A name in a formula: parameter, field, `date`, or a declaration. */
 static OFF_WALK Type walk_name(Checker *k, Node *n, const Scope *s, ExprSem *e) {
   if (k->inst) return e->form == EX_PARAM ? k->inst->args[e->index] : e->type;
-  if (n->name.nparts == 2) return goal_constant(k, n, e);
+  if (name_nparts(n) == 2) return goal_constant(k, n, e);
   Ident id = name_part(n, 0);
-  if (n->name.nparts > 2) {
+  if (name_nparts(n) > 2) {
     ck_error(k, n->span, E0201, "'%s' names nothing: only goal constants such as 'goal.target' "
-             "are written with a dot", arena_strndup(k->a, src_file(k->c->src, n->span.file)->text +
-             n->span.start, n->span.end - n->span.start));
+             "are written with a dot", src_slice(k->c->src, n->span, k->a));
     return err();
   }
   int p = s->fn ? param_index(s->owner, id.str) : -1;
@@ -312,8 +311,7 @@ static void check_bare_percent(Checker *k, Node *lit, Node *other) {
   const Node *num = bare_number(lit);
   const Unit *u = scaled_name_unit(other);
   if (k->inst || !num || !u || num->number.value == 0) return;
-  const char *text = arena_strndup(k->a, src_file(k->c->src, lit->span.file)->text + lit->span.start,
-                                   lit->span.end - lit->span.start);
+  const char *text = src_slice(k->c->src, lit->span, k->a);
   double v = lit == num ? num->number.value : -num->number.value;
   Diagnostic *g = ck_warning(k, lit->span, W0113, "bare-percent",
                              "the bare number %s meets '%s', which is in %s: it means %s", text,
@@ -533,7 +531,7 @@ static Diagnostic *wrong_arity(Checker *k, Node *n, const char *name, int want) 
 /* The goal named as first argument of progress/expected/on_track. */
 static Sym *goal_arg(Checker *k, Node *arg, const Scope *s, Builtin b) {
   const char *fname = builtin_names[b];
-  if (arg->kind != ND_NAME || arg->name.nparts != 1) {
+  if (arg->kind != ND_NAME || name_nparts(arg) != 1) {
     ck_error(k, arg->span, E0202, "'%s' takes the name of a goal, not %s", fname, ck_node_text(arg));
     return NULL;
   }
@@ -739,7 +737,7 @@ static Type walk_user_call(Checker *k, Node *n, const Scope *s, ExprSem *e) {
 static bool resolve_callee(Checker *k, Node *n, ExprSem *e) {
   Node *callee = n->call.callee;
   Ident id = name_part(callee, 0);
-  if (callee->name.nparts != 1) {
+  if (name_nparts(callee) != 1) {
     ck_error(k, callee->span, E0208, "'%s.%s' is not a function", id.str, name_part(callee, 1).str);
     return false;
   }
@@ -822,7 +820,7 @@ static Type walk(Checker *k, Node *n, const Scope *s, ExprSem *e) {
 
 Type ck_formula(Checker *k, Node *n, const Scope *s) {
   if (k->inst) {
-    if (!n->sem) return err();
+    if (!expr_sem(n)) return err();
     if (!expr_sem(n)->poly) return expr_sem(n)->type;
   }
   if (k->depth == 0) k->too_deep = false;

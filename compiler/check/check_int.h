@@ -144,9 +144,10 @@ const char *ck_date(Checker *k, int64_t days);
 const char *ck_node_text(const Node *n);
 /* The ExprSem of n, allocated on first use. */
 ExprSem *ck_sem(Checker *k, Node *n);
-/* Once an attribute value is checked: its nodes' records are replaced by shared ones of
- * the same contents (lead a0_1 in a thousand projects: one record), and the replaced ones
- * are reused. Nothing writes an ExprSem after its node is checked. */
+/* Once an attribute value or a score's or condition's body is checked: its nodes' records
+ * are replaced by shared ones of the same contents (lead a0_1 in a thousand projects: one
+ * record), and the replaced ones are reused. Nothing writes an ExprSem after its node is
+ * checked (a fn body's are read again for each call, never written). */
 void ck_share_sems(Checker *k, Node *n);
 /* Did-you-mean: feed candidates, keep the closest within a small edit distance. */
 typedef struct Suggest {

@@ -27,15 +27,15 @@ static void report_chain_cycle(Checker *k, ChainFrame *stack, int top, Sym *to) 
   const Link *closing = &stack[top].goal->goal.contributes.items[stack[top].next - 1];
   Diagnostic *g;
   if (from == top) {
-    g = ck_error(k, closing->span, E0603, "goal '%s' contributes to itself", to->name);
+    g = ck_error(k, link_span(closing), E0603, "goal '%s' contributes to itself", to->name);
   } else {
     char *chain = arena_strdup(k->a, to->name);
     for (int i = from + 1; i <= top; i++) chain = arena_printf(k->a, "%s -> %s", chain, stack[i].goal->name);
     chain = arena_printf(k->a, "%s -> %s", chain, to->name);
-    g = ck_error(k, closing->span, E0603, "goal '%s' contributes to itself: %s", to->name, chain);
+    g = ck_error(k, link_span(closing), E0603, "goal '%s' contributes to itself: %s", to->name, chain);
     for (int i = from; i < top; i++) {
       const Link *l = &stack[i].goal->goal.contributes.items[stack[i].next - 1];
-      ck_note(k, g, l->span, "'%s' contributes to '%s' here", stack[i].goal->name, l->target->name);
+      ck_note(k, g, link_span(l), "'%s' contributes to '%s' here", stack[i].goal->name, l->target->name);
     }
   }
   ck_note(k, g, NO_SPAN, "a goal drives the goals it contributes to (means to end); the chain cannot "
@@ -106,11 +106,11 @@ static bool knot_fits(Checker *k, const Sym *g, const Knot *p) {
   if ((p->day == s || p->day == e) && p->value == end_value) return true;
   Diagnostic *d;
   if (p->day < s || p->day > e)
-    d = ck_error(k, p->link->span, E0407, "milestone '%s' expects a value for goal '%s' on %s, outside "
+    d = ck_error(k, link_span(p->link), E0407, "milestone '%s' expects a value for goal '%s' on %s, outside "
                  "the goal's span %s .. %s", p->milestone->name, g->name, ck_date(k, (int64_t)p->day),
                  ck_date(k, g->goal.start), ck_date(k, g->goal.deadline));
   else
-    d = ck_error(k, p->link->span, E0407, "milestone '%s' expects %s for goal '%s' on %s, where its %s "
+    d = ck_error(k, link_span(p->link), E0407, "milestone '%s' expects %s for goal '%s' on %s, where its %s "
                  "is %s", p->milestone->name, ck_quantity(k, p->value, p->link->unit), g->name,
                  ck_date(k, (int64_t)p->day), p->day == s ? "baseline" : "target",
                  ck_quantity(k, end_value, u));
@@ -180,10 +180,10 @@ static void plan_goal(Checker *k, Sym *g, const Expects *x) {
     if (i > 0 && pts[i].day == pts[first].day) {
       const Knot *f = &pts[first];
       if (pts[i].value != f->value) {
-        Diagnostic *d = ck_error(k, pts[i].link->span, E0407, "milestones '%s' and '%s' expect different "
+        Diagnostic *d = ck_error(k, link_span(pts[i].link), E0407, "milestones '%s' and '%s' expect different "
                                  "values for goal '%s' on %s", f->milestone->name, pts[i].milestone->name,
                                  g->name, ck_date(k, (int64_t)pts[i].day));
-        ck_note(k, d, f->link->span, "'%s' expects %s", f->milestone->name, ck_quantity(k, f->value, f->link->unit));
+        ck_note(k, d, link_span(f->link), "'%s' expects %s", f->milestone->name, ck_quantity(k, f->value, f->link->unit));
       }
       continue;
     }

@@ -32,10 +32,10 @@ static void collect_deps(Checker *k, CkSym *s, Node *n, int depth) {
   CkSym *dep = NULL;
   switch (n->kind) {
   case ND_NAME:
-    if (n->name.nparts == 1) dep = named_rule(k, s, name_part(n, 0).str, false);
+    if (name_nparts(n) == 1) dep = named_rule(k, s, name_part(n, 0).str, false);
     break;
   case ND_CALL:
-    if (n->call.callee->name.nparts == 1) dep = named_rule(k, s, name_part(n->call.callee, 0).str, true);
+    if (name_nparts(n->call.callee) == 1) dep = named_rule(k, s, name_part(n->call.callee, 0).str, true);
     break;
   default: break;
   }
@@ -124,7 +124,7 @@ static bool fits(const Type *declared, const Type *t) {
 /* "score 'x' is declared in MEUR, but its formula gives MtCO2e". */
 static void report_result(Checker *k, CkSym *s, const Type *t) {
   Node *d = s->sym.decl;
-  Diagnostic *g = ck_error(k, d->decl.body->span, E0303, "%s '%s' is declared %s %s, but its formula gives %s",
+  Diagnostic *g = ck_error(k, decl_body(d)->span, E0303, "%s '%s' is declared %s %s, but its formula gives %s",
                            ck_kind_word(s->sym.kind), s->sym.name,
                            s->rs->declared.kind == TY_NUM ? "in" : "as", ck_type_text(k, &s->rs->declared),
                            ck_type_text(k, t));
@@ -134,7 +134,7 @@ static void report_result(Checker *k, CkSym *s, const Type *t) {
 /* The type of a rule's or fn's result, checked against its kind and `: unit`. */
 static void check_result(Checker *k, CkSym *s, Type t) {
   if (s->sym.kind == DK_CONDITION && t.kind != TY_BOOL && t.kind != TY_ERROR) {
-    Diagnostic *g = ck_error(k, s->sym.decl->decl.body->span, E0601,
+    Diagnostic *g = ck_error(k, decl_body(s->sym.decl)->span, E0601,
                              "condition '%s' must be a bool, but its formula gives %s", s->sym.name,
                              ck_type_text(k, &t));
     ck_note(k, g, NO_SPAN, "a condition is a test, such as 'emission_cut >= 4.2%%'");
@@ -157,6 +157,9 @@ static void check_body(Checker *k, CkSym *s) {
     Scope sc = {.owner = s, .record = s->sym.rule.on, .fn = s->sym.kind == DK_FN};
     k->depth = 0;
     check_result(k, s, ck_formula(k, s->sym.rule.body, &sc));
+    /* a score's or condition's records are final once typed (fn bodies are typed again per
+     * call): share them, as attribute values do, for the next bodies to reuse */
+    if (s->sym.kind != DK_FN) ck_share_sems(k, s->sym.rule.body);
   } else {
     s->sym.rule.type = s->rs->declared;
   }
@@ -255,7 +258,7 @@ static void add_rule(Checker *k, Inputs *in, Sym *r) {
 
 /* Walk a checked body in source order, collecting its inputs. */
 static void walk_inputs(Checker *k, Inputs *in, Node *n, int depth) {
-  if (!n || !n->sem || depth > MAX_DEPTH) return;
+  if (!n || !expr_sem(n) || depth > MAX_DEPTH) return;
   ExprSem *e = expr_sem(n);
   switch (e->form) {
   case EX_INDICATOR: add_indicator(k, in, e->ref); return;
@@ -296,7 +299,7 @@ static void rule_inputs(Checker *k, CkSym *s) {
  * see rule_order); a used rule counts once, as it is computed once per row.
  * *heavy is set to the costliest fn call. Capped well above MAX_EXPANSION. */
 static double expansion(Node *n, int depth, Node **heavy, double *heavy_cost) {
-  if (!n || !n->sem || depth > MAX_DEPTH) return 0;
+  if (!n || !expr_sem(n) || depth > MAX_DEPTH) return 0;
   ExprSem *e = expr_sem(n);
   double cost = 1;
   if (e->form == EX_CALL_FN && e->ref && !cksym(e->ref)->recursive) {
@@ -323,7 +326,7 @@ static int deeper(int deepest, Node *child, int depth) {
 /* The nesting depth of a formula once its fn calls are inlined (callees are
  * done), capped just above MAX_DEPTH: the evaluators walk it recursively. */
 static int inlined_depth(Node *n, int depth) {
-  if (!n || !n->sem || depth > MAX_DEPTH) return 0;
+  if (!n || !expr_sem(n) || depth > MAX_DEPTH) return 0;
   ExprSem *e = expr_sem(n);
   int deepest = 0;
   if (e->form == EX_CALL_FN && e->ref && !cksym(e->ref)->recursive) deepest = cksym(e->ref)->rs->nest;

@@ -22,7 +22,7 @@ static bool type_fits(const Type *want, const Type *got) {
 /* Check that arg has the form `NAME: VALUE`; returns the name's node or NULL (reported). */
 static Node *pair_name(Checker *k, const char *attr, Node *arg) {
   Node *e = arg_expr(arg);
-  if (e && e->kind == ND_NAME && e->name.nparts == 1 && arg_value(arg) && arg_qual(arg) == QUAL_NONE) return e;
+  if (e && e->kind == ND_NAME && name_nparts(e) == 1 && arg_value(arg) && arg_qual(arg) == QUAL_NONE) return e;
   Diagnostic *g = ck_error(k, arg->span, E0704, "'%s' takes pairs '%s', not %s", attr,
                            strcmp(attr, "given") == 0 ? "INPUT: VALUE" : "RULE: VALUE",
                            ck_node_text(e ? e : arg));

@@ -89,7 +89,7 @@ void ck_declare_unit(Checker *k, Node *decl) {
   if (!k->unit_def_map) k->unit_def_map = namemap_new(k->a, 128);
   if (unit_name_taken(k, decl)) return;
   const char *name = decl->decl.name.str;
-  if (!decl->decl.body) {
+  if (!decl_body(decl)) {
     Unit *u = units_add_base(k->units, name, decl);
     if (!u) {
       Diagnostic *g = ck_error(k, decl->decl.name.span, E0308, "too many base units: '%s' would be number %d",
@@ -239,7 +239,7 @@ static bool unit_value_at(Checker *k, Node *n, UnitVal *out, const Unit **named)
     *named = u;
     return true;
   case ND_NAME:
-    if (n->name.nparts != 1) break;
+    if (name_nparts(n) != 1) break;
     if (!(u = defined_unit(k, name_part(n, 0), n))) return false;
     *out = (UnitVal){u->dim, u->scale};
     *named = u;
@@ -270,9 +270,9 @@ static bool define_unit(Checker *k, UnitDef *def, Node *use) {
   }
   def->state = ST_BUSY;
   UnitVal v;
-  bool ok = unit_value(k, def->decl->decl.body, &v);
+  bool ok = unit_value(k, decl_body(def->decl), &v);
   if (ok && !(isfinite(v.scale) && v.scale > 0)) {
-    ck_error(k, def->decl->decl.body->span, E0307, "unit '%s' must be a positive multiple, not %s",
+    ck_error(k, decl_body(def->decl)->span, E0307, "unit '%s' must be a positive multiple, not %s",
              def->unit->name, ck_number(k, v.scale));
     ok = false;
   }
@@ -320,9 +320,8 @@ const Unit *ck_quantity_unit(Checker *k, Node *n) {
 
 /* A unit for a compound unit expression, named after its source text. */
 static const Unit *anonymous_unit(Checker *k, Node *n, UnitVal v) {
-  const SourceFile *f = src_file(k->c->src, n->span.file);
   Unit *u = arena_alloc(k->a, sizeof *u);
-  u->name = arena_strndup(k->a, f->text + n->span.start, n->span.end - n->span.start);
+  u->name = src_slice(k->c->src, n->span, k->a);
   u->dim = v.dim;
   u->scale = v.scale;
   u->base = -1;
@@ -339,7 +338,7 @@ Type ck_unit_expr(Checker *k, Node *n, bool allow_types) {
 
 /* The type a unit expression names (see ck_unit_expr). */
 static Type unit_expr(Checker *k, Node *n, bool allow_types) {
-  if (n->kind == ND_NAME && n->name.nparts == 1) {
+  if (n->kind == ND_NAME && name_nparts(n) == 1) {
     Ident id = name_part(n, 0);
     if (id.str == k->s_bool && allow_types) return ck_type_of(TY_BOOL);
     if (id.str == k->s_date && allow_types) {

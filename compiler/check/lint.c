@@ -432,7 +432,7 @@ static void unit_refs(Lint *L, const Node *n, bool unit_ctx) {
   case ND_QUANTITY: use_unit(L, n->quantity.unit.str); break;
   case ND_NAME:
     /* In a formula, a name that no declaration has is a unit (R1: `1.5 BGBP / year`). */
-    if (n->name.nparts == 1 && (unit_ctx || !model_lookup(L->m, name_part(n, 0).str)))
+    if (name_nparts(n) == 1 && (unit_ctx || !model_lookup(L->m, name_part(n, 0).str)))
       use_unit(L, name_part(n, 0).str);
     break;
   case ND_CALL:
@@ -468,7 +468,7 @@ static void decl_unit_refs(Lint *L, const Node *decl) {
   unit_refs(L, decl_unit(decl), true);
   for (int i = 0; i < decl_params(decl)->len; i++)
     unit_refs(L, decl_params(decl)->items[i]->param.unit, true);
-  unit_refs(L, decl->decl.body, k == DK_UNIT);
+  unit_refs(L, decl_body(decl), k == DK_UNIT);
   for (int i = 0; i < decl->decl.attrs.len; i++) {
     const Node *a = decl->decl.attrs.items[i];
     if (a->kind != ND_ATTR) continue;
@@ -612,7 +612,7 @@ static void lint_bottom_up(Lint *L) {
                               g->name, n, plural(n, "", "s"));
     if (one) {
       const Link *l = link_to(one->project.contributes, g);
-      diag_note(L->d, w, l ? l->span : name_span(one), "'%s' is its only project", one->name);
+      diag_note(L->d, w, l ? link_span(l) : name_span(one), "'%s' is its only project", one->name);
     }
     diag_note(L->d, w, NO_SPAN, "add projects with `contributes %s: WEIGHT`", g->name);
   }
@@ -682,7 +682,7 @@ static void lint_conditionality(Lint *L) {
                       "%s '%s' reaches private actor '%s' but requires no condition: public money "
                       "to business must come with conditionalities",
                       instr_kind_names[s->instrument.kind], s->name, a->name);
-      diag_note(L->d, w, l->span, "it funds project '%s'", p->name);
+      diag_note(L->d, w, link_span(l), "it funds project '%s'", p->name);
       diag_note(L->d, w, name_span(a), "'%s' is private", a->name);
     }
     if (w)
@@ -814,12 +814,12 @@ static void lint_weights(Lint *L) {
     for (int j = 0; j < in->len; j++) {
       const Incoming *c = in->items[j];
       if (c->link->value > 0)
-        diag_note(L->d, w, c->link->span, "'%s' contributes %.15g", c->project->name, c->link->value);
+        diag_note(L->d, w, link_span(c->link), "'%s' contributes %.15g", c->project->name, c->link->value);
     }
     for (int j = 0; j < feeders->len; j++) {
       const Sym *f = feeders->items[j];
       const Link *l = link_to(f->goal.contributes, g);
-      if (l) diag_note(L->d, w, l->span, "goal '%s' contributes %.15g", f->name, l->value);
+      if (l) diag_note(L->d, w, link_span(l), "goal '%s' contributes %.15g", f->name, l->value);
     }
     diag_note(L->d, w, NO_SPAN, "adjust the weights so that they add up to 1");
   }
@@ -909,8 +909,8 @@ static void unsourced_quantity(Lint *L, const Sym *s, const Quantity *q, const c
 
 static void unsourced_links(Lint *L, const Sym *s, LinkList list, const char *fmt) {
   for (int i = 0; i < list.len; i++)
-    if (!list.items[i].source && list.items[i].target && list.items[i].has_value)
-      unsourced(L, s, list.items[i].span, arena_printf(L->a, fmt, list.items[i].target->name));
+    if (!link_source(&list.items[i]) && list.items[i].target && list.items[i].has_value)
+      unsourced(L, s, link_span(&list.items[i]), arena_printf(L->a, fmt, list.items[i].target->name));
 }
 
 /* W0118: in a file that has sources, every figure cites one. */
@@ -954,7 +954,7 @@ static bool model_has_errors(Lint *L) {
   if (L->m->main_file < nfiles) reads[L->m->main_file] = true;
   for (int i = 0; i < L->m->syms.len; i++) {
     const Sym *s = L->m->syms.items[i];
-    if (s->file < nfiles) reads[s->file] = true;
+    if (sym_file(s) < nfiles) reads[sym_file(s)] = true;
   }
   for (int i = 0; i < L->d->list.len; i++) {
     const Diagnostic *g = L->d->list.items[i];

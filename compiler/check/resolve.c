@@ -26,10 +26,15 @@ typedef struct NameSlot {
   void *value;
 } NameSlot;
 
+/* A map of records that hold their own key (namemap_new_keyed) keeps only the values:
+ * vals, 8 bytes a slot, the key read at key_off in the record. Others: slots. */
 struct NameMap {
   Arena *arena;
   NameSlot *slots;
+  void **vals;
   size_t cap, count;
+  size_t key_off;
+  bool keyed;
 };
 
 static size_t name_hash(const char *key, size_t cap) {
@@ -37,17 +42,44 @@ static size_t name_hash(const char *key, size_t cap) {
   return (size_t)(h >> 29) & (cap - 1);
 }
 
-NameMap *namemap_new(Arena *a, int expected) {
+/* The key of a keyed map's value. */
+static const char *value_key(const NameMap *m, const void *value) {
+  const char *key;
+  memcpy(&key, (const char *)value + m->key_off, sizeof key);
+  return key;
+}
+
+/* An empty table of cap slots of the map's kind. */
+static void namemap_alloc(NameMap *m, size_t cap) {
+  if (m->keyed) m->vals = arena_alloc_table(m->arena, cap * sizeof *m->vals);
+  else m->slots = arena_alloc_table(m->arena, cap * sizeof *m->slots);
+  m->cap = cap;
+}
+
+static NameMap *namemap_make(Arena *a, int expected, bool keyed, size_t key_offset) {
   NameMap *m = arena_alloc(a, sizeof *m);
   m->arena = a;
-  m->cap = 16;
-  while (m->cap < (size_t)expected * 2) m->cap *= 2;
-  m->slots = arena_alloc_table(a, m->cap * sizeof *m->slots);
+  m->keyed = keyed;
+  m->key_off = key_offset;
+  size_t cap = 16;
+  while (cap < (size_t)expected * 2) cap *= 2;
+  namemap_alloc(m, cap);
   return m;
+}
+
+NameMap *namemap_new(Arena *a, int expected) { return namemap_make(a, expected, false, 0); }
+
+NameMap *namemap_new_keyed(Arena *a, int expected, size_t key_offset) {
+  return namemap_make(a, expected, true, key_offset);
 }
 
 void *namemap_get(const NameMap *m, const char *key) {
   size_t i = name_hash(key, m->cap);
+  if (m->keyed) {
+    for (; m->vals[i]; i = (i + 1) & (m->cap - 1))
+      if (value_key(m, m->vals[i]) == key) return m->vals[i];
+    return NULL;
+  }
   while (m->slots[i].key) {
     if (m->slots[i].key == key) return m->slots[i].value;
     i = (i + 1) & (m->cap - 1);
@@ -57,27 +89,35 @@ void *namemap_get(const NameMap *m, const char *key) {
 
 /* Double the table and re-insert every entry. */
 static void namemap_grow(NameMap *m) {
-  size_t cap = m->cap * 2;
-  NameSlot *slots = arena_alloc_table(m->arena, cap * sizeof *slots);
-  for (size_t i = 0; i < m->cap; i++) {
-    if (!m->slots[i].key) continue;
-    size_t j = name_hash(m->slots[i].key, cap);
-    while (slots[j].key) j = (j + 1) & (cap - 1);
-    slots[j] = m->slots[i];
+  NameMap old = *m;
+  namemap_alloc(m, old.cap * 2);
+  for (size_t i = 0; i < old.cap; i++) {
+    const char *key = old.keyed ? (old.vals[i] ? value_key(&old, old.vals[i]) : NULL) : old.slots[i].key;
+    if (!key) continue;
+    size_t j = name_hash(key, m->cap);
+    if (m->keyed) {
+      while (m->vals[j]) j = (j + 1) & (m->cap - 1);
+      m->vals[j] = old.vals[i];
+    } else {
+      while (m->slots[j].key) j = (j + 1) & (m->cap - 1);
+      m->slots[j] = old.slots[i];
+    }
   }
-  arena_free_table(m->arena, m->slots);
-  m->slots = slots;
-  m->cap = cap;
+  arena_free_table(m->arena, old.keyed ? (void *)old.vals : (void *)old.slots);
 }
 
 bool namemap_put(NameMap *m, const char *key, void *value) {
   if ((m->count + 1) * 2 > m->cap) namemap_grow(m);
   size_t i = name_hash(key, m->cap);
-  while (m->slots[i].key) {
-    if (m->slots[i].key == key) return false;
-    i = (i + 1) & (m->cap - 1);
+  if (m->keyed) {
+    for (; m->vals[i]; i = (i + 1) & (m->cap - 1))
+      if (value_key(m, m->vals[i]) == key) return false;
+    m->vals[i] = value;
+  } else {
+    for (; m->slots[i].key; i = (i + 1) & (m->cap - 1))
+      if (m->slots[i].key == key) return false;
+    m->slots[i] = (NameSlot){key, value};
   }
-  m->slots[i] = (NameSlot){key, value};
   m->count++;
   return true;
 }
@@ -404,10 +444,7 @@ static CkSym *new_sym(Checker *k, Node *d) {
   y->kind = d->decl.kind;
   y->name = d->decl.name.str;
   y->decl = d;
-  y->file = d->span.file;
   y->imported = d->span.file != k->m->main_file;
-  y->title = d->decl.title;
-  y->doc = d->decl.doc;
   y->more = &sym_no_more;
   y->index = -1;
   if (y->kind == DK_SCORE || y->kind == DK_CONDITION || y->kind == DK_FN) s->rs = arena_alloc(k->a, sizeof *s->rs);
@@ -443,7 +480,28 @@ static void note_mission(Checker *k, Node *d, Node **first_in_file) {
   *first_in_file = d;
 }
 
+/* Room in the lists of declarations for every declaration of the loaded files: each
+ * list is allocated once, at its length. */
+static void reserve_lists(Checker *k) {
+  int per_kind[DK_COUNT] = {0}, total = 0;
+  for (int f = 0; f < k->files.len; f++) {
+    Node *file = k->files.items[f];
+    for (int i = 0; i < file->file.items.len; i++) {
+      Node *d = file->file.items.items[i];
+      if (d->kind != ND_DECL || d->decl.kind == DK_UNIT) continue;
+      per_kind[d->decl.kind]++;
+      total++;
+    }
+  }
+  vec_reserve(k->a, &k->m->syms, total);
+  for (int kind = 0; kind < DK_COUNT; kind++) {
+    vec_reserve(k->a, &k->all[kind], per_kind[kind]);
+    vec_reserve(k->a, &k->m->by_kind[kind], per_kind[kind]);
+  }
+}
+
 void resolve_declare(Checker *k) {
+  reserve_lists(k);
   for (int f = 0; f < k->files.len; f++) {
     Node *file = k->files.items[f];
     Node *mission = NULL;
@@ -503,7 +561,7 @@ static void report_unknown(Checker *k, Ident id, unsigned mask) {
 
 Sym *resolve_ref(Checker *k, Node *expr, unsigned mask, const char *attr) {
   char kinds[160];
-  if (expr->kind != ND_NAME || expr->name.nparts != 1) {
+  if (expr->kind != ND_NAME || name_nparts(expr) != 1) {
     ck_error(k, expr->span, E0704, "'%s' takes the name of %s, not %s", attr,
              schema_refs_text(mask, kinds, sizeof kinds), ck_node_text(expr));
     return NULL;

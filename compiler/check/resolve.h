@@ -14,6 +14,10 @@ typedef struct Sym Sym;
 /* A hash map from interned names to pointers (compare by pointer). */
 typedef struct NameMap NameMap;
 NameMap *namemap_new(Arena *a, int expected);
+/* A map whose values are records that hold their key (an interned name) at key_offset,
+ * such as Sym.name: it keeps only the values (8 bytes a slot, not 16). put's key must be
+ * the value's. */
+NameMap *namemap_new_keyed(Arena *a, int expected, size_t key_offset);
 void *namemap_get(const NameMap *m, const char *interned);
 /* Insert; false (and no change) when the name is already there. */
 bool namemap_put(NameMap *m, const char *interned, void *value);

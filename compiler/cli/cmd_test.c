@@ -79,9 +79,9 @@ static void report_file(Compiler *c, const char *path, const TestReport *r, Text
     text_xml(junit, path);
     text_cstr(junit, "\" name=\"");
     text_xml(junit, t->test->name);
-    if (t->test->title) {
+    if (sym_title_text(t->test)) {
       text_cstr(junit, ": ");
-      text_xml(junit, t->test->title);
+      text_xml(junit, sym_title_text(t->test));
     }
     if (t->passed) {
       text_cstr(junit, "\"/>\n");

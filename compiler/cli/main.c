@@ -112,6 +112,18 @@ static const CliOption parse_options[] = {
 };
 static const CliCommand parse_command = {"parse", parse_help, NULL, parse_options, 1, take_files};
 
+/* A file given back once parsed (src_release) that changed on disk before the end: the
+ * lines and columns shown after it changed may be wrong. An I/O problem (exit 2). */
+static int sources_unchanged(Compiler *c, int status) {
+  for (size_t i = 0; i < c->src->count; i++) {
+    if (!src_changed(c->src, (uint32_t)i)) continue;
+    util_error("'%s' changed on disk while it was being checked: the lines and columns shown may be "
+               "wrong; check it again", src_file(c->src, (uint32_t)i)->path);
+    status = EXIT_USAGE;
+  }
+  return status;
+}
+
 /* check and parse: options, then each file through the front end. */
 static int front_end_command(Compiler *c, int argc, char **argv, bool check) {
   CommonOptions o;
@@ -123,6 +135,8 @@ static int front_end_command(Compiler *c, int argc, char **argv, bool check) {
   bool dump_ast = a.dump_ast;
   if (files.len == 0) return driver_usage_error("%s: no input file", argv[0]);
   driver_options_apply(c, &o);
+  /* check reads a file's text again only for the lines it shows: give it back once parsed */
+  c->release_text = check;
   int status = EXIT_OK;
   for (int i = 0; i < files.len; i++) {
     if (check) {
@@ -133,7 +147,8 @@ static int front_end_command(Compiler *c, int argc, char **argv, bool check) {
       else if (dump_ast) ast_dump(stdout, c->src, root);
     }
   }
-  return driver_finish(c, &o, status);
+  status = driver_finish(c, &o, status);
+  return check ? sources_unchanged(c, status) : status;
 }
 
 static int cmd_check(Compiler *c, int argc, char **argv) { return front_end_command(c, argc, argv, true); }

@@ -713,7 +713,7 @@ static void text_item(FILE *out, Arena *a, const ExplainRows *rows, const Explai
   const Explanation *e = it->e;
   const Sym *r = e->sig->rule;
   fprintf(out, "%s %s", decl_kind_names[r->kind], r->name);
-  if (r->title) fprintf(out, " \"%s\"", r->title);
+  if (sym_title_text(r)) fprintf(out, " \"%s\"", sym_title_text(r));
   fprintf(out, "  (%s)\n", where(a, e->m, r->decl->decl.name.span));
   fprintf(out, "row %ld of %s (line %ld)", rows->row, rows->path, rows->line);
   for (int k = 0; k < e->sig->ninputs; k++) {
@@ -894,7 +894,7 @@ static void json_item(FILE *out, Arena *a, const ExplainRows *rows, const Explai
   fputs("{\n      \"rule\": ", out);
   diag_json_string(out, r->name);
   fprintf(out, ",\n      \"kind\": \"%s\",\n      \"title\": ", decl_kind_names[r->kind]);
-  if (r->title) diag_json_string(out, r->title);
+  if (sym_title_text(r)) diag_json_string(out, sym_title_text(r));
   else fputs("null", out);
   fputs(",\n      \"span\": ", out);
   json_span(out, m, r->decl->decl.name.span);

@@ -185,7 +185,7 @@ const char *wrap_text(Arena *a, const char *s, int width) {
   return r;
 }
 
-const char *sym_title(const Sym *s) { return s->title && *s->title ? s->title : s->name; }
+const char *sym_title(const Sym *s) { return sym_title_text(s) && *sym_title_text(s) ? sym_title_text(s) : s->name; }
 
 /* ------------------------------------------------------------------------ */
 /* Labels: HTML-like for DOT and plain text for Mermaid, built together      */

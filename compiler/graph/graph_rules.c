@@ -85,7 +85,7 @@ static Agnode_t *rule_node(GB *b, const Sym *s) {
   if (!n) return NULL;
   Label l = label_new(b);
   label_title(&l, sym_title(s), 26);
-  label_line(&l, 0, "%s%s%s : %s%s%s", decl_kind_names[s->kind], s->title ? " " : "", s->title ? s->name : "",
+  label_line(&l, 0, "%s%s%s : %s%s%s", decl_kind_names[s->kind], sym_title_text(s) ? " " : "", sym_title_text(s) ? s->name : "",
              rule_type(b, s), s->rule.on ? " on " : "", s->rule.on ? s->rule.on->name : "");
   label_set(b, n, &l);
   return n;

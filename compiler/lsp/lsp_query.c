@@ -96,7 +96,7 @@ static void index_decl(Indexer *ix, Node *d) {
   if (d->decl.kind == DK_UNIT) {
     const Unit *u = unit_named(cp, d->decl.name.str);
     if (u && u->decl == d) add_ref(ix, REF_UNIT, d->decl.name.span, NULL, u, 0, true);
-    if (d->decl.body) index_node(ix, d->decl.body, NULL, true);
+    if (decl_body(d)) index_node(ix, decl_body(d), NULL, true);
     return;
   }
   Sym *self = model_lookup(cp->m, d->decl.name.str);
@@ -116,7 +116,7 @@ static void index_decl(Indexer *ix, Node *d) {
     if (p->param.unit) index_node(ix, p->param.unit, NULL, true);
   }
   index_attrs(ix, d, self);
-  if (d->decl.body) index_node(ix, d->decl.body, self, false);
+  if (decl_body(d)) index_node(ix, decl_body(d), self, false);
 }
 
 static void index_node(Indexer *ix, Node *n, Sym *owner, bool unit_ctx) {
@@ -296,7 +296,7 @@ static void hover_instrument(Comp *cp, FILE *o, const Sym *y) {
     fputs("- requires:\n", o);
     for (int i = 0; i < y->instrument.requires.len; i++) {
       const Sym *c = y->instrument.requires.items[i];
-      fprintf(o, "  - `%s`%s%s%s\n", c->name, c->title ? " — " : "", c->title ? c->title : "", "");
+      fprintf(o, "  - `%s`%s%s%s\n", c->name, sym_title_text(c) ? " — " : "", sym_title_text(c) ? sym_title_text(c) : "", "");
     }
   } else if (y->instrument.kind) {
     fputs("- no conditions\n", o);
@@ -389,11 +389,11 @@ static void hover_facts(Comp *cp, FILE *o, const Sym *y) {
 /* The hover text of a declaration: header, /// doc, facts, where it is declared. */
 static void hover_sym(Comp *cp, FILE *o, const Sym *y) {
   fprintf(o, "```mission\n%s %s", decl_kind_names[y->kind], y->name);
-  if (y->title) fprintf(o, " \"%s\"", y->title);
+  if (sym_title_text(y)) fprintf(o, " \"%s\"", sym_title_text(y));
   fputs("\n```\n", o);
-  if (y->doc) fprintf(o, "%s\n\n", y->doc);
+  if (sym_doc(y)) fprintf(o, "%s\n\n", sym_doc(y));
   hover_facts(cp, o, y);
-  if (y->imported) fprintf(o, "\n*declared in %s*\n", src_file(cp->c->src, y->file)->path);
+  if (y->imported) fprintf(o, "\n*declared in %s*\n", src_file(cp->c->src, sym_file(y))->path);
 }
 
 const char *lsp_hover(Server *s, Doc *d, const Json *params, FILE *o) {
@@ -725,9 +725,9 @@ static void items_decls(Comp *cp, Items *it, unsigned mask) {
   for (int i = 0; i < cp->m->syms.len; i++) {
     Sym *y = cp->m->syms.items[i];
     if (!((mask >> y->kind) & 1)) continue;
-    const char *detail = y->title ? arena_printf(cp->c->arena, "%s — %s", decl_kind_names[y->kind], y->title)
+    const char *detail = sym_title_text(y) ? arena_printf(cp->c->arena, "%s — %s", decl_kind_names[y->kind], sym_title_text(y))
                                   : decl_kind_names[y->kind];
-    item(it, y->name, completion_kind(y->kind), detail, y->doc);
+    item(it, y->name, completion_kind(y->kind), detail, sym_doc(y));
   }
 }
 

@@ -911,7 +911,7 @@ static LLVMValueRef gen_if(Gen *g, const Frame *f, const Node *n) {
 /* A number the front end knows: a literal, or a goal's baseline or target (folded by
  * the family of the build; a portable object's by both: folded). */
 static LLVMValueRef gen_const(Gen *g, const Node *n, const ExprSem *s) {
-  if (!g->twin || !s->ref || s->ref->kind != DK_GOAL || n->kind != ND_NAME || n->name.nparts != 2)
+  if (!g->twin || !s->ref || s->ref->kind != DK_GOAL || n->kind != ND_NAME || name_nparts(n) != 2)
     return num(g, s->value);
   const Sym *goal = s->ref, *c = twin_goal(g, goal);
   const char *member = n->name.parts[1].str;
@@ -1692,9 +1692,9 @@ void cg_write_header(FILE *out, const char *guard, Sources *src, const RuleSig *
     cg_symbol_name(o, rule, "batch", batch, sizeof batch);
     cg_symbol_name(o, rule, "inputs", inputs, sizeof inputs);
     fprintf(out, "\n/* %s %s", rule->kind == DK_CONDITION ? "condition" : "score", rule->name);
-    if (rule->title) {
+    if (sym_title_text(rule)) {
       fputs(" \"", out);
-      comment_text(out, rule->title, strlen(rule->title), " ");
+      comment_text(out, sym_title_text(rule), strlen(sym_title_text(rule)), " ");
       fputc('"', out);
     }
     if (rule->rule.on) fprintf(out, " on %s", rule->rule.on->name);

@@ -32,7 +32,7 @@ typedef struct Rules {
 
 /* The tests of the checked file that passed the checker. */
 static bool runnable(const Model *m, const Sym *s) {
-  return s->kind == DK_TEST && !s->imported && s->file == m->main_file && s->test.ok;
+  return s->kind == DK_TEST && !s->imported && sym_file(s) == m->main_file && s->test.ok;
 }
 
 /* Collect the rules the tests expect and their signatures. */

@@ -72,7 +72,7 @@ static void rule_object(FILE *out, const RuleSig *sig, const CgOptions *o) {
   fputs("    {\n      \"name\": ", out);
   diag_json_string(out, rule->name);
   fprintf(out, ",\n      \"kind\": \"%s\",\n      \"title\": ", decl_kind_names[rule->kind]);
-  string_or_null(out, rule->title);
+  string_or_null(out, sym_title_text(rule));
   fputs(",\n      \"on\": ", out);
   string_or_null(out, rule->rule.on ? rule->rule.on->name : NULL);
   fputs(",\n      \"result\": {", out);

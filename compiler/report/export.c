@@ -265,8 +265,8 @@ static void k_links(Export *e, const char *key, const LinkList *list, const char
     } else {
       k_num(&e->j, value_key, l->value);
     }
-    k_str(&e->j, "source", l->source ? l->source->name : NULL);
-    k_span(e, "span", l->span);
+    k_str(&e->j, "source", link_source(l) ? link_source(l)->name : NULL);
+    k_span(e, "span", link_span(l));
     j_close(&e->j, '}');
   }
   j_close(&e->j, ']');
@@ -582,8 +582,8 @@ static void export_declaration(Export *e, const Sym *s) {
   j_open(&e->j, '{');
   k_str(&e->j, "kind", decl_kind_names[s->kind]);
   k_str(&e->j, "name", s->name);
-  k_str(&e->j, "title", s->title);
-  k_str(&e->j, "doc", s->doc);
+  k_str(&e->j, "title", sym_title_text(s));
+  k_str(&e->j, "doc", sym_doc(s));
   k_bool(&e->j, "imported", s->imported);
   k_span(e, "span", s->decl ? s->decl->span : NO_SPAN);
   k_refs(e, "sources", &s->more->sources);
@@ -611,7 +611,7 @@ static void export_units(Export *e) {
     k_bool(&e->j, "base", u->base >= 0);
     k_str(&e->j, "dimension", dim_name(e, u));
     k_num(&e->j, "scale", u->scale);
-    k_str(&e->j, "definition", d && d->decl.body ? span_text(e, d->decl.body->span) : NULL);
+    k_str(&e->j, "definition", d && decl_body(d) ? span_text(e, decl_body(d)->span) : NULL);
     k_span(e, "span", d ? d->span : NO_SPAN);
     j_close(&e->j, '}');
   }

@@ -107,8 +107,8 @@ static void add_fact(Collect *k, Fact f) {
 
 /* A single constant number of an expression, in base units. */
 static bool constant_of(const Node *e, double *out) {
-  if (!e || !e->sem) return false;
-  const ExprSem *s = expr_sem(e);
+  const ExprSem *s = e ? expr_sem(e) : NULL;
+  if (!s) return false;
   if (!s->constant || s->type.kind != TY_NUM) return false;
   *out = s->value;
   return true;
@@ -198,12 +198,12 @@ static void decl_facts(Collect *k, const Sym *s) {
   }
   for (int i = 0; i < d->decl.attrs.len; i++)
     if (d->decl.attrs.items[i]->kind == ND_ATTR) attr_facts(k, s, d->decl.attrs.items[i]);
-  if (d->decl.body) {
+  if (decl_body(d)) {
     Fact f = base;
     f.attr = s->kind == DK_UNIT ? "definition" : "formula";
-    f.value = span_text(k, d->decl.body->span);
-    f.norm = f.value_norm = span_norm(k, d->decl.body->span);
-    f.has_number = s->kind != DK_UNIT && constant_of(d->decl.body, &f.number);
+    f.value = span_text(k, decl_body(d)->span);
+    f.norm = f.value_norm = span_norm(k, decl_body(d)->span);
+    f.has_number = s->kind != DK_UNIT && constant_of(decl_body(d), &f.number);
     add_fact(k, f);
   }
 }

@@ -617,14 +617,14 @@ static void compute_citations(StatusReport *r) {
     const MilestoneStatus *ms = &r->milestones[i];
     for (int k = 0; k < ms->nexpects; k++) {
       const ExpectStatus *e = &ms->expects[k];
-      cite_all(r, figure_sources(r, ms->milestone, &e->link->source));
+      cite_all(r, figure_sources(r, ms->milestone, link_source_at(e->link)));
       if (e->obs && (e->obs->source || e->obs->source_url)) cite(r, e->obs->source, e->obs->source_url);
     }
   }
   for (int i = 0; i < r->nrisks; i++) {
     const Sym *k = r->risks[i];
     for (int j = 0; j < k->risk.affects.len; j++)
-      cite_all(r, figure_sources(r, k, &k->risk.affects.items[j].source));
+      cite_all(r, figure_sources(r, k, link_source_at(&k->risk.affects.items[j])));
   }
 }
 
@@ -839,7 +839,7 @@ static const char *source_date(Arena *a, int64_t days, DatePrec prec) {
 static const char *source_text(Arena *a, const Citation *c) {
   if (!c->source) return c->url;
   const Sym *s = c->source;
-  const char *out = s->title ? arena_printf(a, "%s.", s->title) : arena_printf(a, "%s.", s->name);
+  const char *out = sym_title_text(s) ? arena_printf(a, "%s.", sym_title_text(s)) : arena_printf(a, "%s.", s->name);
   if (s->source.publisher) out = arena_printf(a, "%s %s", out, s->source.publisher);
   if (s->source.has_published)
     out = arena_printf(a, "%s%s published %s", out, s->source.publisher ? "," : "", source_date(a, s->source.published, s->source.published_prec));
@@ -881,7 +881,7 @@ static const char *risk_affects(Arena *a, const StatusReport *r, const Sym *k, M
     double v = u && u->scale > 0 ? l->value / u->scale : l->value;
     const char *text = arena_printf(a, "%s: %s", l->target->name, with_unit(a, fmt_plain(a, v), u));
     if (style == MARK_MD) text = md_cell(a, text, false);
-    const char *m = marks(a, r, figure_sources(r, k, &l->source), NULL, style);
+    const char *m = marks(a, r, figure_sources(r, k, link_source_at(l)), NULL, style);
     out = arena_printf(a, "%s%s%s%s%s", out, i ? ", " : "", text, *m ? " " : "", m);
   }
   return *out ? out : "-";
@@ -1030,7 +1030,7 @@ static Table goal_table(Arena *a, const StatusReport *r, bool markdown) {
     const char *target = cited(a, r, c.target, figure_sources(r, y, &y->goal.target.source), NULL, markdown);
     const char *observed = cited(a, r, c.observed, (SymList){0}, g->obs, markdown);
     const char *row[] = {y->name, c.unit, base, target, c.deadline, observed, c.observed_on,
-                         c.progress, c.expected, path_name(g), c.gap, c.days_left, c.verdict, y->title};
+                         c.progress, c.expected, path_name(g), c.gap, c.days_left, c.verdict, sym_title_text(y)};
     table_row(&t, row);
   }
   return t;
@@ -1046,17 +1046,17 @@ static Table milestone_table(Arena *a, const StatusReport *r, bool markdown) {
     const char *day = fmt_day(a, ms->milestone->milestone.date);
     if (ms->nexpects == 0) {
       const char *row[] = {day, ms->milestone->name, "-", ms->due ? "-" : "pending", "",
-                           ms->milestone->title};
+                           sym_title_text(ms->milestone)};
       table_row(&t, row);
     }
     for (int k = 0; k < ms->nexpects; k++) {
       const ExpectStatus *e = &ms->expects[k];
       const char *row[] = {k ? "" : day, k ? "" : ms->milestone->name,
-                           cited(a, r, expect_text(a, e), figure_sources(r, ms->milestone, &e->link->source), NULL,
+                           cited(a, r, expect_text(a, e), figure_sources(r, ms->milestone, link_source_at(e->link)), NULL,
                                  markdown),
                            expect_result_names[e->result], cited(a, r, obs_text(a, e->obs, e->goal), (SymList){0},
                                                                  e->obs, markdown),
-                           k ? "" : ms->milestone->title};
+                           k ? "" : sym_title_text(ms->milestone)};
       table_row(&t, row);
     }
   }
@@ -1073,7 +1073,7 @@ static Table gate_table(Arena *a, const StatusReport *r, bool markdown) {
     const Sym *m = r->gates[i];
     const char *row[] = {fmt_day(a, m->milestone.date), m->name, milestone_kind_names[m->milestone.kind],
                          m->milestone.by ? m->milestone.by->name : "-", sym_names(a, m->milestone.reviews),
-                         gate_state(a, r, m), m->title};
+                         gate_state(a, r, m), sym_title_text(m)};
     table_row(&t, row);
   }
   return t;
@@ -1090,7 +1090,7 @@ static Table risk_table(Arena *a, const StatusReport *r, bool markdown) {
     const char *row[] = {k->name, arena_printf(a, "%s %%", fmt_plain(a, k->risk.likelihood * 100)),
                          risk_affects(a, r, k, markdown ? MARK_MD : MARK_TEXT),
                          k->risk.owner ? k->risk.owner->name : "-",
-                         k->risk.mitigated_by.len ? sym_names(a, k->risk.mitigated_by) : "nothing", k->title};
+                         k->risk.mitigated_by.len ? sym_names(a, k->risk.mitigated_by) : "nothing", sym_title_text(k)};
     table_row(&t, row);
   }
   return t;
@@ -1142,7 +1142,7 @@ static Table score_table(Arena *a, const StatusReport *r, bool markdown) {
   Table t = {a, 4, markdown ? score_head_md : score_head, "crlm", {0}};
   for (int i = 0; i < r->nscores; i++) {
     const ScoreStatus *s = &r->scores[i];
-    const char *row[] = {s->score->name, score_value(a, r->m, s), s->score->title, score_inputs(a, r, s, markdown)};
+    const char *row[] = {s->score->name, score_value(a, r->m, s), sym_title_text(s->score), score_inputs(a, r, s, markdown)};
     table_row(&t, row);
   }
   return t;
@@ -1219,7 +1219,7 @@ static const char *const *upper(Arena *a, const char *const *head, int n) {
 static const char *mission_heading(Arena *a, const StatusReport *r) {
   const Sym *ms = r->m->mission;
   if (!ms) return arena_printf(a, "Library %s", file_name(r, r->m->main_file));
-  return ms->title ? arena_printf(a, "Mission %s: %s", ms->name, one_line(a, ms->title))
+  return sym_title_text(ms) ? arena_printf(a, "Mission %s: %s", ms->name, one_line(a, sym_title_text(ms)))
                    : arena_printf(a, "Mission %s", ms->name);
 }
 
@@ -1352,8 +1352,8 @@ static void write_markdown(const StatusReport *r, FILE *out) {
   Arena *a = r->m->c->arena;
   const Sym *ms = r->m->mission;
   if (ms)
-    fprintf(out, "# Status of mission `%s`%s%s\n\n", ms->name, ms->title ? ": " : "",
-            ms->title ? md_cell(a, ms->title, false) : "");
+    fprintf(out, "# Status of mission `%s`%s%s\n\n", ms->name, sym_title_text(ms) ? ": " : "",
+            sym_title_text(ms) ? md_cell(a, sym_title_text(ms), false) : "");
   else
     fprintf(out, "# Status of %s\n\n", md_code(a, file_name(r, r->m->main_file)));
   fprintf(out, "As of **%s**%s. Actuals: %s, %s.\n\n", fmt_day(a, r->as_of),
@@ -1372,13 +1372,13 @@ static void write_markdown(const StatusReport *r, FILE *out) {
     for (int i = 0; i < r->nmilestones; i++) {
       const MilestoneStatus *m = &r->milestones[i];
       fprintf(out, "- **%s** `%s`", fmt_day(a, m->milestone->milestone.date), m->milestone->name);
-      if (m->milestone->title) fprintf(out, " %s", md_cell(a, m->milestone->title, false));
+      if (sym_title_text(m->milestone)) fprintf(out, " %s", md_cell(a, sym_title_text(m->milestone), false));
       if (m->nexpects == 0 && !m->due) fputs(" (pending)", out);
       fputc('\n', out);
       for (int k = 0; k < m->nexpects; k++) {
         const ExpectStatus *e = &m->expects[k];
         fprintf(out, "  - expects `%s`: %s — **%s**", e->link->target->name,
-                cited(a, r, expect_value(a, e), figure_sources(r, m->milestone, &e->link->source), NULL, true),
+                cited(a, r, expect_value(a, e), figure_sources(r, m->milestone, link_source_at(e->link)), NULL, true),
                 expect_result_names[e->result]);
         if (e->obs)
           fprintf(out, " (%s %s)", e->result == EXPECT_PENDING ? "latest" : "observed",
@@ -1503,9 +1503,9 @@ static void html_goal_rows(const StatusReport *r, FILE *out) {
     fprintf(out, "<tr id=\"goal-%s\" class=\"goal %s\"><td><code>", g->goal->name, verdict_class[g->verdict]);
     fmt_html(out, g->goal->name);
     fputs("</code>", out);
-    if (g->goal->title) {
+    if (sym_title_text(g->goal)) {
       fputs("<br>", out);
-      fmt_html(out, g->goal->title);
+      fmt_html(out, sym_title_text(g->goal));
     }
     fputs("</td><td><code>", out);
     fmt_html(out, g->indicator->name);
@@ -1562,9 +1562,9 @@ static void html_milestones(const StatusReport *r, FILE *out) {
                 fmt_day(a, m->milestone->milestone.date), rows);
         fmt_html(out, m->milestone->name);
         fputs("</code>", out);
-        if (m->milestone->title) {
+        if (sym_title_text(m->milestone)) {
           fputs("<br>", out);
-          fmt_html(out, m->milestone->title);
+          fmt_html(out, sym_title_text(m->milestone));
         }
         fputs("</td>", out);
       }
@@ -1577,7 +1577,7 @@ static void html_milestones(const StatusReport *r, FILE *out) {
       }
       fputs("<td>", out);
       fmt_html(out, expect_text(a, e));
-      fputs(marks(a, r, figure_sources(r, m->milestone, &e->link->source), NULL, MARK_HTML), out);
+      fputs(marks(a, r, figure_sources(r, m->milestone, link_source_at(e->link)), NULL, MARK_HTML), out);
       fputs("</td><td>", out);
       html_badge(out, expect_class[e->result], expect_result_names[e->result]);
       fputs("</td><td>", out);
@@ -1601,9 +1601,9 @@ static void html_scores(const StatusReport *r, FILE *out) {
     fputs("<tr><td><code>", out);
     fmt_html(out, s->score->name);
     fputs("</code>", out);
-    if (s->score->title) {
+    if (sym_title_text(s->score)) {
       fputs("<br>", out);
-      fmt_html(out, s->score->title);
+      fmt_html(out, sym_title_text(s->score));
     }
     fputs("</td><td class=\"num\">", out);
     fmt_html(out, score_value(a, r->m, s));
@@ -1655,9 +1655,9 @@ static void html_gates(const StatusReport *r, FILE *out) {
             fmt_day(a, m->milestone.date));
     fmt_html(out, m->name);
     fputs("</code>", out);
-    if (m->title) {
+    if (sym_title_text(m)) {
       fputs("<br>", out);
-      fmt_html(out, m->title);
+      fmt_html(out, sym_title_text(m));
     }
     fprintf(out, "</td><td>%s</td><td>", milestone_kind_names[m->milestone.kind]);
     fmt_html(out, m->milestone.by ? m->milestone.by->name : "-");
@@ -1679,9 +1679,9 @@ static void html_risks(const StatusReport *r, FILE *out) {
     fprintf(out, "<tr class=\"%s\"><td><code>", k->risk.mitigated_by.len ? "mitigated" : "unmitigated");
     fmt_html(out, k->name);
     fputs("</code>", out);
-    if (k->title) {
+    if (sym_title_text(k)) {
       fputs("<br>", out);
-      fmt_html(out, k->title);
+      fmt_html(out, sym_title_text(k));
     }
     fprintf(out, "</td><td class=\"num\">%s %%</td><td>", fmt_plain(a, k->risk.likelihood * 100));
     for (int j = 0; j < k->risk.affects.len; j++) {
@@ -1689,7 +1689,7 @@ static void html_risks(const StatusReport *r, FILE *out) {
       double v = l->unit && l->unit->scale > 0 ? l->value / l->unit->scale : l->value;
       if (j) fputs(", ", out);
       fmt_html(out, arena_printf(a, "%s: %s", l->target->name, with_unit(a, fmt_plain(a, v), l->unit)));
-      fputs(marks(a, r, figure_sources(r, k, &l->source), NULL, MARK_HTML), out);
+      fputs(marks(a, r, figure_sources(r, k, link_source_at(l)), NULL, MARK_HTML), out);
     }
     if (!k->risk.affects.len) fputs("-", out);
     fputs("</td><td>", out);
@@ -1902,7 +1902,7 @@ static int write_html(const StatusReport *r, FILE *out) {
   fmt_html(out, heading);
   fprintf(out, " - status on %s</title>\n<style>\n%s</style>\n</head>\n<body>\n<header>\n<h1>", fmt_day(a, r->as_of),
           page_css);
-  fmt_html(out, ms && ms->title ? ms->title : heading);
+  fmt_html(out, ms && sym_title_text(ms) ? sym_title_text(ms) : heading);
   fputs("</h1>\n<p class=\"sub\">", out);
   if (ms) {
     fputs("Mission <code>", out);

@@ -47,7 +47,7 @@ static const uint8_t node_sizes[ND_COUNT] = {
   [ND_DECL] = NODE_MEMBER_SIZE(decl),         [ND_PARAM] = NODE_MEMBER_SIZE(param),
   [ND_ATTR] = NODE_MEMBER_SIZE(attr),         [ND_ARG] = NODE_MEMBER_SIZE(arg),
   [ND_NUMBER] = NODE_MEMBER_SIZE(number),     [ND_QUANTITY] = NODE_MEMBER_SIZE(quantity),
-  [ND_PERCENT] = offsetof(Node, file),        [ND_DATE] = NODE_MEMBER_SIZE(date),
+  [ND_PERCENT] = NODE_MEMBER_SIZE(sem),        [ND_DATE] = NODE_MEMBER_SIZE(date),
   [ND_STRING] = NODE_MEMBER_SIZE(string),     [ND_BOOL] = NODE_MEMBER_SIZE(boolean),
   [ND_NAME] = NODE_MEMBER_SIZE(name),         [ND_CALL] = NODE_MEMBER_SIZE(call),
   [ND_UNARY] = NODE_MEMBER_SIZE(unary),       [ND_BINARY] = NODE_MEMBER_SIZE(binary),
@@ -87,11 +87,11 @@ Node *ast_arg(Arena *a, Span span, bool more) {
 
 /* A name node of one part: its text and span, no parts array (see name_part). */
 Node *ast_name1(Arena *a, Ident id) {
-  Node *n = arena_alloc(a, offsetof(Node, name.parts));
+  Node *n = arena_alloc(a, offsetof(Node, name.nparts));
   n->kind = ND_NAME;
+  n->name1 = true;
   n->span = id.span;
   n->name.str = id.str;
-  n->name.nparts = 1;
   return n;
 }
 
@@ -245,7 +245,7 @@ static void dump_decl(Dumper *d, const Node *n, int depth) {
     fprintf(d->out, "block (%d attributes)\n", n->decl.attrs.len);
     for (int i = 0; i < n->decl.attrs.len; i++) dump_node(d, n->decl.attrs.items[i], depth + 2);
   }
-  dump_child(d, "body", n->decl.body, depth + 1);
+  dump_child(d, "body", decl_body(n), depth + 1);
 }
 
 enum { DUMP_MAX_DEPTH = 200 };   /* deeper levels are elided: the output stays linear */
@@ -360,7 +360,7 @@ static void dump_node(Dumper *d, const Node *n, int depth) {
     break;
   case ND_NAME:
     fputc(' ', d->out);
-    for (int i = 0; i < n->name.nparts; i++)
+    for (int i = 0; i < name_nparts(n); i++)
       fprintf(d->out, "%s%s", i ? "." : "", name_part(n, i).str);
     break;
   case ND_CALL:

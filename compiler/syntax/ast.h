@@ -91,9 +91,10 @@ extern const char *const op_texts[OP_COUNT];
 /* Precision of a date literal: a year, a month or a day. */
 typedef enum { DATE_YEAR, DATE_MONTH, DATE_DAY } DatePrec;
 
-typedef struct Date {
-  int year, month, day;   /* month/day 0 when not written */
-  DatePrec prec;
+typedef struct Date {     /* 8 bytes: a date node is 32 */
+  int32_t year;
+  int8_t month, day;      /* 0 when not written (the lexer reads two digits of each) */
+  uint8_t prec;           /* DatePrec */
 } Date;
 
 /* An identifier with its own span. str is interned (compare by pointer). */
@@ -111,32 +112,37 @@ typedef enum { QUAL_NONE, QUAL_AT, QUAL_BY } Qual;
 
 /* A node is allocated with the size of its kind: the header and the one member of the
  * union that its kind uses (ast_node_size), so a node is read only through the member
- * of its kind (ND_BOUND: unary). The union's members are laid out without padding holes.
- * Three kinds end earlier when they lack their rarer last fields, which are then read
- * only through accessors: a declaration without `on`, `: unit` or parameters (ast_decl;
- * decl_on, decl_unit, decl_params), an argument without `at`/`by` or `per` (ast_arg;
- * arg_when, arg_per) and a name of one part (ast_name1; name_part). */
+ * of its kind (ND_BOUND: unary). The header is 16 bytes (kind, the one-part flag of a
+ * name, span); only expression nodes (ND_NUMBER and after) carry the checker's
+ * annotation, sem, right after it, so declarations, attributes and arguments do not.
+ * The union's members are laid out without padding holes. Three kinds end earlier when
+ * they lack their rarer last fields, which are then read only through accessors: a
+ * declaration without `on`, `: unit` or parameters (ast_decl; decl_on, decl_unit,
+ * decl_params), an argument without `at`/`by` or `per` (ast_arg; arg_when, arg_per) and
+ * a name of one part (ast_name1; name_nparts, name_part). */
 typedef struct Node Node;
 struct Node {
-  NodeKind kind;
+  uint8_t kind;              /* NodeKind */
+  bool name1;                /* ND_NAME: one part, no nparts and parts (ast_name1) */
   Span span;
-  void *sem;                 /* checker annotation (see check.h) */
   union {
     struct { NodeList items; const char *doc; PtrVec attr_docs; } file;   /* doc: the file's /// header;
                                                  * attr_docs: pairs of an ND_ATTR and the /// text
                                                  * before it (few have one), in source order */
     struct { const char *path; } import;
     struct {
-      DeclKind kind;
+      uint8_t kind;          /* DeclKind */
+      bool has_block;
+      bool has_header;       /* the three last fields are allocated (ast_decl): read them through
+                              * decl_on, decl_unit and decl_params */
       Span title_span;
       Ident name;
       const char *title;     /* NULL when absent */
-      NodeList attrs;        /* block form */
-      Node *body;            /* `= expr` form (unit: its definition), or NULL */
+      union {                /* a declaration has a block or a body, never both (has_block) */
+        NodeList attrs;      /* block form (a declaration without a block: none, len 0) */
+        Node *body;          /* `= expr` form (unit: its definition), or NULL: read decl_body */
+      };
       const char *doc;       /* text of the /// comment before it, or NULL */
-      bool has_block;
-      bool has_header;       /* the three below are allocated (ast_decl): read them through
-                              * decl_on, decl_unit and decl_params */
       Ident on;              /* on.str NULL when absent */
       Node *unit;            /* `: unitexpr` (fn: return unit), or NULL */
       NodeList params;       /* fn parameters */
@@ -147,21 +153,30 @@ struct Node {
     /* arg: see arg_expr; per: `per SOURCE`, a one-part ND_NAME, or NULL; more: when and per
      * are allocated (ast_arg) */
     struct { Node *expr; Node *value; Qual qual; bool more; Node *when; Node *per; } arg;
-    struct { double value; const char *text; } number;
-    struct { double value; const char *text; Ident unit; } quantity;   /* unit.str "%" for percent */
-    struct { Date date; } date;
-    struct { const char *value; } string;
-    struct { bool value; } boolean;
-    struct { const char *str; int nparts; Ident *parts; } name;   /* read parts through name_part: a
-                                                                 * one-part name (most) has str and
-                                                                 * the node's span, no parts */
-    struct { Node *callee; NodeList args; } call;                       /* callee is ND_NAME */
-    struct { Op op; Node *operand; } unary;
-    struct { Op op; Node *lhs, *rhs; } binary;
-    struct { Node *cond, *then, *els; } ifx;
-    struct { Node *lo, *hi; } range;
+    struct {                 /* expression nodes: ND_NUMBER and after (node_is_expr) */
+      void *sem;             /* checker annotation (see check.h: expr_sem) */
+      union {
+        struct { double value; const char *text; } number;
+        struct { double value; const char *text; Ident unit; } quantity;   /* unit.str "%" for percent */
+        struct { Date date; } date;
+        struct { const char *value; } string;
+        struct { bool value; } boolean;
+        /* read nparts and parts through name_nparts and name_part: a one-part name (most,
+         * name1) is str and the node's span, and its node ends before nparts */
+        struct { const char *str; int nparts; Ident *parts; } name;
+        struct { Node *callee; NodeList args; } call;                       /* callee is ND_NAME */
+        struct { Op op; Node *operand; } unary;
+        struct { Op op; Node *lhs, *rhs; } binary;
+        struct { Node *cond, *then, *els; } ifx;
+        struct { Node *lo, *hi; } range;
+      };
+    };
   };
 };
+_Static_assert(ND_COUNT <= 256 && DK_COUNT <= 256, "node and declaration kinds are kept in a byte");
+
+/* Whether a node is an expression (and so carries sem). */
+static inline bool node_is_expr(const Node *n) { return n->kind >= ND_NUMBER; }
 
 /* An argument of an attribute (an item of attr.args) is an ND_ARG node only when it has
  * more than an expression (`: value`, `at`/`by`, `per`); a bare expression, the common
@@ -183,6 +198,8 @@ static inline Ident attr_ident(const Node *a) { return (Ident){a->attr.name, att
 /* A declaration's `on R` (str NULL when absent), `: unit` (or NULL) and fn parameters:
  * most declarations have none of them, and their nodes end before these fields. */
 extern const NodeList ast_no_nodes;
+/* A declaration's `= expr` (a unit's definition), or NULL (a block, or neither). */
+static inline Node *decl_body(const Node *d) { return d->decl.has_block ? NULL : d->decl.body; }
 static inline Ident decl_on(const Node *d) { return d->decl.has_header ? d->decl.on : (Ident){NULL, NO_SPAN}; }
 static inline Node *decl_unit(const Node *d) { return d->decl.has_header ? d->decl.unit : NULL; }
 static inline const NodeList *decl_params(const Node *d) { return d->decl.has_header ? &d->decl.params : &ast_no_nodes; }
@@ -190,8 +207,10 @@ static inline const NodeList *decl_params(const Node *d) { return d->decl.has_he
 /* Part i of a name node (a.b.c has three). A name of one part, the common case, is only
  * its text (name.str) and the node's span: its node ends before name.parts. */
 static inline Ident name_part(const Node *n, int i) {
-  return n->name.nparts == 1 ? (Ident){n->name.str, n->span} : n->name.parts[i];
+  return n->name1 ? (Ident){n->name.str, n->span} : n->name.parts[i];
 }
+/* How many parts a name node has. */
+static inline int name_nparts(const Node *n) { return n->name1 ? 1 : n->name.nparts; }
 
 /* Constructors: every node is allocated in the compilation's arena, zeroed. */
 Node *ast_new(Arena *a, NodeKind kind, Span span);

@@ -43,6 +43,7 @@ Node *compiler_parse_path(Compiler *c, const char *path) {
   }
   Node *root = parse_file(c->arena, c->names, c->diag, c->src, (uint32_t)id);
   set_file(c, (uint32_t)id, root);
+  if (c->release_text) src_release(c->src, (uint32_t)id);
   return root;
 }
 

@@ -17,6 +17,8 @@ typedef struct Compiler {
   PtrVec include_dirs;    /* const char*: -I paths */
   PtrVec files;           /* Node* (ND_FILE) per source file, by source index */
   bool dump_ast;
+  bool release_text;      /* give the text of each file read from disk back once it is parsed
+                           * (src_release): for commands that read it only through src_* (check) */
 } Compiler;
 
 Compiler *compiler_new(void);

@@ -90,14 +90,14 @@ for f in err.txt err.json err.sarif; do
 done
 
 # ---- out of memory: exit 3 (not under AddressSanitizer, which needs its address space).
-# Checking these 200,000 declarations takes about 115 MB resident and 120-150 MB of address
-# space (it took 190 MB resident before the second round of issue 17 shrank the syntax
-# tree, 310 MB before the first), so 100 MB of address space is short of it.
+# Checking these 200,000 declarations takes about 83 MB resident and 90-100 MB of address
+# space (it took 115 MB resident before the third round of issue 17, 190 MB before the
+# second, 310 MB before the first), so 60 MB of address space is short of it.
 python3 -c "
 print('unit u')
 for i in range(200000): print(f'indicator i{i} \"Indicator number {i}\" {{ unit u }}')" >many.mission
 set +e
-(ulimit -v 100000; "$missionc" check many.mission -Wno-unused >/dev/null 2>err.txt); s=$?
+(ulimit -v 60000; "$missionc" check many.mission -Wno-unused >/dev/null 2>err.txt); s=$?
 set -e
 if grep -q Sanitizer err.txt; then
   echo "note: sanitizer build, the out-of-memory case is skipped"
