@@ -42,6 +42,13 @@ typedef struct {
   bool exact;    /* no nonzero digit was dropped */
 } Decimal;
 
+/* The 4 bytes at p, the first in the lowest byte (little-endian hosts). */
+static inline uint32_t load_u32(const char *p) {
+  uint32_t u;
+  memcpy(&u, p, sizeof u);
+  return u;
+}
+
 static bool digit(char c) {
   return (unsigned char)(c - '0') < 10;
 }
@@ -788,6 +795,105 @@ __attribute__((target("sse4.1"), always_inline)) static inline const char *open_
   return t;
 }
 
+/* slide + k: the pshufb mask that moves bytes [0, k) of a vector to its last k lanes
+   and zeroes the others (squeeze[k][16] without the table). */
+static const uint8_t slide[32] = {0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+                                  0x80, 0x80, 0x80, 0x80, 0x80, 0,    1,    2,    3,    4,    5,
+                                  6,    7,    8,    9,    10,   11,   12,   13,   14,   15};
+
+/* lanes8[em][j] (2 <= em <= 9, j < em): the pshufb mask that moves the digits of bytes
+   [0, em) but the point at byte j to the last lanes (8-15), in order, and bytes em + 2
+   and em + 3 (an exponent's two digits after "e+") to lanes 6 and 7; the other lanes
+   zero. After value_lanes, lane 1 is the mantissa's value, lane 0 the exponent's. */
+static uint8_t lanes8[10][16][16];
+static pthread_once_t lanes8_once = PTHREAD_ONCE_INIT;
+
+static void lanes8_init(void) {
+  for (int em = 2; em <= 9; em++)
+    for (int j = 0; j < em; j++) {
+      uint8_t *m = lanes8[em][j];
+      memset(m, 0x80, 16);
+      int lane = 15;
+      for (int i = em - 1; i >= 0; i--)
+        if (i != j) m[lane--] = (uint8_t)i;
+      m[6] = (uint8_t)(em + 2);
+      m[7] = (uint8_t)(em + 3);
+    }
+}
+
+/* The sign bits a number's '-' gives (index: the '-'). */
+static const double sign_bit[2] = {0.0, -0.0};
+
+/* The values of digits (0-9 each) in lanes 0-7 and 8-15 of d, in 32-bit lanes 0 and 1
+   (exact: below 10^8). */
+__attribute__((target("sse4.1"), always_inline)) static inline __m128i value_lanes(__m128i d) {
+  __m128i u = _mm_maddubs_epi16(d, _mm_setr_epi8(10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1));
+  u = _mm_madd_epi16(u, _mm_setr_epi16(100, 1, 100, 1, 100, 1, 100, 1));
+  u = _mm_packus_epi32(u, u);
+  return _mm_madd_epi16(u, _mm_setr_epi16(10000, 1, 10000, 1, 10000, 1, 10000, 1));
+}
+
+/* Lane 1 of value_lanes as the low double. */
+__attribute__((target("sse4.1"), always_inline)) static inline __m128d lane1_double(__m128i u) {
+  return _mm_cvtepi32_pd(_mm_shuffle_epi32(u, 1));
+}
+
+/* open_field's other shapes: open_number, open_wide, open_long; the byte after the
+   number when it is sep, else NULL. Out of line: open_field's usual cases stay small. */
+__attribute__((target("sse4.1"), noinline)) static const char *open_other(const char *q, char sep, double *out) {
+  const char *t = open_number(q, out);
+  if (!t && !(t = open_long(q, out))) return NULL;
+  return *t == sep ? t : NULL;
+}
+
+/* The number of the field at q that ends at sep (',' or LF), into *out: the byte after
+   it (a sep), or NULL when the field is not a number that open_number and open_long
+   read (then the slower paths read it). One 16-byte load and its digit mask read the
+   usual shapes without a general-register digit loop: up to 8 digits with no point (%d:
+   no table, no division), up to 8 digits with one point (%.6g), the same with an
+   exponent "e[+-]dd" (%.4e, whose digits are converted in the same vector); the value
+   is an exact integer times or over an exact power of ten (Clinger: one rounding). The
+   rest goes by open_other. q has 64 readable bytes. */
+__attribute__((target("sse4.1"), always_inline)) static inline const char *open_field(const char *q, char sep,
+                                                                                    double *out) {
+  bool neg = *q == '-';
+  const char *s = q + neg;
+  __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s), d = _mm_sub_epi8(x, _mm_set1_epi8('0'));
+  unsigned nondig = ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d));
+  unsigned k = (unsigned)__builtin_ctz(nondig);   /* the digits before the first other byte: 0 to 16 */
+  char c = s[k];
+  if (c == sep && k - 1 < 8) {   /* 1 to 8 digits: an exact integer */
+    __m128i u = value_lanes(_mm_shuffle_epi8(d, _mm_loadu_si128((const __m128i *)(const void *)(slide + k))));
+    _mm_store_sd(out, _mm_or_pd(lane1_double(u), _mm_load_sd(&sign_bit[neg])));
+    return s + k;
+  }
+  if (c == '.') {
+    unsigned f = (unsigned)__builtin_ctz(nondig >> (k + 1)), em = k + 1 + f;   /* k <= 16: em <= 17 */
+    if (em - 2 < 8 && FLT_EVAL_METHOD == 0) {   /* 1 to 8 digits and the point */
+      __m128i u = value_lanes(_mm_shuffle_epi8(d, _mm_loadu_si128((const __m128i *)(const void *)lanes8[em][k])));
+      const char *t = s + em;
+      if (*t == sep) {   /* over 10^f */
+        __m128d r = _mm_div_sd(lane1_double(u), _mm_load_sd(&exact_pow10[f]));
+        _mm_store_sd(out, _mm_or_pd(r, _mm_load_sd(&sign_bit[neg])));
+        return t;
+      }
+      /* "e+dd" or "e-dd" ('-' is '+' + 2; bytes em + 2 and em + 3 digits), then sep */
+      unsigned head = ((unsigned)(unsigned char)t[0] | 0x20) | (unsigned)(unsigned char)t[1] << 8;
+      if (((head - 0x2B65u) & ~0x200u) == 0 && ((nondig >> (em + 2)) & 3) == 0 && t[4] == sep) {
+        int x10 = _mm_cvtsi128_si32(u);
+        int p10 = (head & 0x400 ? -x10 : x10) - (int)f;   /* the bit 0x04 of '-' */
+        if ((unsigned)(p10 + 22) <= 44) {
+          __m128d r = lane1_double(u);
+          r = p10 < 0 ? _mm_div_sd(r, _mm_load_sd(&exact_pow10[-p10])) : _mm_mul_sd(r, _mm_load_sd(&exact_pow10[p10]));
+          _mm_store_sd(out, _mm_or_pd(r, _mm_load_sd(&sign_bit[neg])));
+          return t + 4;
+        }
+      }
+    }
+  }
+  return open_other(q, sep, out);
+}
+
 /* The first ',', LF, '"', CR or NUL at or after p (before end), or end. */
 __attribute__((target("sse4.1"))) static inline const char *field_end(const char *p, const char *end) {
   for (; p < end; p += 16) {
@@ -802,7 +908,7 @@ __attribute__((target("sse4.1"))) static inline const char *field_end(const char
   return end;
 }
 
-/* csv_parse_records by open_number, open_long and field_end; with_cells: cells too. */
+/* csv_parse_records by open_field and field_end; with_cells: cells too. */
 __attribute__((target("sse4.1"), always_inline)) static inline size_t
 records_sse41(const char *text, size_t len, size_t *pos, size_t nfields, const int *col, size_t max,
               double *const *out, const int *cell, CsvCell *cells, size_t stride, bool with_cells) {
@@ -812,19 +918,42 @@ records_sse41(const char *text, size_t len, size_t *pos, size_t nfields, const i
     const char *q = p;
     for (size_t f = 0; f < nfields; f++) {
       const char *t;
+      char sep = f + 1 == nfields ? '\n' : ',';
       if (col[f] >= 0) {
-        double *o = &out[col[f]][n];
-        t = open_number(q, o);
-        if (!t && !(t = open_long(q, o))) goto stop;
+        if (!(t = open_field(q, sep, &out[col[f]][n]))) goto stop;
       } else {
         t = field_end(q, end);
+        if (*t != sep) goto stop;
       }
-      if (t >= end || *t != (f + 1 == nfields ? '\n' : ',')) goto stop;
+      if (t >= end) goto stop;
       if (with_cells && cell[f] >= 0) cells[n * stride + (size_t)cell[f]] = (CsvCell){(size_t)(q - text), (size_t)(t - q)};
       q = t + 1;
     }
     if (q == p + 1) break;   /* a blank line: the reader skips it */
     p = q;
+  }
+stop:
+  *pos = (size_t)(p - text);
+  return n;
+}
+
+/* records_sse41 when every field is a number and no cell is noted: dst[f] is field f's
+   column; the last field is read apart (its separator is a LF, the others' a ','). No
+   blank line can pass: a number has a byte. */
+__attribute__((target("sse4.1"))) static size_t records_numbers(const char *text, size_t len, size_t *pos,
+                                                                 size_t nfields, double *const *dst, size_t max) {
+  const char *p = text + *pos, *end = text + len;
+  size_t n = 0, last = nfields - 1;
+  for (; n < max && p < end; n++) {
+    const char *q = p;
+    for (size_t f = 0; f < last; f++) {
+      q = open_field(q, ',', &dst[f][n]);
+      if (!q || q >= end) goto stop;
+      q++;
+    }
+    q = open_field(q, '\n', &dst[last][n]);
+    if (!q || q >= end) break;
+    p = q + 1;
   }
 stop:
   *pos = (size_t)(p - text);
@@ -851,8 +980,14 @@ size_t csv_parse_records(const char *text, size_t len, size_t *pos, size_t nfiel
 #ifdef CSV_SIMD
   if (column_fn == parse_column_sse41 && nfields > 0) {
     pthread_once(&squeeze_once, squeeze_init);
-    return cell ? records_cells(text, len, pos, nfields, col, max, out, cell, cells, stride)
-                : records_plain(text, len, pos, nfields, col, max, out);
+    pthread_once(&lanes8_once, lanes8_init);
+    if (cell) return records_cells(text, len, pos, nfields, col, max, out, cell, cells, stride);
+    enum { MANY = 64 };   /* up to this many fields, all of them numbers: records_numbers */
+    double *dst[MANY];
+    size_t f = 0;
+    for (; f < nfields && f < MANY && col[f] >= 0; f++) dst[f] = out[col[f]];
+    if (f == nfields) return records_numbers(text, len, pos, nfields, dst, max);
+    return records_plain(text, len, pos, nfields, col, max, out);
   }
 #endif
   (void)text, (void)len, (void)pos, (void)nfields, (void)col, (void)max, (void)out, (void)cell, (void)cells,
