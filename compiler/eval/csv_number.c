@@ -795,16 +795,15 @@ __attribute__((target("sse4.1"), always_inline)) static inline const char *open_
   return t;
 }
 
-/* slide + k: the pshufb mask that moves bytes [0, k) of a vector to its last k lanes
-   and zeroes the others (squeeze[k][16] without the table). */
-static const uint8_t slide[32] = {0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
-                                  0x80, 0x80, 0x80, 0x80, 0x80, 0,    1,    2,    3,    4,    5,
-                                  6,    7,    8,    9,    10,   11,   12,   13,   14,   15};
+/* slide + k (k <= 8): the pshufb mask that moves bytes [0, k) of a vector to lanes
+   [8 - k, 8) and zeroes lanes [0, 8 - k) (lanes 8-15: any bytes of the vector). */
+static const uint8_t slide[24] = {0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0, 1,  2,  3,
+                                  4,    5,    6,    7,    8,    9,    10,   11,   12, 13, 14, 15};
 
 /* lanes8[em][j] (2 <= em <= 9, j < em): the pshufb mask that moves the digits of bytes
-   [0, em) but the point at byte j to the last lanes (8-15), in order, and bytes em + 2
-   and em + 3 (an exponent's two digits after "e+") to lanes 6 and 7; the other lanes
-   zero. After value_lanes, lane 1 is the mantissa's value, lane 0 the exponent's. */
+   [0, em) but the point at byte j to lanes 0-7, in order, the last in lane 7, and bytes
+   em + 2 and em + 3 (an exponent's two digits after "e+") to lanes 14 and 15; the other
+   lanes zero. After value_lanes, lane 0 is the mantissa's value, lane 1 the exponent's. */
 static uint8_t lanes8[10][16][16];
 static pthread_once_t lanes8_once = PTHREAD_ONCE_INIT;
 
@@ -813,11 +812,11 @@ static void lanes8_init(void) {
     for (int j = 0; j < em; j++) {
       uint8_t *m = lanes8[em][j];
       memset(m, 0x80, 16);
-      int lane = 15;
+      int lane = 7;
       for (int i = em - 1; i >= 0; i--)
         if (i != j) m[lane--] = (uint8_t)i;
-      m[6] = (uint8_t)(em + 2);
-      m[7] = (uint8_t)(em + 3);
+      m[14] = (uint8_t)(em + 2);
+      m[15] = (uint8_t)(em + 3);
     }
 }
 
@@ -833,9 +832,9 @@ __attribute__((target("sse4.1"), always_inline)) static inline __m128i value_lan
   return _mm_madd_epi16(u, _mm_setr_epi16(10000, 1, 10000, 1, 10000, 1, 10000, 1));
 }
 
-/* Lane 1 of value_lanes as the low double. */
-__attribute__((target("sse4.1"), always_inline)) static inline __m128d lane1_double(__m128i u) {
-  return _mm_cvtepi32_pd(_mm_shuffle_epi32(u, 1));
+/* Lane 0 of value_lanes as the low double. */
+__attribute__((target("sse4.1"), always_inline)) static inline __m128d lane0_double(__m128i u) {
+  return _mm_cvtepi32_pd(u);
 }
 
 /* open_field's other shapes: open_number, open_wide, open_long; the byte after the
@@ -864,7 +863,7 @@ __attribute__((target("sse4.1"), always_inline)) static inline const char *open_
   char c = s[k];
   if (c == sep && k - 1 < 8) {   /* 1 to 8 digits: an exact integer */
     __m128i u = value_lanes(_mm_shuffle_epi8(d, _mm_loadu_si128((const __m128i *)(const void *)(slide + k))));
-    _mm_store_sd(out, _mm_or_pd(lane1_double(u), _mm_load_sd(&sign_bit[neg])));
+    _mm_store_sd(out, _mm_or_pd(lane0_double(u), _mm_load_sd(&sign_bit[neg])));
     return s + k;
   }
   if (c == '.') {
@@ -873,17 +872,17 @@ __attribute__((target("sse4.1"), always_inline)) static inline const char *open_
       __m128i u = value_lanes(_mm_shuffle_epi8(d, _mm_loadu_si128((const __m128i *)(const void *)lanes8[em][k])));
       const char *t = s + em;
       if (*t == sep) {   /* over 10^f */
-        __m128d r = _mm_div_sd(lane1_double(u), _mm_load_sd(&exact_pow10[f]));
+        __m128d r = _mm_div_sd(lane0_double(u), _mm_load_sd(&exact_pow10[f]));
         _mm_store_sd(out, _mm_or_pd(r, _mm_load_sd(&sign_bit[neg])));
         return t;
       }
       /* "e+dd" or "e-dd" ('-' is '+' + 2; bytes em + 2 and em + 3 digits), then sep */
       unsigned head = ((unsigned)(unsigned char)t[0] | 0x20) | (unsigned)(unsigned char)t[1] << 8;
       if (((head - 0x2B65u) & ~0x200u) == 0 && ((nondig >> (em + 2)) & 3) == 0 && t[4] == sep) {
-        int x10 = _mm_cvtsi128_si32(u);
+        int x10 = _mm_extract_epi32(u, 1);
         int p10 = (head & 0x400 ? -x10 : x10) - (int)f;   /* the bit 0x04 of '-' */
         if ((unsigned)(p10 + 22) <= 44) {
-          __m128d r = lane1_double(u);
+          __m128d r = lane0_double(u);
           r = p10 < 0 ? _mm_div_sd(r, _mm_load_sd(&exact_pow10[-p10])) : _mm_mul_sd(r, _mm_load_sd(&exact_pow10[p10]));
           _mm_store_sd(out, _mm_or_pd(r, _mm_load_sd(&sign_bit[neg])));
           return t + 4;
