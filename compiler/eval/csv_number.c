@@ -42,9 +42,9 @@ typedef struct {
   bool exact;    /* no nonzero digit was dropped */
 } Decimal;
 
-/* The 4 bytes at p, the first in the lowest byte (little-endian hosts). */
-static inline uint32_t load_u32(const char *p) {
-  uint32_t u;
+/* The 2 bytes at p, the first in the lowest byte (little-endian hosts). */
+static inline uint32_t load_u16(const char *p) {
+  uint16_t u;
   memcpy(&u, p, sizeof u);
   return u;
 }
@@ -823,6 +823,17 @@ static void lanes8_init(void) {
 /* The sign bits a number's '-' gives (index: the '-'). */
 static const double sign_bit[2] = {0.0, -0.0};
 
+/* scale_up[p + 22] * scale_down[p + 22] = 10^p for |p| <= 22, both exact: the power
+   of ten to multiply by and the one to divide by, one of them 1 (then exact). */
+static const double scale_up[45] = {1,   1,    1,    1,    1,    1,    1,    1,    1,    1,    1,    1,
+                                    1,   1,    1,    1,    1,    1,    1,    1,    1,    1,    1e0,  1e1,
+                                    1e2, 1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11, 1e12, 1e13,
+                                    1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+static const double scale_down[45] = {1e22, 1e21, 1e20, 1e19, 1e18, 1e17, 1e16, 1e15, 1e14, 1e13, 1e12, 1e11,
+                                      1e10, 1e9,  1e8,  1e7,  1e6,  1e5,  1e4,  1e3,  1e2,  1e1,  1,    1,
+                                      1,    1,    1,    1,    1,    1,    1,    1,    1,    1,    1,    1,
+                                      1,    1,    1,    1,    1,    1,    1,    1,    1};
+
 /* The values of digits (0-9 each) in lanes 0-7 and 8-15 of d, in 32-bit lanes 0 and 1
    (exact: below 10^8). */
 __attribute__((target("sse4.1"), always_inline)) static inline __m128i value_lanes(__m128i d) {
@@ -877,13 +888,12 @@ __attribute__((target("sse4.1"), always_inline)) static inline const char *open_
         return t;
       }
       /* "e+dd" or "e-dd" ('-' is '+' + 2; bytes em + 2 and em + 3 digits), then sep */
-      unsigned head = ((unsigned)(unsigned char)t[0] | 0x20) | (unsigned)(unsigned char)t[1] << 8;
+      unsigned head = load_u16(t) | 0x20;
       if (((head - 0x2B65u) & ~0x200u) == 0 && ((nondig >> (em + 2)) & 3) == 0 && t[4] == sep) {
         int x10 = _mm_extract_epi32(u, 1);
-        int p10 = (head & 0x400 ? -x10 : x10) - (int)f;   /* the bit 0x04 of '-' */
-        if ((unsigned)(p10 + 22) <= 44) {
-          __m128d r = lane0_double(u);
-          r = p10 < 0 ? _mm_div_sd(r, _mm_load_sd(&exact_pow10[-p10])) : _mm_mul_sd(r, _mm_load_sd(&exact_pow10[p10]));
+        unsigned i = (unsigned)((head & 0x400 ? -x10 : x10) - (int)f + 22);   /* '-' has the bit 0x04 */
+        if (i <= 44) {   /* times 10^p or over 10^-p: one rounding */
+          __m128d r = _mm_div_sd(_mm_mul_sd(lane0_double(u), _mm_load_sd(&scale_up[i])), _mm_load_sd(&scale_down[i]));
           _mm_store_sd(out, _mm_or_pd(r, _mm_load_sd(&sign_bit[neg])));
           return t + 4;
         }
@@ -936,25 +946,37 @@ stop:
   return n;
 }
 
+/* One record of records_numbers at p: the byte after its LF, or NULL when it is not
+   one that open_field reads (checked: each field ends before end; else the record is
+   known to end before it). */
+__attribute__((target("sse4.1"), always_inline)) static inline const char *
+record_numbers(const char *p, const char *end, size_t last, double *const *dst, size_t n, bool checked) {
+  for (size_t f = 0; f < last; f++) {
+    p = open_field(p, ',', &dst[f][n]);
+    if (!p || (checked && p >= end)) return NULL;
+    p++;
+  }
+  p = open_field(p, '\n', &dst[last][n]);
+  if (!p || (checked && p >= end)) return NULL;
+  return p + 1;
+}
+
 /* records_sse41 when every field is a number and no cell is noted: dst[f] is field f's
    column; the last field is read apart (its separator is a LF, the others' a ','). No
-   blank line can pass: a number has a byte. */
+   blank line can pass: a number has a byte. A field ends at most 65 bytes after it
+   starts (open_long reads up to 64), so the records that start more than 65 bytes a
+   field before the end are not checked against it field by field. */
 __attribute__((target("sse4.1"))) static size_t records_numbers(const char *text, size_t len, size_t *pos,
                                                                  size_t nfields, double *const *dst, size_t max) {
   const char *p = text + *pos, *end = text + len;
+  size_t reach = 66 * nfields;
+  const char *sure = len > reach ? end - reach : text;   /* a record that starts before it ends before end */
   size_t n = 0, last = nfields - 1;
   for (; n < max && p < end; n++) {
-    const char *q = p;
-    for (size_t f = 0; f < last; f++) {
-      q = open_field(q, ',', &dst[f][n]);
-      if (!q || q >= end) goto stop;
-      q++;
-    }
-    q = open_field(q, '\n', &dst[last][n]);
-    if (!q || q >= end) break;
-    p = q + 1;
+    const char *q = p < sure ? record_numbers(p, end, last, dst, n, false) : record_numbers(p, end, last, dst, n, true);
+    if (!q) break;
+    p = q;
   }
-stop:
   *pos = (size_t)(p - text);
   return n;
 }
