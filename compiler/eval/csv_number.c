@@ -800,19 +800,20 @@ __attribute__((target("sse4.1"), always_inline)) static inline const char *open_
 static const uint8_t slide[24] = {0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0, 1,  2,  3,
                                   4,    5,    6,    7,    8,    9,    10,   11,   12, 13, 14, 15};
 
-/* lanes8[em][j] (2 <= em <= 9, j < em): the pshufb mask that moves the digits of bytes
-   [0, em) but the point at byte j to lanes 0-7, in order, the last in lane 7, and bytes
-   em + 2 and em + 3 (an exponent's two digits after "e+") to lanes 14 and 15; the other
-   lanes zero. After value_lanes, lane 0 is the mantissa's value, lane 1 the exponent's. */
-static uint8_t lanes8[10][16][16];
+/* lanes8[j][f] (j + f from 1 to 8): the pshufb mask that moves the digits of a
+   mantissa of j digits, a point and f digits (bytes [0, em), em = j + 1 + f) to lanes
+   0-7, in order, the last in lane 7, and bytes em + 2 and em + 3 (an exponent's two
+   digits after "e+") to lanes 14 and 15; the other lanes zero. After value_lanes, lane 0
+   is the mantissa's value, lane 1 the exponent's. */
+static uint8_t lanes8[9][16][16];
 static pthread_once_t lanes8_once = PTHREAD_ONCE_INIT;
 
 static void lanes8_init(void) {
-  for (int em = 2; em <= 9; em++)
-    for (int j = 0; j < em; j++) {
-      uint8_t *m = lanes8[em][j];
+  for (int j = 0; j <= 8; j++)
+    for (int f = 0; j + f <= 8; f++) {
+      uint8_t *m = lanes8[j][f];
+      int em = j + 1 + f, lane = 7;
       memset(m, 0x80, 16);
-      int lane = 7;
       for (int i = em - 1; i >= 0; i--)
         if (i != j) m[lane--] = (uint8_t)i;
       m[14] = (uint8_t)(em + 2);
@@ -820,8 +821,10 @@ static void lanes8_init(void) {
     }
 }
 
-/* The sign bits a number's '-' gives (index: the '-'). */
-static const double sign_bit[2] = {0.0, -0.0};
+/* The sign bit a number's '-' (neg: 0 or 1) gives, in the low double. */
+__attribute__((target("sse4.1"), always_inline)) static inline __m128d sign_of(size_t neg) {
+  return _mm_castsi128_pd(_mm_slli_epi64(_mm_cvtsi64_si128((long long)neg), 63));
+}
 
 /* scale_up[p + 22] * scale_down[p + 22] = 10^p for |p| <= 22, both exact: the power
    of ten to multiply by and the one to divide by, one of them 1 (then exact). */
@@ -866,35 +869,35 @@ __attribute__((target("sse4.1"), noinline)) static const char *open_other(const 
    rest goes by open_other. q has 64 readable bytes. */
 __attribute__((target("sse4.1"), always_inline)) static inline const char *open_field(const char *q, char sep,
                                                                                     double *out) {
-  bool neg = *q == '-';
+  size_t neg = (unsigned char)*q == '-';
   const char *s = q + neg;
   __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s), d = _mm_sub_epi8(x, _mm_set1_epi8('0'));
-  unsigned nondig = ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d));
-  unsigned k = (unsigned)__builtin_ctz(nondig);   /* the digits before the first other byte: 0 to 16 */
+  uint64_t nondig = ~(uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d));
+  size_t k = (size_t)__builtin_ctzll(nondig);   /* the digits before the first other byte: 0 to 16 */
   char c = s[k];
   if (c == sep && k - 1 < 8) {   /* 1 to 8 digits: an exact integer */
     __m128i u = value_lanes(_mm_shuffle_epi8(d, _mm_loadu_si128((const __m128i *)(const void *)(slide + k))));
-    _mm_store_sd(out, _mm_or_pd(lane0_double(u), _mm_load_sd(&sign_bit[neg])));
+    _mm_store_sd(out, _mm_or_pd(lane0_double(u), sign_of(neg)));
     return s + k;
   }
   if (c == '.') {
-    unsigned f = (unsigned)__builtin_ctz(nondig >> (k + 1)), em = k + 1 + f;   /* k <= 16: em <= 17 */
+    size_t f = (size_t)__builtin_ctzll(nondig >> (k + 1)), em = k + 1 + f;   /* k <= 16: em <= 17 */
     if (em - 2 < 8 && FLT_EVAL_METHOD == 0) {   /* 1 to 8 digits and the point */
-      __m128i u = value_lanes(_mm_shuffle_epi8(d, _mm_loadu_si128((const __m128i *)(const void *)lanes8[em][k])));
+      __m128i u = value_lanes(_mm_shuffle_epi8(d, _mm_loadu_si128((const __m128i *)(const void *)lanes8[k][f])));
       const char *t = s + em;
       if (*t == sep) {   /* over 10^f */
         __m128d r = _mm_div_sd(lane0_double(u), _mm_load_sd(&exact_pow10[f]));
-        _mm_store_sd(out, _mm_or_pd(r, _mm_load_sd(&sign_bit[neg])));
+        _mm_store_sd(out, _mm_or_pd(r, sign_of(neg)));
         return t;
       }
       /* "e+dd" or "e-dd" ('-' is '+' + 2; bytes em + 2 and em + 3 digits), then sep */
       unsigned head = load_u16(t) | 0x20;
       if (((head - 0x2B65u) & ~0x200u) == 0 && ((nondig >> (em + 2)) & 3) == 0 && t[4] == sep) {
         int x10 = _mm_extract_epi32(u, 1);
-        unsigned i = (unsigned)((head & 0x400 ? -x10 : x10) - (int)f + 22);   /* '-' has the bit 0x04 */
+        size_t i = (size_t)((head & 0x400 ? -x10 : x10) - (int)f + 22);   /* '-' has the bit 0x04 */
         if (i <= 44) {   /* times 10^p or over 10^-p: one rounding */
           __m128d r = _mm_div_sd(_mm_mul_sd(lane0_double(u), _mm_load_sd(&scale_up[i])), _mm_load_sd(&scale_down[i]));
-          _mm_store_sd(out, _mm_or_pd(r, _mm_load_sd(&sign_bit[neg])));
+          _mm_store_sd(out, _mm_or_pd(r, sign_of(neg)));
           return t + 4;
         }
       }
