@@ -859,6 +859,15 @@ __attribute__((target("sse4.1"), noinline)) static const char *open_other(const 
   return *t == sep ? t : NULL;
 }
 
+/* open_other for a mantissa that fills the 16 bytes after the '-' (digits and a point),
+   which open_number hands to open_wide. */
+__attribute__((target("sse4.1"), noinline)) static const char *open_other_wide(const char *q, char sep,
+                                                                              double *out) {
+  const char *t = open_wide(q, out);
+  if (!t && !(t = open_long(q, out))) return NULL;
+  return *t == sep ? t : NULL;
+}
+
 /* The number of the field at q that ends at sep (',' or LF), into *out: the byte after
    it (a sep), or NULL when the field is not a number that open_number and open_long
    read (then the slower paths read it). One 16-byte load and its digit mask read the
@@ -880,8 +889,10 @@ __attribute__((target("sse4.1"), always_inline)) static inline const char *open_
     _mm_store_sd(out, _mm_or_pd(lane0_double(u), sign_of(neg)));
     return s + k;
   }
+  size_t em = k;   /* the mantissa's end, as far as the fast paths looked */
   if (c == '.') {
-    size_t f = (size_t)__builtin_ctzll(nondig >> (k + 1)), em = k + 1 + f;   /* k <= 16: em <= 17 */
+    size_t f = (size_t)__builtin_ctzll(nondig >> (k + 1));
+    em = k + 1 + f;   /* k <= 16: em <= 17 */
     if (em - 2 < 8 && FLT_EVAL_METHOD == 0) {   /* 1 to 8 digits and the point */
       __m128i u = value_lanes(_mm_shuffle_epi8(d, _mm_loadu_si128((const __m128i *)(const void *)lanes8[k][f])));
       const char *t = s + em;
@@ -903,7 +914,7 @@ __attribute__((target("sse4.1"), always_inline)) static inline const char *open_
       }
     }
   }
-  return open_other(q, sep, out);
+  return em >= 16 ? open_other_wide(q, sep, out) : open_other(q, sep, out);   /* 16 bytes of digits: open_wide */
 }
 
 /* The first ',', LF, '"', CR or NUL at or after p (before end), or end. */
