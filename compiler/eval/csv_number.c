@@ -859,15 +859,6 @@ __attribute__((target("sse4.1"), noinline)) static const char *open_other(const 
   return *t == sep ? t : NULL;
 }
 
-/* open_other for a mantissa that fills the 16 bytes after the '-' (digits and a point),
-   which open_number hands to open_wide. */
-__attribute__((target("sse4.1"), noinline)) static const char *open_other_wide(const char *q, char sep,
-                                                                              double *out) {
-  const char *t = open_wide(q, out);
-  if (!t && !(t = open_long(q, out))) return NULL;
-  return *t == sep ? t : NULL;
-}
-
 /* The number of the field at q that ends at sep (',' or LF), into *out: the byte after
    it (a sep), or NULL when the field is not a number that open_number and open_long
    read (then the slower paths read it). One 16-byte load and its digit mask read the
@@ -914,7 +905,11 @@ __attribute__((target("sse4.1"), always_inline)) static inline const char *open_
       }
     }
   }
-  return em >= 16 ? open_other_wide(q, sep, out) : open_other(q, sep, out);   /* 16 bytes of digits: open_wide */
+  if (em >= 16) {   /* 16 bytes of digits and a point: open_wide, as open_number would (else open_other) */
+    const char *t = open_wide(q, out);
+    if (__builtin_expect(t && *t == sep, 1)) return t;
+  }
+  return open_other(q, sep, out);
 }
 
 /* The first ',', LF, '"', CR or NUL at or after p (before end), or end. */
