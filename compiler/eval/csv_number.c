@@ -861,51 +861,53 @@ __attribute__((target("sse4.1"), noinline)) static const char *open_other(const 
 
 /* The number of the field at q that ends at sep (',' or LF), into *out: the byte after
    it (a sep), or NULL when the field is not a number that open_number and open_long
-   read (then the slower paths read it). One 16-byte load and its digit mask read the
-   usual shapes without a general-register digit loop: up to 8 digits with no point (%d:
-   no table, no division), up to 8 digits with one point (%.6g), the same with an
-   exponent "e[+-]dd" (%.4e, whose digits are converted in the same vector); the value
-   is an exact integer times or over an exact power of ten (Clinger: one rounding). The
-   rest goes by open_other. q has 64 readable bytes. */
+   read (then the slower paths read it). One 16-byte load at q gives the field's end
+   (its first sep) and its bytes that are not digits; the usual shapes are then told by
+   those alone: up to 8 bytes of digits after an optional '-' (%d: no table, no
+   division), up to 9 bytes with one point (%.6g), the same and "e[+-]dd" (%.4e, whose
+   digits are converted in the same vector as the mantissa's); the value is an exact
+   integer times or over an exact power of ten (Clinger: one rounding). The next field's
+   start depends only on the load and the sep compare, not on the number's digits. The
+   rest goes by open_wide (16 bytes without a sep) and open_other. q has 64 readable
+   bytes. */
 __attribute__((target("sse4.1"), always_inline)) static inline const char *open_field(const char *q, char sep,
                                                                                     double *out) {
+  __m128i x = _mm_loadu_si128((const __m128i *)(const void *)q), d = _mm_sub_epi8(x, _mm_set1_epi8('0'));
+  __m128i digit = _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d);
+  size_t e = (size_t)__builtin_ctz((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(sep))) | 0x10000u);
   size_t neg = (unsigned char)*q == '-';
-  const char *s = q + neg;
-  __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s), d = _mm_sub_epi8(x, _mm_set1_epi8('0'));
-  uint64_t nondig = ~(uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d));
-  size_t k = (size_t)__builtin_ctzll(nondig);   /* the digits before the first other byte: 0 to 16 */
-  char c = s[k];
-  if (c == sep && k - 1 < 8) {   /* 1 to 8 digits: an exact integer */
-    __m128i u = value_lanes(_mm_shuffle_epi8(d, _mm_loadu_si128((const __m128i *)(const void *)(slide + k))));
+  unsigned rest = ~(unsigned)_mm_movemask_epi8(digit) & ((1u << e) - 1) & ~(unsigned)neg;   /* the field's non-digits but its '-' */
+  d = _mm_and_si128(d, digit);   /* the '-' counts as a leading zero */
+  if (rest == 0 && e <= 8 && e > neg) {   /* 1 to 8 digits: an exact integer */
+    __m128i u = value_lanes(_mm_shuffle_epi8(d, _mm_loadu_si128((const __m128i *)(const void *)(slide + e))));
     _mm_store_sd(out, _mm_or_pd(lane0_double(u), sign_of(neg)));
-    return s + k;
+    return q + e;
   }
-  size_t em = k;   /* the mantissa's end, as far as the fast paths looked */
-  if (c == '.') {
-    size_t f = (size_t)__builtin_ctzll(nondig >> (k + 1));
-    em = k + 1 + f;   /* k <= 16: em <= 17 */
-    if (em - 2 < 8 && FLT_EVAL_METHOD == 0) {   /* 1 to 8 digits and the point */
-      __m128i u = value_lanes(_mm_shuffle_epi8(d, _mm_loadu_si128((const __m128i *)(const void *)lanes8[k][f])));
-      const char *t = s + em;
-      if (*t == sep) {   /* over 10^f */
-        __m128d r = _mm_div_sd(lane0_double(u), _mm_load_sd(&exact_pow10[f]));
+  size_t j = (size_t)__builtin_ctz(rest | 0x10000u);   /* the point, if it is one */
+  unsigned more = rest & (rest - 1);                    /* the non-digits after it */
+  if (rest && q[j] == '.' && e <= 13 && FLT_EVAL_METHOD == 0) {   /* j < e */
+    if (more == 0 && e <= 9 && e >= 2 + neg) {   /* 1 to 8 digits and the point: over 10^f */
+      size_t f = e - j - 1;
+      __m128i u = value_lanes(_mm_shuffle_epi8(d, _mm_loadu_si128((const __m128i *)(const void *)lanes8[j][f])));
+      __m128d r = _mm_div_sd(lane0_double(u), _mm_load_sd(&exact_pow10[f]));
+      _mm_store_sd(out, _mm_or_pd(r, sign_of(neg)));
+      return q + e;
+    }
+    size_t em = e - 4;   /* "e+dd" or "e-dd" ('-' is '+' + 2) at em: the mantissa's end */
+    unsigned head = load_u16(q + em) | 0x20;
+    if (e >= 6 + neg && more == 3u << em && ((head - 0x2B65u) & ~0x200u) == 0) {
+      size_t f = em - j - 1;
+      __m128i u = value_lanes(_mm_shuffle_epi8(d, _mm_loadu_si128((const __m128i *)(const void *)lanes8[j][f])));
+      int x10 = _mm_extract_epi32(u, 1);
+      size_t i = (size_t)((head & 0x400 ? -x10 : x10) - (int)f + 22);   /* '-' has the bit 0x04 */
+      if (i <= 44) {   /* times 10^p or over 10^-p: one rounding */
+        __m128d r = _mm_div_sd(_mm_mul_sd(lane0_double(u), _mm_load_sd(&scale_up[i])), _mm_load_sd(&scale_down[i]));
         _mm_store_sd(out, _mm_or_pd(r, sign_of(neg)));
-        return t;
-      }
-      /* "e+dd" or "e-dd" ('-' is '+' + 2; bytes em + 2 and em + 3 digits), then sep */
-      unsigned head = load_u16(t) | 0x20;
-      if (((head - 0x2B65u) & ~0x200u) == 0 && ((nondig >> (em + 2)) & 3) == 0 && t[4] == sep) {
-        int x10 = _mm_extract_epi32(u, 1);
-        size_t i = (size_t)((head & 0x400 ? -x10 : x10) - (int)f + 22);   /* '-' has the bit 0x04 */
-        if (i <= 44) {   /* times 10^p or over 10^-p: one rounding */
-          __m128d r = _mm_div_sd(_mm_mul_sd(lane0_double(u), _mm_load_sd(&scale_up[i])), _mm_load_sd(&scale_down[i]));
-          _mm_store_sd(out, _mm_or_pd(r, sign_of(neg)));
-          return t + 4;
-        }
+        return q + e;
       }
     }
   }
-  if (em >= 16) {   /* 16 bytes of digits and a point: open_wide, as open_number would (else open_other) */
+  if (e == 16 && (rest & (rest - 1)) == 0) {   /* 16 bytes of digits and a point: open_wide, as open_number would (else open_other) */
     const char *t = open_wide(q, out);
     if (__builtin_expect(t && *t == sep, 1)) return t;
   }
