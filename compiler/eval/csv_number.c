@@ -894,8 +894,8 @@ __attribute__((target("sse4.1"), always_inline)) static inline const char *open_
       return q + e;
     }
     size_t em = e - 4;   /* "e+dd" or "e-dd" ('-' is '+' + 2) at em: the mantissa's end */
-    unsigned head = load_u16(q + em) | 0x20;
-    if (e >= 6 + neg && more == 3u << em && ((head - 0x2B65u) & ~0x200u) == 0) {
+    unsigned head = e >= 6 + neg ? load_u16(q + em) | 0x20 : 0;
+    if (head && more == 3u << em && ((head - 0x2B65u) & ~0x200u) == 0) {
       size_t f = em - j - 1;
       __m128i u = value_lanes(_mm_shuffle_epi8(d, _mm_loadu_si128((const __m128i *)(const void *)lanes8[j][f])));
       int x10 = _mm_extract_epi32(u, 1);
