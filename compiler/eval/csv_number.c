@@ -42,6 +42,13 @@ typedef struct {
   bool exact;    /* no nonzero digit was dropped */
 } Decimal;
 
+/* The 2 bytes at p, the first in the lowest byte (little-endian hosts). */
+static inline uint32_t load_u16(const char *p) {
+  uint16_t u;
+  memcpy(&u, p, sizeof u);
+  return u;
+}
+
 static bool digit(char c) {
   return (unsigned char)(c - '0') < 10;
 }
@@ -788,6 +795,125 @@ __attribute__((target("sse4.1"), always_inline)) static inline const char *open_
   return t;
 }
 
+/* slide + k (k <= 8): the pshufb mask that moves bytes [0, k) of a vector to lanes
+   [8 - k, 8) and zeroes lanes [0, 8 - k) (lanes 8-15: any bytes of the vector). */
+static const uint8_t slide[24] = {0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0, 1,  2,  3,
+                                  4,    5,    6,    7,    8,    9,    10,   11,   12, 13, 14, 15};
+
+/* lanes8[j][f] (j + f from 1 to 8): the pshufb mask that moves the digits of a
+   mantissa of j digits, a point and f digits (bytes [0, em), em = j + 1 + f) to lanes
+   0-7, in order, the last in lane 7, and bytes em + 2 and em + 3 (an exponent's two
+   digits after "e+") to lanes 14 and 15; the other lanes zero. After value_lanes, lane 0
+   is the mantissa's value, lane 1 the exponent's. */
+static uint8_t lanes8[9][16][16];
+static pthread_once_t lanes8_once = PTHREAD_ONCE_INIT;
+
+static void lanes8_init(void) {
+  for (int j = 0; j <= 8; j++)
+    for (int f = 0; j + f <= 8; f++) {
+      uint8_t *m = lanes8[j][f];
+      int em = j + 1 + f, lane = 7;
+      memset(m, 0x80, 16);
+      for (int i = em - 1; i >= 0; i--)
+        if (i != j) m[lane--] = (uint8_t)i;
+      m[14] = (uint8_t)(em + 2);
+      m[15] = (uint8_t)(em + 3);
+    }
+}
+
+/* The sign bit a number's '-' (neg: 0 or 1) gives, in the low double. */
+__attribute__((target("sse4.1"), always_inline)) static inline __m128d sign_of(size_t neg) {
+  return _mm_castsi128_pd(_mm_slli_epi64(_mm_cvtsi64_si128((long long)neg), 63));
+}
+
+/* scale_up[p + 22] * scale_down[p + 22] = 10^p for |p| <= 22, both exact: the power
+   of ten to multiply by and the one to divide by, one of them 1 (then exact). */
+static const double scale_up[45] = {1,   1,    1,    1,    1,    1,    1,    1,    1,    1,    1,    1,
+                                    1,   1,    1,    1,    1,    1,    1,    1,    1,    1,    1e0,  1e1,
+                                    1e2, 1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11, 1e12, 1e13,
+                                    1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+static const double scale_down[45] = {1e22, 1e21, 1e20, 1e19, 1e18, 1e17, 1e16, 1e15, 1e14, 1e13, 1e12, 1e11,
+                                      1e10, 1e9,  1e8,  1e7,  1e6,  1e5,  1e4,  1e3,  1e2,  1e1,  1,    1,
+                                      1,    1,    1,    1,    1,    1,    1,    1,    1,    1,    1,    1,
+                                      1,    1,    1,    1,    1,    1,    1,    1,    1};
+
+/* The values of digits (0-9 each) in lanes 0-7 and 8-15 of d, in 32-bit lanes 0 and 1
+   (exact: below 10^8). */
+__attribute__((target("sse4.1"), always_inline)) static inline __m128i value_lanes(__m128i d) {
+  __m128i u = _mm_maddubs_epi16(d, _mm_setr_epi8(10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1));
+  u = _mm_madd_epi16(u, _mm_setr_epi16(100, 1, 100, 1, 100, 1, 100, 1));
+  u = _mm_packus_epi32(u, u);
+  return _mm_madd_epi16(u, _mm_setr_epi16(10000, 1, 10000, 1, 10000, 1, 10000, 1));
+}
+
+/* Lane 0 of value_lanes as the low double. */
+__attribute__((target("sse4.1"), always_inline)) static inline __m128d lane0_double(__m128i u) {
+  return _mm_cvtepi32_pd(u);
+}
+
+/* open_field's other shapes: open_number, open_wide, open_long; the byte after the
+   number when it is sep, else NULL. Out of line: open_field's usual cases stay small. */
+__attribute__((target("sse4.1"), noinline)) static const char *open_other(const char *q, char sep, double *out) {
+  const char *t = open_number(q, out);
+  if (!t && !(t = open_long(q, out))) return NULL;
+  return *t == sep ? t : NULL;
+}
+
+/* The number of the field at q that ends at sep (',' or LF), into *out: the byte after
+   it (a sep), or NULL when the field is not a number that open_number and open_long
+   read (then the slower paths read it). One 16-byte load at q gives the field's end
+   (its first sep) and its bytes that are not digits; the usual shapes are then told by
+   those alone: up to 8 bytes of digits after an optional '-' (%d: no table, no
+   division), up to 9 bytes with one point (%.6g), the same and "e[+-]dd" (%.4e, whose
+   digits are converted in the same vector as the mantissa's); the value is an exact
+   integer times or over an exact power of ten (Clinger: one rounding). The next field's
+   start depends only on the load and the sep compare, not on the number's digits. The
+   rest goes by open_wide (16 bytes without a sep) and open_other. q has 64 readable
+   bytes. */
+__attribute__((target("sse4.1"), always_inline)) static inline const char *open_field(const char *q, char sep,
+                                                                                    double *out) {
+  __m128i x = _mm_loadu_si128((const __m128i *)(const void *)q), d = _mm_sub_epi8(x, _mm_set1_epi8('0'));
+  __m128i digit = _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d);
+  size_t e = (size_t)__builtin_ctz((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(sep))) | 0x10000u);
+  size_t neg = (unsigned char)*q == '-';
+  unsigned rest = ~(unsigned)_mm_movemask_epi8(digit) & ((1u << e) - 1) & ~(unsigned)neg;   /* the field's non-digits but its '-' */
+  d = _mm_and_si128(d, digit);   /* the '-' counts as a leading zero */
+  if (rest == 0 && e <= 8 && e > neg) {   /* 1 to 8 digits: an exact integer */
+    __m128i u = value_lanes(_mm_shuffle_epi8(d, _mm_loadu_si128((const __m128i *)(const void *)(slide + e))));
+    _mm_store_sd(out, _mm_or_pd(lane0_double(u), sign_of(neg)));
+    return q + e;
+  }
+  size_t j = (size_t)__builtin_ctz(rest | 0x10000u);   /* the point, if it is one */
+  unsigned more = rest & (rest - 1);                    /* the non-digits after it */
+  if (rest && q[j] == '.' && e <= 13 && FLT_EVAL_METHOD == 0) {   /* j < e */
+    if (more == 0 && e <= 9 && e >= 2 + neg) {   /* 1 to 8 digits and the point: over 10^f */
+      size_t f = e - j - 1;
+      __m128i u = value_lanes(_mm_shuffle_epi8(d, _mm_loadu_si128((const __m128i *)(const void *)lanes8[j][f])));
+      __m128d r = _mm_div_sd(lane0_double(u), _mm_load_sd(&exact_pow10[f]));
+      _mm_store_sd(out, _mm_or_pd(r, sign_of(neg)));
+      return q + e;
+    }
+    size_t em = e - 4;   /* "e+dd" or "e-dd" ('-' is '+' + 2) at em: the mantissa's end */
+    unsigned head = e >= 6 + neg ? load_u16(q + em) | 0x20 : 0;
+    if (head && more == 3u << em && ((head - 0x2B65u) & ~0x200u) == 0) {
+      size_t f = em - j - 1;
+      __m128i u = value_lanes(_mm_shuffle_epi8(d, _mm_loadu_si128((const __m128i *)(const void *)lanes8[j][f])));
+      int x10 = _mm_extract_epi32(u, 1);
+      size_t i = (size_t)((head & 0x400 ? -x10 : x10) - (int)f + 22);   /* '-' has the bit 0x04 */
+      if (i <= 44) {   /* times 10^p or over 10^-p: one rounding */
+        __m128d r = _mm_div_sd(_mm_mul_sd(lane0_double(u), _mm_load_sd(&scale_up[i])), _mm_load_sd(&scale_down[i]));
+        _mm_store_sd(out, _mm_or_pd(r, sign_of(neg)));
+        return q + e;
+      }
+    }
+  }
+  if (e == 16 && (rest & (rest - 1)) == 0) {   /* 16 bytes of digits and a point: open_wide, as open_number would (else open_other) */
+    const char *t = open_wide(q, out);
+    if (__builtin_expect(t && *t == sep, 1)) return t;
+  }
+  return open_other(q, sep, out);
+}
+
 /* The first ',', LF, '"', CR or NUL at or after p (before end), or end. */
 __attribute__((target("sse4.1"))) static inline const char *field_end(const char *p, const char *end) {
   for (; p < end; p += 16) {
@@ -802,7 +928,7 @@ __attribute__((target("sse4.1"))) static inline const char *field_end(const char
   return end;
 }
 
-/* csv_parse_records by open_number, open_long and field_end; with_cells: cells too. */
+/* csv_parse_records by open_field and field_end; with_cells: cells too. */
 __attribute__((target("sse4.1"), always_inline)) static inline size_t
 records_sse41(const char *text, size_t len, size_t *pos, size_t nfields, const int *col, size_t max,
               double *const *out, const int *cell, CsvCell *cells, size_t stride, bool with_cells) {
@@ -812,14 +938,14 @@ records_sse41(const char *text, size_t len, size_t *pos, size_t nfields, const i
     const char *q = p;
     for (size_t f = 0; f < nfields; f++) {
       const char *t;
+      char sep = f + 1 == nfields ? '\n' : ',';
       if (col[f] >= 0) {
-        double *o = &out[col[f]][n];
-        t = open_number(q, o);
-        if (!t && !(t = open_long(q, o))) goto stop;
+        if (!(t = open_field(q, sep, &out[col[f]][n]))) goto stop;
       } else {
         t = field_end(q, end);
+        if (*t != sep) goto stop;
       }
-      if (t >= end || *t != (f + 1 == nfields ? '\n' : ',')) goto stop;
+      if (t >= end) goto stop;
       if (with_cells && cell[f] >= 0) cells[n * stride + (size_t)cell[f]] = (CsvCell){(size_t)(q - text), (size_t)(t - q)};
       q = t + 1;
     }
@@ -827,6 +953,41 @@ records_sse41(const char *text, size_t len, size_t *pos, size_t nfields, const i
     p = q;
   }
 stop:
+  *pos = (size_t)(p - text);
+  return n;
+}
+
+/* One record of records_numbers at p: the byte after its LF, or NULL when it is not
+   one that open_field reads (checked: each field ends before end; else the record is
+   known to end before it). */
+__attribute__((target("sse4.1"), always_inline)) static inline const char *
+record_numbers(const char *p, const char *end, size_t last, double *const *dst, size_t n, bool checked) {
+  for (size_t f = 0; f < last; f++) {
+    p = open_field(p, ',', &dst[f][n]);
+    if (!p || (checked && p >= end)) return NULL;
+    p++;
+  }
+  p = open_field(p, '\n', &dst[last][n]);
+  if (!p || (checked && p >= end)) return NULL;
+  return p + 1;
+}
+
+/* records_sse41 when every field is a number and no cell is noted: dst[f] is field f's
+   column; the last field is read apart (its separator is a LF, the others' a ','). No
+   blank line can pass: a number has a byte. A field ends at most 65 bytes after it
+   starts (open_long reads up to 64), so the records that start more than 65 bytes a
+   field before the end are not checked against it field by field. */
+__attribute__((target("sse4.1"))) static size_t records_numbers(const char *text, size_t len, size_t *pos,
+                                                                 size_t nfields, double *const *dst, size_t max) {
+  const char *p = text + *pos, *end = text + len;
+  size_t reach = 66 * nfields;
+  const char *sure = len > reach ? end - reach : text;   /* a record that starts before it ends before end */
+  size_t n = 0, last = nfields - 1;
+  for (; n < max && p < end; n++) {
+    const char *q = p < sure ? record_numbers(p, end, last, dst, n, false) : record_numbers(p, end, last, dst, n, true);
+    if (!q) break;
+    p = q;
+  }
   *pos = (size_t)(p - text);
   return n;
 }
@@ -851,8 +1012,14 @@ size_t csv_parse_records(const char *text, size_t len, size_t *pos, size_t nfiel
 #ifdef CSV_SIMD
   if (column_fn == parse_column_sse41 && nfields > 0) {
     pthread_once(&squeeze_once, squeeze_init);
-    return cell ? records_cells(text, len, pos, nfields, col, max, out, cell, cells, stride)
-                : records_plain(text, len, pos, nfields, col, max, out);
+    pthread_once(&lanes8_once, lanes8_init);
+    if (cell) return records_cells(text, len, pos, nfields, col, max, out, cell, cells, stride);
+    enum { MANY = 64 };   /* up to this many fields, all of them numbers: records_numbers */
+    double *dst[MANY];
+    size_t f = 0;
+    for (; f < nfields && f < MANY && col[f] >= 0; f++) dst[f] = out[col[f]];
+    if (f == nfields) return records_numbers(text, len, pos, nfields, dst, max);
+    return records_plain(text, len, pos, nfields, col, max, out);
   }
 #endif
   (void)text, (void)len, (void)pos, (void)nfields, (void)col, (void)max, (void)out, (void)cell, (void)cells,

@@ -4,7 +4,8 @@
  * records the reader (csv_open_mem) reads as plain, with the same fields; every field
  * of them must read alike by csv_parse_doubles (every instruction set) and by
  * csv_parse_double; csv_parse_records must read the scan's records, with those numbers,
- * or stop earlier. A difference aborts; nothing may crash, hang, leak or trip a
+ * or stop earlier (with half the fields as columns and cells, and with every field a
+ * column and no cells). A difference aborts; nothing may crash, hang, leak or trip a
  * sanitizer. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -59,6 +60,29 @@ static void check_records(const char *text, size_t len, size_t pos, size_t nfiel
     }
 }
 
+/* csv_parse_records with every field a column and no cells (its all-numbers walk):
+ * the records it reads are the scan's, every field csv_parse_double's bits. */
+static void check_all_numbers(const char *text, size_t len, size_t pos, size_t nfields) {
+  enum { MAX = 7 };
+  int col[8];
+  double vals[8][MAX], *out[8];
+  for (size_t f = 0; f < nfields; f++) col[f] = (int)f, out[f] = vals[f];
+  if (!csv_parse_use("sse4.1")) return;
+  size_t at = pos, scanned = pos;
+  size_t n = csv_parse_records(text, len, &at, nfields, col, MAX, out, NULL, NULL, 0);
+  uint32_t seps[MAX * 8];
+  size_t starts[MAX];
+  if (n > MAX || (n && csv_scan_simple(text, len, &scanned, nfields, n, seps, starts) != n) || at != (n ? scanned : pos))
+    abort();
+  for (size_t j = 0; j < n; j++)
+    for (size_t f = 0; f < nfields; f++) {
+      size_t from = starts[j] + (f ? seps[j * nfields + f - 1] + 1 : 0), to = starts[j] + seps[j * nfields + f];
+      double want;
+      if (csv_parse_double(text + from, to - from, &want) != 0 || memcmp(&want, &vals[f][j], sizeof want) != 0)
+        abort();
+    }
+}
+
 /* The whole text by csv_scan_simple (one ISA) and by the reader, side by side. */
 static void check_scan(const char *text, size_t len, size_t nfields) {
   enum { MAX = 7 };
@@ -70,6 +94,7 @@ static void check_scan(const char *text, size_t len, size_t nfields) {
   size_t pos = 0;
   while (pos < len) {
     check_records(text, len, pos, nfields);
+    check_all_numbers(text, len, pos, nfields);
     size_t n = csv_scan_simple(text, len, &pos, nfields, MAX, seps, starts);
     for (size_t j = 0; j < n; j++) {
       CsvRecord rec;

@@ -638,3 +638,115 @@ Test(csv_parse_records, long_mantissas_edges) {
   }
   csv_parse_use(NULL);
 }
+
+/* A number near the shapes open_field reads from one load: integers of 1 to 16
+ * digits with leading zeros and "-0", decimals of 1 to 10 digits with the point
+ * anywhere (".5", "5."), "e[+-]dd" exponents at Clinger's limits (a power of ten of
+ * -22, 22 and one past), one or three exponent digits, no sign, 'E'; now and then a
+ * byte after it that is not a separator. */
+static size_t edge_cell(uint64_t *rng, char *out) {
+  uint64_t r = next_random(rng);
+  char *o = out;
+  if (r & 1) *o++ = '-';
+  int digits = 1 + (int)((r >> 1) % (r >> 5 & 1 ? 16 : 10));
+  int point = r >> 6 & 1 ? -1 : (int)((r >> 7) % (uint64_t)(digits + 1));
+  bool zeros = (r >> 12) % 4 == 0;
+  for (int i = 0; i < digits; i++) {
+    if (i == point) *o++ = '.';
+    *o++ = zeros && i + 1 < digits ? '0' : (char)('0' + next_random(rng) % 10);
+  }
+  if (point == digits) *o++ = '.';
+  if (point >= 0 && (r >> 14) % 3 == 0) {   /* an exponent, mostly two digits with a sign */
+    int frac = digits - point, x = (int)((r >> 16) % 60) - 30;
+    switch ((r >> 24) % 8) {
+    case 0: x = 22 + frac + (int)((r >> 28) % 3) - 1; break;    /* 10^21, 10^22, 10^23 */
+    case 1: x = -22 + frac + (int)((r >> 28) % 3) - 1; break;   /* 10^-23, 10^-22, 10^-21 */
+    default: break;
+    }
+    if (x > 99 || x < -99) x %= 99;
+    switch ((r >> 32) % 10) {
+    case 0: o += sprintf(o, "e%d", x); break;                 /* no '+', maybe one digit */
+    case 1: o += sprintf(o, "E%+03d", x); break;
+    case 2: o += sprintf(o, "e%+04d", x); break;              /* three digits */
+    case 3: o += sprintf(o, "e%+d", x % 10); break;           /* one digit */
+    default: o += sprintf(o, "e%c%02d", x < 0 ? '-' : '+', x < 0 ? -x : x); break;
+    }
+  }
+  if ((r >> 40) % 40 == 0) *o++ = "x.e+-0 \"\r"[(r >> 48) % 9];   /* a byte that is not a separator */
+  return (size_t)(o - out);
+}
+
+/* Records of edge_cell numbers; 64 bytes of junk after. */
+static size_t edge_records(uint64_t *rng, char *buf, size_t cap, size_t nfields) {
+  size_t n = 0;
+  while (n + 64 * 8 + 64 < cap) {
+    for (size_t f = 0; f < nfields; f++) {
+      n += edge_cell(rng, buf + n);
+      if (f + 1 < nfields) buf[n++] = ',';
+    }
+    buf[n++] = '\n';
+  }
+  if (next_random(rng) % 2) n--;   /* no final line feed: the last number ends at the end */
+  for (int i = 0; i < 64; i++) buf[n + (size_t)i] = "\n,0123456789.e+"[next_random(rng) % 15];
+  return n;
+}
+
+Test(csv_parse_records, usual_shapes_and_their_edges) {
+  uint64_t rng = 1717;
+  size_t cap = 1 << 15;
+  char *text = malloc(cap + 64);
+  if (!csv_parse_use("sse4.1")) cr_skip_test("no SSE4.1");
+  size_t read = 0;
+  for (int round = 0; round < 400; round++) {   /* about a million cells */
+    size_t nfields = 1 + round % 7;
+    size_t len = edge_records(&rng, text, cap, nfields);
+    int col[8], cell[8];
+    for (size_t f = 0; f < nfields; f++) {   /* every field a column (the all-numbers walk), or some */
+      col[f] = round % 4 == 3 && f % 2 ? -1 : (int)f;
+      cell[f] = f % 3 == 0 ? (int)f : -1;
+    }
+    uint64_t steps = rng;
+    read += check_records(text, len, nfields, col, round % 4 == 1 ? cell : NULL, &steps);
+  }
+  cr_assert(read > 10000, "only %zu records read", read);
+  csv_parse_use(NULL);
+  free(text);
+}
+
+Test(csv_parse_records, reads_the_edges_bit_for_bit) {
+  static const char *const cases[] = {
+      "0", "-0", "7", "-7", "00000007", "12345678", "-99999999", "123456789", "0000000000000001",
+      "9007199254740993", "-0.0", "0.5", ".5", "5.", "-.5", "1234567.8", "12345678.", "1.2345678",
+      "0.00000001", "123456789.0", "0.000123457", "8.2635e+00", "-2.4759e-01", "1.5e+21", "1.5e+22",
+      "1.5e+23", "1.5e-21", "1.5e-22", "1.5e-23", "9.9999e+22", "1.0000e+99", "1.0000e-99", "1.5E+05",
+      "1.5e+5", "1.5e+005", "1.5e05", "-0.0000e+00", "12345678.e+01", "1234567.8e-30", "4.9406e-324",
+  };
+  if (!csv_parse_use("sse4.1")) cr_skip_test("no SSE4.1");
+  static const int col[2] = {0, 1};
+  for (size_t k = 0; k < sizeof cases / sizeof *cases; k++)
+    for (int last = 0; last < 2; last++) {   /* the number before a ',' and before the LF */
+      char buf[192];
+      memset(buf, '7', sizeof buf);   /* digits after the end: they must not be read */
+      int len = last ? sprintf(buf, "1,%s\n", cases[k]) : sprintf(buf, "%s,1\n", cases[k]);
+      buf[len] = '7';
+      double a[2] = {0, 0}, b[2] = {0, 0}, *out[2] = {a, b}, want;
+      size_t pos = 0;
+      cr_assert(eq(sz, csv_parse_records(buf, (size_t)len, &pos, 2, col, 2, out, NULL, NULL, 0), 1), "'%s'", cases[k]);
+      cr_assert(eq(int, csv_parse_double(cases[k], strlen(cases[k]), &want), 0));
+      double got = last ? b[0] : a[0];
+      cr_assert(memcmp(&got, &want, sizeof got) == 0, "'%s' read as %a, not %a", cases[k], got, want);
+      cr_assert(memcmp(&want, &(double){strtod(cases[k], NULL)}, sizeof want) == 0, "'%s': strtod", cases[k]);
+      pos = 0;   /* the same record without its LF, ending right at the buffer's end: not read */
+      cr_assert(eq(sz, csv_parse_records(buf, (size_t)len - 1, &pos, 2, col, 2, out, NULL, NULL, 0), 0), "'%s'", cases[k]);
+      for (const char *after = "x.e+0 \"\r"; *after; after++) {   /* a byte after it that is no separator */
+        len = last ? sprintf(buf, "1,%s%c\n", cases[k], *after) : sprintf(buf, "%s%c,1\n", cases[k], *after);
+        pos = 0;
+        size_t n = csv_parse_records(buf, (size_t)len, &pos, 2, col, 2, out, NULL, NULL, 0);
+        char cell[64];
+        int clen = sprintf(cell, "%s%c", cases[k], *after);
+        double v;
+        cr_assert(n == 0 || csv_parse_double(cell, (size_t)clen, &v) == 0, "'%s' read", cell);
+      }
+    }
+  csv_parse_use(NULL);
+}
