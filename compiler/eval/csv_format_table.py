@@ -2,7 +2,7 @@
 """csv_format_table.py - writes csv_format_table.h, the table of csv_format_double's fast
 path (csv.c, format_fast): run `python3 compiler/eval/csv_format_table.py >
 compiler/eval/csv_format_table.h` after changing it (the header is committed;
-tests/scripts/csv_format_table.sh checks that the two agree).
+tests/scripts/generated_tables.sh checks that the two agree).
 
 One row for each biased exponent b of a normal double v = m2 * 2^e2 (e2 = b - 1075, m2 in
 [2^52, 2^53)): k0 = floor(log10(2^(e2 + 52))), so that X = v * 10^(16 - k0) lies in
