@@ -27,7 +27,7 @@ if [ ! -d "$peers/node_modules/@duckdb/node-api" ] || [ ! -d "$peers/node_module
   echo "installing @duckdb/node-api and nodejs-polars (npm) into $peers"
   mkdir -p "$peers"
   npm install --prefix "$peers" --no-audit --no-fund --loglevel=error \
-    @duckdb/node-api@1.5 nodejs-polars@0.26 nodejs-polars-linux-x64-gnu@0.26 >/dev/null
+    @duckdb/node-api@1.5.6-r.1 nodejs-polars@0.26 nodejs-polars-linux-x64-gnu@0.26 >/dev/null
 fi
 cmake --build "$build" --target missionc >/dev/null
 work=$(mktemp -d)

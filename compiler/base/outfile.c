@@ -28,14 +28,10 @@
 
 static char *volatile live[OUTFILE_MAX_LIVE];
 
-void outfile_remove_temporaries(void) {
-  for (int i = 0; i < OUTFILE_MAX_LIVE; i++)
-    if (live[i]) unlink(live[i]);
-}
-
 /* What: the signal handler; removes the live temporaries, then dies of the signal. */
 static void remove_live_and_die(int sig) {
-  outfile_remove_temporaries();
+  for (int i = 0; i < OUTFILE_MAX_LIVE; i++)
+    if (live[i]) unlink(live[i]);
   signal(sig, SIG_DFL);
   raise(sig);
 }

@@ -43,9 +43,6 @@ int outfile_commit(OutFile *o, char **err);
 /* Give up: close and remove the temporary; the target is left untouched. */
 void outfile_abort(OutFile *o);
 /* Write len bytes to path in one go (open, write, commit); 0 or -1 with *err. */
-/* Remove every temporary still open, from a signal handler that ends the run
- * (async-signal-safe: unlink only). */
-void outfile_remove_temporaries(void);
 int outfile_write(const char *path, const void *data, size_t len, unsigned flags, char **err);
 /* Whether path and other name the same existing file (device and inode, symlinks
  * followed); "-" and files that do not exist name nothing. */

@@ -21,8 +21,6 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <zlib.h>
@@ -177,54 +175,6 @@ long csv_read_rest(CsvReader *r, char *dst, size_t n, char *err, size_t errlen) 
   if (got < 0) snprintf(err, errlen, "read error: %s", why);
   if (got == 0) r->eof = true;
   return got;
-}
-
-/* The offset in r's file of the first byte csv_read_rest would hand out, or -1 when it
-   is not known: the bytes the reader holds come before the file's position. */
-static off_t rest_offset(const CsvReader *r) {
-  off_t cur = lseek(r->fd, 0, SEEK_CUR);
-  size_t held = (r->len - r->pos) + (r->in.len - r->in.pos);
-  return cur < 0 || (uint64_t)cur < held ? -1 : cur - (off_t)held;
-}
-
-char *csv_map_rest(CsvReader *r, size_t min, size_t pad, CsvMap *map) {
-  struct stat st;
-  if (r->file || r->fd < 0 || r->borrowed || r->in.dec != DEC_PLAIN || !r->in.sniffed ||
-      fstat(r->fd, &st) != 0 || !S_ISREG(st.st_mode))
-    return NULL;
-  off_t start = rest_offset(r);
-  if (start < 0 || st.st_size < start || (uint64_t)(st.st_size - start) < min) return NULL;
-  long page = sysconf(_SC_PAGESIZE);
-  off_t base = start - start % page;
-  size_t span = (size_t)(st.st_size - base);
-  size_t size = (span + pad + (size_t)page - 1) / (size_t)page * (size_t)page;
-  /* zero pages for the whole, then the file over its start: the pad reads as zeros
-     even when the file ends on a page boundary */
-  char *area = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (area == MAP_FAILED) return NULL;
-  if (mmap(area, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED | MAP_NORESERVE, r->fd, base) == MAP_FAILED) {
-    munmap(area, size);
-    return NULL;
-  }
-  madvise(area, span, MADV_SEQUENTIAL);
-  r->pos = r->rec_start = r->len;   /* the reader has handed out everything */
-  r->in.pos = r->in.len;
-  r->in.raw_eof = r->eof = true;
-  *map = (CsvMap){area, size, (size_t)(start - base), (size_t)(st.st_size - start), start, 0};
-  return area + map->lead;
-}
-
-void csv_map_done(CsvMap *map, size_t upto) {
-  long page = sysconf(_SC_PAGESIZE);
-  size_t end = (map->lead + upto) / (size_t)page * (size_t)page;
-  if (end <= map->done) return;
-  madvise(map->area + map->done, end - map->done, MADV_DONTNEED);
-  map->done = end;
-}
-
-void csv_unmap(CsvMap *map) {
-  if (map->area) munmap(map->area, map->size);
-  *map = (CsvMap){0};
 }
 
 void csv_close(CsvReader *r) {

@@ -46,7 +46,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <sys/types.h>
 
 typedef struct CsvReader CsvReader;
 
@@ -111,24 +110,6 @@ const char *csv_scan_use(const char *isa);
 /* After csv_read_header (or records): the rest of the decoded input, raw, up to n
    bytes at dst; the count, 0 at the end, -1 with the reason in err. */
 long csv_read_rest(CsvReader *r, char *dst, size_t n, char *err, size_t errlen);
-/* After csv_read_header: the rest of a plain (not compressed) regular file of at least
-   `min` bytes mapped into memory instead of read (the reader then has nothing more to
-   hand out), private and writable (the reader NUL-terminates fields in place; the file
-   is never written), with `pad` zero bytes readable after its end. NULL when the input is
-   not such a file (a pipe, a terminal, compressed, read through a FILE, shorter) or
-   mapping fails: csv_read_rest reads it then. The rest is map->len bytes, starting at
-   byte map->at of the file. csv_map_done drops the whole pages before byte `upto` of the
-   rest from memory (the resident size stays that of the pieces at work; they read back
-   from the file, without what was written into them), csv_unmap releases it all. */
-typedef struct CsvMap {
-  char *area;
-  size_t size, lead, len;
-  off_t at;
-  size_t done;   /* bytes of area dropped by csv_map_done */
-} CsvMap;
-char *csv_map_rest(CsvReader *r, size_t min, size_t pad, CsvMap *map);
-void csv_map_done(CsvMap *map, size_t upto);
-void csv_unmap(CsvMap *map);
 /* Where to cut text that starts at a record boundary so that the first part holds
    whole records only: just after the last line feed outside quotes, or 0 if none. */
 size_t csv_split_point(const char *text, size_t len);

@@ -23,7 +23,6 @@
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +33,6 @@
 #include "codegen.h"
 #include "csv.h"
 #include "eval_rows.h"
-#include "outfile.h"
 #include "util.h"
 
 /* ------------------------------------------------------------------------
@@ -242,7 +240,6 @@ typedef struct Progress {
   double start, last;
   off_t size;           /* of a regular input file, else 0 */
   int fd;
-  off_t mapped_at;      /* the input is mapped: where the next piece starts, else -1 */
 } Progress;
 
 typedef struct Run {
@@ -258,9 +255,6 @@ typedef struct Run {
   bool input_done;      /* the last piece has been read */
   char *carry;          /* the partial record after the last piece's cut */
   size_t carry_len, carry_cap;
-  CsvMap map;           /* the rest of a regular input file, mapped: */
-  char *mtext;          /* its text (the chunks are views of it), NULL when it is read */
-  size_t mpos;          /* where the next piece starts in it */
   Column *cols;         /* the rule set's columns, with their place in the CSV */
   int ncols;
   int *keep;            /* --keep: the CSV fields copied to the output, in order */
@@ -908,43 +902,10 @@ static void fill_chunk(Run *run, CsvReader *reader, Chunk *c) {
   memset(c->text + c->tlen, 0, TEXT_PAD);   /* the pad the scans read past the end is defined */
 }
 
-/* fill_chunk for a mapped input: the chunk is a view of the next piece of the mapping,
- * cut after its last whole record, with no copy (the bytes after it, the next records or
- * the mapping's zero pad, are readable). A record longer than MAX_RECORD becomes the
- * chunk's tail error, as fill_chunk says it. */
-static void fill_chunk_mapped(Run *run, Chunk *c) {
-  char *text = run->mtext + run->mpos;
-  size_t left = run->map.len - run->mpos, target = run->piece, take = 0;
-  for (;; target += run->piece) {
-    if (target >= left) {
-      take = left;
-      run->input_done = true;
-      break;
-    }
-    if ((take = csv_split_point(text, target)) > 0) break;
-    if (target > MAX_RECORD) {
-      c->tail_failed = true;
-      c->tail_err = (CsvError){1, 0, ""};
-      snprintf(c->tail_err.message, sizeof c->tail_err.message,
-               inside_quotes(text, target)
-                   ? "quoted field longer than %zu bytes, the longest record read (is a closing quote missing?)"
-                   : "record longer than %zu bytes, the longest record read",
-               MAX_RECORD);
-      run->input_done = true;
-      break;
-    }
-  }
-  c->text = text;
-  c->tlen = take;
-  run->mpos += take;
-  run->progress.mapped_at = run->map.at + (off_t)run->mpos;
-}
-
 
 static void progress_init(Progress *p, int fd, const EvalOptions *o) {
   memset(p, 0, sizeof *p);
   p->fd = fd;
-  p->mapped_at = -1;
   p->start = p->last = now_seconds(CLOCK_MONOTONIC);
   struct stat st;
   bool regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
@@ -964,7 +925,7 @@ static void progress_show(Progress *p, size_t rows, bool final) {
     return;
   }
   p->shown = true;
-  off_t pos = p->mapped_at >= 0 ? p->mapped_at : lseek(p->fd, 0, SEEK_CUR);
+  off_t pos = lseek(p->fd, 0, SEEK_CUR);
   if (p->size > 0 && pos > 0)
     fprintf(stderr, "\rmissionc eval: %zu rows, %.0f%%, %.0f rows/s\033[K", rows,
             100.0 * (double)pos / (double)p->size, (double)rows / (t - p->start));
@@ -1041,8 +1002,6 @@ static bool write_chunk(Run *run, Chunk *c, FILE *out, const char *out_name, int
     return false;
   }
   run->cpu_write += now_seconds(CLOCK_THREAD_CPUTIME_ID) - t0;
-  if (run->mtext && c->text + c->tlen >= run->mtext + TEXT_PAD)   /* the next piece may look back a little */
-    csv_map_done(&run->map, (size_t)(c->text + c->tlen - run->mtext) - TEXT_PAD);
   run->total_rows += c->total;
   if (c->csv_failed) {
     report_csv_error(run, &c->csv_err, run->line_base, "");
@@ -1109,7 +1068,7 @@ static void free_run(Run *run) {
   free(run->fuse_cell);
   for (int s = 0; s < run->nslots; s++) {
     Chunk *c = &run->slots[s];
-    if (!run->mtext) free(c->text);   /* else a view of the mapping */
+    free(c->text);
     free(c->cells);
     free(c->lines);
     free(c->at);
@@ -1130,7 +1089,6 @@ static void free_run(Run *run) {
   free(run->cf_cols);
   free(run->subst);
   rows_diag_free(&run->rd);
-  csv_unmap(&run->map);
 }
 
 static void print_timing(const Run *run, size_t rows, double wall) {
@@ -1153,37 +1111,6 @@ static void print_timing(const Run *run, size_t rows, double wall) {
     fputs("missionc eval: evaluated by the interpreter (--engine interp)\n", stderr);
 }
 
-/* The mapped input's name, for input_shrank. */
-static const char *volatile shrank_name;
-
-/* SIGBUS while the input is mapped: the file shrank under the mapping (another program
- * truncated it), its pages past the new end are gone. Says so, removes the output's
- * temporary (an existing output stays as it was) and exits 2, as a read error does. */
-static void input_shrank(int sig) {
-  (void)sig;
-  static const char what[] = "missionc eval: error: cannot read ", why[] = ": the file shrank while it was read\n";
-  const char *name = shrank_name ? shrank_name : "the input";
-  ssize_t ignored = write(STDERR_FILENO, what, sizeof what - 1);
-  ignored = write(STDERR_FILENO, name, strlen(name));
-  ignored = write(STDERR_FILENO, why, sizeof why - 1);
-  (void)ignored;
-  outfile_remove_temporaries();
-  _exit(2);
-}
-
-/* Map the rest of the input (a regular file) when it can be, with input_shrank for SIGBUS;
- * *old gets the handler it replaces. */
-static void map_input(Run *run, CsvReader *reader, struct sigaction *old) {
-  run->mtext = csv_map_rest(reader, 1, TEXT_PAD, &run->map);
-  if (!run->mtext) return;
-  shrank_name = run->in_name;
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = input_shrank;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGBUS, &sa, old);
-}
-
 /* Read, evaluate and write every record; the header is already mapped. */
 static int stream_rows(Run *run, CsvReader *reader, FILE *out, const char *out_name) {
   Progress *prog = &run->progress;
@@ -1204,8 +1131,7 @@ static int stream_rows(Run *run, CsvReader *reader, FILE *out, const char *out_n
     c->bad = c->csv_failed = c->tail_failed = c->carry_failed = false;
     c->cpu_read = c->cpu_parse = c->cpu_eval = c->cpu_format = c->cpu_fused = 0;
     double t0 = now_seconds(CLOCK_THREAD_CPUTIME_ID);
-    if (run->mtext) fill_chunk_mapped(run, c);
-    else fill_chunk(run, reader, c);
+    fill_chunk(run, reader, c);
     run->cpu_read += now_seconds(CLOCK_THREAD_CPUTIME_ID) - t0;
     submit(run, (int)(seq++ % run->nslots));
     progress_show(prog, run->total_rows, false);
@@ -1316,12 +1242,9 @@ int eval_csv(const RuleSet *rs, int in_fd, const char *in_name, FILE *out, const
   run.slots = xcalloc((size_t)run.nslots, sizeof *run.slots);
   run.queue = xcalloc((size_t)run.nslots, sizeof *run.queue);
   alloc_slots(&run);
-  struct sigaction old_bus;
-  map_input(&run, reader, &old_bus);
   if (run.nworkers) start_workers(&run);
   status = stream_rows(&run, reader, out, out_name);
   if (run.threaded) stop_workers(&run);
-  if (run.mtext) sigaction(SIGBUS, &old_bus, NULL);
   if (status == 0 && (fflush(out) != 0 || ferror(out))) {
     util_error("cannot write %s: %s", out_name, strerror(errno));
     status = 2;
