@@ -119,8 +119,8 @@ enum { W = 4 };
 #define STORE _mm256_storeu_pd
 #define F(fn, ulp, isa) Sleef_finz_##fn##d4_##ulp##avx2
 #endif
-V F(exp, u10, )(V), F(log, u35, )(V), F(pow, u10, )(V, V);
-double Sleef_finz_expd1_u10purecfma(double), Sleef_finz_logd1_u35purecfma(double), Sleef_finz_powd1_u10purecfma(double, double);
+V F(exp, u10, )(V), F(log, u10, )(V), F(pow, u10, )(V, V);
+double Sleef_finz_expd1_u10purecfma(double), Sleef_finz_logd1_u10purecfma(double), Sleef_finz_powd1_u10purecfma(double, double);
 void m_v_exp_batch(size_t n, const double *const *c, double *o) {
   size_t i = 0;
   for (; i + W <= n; i += W) STORE(o + i, F(exp, u10, )(LOAD(c[0] + i)));
@@ -128,8 +128,8 @@ void m_v_exp_batch(size_t n, const double *const *c, double *o) {
 }
 void m_v_log_batch(size_t n, const double *const *c, double *o) {
   size_t i = 0;
-  for (; i + W <= n; i += W) STORE(o + i, F(log, u35, )(LOAD(c[0] + i)));
-  for (; i < n; i++) o[i] = Sleef_finz_logd1_u35purecfma(c[0][i]);
+  for (; i + W <= n; i += W) STORE(o + i, F(log, u10, )(LOAD(c[0] + i)));
+  for (; i < n; i++) o[i] = Sleef_finz_logd1_u10purecfma(c[0][i]);
 }
 void m_v_pow_batch(size_t n, const double *const *c, double *o) {
   size_t i = 0;

@@ -8,9 +8,9 @@
 #include <string.h>
 
 double Sleef_cinz_expd1_u10purec(double x);
-double Sleef_cinz_logd1_u35purec(double x);
+double Sleef_cinz_logd1_u10purec(double x);
 double Sleef_finz_expd1_u10purecfma(double x);
-double Sleef_finz_logd1_u35purecfma(double x);
+double Sleef_finz_logd1_u10purecfma(double x);
 
 static atomic_int family = -1;   /* VmFamily once known */
 static atomic_bool warned;
@@ -85,7 +85,7 @@ double vm_exp(double x) {
 
 double vm_log(double x) {
   atomic_fetch_add_explicit(&scalar_calls, 1, memory_order_relaxed);
-  return vm_nan_canonical(vm_family() == VM_FINZ ? Sleef_finz_logd1_u35purecfma(x) : Sleef_cinz_logd1_u35purec(x));
+  return vm_nan_canonical(vm_family() == VM_FINZ ? Sleef_finz_logd1_u10purecfma(x) : Sleef_cinz_logd1_u10purec(x));
 }
 
 double vm_pow(double x, double y) { return vm_pow_value(x, y); }
@@ -115,7 +115,7 @@ typedef struct VmKernels {
 /* The two functions of a family at one width. */
 #define VM_WIDTH(TAG, TARGET, T, W, LOAD, STORE, FAM, ISA)                                      \
   VM_UNARY(TAG##_exp, TARGET, T, W, LOAD, STORE, Sleef_##FAM##_expd##W##_u10##ISA)              \
-  VM_UNARY(TAG##_log, TARGET, T, W, LOAD, STORE, Sleef_##FAM##_logd##W##_u35##ISA)              \
+  VM_UNARY(TAG##_log, TARGET, T, W, LOAD, STORE, Sleef_##FAM##_logd##W##_u10##ISA)              \
   static const VmKernels TAG = {TAG##_exp, TAG##_log};
 
 #if defined(__x86_64__)

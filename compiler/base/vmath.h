@@ -3,8 +3,8 @@
  * vector width within one *family*:
  *   VM_FINZ  Sleef_finz_*: with fused multiply-add (x86-64 with FMA and AVX2)
  *   VM_CINZ  Sleef_cinz_*: without (any CPU)
- * exp is the u10 function (at most 1.0 ulp from the exact result), log the u35 one (at
- * most 3.5 ulp; LANGUAGE.md "exp, log and pow"). The two families differ in the last
+ * exp and log are the u10 functions (at most 1.0 ulp from the exact result; LANGUAGE.md
+ * "exp, log and pow"). The two families differ in the last
  * bit on some arguments, so one process uses one: vm_family(). The interpreter and
  * the constant folder call the scalar functions here; compiled code calls the same
  * family's 2-, 4- and 8-wide ones (codegen.c).

@@ -352,7 +352,7 @@ CgVmath cg_vmath_for_cpu(const char *cpu) {
 const char *cg_vmath_name(CgVmath v) { return v == CG_VMATH_RUNTIME ? "runtime" : vm_family_name((VmFamily)v); }
 
 /* The SLEEF function `which` of family fam on `width` lanes (1, 2, 4 or 8), declared
- * once: exp and pow the u10 ones, log the u35 one (vmath.h). */
+ * once: the u10 ones (at most 1.0 ulp; vmath.h). */
 static LLVMValueRef math_fn(Gen *g, VmFamily fam, Libm which, unsigned width, LLVMTypeRef *ty) {
   int nargs = which == LIBM_POW ? 2 : 1;
   int w = width == 1 ? CG_MATH_SCALAR : width == 2 ? CG_MATH_SSE2 : width == 4 ? CG_MATH_AVX : CG_MATH_AVX512;
@@ -364,8 +364,8 @@ static LLVMValueRef math_fn(Gen *g, VmFamily fam, Libm which, unsigned width, LL
     static const char *const isa[2][MATH_WIDTHS] = {{"purec", "sse2", "avx", "avx512fnofma"},
                                                     {"purecfma", "avx2128", "avx2", "avx512f"}};
     char name[64];
-    snprintf(name, sizeof name, "Sleef_%s_%sd%u_%s%s", finz ? "finz" : "cinz", libm_names[which], width,
-             which == LIBM_LOG ? "u35" : "u10", isa[finz][w]);
+    snprintf(name, sizeof name, "Sleef_%s_%sd%u_u10%s", finz ? "finz" : "cinz", libm_names[which], width,
+             isa[finz][w]);
     LLVMValueRef fn = LLVMGetNamedFunction(g->mod, name);
     if (!fn) fn = LLVMAddFunction(g->mod, name, *ty);
     if (g->nounwind) LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, g->nounwind);

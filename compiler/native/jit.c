@@ -487,10 +487,10 @@ static char *cache_dir_from_env(void) {
  * where the process does not export them (a library loaded by Python with
  * RTLD_LOCAL). Declared without their vector types. */
 #define MATH_FAMILY(X, fam, isa1, isa2, isa4, isa8)                                        \
-  X(fam, exp, 1, u10, isa1) X(fam, log, 1, u35, isa1) X(fam, pow, 1, u10, isa1)              \
-  X(fam, exp, 2, u10, isa2) X(fam, log, 2, u35, isa2) X(fam, pow, 2, u10, isa2)              \
-  X(fam, exp, 4, u10, isa4) X(fam, log, 4, u35, isa4) X(fam, pow, 4, u10, isa4)              \
-  X(fam, exp, 8, u10, isa8) X(fam, log, 8, u35, isa8) X(fam, pow, 8, u10, isa8)
+  X(fam, exp, 1, u10, isa1) X(fam, log, 1, u10, isa1) X(fam, pow, 1, u10, isa1)              \
+  X(fam, exp, 2, u10, isa2) X(fam, log, 2, u10, isa2) X(fam, pow, 2, u10, isa2)              \
+  X(fam, exp, 4, u10, isa4) X(fam, log, 4, u10, isa4) X(fam, pow, 4, u10, isa4)              \
+  X(fam, exp, 8, u10, isa8) X(fam, log, 8, u10, isa8) X(fam, pow, 8, u10, isa8)
 #define MATH_FUNCTIONS(X)                                            \
   MATH_FAMILY(X, cinz, purec, sse2, avx, avx512fnofma)               \
   MATH_FAMILY(X, finz, purecfma, avx2128, avx2, avx512f)
