@@ -286,6 +286,12 @@ typedef struct Run {
   CsvField *subst;      /* per input column: the carried text for the record at hand */
 } Run;
 
+/* The calling thread's CPU time, for --time's split; 0 without --time (reading it is a
+   system call, not a vDSO read). */
+static double cpu_now(const Run *run) {
+  return run->o->timing ? now_seconds(CLOCK_THREAD_CPUTIME_ID) : 0;
+}
+
 /* Room for `need` bytes of text in the chunk, and TEXT_PAD more. */
 static void reserve_text(Chunk *c, size_t need) {
   if (need + TEXT_PAD <= c->tcap) return;
@@ -507,14 +513,14 @@ static void scan_plain(Run *run, Chunk *c, CsvReader *r, size_t upto) {
  * csv_parse_records (cells only for the kept fields), up to the batch's size; the reader
  * goes on after them. With --time, its CPU time counts as parsing (c->cpu_fused). */
 static void parse_plain(Run *run, Chunk *c, CsvReader *r) {
-  double t0 = run->o->timing ? now_seconds(CLOCK_THREAD_CPUTIME_ID) : 0;
+  double t0 = cpu_now(run);
   size_t pos = csv_mem_offset(r);
   for (int k = 0; k < run->ncols; k++) c->colv[k] = c->vals + (size_t)k * run->rows + c->nrows;
   size_t n = csv_parse_records(c->text, c->tlen, &pos, run->nfields, run->fuse_col, run->rows - c->nrows, c->colv,
                                run->fuse_cell, c->cells + c->nrows * (size_t)run->width, (size_t)run->width);
   csv_mem_skip(r, pos, (long)n);
   c->nrows += n;
-  if (run->o->timing) c->cpu_fused += now_seconds(CLOCK_THREAD_CPUTIME_ID) - t0;
+  c->cpu_fused += cpu_now(run) - t0;
 }
 
 /* Note that the batch's rows from `from` on have cells (parse_numbers reads them). */
@@ -580,11 +586,11 @@ static void process_chunk(Run *run, Chunk *c) {
   if (!r) unreachable_bug("out of memory");
   bool more = true;
   while (more) {
-    double t0 = now_seconds(CLOCK_THREAD_CPUTIME_ID);
+    double t0 = cpu_now(run);
     more = read_batch(run, c, r);
-    double t1 = now_seconds(CLOCK_THREAD_CPUTIME_ID);
+    double t1 = cpu_now(run);
     bool ok = parse_chunk(run, c);
-    double t2 = now_seconds(CLOCK_THREAD_CPUTIME_ID);
+    double t2 = cpu_now(run);
     c->cpu_read += t1 - t0 - c->cpu_fused;   /* the fused walk parses as it reads */
     c->cpu_parse += t2 - t1 + c->cpu_fused;
     c->cpu_fused = 0;
@@ -593,10 +599,10 @@ static void process_chunk(Run *run, Chunk *c) {
       break;
     }
     eval_chunk(run, c);
-    double t3 = now_seconds(CLOCK_THREAD_CPUTIME_ID);
+    double t3 = cpu_now(run);
     format_chunk(run, c);
     c->cpu_eval += t3 - t2;
-    c->cpu_format += now_seconds(CLOCK_THREAD_CPUTIME_ID) - t3;
+    c->cpu_format += cpu_now(run) - t3;
     c->total += c->nrows;
   }
   c->nlines = csv_line(r) - 1;
@@ -992,7 +998,7 @@ static bool write_chunk(Run *run, Chunk *c, FILE *out, const char *out_name, int
     atomic_store(&run->abort, true);
     return false;
   }
-  double t0 = now_seconds(CLOCK_THREAD_CPUTIME_ID);
+  double t0 = cpu_now(run);
   if (!run->header_written) write_header(run, out);
   if (c->olen && fwrite(c->out, 1, c->olen, out) != c->olen) {
     progress_show(&run->progress, 0, true);
@@ -1001,7 +1007,7 @@ static bool write_chunk(Run *run, Chunk *c, FILE *out, const char *out_name, int
     atomic_store(&run->abort, true);
     return false;
   }
-  run->cpu_write += now_seconds(CLOCK_THREAD_CPUTIME_ID) - t0;
+  run->cpu_write += cpu_now(run) - t0;
   run->total_rows += c->total;
   if (c->csv_failed) {
     report_csv_error(run, &c->csv_err, run->line_base, "");
@@ -1130,9 +1136,9 @@ static int stream_rows(Run *run, CsvReader *reader, FILE *out, const char *out_n
     c->olen = 0;
     c->bad = c->csv_failed = c->tail_failed = c->carry_failed = false;
     c->cpu_read = c->cpu_parse = c->cpu_eval = c->cpu_format = c->cpu_fused = 0;
-    double t0 = now_seconds(CLOCK_THREAD_CPUTIME_ID);
+    double t0 = cpu_now(run);
     fill_chunk(run, reader, c);
-    run->cpu_read += now_seconds(CLOCK_THREAD_CPUTIME_ID) - t0;
+    run->cpu_read += cpu_now(run) - t0;
     submit(run, (int)(seq++ % run->nslots));
     progress_show(prog, run->total_rows, false);
   }
