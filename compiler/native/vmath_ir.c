@@ -1,6 +1,7 @@
 /* vmath_ir.c - missionc's pow as LLVM IR (vmath_ir.h): base/vmath_pow.c's operations,
  * one for one and in its order, on scalars or vectors; table loads are gathers
- * (llvm.masked.gather) on vectors. No fast-math flags: LLVM keeps every rounding. */
+ * (llvm.masked.gather) on vectors. No fast-math flags: LLVM keeps every rounding. The
+ * special cases at the end are skipped, by one branch, when no lane has one. */
 #include "vmath_ir.h"
 
 #include <math.h>
@@ -202,21 +203,16 @@ static LLVMValueRef exp_dd(Pw *w, LLVMValueRef ehi, LLVMValueRef elo) {
   return mul(w, add(w, s1, mul(w, s1, t)), s2);
 }
 
-/* The body: pow(x, y) with Annex F's special cases (vmath_pow.c pow_core). */
-static LLVMValueRef pow_body(Pw *w, LLVMValueRef x, LLVMValueRef y) {
+/* m, the value of exp(y log|x|), with Annex F's special cases and the sign of an odd y
+   (vmath_pow.c pow_core's end). */
+static LLVMValueRef annex_f(Pw *w, LLVMValueRef x, LLVMValueRef y, LLVMValueRef ax, LLVMValueRef ay, LLVMValueRef m) {
   LLVMBuilderRef b = w->b;
-  LLVMValueRef ax = fabs_(w, x), ay = fabs_(w, y);
   LLVMValueRef ybig = fcmp(w, LLVMRealOGE, ay, fc(w, 0x1p52));
   LLVMValueRef t = add(w, ay, fc(w, 0x1p52));
   LLVMValueRef yint = LLVMBuildOr(b, ybig, fcmp(w, LLVMRealOEQ, sub(w, t, fc(w, 0x1p52)), ay), "");
   LLVMValueRef low = LLVMBuildAnd(b, as_int(w, sel(w, ybig, ay, t)), ic(w, 1), "");
   LLVMValueRef yodd = LLVMBuildAnd(b, LLVMBuildAnd(b, yint, fcmp(w, LLVMRealOLT, ay, fc(w, 0x1p53)), ""),
                                    LLVMBuildICmp(b, LLVMIntNE, low, ic(w, 0), ""), "");
-  LLVMValueRef lhi, llo;
-  log_dd(w, ax, &lhi, &llo);
-  LLVMValueRef ehi = mul(w, y, lhi);
-  LLVMValueRef elo = add(w, mul(w, y, llo), two_prod_err(w, y, lhi, ehi));
-  LLVMValueRef m = exp_dd(w, ehi, elo);
   LLVMValueRef inf = fc(w, INFINITY), zero = fc(w, 0.0);
   LLVMValueRef yneg = fcmp(w, LLVMRealOLT, y, zero);
   LLVMValueRef yinf = fcmp(w, LLVMRealOEQ, ay, inf);
@@ -233,6 +229,39 @@ static LLVMValueRef pow_body(Pw *w, LLVMValueRef x, LLVMValueRef y) {
   m = sel(w, nan, fc(w, NAN), m);
   LLVMValueRef one = LLVMBuildOr(b, fcmp(w, LLVMRealOEQ, y, zero), fcmp(w, LLVMRealOEQ, x, fc(w, 1.0)), "");
   return sel(w, one, fc(w, 1.0), m);
+}
+
+/* Whether every lane is one that annex_f leaves as it is: x finite, above 0 and not 1,
+   y finite and not 0 (NaNs fail every comparison), as one i1. */
+static LLVMValueRef all_ordinary(Pw *w, LLVMValueRef x, LLVMValueRef y, LLVMValueRef ay) {
+  LLVMBuilderRef b = w->b;
+  LLVMValueRef ok = LLVMBuildAnd(b, fcmp(w, LLVMRealOGT, x, fc(w, 0.0)), fcmp(w, LLVMRealOLT, x, fc(w, INFINITY)), "");
+  ok = LLVMBuildAnd(b, ok, fcmp(w, LLVMRealONE, x, fc(w, 1.0)), "");
+  ok = LLVMBuildAnd(b, ok, fcmp(w, LLVMRealOLT, ay, fc(w, INFINITY)), "");
+  ok = LLVMBuildAnd(b, ok, fcmp(w, LLVMRealONE, y, fc(w, 0.0)), "");
+  if (w->lanes == 1) return ok;
+  LLVMTypeRef bits = LLVMIntTypeInContext(w->ctx, w->lanes);
+  return LLVMBuildICmp(b, LLVMIntEQ, LLVMBuildBitCast(b, ok, bits, ""), LLVMConstAllOnes(bits), "");
+}
+
+/* The body: pow(x, y) (vmath_pow.c pow_core), returned from the function being built.
+   When every lane is ordinary (all_ordinary), exp(y log|x|) is the result and the
+   special cases are skipped by a branch: the same bits with fewer operations. */
+static void pow_body(Pw *w, LLVMValueRef x, LLVMValueRef y) {
+  LLVMValueRef ax = fabs_(w, x), ay = fabs_(w, y);
+  LLVMValueRef lhi, llo;
+  log_dd(w, ax, &lhi, &llo);
+  LLVMValueRef ehi = mul(w, y, lhi);
+  LLVMValueRef elo = add(w, mul(w, y, llo), two_prod_err(w, y, lhi, ehi));
+  LLVMValueRef m = exp_dd(w, ehi, elo);
+  LLVMValueRef fn = LLVMGetBasicBlockParent(LLVMGetInsertBlock(w->b));
+  LLVMBasicBlockRef plain = LLVMAppendBasicBlockInContext(w->ctx, fn, "ordinary");
+  LLVMBasicBlockRef special = LLVMAppendBasicBlockInContext(w->ctx, fn, "special");
+  LLVMBuildCondBr(w->b, all_ordinary(w, x, y, ay), plain, special);
+  LLVMPositionBuilderAtEnd(w->b, plain);
+  LLVMBuildRet(w->b, m);
+  LLVMPositionBuilderAtEnd(w->b, special);
+  LLVMBuildRet(w->b, annex_f(w, x, y, ax, ay, m));
 }
 
 static LLVMValueRef build_pow(LLVMModuleRef mod, const char *name, unsigned lanes, bool has_fma, bool avx512, bool avx2,
@@ -346,7 +375,7 @@ static LLVMValueRef build_pow(LLVMModuleRef mod, const char *name, unsigned lane
   if (avx2) add_avx2_features(w.ctx, fn);
   w.b = LLVMCreateBuilderInContext(w.ctx);
   LLVMPositionBuilderAtEnd(w.b, LLVMAppendBasicBlockInContext(w.ctx, fn, "entry"));
-  LLVMBuildRet(w.b, pow_body(&w, LLVMGetParam(fn, 0), LLVMGetParam(fn, 1)));
+  pow_body(&w, LLVMGetParam(fn, 0), LLVMGetParam(fn, 1));
   LLVMDisposeBuilder(w.b);
   return fn;
 }
