@@ -1004,8 +1004,13 @@ __attribute__((target("sse4.1"))) static size_t records_numbers(const char *text
 
 #define CSV_AVX512 "avx512f,avx512bw,avx512dq,avx512vbmi,avx512vbmi2,bmi,bmi2,popcnt"
 
-/* Byte i of lane f (8 lanes of 8 bytes): field f's bytes, field f - 1 (64: byte 0 of a
-   second source, for field 0), i - 8. */
+/* Byte i of a vector; byte i of lane f (8 lanes of 8 bytes): f, and f - 1 (64: byte 0
+   of a second source, for field 0). */
+static const _Alignas(64) uint8_t lane_iota[64] = {0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12,
+                                                   13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25,
+                                                   26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38,
+                                                   39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51,
+                                                   52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63};
 static const _Alignas(64) uint8_t lane_field[64] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1,
                                                     2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3,
                                                     4, 4, 4, 4, 4, 4, 4, 4, 5, 5, 5, 5, 5, 5, 5, 5,
@@ -1015,59 +1020,96 @@ static const _Alignas(64) uint8_t lane_before[64] = {64, 64, 64, 64, 64, 64, 64,
                                                      3,  3,  3,  3,  3,  3,  3,  3,  4, 4, 4, 4, 4, 4, 4, 4,
                                                      5,  5,  5,  5,  5,  5,  5,  5,  6, 6, 6, 6, 6, 6, 6, 6};
 
+/* record_avx512's constants, made by record_consts. */
+typedef struct {
+  __m512i lf, zero, nine, comma, point, minus, frac_mark, neg_mark, sep_min, low, iota1, lane_field,
+      lane_before, back, ten_one, hundred_one, ten_thousand;
+  __m512d pow10, sign;
+} RecordConsts;
+
+/* v, hidden from the compiler: kept in a register across a loop rather than rebuilt
+   in it. */
+__attribute__((target(CSV_AVX512), always_inline)) static inline __m512i opaque(__m512i v) {
+  __asm__("" : "+v"(v));
+  return v;
+}
+
+/* record_avx512's constants, each opaque. */
+__attribute__((target(CSV_AVX512), always_inline)) static inline RecordConsts record_consts(void) {
+  RecordConsts k;
+  k.lf = opaque(_mm512_set1_epi8('\n'));
+  k.zero = opaque(_mm512_set1_epi8('0'));
+  k.nine = opaque(_mm512_set1_epi8(9));
+  k.comma = opaque(_mm512_set1_epi8(','));
+  k.point = opaque(_mm512_set1_epi8('.'));
+  k.minus = opaque(_mm512_set1_epi8('-'));
+  k.frac_mark = opaque(_mm512_set1_epi8(0x10));
+  k.neg_mark = opaque(_mm512_set1_epi8(0x20));
+  k.sep_min = opaque(_mm512_set1_epi8(0x3F));
+  k.low = opaque(_mm512_set1_epi8(0x0F));
+  k.iota1 = opaque(_mm512_add_epi8(_mm512_load_si512((const void *)lane_iota), _mm512_set1_epi8(1)));
+  k.lane_field = opaque(_mm512_load_si512((const void *)lane_field));
+  k.lane_before = opaque(_mm512_load_si512((const void *)lane_before));
+  k.back = opaque(_mm512_set1_epi64((long long)0xFEFDFCFBFAF9F8F7));   /* lane byte i: i - 9 */
+  k.ten_one = opaque(_mm512_set1_epi16(0x010A));
+  k.hundred_one = opaque(_mm512_set1_epi32(0x00010064));
+  k.ten_thousand = opaque(_mm512_set1_epi64(10000));
+  k.pow10 = _mm512_castsi512_pd(opaque(_mm512_castpd_si512(_mm512_loadu_pd(exact_pow10))));
+  k.sign = _mm512_castsi512_pd(opaque(_mm512_castpd_si512(_mm512_set1_pd(-0.0))));
+  return k;
+}
+
 /* One record of up to 8 fields at p, every field [-]digits[.digits] of 1 to 8 digits,
    from one 64-byte load, into dst[f][n] (cols: the columns' addresses in 8 lanes,
-   lanes: the record's fields). The LF and every field's shape come from byte masks of
-   the load. The digits, with their marks (0x10: after the point, 0x20: after a '-'),
-   and the separators are compressed together (vpcompressb); the separators'
-   positions there give each field's digits, which one vpermb moves to the end of the
-   field's 64-bit lane; pmaddubsw/pmaddwd/pmuludq turn the lanes into integers of up to
-   8 digits, exact doubles, divided by the exact 10^(digits after the point): one
-   rounding (Clinger), as open_field's. The byte after the LF, or NULL when the record
-   is not such or its LF not before end (then record_numbers reads it). p has 64
-   readable bytes. */
+   lanes: the record's fields; k: record_consts). The LF and every field's shape come
+   from byte masks of the load. The digits, with their marks (0x10: after the point,
+   0x20: after a '-'), and the separators are compressed together (vpcompressb); the
+   separators' positions there give each field's digits, which one vpermb moves to the
+   end of the field's 64-bit lane; pmaddubsw/pmaddwd/pmuludq turn the lanes into
+   integers of up to 8 digits, exact doubles, divided by the exact 10^(digits after the
+   point): one rounding (Clinger), as open_field's. The byte after the LF, or NULL when
+   the record is not such or its LF not before end (then record_numbers reads it). p
+   has 64 readable bytes. */
 __attribute__((target(CSV_AVX512), always_inline)) static inline const char *
-record_avx512(const char *p, const char *end, size_t last, __m512i cols, __mmask8 lanes, size_t n) {
-  const __m512i x = _mm512_loadu_si512((const void *)p), d = _mm512_sub_epi8(x, _mm512_set1_epi8('0'));
-  uint64_t lf = _tzcnt_u64(_mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('\n')));   /* 64: none */
+record_avx512(const char *p, const char *end, size_t last, __m512i cols, __mmask8 lanes, size_t n,
+              const RecordConsts *k) {
+  const __m512i x = _mm512_loadu_si512((const void *)p), d = _mm512_sub_epi8(x, k->zero);
+  uint64_t lf = _tzcnt_u64(_mm512_cmpeq_epi8_mask(x, k->lf));   /* 64: none */
   if (lf >= 64 || p + lf >= end) return NULL;
   uint64_t rec = _bzhi_u64(~(uint64_t)0, (unsigned)lf + 1);   /* the record's bytes and its LF */
-  uint64_t dig = _mm512_mask_cmple_epu8_mask(rec, d, _mm512_set1_epi8(9));
-  uint64_t comma = _mm512_mask_cmpeq_epi8_mask(rec, x, _mm512_set1_epi8(','));
-  uint64_t dot = _mm512_mask_cmpeq_epi8_mask(rec, x, _mm512_set1_epi8('.'));
-  uint64_t minus = _mm512_mask_cmpeq_epi8_mask(rec, x, _mm512_set1_epi8('-'));
+  uint64_t dig = _mm512_mask_cmple_epu8_mask(rec, d, k->nine);
+  uint64_t comma = _mm512_mask_cmpeq_epi8_mask(rec, x, k->comma);
+  uint64_t dot = _mm512_mask_cmpeq_epi8_mask(rec, x, k->point);
+  uint64_t minus = _mm512_mask_cmpeq_epi8_mask(rec, x, k->minus);
   uint64_t sep = comma | (uint64_t)1 << lf, start = (sep << 1 | 1) & rec, lead = minus << 1;
   uint64_t in = rec & ~sep, after = in & ~(in + (dot << 1));   /* the bytes after a field's point */
   uint64_t bad = (_mm_popcnt_u64(comma) ^ last) | (rec & ~(dig | dot | minus | sep)) | (minus & ~start) |
                  (start & ~(dig | minus)) | (lead & ~dig) | (dot & ~(dig << 1)) | ((dot << 1) & ~dig) | (dot & after);
   if (bad) return NULL;
-  __m512i m = _mm512_mask_add_epi8(d, dig & after, d, _mm512_set1_epi8(0x10));
-  m = _mm512_mask_add_epi8(m, lead, m, _mm512_set1_epi8(0x20));
+  __m512i m = _mm512_mask_add_epi8(d, dig & after, d, k->frac_mark);
+  m = _mm512_mask_add_epi8(m, lead, m, k->neg_mark);
   __m512i c = _mm512_maskz_compress_epi8(dig | sep, m);   /* digits and separators (0xDA, 0xFC) */
-  __m512i iota = _mm512_set_epi8(63, 62, 61, 60, 59, 58, 57, 56, 55, 54, 53, 52, 51, 50, 49, 48, 47, 46, 45, 44, 43,
-                                 42, 41, 40, 39, 38, 37, 36, 35, 34, 33, 32, 31, 30, 29, 28, 27, 26, 25, 24, 23, 22,
-                                 21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
-  __m512i ends = _mm512_maskz_compress_epi8(_mm512_cmpgt_epu8_mask(c, _mm512_set1_epi8(0x3F)), iota);
-  __m512i stop = _mm512_permutexvar_epi8(_mm512_load_si512((const void *)lane_field), ends);
-  __m512i from = _mm512_permutex2var_epi8(_mm512_add_epi8(ends, _mm512_set1_epi8(1)),
-                                          _mm512_load_si512((const void *)lane_before), _mm512_setzero_si512());
+  __m512i ends = _mm512_maskz_compress_epi8(_mm512_cmpgt_epu8_mask(c, k->sep_min), k->iota1);   /* past each field */
+  __m512i stop = _mm512_permutexvar_epi8(k->lane_field, ends);                    /* field f's, lane f */
+  __m512i from = _mm512_permutex2var_epi8(ends, k->lane_before, _mm512_setzero_si512());   /* field f - 1's */
   __mmask64 used = _cvtu64_mask64(_bzhi_u64(~(uint64_t)0, 8 * ((unsigned)last + 1)));
-  if (_mm512_mask_cmpgt_epu8_mask(used, _mm512_sub_epi8(stop, from), _mm512_set1_epi8(8))) return NULL;
-  __m512i at = _mm512_add_epi8(stop, _mm512_set1_epi64(0xFFFEFDFCFBFAF9F8)); /* lane byte i: stop - 8 + i */
+  if (_mm512_mask_cmpgt_epu8_mask(used, _mm512_sub_epi8(stop, from), k->nine)) return NULL;   /* 9 digits or more */
+  __m512i at = _mm512_add_epi8(stop, k->back);   /* lane byte i: the field's last digit - 7 + i */
   __m512i v = _mm512_maskz_permutexvar_epi8(_mm512_cmpge_epi8_mask(at, from), at, c);
-  __mmask8 neg = _mm512_test_epi64_mask(v, _mm512_set1_epi8(0x20));
-  __m512i frac = _mm512_srli_epi64(_mm512_sad_epu8(_mm512_and_si512(v, _mm512_set1_epi8(0x10)), _mm512_setzero_si512()), 4);
-  __m512i u = _mm512_maddubs_epi16(_mm512_and_si512(v, _mm512_set1_epi8(0x0F)), _mm512_set1_epi16(0x010A));
-  u = _mm512_madd_epi16(u, _mm512_set1_epi32(0x00010064));
-  u = _mm512_add_epi64(_mm512_mul_epu32(u, _mm512_set1_epi64(10000)), _mm512_srli_epi64(u, 32));
-  __m512d r = _mm512_div_pd(_mm512_cvtepi64_pd(u), _mm512_permutexvar_pd(frac, _mm512_loadu_pd(exact_pow10)));
-  r = _mm512_mask_or_pd(r, neg, r, _mm512_set1_pd(-0.0));
+  __mmask8 neg = _mm512_test_epi64_mask(v, k->neg_mark);
+  __m512i frac = _mm512_srli_epi64(_mm512_sad_epu8(_mm512_and_si512(v, k->frac_mark), _mm512_setzero_si512()), 4);
+  __m512i u = _mm512_maddubs_epi16(_mm512_and_si512(v, k->low), k->ten_one);
+  u = _mm512_madd_epi16(u, k->hundred_one);
+  u = _mm512_add_epi64(_mm512_mul_epu32(u, k->ten_thousand), _mm512_srli_epi64(u, 32));
+  __m512d r = _mm512_div_pd(_mm512_cvtepi64_pd(u), _mm512_permutexvar_pd(frac, k->pow10));
+  r = _mm512_mask_or_pd(r, neg, r, k->sign);
   _mm512_mask_i64scatter_pd(NULL, lanes, _mm512_add_epi64(cols, _mm512_set1_epi64((long long)(n * sizeof(double)))), r, 1);
   return p + lf + 1;
 }
 
 /* records_numbers with record_avx512 for records of up to 8 fields, record_numbers
-   for the others. */
+   for the others (out of the inner loop, which has no call: its constants stay in
+   registers). */
 __attribute__((target(CSV_AVX512))) static size_t records_numbers_avx512(const char *text, size_t len, size_t *pos,
                                                                          size_t nfields, double *const *dst,
                                                                          size_t max) {
@@ -1077,12 +1119,15 @@ __attribute__((target(CSV_AVX512))) static size_t records_numbers_avx512(const c
   size_t n = 0, last = nfields - 1;
   __mmask8 lanes = (__mmask8)_bzhi_u32(0xFF, (unsigned)nfields);
   __m512i cols = _mm512_maskz_loadu_epi64(lanes, (const void *)dst);
-  for (; n < max && p < end; n++) {
-    const char *q = record_avx512(p, end, last, cols, lanes, n);
-    if (!q)
-      q = p < sure ? record_numbers(p, end, last, dst, n, false) : record_numbers(p, end, last, dst, n, true);
+  while (n < max && p < end) {
+    RecordConsts k = record_consts();
+    const char *q;
+    for (; n < max && p < end && (q = record_avx512(p, end, last, cols, lanes, n, &k)); n++) p = q;
+    if (n == max || p >= end) break;
+    q = p < sure ? record_numbers(p, end, last, dst, n, false) : record_numbers(p, end, last, dst, n, true);
     if (!q) break;
     p = q;
+    n++;
   }
   *pos = (size_t)(p - text);
   return n;
