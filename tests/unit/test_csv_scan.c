@@ -344,6 +344,13 @@ static size_t random_records(uint64_t *rng, char *buf, size_t cap, size_t nfield
   return n;
 }
 
+/* *pos on past the next line feed; false when there is none. */
+static bool next_line(const char *text, size_t len, size_t *pos) {
+  const char *next = memchr(text + *pos, '\n', len - *pos);
+  if (next) *pos = (size_t)(next - text) + 1;
+  return next != NULL;
+}
+
 /* Reads the text by csv_parse_records in random steps: each step's records must be
  * what csv_scan_simple takes from there, each needed cell the bits of
  * csv_parse_double, each noted cell (cell, if not NULL) the scan's field; after a stop,
@@ -383,9 +390,7 @@ static size_t check_records(const char *text, size_t len, size_t nfields, const 
                   got, want);
       }
     if (n == max) continue;
-    const char *next = memchr(text + pos, '\n', len - pos);
-    if (!next) break;
-    pos = (size_t)(next - text) + 1;
+    if (!next_line(text, len, &pos)) break;
   }
   free(seps);
   free(cols);
@@ -649,7 +654,8 @@ Test(csv_parse_records, long_mantissas_edges) {
  * anywhere (".5", "5."), "e[+-]dd" exponents at Clinger's limits (a power of ten of
  * -22, 22 and one past), one or three exponent digits, no sign, 'E'; now and then a
  * byte after it that is not a separator. */
-static size_t edge_cell(uint64_t *rng, char *out) {
+static size_t edge_cell(uint64_t *rng, char *out, unsigned odd) {
+  (void)odd;
   uint64_t r = next_random(rng);
   char *o = out;
   if (r & 1) *o++ = '-';
@@ -681,18 +687,23 @@ static size_t edge_cell(uint64_t *rng, char *out) {
   return (size_t)(o - out);
 }
 
-/* Records of edge_cell numbers; 64 bytes of junk after. */
-static size_t edge_records(uint64_t *rng, char *buf, size_t cap, size_t nfields) {
+/* A number by edge_cell or short_cell (odd: short_cell's). */
+typedef size_t (*CellFn)(uint64_t *rng, char *out, unsigned odd);
+
+/* Records of nfields numbers by cell; now and then no final line feed (the last number
+   ends at the end); 64 bytes of junk after, from the bytes of junk. */
+static size_t cell_records(uint64_t *rng, char *buf, size_t cap, size_t nfields, CellFn cell, unsigned odd,
+                           const char *junk) {
   size_t n = 0;
   while (n + 64 * 8 + 64 < cap) {
     for (size_t f = 0; f < nfields; f++) {
-      n += edge_cell(rng, buf + n);
+      n += cell(rng, buf + n, odd);
       if (f + 1 < nfields) buf[n++] = ',';
     }
     buf[n++] = '\n';
   }
-  if (next_random(rng) % 2) n--;   /* no final line feed: the last number ends at the end */
-  for (int i = 0; i < 64; i++) buf[n + (size_t)i] = "\n,0123456789.e+"[next_random(rng) % 15];
+  if (next_random(rng) % 2) n--;
+  for (int i = 0; i < 64; i++) buf[n + (size_t)i] = junk[next_random(rng) % strlen(junk)];
   return n;
 }
 
@@ -705,7 +716,7 @@ Test(csv_parse_records, usual_shapes_and_their_edges) {
   for (int round = 0; round < 800; round++) {   /* about 2 million cells, by each walk */
     if (!csv_parse_use(record_isas[round % 2])) continue;
     size_t nfields = 1 + round % 7;
-    size_t len = edge_records(&rng, text, cap, nfields);
+    size_t len = cell_records(&rng, text, cap, nfields, edge_cell, 0, "\n,0123456789.e+");
     int col[8], cell[8];
     for (size_t f = 0; f < nfields; f++) {   /* every field a column (the all-numbers walk), or some */
       col[f] = round % 4 == 3 && f % 2 ? -1 : (int)f;
@@ -796,21 +807,6 @@ static size_t short_cell(uint64_t *rng, char *out, unsigned odd) {
   return (size_t)(o - out);
 }
 
-/* Records of nfields short_cell numbers (odd in 64 of them odd); 64 bytes of junk
- * after, line feeds among it. */
-static size_t short_records(uint64_t *rng, char *buf, size_t cap, size_t nfields, unsigned odd) {
-  size_t n = 0;
-  while (n + 16 * 10 + 64 < cap) {
-    for (size_t f = 0; f < nfields; f++) {
-      n += short_cell(rng, buf + n, odd);
-      if (f + 1 < nfields) buf[n++] = ',';
-    }
-    buf[n++] = '\n';
-  }
-  for (int i = 0; i < 64; i++) buf[n + (size_t)i] = "\n,0123456789.-"[next_random(rng) % 14];
-  return n;
-}
-
 /* csv_parse_records of every field (all numbers) from every line of text[0, len) by the
  * field walk and by the record step, in random steps: the same records, the same stop,
  * the same bits. The records read. */
@@ -833,9 +829,7 @@ static size_t compare_walks(const char *text, size_t len, size_t nfields, uint64
     total += na;
     pos = pa;
     if (na == max) continue;
-    const char *next = memchr(text + pos, '\n', len - pos);
-    if (!next) break;
-    pos = (size_t)(next - text) + 1;
+    if (!next_line(text, len, &pos)) break;
   }
   free(a);
   free(b);
@@ -843,19 +837,20 @@ static size_t compare_walks(const char *text, size_t len, size_t nfields, uint64
 }
 
 Test(csv_parse_records, record_step_agrees_with_the_field_walk) {
-  uint64_t rng = 2626;
-  size_t cap = 1 << 14;
-  char *text = malloc(cap + 64);
   if (!csv_parse_use("avx512")) cr_skip_test("no AVX-512 VBMI2");
-  size_t read = 0;
+  uint64_t rng = 2626;
+  size_t cap = 1 << 14, read = 0;
+  char *text = malloc(cap + 64);
   for (int round = 0; round < 1800; round++) {   /* about 3 million cells, 1 to 9 fields */
     size_t nfields = 1 + round % 9;
-    size_t len = short_records(&rng, text, cap, nfields, round % 3 == 0 ? 0 : round % 3 == 1 ? 2 : 16);
+    size_t len = cell_records(&rng, text, cap, nfields, short_cell, round % 3 == 0 ? 0 : round % 3 == 1 ? 2 : 16,
+                              "\n,0123456789.-");
     if (round % 2) len -= 1 + next_random(&rng) % 80;   /* the buffer's end anywhere in the last records */
     uint64_t steps = rng;
     read += compare_walks(text, len, nfields, &steps);
     uint64_t again = rng;
-    check_records(text, len, nfields, (const int[]){0, 1, 2, 3, 4, 5, 6, 7}, NULL, &again);
+    static const int col[8] = {0, 1, 2, 3, 4, 5, 6, 7};
+    if (nfields <= 8) check_records(text, len, nfields, col, NULL, &again);   /* its 8 columns */
   }
   cr_assert(read > 100000, "only %zu records read", read);
   csv_parse_use(NULL);
