@@ -171,11 +171,13 @@ size_t csv_parse_doubles(const char *text, const CsvCell *cells, size_t stride, 
    with their messages), advances *pos past the records and returns their count;
    out[..][j] and cells past the count may have been written. text needs 64 readable
    bytes after text[len - 1]. Needs SSE4.1 (csv_parse_use: "sse4.1"), else reads no
-   record. */
+   record; with AVX-512 (VBMI2, csv_parse_use: "avx512"), records of up to 8 fields,
+   all of them numbers of up to 8 digits, go a record a load (the same results). */
 size_t csv_parse_records(const char *text, size_t len, size_t *pos, size_t nfields, const int *col, size_t max,
                          double *const *out, const int *cell, CsvCell *cells, size_t stride);
-/* For tests and benchmarks: make csv_parse_doubles use "sse4.1" or "swar" (NULL: the
-   best the CPU has); the name of the one in use, NULL if this CPU has not that one. */
+/* For tests and benchmarks: make csv_parse_doubles and csv_parse_records use "avx512",
+   "sse4.1" or "swar" (NULL: the best the CPU has); the name of the one in use, NULL if
+   this CPU has not that one. */
 const char *csv_parse_use(const char *isa);
 int csv_parse_bool(const char *s, size_t n, int *out);
 int csv_parse_date(const char *s, size_t n, int32_t *days);

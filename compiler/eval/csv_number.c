@@ -534,18 +534,26 @@ static size_t parse_column_swar(const char *text, const CsvCell *cells, size_t s
 
 typedef size_t (*ColumnFn)(const char *, const CsvCell *, size_t, size_t, double *);
 static _Atomic(ColumnFn) column_fn;
+static _Atomic(bool) records_avx512;   /* csv_parse_records's all-numbers walk by record_avx512 */
 
 const char *csv_parse_use(const char *isa) {
   ColumnFn fn = NULL;
+  bool avx512 = false;
 #ifdef CSV_SIMD
   __builtin_cpu_init();
   bool sse41 = __builtin_cpu_supports("sse4.1");
-  if ((!isa && sse41) || (isa && strcmp(isa, "sse4.1") == 0 && sse41)) fn = parse_column_sse41;
+  avx512 = sse41 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vbmi") &&
+           __builtin_cpu_supports("avx512vbmi2") && __builtin_cpu_supports("bmi2") &&
+           __builtin_cpu_supports("popcnt");
+  if (isa && strcmp(isa, "avx512") != 0) avx512 = false;
+  if ((!isa && sse41) || (isa && strcmp(isa, "sse4.1") == 0 && sse41) || avx512) fn = parse_column_sse41;
 #endif
   if (!fn && (!isa || strcmp(isa, "swar") == 0)) fn = parse_column_swar;
   if (!fn) return NULL;
   column_fn = fn;
-  return fn == parse_column_swar ? "swar" : "sse4.1";
+  records_avx512 = avx512;
+  return avx512 ? "avx512" : fn == parse_column_swar ? "swar" : "sse4.1";
 }
 
 size_t csv_parse_doubles(const char *text, const CsvCell *cells, size_t stride, size_t n, double *out) {
@@ -992,6 +1000,137 @@ __attribute__((target("sse4.1"))) static size_t records_numbers(const char *text
   return n;
 }
 
+/* ---- records_numbers's record step for AVX-512 ---- */
+
+#define CSV_AVX512 "avx512f,avx512bw,avx512dq,avx512vbmi,avx512vbmi2,bmi,bmi2,popcnt"
+
+/* Byte i of a vector; byte i of lane f (8 lanes of 8 bytes): f, and f - 1 (64: byte 0
+   of a second source, for field 0). */
+static const _Alignas(64) uint8_t lane_iota[64] = {0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12,
+                                                   13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25,
+                                                   26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38,
+                                                   39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51,
+                                                   52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63};
+static const _Alignas(64) uint8_t lane_field[64] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1,
+                                                    2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3,
+                                                    4, 4, 4, 4, 4, 4, 4, 4, 5, 5, 5, 5, 5, 5, 5, 5,
+                                                    6, 6, 6, 6, 6, 6, 6, 6, 7, 7, 7, 7, 7, 7, 7, 7};
+static const _Alignas(64) uint8_t lane_before[64] = {64, 64, 64, 64, 64, 64, 64, 64, 0, 0, 0, 0, 0, 0, 0, 0,
+                                                     1,  1,  1,  1,  1,  1,  1,  1,  2, 2, 2, 2, 2, 2, 2, 2,
+                                                     3,  3,  3,  3,  3,  3,  3,  3,  4, 4, 4, 4, 4, 4, 4, 4,
+                                                     5,  5,  5,  5,  5,  5,  5,  5,  6, 6, 6, 6, 6, 6, 6, 6};
+
+/* record_avx512's constants, made by record_consts. */
+typedef struct {
+  __m512i lf, zero, nine, comma, point, minus, frac_mark, neg_mark, sep_min, low, iota1, lane_field,
+      lane_before, back, ten_one, hundred_one, ten_thousand;
+  __m512d pow10, sign;
+} RecordConsts;
+
+/* v, hidden from the compiler: kept in a register across a loop rather than rebuilt
+   in it. */
+__attribute__((target(CSV_AVX512), always_inline)) static inline __m512i opaque(__m512i v) {
+  __asm__("" : "+v"(v));
+  return v;
+}
+
+/* record_avx512's constants, each opaque. */
+__attribute__((target(CSV_AVX512), always_inline)) static inline RecordConsts record_consts(void) {
+  RecordConsts k;
+  k.lf = opaque(_mm512_set1_epi8('\n'));
+  k.zero = opaque(_mm512_set1_epi8('0'));
+  k.nine = opaque(_mm512_set1_epi8(9));
+  k.comma = opaque(_mm512_set1_epi8(','));
+  k.point = opaque(_mm512_set1_epi8('.'));
+  k.minus = opaque(_mm512_set1_epi8('-'));
+  k.frac_mark = opaque(_mm512_set1_epi8(0x10));
+  k.neg_mark = opaque(_mm512_set1_epi8(0x20));
+  k.sep_min = opaque(_mm512_set1_epi8(0x3F));
+  k.low = opaque(_mm512_set1_epi8(0x0F));
+  k.iota1 = opaque(_mm512_add_epi8(_mm512_load_si512((const void *)lane_iota), _mm512_set1_epi8(1)));
+  k.lane_field = opaque(_mm512_load_si512((const void *)lane_field));
+  k.lane_before = opaque(_mm512_load_si512((const void *)lane_before));
+  k.back = opaque(_mm512_set1_epi64((long long)0xFEFDFCFBFAF9F8F7));   /* lane byte i: i - 9 */
+  k.ten_one = opaque(_mm512_set1_epi16(0x010A));
+  k.hundred_one = opaque(_mm512_set1_epi32(0x00010064));
+  k.ten_thousand = opaque(_mm512_set1_epi64(10000));
+  k.pow10 = _mm512_castsi512_pd(opaque(_mm512_castpd_si512(_mm512_loadu_pd(exact_pow10))));
+  k.sign = _mm512_castsi512_pd(opaque(_mm512_castpd_si512(_mm512_set1_pd(-0.0))));
+  return k;
+}
+
+/* One record of up to 8 fields at p, every field [-]digits[.digits] of 1 to 8 digits,
+   from one 64-byte load, into dst[f][n] (k: record_consts). The LF and every field's
+   shape come from byte masks of the load. The digits, with their marks (0x10: after
+   the point, 0x20: after a '-'), and the separators are compressed together
+   (vpcompressb); the separators' positions there give each field's digits, which one
+   vpermb moves to the end of the field's 64-bit lane; pmaddubsw/pmaddwd/pmuludq turn
+   the lanes into integers of up to 8 digits, exact doubles, divided by the exact
+   10^(digits after the point): one rounding (Clinger), as open_field's. The byte after
+   the LF, or NULL when the record is not such or its LF not before end (then
+   record_numbers reads it). p has 64 readable bytes. */
+__attribute__((target(CSV_AVX512), always_inline)) static inline const char *
+record_avx512(const char *p, const char *end, size_t last, double *const *dst, size_t n, const RecordConsts *k) {
+  const __m512i x = _mm512_loadu_si512((const void *)p), d = _mm512_sub_epi8(x, k->zero);
+  uint64_t lf = _tzcnt_u64(_mm512_cmpeq_epi8_mask(x, k->lf));   /* 64: none */
+  if (lf >= 64 || p + lf >= end) return NULL;
+  uint64_t rec = _bzhi_u64(~(uint64_t)0, (unsigned)lf + 1);   /* the record's bytes and its LF */
+  uint64_t dig = _mm512_mask_cmple_epu8_mask(rec, d, k->nine);
+  uint64_t comma = _mm512_mask_cmpeq_epi8_mask(rec, x, k->comma);
+  uint64_t dot = _mm512_mask_cmpeq_epi8_mask(rec, x, k->point);
+  uint64_t minus = _mm512_mask_cmpeq_epi8_mask(rec, x, k->minus);
+  uint64_t sep = comma | (uint64_t)1 << lf, start = (sep << 1 | 1) & rec, lead = minus << 1;
+  uint64_t in = rec & ~sep, after = in & ~(in + (dot << 1));   /* the bytes after a field's point */
+  uint64_t bad = (_mm_popcnt_u64(comma) ^ last) | (rec & ~(dig | dot | minus | sep)) | (minus & ~start) |
+                 (start & ~(dig | minus)) | (lead & ~dig) | (dot & ~(dig << 1)) | ((dot << 1) & ~dig) | (dot & after);
+  if (bad) return NULL;
+  __m512i m = _mm512_mask_add_epi8(d, dig & after, d, k->frac_mark);
+  m = _mm512_mask_add_epi8(m, lead, m, k->neg_mark);
+  __m512i c = _mm512_maskz_compress_epi8(dig | sep, m);   /* digits and separators (0xDA, 0xFC) */
+  __m512i ends = _mm512_maskz_compress_epi8(_mm512_cmpgt_epu8_mask(c, k->sep_min), k->iota1);   /* past each field */
+  __m512i stop = _mm512_permutexvar_epi8(k->lane_field, ends);                    /* field f's, lane f */
+  __m512i from = _mm512_permutex2var_epi8(ends, k->lane_before, _mm512_setzero_si512());   /* field f - 1's */
+  __mmask64 used = _cvtu64_mask64(_bzhi_u64(~(uint64_t)0, 8 * ((unsigned)last + 1)));
+  if (_mm512_mask_cmpgt_epu8_mask(used, _mm512_sub_epi8(stop, from), k->nine)) return NULL;   /* 9 digits or more */
+  __m512i at = _mm512_add_epi8(stop, k->back);   /* lane byte i: the field's last digit - 7 + i */
+  __m512i v = _mm512_maskz_permutexvar_epi8(_mm512_cmpge_epi8_mask(at, from), at, c);
+  __mmask8 neg = _mm512_test_epi64_mask(v, k->neg_mark);
+  __m512i frac = _mm512_srli_epi64(_mm512_sad_epu8(_mm512_and_si512(v, k->frac_mark), _mm512_setzero_si512()), 4);
+  __m512i u = _mm512_maddubs_epi16(_mm512_and_si512(v, k->low), k->ten_one);
+  u = _mm512_madd_epi16(u, k->hundred_one);
+  u = _mm512_add_epi64(_mm512_mul_epu32(u, k->ten_thousand), _mm512_srli_epi64(u, 32));
+  __m512d r = _mm512_div_pd(_mm512_cvtepi64_pd(u), _mm512_permutexvar_pd(frac, k->pow10));
+  r = _mm512_mask_or_pd(r, neg, r, k->sign);
+  double lane[8];   /* stored and read back: faster than a scatter on Zen 5 */
+  _mm512_storeu_pd(lane, r);
+  for (size_t f = 0; f <= last; f++) dst[f][n] = lane[f];
+  return p + lf + 1;
+}
+
+/* records_numbers with record_avx512 for records of up to 8 fields, record_numbers
+   for the others (out of the inner loop, which has no call: its constants stay in
+   registers). */
+__attribute__((target(CSV_AVX512))) static size_t records_numbers_avx512(const char *text, size_t len, size_t *pos,
+                                                                         size_t nfields, double *const *dst,
+                                                                         size_t max) {
+  const char *p = text + *pos, *end = text + len;
+  size_t reach = 66 * nfields;
+  const char *sure = len > reach ? end - reach : text;
+  size_t n = 0, last = nfields - 1;
+  while (n < max && p < end) {
+    RecordConsts k = record_consts();
+    const char *q;
+    for (; n < max && p < end && (q = record_avx512(p, end, last, dst, n, &k)); n++) p = q;
+    if (n == max || p >= end) break;
+    q = p < sure ? record_numbers(p, end, last, dst, n, false) : record_numbers(p, end, last, dst, n, true);
+    if (!q) break;
+    p = q;
+    n++;
+  }
+  *pos = (size_t)(p - text);
+  return n;
+}
+
 /* records_sse41 without cells, and with them. */
 __attribute__((target("sse4.1"))) static size_t records_plain(const char *text, size_t len, size_t *pos,
                                                                size_t nfields, const int *col, size_t max,
@@ -1018,6 +1157,8 @@ size_t csv_parse_records(const char *text, size_t len, size_t *pos, size_t nfiel
     double *dst[MANY];
     size_t f = 0;
     for (; f < nfields && f < MANY && col[f] >= 0; f++) dst[f] = out[col[f]];
+    if (f == nfields && nfields <= 8 && records_avx512)
+      return records_numbers_avx512(text, len, pos, nfields, dst, max);
     if (f == nfields) return records_numbers(text, len, pos, nfields, dst, max);
     return records_plain(text, len, pos, nfields, col, max, out);
   }

@@ -5,8 +5,8 @@
  * of them must read alike by csv_parse_doubles (every instruction set) and by
  * csv_parse_double; csv_parse_records must read the scan's records, with those numbers,
  * or stop earlier (with half the fields as columns and cells, and with every field a
- * column and no cells). A difference aborts; nothing may crash, hang, leak or trip a
- * sanitizer. */
+ * column and no cells), as many by SSE4.1 (the field walk) as by AVX-512 (the record
+ * step). A difference aborts; nothing may crash, hang, leak or trip a sanitizer. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,18 +31,18 @@ static void check_numbers(const char *text, size_t start, const uint32_t *seps, 
   }
 }
 
-/* csv_parse_records from a record boundary the scan reaches, the records it reads the
- * scan's and their needed fields csv_parse_double's bits: with cells, every other field
- * needed and every field's cell noted (the scan's field); without, every field needed
- * (its all-numbers walk). */
-static void check_walk(const char *text, size_t len, size_t pos, size_t nfields, bool with_cells) {
+/* csv_parse_records (isa) from a record boundary the scan reaches, the records it reads
+ * the scan's and their needed fields csv_parse_double's bits: with cells, every other
+ * field needed and every field's cell noted (the scan's field); without, every field
+ * needed (its all-numbers walk). The records read, or -1 if this CPU has not isa. */
+static long check_walk(const char *isa, const char *text, size_t len, size_t pos, size_t nfields, bool with_cells) {
   enum { MAX = 7 };
   int col[8], cell[8];
   double vals[8][MAX], *out[8];
   CsvCell cells[MAX * 8];
   for (size_t f = 0; f < nfields; f++)
     col[f] = with_cells && f % 2 ? -1 : (int)f, out[f] = vals[f], cell[f] = (int)f;
-  if (!csv_parse_use("sse4.1")) return;
+  if (!csv_parse_use(isa)) return -1;
   size_t at = pos, scanned = pos;
   size_t n = with_cells ? csv_parse_records(text, len, &at, nfields, col, MAX, out, cell, cells, nfields)
                         : csv_parse_records(text, len, &at, nfields, col, MAX, out, NULL, NULL, 0);
@@ -59,6 +59,14 @@ static void check_walk(const char *text, size_t len, size_t pos, size_t nfields,
       if (csv_parse_double(text + from, to - from, &want) != 0 || memcmp(&want, &vals[f][j], sizeof want) != 0)
         abort();
     }
+  return (long)n;
+}
+
+/* check_walk by the field walk (SSE4.1) and the record step (AVX-512): the same records. */
+static void check_walks(const char *text, size_t len, size_t pos, size_t nfields, bool with_cells) {
+  long fields = check_walk("sse4.1", text, len, pos, nfields, with_cells);
+  long records = check_walk("avx512", text, len, pos, nfields, with_cells);
+  if (fields >= 0 && records >= 0 && fields != records) abort();
 }
 
 /* The whole text by csv_scan_simple (one ISA) and by the reader, side by side. */
@@ -71,8 +79,8 @@ static void check_scan(const char *text, size_t len, size_t nfields) {
   CsvReader *r = csv_open_mem(copy, len, nfields);
   size_t pos = 0;
   while (pos < len) {
-    check_walk(text, len, pos, nfields, true);
-    check_walk(text, len, pos, nfields, false);
+    check_walks(text, len, pos, nfields, true);
+    check_walks(text, len, pos, nfields, false);
     size_t n = csv_scan_simple(text, len, &pos, nfields, MAX, seps, starts);
     for (size_t j = 0; j < n; j++) {
       CsvRecord rec;

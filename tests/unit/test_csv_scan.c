@@ -32,6 +32,7 @@ static uint64_t next_random(uint64_t *state) {
 
 static const char *const scan_isas[] = {"scalar", "sse2", "avx2"};
 static const char *const parse_isas[] = {"swar", "sse4.1"};
+static const char *const record_isas[] = {"sse4.1", "avx512"};   /* csv_parse_records: field walk, record step */
 
 /* ------------------------------------------------------------------------
  * csv_scan_simple
@@ -343,6 +344,13 @@ static size_t random_records(uint64_t *rng, char *buf, size_t cap, size_t nfield
   return n;
 }
 
+/* *pos on past the next line feed; false when there is none. */
+static bool next_line(const char *text, size_t len, size_t *pos) {
+  const char *next = memchr(text + *pos, '\n', len - *pos);
+  if (next) *pos = (size_t)(next - text) + 1;
+  return next != NULL;
+}
+
 /* Reads the text by csv_parse_records in random steps: each step's records must be
  * what csv_scan_simple takes from there, each needed cell the bits of
  * csv_parse_double, each noted cell (cell, if not NULL) the scan's field; after a stop,
@@ -382,9 +390,7 @@ static size_t check_records(const char *text, size_t len, size_t nfields, const 
                   got, want);
       }
     if (n == max) continue;
-    const char *next = memchr(text + pos, '\n', len - pos);
-    if (!next) break;
-    pos = (size_t)(next - text) + 1;
+    if (!next_line(text, len, &pos)) break;
   }
   free(seps);
   free(cols);
@@ -393,10 +399,12 @@ static size_t check_records(const char *text, size_t len, size_t nfields, const 
 }
 
 Test(csv_parse_records, agrees_with_the_scan_and_csv_parse_double) {
-  uint64_t rng = 2017;
   size_t cap = 1 << 16;
   char *text = malloc(cap + 64);
   if (!csv_parse_use("sse4.1")) cr_skip_test("no SSE4.1");
+  for (size_t k = 0; k < sizeof record_isas / sizeof *record_isas; k++) {
+  if (!csv_parse_use(record_isas[k])) continue;
+  uint64_t rng = 2017;
   for (int round = 0; round < 600; round++) {   /* about 3 million cells */
     size_t nfields = 1 + round % 7;
     unsigned odd = round % 3 == 0 ? 0 : round % 3 == 1 ? 2 : 30;
@@ -411,8 +419,9 @@ Test(csv_parse_records, agrees_with_the_scan_and_csv_parse_double) {
     if (odd == 0 && len > 0) {   /* the usual shapes only: every record but an unended last */
       size_t lines = 0;
       for (size_t i = 0; i < len; i++) lines += text[i] == '\n';
-      cr_assert(eq(sz, got, lines), "%zu of %zu records of usual numbers read", got, lines);
+      cr_assert(eq(sz, got, lines), "%s: %zu of %zu records of usual numbers read", record_isas[k], got, lines);
     }
+  }
   }
   csv_parse_use(NULL);
   free(text);
@@ -444,14 +453,15 @@ Test(csv_parse_records, stops_where_the_slower_paths_must_read) {
   double a[16], b[16];
   double *out[2] = {a, b};
   static const int col[2] = {0, 1};
-  for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+  for (size_t i = 0; i < sizeof record_isas / sizeof *record_isas; i++)
+  for (size_t k = 0; k < sizeof cases / sizeof *cases && csv_parse_use(record_isas[i]); k++) {
     char buf[192] = {0};
     size_t len = strlen(cases[k].text);
     memcpy(buf, cases[k].text, len);
     size_t pos = 0;
     size_t n = csv_parse_records(buf, len, &pos, cases[k].nfields, col, 16, out, NULL, NULL, 0);
-    cr_assert(eq(sz, n, cases[k].records), "'%s'", cases[k].text);
-    cr_assert(eq(sz, pos, cases[k].stop), "'%s'", cases[k].text);
+    cr_assert(eq(sz, n, cases[k].records), "%s: '%s'", record_isas[i], cases[k].text);
+    cr_assert(eq(sz, pos, cases[k].stop), "%s: '%s'", record_isas[i], cases[k].text);
   }
   cr_assert(csv_parse_use("swar") != NULL);
   size_t pos = 0;
@@ -644,7 +654,8 @@ Test(csv_parse_records, long_mantissas_edges) {
  * anywhere (".5", "5."), "e[+-]dd" exponents at Clinger's limits (a power of ten of
  * -22, 22 and one past), one or three exponent digits, no sign, 'E'; now and then a
  * byte after it that is not a separator. */
-static size_t edge_cell(uint64_t *rng, char *out) {
+static size_t edge_cell(uint64_t *rng, char *out, unsigned odd) {
+  (void)odd;
   uint64_t r = next_random(rng);
   char *o = out;
   if (r & 1) *o++ = '-';
@@ -676,18 +687,23 @@ static size_t edge_cell(uint64_t *rng, char *out) {
   return (size_t)(o - out);
 }
 
-/* Records of edge_cell numbers; 64 bytes of junk after. */
-static size_t edge_records(uint64_t *rng, char *buf, size_t cap, size_t nfields) {
+/* A number by edge_cell or short_cell (odd: short_cell's). */
+typedef size_t (*CellFn)(uint64_t *rng, char *out, unsigned odd);
+
+/* Records of nfields numbers by cell; now and then no final line feed (the last number
+   ends at the end); 64 bytes of junk after, from the bytes of junk. */
+static size_t cell_records(uint64_t *rng, char *buf, size_t cap, size_t nfields, CellFn cell, unsigned odd,
+                           const char *junk) {
   size_t n = 0;
   while (n + 64 * 8 + 64 < cap) {
     for (size_t f = 0; f < nfields; f++) {
-      n += edge_cell(rng, buf + n);
+      n += cell(rng, buf + n, odd);
       if (f + 1 < nfields) buf[n++] = ',';
     }
     buf[n++] = '\n';
   }
-  if (next_random(rng) % 2) n--;   /* no final line feed: the last number ends at the end */
-  for (int i = 0; i < 64; i++) buf[n + (size_t)i] = "\n,0123456789.e+"[next_random(rng) % 15];
+  if (next_random(rng) % 2) n--;
+  for (int i = 0; i < 64; i++) buf[n + (size_t)i] = junk[next_random(rng) % strlen(junk)];
   return n;
 }
 
@@ -697,9 +713,10 @@ Test(csv_parse_records, usual_shapes_and_their_edges) {
   char *text = malloc(cap + 64);
   if (!csv_parse_use("sse4.1")) cr_skip_test("no SSE4.1");
   size_t read = 0;
-  for (int round = 0; round < 400; round++) {   /* about a million cells */
+  for (int round = 0; round < 800; round++) {   /* about 2 million cells, by each walk */
+    if (!csv_parse_use(record_isas[round % 2])) continue;
     size_t nfields = 1 + round % 7;
-    size_t len = edge_records(&rng, text, cap, nfields);
+    size_t len = cell_records(&rng, text, cap, nfields, edge_cell, 0, "\n,0123456789.e+");
     int col[8], cell[8];
     for (size_t f = 0; f < nfields; f++) {   /* every field a column (the all-numbers walk), or some */
       col[f] = round % 4 == 3 && f % 2 ? -1 : (int)f;
@@ -723,7 +740,8 @@ Test(csv_parse_records, reads_the_edges_bit_for_bit) {
   };
   if (!csv_parse_use("sse4.1")) cr_skip_test("no SSE4.1");
   static const int col[2] = {0, 1};
-  for (size_t k = 0; k < sizeof cases / sizeof *cases; k++)
+  for (size_t i = 0; i < sizeof record_isas / sizeof *record_isas; i++)
+  for (size_t k = 0; k < sizeof cases / sizeof *cases && csv_parse_use(record_isas[i]); k++)
     for (int last = 0; last < 2; last++) {   /* the number before a ',' and before the LF */
       char buf[192];
       memset(buf, '7', sizeof buf);   /* digits after the end: they must not be read */
@@ -748,5 +766,128 @@ Test(csv_parse_records, reads_the_edges_bit_for_bit) {
         cr_assert(n == 0 || csv_parse_double(cell, (size_t)clen, &v) == 0, "'%s' read", cell);
       }
     }
+  csv_parse_use(NULL);
+}
+
+/* ------------------------------------------------------------------------
+ * csv_parse_records's record step (AVX-512) against its field walk (SSE4.1)
+ * ------------------------------------------------------------------------ */
+
+/* A number near the record step's shapes: [-]digits[.digits] of 1 to 9 digits (8 its
+ * limit), leading zeros, the point anywhere (".5", "5."); now and then (odd in 64) one
+ * that it leaves to the field walk: an exponent, a second point, an odd byte after it,
+ * an empty cell, a '+', '.' or '-' before it, more digits. */
+static size_t short_cell(uint64_t *rng, char *out, unsigned odd) {
+  uint64_t r = next_random(rng);
+  char *o = out;
+  if (r & 1) *o++ = '-';
+  int digits = 1 + (int)((r >> 1) % 9);
+  int point = (r >> 5) % 3 == 0 ? -1 : (int)((r >> 7) % (uint64_t)(digits + 1));
+  bool zeros = (r >> 12) % 4 == 0;
+  for (int i = 0; i < digits; i++) {
+    if (i == point) *o++ = '.';
+    *o++ = zeros && i + 1 < digits ? '0' : (char)('0' + next_random(rng) % 10);
+  }
+  if (point == digits) *o++ = '.';
+  if ((r >> 16) % 64 < odd) {
+    size_t n = (size_t)(o - out);
+    switch ((r >> 24) % 8) {
+    case 0: o += sprintf(o, "e%+03d", (int)((r >> 32) % 40) - 20); break;
+    case 1: *o++ = '.'; break;
+    case 2: *o++ = " \"\rxE+-"[(r >> 32) % 7]; break;
+    case 3: o = out; break;
+    case 4: case 5: case 6:
+      memmove(out + 1, out, n);
+      out[0] = "+.-"[(r >> 24) % 8 - 4];
+      o++;
+      break;
+    default: o += sprintf(o, "%d", (int)((r >> 32) % 1000)); break;
+    }
+  }
+  return (size_t)(o - out);
+}
+
+/* csv_parse_records of every field (all numbers) from every line of text[0, len) by the
+ * field walk and by the record step, in random steps: the same records, the same stop,
+ * the same bits. The records read. */
+static size_t compare_walks(const char *text, size_t len, size_t nfields, uint64_t *rng) {
+  enum { CAP = 64 };
+  static const int col[9] = {0, 1, 2, 3, 4, 5, 6, 7, 8};
+  double *a = malloc(sizeof *a * CAP * 9), *b = malloc(sizeof *b * CAP * 9), *oa[9], *ob[9];
+  for (size_t f = 0; f < 9; f++) oa[f] = a + f * CAP, ob[f] = b + f * CAP;
+  size_t pos = 0, total = 0;
+  while (pos < len) {
+    size_t max = 1 + next_random(rng) % CAP, pa = pos, pb = pos;
+    cr_assert(csv_parse_use("sse4.1") != NULL);
+    size_t na = csv_parse_records(text, len, &pa, nfields, col, max, oa, NULL, NULL, 0);
+    cr_assert(csv_parse_use("avx512") != NULL);
+    size_t nb = csv_parse_records(text, len, &pb, nfields, col, max, ob, NULL, NULL, 0);
+    cr_assert(eq(sz, na, nb), "at %zu: %zu records by the field walk, %zu by the record step", pos, na, nb);
+    cr_assert(eq(sz, pa, pb), "at %zu: stops at %zu and %zu", pos, pa, pb);
+    for (size_t f = 0; f < nfields; f++)
+      cr_assert(memcmp(oa[f], ob[f], sizeof *a * na) == 0, "at %zu: field %zu's numbers differ", pos, f);
+    total += na;
+    pos = pa;
+    if (na == max) continue;
+    if (!next_line(text, len, &pos)) break;
+  }
+  free(a);
+  free(b);
+  return total;
+}
+
+Test(csv_parse_records, record_step_agrees_with_the_field_walk) {
+  if (!csv_parse_use("avx512")) cr_skip_test("no AVX-512 VBMI2");
+  uint64_t rng = 2626;
+  size_t cap = 1 << 14, read = 0;
+  char *text = malloc(cap + 64);
+  for (int round = 0; round < 1800; round++) {   /* about 3 million cells, 1 to 9 fields */
+    size_t nfields = 1 + round % 9;
+    size_t len = cell_records(&rng, text, cap, nfields, short_cell, round % 3 == 0 ? 0 : round % 3 == 1 ? 2 : 16,
+                              "\n,0123456789.-");
+    if (round % 2) len -= 1 + next_random(&rng) % 80;   /* the buffer's end anywhere in the last records */
+    uint64_t steps = rng;
+    read += compare_walks(text, len, nfields, &steps);
+    uint64_t again = rng;
+    static const int col[8] = {0, 1, 2, 3, 4, 5, 6, 7};
+    if (nfields <= 8) check_records(text, len, nfields, col, NULL, &again);   /* its 8 columns */
+  }
+  cr_assert(read > 100000, "only %zu records read", read);
+  csv_parse_use(NULL);
+  free(text);
+}
+
+Test(csv_parse_records, record_step_at_64_bytes) {
+  /* three records of six fields of 7 or 8 digits ("-0.0123457", "-1.234567", "1.2345678"):
+     60 to 66 bytes, the LF at byte 59 to 65 of a load; the second record with each odd
+     field at each place; the buffer ending at each byte of the last 70 */
+  static const char *const odd[] = {"1.5e+03", "1..5", "+1", "", "1.5 ", "-.5", "5.", "123456789", "--1", "1\"", "1\r"};
+  enum { NODD = sizeof odd / sizeof *odd };
+  if (!csv_parse_use("avx512")) cr_skip_test("no AVX-512 VBMI2");
+  uint64_t rng = 64;
+  size_t read = 0;
+  for (int extra = 0; extra <= 6; extra++)
+    for (size_t bad = 0; bad <= 6 * NODD; bad++) {
+      char buf[3 * 80 + 64];
+      size_t n = 0;
+      for (int r = 0; r < 3; r++)
+        for (size_t f = 0; f < 6; f++) {
+          if (r == 1 && bad < 6 * NODD && f == bad % 6) {
+            n += (size_t)sprintf(buf + n, "%s", odd[bad / 6]);
+          } else {   /* 10 bytes ("-" and 8 digits) for the first `extra` fields, else 9 */
+            int len = (int)f < extra ? 10 : 9, neg = len == 10 || f % 2;
+            if (neg) buf[n++] = '-';
+            for (int i = neg; i < len; i++) buf[n++] = i == neg + 1 ? '.' : (char)('0' + next_random(&rng) % 10);
+          }
+          buf[n++] = f == 5 ? '\n' : ',';
+        }
+      for (int i = 0; i < 64; i++) buf[n + (size_t)i] = "\n7,"[i % 3];
+      for (size_t len = n; len + 70 > n; len--) {
+        uint64_t steps = rng, again = rng;
+        read += compare_walks(buf, len, 6, &steps);
+        check_records(buf, len, 6, (const int[]){0, 1, 2, 3, 4, 5}, NULL, &again);
+      }
+    }
+  cr_assert(read > 1000, "only %zu records read", read);
   csv_parse_use(NULL);
 }
