@@ -1268,6 +1268,19 @@ static const char digit_pairs[200] = {
     '9', '0', '9', '1', '9', '2', '9', '3', '9', '4', '9', '5', '9', '6', '9', '7', '9', '8', '9', '9',
 };
 
+/* c ? x : y by a conditional move, never a branch (which mispredicts when c
+   varies from value to value). */
+static inline uint64_t select64(bool c, uint64_t x, uint64_t y) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  __asm__("test %2, %2\n\tcmovnz %1, %0" : "+r"(y) : "r"(x), "r"(c) : "cc");
+  return y;
+#else
+  uint64_t mask = -(uint64_t)c;
+  __asm__("" : "+r"(mask));
+  return y ^ ((x ^ y) & mask);
+#endif
+}
+
 /* Stores the 8 bytes of w at p. */
 static inline void store_word(char *p, uint64_t w) {
   memcpy(p, &w, 8);
@@ -1338,7 +1351,8 @@ static inline size_t write_g(char buf[32], bool neg, uint64_t d, int p, int x) {
   first += '0';
   /* digits without trailing zeros: up to the last byte that is not '0' */
   uint64_t nz1 = w.hi ^ 0x3030303030303030u, nz0 = w.lo ^ 0x3030303030303030u;
-  int n = nz1 ? 9 + (63 - __builtin_clzll(nz1)) / 8 + 1 : nz0 ? 1 + (63 - __builtin_clzll(nz0)) / 8 + 1 : 1;
+  int bits1 = 63 - __builtin_clzll(2 * nz1 + 1), bits0 = 63 - __builtin_clzll(2 * nz0 + 1);
+  int n = ((int)select64(nz1 != 0, (uint64_t)(64 + bits1), (uint64_t)bits0) + 7) / 8 + 1;
   char *o = buf;
   *o = '-';
   o += neg;
@@ -1358,13 +1372,14 @@ static inline size_t write_g(char buf[32], bool neg, uint64_t d, int p, int x) {
     }
     memcpy(o + 2, digit_pairs + 2 * e, 2);
     o += 4;
-  } else if (x < 0) { /* 0.000ddd: at most 1 + 5 + 17 bytes */
-    store_word(o, 0x3030303030302e30u);   /* "0.000000" */
-    char *dd = o + 1 - x;
-    dd[0] = (char)first;
-    store_word(dd + 1, w.lo);
-    store_word(dd + 9, w.hi);
-    o = dd + n;
+  } else if (x <= 0) { /* 0.000ddd or d.ddd (at most 1 + 5 + 17 bytes), one layout without a branch on x
+                          (scores mix 0.ddd and 1): the first digit after "0." and -x - 1 zeros, or
+                          before the point when x = 0, then w; no point after a single digit 1 to 9 */
+    uint64_t lead = select64(x < 0, 0x3030303030302e30u + ((first - '0') << (8 - 8 * x)), first | 0x2e00);
+    store_word(o, lead);
+    store_word(o + 2 - x, w.lo);
+    store_word(o + 10 - x, w.hi);
+    o += n + 1 - x - ((n == 1) & (x == 0));
   } else { /* ddd.ddd or ddd000: at most 1 + 17, or 1 + x + 2 + 16 - x bytes (x <= 7), or + 8 (x >= 8) */
     o[0] = (char)first;
     store_word(o + 1, w.lo);
@@ -1440,8 +1455,9 @@ static inline __attribute__((always_inline)) uint64_t fast_digits(uint64_t whole
   int64_t a17 = (int64_t)((whole - q17 * unit) << 32 | frac32) - (int64_t)(unit << 31);
   /* the chosen candidate: its digits, scale to 17 and rounding; only its own
      rounding and the tests that chose it matter */
-  uint64_t q = ok15 ? q15 : ok16 ? q16 : q17, scale = ok15 ? 100 : ok16 ? 10 : 1;
-  int64_t a = ok15 ? a15 : ok16 ? a16 : a17;
+  uint64_t q = select64(ok15, q15, select64(ok16, q16, q17));
+  uint64_t scale = select64(ok15, 100, select64(ok16, 10, 1));
+  int64_t a = (int64_t)select64(ok15, (uint64_t)a15, select64(ok16, (uint64_t)a16, (uint64_t)a17));
   if ((uint64_t)(a + 3) <= 6 || (uint64_t)(o15 + 3) <= 6 || ((uint64_t)(o16 + 3) <= 6 && !ok15)) return 0;
   *p = 17 - (ok15 | ok16) - ok15;
   return (q + (a > 0)) * scale;
