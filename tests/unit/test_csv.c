@@ -699,6 +699,54 @@ Test(csv_format, fast_path_matches_exact_path) {
   }
 }
 
+/* Checks csv_format_rows of nrows rows of ncols columns of cols (stride nrows)
+   against the definition, value by value. */
+static void expect_rows(const double *cols, size_t nrows, int ncols) {
+  static char out[40000 * (2 * 33 + 1)];
+  char *end = csv_format_rows(out, cols, nrows, nrows, ncols);
+  const char *p = out;
+  for (size_t i = 0; i < nrows; i++)
+    for (int c = 0; c < ncols; c++) {
+      double v = cols[(size_t)c * nrows + i];
+      char want[32];
+      reference_format(v, want);
+      size_t n = strlen(want);
+      cr_assert(p + n < end && memcmp(p, want, n) == 0 && p[n] == (c == ncols - 1 ? '\n' : ','),
+                "%d columns, row %zu column %d: %.17g should be %s, got %.*s", ncols, i, c, v, want, (int)n + 1, p);
+      p += n + 1;
+    }
+  cr_assert(eq(ptr, (void *)p, (void *)end));
+}
+
+/* csv_format_rows (the loops the formatter is inlined in, without branches on
+   the digit count or the layout, two values at a time in one column) against
+   the definition, on a mix that changes layout from one value to the next:
+   0.ddd, 0.000ddd, d, d.ddd, ddd.ddd, scientific, 15 to 17 digits, either
+   sign, and values for the exact and slow paths (ties, zeros, subnormals,
+   infinities) next to fast ones; two columns, and one of an odd length. */
+Test(csv_format, rows_mix_layouts) {
+  enum { ROWS = 20000 };
+  static const double fixed[] = {1, -1, 9, 0.6, -0.6, 1.5, 0.5, 0.0001, -0.00012345678901234567, 1e-5,
+                                 0.1 + 0.7, 9.999999999999999e-05, 123.25, 1e16, 1e15, 0.3, 0.7, 2,
+                                 -0.036512816212590064, 0.0, -0.0, 0x1p-24, 1234567890123456.5, 0x1p-1022,
+                                 0x0.0000000000003p-1022, INFINITY, -INFINITY};
+  static double cols[2 * ROWS];
+  uint64_t state = 4242;
+  for (size_t i = 0; i < 2 * ROWS; i++) {
+    uint64_t r = next_random(&state);
+    double v;
+    switch (r % 4) {
+    case 0: v = fixed[(r >> 8) % (sizeof fixed / sizeof *fixed)]; break;
+    case 1: v = (double)(r >> 11) * 0x1p-53 * pow(10, (double)((r >> 2) % 9) - 5); break;
+    case 2: v = 0.4 * ((double)(r >> 11) * 0x1p-53) + 0.3 * ((r >> 5) & 1) + 0.3; break; /* scores */
+    default: v = (double)(r % 1000) / 100.0 * ((double)(r >> 11) * 0x1p-53); break;
+    }
+    cols[i] = (r >> 63) ? -v : v;
+  }
+  expect_rows(cols, ROWS, 2);
+  expect_rows(cols, 2 * ROWS - 1, 1);
+}
+
 /* Where the fast path must hand over: exact ties at the 15th, 16th or 17th
    digit (printf's ties-to-even needs the exact value) and candidates on an end
    of the interval, powers of two among them (the gap below is half). */
